@@ -1,0 +1,57 @@
+import { hkdfSync } from 'node:crypto';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { ETagInterceptor } from './common/concurrency';
+import { CURSOR_KEY } from './common/pagination';
+import { ProblemFilter } from './common/problem.filter';
+import { createValidationPipe } from './common/validation';
+import { APP_CONFIG, AppConfig } from './config/config';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { pinoOptions } from './logging';
+import { UsersModule } from './users/users.module';
+
+export interface AppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  jwtSecret: string;
+}
+
+@Global()
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    const { config, databaseUrl, jwtSecret } = options;
+    // Cursors are signed with a key of their own, derived from the one secret we keep.
+    const cursorKey = Buffer.from(hkdfSync('sha256', jwtSecret, 'liaison', 'keyset cursor', 32));
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: pinoOptions(config), forRoutes: ['*path'] }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config, databaseUrl),
+          autoLoadEntities: true,
+        }),
+        DiscoveryModule,
+        CommonModule,
+        HealthModule,
+        AuditModule,
+        AuthModule.forRoot(jwtSecret),
+        UsersModule,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CURSOR_KEY, useValue: cursorKey },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
+      ],
+      exports: [APP_CONFIG, CURSOR_KEY],
+    };
+  }
+}

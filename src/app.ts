@@ -1,0 +1,92 @@
+import { RequestMethod } from '@nestjs/common';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppOptions } from './app.module';
+import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
+import { runWithRequestId } from './common/request-context';
+import { requestIdFor } from './logging';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the HTTP application (not yet listening). Used by main.ts and the CLI alike. */
+export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.config.trustProxy,
+    genReqId: requestIdFor,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(options),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-Id', String(request.id));
+    runWithRequestId(String(request.id), done);
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Liaison API')
+      .setDescription(
+        'CRM for international business networking: contacts met abroad, delegation trips, follow-ups and leads for local companies.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+export interface RouteDeclaration {
+  method: string;
+  path: string;
+  handler: string;
+  access: AccessDeclaration | undefined;
+}
+
+/** Every controller route with what it declares; the basis of the "every route declares" test. */
+export function routeDeclarations(app: NestFastifyApplication): RouteDeclaration[] {
+  const discovery = app.get(DiscoveryService);
+  const routes: RouteDeclaration[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const instance = wrapper.instance as object | undefined;
+    const type = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
+    if (!instance || !type) continue;
+    const base = (Reflect.getMetadata('path', type) as string | undefined) ?? '';
+    const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const handler = prototype[name];
+      if (name === 'constructor' || typeof handler !== 'function') continue;
+      const path = Reflect.getMetadata('path', handler) as string | undefined;
+      const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
+      if (path === undefined || method === undefined) continue;
+      const access =
+        (Reflect.getMetadata(ACCESS_KEY, handler) as AccessDeclaration | undefined) ??
+        (Reflect.getMetadata(ACCESS_KEY, type) as AccessDeclaration | undefined);
+      routes.push({
+        method: RequestMethod[method],
+        path: `/${[base, path]
+          .map((p) => p.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')}`,
+        handler: `${type.name}.${name}`,
+        access,
+      });
+    }
+  }
+  return routes;
+}

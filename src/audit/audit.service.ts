@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Page, PageQuery, Paginator } from '../common/pagination';
+import { currentRequestId } from '../common/request-context';
+import { AuditEvent } from './audit-event.entity';
+
+/** What changed in one field. */
+export interface FieldChange {
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  /** The record kind, singular lower camelCase: `user`, `lead`, `followUp`. */
+  entity: string;
+  entityId: string | null;
+  changes?: Record<string, unknown>;
+}
+
+const comparable = (value: unknown): string =>
+  JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
+
+/** Before/after of the fields that differ, for the audit trail. Secrets are never passed in. */
+export function diff<T extends object>(
+  before: Partial<T>,
+  after: Partial<T>,
+  fields: readonly (keyof T & string)[],
+): Record<string, FieldChange> {
+  const out: Record<string, FieldChange> = {};
+  for (const field of fields) {
+    if (!(field in after)) continue;
+    if (comparable(before[field]) !== comparable(after[field])) {
+      out[field] = { before: before[field] ?? null, after: after[field] ?? null };
+    }
+  }
+  return out;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(
+    @InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>,
+    private readonly paginator: Paginator,
+  ) {}
+
+  /** Written with the caller's EntityManager, so it commits or rolls back with the change. */
+  async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_events (actor_id, action, entity, entity_id, changes, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        entry.actorId,
+        entry.action,
+        entry.entity,
+        entry.entityId,
+        JSON.stringify(entry.changes ?? {}),
+        currentRequestId() ?? null,
+      ],
+    );
+  }
+
+  async list(
+    filter: { entity?: string; entityId?: string; actorId?: string },
+    page: PageQuery,
+  ): Promise<Page<AuditEvent>> {
+    const qb = this.events.createQueryBuilder('e');
+    if (filter.entity) qb.andWhere('e.entity = :entity', { entity: filter.entity });
+    if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
+    if (filter.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
+    return this.paginator.page(qb, page, {
+      sorts: { at: { sql: 'e.at', type: 'timestamptz', value: (e) => e.at } },
+      defaultSort: '-at',
+      idColumn: 'e.id',
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { User } from '../users/user.entity';
+import { Actor, Allow, CurrentActor, Public } from './actor';
+import { ChangePasswordDto, LoginDto, MeDto, RefreshDto, TokenPairDto } from './auth.dto';
+import { AuthService } from './auth.service';
+import { LoginGuard } from './login.guard';
+
+const toMeDto = (u: User): MeDto => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  role: u.role,
+  companyId: u.companyId,
+  locale: u.locale,
+});
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(LoginGuard)
+  @ApiBody({ type: LoginDto })
+  async login(@Req() request: FastifyRequest & { user: User }): Promise<TokenPairDto> {
+    return this.auth.login(request.user, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  async refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @Allow('account:self')
+  @ApiBearerAuth()
+  @HttpCode(204)
+  async logout(@CurrentActor() actor: Actor): Promise<void> {
+    await this.auth.logout(actor);
+  }
+
+  @Get('me')
+  @Allow('account:self')
+  @ApiBearerAuth()
+  async me(@CurrentActor() actor: Actor): Promise<MeDto> {
+    return toMeDto(await this.auth.me(actor));
+  }
+
+  @Post('password')
+  @Allow('account:self')
+  @ApiBearerAuth()
+  @HttpCode(204)
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword);
+  }
+}

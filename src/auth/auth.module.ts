@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AccessGuard } from './access.guard';
+import { AuthController } from './auth.controller';
+import { AuthService, JWT_SECRET } from './auth.service';
+import { JwtStrategy, LocalStrategy } from './strategies';
+
+@Module({})
+export class AuthModule {
+  static forRoot(jwtSecret: string): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [PassportModule, JwtModule.register({ secret: jwtSecret })],
+      controllers: [AuthController],
+      providers: [
+        AuthService,
+        LocalStrategy,
+        JwtStrategy,
+        { provide: JWT_SECRET, useValue: jwtSecret },
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
+      exports: [AuthService],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
+import { Strategy as LocalStrategyBase } from 'passport-local';
+import { Unauthorized } from '../common/errors';
+import { User } from '../users/user.entity';
+import type { Actor } from './actor';
+import { AccessClaims, AuthService, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from './auth.service';
+
+/** passport-local: `{email, password}` → the user, or 401 / 429 from the service. */
+@Injectable()
+export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {
+  constructor(private readonly auth: AuthService) {
+    super({
+      usernameField: 'email',
+      passwordField: 'password',
+      passReqToCallback: true,
+      session: false,
+    });
+  }
+
+  async validate(request: FastifyRequest, email: string, password: string): Promise<User> {
+    return this.auth.verifyCredentials(email, password, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+  }
+}
+
+/** passport-jwt: HS256 only, issuer, audience and expiry checked; then the session must be live. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(JWT_SECRET) secret: string,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: secret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessClaims): Promise<Actor> {
+    if (
+      typeof claims?.sub !== 'string' ||
+      typeof claims?.sid !== 'string' ||
+      !/^[0-9a-f-]{36}$/.test(claims.sid) ||
+      !/^[0-9a-f-]{36}$/.test(claims.sub)
+    ) {
+      throw new Unauthorized('The access token is invalid.');
+    }
+    const actor = await this.auth.actorFor(claims);
+    if (!actor) throw new Unauthorized('The session has ended. Sign in again.');
+    return actor;
+  }
+}

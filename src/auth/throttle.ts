@@ -1,0 +1,46 @@
+import { EntityManager } from 'typeorm';
+
+/** Failed sign-ins allowed per window before the key is locked for the lock time. */
+export const THROTTLE = {
+  windowSeconds: 15 * 60,
+  lockSeconds: 15 * 60,
+  perAccount: 5,
+  perAddress: 30,
+} as const;
+
+export const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
+export const addressKey = (ip: string) => `address:${ip}`;
+
+/** Seconds until the longest lock among these keys ends, or 0 when none is locked. */
+export async function lockedFor(manager: EntityManager, keys: string[]): Promise<number> {
+  const [row] = (await manager.query(
+    `SELECT coalesce(max(extract(epoch FROM locked_until - now())), 0)::float8 AS seconds
+     FROM login_throttle WHERE key = ANY($1) AND locked_until > now()`,
+    [keys],
+  )) as { seconds: number }[];
+  return row.seconds;
+}
+
+/** Counts one failure against a key, in one atomic statement; locks it at the limit. */
+export async function countFailure(
+  manager: EntityManager,
+  key: string,
+  limit: number,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO login_throttle AS t (key, failures, window_started_at)
+     VALUES ($1, 1, now())
+     ON CONFLICT (key) DO UPDATE SET
+       failures = CASE WHEN t.window_started_at < now() - make_interval(secs => $2) THEN 1 ELSE t.failures + 1 END,
+       window_started_at = CASE WHEN t.window_started_at < now() - make_interval(secs => $2) THEN now() ELSE t.window_started_at END,
+       locked_until = CASE
+         WHEN t.window_started_at >= now() - make_interval(secs => $2) AND t.failures + 1 >= $3
+         THEN now() + make_interval(secs => $4)
+         ELSE t.locked_until END`,
+    [key, THROTTLE.windowSeconds, limit, THROTTLE.lockSeconds],
+  );
+}
+
+export async function clearFailures(manager: EntityManager, key: string): Promise<void> {
+  await manager.query('DELETE FROM login_throttle WHERE key = $1', [key]);
+}

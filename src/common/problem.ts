@@ -1,0 +1,154 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpException } from '@nestjs/common';
+import { DomainError, FieldError } from './errors';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** RFC 9457 problem details, with the request id so a user can quote it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+}
+
+export interface ProblemWithHeaders {
+  problem: Problem;
+  headers: Record<string, string>;
+  /** True when the cause is ours, not the caller's: log it with its stack. */
+  unexpected: boolean;
+}
+
+const problemType = (slug: string) => `/problems/${slug}`;
+
+const SLUG_BY_STATUS: Record<number, string> = {
+  400: 'validation',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  412: 'version-conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  428: 'precondition-required',
+  429: 'too-many-requests',
+  500: 'internal',
+  503: 'unavailable',
+};
+
+function problemFor(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
+  return {
+    type: problemType(SLUG_BY_STATUS[status] ?? 'error'),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...extra,
+  };
+}
+
+/** PostgreSQL / driver failures that mean "the database is not reachable or too slow". */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (typeof e?.code === 'string') {
+    if (
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(
+        e.code,
+      )
+    )
+      return true;
+    // 57P01-57P03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections;
+    // 57014: statement timeout; 08xxx: connection exceptions.
+    if (/^(57P0[123]|53300|57014|08...)$/.test(e.code)) return true;
+  }
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+    message,
+  );
+}
+
+/** Turns anything thrown while serving a request into the answer the client gets. */
+export function toProblem(error: unknown): ProblemWithHeaders {
+  if (error instanceof DomainError) {
+    return {
+      problem: {
+        ...problemFor(error.status, error.message),
+        type: problemType(error.slug),
+        ...('errors' in error && Array.isArray(error.errors)
+          ? { errors: error.errors as FieldError[] }
+          : {}),
+      },
+      headers: error.headers,
+      unexpected: false,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse() as { message?: unknown; errors?: FieldError[] } | string;
+    const detail =
+      typeof body === 'string'
+        ? body
+        : typeof body.message === 'string'
+          ? body.message
+          : error.message;
+    // A 400 that did not come from validation is about the body as a whole (e.g. malformed JSON).
+    const errors =
+      typeof body === 'object' && body.errors
+        ? body.errors
+        : status === 400
+          ? [{ field: 'body', message: detail }]
+          : undefined;
+    return {
+      problem: problemFor(status, detail, errors ? { errors } : {}),
+      headers: {},
+      unexpected: status >= 500,
+    };
+  }
+  // Errors raised by Fastify itself (body parsing, size limit, media type) carry a statusCode.
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (
+    typeof fastifyError?.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500 &&
+    typeof fastifyError.code === 'string' &&
+    fastifyError.code.startsWith('FST_')
+  ) {
+    const status = fastifyError.statusCode;
+    const detail =
+      status === 413
+        ? 'The request body is larger than the limit of 1 MiB.'
+        : status === 400 && /JSON/i.test(fastifyError.message ?? '')
+          ? 'The request body is not valid JSON.'
+          : status === 415
+            ? 'Send the request body as application/json.'
+            : (fastifyError.message ?? 'Bad request.');
+    return {
+      problem: problemFor(
+        status,
+        detail,
+        status === 400 ? { errors: [{ field: 'body', message: detail }] } : {},
+      ),
+      headers: {},
+      unexpected: false,
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      problem: problemFor(503, 'The database is unavailable right now. Try again shortly.'),
+      headers: { 'Retry-After': '5' },
+      unexpected: true,
+    };
+  }
+  return {
+    problem: problemFor(
+      500,
+      'Something went wrong on our side. Quote the request id if you report it.',
+    ),
+    headers: {},
+    unexpected: true,
+  };
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { ensureAdmin } from './auth/bootstrap';
+import type { AppConfig } from './config/config';
+import { installPgTypeParsers, runMigrations } from './database/data-source';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { seedDemo } from './database/seed';
+import { Lifecycle } from './health/lifecycle';
+
+export interface Running {
+  app: NestFastifyApplication;
+  url: string;
+  /** Drains and stops: readiness 503, in-flight requests finish, pool closes, database stops. */
+  stop(): Promise<void>;
+}
+
+const EMBEDDED_DATABASE = 'liaison';
+
+async function ensureDatabase(maintenanceUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: maintenanceUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(maintenanceUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** With the embedded database the signing secret is generated once and kept beside it. */
+async function embeddedJwtSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startServer(config: AppConfig, log: Logger): Promise<Running> {
+  installPgTypeParsers();
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  const started = Date.now();
+  if (databaseUrl === undefined) {
+    const pgLog = log.child({ component: 'embedded-postgres' });
+    embedded = await startEmbeddedPostgres(config.dataDir, (line) => pgLog.debug(line));
+    databaseUrl = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
+    log.info(
+      { dataDir: config.dataDir, port: embedded.port, ms: Date.now() - started },
+      'embedded PostgreSQL started',
+    );
+  }
+  const jwtSecret = config.jwtSecret ?? (await embeddedJwtSecret(config.dataDir));
+
+  let app: NestFastifyApplication | undefined;
+  try {
+    const migrations = await runMigrations(config, databaseUrl);
+    if (migrations.length > 0) log.info({ migrations }, 'migrations applied');
+    app = await createApp({ config, databaseUrl, jwtSecret });
+    await app.init();
+    if (config.adminEmail && config.adminPassword) {
+      const created = await ensureAdmin(app, config.adminEmail, config.adminPassword);
+      if (created) log.info({ email: config.adminEmail }, 'admin user created');
+    }
+    if (config.seedDemo) {
+      const seeded = await seedDemo(app);
+      log.info(
+        seeded
+          ? 'demo data seeded: sign in as admin@, staff@, viewer@, dovo@ or zwilling@liaison.test with password liaison-demo'
+          : 'demo data present (demo logins work only where the demo was seeded)',
+      );
+    }
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+
+  const running = app;
+  const address = running.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ url, ms: Date.now() - started }, 'Liaison is ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      running.get(Lifecycle).beginShutdown();
+      log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: readiness now 503');
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
+      await running.close();
+      if (embedded) await embedded.stop();
+      log.info('stopped');
+    })());
+  return { app: running, url, stop };
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor, Allow, CurrentActor } from '../auth/actor';
+import { IfMatch } from '../common/concurrency';
+import { Page } from '../common/pagination';
+import { UuidParam } from '../common/params';
+import { CreateUserDto, toUserDto, UpdateUserDto, UserDto, UserListQuery } from './users.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('api/v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Allow('user:read')
+  async list(@Query() query: UserListQuery): Promise<Page<UserDto>> {
+    const page = await this.users.list(query);
+    return { items: page.items.map(toUserDto), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @Allow('user:create')
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserDto> {
+    return toUserDto(await this.users.create(actor, dto));
+  }
+
+  @Get(':id')
+  @Allow('user:read')
+  async get(@Param('id', UuidParam()) id: string): Promise<UserDto> {
+    return toUserDto(await this.users.get(id));
+  }
+
+  @Patch(':id')
+  @Allow('user:update')
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam()) id: string,
+    @IfMatch() version: number,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserDto> {
+    return toUserDto(await this.users.update(actor, id, version, dto));
+  }
+}

@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { diff, AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { hashPassword } from '../auth/passwords';
+import { revokeAllSessions } from '../auth/sessions';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { BadInput, Conflict, Forbidden, NotFound } from '../common/errors';
+import { escapeLike } from '../common/search';
+import { Page, Paginator } from '../common/pagination';
+import { User } from './user.entity';
+import { CreateUserDto, UpdateUserDto, UserListQuery } from './users.dto';
+
+const AUDITED_FIELDS = ['email', 'displayName', 'role', 'companyId', 'locale', 'active'] as const;
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(query: UserListQuery): Promise<Page<User>> {
+    const qb = this.users.createQueryBuilder('u');
+    if (query.q) {
+      qb.andWhere(`(u.display_name ILIKE :q OR u.email ILIKE :q)`, {
+        q: `%${escapeLike(query.q)}%`,
+      });
+    }
+    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (query.companyId) qb.andWhere('u.company_id = :companyId', { companyId: query.companyId });
+    if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
+    return this.paginator.page(qb, query, {
+      sorts: {
+        createdAt: { sql: 'u.created_at', type: 'timestamptz', value: (u) => u.createdAt },
+        displayName: {
+          sql: 'lower(u.display_name)',
+          type: 'text',
+          value: (u) => u.displayName.toLowerCase(),
+        },
+      },
+      defaultSort: 'displayName',
+      idColumn: 'u.id',
+    });
+  }
+
+  async get(id: string, manager: EntityManager = this.db.manager): Promise<User> {
+    const user = await manager.findOneBy(User, { id });
+    if (!user) throw new NotFound('user', id);
+    return user;
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<User> {
+    return this.db.transaction(async (em) => {
+      const companyId = await this.checkCompanyForRole(em, dto.role, dto.companyId ?? null);
+      await this.checkEmailFree(em, dto.email);
+      const passwordHash = await hashPassword(dto.password);
+      const { identifiers } = await em.insert(User, {
+        email: dto.email.toLowerCase(),
+        displayName: dto.displayName,
+        role: dto.role,
+        companyId,
+        locale: dto.locale ?? 'de',
+        active: true,
+        passwordHash,
+      });
+      const user = await this.get(identifiers[0].id as string, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'user',
+        entityId: user.id,
+        changes: diff({}, user, AUDITED_FIELDS),
+      });
+      return user;
+    });
+  }
+
+  async update(
+    actor: Actor,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateUserDto,
+  ): Promise<User> {
+    return this.db.transaction(async (em) => {
+      const before = await this.get(id, em);
+      const role = dto.role ?? before.role;
+      if (dto.role !== undefined && dto.role !== before.role && id === actor.userId) {
+        throw new Forbidden('You cannot change your own role.');
+      }
+      // A user who stops being a company user no longer belongs to a company.
+      const requestedCompany =
+        dto.companyId !== undefined ? dto.companyId : role === 'company' ? before.companyId : null;
+      const companyId = await this.checkCompanyForRole(em, role, requestedCompany);
+      if (dto.email !== undefined && dto.email.toLowerCase() !== before.email.toLowerCase()) {
+        await this.checkEmailFree(em, dto.email);
+      }
+      const losesAdmin =
+        before.role === 'admin' && before.active && (role !== 'admin' || dto.active === false);
+      if (losesAdmin) await this.checkAnotherAdminRemains(em, id);
+
+      const values: Partial<User> = {
+        ...(dto.email !== undefined && { email: dto.email.toLowerCase() }),
+        ...(dto.displayName !== undefined && { displayName: dto.displayName }),
+        ...(dto.locale !== undefined && { locale: dto.locale }),
+        ...(dto.active !== undefined && { active: dto.active }),
+        role,
+        companyId,
+      };
+      if (dto.password !== undefined) {
+        values.passwordHash = await hashPassword(dto.password);
+        values.passwordChangedAt = new Date();
+      }
+      if (!(await updateIfVersion(em, User, id, expectedVersion, values))) {
+        throw staleOrMissing(before.version, () => new NotFound('user', id));
+      }
+      const after = await this.get(id, em);
+      const changes: Record<string, unknown> = diff(before, after, AUDITED_FIELDS);
+      if (dto.password !== undefined) changes.password = { before: '(set)', after: '(reset)' };
+      if (dto.password !== undefined || (before.active && !after.active)) {
+        const ended = await revokeAllSessions(
+          em,
+          id,
+          dto.password !== undefined ? 'password_reset' : 'deactivated',
+        );
+        changes.sessionsEnded = ended;
+      }
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'user',
+        entityId: id,
+        changes,
+      });
+      return after;
+    });
+  }
+
+  private async checkCompanyForRole(
+    em: EntityManager,
+    role: string,
+    companyId: string | null,
+  ): Promise<string | null> {
+    if (role !== 'company') {
+      if (companyId)
+        throw BadInput.field('companyId', 'companyId is only for users with role company');
+      return null;
+    }
+    if (!companyId)
+      throw BadInput.field('companyId', 'companyId is required for users with role company');
+    const found = (await em.query('SELECT 1 FROM companies WHERE id = $1 AND deleted_at IS NULL', [
+      companyId,
+    ])) as unknown[];
+    if (found.length === 0)
+      throw BadInput.field('companyId', 'companyId does not name an existing company');
+    return companyId;
+  }
+
+  private async checkEmailFree(em: EntityManager, email: string): Promise<void> {
+    const taken = (await em.query('SELECT 1 FROM users WHERE email = $1', [email])) as unknown[];
+    if (taken.length > 0) {
+      throw new Conflict('A user with this email already exists.');
+    }
+  }
+
+  /** Locks the active admins, so two concurrent demotions cannot both pass this check. */
+  private async checkAnotherAdminRemains(em: EntityManager, leavingId: string): Promise<void> {
+    const admins = (await em.query(
+      `SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`,
+    )) as { id: string }[];
+    if (!admins.some((a) => a.id !== leavingId)) {
+      throw new Conflict('The last active admin cannot be demoted or deactivated.');
+    }
+  }
+}

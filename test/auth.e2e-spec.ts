@@ -1,0 +1,502 @@
+import jwt from 'jsonwebtoken';
+import { ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './helpers/app';
+import { PASSWORD, Session, factories, login, loginAdmin } from './helpers/auth';
+
+let app: TestApp;
+let admin: Session;
+let make: ReturnType<typeof factories>;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await loginAdmin(app);
+  make = factories(app, admin);
+});
+afterAll(() => app?.stop());
+
+const me = (token: string) =>
+  app.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+
+describe('login', () => {
+  it('answers tokens and the user; the access token lasts 15 minutes', async () => {
+    const user = await make.user({ role: 'viewer', email: 'Mixed.Case@Test.Liaison' });
+    const res = await app.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'mixed.case@test.liaison', password: user.password });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      expiresIn: 900,
+      user: { id: user.id, role: 'viewer', companyId: null },
+    });
+    expect(res.body.user.passwordHash).toBeUndefined();
+    const claims = jwt.decode(res.body.accessToken, { complete: true }) as jwt.Jwt & {
+      payload: jwt.JwtPayload;
+    };
+    expect(claims.header.alg).toBe('HS256');
+    expect(claims.payload.exp! - claims.payload.iat!).toBe(900);
+    expect(claims.payload).toMatchObject({ iss: 'liaison', aud: 'liaison-api', sub: user.id });
+    expect((await me(res.body.accessToken)).body).toEqual({
+      id: user.id,
+      email: 'mixed.case@test.liaison',
+      displayName: expect.any(String),
+      role: 'viewer',
+      companyId: null,
+      locale: 'de',
+    });
+  });
+
+  it('gives the same 401 for a wrong password and an unknown email', async () => {
+    const user = await make.user();
+    const wrong = await app.http
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: 'wrong-password-1' });
+    const unknown = await app.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'nobody@test.liaison', password: 'wrong-password-1' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body.detail).toBe(unknown.body.detail);
+    expect(wrong.body.type).toBe(unknown.body.type);
+  });
+
+  it('answers a malformed login body with 400 naming the field', async () => {
+    const res = await app.http.post('/api/v1/auth/login').send({ email: 42 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['email', 'password']),
+    );
+  });
+
+  it('records sign-ins, good and bad, in the audit log', async () => {
+    const user = await make.user();
+    await app.http
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: 'nope-nope-nope' });
+    await login(app, user.email, user.password);
+    const res = await app.http.get(`/api/v1/audit?entity=user&entityId=${user.id}`).set(admin.auth);
+    expect(res.status).toBe(200);
+    const actions = (res.body.items as { action: string }[]).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['create', 'login.failed', 'login']));
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotates: the new pair works, the old refresh token is dead', async () => {
+    const user = await make.user();
+    const first = await login(app, user.email, user.password);
+    const second = await app.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: first.refreshToken });
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    expect((await me(second.body.accessToken)).status).toBe(200);
+    const third = await app.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: second.body.refreshToken });
+    expect(third.status).toBe(200);
+  });
+
+  it('revokes the whole family when a used refresh token comes back', async () => {
+    const user = await make.user();
+    const first = await login(app, user.email, user.password);
+    const rotated = await app.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: first.refreshToken });
+    expect(rotated.status).toBe(200);
+
+    // An attacker replays the stolen, already used token:
+    const replay = await app.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: first.refreshToken });
+    expect(replay.status).toBe(401);
+    // ...and the legitimate holder's newer tokens die with the family.
+    expect(
+      (
+        await app.http
+          .post('/api/v1/auth/refresh')
+          .send({ refreshToken: rotated.body.refreshToken })
+      ).status,
+    ).toBe(401);
+    expect((await me(rotated.body.accessToken)).status).toBe(401);
+    expect((await me(first.accessToken)).status).toBe(401);
+    // Another sign-in of the same user is a different family and lives on.
+    const other = await login(app, user.email, user.password);
+    expect((await me(other.accessToken)).status).toBe(200);
+  });
+
+  it('refuses an unknown refresh token', async () => {
+    const res = await app.http.post('/api/v1/auth/refresh').send({ refreshToken: 'made-up-token' });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('logout, deactivation and password changes end sessions at once', () => {
+  it('logout kills the access and the refresh token', async () => {
+    const session = await make.session('staff');
+    expect((await app.http.post('/api/v1/auth/logout').set(session.auth)).status).toBe(204);
+    expect((await me(session.accessToken)).status).toBe(401);
+    expect(
+      (await app.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }))
+        .status,
+    ).toBe(401);
+  });
+
+  it('deactivating a user refuses its live access token on the next request', async () => {
+    const user = await make.user();
+    const session = await login(app, user.email, user.password);
+    expect((await me(session.accessToken)).status).toBe(200);
+    const off = await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .set('If-Match', `"${user.version}"`)
+      .send({ active: false });
+    expect(off.status).toBe(200);
+    expect(off.body.active).toBe(false);
+    expect((await me(session.accessToken)).status).toBe(401);
+    expect(
+      (await app.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }))
+        .status,
+    ).toBe(401);
+    expect(
+      (
+        await app.http
+          .post('/api/v1/auth/login')
+          .send({ email: user.email, password: user.password })
+      ).status,
+    ).toBe(401);
+  });
+
+  it("changing one's password ends every session; the new password works", async () => {
+    const user = await make.user();
+    const a = await login(app, user.email, user.password);
+    const b = await login(app, user.email, user.password);
+    const wrong = await app.http
+      .post('/api/v1/auth/password')
+      .set(a.auth)
+      .send({ currentPassword: 'not-it-at-all', newPassword: 'a-new-password-2026' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].field).toBe('currentPassword');
+    const tooShort = await app.http
+      .post('/api/v1/auth/password')
+      .set(a.auth)
+      .send({ currentPassword: PASSWORD, newPassword: 'short' });
+    expect(tooShort.status).toBe(400);
+    expect(tooShort.body.errors[0].field).toBe('newPassword');
+    const changed = await app.http
+      .post('/api/v1/auth/password')
+      .set(a.auth)
+      .send({ currentPassword: PASSWORD, newPassword: 'a-new-password-2026' });
+    expect(changed.status).toBe(204);
+    expect((await me(a.accessToken)).status).toBe(401);
+    expect((await me(b.accessToken)).status).toBe(401);
+    await login(app, user.email, 'a-new-password-2026');
+  });
+
+  it("an admin password reset ends the user's sessions too", async () => {
+    const user = await make.user();
+    const session = await login(app, user.email, user.password);
+    const reset = await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .set('If-Match', `"${user.version}"`)
+      .send({ password: 'reset-by-admin-123' });
+    expect(reset.status).toBe(200);
+    expect((await me(session.accessToken)).status).toBe(401);
+    await login(app, user.email, 'reset-by-admin-123');
+  });
+});
+
+describe('forged tokens', () => {
+  let session: Session;
+  let claims: { sub: string; sid: string };
+  beforeAll(async () => {
+    session = await make.session('staff');
+    const decoded = jwt.decode(session.accessToken) as jwt.JwtPayload;
+    claims = { sub: decoded.sub!, sid: decoded.sid as string };
+  });
+  const sign = (payload: object, options: jwt.SignOptions, secret = TEST_JWT_SECRET) =>
+    jwt.sign(payload, secret, options);
+  const good: jwt.SignOptions = {
+    algorithm: 'HS256',
+    issuer: 'liaison',
+    audience: 'liaison-api',
+    expiresIn: 60,
+  };
+
+  it('accepts a correctly signed token (control)', async () => {
+    expect((await me(sign(claims, good))).status).toBe(200);
+  });
+
+  it.each<[string, () => string]>([
+    ['a wrong secret', () => sign(claims, good, 'another-secret-another-secret-123')],
+    [
+      'an expired token',
+      () =>
+        sign(
+          { ...claims, exp: Math.floor(Date.now() / 1000) - 10 },
+          { algorithm: 'HS256', issuer: 'liaison', audience: 'liaison-api' },
+        ),
+    ],
+    ['a wrong audience', () => sign(claims, { ...good, audience: 'another-api' })],
+    ['a wrong issuer', () => sign(claims, { ...good, issuer: 'someone-else' })],
+    ['HS512', () => sign(claims, { ...good, algorithm: 'HS512' })],
+    [
+      'alg none',
+      () => {
+        const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const now = Math.floor(Date.now() / 1000);
+        return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, iss: 'liaison', aud: 'liaison-api', iat: now, exp: now + 60 })}.`;
+      },
+    ],
+    [
+      'a session id that does not exist',
+      () => sign({ ...claims, sid: '00000000-0000-4000-8000-000000000000' }, good),
+    ],
+    ['garbage', () => 'not.a.token'],
+  ])('refuses %s with 401', async (_, token) => {
+    const res = await me(token());
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('refuses a request without a token with 401', async () => {
+    expect((await app.http.get('/api/v1/auth/me')).status).toBe(401);
+  });
+});
+
+describe('throttling', () => {
+  it('locks an account after repeated failures with 429, even for the right password', async () => {
+    const user = await make.user();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push(
+        (
+          await app.http
+            .post('/api/v1/auth/login')
+            .send({ email: user.email, password: `wrong-${i}-wrong-wrong` })
+        ).status,
+      );
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[5]).toBe(429);
+    const right = await app.http
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: user.password });
+    expect(right.status).toBe(429);
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    // Other accounts are not affected.
+    await loginAdmin(app);
+  });
+
+  it('treats an unknown email like a known one', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push(
+        (
+          await app.http
+            .post('/api/v1/auth/login')
+            .send({ email: 'ghost@test.liaison', password: `wrong-${i}-wrong-wrong` })
+        ).status,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('keeps the count in PostgreSQL, where every instance sees it', async () => {
+    const { rows } = await app.db.query(
+      `SELECT failures, locked_until > now() AS locked FROM login_throttle WHERE key = 'account:ghost@test.liaison'`,
+    );
+    expect(rows[0]).toEqual({ failures: 5, locked: true });
+  });
+});
+
+describe('users', () => {
+  it('requires companyId for a company user and forbids it otherwise', async () => {
+    const company = await make.company();
+    const missing = await app.http
+      .post('/api/v1/users')
+      .set(admin.auth)
+      .send({ email: 'c1@test.liaison', displayName: 'C', role: 'company', password: PASSWORD });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'companyId' })]);
+    const forStaff = await app.http.post('/api/v1/users').set(admin.auth).send({
+      email: 'c2@test.liaison',
+      displayName: 'C',
+      role: 'staff',
+      companyId: company.id,
+      password: PASSWORD,
+    });
+    expect(forStaff.status).toBe(400);
+    expect(forStaff.body.errors[0].field).toBe('companyId');
+    const unknown = await app.http.post('/api/v1/users').set(admin.auth).send({
+      email: 'c3@test.liaison',
+      displayName: 'C',
+      role: 'company',
+      companyId: '00000000-0000-4000-8000-000000000000',
+      password: PASSWORD,
+    });
+    expect(unknown.status).toBe(400);
+    const ok = await app.http.post('/api/v1/users').set(admin.auth).send({
+      email: 'c4@test.liaison',
+      displayName: 'C',
+      role: 'company',
+      companyId: company.id,
+      password: PASSWORD,
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.companyId).toBe(company.id);
+  });
+
+  it('refuses a duplicate email regardless of case with 409', async () => {
+    await make.user({ email: 'dup@test.liaison' });
+    const res = await app.http
+      .post('/api/v1/users')
+      .set(admin.auth)
+      .send({ email: 'DUP@test.liaison', displayName: 'D', role: 'staff', password: PASSWORD });
+    expect(res.status).toBe(409);
+  });
+
+  it('enforces password length 12..128 without composition rules', async () => {
+    const base = { displayName: 'P', role: 'staff' };
+    expect(
+      (
+        await app.http
+          .post('/api/v1/users')
+          .set(admin.auth)
+          .send({ ...base, email: 'p1@test.liaison', password: 'elevenchars' })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await app.http
+          .post('/api/v1/users')
+          .set(admin.auth)
+          .send({ ...base, email: 'p2@test.liaison', password: 'x'.repeat(129) })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await app.http
+          .post('/api/v1/users')
+          .set(admin.auth)
+          .send({ ...base, email: 'p3@test.liaison', password: 'alllowercaseletters' })
+      ).status,
+    ).toBe(201);
+  });
+
+  it('stores argon2id hashes at OWASP minimum parameters and never shows them', async () => {
+    const user = await make.user();
+    const { rows } = await app.db.query('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const res = await app.http.get(`/api/v1/users/${user.id}`).set(admin.auth);
+    expect(JSON.stringify(res.body)).not.toMatch(/argon|password/i);
+  });
+
+  it('does not let anyone change their own role', async () => {
+    const me2 = await app.http.get(`/api/v1/users/${admin.user.id}`).set(admin.auth);
+    const res = await app.http
+      .patch(`/api/v1/users/${admin.user.id}`)
+      .set(admin.auth)
+      .set('If-Match', me2.headers.etag as string)
+      .send({ role: 'staff' });
+    expect(res.status).toBe(403);
+  });
+
+  it('keeps the last active admin: it cannot be demoted or deactivated', async () => {
+    // A second admin may demote the first, but then nobody may remove the remaining one.
+    const second = await make.user({ role: 'admin' });
+    const secondSession = await login(app, second.email, second.password);
+    const first = await app.http.get(`/api/v1/users/${admin.user.id}`).set(admin.auth);
+    const demoted = await app.http
+      .patch(`/api/v1/users/${admin.user.id}`)
+      .set(secondSession.auth)
+      .set('If-Match', first.headers.etag as string)
+      .send({ role: 'staff' });
+    expect(demoted.status).toBe(200);
+    // The first admin is now staff and cannot manage users any more.
+    expect((await app.http.get('/api/v1/users').set(admin.auth)).status).toBe(403);
+    // A third admin tries to deactivate the second: allowed only while another admin remains.
+    const current = await app.http.get(`/api/v1/users/${second.id}`).set(secondSession.auth);
+    // Restore the first admin, then check the guard with only one admin left.
+    const back = await app.http
+      .patch(`/api/v1/users/${admin.user.id}`)
+      .set(secondSession.auth)
+      .set('If-Match', `"${demoted.body.version}"`)
+      .send({ role: 'admin' });
+    expect(back.status).toBe(200);
+    const off = await app.http
+      .patch(`/api/v1/users/${second.id}`)
+      .set(admin.auth)
+      .set('If-Match', current.headers.etag as string)
+      .send({ active: false });
+    expect(off.status).toBe(200);
+    const self = await app.http.get(`/api/v1/users/${admin.user.id}`).set(admin.auth);
+    const last = await app.http
+      .patch(`/api/v1/users/${admin.user.id}`)
+      .set(admin.auth)
+      .set('If-Match', self.headers.etag as string)
+      .send({ active: false });
+    expect(last.status).toBe(409);
+    expect(last.body.detail).toMatch(/last active admin/);
+  });
+
+  it('records user changes with before and after', async () => {
+    const user = await make.user({ displayName: 'Before Name' });
+    await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .set('If-Match', `"${user.version}"`)
+      .send({ displayName: 'After Name', locale: 'en' });
+    const res = await app.http.get(`/api/v1/audit?entity=user&entityId=${user.id}`).set(admin.auth);
+    const update = (res.body.items as { action: string; changes: Record<string, unknown> }[]).find(
+      (e) => e.action === 'update',
+    );
+    expect(update?.changes).toEqual({
+      displayName: { before: 'Before Name', after: 'After Name' },
+      locale: { before: 'de', after: 'en' },
+    });
+  });
+});
+
+describe('roles', () => {
+  it('a viewer cannot write and cannot manage users (403)', async () => {
+    const viewer = await make.session('viewer');
+    expect(
+      (
+        await app.http
+          .post('/api/v1/users')
+          .set(viewer.auth)
+          .send({ email: 'v@test.liaison', displayName: 'V', role: 'staff', password: PASSWORD })
+      ).status,
+    ).toBe(403);
+    expect((await app.http.get('/api/v1/users').set(viewer.auth)).status).toBe(403);
+    expect((await app.http.get('/api/v1/audit').set(viewer.auth)).status).toBe(403);
+    expect((await app.http.get('/api/v1/auth/me').set(viewer.auth)).status).toBe(200);
+  });
+
+  it('a role change applies on the next request, without a new token', async () => {
+    const user = await make.user({ role: 'staff' });
+    const session = await login(app, user.email, user.password);
+    expect((await app.http.get('/api/v1/users').set(session.auth)).status).toBe(403);
+    await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .set('If-Match', `"${user.version}"`)
+      .send({ role: 'admin' });
+    expect((await app.http.get('/api/v1/users').set(session.auth)).status).toBe(200);
+  });
+});
+
+describe('bootstrap admin', () => {
+  it('was created from ADMIN_EMAIL/ADMIN_PASSWORD and is not duplicated on a restart', async () => {
+    const { rows } = await app.db.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [
+      ADMIN.email,
+    ]);
+    expect(rows[0].n).toBe(1);
+    const second = await startTestApp({ databaseUrl: app.databaseUrl });
+    await second.stop();
+    const again = await app.db.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [
+      ADMIN.email,
+    ]);
+    expect(again.rows[0].n).toBe(1);
+  });
+});

@@ -1,0 +1,122 @@
+import { Client } from 'pg';
+import { TestApp, createTestDatabase, dropTestDatabase, startTestApp } from './helpers/app';
+import { loginAdmin } from './helpers/auth';
+import { TcpProxy } from './helpers/tcp-proxy';
+
+const waitFor = async (check: () => Promise<boolean>, timeoutMs: number): Promise<number> => {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await check()) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+};
+
+describe('health', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.stop());
+
+  it('reports liveness and readiness', async () => {
+    const live = await app.http.get('/health');
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ status: 'ok' });
+    const ready = await app.http.get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', database: 'up' });
+    expect(ready.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('when the database goes away', () => {
+  let proxy: TcpProxy;
+  let app: TestApp;
+  let databaseUrl: string;
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+    const target = new URL(databaseUrl);
+    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.up();
+    const viaProxy = new URL(databaseUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    app = await startTestApp({
+      databaseUrl,
+      appDatabaseUrl: viaProxy.toString(),
+      env: { DB_CONNECT_TIMEOUT_MS: '1000' },
+    });
+  });
+  afterAll(async () => {
+    await proxy.up().catch(() => undefined);
+    await app?.stop();
+    await proxy.down();
+    await dropTestDatabase(databaseUrl);
+  });
+
+  it('answers 503 quickly while it is down and recovers by itself when it is back', async () => {
+    const admin = await loginAdmin(app);
+    expect((await app.http.get('/api/v1/users').set(admin.auth)).status).toBe(200);
+
+    await proxy.down();
+    const started = Date.now();
+    const ready = await app.http.get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.headers['content-type']).toMatch(/problem\+json/);
+    expect(Date.now() - started).toBeLessThan(3000);
+
+    const api = await app.http.get('/api/v1/users').set(admin.auth);
+    expect(api.status).toBe(503);
+    expect(api.headers['retry-after']).toBeDefined();
+    expect(JSON.stringify(api.body)).not.toMatch(/ECONNREFUSED|timeout exceeded|127\.0\.0\.1/);
+    expect(Date.now() - started).toBeLessThan(6000);
+
+    // The process itself stays alive.
+    expect((await app.http.get('/health')).status).toBe(200);
+
+    await proxy.up();
+    const recoveredIn = await waitFor(
+      async () => (await app.http.get('/health/ready')).status === 200,
+      10_000,
+    );
+    expect(recoveredIn).toBeLessThan(10_000);
+    expect((await app.http.get('/api/v1/users').set(admin.auth)).status).toBe(200);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('turns readiness to 503 first, finishes the request in flight, then exits 0', async () => {
+    const app = await startTestApp({ env: { SHUTDOWN_GRACE_MS: '1500' } });
+    const admin = await loginAdmin(app);
+    // Hold a lock that the next authenticated request needs, so it stays in flight.
+    const blocker = new Client({ connectionString: app.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
+      const inFlight = app.http
+        .get('/api/v1/auth/me')
+        .set(admin.auth)
+        .then((r) => r);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      const exit = new Promise<number | null>((resolve) =>
+        app.process.once('exit', (code) => resolve(code)),
+      );
+      app.process.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await app.http.get('/health/ready')).status).toBe(503);
+
+      await blocker.query('COMMIT');
+      const finished = await inFlight;
+      expect(finished.status).toBe(200);
+      expect(finished.body.email).toBe(admin.user.email);
+      expect(await exit).toBe(0);
+    } finally {
+      await blocker.end();
+      await app.stop();
+    }
+  });
+});

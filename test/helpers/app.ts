@@ -1,0 +1,146 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Client, Pool } from 'pg';
+import request from 'supertest';
+
+export const TEST_JWT_SECRET = 'test-secret-for-liaison-e2e-0123456789abcdef';
+export const ADMIN = { email: 'admin@test.liaison', password: 'admin-password-123' };
+
+export interface TestApp {
+  /** http://127.0.0.1:port */
+  url: string;
+  /** supertest bound to the app: `app.http.get('/health')`. */
+  http: ReturnType<typeof request.agent>;
+  /** Direct access to this test file's own database, for factories and assertions. */
+  db: Pool;
+  databaseUrl: string;
+  /** What the app printed, for failure messages. */
+  output(): string;
+  /** SIGTERM, wait for the exit, drop the database. */
+  stop(): Promise<void>;
+  process: ChildProcess;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
+
+function serverUrl(): string {
+  const url = process.env.LIAISON_TEST_SERVER_URL;
+  if (!url) throw new Error('the jest global setup did not run');
+  return url;
+}
+
+/** A fresh database for one test file: a copy of the migrated template. */
+export async function createTestDatabase(): Promise<string> {
+  const name = `liaison_t_${randomBytes(6).toString('hex')}`;
+  const client = new Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.LIAISON_TEST_TEMPLATE}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropTestDatabase(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const client = new Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Use this database instead of a fresh copy (it is not dropped on stop). */
+  databaseUrl?: string;
+  /** The database URL the app connects to, when it differs from the one we own (a proxy). */
+  appDatabaseUrl?: string;
+}
+
+/** Starts the built app (dist/main.js) as its own process on a fresh database. */
+export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
+  const ownsDatabase = options.databaseUrl === undefined;
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: options.appDatabaseUrl ?? databaseUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_MS: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      SEED_DEMO: 'false',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`the app exited with ${child.exitCode} before it was ready:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${url}/health/ready`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the app did not get ready within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  const db = new Pool({ connectionString: databaseUrl, max: 3 });
+  return {
+    url,
+    http: request.agent(url),
+    db,
+    databaseUrl,
+    output: () => output,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          exited,
+          new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
+        ]);
+        clearTimeout(timer);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await db.end();
+      if (ownsDatabase) await dropTestDatabase(databaseUrl);
+    },
+  };
+}

@@ -1,0 +1,268 @@
+import { TestApp, startTestApp } from './helpers/app';
+import { Session, factories, loginAdmin } from './helpers/auth';
+
+let app: TestApp;
+let admin: Session;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await loginAdmin(app);
+});
+afterAll(() => app?.stop());
+
+const PROBLEM = /^application\/problem\+json/;
+
+describe('problem details', () => {
+  it('answers an unknown route with a 404 problem carrying the request id', async () => {
+    const res = await app.http.get('/api/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body).toMatchObject({
+      type: '/problems/not-found',
+      title: 'Not Found',
+      status: 404,
+    });
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
+    const given = await app.http.get('/health').set('X-Request-Id', 'trace-abc.123');
+    expect(given.headers['x-request-id']).toBe('trace-abc.123');
+    const unsafe = await app.http.get('/health').set('X-Request-Id', 'bad id with spaces');
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rejects a body over 1 MiB with 413', async () => {
+    const res = await app.http
+      .post('/api/v1/auth/refresh')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ refreshToken: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.status).toBe(413);
+  });
+
+  it('accepts a body just under the limit as far as size goes', async () => {
+    const res = await app.http
+      .post('/api/v1/auth/refresh')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ refreshToken: 'x'.repeat(1000 * 1000) }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'refreshToken' }));
+  });
+
+  it('answers malformed JSON with a 400 naming the body', async () => {
+    const res = await app.http
+      .post('/api/v1/auth/refresh')
+      .set('content-type', 'application/json')
+      .send('{"refreshToken": ');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body' })]);
+  });
+
+  it('rejects unknown fields and names each bad field', async () => {
+    const res = await app.http.post('/api/v1/users').set(admin.auth).send({
+      email: 'not-an-email',
+      displayName: 'X',
+      role: 'emperor',
+      password: 'short',
+      isAdmin: true,
+    });
+    expect(res.status).toBe(400);
+    const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['email', 'role', 'password', 'isAdmin']));
+    expect(fields).not.toContain('displayName');
+  });
+
+  it('answers a malformed id with 400 naming id, not a database error', async () => {
+    const res = await app.http.get('/api/v1/users/not-a-uuid').set(admin.auth);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
+  });
+
+  it('answers an unexpected failure with a plain 500: no stack, no SQL, but a request id', async () => {
+    // Break the database under the running app: the audit table disappears.
+    await app.db.query('ALTER TABLE audit_events RENAME TO audit_events_gone');
+    try {
+      const res = await app.http.get('/api/v1/audit').set(admin.auth);
+      expect(res.status).toBe(500);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      const text = JSON.stringify(res.body);
+      expect(text).not.toMatch(/audit_events|relation|SELECT|at .*\.js/);
+      expect(res.body).toMatchObject({ status: 500, title: 'Internal Server Error' });
+      expect(res.body.requestId).toBeTruthy();
+      // ...and the log has the details, under the same request id.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(app.output()).toContain(res.body.requestId);
+      expect(app.output()).toContain('audit_events');
+    } finally {
+      await app.db.query('ALTER TABLE audit_events_gone RENAME TO audit_events');
+    }
+  });
+});
+
+describe('keyset pagination', () => {
+  beforeAll(async () => {
+    const make = factories(app, admin);
+    for (let i = 0; i < 7; i++)
+      await make.user({ displayName: `Paged ${String.fromCharCode(65 + i)}` });
+  });
+
+  const list = (query: string) => app.http.get(`/api/v1/users?${query}`).set(admin.auth);
+
+  it('walks every record exactly once, in order, and ends with a null cursor', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await list(`q=Paged&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...(res.body.items as { displayName: string }[]).map((u) => u.displayName));
+      cursor = res.body.nextCursor as string | null;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((l) => `Paged ${l}`));
+  });
+
+  it('sorts descending and pages the same way', async () => {
+    const first = await list('q=Paged&limit=4&sort=-displayName');
+    const second = await list(`q=Paged&limit=4&sort=-displayName&cursor=${first.body.nextCursor}`);
+    expect(
+      [...first.body.items, ...second.body.items].map(
+        (u: { displayName: string }) => u.displayName,
+      ),
+    ).toEqual(['G', 'F', 'E', 'D', 'C', 'B', 'A'].map((l) => `Paged ${l}`));
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it.each(['0', '201', '-1', '1.5', 'abc', ''])(
+    'refuses limit=%s with a 400 naming limit',
+    async (limit) => {
+      const res = await list(`limit=${limit}`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('limit');
+    },
+  );
+
+  it.each([
+    ['garbage', 'not-a-cursor!!'],
+    ['base64 of nonsense', Buffer.from('{"a":1}').toString('base64url')],
+    ['SQL', "' OR 1=1 --"],
+    ['very long', 'A'.repeat(3000)],
+  ])('refuses a %s cursor with 400', async (_, cursor) => {
+    const res = await list(`cursor=${encodeURIComponent(cursor)}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('cursor');
+  });
+
+  it('refuses a tampered cursor and one made for another sort', async () => {
+    const first = await list('q=Paged&limit=2');
+    const cursor = first.body.nextCursor as string;
+    const tampered = cursor.slice(0, -2) + (cursor.endsWith('AA') ? 'BB' : 'AA');
+    expect((await list(`q=Paged&limit=2&cursor=${tampered}`)).status).toBe(400);
+    const otherSort = await list(`q=Paged&limit=2&sort=-createdAt&cursor=${cursor}`);
+    expect(otherSort.status).toBe(400);
+    expect(otherSort.body.errors[0].message).toMatch(/another sort/);
+  });
+
+  it('refuses a sort field outside the whitelist', async () => {
+    const res = await list('sort=passwordHash');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('sort');
+  });
+
+  it('rejects unknown query parameters', async () => {
+    const res = await list('offset=10');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('offset');
+  });
+});
+
+describe('ETag and If-Match', () => {
+  let user: { id: string };
+  beforeAll(async () => {
+    user = await factories(app, admin).user();
+  });
+
+  it('sends the version as ETag on reads', async () => {
+    const res = await app.http.get(`/api/v1/users/${user.id}`).set(admin.auth);
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBe(`"${res.body.version}"`);
+  });
+
+  it('needs If-Match to change (428), refuses a stale one (412) and takes the current one', async () => {
+    const current = await app.http.get(`/api/v1/users/${user.id}`).set(admin.auth);
+    const etag = current.headers.etag as string;
+
+    const missing = await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .send({ displayName: 'No precondition' });
+    expect(missing.status).toBe(428);
+    expect(missing.headers['content-type']).toMatch(PROBLEM);
+
+    const malformed = await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .set('If-Match', 'W/"1"')
+      .send({ displayName: 'Weak tag' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].field).toBe('If-Match');
+
+    const ok = await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .set('If-Match', etag)
+      .send({ displayName: 'First writer' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.etag).toBe(`"${current.body.version + 1}"`);
+
+    const stale = await app.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin.auth)
+      .set('If-Match', etag)
+      .send({ displayName: 'Lost update' });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.etag).toBe(ok.headers.etag);
+
+    const after = await app.http.get(`/api/v1/users/${user.id}`).set(admin.auth);
+    expect(after.body.displayName).toBe('First writer');
+  });
+
+  it('lets exactly one of 20 concurrent writers with the same ETag win', async () => {
+    const current = await app.http.get(`/api/v1/users/${user.id}`).set(admin.auth);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.http
+          .patch(`/api/v1/users/${user.id}`)
+          .set(admin.auth)
+          .set('If-Match', current.headers.etag as string)
+          .send({ displayName: `Writer ${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(19);
+    const winner = results.find((r) => r.status === 200)!;
+    const after = await app.http.get(`/api/v1/users/${user.id}`).set(admin.auth);
+    expect(after.body.displayName).toBe(winner.body.displayName);
+    expect(after.body.version).toBe(current.body.version + 1);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('serves the document and the UI', async () => {
+    const json = await app.http.get('/api/docs-json');
+    expect(json.status).toBe(200);
+    expect(json.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(json.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users/{id}']),
+    );
+    const ui = await app.http.get('/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toMatch(/swagger/i);
+  });
+});

@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { TEST_JWT_SECRET, TestApp, startTestApp } from './helpers/app';
+
+interface Route {
+  method: string;
+  path: string;
+  handler: string;
+  access?: { public: true } | { action: string };
+}
+
+let app: TestApp;
+let routes: Route[];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const out = execFileSync(process.execPath, ['dist/cli.js', 'routes'], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: app.databaseUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'silent',
+    },
+    encoding: 'utf8',
+  });
+  routes = JSON.parse(out) as Route[];
+});
+afterAll(() => app?.stop());
+
+const PUBLIC = [
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'GET /health',
+  'GET /health/ready',
+];
+
+describe('every route declares what it needs', () => {
+  it('finds the routes', () => {
+    expect(routes.length).toBeGreaterThan(10);
+  });
+
+  it('has a declaration on every route', () => {
+    const undeclared = routes
+      .filter((r) => !r.access)
+      .map((r) => `${r.method} ${r.path} (${r.handler})`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('is public only where meant to be', () => {
+    const open = routes
+      .filter((r) => r.access && 'public' in r.access)
+      .map((r) => `${r.method} ${r.path}`);
+    expect(open.sort()).toEqual([...PUBLIC].sort());
+  });
+
+  it('lists every API path the OpenAPI document shows (no route escapes the walk)', async () => {
+    const doc = (await app.http.get('/api/docs-json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const walked = new Set(routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(documented.filter((d) => !walked.has(d))).toEqual([]);
+  });
+
+  it('refuses every non-public route without a token (401)', async () => {
+    for (const route of routes.filter((r) => r.access && !('public' in r.access))) {
+      const path = route.path.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
+      const res = await app.http[route.method.toLowerCase() as 'get'](path);
+      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 401,
+      });
+    }
+  });
+});
