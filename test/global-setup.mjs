@@ -2,7 +2,7 @@
 // and migrates a template database once; every test file then gets its own copy of it.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export default async function globalSetup() {
   if (!serverUrl) {
     const { startEmbeddedPostgres } = require('../dist/database/embedded-postgres.js');
     const dir = await mkdtemp(join(tmpdir(), 'liaison-test-pg-'));
+    // mkdtemp makes the folder private; the server runs as an unprivileged user that must enter it.
+    await chmod(dir, 0o755);
     const started = Date.now();
     const embedded = await startEmbeddedPostgres(dir);
     globalThis.__liaisonEmbedded = { embedded, dir };
