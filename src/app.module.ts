@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CompaniesModule } from './companies/companies.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
 import { CURSOR_KEY } from './common/pagination';
@@ -43,6 +44,8 @@ export class AppModule {
         AuditModule,
         AuthModule.forRoot(jwtSecret),
         UsersModule,
+        // feature modules
+        CompaniesModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/passwords';
+import { searchColumns } from '../common/search';
 
 export const DEMO_PASSWORD = 'liaison-demo';
 
@@ -74,6 +75,11 @@ const DEMO_USERS = [
   },
 ] as const;
 
+const searchValues = (parts: (string | null)[]): [string, string[]] => {
+  const { searchKey, searchPrefixes } = searchColumns(parts);
+  return [searchKey, searchPrefixes];
+};
+
 async function insertReturningId(
   em: EntityManager,
   sql: string,
@@ -102,9 +108,18 @@ export async function seedDemo(app: INestApplication): Promise<boolean> {
     ][]) {
       companyIds[key] = await insertReturningId(
         em,
-        `INSERT INTO companies (name, legal_name, industry, city, country, website, description, branch_countries)
-         VALUES ($1, $2, $3, $4, 'DE', $5, $6, $7) RETURNING id`,
-        [c.name, c.legalName, c.industry, c.city, c.website, c.description, c.branchCountries],
+        `INSERT INTO companies (name, legal_name, industry, city, country, website, description, branch_countries, search_key, search_prefixes)
+         VALUES ($1, $2, $3, $4, 'DE', $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          c.name,
+          c.legalName,
+          c.industry,
+          c.city,
+          c.website,
+          c.description,
+          c.branchCountries,
+          ...searchValues([c.name, c.legalName]),
+        ],
       );
     }
     for (const u of DEMO_USERS) {

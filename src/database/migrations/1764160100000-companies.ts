@@ -15,6 +15,8 @@ export class Companies1764160100000 implements MigrationInterface {
         website text,
         description text,
         branch_countries char(2)[] NOT NULL DEFAULT '{}',
+        search_key text NOT NULL DEFAULT '',
+        search_prefixes text[] NOT NULL DEFAULT '{}',
         version integer NOT NULL DEFAULT 1,
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now(),
@@ -24,8 +26,13 @@ export class Companies1764160100000 implements MigrationInterface {
     await db.query('CREATE INDEX companies_created_at_idx ON companies (created_at, id)');
     await db.query('CREATE INDEX companies_country_idx ON companies (country)');
     await db.query('CREATE INDEX companies_deleted_at_idx ON companies (deleted_at)');
+    // Filled by the service (see common/search.ts): accent-free words, pinyin, and word prefixes
+    // for terms too short for trigrams.
     await db.query(
-      "CREATE INDEX companies_search_idx ON companies USING gin (immutable_unaccent(lower(name || ' ' || coalesce(legal_name, ''))) gin_trgm_ops)",
+      'CREATE INDEX companies_search_key_idx ON companies USING gin (search_key gin_trgm_ops)',
+    );
+    await db.query(
+      'CREATE INDEX companies_search_prefixes_idx ON companies USING gin (search_prefixes)',
     );
   }
 

@@ -1,6 +1,16 @@
 import { Extensions1764160000000 } from './1764160000000-extensions';
 import { Companies1764160100000 } from './1764160100000-companies';
 import { Accounts1764160200000 } from './1764160200000-accounts';
+import { PartnersContacts1764160300000 } from './1764160300000-partners-contacts';
+import { TripsAgreements1764160400000 } from './1764160400000-trips-agreements';
+import { LeadsInteractionsFollowUps1764160500000 } from './1764160500000-leads-interactions-follow-ups';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
-export const MIGRATIONS = [Extensions1764160000000, Companies1764160100000, Accounts1764160200000];
+export const MIGRATIONS = [
+  Extensions1764160000000,
+  Companies1764160100000,
+  Accounts1764160200000,
+  PartnersContacts1764160300000,
+  TripsAgreements1764160400000,
+  LeadsInteractionsFollowUps1764160500000,
+];

@@ -1,0 +1,40 @@
+import type { IsURLOptions } from 'validator';
+import { Transform } from 'class-transformer';
+
+/** Trims strings; an empty string becomes null (a cleared field), other values pass through. */
+export const TrimToNull = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  });
+
+/** Trims strings, keeps empty ones (so a required field still fails its length check). */
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** ISO codes arrive in any case; stored upper case. */
+export const UpperCase = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value.trim().toUpperCase()
+      : Array.isArray(value)
+        ? value.map((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v))
+        : value,
+  );
+
+/** `?flag=true|false` → boolean; anything else stays and fails @IsBoolean. */
+export const QueryBoolean = () =>
+  Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );
+
+export const iso = (date: Date | null | undefined): string | null =>
+  date ? date.toISOString() : null;
+
+/** URL rule for websites: http(s) with a real host. */
+export const WEBSITE_OPTIONS: IsURLOptions = {
+  protocols: ['http', 'https'],
+  require_protocol: true,
+  require_tld: true,
+};

@@ -1,0 +1,290 @@
+import { TestApp, startTestApp } from './helpers/app';
+import { Session, loginAdmin } from './helpers/auth';
+import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+
+let app: TestApp;
+let admin: Session;
+let c: Cast;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await loginAdmin(app);
+  c = await cast(app, admin);
+});
+afterAll(() => app?.stop());
+
+const create = (session: Session, body: Record<string, unknown>) =>
+  app.http.post('/api/v1/companies').set(session.auth).send(body);
+const etagOf = async (id: string) =>
+  (await app.http.get(`/api/v1/companies/${id}`).set(admin.auth)).headers.etag as string;
+
+describe('companies: validation', () => {
+  it('creates with defaults and normalises ISO codes', async () => {
+    const res = await create(admin, {
+      name: '  Klingenwerk  ',
+      country: 'de',
+      branchCountries: ['cn', 'US'],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'Klingenwerk',
+      country: 'DE',
+      branchCountries: ['CN', 'US'],
+      version: 1,
+      deletedAt: null,
+    });
+  });
+
+  it.each([
+    [{}, ['name']],
+    [{ name: '' }, ['name']],
+    [{ name: 42 }, ['name']],
+    [{ name: 'X', country: 'XX' }, ['country']],
+    [{ name: 'X', country: 'Germany' }, ['country']],
+    [{ name: 'X', website: 'not a url' }, ['website']],
+    [{ name: 'X', website: 'javascript:alert(1)' }, ['website']],
+    [{ name: 'X', branchCountries: 'CN' }, ['branchCountries']],
+    [{ name: 'X', branchCountries: ['CN', 'ZZ'] }, ['branchCountries']],
+    [{ name: 'X', id: '00000000-0000-4000-8000-000000000000' }, ['id']],
+    [{ name: 'X', version: 7 }, ['version']],
+    [{ name: 'x'.repeat(201) }, ['name']],
+  ])('refuses %j with 400 naming %j', async (body, fields) => {
+    const res = await create(admin, body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(fields),
+    );
+  });
+
+  it.each(['%', "' OR 1=1 --", 'x'.repeat(5000), '_', '\\', 'a%b_c'])(
+    'answers search %j with 2xx/4xx, never 5xx',
+    async (q) => {
+      const res = await app.http
+        .get(`/api/v1/companies?q=${encodeURIComponent(q)}`)
+        .set(admin.auth);
+      expect(res.status).toBeLessThan(500);
+      if (q.length > 200) expect(res.status).toBe(400);
+    },
+  );
+});
+
+describe('companies: search and filters', () => {
+  beforeAll(async () => {
+    await create(admin, { name: 'Müller Schneidwaren', country: 'DE', branchCountries: ['CN'] });
+    await create(admin, {
+      name: 'Wüsthof-Ähnlich KG',
+      legalName: 'Wüsthof Ähnlich Kommanditgesellschaft',
+    });
+  });
+  const names = async (query: string, session: Session = admin) =>
+    (
+      (await app.http.get(`/api/v1/companies?${query}`).set(session.auth)).body.items as {
+        name: string;
+      }[]
+    ).map((x) => x.name);
+
+  it('finds accent- and case-insensitively, by part of a word', async () => {
+    expect(await names('q=muller')).toContain('Müller Schneidwaren');
+    expect(await names('q=SCHNEID')).toContain('Müller Schneidwaren');
+    expect(await names('q=ahnlich')).toContain('Wüsthof-Ähnlich KG');
+    expect(await names('q=kommandit')).toContain('Wüsthof-Ähnlich KG');
+  });
+
+  it('finds by a one- or two-letter prefix', async () => {
+    expect(await names('q=m')).toContain('Müller Schneidwaren');
+    expect(await names('q=wu')).toContain('Wüsthof-Ähnlich KG');
+    expect(await names('q=wu')).not.toContain('Müller Schneidwaren');
+  });
+
+  it('filters by branch country', async () => {
+    const inChina = await names('branchCountry=cn');
+    expect(inChina).toContain('Müller Schneidwaren');
+    expect(inChina).not.toContain('Wüsthof-Ähnlich KG');
+  });
+});
+
+describe('companies: role matrix', () => {
+  let other: { id: string };
+  beforeAll(async () => {
+    other = (await create(admin, { name: 'Third Party Cutlery' })).body;
+  });
+
+  const each = async (fn: (role: RoleName, s: Session) => Promise<number>, roles: readonly RoleName[] = ROLE_NAMES) => {
+    const out: Partial<Record<RoleName, number>> = {};
+    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
+    return out;
+  };
+
+  it('lists all companies for the agency, only its own for a company user', async () => {
+    for (const role of ['admin', 'staff', 'viewer'] as const) {
+      const res = await app.http.get('/api/v1/companies?limit=200').set(c.sessions[role].auth);
+      const ids = res.body.items.map((x: { id: string }) => x.id);
+      expect(ids).toEqual(expect.arrayContaining([c.ownCompany.id, c.foreignCompany.id, other.id]));
+    }
+    const own = await app.http.get('/api/v1/companies?limit=200').set(c.sessions.own.auth);
+    expect(own.body.items.map((x: { id: string }) => x.id)).toEqual([c.ownCompany.id]);
+    const searched = await app.http.get('/api/v1/companies?q=foreign').set(c.sessions.own.auth);
+    expect(searched.body.items).toEqual([]);
+  });
+
+  it('reads: own company 200, any other 404 for a company user', async () => {
+    expect(
+      statusReport(
+        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+        await each(
+          async (_, s) =>
+            (await app.http.get(`/api/v1/companies/${c.ownCompany.id}`).set(s.auth)).status,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('creates: agency only', async () => {
+    expect(
+      statusReport(
+        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+        await each(async (role, s) => (await create(s, { name: `Made by ${role}` })).status),
+      ),
+    ).toEqual([]);
+  });
+
+  it('updates: agency only, even the own company', async () => {
+    expect(
+      statusReport(
+        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+        await each(
+          async (role, s) =>
+            (
+              await app.http
+                .patch(`/api/v1/companies/${c.ownCompany.id}`)
+                .set(s.auth)
+                .set('If-Match', await etagOf(c.ownCompany.id))
+                .send({ city: `City ${role}` })
+            ).status,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('deletes, restores and purges: staff deletes and restores, only admin purges', async () => {
+    const target = (await create(admin, { name: 'Short-lived GmbH' })).body;
+    expect(
+      statusReport(
+        { viewer: 403, own: 403, foreign: 403 },
+        await each(
+          async (_, s) =>
+            (
+              await app.http
+                .delete(`/api/v1/companies/${target.id}`)
+                .set(s.auth)
+                .set('If-Match', '"1"')
+            ).status,
+          ['viewer', 'own', 'foreign'],
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      (await app.http.delete(`/api/v1/companies/${target.id}`).set(c.sessions.staff.auth)).status,
+    ).toBe(428);
+    expect(
+      (
+        await app.http
+          .delete(`/api/v1/companies/${target.id}`)
+          .set(c.sessions.staff.auth)
+          .set('If-Match', '"9"')
+      ).status,
+    ).toBe(412);
+    expect(
+      (
+        await app.http
+          .delete(`/api/v1/companies/${target.id}`)
+          .set(c.sessions.staff.auth)
+          .set('If-Match', '"1"')
+      ).status,
+    ).toBe(204);
+    expect((await app.http.get(`/api/v1/companies/${target.id}`).set(admin.auth)).status).toBe(404);
+    const deleted = await app.http.get('/api/v1/companies?deleted=true').set(c.sessions.staff.auth);
+    expect(deleted.body.items.map((x: { id: string }) => x.id)).toContain(target.id);
+    expect(
+      (await app.http.get('/api/v1/companies?deleted=true').set(c.sessions.viewer.auth)).status,
+    ).toBe(403);
+
+    const restored = await app.http
+      .post(`/api/v1/companies/${target.id}/restore`)
+      .set(c.sessions.staff.auth);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
+    expect(
+      (await app.http.post(`/api/v1/companies/${target.id}/restore`).set(c.sessions.staff.auth))
+        .status,
+    ).toBe(404);
+
+    await app.http.delete(`/api/v1/companies/${target.id}`).set(admin.auth).set('If-Match', '"3"');
+    expect(
+      (await app.http.post(`/api/v1/companies/${target.id}/purge`).set(c.sessions.staff.auth))
+        .status,
+    ).toBe(403);
+    expect(
+      (await app.http.post(`/api/v1/companies/${target.id}/purge`).set(admin.auth)).status,
+    ).toBe(204);
+    expect(
+      (await app.http.post(`/api/v1/companies/${target.id}/restore`).set(admin.auth)).status,
+    ).toBe(404);
+  });
+
+  it('refuses to purge a company still referenced (409) and a live one (404)', async () => {
+    expect(
+      (await app.http.post(`/api/v1/companies/${c.ownCompany.id}/purge`).set(admin.auth)).status,
+    ).toBe(404);
+    const referenced = (await create(admin, { name: 'Referenced GmbH' })).body;
+    await app.db.query(`INSERT INTO contacts (family_name, company_id) VALUES ('Linked', $1)`, [
+      referenced.id,
+    ]);
+    await app.http
+      .delete(`/api/v1/companies/${referenced.id}`)
+      .set(admin.auth)
+      .set('If-Match', '"1"');
+    expect(
+      (await app.http.post(`/api/v1/companies/${referenced.id}/purge`).set(admin.auth)).status,
+    ).toBe(409);
+  });
+});
+
+describe('companies: audit and concurrency', () => {
+  it('records before and after of each change in the same transaction', async () => {
+    const company = (await create(admin, { name: 'Audit Me', city: 'Solingen' })).body;
+    await app.http
+      .patch(`/api/v1/companies/${company.id}`)
+      .set(admin.auth)
+      .set('If-Match', '"1"')
+      .send({ city: 'Haan' });
+    const audit = await app.http
+      .get(`/api/v1/audit?entity=company&entityId=${company.id}`)
+      .set(admin.auth);
+    const [update, creation] = audit.body.items;
+    expect(update).toMatchObject({
+      action: 'update',
+      changes: { city: { before: 'Solingen', after: 'Haan' } },
+    });
+    expect(creation).toMatchObject({
+      action: 'create',
+      changes: { name: { before: null, after: 'Audit Me' } },
+    });
+  });
+
+  it('20 parallel PATCHes with the same ETag: exactly one 200, nineteen 412', async () => {
+    const company = (await create(admin, { name: 'Race GmbH' })).body;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.http
+          .patch(`/api/v1/companies/${company.id}`)
+          .set(admin.auth)
+          .set('If-Match', '"1"')
+          .send({ city: `Writer ${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(19);
+  });
+});

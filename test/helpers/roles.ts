@@ -1,0 +1,40 @@
+import type { TestApp } from './app';
+import { Session, factories } from './auth';
+
+export const ROLE_NAMES = ['admin', 'staff', 'viewer', 'own', 'foreign'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export interface Cast {
+  sessions: Record<RoleName, Session>;
+  /** The company of the `own` company user. */
+  ownCompany: { id: string; name: string };
+  /** The company of the `foreign` company user. */
+  foreignCompany: { id: string; name: string };
+}
+
+/**
+ * The five callers of every role matrix: admin, staff, viewer, a company user of `ownCompany`
+ * ("own") and one of `foreignCompany` ("foreign").
+ */
+export async function cast(app: TestApp, admin: Session): Promise<Cast> {
+  const make = factories(app, admin);
+  const ownCompany = await make.company({ name: 'Own Messer GmbH' });
+  const foreignCompany = await make.company({ name: 'Foreign Scheren AG' });
+  const [staff, viewer, own, foreign] = await Promise.all([
+    make.session('staff'),
+    make.session('viewer'),
+    make.session('company', ownCompany.id),
+    make.session('company', foreignCompany.id),
+  ]);
+  return { sessions: { admin, staff, viewer, own, foreign }, ownCompany, foreignCompany };
+}
+
+/** `{admin: 200, staff: 200, …}` → a readable mismatch list when statuses differ. */
+export function statusReport(
+  expected: Partial<Record<RoleName, number>>,
+  actual: Partial<Record<RoleName, number>>,
+): string[] {
+  return Object.entries(expected)
+    .filter(([role, status]) => actual[role as RoleName] !== status)
+    .map(([role, status]) => `${role}: expected ${status}, got ${actual[role as RoleName]}`);
+}
