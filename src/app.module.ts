@@ -6,6 +6,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CompaniesModule } from './companies/companies.module';
+import { PartnersModule } from './partners/partners.module';
+import { ContactsModule } from './contacts/contacts.module';
+import { InteractionsModule } from './interactions/interactions.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { LeadsModule } from './leads/leads.module';
+import { TripsModule } from './trips/trips.module';
+import { AgreementsModule } from './agreements/agreements.module';
+import { SearchModule } from './search/search.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
 import { CURSOR_KEY } from './common/pagination';
@@ -46,6 +54,14 @@ export class AppModule {
         UsersModule,
         // feature modules
         CompaniesModule,
+        PartnersModule,
+        ContactsModule,
+        InteractionsModule,
+        FollowUpsModule,
+        LeadsModule,
+        TripsModule,
+        AgreementsModule,
+        SearchModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
