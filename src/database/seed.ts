@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/passwords';
 import { searchColumns } from '../common/search';
+import { DemoIds, seedDemoCrm, seedDemoPartners } from './demo-crm';
 
 export const DEMO_PASSWORD = 'liaison-demo';
 
@@ -122,12 +123,17 @@ export async function seedDemo(app: INestApplication): Promise<boolean> {
         ],
       );
     }
+    const userIds = {} as Record<string, string>;
     for (const u of DEMO_USERS) {
-      await em.query(
-        `INSERT INTO users (email, display_name, role, company_id, password_hash) VALUES ($1, $2, $3, $4, $5)`,
+      userIds[u.email.split('@')[0]] = await insertReturningId(
+        em,
+        `INSERT INTO users (email, display_name, role, company_id, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [u.email, u.displayName, u.role, u.company ? companyIds[u.company] : null, passwordHash],
       );
     }
+    const ids: DemoIds = { companies: companyIds, users: userIds as DemoIds['users'] };
+    const partners = await seedDemoPartners(em);
+    await seedDemoCrm(em, ids, partners);
     return true;
   });
 }
