@@ -24,6 +24,7 @@ import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { pinoOptions } from './logging';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -62,6 +63,7 @@ export class AppModule {
         TripsModule,
         AgreementsModule,
         SearchModule,
+        WebModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

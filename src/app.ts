@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -30,6 +31,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
+  await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', String(request.id));

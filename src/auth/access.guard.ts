@@ -1,9 +1,15 @@
 import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { Forbidden, Unauthorized } from '../common/errors';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Forbidden, SignInRequired, Unauthorized } from '../common/errors';
+import { csrfValid, ensureCsrfToken, SESSION_COOKIE, WEB_KEY, WebRequest, webUserFor } from '../web/web-session';
 import { ACCESS_KEY, AccessDeclaration, Actor, RequestWithActor } from './actor';
-import { can } from './permissions';
+import { Action, can } from './permissions';
+
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 /**
  * The global guard. Deny by default: a route that declares neither @Allow nor @Public is refused.
@@ -13,7 +19,10 @@ import { can } from './permissions';
 export class AccessGuard extends AuthGuard('jwt') {
   private readonly logger = new Logger(AccessGuard.name);
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
     super();
   }
 
@@ -28,6 +37,9 @@ export class AccessGuard extends AuthGuard('jwt') {
       );
       throw new Forbidden('This route declares no permission and is refused.');
     }
+    if (this.reflector.get<boolean>(WEB_KEY, context.getClass())) {
+      return this.activatePage(context, declaration);
+    }
     if ('public' in declaration) return true;
 
     await super.canActivate(context);
@@ -36,6 +48,25 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (!actor) throw new Unauthorized();
     request.actor = actor;
     if (!can(actor.role, declaration.action)) throw new Forbidden();
+    return true;
+  }
+
+  /** Browser pages: the session cookie instead of a bearer token, and a CSRF check on every change. */
+  private async activatePage(context: ExecutionContext, declaration: AccessDeclaration): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<WebRequest>();
+    ensureCsrfToken(request, http.getResponse<FastifyReply>());
+    if (!SAFE_METHODS.includes(request.method) && !csrfValid(request)) {
+      throw new Forbidden('The form has expired. Reload the page and try again.');
+    }
+    const user = await webUserFor(this.db, request.cookies?.[SESSION_COOKIE]);
+    if (user) {
+      request.actor = user;
+      request.webUser = user;
+    }
+    if ('public' in declaration) return true;
+    if (!user) throw new SignInRequired();
+    if (!can(user.role, declaration.action as Action)) throw new Forbidden();
     return true;
   }
 

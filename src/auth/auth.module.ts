@@ -12,6 +12,7 @@ export class AuthModule {
   static forRoot(jwtSecret: string): DynamicModule {
     return {
       module: AuthModule,
+      global: true,
       imports: [PassportModule, JwtModule.register({ secret: jwtSecret })],
       controllers: [AuthController],
       providers: [

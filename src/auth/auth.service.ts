@@ -218,15 +218,20 @@ export class AuthService {
     return { userId: row.id, role: row.role, companyId: row.company_id, sessionId: claims.sid };
   }
 
+  /** An access token bound to an existing session (the web pages use it to call the API). */
+  accessTokenFor(userId: string, sessionId: string): string {
+    const claims: AccessClaims = { sub: userId, sid: sessionId };
+    return this.jwt.sign(claims, {
+      algorithm: 'HS256',
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+    });
+  }
+
   private pair(user: User, sessionId: string, refreshToken: string): TokenPair {
-    const claims: AccessClaims = { sub: user.id, sid: sessionId };
     return {
-      accessToken: this.jwt.sign(claims, {
-        algorithm: 'HS256',
-        issuer: JWT_ISSUER,
-        audience: JWT_AUDIENCE,
-        expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-      }),
+      accessToken: this.accessTokenFor(user.id, sessionId),
       refreshToken,
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       user: {

@@ -91,3 +91,12 @@ export class ServiceUnavailable extends DomainError {
     this.headers['Retry-After'] = '5';
   }
 }
+
+/** A browser page needs a signed-in user: pages answer with a redirect to the sign-in form. */
+export class SignInRequired extends DomainError {
+  readonly status = 401;
+  readonly slug = 'unauthorized';
+  constructor() {
+    super('Please sign in.');
+  }
+}

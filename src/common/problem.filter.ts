@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendErrorPage, statusOf } from '../web/error-page';
+import { isPageRequest } from '../web/respond';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 const logger = new Logger('Problem');
@@ -27,6 +29,14 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
 export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendProblem(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    if (isPageRequest(request.url)) {
+      const status = statusOf(error);
+      if (status >= 500) logger.error({ err: error, requestId: request.id, url: request.url }, 'page failed');
+      sendErrorPage(error, request, reply);
+      return;
+    }
+    sendProblem(error, request, reply);
   }
 }

@@ -1,0 +1,35 @@
+// Liaison: the few things pages do in the browser. No inline scripts (the CSP forbids them).
+(function () {
+  // htmx sends the CSRF token with every request it makes.
+  document.addEventListener('htmx:configRequest', function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) event.detail.headers['X-CSRF-Token'] = meta.getAttribute('content');
+  });
+  // "n" opens "Log a contact" from any page, unless the user is typing.
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (event.key === 'n' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      var link = document.getElementById('log-contact');
+      if (link) { event.preventDefault(); window.location.href = link.getAttribute('href'); }
+    }
+  });
+  // Picking a contact suggestion adds it to the selected list (a checkbox the form submits).
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('[data-pick-contact]');
+    if (!button) return;
+    event.preventDefault();
+    var list = document.getElementById('picked-contacts');
+    var id = button.getAttribute('data-pick-contact');
+    if (!list || list.querySelector('input[value="' + id + '"]')) return;
+    var li = document.createElement('li');
+    var label = document.createElement('label');
+    var box = document.createElement('input');
+    box.type = 'checkbox'; box.name = 'contactIds'; box.value = id; box.checked = true;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(' ' + button.getAttribute('data-label')));
+    li.appendChild(label);
+    list.appendChild(li);
+    box.focus();
+  });
+})();

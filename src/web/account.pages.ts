@@ -1,0 +1,194 @@
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Allow, Public } from '../auth/actor';
+import { AuthService } from '../auth/auth.service';
+import { revokeSession } from '../auth/sessions';
+import { TooManyRequests } from '../common/errors';
+import { html } from './html';
+import { Locale, t } from './i18n';
+import { csrfField, errorSummary, field, layout, PageContext } from './layout';
+import { redirect, safeNext, sendPage } from './respond';
+import { fieldErrors, WebApi } from './web-api';
+import {
+  clearSessionCookie,
+  openWebSession,
+  setSessionCookie,
+  WebPages,
+  WebRequest,
+} from './web-session';
+
+export const pageContext = (request: WebRequest): PageContext => ({
+  user: request.webUser,
+  locale: (request.webUser?.locale ?? 'de') as Locale,
+  csrf: request.csrfToken ?? '',
+  path: request.url.split('?')[0],
+});
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+@ApiExcludeController()
+@WebPages()
+@Controller()
+export class AccountPages {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly api: WebApi,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Get('login')
+  @Public()
+  loginForm(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Query('next') next?: string,
+  ): void {
+    if (request.webUser) return redirect(request, reply, safeNext(next));
+    sendPage(reply, this.loginPage(pageContext(request), safeNext(next)));
+  }
+
+  @Post('login')
+  @Public()
+  async login(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const next = safeNext(body.next);
+    const email = str(body.email).trim();
+    try {
+      const user = await this.auth.verifyCredentials(email, str(body.password), {
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+      const { token } = await this.db.transaction((em) =>
+        openWebSession(em, user.id, { ip: request.ip, userAgent: request.headers['user-agent'] }),
+      );
+      setSessionCookie(request, reply, token);
+      redirect(request, reply, next);
+    } catch (error) {
+      const message =
+        error instanceof TooManyRequests
+          ? t(ctx.locale, 'tooManyAttempts')
+          : t(ctx.locale, 'wrongCredentials');
+      const status = error instanceof TooManyRequests ? 429 : 401;
+      if (!(error instanceof TooManyRequests) && (error as { status?: number }).status !== 401)
+        throw error;
+      sendPage(reply, this.loginPage(ctx, next, email, message), status);
+    }
+  }
+
+  private loginPage(ctx: PageContext, next: string, email = '', error?: string) {
+    return layout(
+      ctx,
+      t(ctx.locale, 'signIn'),
+      html`<div class="card" style="max-width:28rem">
+        <h1>${t(ctx.locale, 'signIn')}</h1>
+        ${error ? html`<p class="alert" role="alert">${error}</p>` : ''}
+        <form method="post" action="/login">
+          ${csrfField(ctx)}<input type="hidden" name="next" value="${next}" />
+          ${field(t(ctx.locale, 'email'), html`<input type="email" name="email" autocomplete="username" required value="${email}" autofocus />`)}
+          ${field(t(ctx.locale, 'password'), html`<input type="password" name="password" autocomplete="current-password" required />`)}
+          <p><button class="primary" type="submit">${t(ctx.locale, 'signIn')}</button></p>
+        </form>
+      </div>`,
+    );
+  }
+
+  @Post('logout')
+  @Allow('account:self')
+  async logout(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.db.transaction((em) => revokeSession(em, request.webUser!.sessionId, 'logout'));
+    clearSessionCookie(request, reply);
+    redirect(request, reply, '/login');
+  }
+
+  @Get('profile')
+  @Allow('account:self')
+  profile(@Req() request: WebRequest, @Res() reply: FastifyReply): void {
+    sendPage(reply, this.profilePage(pageContext(request), {}));
+  }
+
+  @Post('profile/password')
+  @Allow('account:self')
+  async changePassword(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const answer = await this.api.call(request.webUser!, 'POST', '/api/v1/auth/password', {
+      body: { currentPassword: str(body.currentPassword), newPassword: str(body.newPassword) },
+    });
+    if (answer.status === 204) {
+      clearSessionCookie(request, reply);
+      redirect(request, reply, '/login?changed=1');
+      return;
+    }
+    sendPage(reply, this.profilePage(pageContext(request), fieldErrors(answer.body as never)), 400);
+  }
+
+  private profilePage(ctx: PageContext, errors: Record<string, string>) {
+    const user = ctx.user!;
+    return layout(
+      ctx,
+      t(ctx.locale, 'profile'),
+      html`<h1>${t(ctx.locale, 'profile')}</h1>
+        <dl class="facts">
+          <dt>${t(ctx.locale, 'displayName')}</dt>
+          <dd>${user.displayName}</dd>
+          <dt>${t(ctx.locale, 'email')}</dt>
+          <dd>${user.email}</dd>
+          <dt>${t(ctx.locale, 'role')}</dt>
+          <dd>${user.role}</dd>
+        </dl>
+        <form method="post" action="/profile/locale" class="card">
+          ${csrfField(ctx)}
+          ${field(
+            t(ctx.locale, 'language'),
+            html`<select name="locale">
+              <option value="de" ${user.locale === 'de' ? html` selected` : ''}>Deutsch</option>
+              <option value="en" ${user.locale === 'en' ? html` selected` : ''}>English</option>
+            </select>`,
+          )}
+          <button type="submit">${t(ctx.locale, 'save')}</button>
+        </form>
+        <h2>${t(ctx.locale, 'changePassword')}</h2>
+        ${errorSummary(ctx, errors)}
+        <form method="post" action="/profile/password" class="card">
+          ${csrfField(ctx)}
+          ${field(t(ctx.locale, 'currentPassword'), html`<input type="password" name="currentPassword" autocomplete="current-password" required />`, errors.currentPassword)}
+          ${field(t(ctx.locale, 'newPassword'), html`<input type="password" name="newPassword" autocomplete="new-password" minlength="12" maxlength="128" required />`, errors.newPassword)}
+          <button type="submit">${t(ctx.locale, 'changePassword')}</button>
+        </form>`,
+    );
+  }
+
+  @Post('profile/locale')
+  @Allow('account:self')
+  async setLocale(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const locale = body.locale === 'en' ? 'en' : 'de';
+    // One's own language is not an admin matter: no version check, but audited like any change.
+    const user = request.webUser!;
+    await this.db.transaction(async (em) => {
+      await em.query('UPDATE users SET locale = $2 WHERE id = $1', [user.userId, locale]);
+      await this.audit.record(em, {
+        actorId: user.userId,
+        action: 'update',
+        entity: 'user',
+        entityId: user.userId,
+        changes: { locale: { before: user.locale, after: locale } },
+      });
+    });
+    redirect(request, reply, '/profile');
+  }
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/actor';
+import { NotFound } from '../common/errors';
+
+const PUBLIC_DIR = join(__dirname, '..', '..', 'public');
+
+/** The stylesheet, the little script of the pages and htmx, read once at start. */
+const ASSETS: Record<string, { type: string; body: Buffer }> = {
+  'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'app.css')) },
+  'app.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(join(PUBLIC_DIR, 'app.js')),
+  },
+  'htmx.min.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
+  },
+};
+
+@ApiExcludeController()
+@Controller('assets')
+export class AssetsController {
+  @Get(':name')
+  @Public()
+  asset(@Param('name') name: string, @Res() reply: FastifyReply): void {
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!asset) throw new NotFound('asset');
+    void reply
+      .type(asset.type)
+      .header('Cache-Control', 'public, max-age=3600')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(asset.body);
+  }
+}

@@ -1,0 +1,742 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { UuidParam } from '../common/params';
+import { pageContext } from './account.pages';
+import { pipelineChart, PipelineRow } from './chart';
+import { dateTime, day, money } from './format';
+import { Html, html } from './html';
+import { LEAD_STAGES, stageLabel, t } from './i18n';
+import { csrfField, errorSummary, field, layout, PageContext } from './layout';
+import { Column, listRows, listTable, searchForm, withCursor } from './list';
+import { redirect, sendPage } from './respond';
+import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
+import { WebPages, WebRequest, WebUser } from './web-session';
+import {
+  CompanyView,
+  ContactView,
+  FollowUpView,
+  InteractionView,
+  LeadNoteView,
+  LeadView,
+  Page,
+  PartnerView,
+  TimelineItemView,
+  TripView,
+} from './view-models';
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const q = (params: Record<string, string | undefined>) => {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') query.set(k, v);
+  return query.toString();
+};
+export const contactName = (c: Pick<ContactView, 'familyName' | 'givenName' | 'nativeName'>) =>
+  [c.givenName, c.familyName].filter(Boolean).join(' ') +
+  (c.nativeName ? ` (${c.nativeName})` : '');
+
+/** Names of companies and partners the caller may see, for labelling ids in lists. */
+async function organisationNames(api: WebApi, user: WebUser): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const companies = await api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200');
+  for (const c of companies.items) names.set(c.id, c.name);
+  if (can(user.role, 'partner:read')) {
+    const partners = await api.call<Page<PartnerView>>(user, 'GET', '/api/v1/partners?limit=200');
+    if (partners.status === 200) for (const p of partners.body.items) names.set(p.id, p.name);
+  }
+  return names;
+}
+
+@ApiExcludeController()
+@WebPages()
+@Controller()
+export class CrmPages {
+  constructor(private readonly api: WebApi) {}
+
+  // ---------------------------------------------------------------- dashboard / portal
+
+  @Get()
+  @Allow('account:self')
+  async home(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    sendPage(
+      reply,
+      user.role === 'company' ? await this.portal(ctx, user) : await this.dashboard(ctx, user),
+    );
+  }
+
+  private followUpList(ctx: PageContext, items: FollowUpView[], canComplete: boolean): Html {
+    const today = new Date().toISOString().slice(0, 10);
+    if (items.length === 0) return html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`;
+    return html`<ul>
+      ${items.map((f) => {
+        const overdue = f.status === 'open' && f.dueOn !== null && f.dueOn < today;
+        return html`<li>
+          ${overdue ? html`<span class="overdue">${t(ctx.locale, 'overdue')}</span> ` : ''}<strong
+            >${f.title}</strong
+          >
+          ${f.dueOn ? html` <span class="muted">${t(ctx.locale, 'due')} ${day(f.dueOn, ctx.locale)}</span>` : ''}
+          ${
+            canComplete && f.status === 'open'
+              ? html` <form
+                  class="inline-form"
+                  method="post"
+                  action="/follow-ups/${f.id}/complete"
+                  style="display:inline"
+                >
+                  ${csrfField(ctx)}<input
+                    type="hidden"
+                    name="version"
+                    value="${f.version}"
+                  /><button type="submit" aria-label="${t(ctx.locale, 'markDone')}: ${f.title}">
+                    ${t(ctx.locale, 'markDone')}
+                  </button>
+                </form>`
+              : ''
+          }
+        </li>`;
+      })}
+    </ul>`;
+  }
+
+  private async dashboard(ctx: PageContext, user: WebUser): Promise<Html> {
+    const [followUps, interactions, trips, pipeline] = await Promise.all([
+      this.api.get<Page<FollowUpView>>(
+        user,
+        '/api/v1/follow-ups?assigneeId=me&status=open&sort=dueOn&limit=20',
+      ),
+      can(user.role, 'interaction:read')
+        ? this.api.get<Page<InteractionView>>(user, '/api/v1/interactions?limit=8')
+        : Promise.resolve({ items: [], nextCursor: null }),
+      this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=5&sort=-startsOn'),
+      this.api.get<{ items: PipelineRow[] }>(user, '/api/v1/leads/pipeline'),
+    ]);
+    const canComplete = can(user.role, 'follow-up:complete');
+    return layout(
+      ctx,
+      t(ctx.locale, 'dashboard'),
+      html`<h1>${t(ctx.locale, 'dashboard')}</h1>
+        <div class="grid">
+          <section class="card" aria-labelledby="h-followups">
+            <h2 id="h-followups">${t(ctx.locale, 'myOpenFollowUps')}</h2>
+            ${this.followUpList(ctx, followUps.items, canComplete)}
+          </section>
+          <section class="card" aria-labelledby="h-interactions">
+            <h2 id="h-interactions">${t(ctx.locale, 'recentInteractions')}</h2>
+            ${
+              interactions.items.length
+                ? html`<ul>
+                    ${interactions.items.map((i) => html`<li><a href="/interactions/${i.id}">${i.subject}</a> <span class="muted">${dateTime(i.occurredAt, ctx.locale)}</span></li>`)}
+                  </ul>`
+                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
+            }
+          </section>
+          <section class="card" aria-labelledby="h-trips">
+            <h2 id="h-trips">${t(ctx.locale, 'recentTrips')}</h2>
+            ${
+              trips.items.length
+                ? html`<ul>
+                    ${trips.items.map((trip) => html`<li><a href="/trips/${trip.id}">${trip.title}</a> <span class="muted">${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}</span></li>`)}
+                  </ul>`
+                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
+            }
+          </section>
+        </div>
+        <section class="card" aria-labelledby="h-pipeline">
+          <h2 id="h-pipeline">${t(ctx.locale, 'pipeline')}</h2>
+          ${pipelineChart(
+            pipeline.items,
+            LEAD_STAGES,
+            (s) => stageLabel(ctx.locale, s),
+            (v) => money(v, ctx.locale),
+            t(ctx.locale, 'pipeline'),
+          )}
+        </section>`,
+    );
+  }
+
+  private async portal(ctx: PageContext, user: WebUser): Promise<Html> {
+    const [leads, followUps, trips, companies] = await Promise.all([
+      this.api.get<Page<LeadView>>(user, '/api/v1/leads?limit=50'),
+      this.api.get<Page<FollowUpView>>(user, '/api/v1/follow-ups?status=open&sort=dueOn&limit=50'),
+      this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=20'),
+      this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=1'),
+    ]);
+    const company = companies.items[0];
+    return layout(
+      ctx,
+      t(ctx.locale, 'portal'),
+      html`<h1>${t(ctx.locale, 'portal')}${company ? html`: ${company.name}` : ''}</h1>
+        <div class="grid">
+          <section class="card" aria-labelledby="h-leads">
+            <h2 id="h-leads">${t(ctx.locale, 'leads')}</h2>
+            ${
+              leads.items.length
+                ? html`<ul>
+                    ${leads.items.map((l) => html`<li><a href="/leads/${l.id}">${l.title}</a> <span class="badge">${stageLabel(ctx.locale, l.stage)}</span></li>`)}
+                  </ul>`
+                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
+            }
+          </section>
+          <section class="card" aria-labelledby="h-followups">
+            <h2 id="h-followups">${t(ctx.locale, 'followUps')}</h2>
+            ${this.followUpList(ctx, followUps.items, true)}
+          </section>
+          <section class="card" aria-labelledby="h-trips">
+            <h2 id="h-trips">${t(ctx.locale, 'trips')}</h2>
+            ${
+              trips.items.length
+                ? html`<ul>
+                    ${trips.items.map((trip) => html`<li><a href="/trips/${trip.id}">${trip.title}</a> <span class="muted">${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}</span></li>`)}
+                  </ul>`
+                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
+            }
+          </section>
+        </div>`,
+    );
+  }
+
+  // ---------------------------------------------------------------- contacts
+
+  @Get('contacts')
+  @Allow('contact:read')
+  async contacts(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const params = { q: str(query.q) || undefined, cursor: str(query.cursor) || undefined };
+    const [page, names] = await Promise.all([
+      this.api.get<Page<ContactView>>(user, `/api/v1/contacts?${q({ ...params, limit: '25' })}`),
+      organisationNames(this.api, user),
+    ]);
+    const columns: Column<ContactView>[] = [
+      {
+        header: t(ctx.locale, 'contact'),
+        cell: (c) => html`<a href="/contacts/${c.id}">${contactName(c)}</a>`,
+      },
+      { header: t(ctx.locale, 'position'), cell: (c) => c.position },
+      {
+        header: `${t(ctx.locale, 'company')} / ${t(ctx.locale, 'partner')}`,
+        cell: (c) => names.get(c.companyId ?? c.partnerId ?? '') ?? '',
+      },
+      { header: t(ctx.locale, 'email'), cell: (c) => c.email },
+      { header: t(ctx.locale, 'country'), cell: (c) => c.country },
+    ];
+    const more = withCursor('/contacts', { q: params.q });
+    if (query.fragment === 'rows')
+      return sendPage(reply, listRows(ctx.locale, columns, page, more));
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        t(ctx.locale, 'contacts'),
+        html`<h1>${t(ctx.locale, 'contacts')}</h1>
+          ${searchForm(ctx.locale, '/contacts', params.q)}
+          ${listTable(ctx.locale, `${t(ctx.locale, 'results')}`, columns, page, more)}`,
+      ),
+    );
+  }
+
+  /** Suggestions for the contact picker of "Log a contact" (an htmx fragment). */
+  @Get('contacts/suggest')
+  @Allow('contact:read')
+  async suggest(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Query('q') term?: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const text = str(term).trim();
+    if (text === '') return sendPage(reply, html``);
+    const answer = await this.api.call<Page<ContactView>>(
+      ctx.user!,
+      'GET',
+      `/api/v1/contacts?${q({ q: text.slice(0, 200), limit: '8' })}`,
+    );
+    const items = answer.status === 200 ? answer.body.items : [];
+    sendPage(
+      reply,
+      items.length
+        ? html`${items.map((c) => html`<li><button type="button" class="link" data-pick-contact="${c.id}" data-label="${contactName(c)}">${contactName(c)}${c.position ? html` <span class="muted">· ${c.position}</span>` : ''}</button></li>`)}`
+        : html`<li class="muted">${t(ctx.locale, 'noEntries')}</li>`,
+    );
+  }
+
+  @Get('contacts/:id')
+  @Allow('contact:read')
+  async contact(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const [contact, timeline, names] = await Promise.all([
+      this.api.get<ContactView>(user, `/api/v1/contacts/${id}`),
+      this.api.get<Page<TimelineItemView>>(user, `/api/v1/contacts/${id}/timeline?limit=50`),
+      organisationNames(this.api, user),
+    ]);
+    const editable = can(user.role, 'contact:write');
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        contactName(contact),
+        html`<h1>${contactName(contact)}</h1>
+          ${editable ? html`<p><a class="button" href="/contacts/${id}/edit">${t(ctx.locale, 'edit')}</a></p>` : ''}
+          <dl class="facts">
+            <dt>${t(ctx.locale, 'position')}</dt>
+            <dd>${contact.position ?? ''}</dd>
+            <dt>${t(ctx.locale, 'company')} / ${t(ctx.locale, 'partner')}</dt>
+            <dd>${names.get(contact.companyId ?? contact.partnerId ?? '') ?? ''}</dd>
+            <dt>${t(ctx.locale, 'email')}</dt>
+            <dd>${contact.email ?? ''}</dd>
+            <dt>${t(ctx.locale, 'country')}</dt>
+            <dd>${contact.country ?? ''} ${contact.city ?? ''}</dd>
+            <dt>${t(ctx.locale, 'notes')}</dt>
+            <dd>${contact.notes ?? ''}</dd>
+          </dl>
+          <h2>${t(ctx.locale, 'timeline')}</h2>
+          ${
+            timeline.items.length
+              ? html`<ol>
+                  ${timeline.items.map((item) => html`<li><span class="badge">${item.type}</span> <a href="/${item.type === 'followUp' ? 'follow-ups' : item.type === 'lead' ? 'leads' : 'interactions'}/${item.id}">${item.title}</a> <span class="muted">${dateTime(item.at, ctx.locale)}</span></li>`)}
+                </ol>`
+              : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
+          }`,
+      ),
+    );
+  }
+
+  @Get('contacts/:id/edit')
+  @Allow('contact:write')
+  async editContact(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const contact = await this.api.get<ContactView>(ctx.user!, `/api/v1/contacts/${id}`);
+    sendPage(reply, this.contactForm(ctx, contact, contactFormValues(contact), {}));
+  }
+
+  @Post('contacts/:id/edit')
+  @Allow('contact:write')
+  async saveContact(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const values = pickContactForm(body);
+    const answer = await this.api.call<ContactView | ApiProblem>(
+      user,
+      'PATCH',
+      `/api/v1/contacts/${id}`,
+      {
+        body: contactPatch(values),
+        ifMatch: Number(body.version),
+      },
+    );
+    if (answer.status === 200) return redirect(request, reply, `/contacts/${id}`);
+    if (answer.status === 412) {
+      // Lost a race: show what is saved now beside what the user typed, and let them re-apply.
+      const current = await this.api.get<ContactView>(user, `/api/v1/contacts/${id}`);
+      return sendPage(reply, this.contactForm(ctx, current, values, {}, true), 409);
+    }
+    if (answer.status === 400) {
+      const current = await this.api.get<ContactView>(user, `/api/v1/contacts/${id}`);
+      return sendPage(
+        reply,
+        this.contactForm(
+          ctx,
+          { ...current, version: Number(body.version) },
+          values,
+          fieldErrors(answer.body as ApiProblem),
+        ),
+        400,
+      );
+    }
+    throw new ApiError(answer as never);
+  }
+
+  private contactForm(
+    ctx: PageContext,
+    saved: ContactView,
+    values: ContactFormValues,
+    errors: Record<string, string>,
+    stale = false,
+  ): Html {
+    const input = (name: keyof ContactFormValues, label: string, type = 'text') =>
+      field(
+        label,
+        html`<input
+          type="${type}"
+          name="${name}"
+          value="${values[name]}"
+          aria-invalid="${errors[name] ? 'true' : 'false'}"
+        />`,
+        errors[name],
+      );
+    const savedValues = contactFormValues(saved);
+    return layout(
+      ctx,
+      t(ctx.locale, 'edit'),
+      html`<h1>${t(ctx.locale, 'edit')}: ${contactName(saved)}</h1>
+        ${
+          stale
+            ? html`<div class="alert" role="alert" id="stale">
+                <p><strong>${t(ctx.locale, 'staleTitle')}</strong></p>
+                <p>${t(ctx.locale, 'staleHelp')}</p>
+                <div class="compare">
+                  <div>
+                    <h2>${t(ctx.locale, 'currentValues')}</h2>
+                    <dl class="facts">
+                      ${(Object.keys(savedValues) as (keyof ContactFormValues)[]).map(
+                        (k) =>
+                          html`<dt>${k}</dt><dd${savedValues[k] !== values[k] ? html` class="overdue"` : ''}>${savedValues[k]}</dd>`,
+                      )}
+                    </dl>
+                  </div>
+                  <div>
+                    <h2>${t(ctx.locale, 'yourValues')}</h2>
+                    <dl class="facts">
+                      ${(Object.keys(values) as (keyof ContactFormValues)[]).map(
+                        (k) =>
+                          html`<dt>${k}</dt><dd${savedValues[k] !== values[k] ? html` class="overdue"` : ''}>${values[k]}</dd>`,
+                      )}
+                    </dl>
+                  </div>
+                </div>
+              </div>`
+            : ''
+        }
+        ${errorSummary(ctx, errors)}
+        <form method="post" action="/contacts/${saved.id}/edit" class="card">
+          ${csrfField(ctx)}<input type="hidden" name="version" value="${saved.version}" />
+          ${input('familyName', t(ctx.locale, 'familyName'))}
+          ${input('givenName', t(ctx.locale, 'givenName'))}
+          ${input('nativeName', t(ctx.locale, 'nativeName'))}
+          ${input('position', t(ctx.locale, 'position'))}
+          ${input('email', t(ctx.locale, 'email'), 'email')}
+          ${input('phone', 'Telefon / Phone', 'tel')} ${input('city', t(ctx.locale, 'city'))}
+          ${field(t(ctx.locale, 'notes'), html`<textarea name="notes">${values.notes}</textarea>`, errors.notes)}
+          <p>
+            <button class="primary" type="submit">
+              ${stale ? t(ctx.locale, 'reapply') : t(ctx.locale, 'save')}
+            </button>
+            <a href="/contacts/${saved.id}">${t(ctx.locale, 'cancel')}</a>
+          </p>
+        </form>`,
+    );
+  }
+
+  // ---------------------------------------------------------------- leads
+
+  @Get('leads')
+  @Allow('lead:read')
+  async leads(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const [page, names] = await Promise.all([
+      this.api.get<Page<LeadView>>(user, '/api/v1/leads?limit=200&sort=-updatedAt'),
+      organisationNames(this.api, user),
+    ]);
+    const canMove = can(user.role, 'lead:update');
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        t(ctx.locale, 'leads'),
+        html`<h1>${t(ctx.locale, 'leads')}</h1>
+          <div class="board">
+            ${LEAD_STAGES.map(
+              (stage) =>
+                html`<section aria-labelledby="stage-${stage}">
+                  <h2 id="stage-${stage}">${stageLabel(ctx.locale, stage)}</h2>
+                  ${page.items
+                    .filter((l) => l.stage === stage)
+                    .map(
+                      (l) =>
+                        html`<article id="lead-${l.id}">
+                          <a href="/leads/${l.id}">${l.title}</a><br /><span class="muted"
+                            >${names.get(l.companyId) ?? ''}</span
+                          >
+                          ${l.valueEur !== null ? html`<br />${money(l.valueEur, ctx.locale)}` : ''}
+                          ${canMove ? this.moveForm(ctx, l) : ''}
+                        </article>`,
+                    )}
+                </section>`,
+            )}
+          </div>`,
+      ),
+    );
+  }
+
+  private moveForm(ctx: PageContext, lead: LeadView): Html {
+    return html`<form method="post" action="/leads/${lead.id}/stage">
+      ${csrfField(ctx)}<input type="hidden" name="version" value="${lead.version}" />
+      <label
+        >${t(ctx.locale, 'moveTo')}
+        <select name="stage" aria-label="${t(ctx.locale, 'moveTo')}: ${lead.title}">
+          ${LEAD_STAGES.map(
+            (s) =>
+              html`<option value="${s}" ${s === lead.stage ? html` selected` : ''}>
+                ${stageLabel(ctx.locale, s)}
+              </option>`,
+          )}
+        </select></label
+      >
+      <button type="submit">${t(ctx.locale, 'save')}</button>
+    </form>`;
+  }
+
+  @Post('leads/:id/stage')
+  @Allow('lead:update')
+  async moveLead(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const answer = await this.api.call(request.webUser!, 'PATCH', `/api/v1/leads/${id}`, {
+      body: { stage: str(body.stage) },
+      ifMatch: Number(body.version),
+    });
+    if (answer.status !== 200) throw new ApiError(answer as never);
+    const back = str(request.headers.referer);
+    redirect(request, reply, back.includes(`/leads/${id}`) ? `/leads/${id}` : '/leads');
+  }
+
+  @Get('leads/:id')
+  @Allow('lead:read')
+  async lead(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    sendPage(reply, await this.leadPage(ctx, id, {}));
+  }
+
+  private async leadPage(
+    ctx: PageContext,
+    id: string,
+    errors: Record<string, string>,
+    draft = '',
+  ): Promise<Html> {
+    const user = ctx.user!;
+    const [lead, notes, names] = await Promise.all([
+      this.api.get<LeadView>(user, `/api/v1/leads/${id}`),
+      this.api.get<Page<LeadNoteView>>(user, `/api/v1/leads/${id}/notes?limit=200`),
+      organisationNames(this.api, user),
+    ]);
+    return layout(
+      ctx,
+      lead.title,
+      html`<h1>${lead.title}</h1>
+        <dl class="facts">
+          <dt>${t(ctx.locale, 'company')}</dt>
+          <dd>${names.get(lead.companyId) ?? ''}</dd>
+          <dt>${t(ctx.locale, 'stage')}</dt>
+          <dd><span class="badge" id="lead-stage">${stageLabel(ctx.locale, lead.stage)}</span></dd>
+          <dt>${t(ctx.locale, 'value')}</dt>
+          <dd>${money(lead.valueEur, ctx.locale)}</dd>
+          <dt>${t(ctx.locale, 'description')}</dt>
+          <dd>${lead.description ?? ''}</dd>
+        </dl>
+        ${can(user.role, 'lead:update') ? this.moveForm(ctx, lead) : ''}
+        <h2>${t(ctx.locale, 'notes')}</h2>
+        ${
+          notes.items.length
+            ? html`<ol id="notes">
+                ${notes.items.map(
+                  (n) =>
+                    html`<li>
+                      <p>${n.body}</p>
+                      <p class="muted">
+                        ${n.authorName ?? ''} · ${dateTime(n.createdAt, ctx.locale)}
+                      </p>
+                    </li>`,
+                )}
+              </ol>`
+            : html`<p class="muted" id="notes">${t(ctx.locale, 'noEntries')}</p>`
+        }
+        ${
+          can(user.role, 'lead-note:create')
+            ? html`<form method="post" action="/leads/${id}/notes" class="card">
+                ${csrfField(ctx)}
+                ${field(t(ctx.locale, 'addNote'), html`<textarea name="body" required maxlength="10000">${draft}</textarea>`, errors.body)}
+                <button class="primary" type="submit">${t(ctx.locale, 'addNote')}</button>
+              </form>`
+            : ''
+        }`,
+    );
+  }
+
+  @Post('leads/:id/notes')
+  @Allow('lead-note:create')
+  async addNote(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const answer = await this.api.call(ctx.user!, 'POST', `/api/v1/leads/${id}/notes`, {
+      body: { body: str(body.body) },
+    });
+    if (answer.status === 201) return redirect(request, reply, `/leads/${id}`);
+    if (answer.status === 400)
+      return sendPage(
+        reply,
+        await this.leadPage(ctx, id, fieldErrors(answer.body as ApiProblem), str(body.body)),
+        400,
+      );
+    throw new ApiError(answer as never);
+  }
+
+  // ---------------------------------------------------------------- follow-ups
+
+  @Get('follow-ups')
+  @Allow('follow-up:read')
+  async followUps(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const status = ['open', 'done', 'cancelled'].includes(query.status) ? query.status : 'open';
+    const params = { status, cursor: str(query.cursor) || undefined };
+    const page = await this.api.get<Page<FollowUpView>>(
+      user,
+      `/api/v1/follow-ups?${q({ ...params, sort: 'dueOn', limit: '50' })}`,
+    );
+    const today = new Date().toISOString().slice(0, 10);
+    const canComplete = can(user.role, 'follow-up:complete');
+    const columns: Column<FollowUpView>[] = [
+      { header: t(ctx.locale, 'title'), cell: (f) => f.title },
+      {
+        header: t(ctx.locale, 'dueOn'),
+        cell: (f) =>
+          html`${day(f.dueOn, ctx.locale)}${f.status === 'open' && f.dueOn && f.dueOn < today ? html` <span class="overdue">${t(ctx.locale, 'overdue')}</span>` : ''}`,
+      },
+      { header: t(ctx.locale, 'priority'), cell: (f) => f.priority },
+      {
+        header: t(ctx.locale, 'status'),
+        cell: (f) =>
+          canComplete && f.status === 'open'
+            ? html`<form method="post" action="/follow-ups/${f.id}/complete">
+                ${csrfField(ctx)}<input type="hidden" name="version" value="${f.version}" /><button
+                  type="submit"
+                  aria-label="${t(ctx.locale, 'markDone')}: ${f.title}"
+                >
+                  ${t(ctx.locale, 'markDone')}
+                </button>
+              </form>`
+            : f.status,
+      },
+    ];
+    const more = withCursor('/follow-ups', { status });
+    if (query.fragment === 'rows')
+      return sendPage(reply, listRows(ctx.locale, columns, page, more));
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        t(ctx.locale, 'followUps'),
+        html`<h1>${t(ctx.locale, 'followUps')}</h1>
+          <form method="get" action="/follow-ups" class="card">
+            <label
+              >${t(ctx.locale, 'status')}
+              <select name="status">
+                ${['open', 'done', 'cancelled'].map(
+                  (s) =>
+                    html`<option value="${s}" ${s === status ? html` selected` : ''}>${s}</option>`,
+                )}
+              </select></label
+            >
+            <button type="submit">${t(ctx.locale, 'search')}</button>
+          </form>
+          ${listTable(ctx.locale, t(ctx.locale, 'followUps'), columns, page, more)}`,
+      ),
+    );
+  }
+
+  @Post('follow-ups/:id/complete')
+  @Allow('follow-up:complete')
+  async completeFollowUp(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const answer = await this.api.call(
+      request.webUser!,
+      'POST',
+      `/api/v1/follow-ups/${id}/complete`,
+      { ifMatch: Number(body.version) },
+    );
+    if (answer.status >= 400) throw new ApiError(answer as never);
+    const back = str(request.headers.referer);
+    redirect(
+      request,
+      reply,
+      back.endsWith('/follow-ups') || back.includes('/follow-ups?') ? '/follow-ups' : '/',
+    );
+  }
+}
+
+interface ContactFormValues {
+  familyName: string;
+  givenName: string;
+  nativeName: string;
+  position: string;
+  email: string;
+  phone: string;
+  city: string;
+  notes: string;
+}
+
+const contactFormValues = (c: ContactView): ContactFormValues => ({
+  familyName: c.familyName,
+  givenName: c.givenName ?? '',
+  nativeName: c.nativeName ?? '',
+  position: c.position ?? '',
+  email: c.email ?? '',
+  phone: c.phone ?? '',
+  city: c.city ?? '',
+  notes: c.notes ?? '',
+});
+
+const pickContactForm = (body: Record<string, unknown>): ContactFormValues => ({
+  familyName: str(body.familyName),
+  givenName: str(body.givenName),
+  nativeName: str(body.nativeName),
+  position: str(body.position),
+  email: str(body.email),
+  phone: str(body.phone),
+  city: str(body.city),
+  notes: str(body.notes),
+});
+
+/** Empty inputs clear the field (null); the family name is required and stays as typed. */
+const contactPatch = (v: ContactFormValues) => ({
+  familyName: v.familyName,
+  givenName: v.givenName || null,
+  nativeName: v.nativeName || null,
+  position: v.position || null,
+  email: v.email || null,
+  phone: v.phone || null,
+  city: v.city || null,
+  notes: v.notes || null,
+});

@@ -1,0 +1,52 @@
+import { HttpException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError, SignInRequired } from '../common/errors';
+import { html } from './html';
+import { t } from './i18n';
+import { layout } from './layout';
+import { redirect, sendPage } from './respond';
+import { ApiError } from './web-api';
+import { WebRequest } from './web-session';
+
+export function statusOf(error: unknown): number {
+  if (error instanceof ApiError) return error.status;
+  if (error instanceof DomainError) return error.status;
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { statusCode?: number })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
+/** Errors on browser pages: sign-in redirect, or a page in the user's language. */
+export function sendErrorPage(error: unknown, request: WebRequest, reply: FastifyReply): void {
+  if (error instanceof SignInRequired || (error instanceof ApiError && error.status === 401)) {
+    redirect(request, reply, `/login?next=${encodeURIComponent(request.url)}`);
+    return;
+  }
+  const status = statusOf(error);
+  const locale = request.webUser?.locale ?? 'de';
+  const ctx = { user: request.webUser, locale, csrf: request.csrfToken ?? '', path: request.url };
+  const [title, text] =
+    status === 404
+      ? [t(locale, 'notFound'), t(locale, 'notFoundText')]
+      : status === 403
+        ? [
+            t(locale, 'forbidden'),
+            error instanceof DomainError && /expired/.test(error.message)
+              ? error.message
+              : t(locale, 'forbiddenText'),
+          ]
+        : status >= 500
+          ? [t(locale, 'errorTitle'), `${t(locale, 'errorText')}: ${String(request.id)}`]
+          : [t(locale, 'errorTitle'), error instanceof Error ? error.message : ''];
+  sendPage(
+    reply,
+    layout(
+      ctx,
+      title,
+      html`<h1>${title}</h1>
+        <p>${text}</p>
+        <p><a href="/">${t(locale, 'dashboard')}</a></p>`,
+    ),
+    status,
+  );
+}

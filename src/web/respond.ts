@@ -1,0 +1,45 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Html } from './html';
+
+/** The Content-Security-Policy of every page: no inline script, nothing from elsewhere, no framing. */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ');
+
+export function securityHeaders(reply: FastifyReply): void {
+  void reply
+    .header('Content-Security-Policy', PAGE_CSP)
+    .header('X-Frame-Options', 'DENY')
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Referrer-Policy', 'same-origin')
+    .header('Cache-Control', 'no-store');
+}
+
+export function sendPage(reply: FastifyReply, page: Html, status = 200): void {
+  securityHeaders(reply);
+  void reply.code(status).type('text/html; charset=utf-8').send(page.value);
+}
+
+/** After a successful form post: 303 See Other, so a reload does not post again. */
+export function redirect(request: FastifyRequest, reply: FastifyReply, location: string): void {
+  if (request.headers['hx-request']) {
+    void reply.header('HX-Redirect', location).code(200).send('');
+    return;
+  }
+  void reply.redirect(location, 303);
+}
+
+/** Only local paths are followed after sign-in (no open redirect). */
+export const safeNext = (next: unknown): string =>
+  typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) ? next : '/';
+
+export const isPageRequest = (url: string): boolean =>
+  !url.startsWith('/api/') && !url.startsWith('/health') && !url.startsWith('/assets/');

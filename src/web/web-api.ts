@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { AuthService } from '../auth/auth.service';
+import { WebUser } from './web-session';
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export interface ApiProblem {
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+
+/**
+ * The pages are a client of the HTTP API, called in-process: the same validation, scope, audit
+ * and concurrency rules apply to a click as to an API call, and the API stays the one contract.
+ * The call carries an access token of the user's own browser session, so revoking the session
+ * ends both at once.
+ */
+@Injectable()
+export class WebApi {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly auth: AuthService,
+  ) {}
+
+  async call<T>(
+    user: WebUser,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    options: { body?: unknown; ifMatch?: number; requestId?: string } = {},
+  ): Promise<ApiAnswer<T>> {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.auth.accessTokenFor(user.userId, user.sessionId)}`,
+      accept: 'application/json',
+    };
+    if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
+    if (options.requestId) headers['x-request-id'] = options.requestId;
+    const response = await fastify.inject({
+      method,
+      url,
+      headers,
+      ...(options.body !== undefined && { payload: options.body as object }),
+    });
+    const text = response.body;
+    return {
+      status: response.statusCode,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      headers: response.headers,
+    };
+  }
+
+  /** GET that must succeed; anything else is thrown as the API's own error status. */
+  async get<T>(user: WebUser, url: string): Promise<T> {
+    const answer = await this.call<T>(user, 'GET', url);
+    if (answer.status >= 400) throw new ApiError(answer as unknown as ApiAnswer<ApiProblem>);
+    return answer.body;
+  }
+}
+
+export class ApiError extends Error {
+  constructor(readonly answer: ApiAnswer<ApiProblem>) {
+    super(answer.body?.detail ?? `API answered ${answer.status}`);
+  }
+  get status(): number {
+    return this.answer.status;
+  }
+}
+
+/** `{field: message}` of a 400 problem, for showing errors next to their fields. */
+export function fieldErrors(problem: ApiProblem | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of problem?.errors ?? []) out[e.field] ??= e.message;
+  return out;
+}
