@@ -8,10 +8,14 @@
   // "n" opens "Log a contact" from any page, unless the user is typing.
   document.addEventListener('keydown', function (event) {
     var target = event.target;
-    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    var typing =
+      target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
     if (event.key === 'n' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       var link = document.getElementById('log-contact');
-      if (link) { event.preventDefault(); window.location.href = link.getAttribute('href'); }
+      if (link) {
+        event.preventDefault();
+        window.location.href = link.getAttribute('href');
+      }
     }
   });
   // Picking a contact suggestion adds it to the selected list (a checkbox the form submits).
@@ -25,7 +29,10 @@
     var li = document.createElement('li');
     var label = document.createElement('label');
     var box = document.createElement('input');
-    box.type = 'checkbox'; box.name = 'contactIds'; box.value = id; box.checked = true;
+    box.type = 'checkbox';
+    box.name = 'contactIds';
+    box.value = id;
+    box.checked = true;
     label.appendChild(box);
     label.appendChild(document.createTextNode(' ' + button.getAttribute('data-label')));
     li.appendChild(label);

@@ -31,9 +31,39 @@ const PUBLIC = [
   'POST /api/v1/auth/refresh',
   'GET /health',
   'GET /health/ready',
+  'GET /login',
+  'POST /login',
+  'GET /assets/:name',
 ];
 
 describe('every route declares what it needs', () => {
+  it('sends every non-public page to the sign-in form without a session', async () => {
+    const pages = routes.filter(
+      (r) =>
+        r.access && !('public' in r.access) && r.method === 'GET' && !r.path.startsWith('/api/'),
+    );
+    expect(pages.length).toBeGreaterThan(3);
+    for (const route of pages) {
+      const res = await app.http.get(
+        route.path.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000'),
+      );
+      expect({
+        route: route.path,
+        status: res.status,
+        location: res.headers.location?.startsWith('/login?next='),
+      }).toEqual({
+        route: route.path,
+        status: 303,
+        location: true,
+      });
+    }
+  });
+
+  it('refuses a page form post without the CSRF token (403)', async () => {
+    const res = await app.http.post('/logout').type('form').send('x=1');
+    expect(res.status).toBe(403);
+  });
+
   it('finds the routes', () => {
     expect(routes.length).toBeGreaterThan(10);
   });
@@ -63,8 +93,10 @@ describe('every route declares what it needs', () => {
     expect(documented.filter((d) => !walked.has(d))).toEqual([]);
   });
 
-  it('refuses every non-public route without a token (401)', async () => {
-    for (const route of routes.filter((r) => r.access && !('public' in r.access))) {
+  it('refuses every non-public API route without a token (401)', async () => {
+    for (const route of routes.filter(
+      (r) => r.access && !('public' in r.access) && r.path.startsWith('/api/'),
+    )) {
       const path = route.path.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
       const res = await app.http[route.method.toLowerCase() as 'get'](path);
       expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({

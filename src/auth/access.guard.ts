@@ -5,7 +5,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Forbidden, SignInRequired, Unauthorized } from '../common/errors';
-import { csrfValid, ensureCsrfToken, SESSION_COOKIE, WEB_KEY, WebRequest, webUserFor } from '../web/web-session';
+import {
+  csrfValid,
+  ensureCsrfToken,
+  SESSION_COOKIE,
+  WEB_KEY,
+  WebRequest,
+  webUserFor,
+} from '../web/web-session';
 import { ACCESS_KEY, AccessDeclaration, Actor, RequestWithActor } from './actor';
 import { Action, can } from './permissions';
 
@@ -52,7 +59,10 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   /** Browser pages: the session cookie instead of a bearer token, and a CSRF check on every change. */
-  private async activatePage(context: ExecutionContext, declaration: AccessDeclaration): Promise<boolean> {
+  private async activatePage(
+    context: ExecutionContext,
+    declaration: AccessDeclaration,
+  ): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<WebRequest>();
     ensureCsrfToken(request, http.getResponse<FastifyReply>());

@@ -33,7 +33,8 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     if (isPageRequest(request.url)) {
       const status = statusOf(error);
-      if (status >= 500) logger.error({ err: error, requestId: request.id, url: request.url }, 'page failed');
+      if (status >= 500)
+        logger.error({ err: error, requestId: request.id, url: request.url }, 'page failed');
       sendErrorPage(error, request, reply);
       return;
     }

@@ -189,9 +189,7 @@ const PARTNER_NAMES: Record<keyof DemoPartners, string[]> = {
 };
 
 /** The trip records the CRM demo points at, when the trip demo has been seeded before it. */
-async function chinaTrip(
-  em: EntityManager,
-): Promise<{
+async function chinaTrip(em: EntityManager): Promise<{
   tripId: string | null;
   appointment: (kind: string, city?: string) => Promise<string | null>;
 }> {

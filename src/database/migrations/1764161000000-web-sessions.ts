@@ -6,7 +6,9 @@ export class WebSessions1764161000000 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query('ALTER TABLE sessions ADD COLUMN web_token_hash bytea');
-    await db.query('CREATE UNIQUE INDEX sessions_web_token_hash_key ON sessions (web_token_hash) WHERE web_token_hash IS NOT NULL');
+    await db.query(
+      'CREATE UNIQUE INDEX sessions_web_token_hash_key ON sessions (web_token_hash) WHERE web_token_hash IS NOT NULL',
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
