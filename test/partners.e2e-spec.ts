@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, loginAdmin } from './helpers/auth';
 import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
@@ -173,7 +174,7 @@ describe('partners: search, filters, sorting', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await app.http
+        const res: Response = await app.http
           .get(
             `/api/v1/partners?limit=2&sort=${sort}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
           )
