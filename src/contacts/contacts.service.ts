@@ -52,10 +52,6 @@ const seesAll = (actor: Actor) =>
 const TIMELINE_SORT = '-at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-type ContactValues = Partial<Omit<Contact, 'legalBasis'>> & {
-  legalBasis?: Contact['legalBasis'];
-};
-
 @Injectable()
 export class ContactsService {
   constructor(
@@ -136,7 +132,7 @@ export class ContactsService {
         ownerId: dto.ownerId,
         changed: { companyId: true, partnerId: true, ownerId: dto.ownerId !== undefined },
       });
-      const values: ContactValues = {
+      const values: Partial<Contact> = {
         familyName: dto.familyName,
         givenName: dto.givenName ?? null,
         nativeName: dto.nativeName ?? null,
@@ -176,7 +172,7 @@ export class ContactsService {
       const before = await this.get(actor, id, em);
       if (before.version !== version) throw new VersionConflict(before.version);
       const { legalBasis, ...fields } = stripUndefined(dto);
-      const values: ContactValues = {
+      const values: Partial<Contact> = {
         ...fields,
         ...(legalBasis !== undefined && legalBasisColumns(legalBasis)),
       };
