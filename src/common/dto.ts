@@ -1,5 +1,6 @@
 import type { IsURLOptions } from 'validator';
 import { Transform } from 'class-transformer';
+import { ValidateIf } from 'class-validator';
 
 /** Trims strings; an empty string becomes null (a cleared field), other values pass through. */
 export const TrimToNull = () =>
@@ -38,3 +39,11 @@ export const WEBSITE_OPTIONS: IsURLOptions = {
   require_protocol: true,
   require_tld: true,
 };
+
+/**
+ * For optional fields whose column is NOT NULL (a name, a kind, an array): the field may be left
+ * out, but `null` is validated like any other value and refused. `@IsOptional()` would let a null
+ * through to the database, where it fails as a 500 instead of a 400 naming the field.
+ */
+export const OptionalNonNull = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);

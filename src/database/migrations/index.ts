@@ -4,6 +4,7 @@ import { Accounts1764160200000 } from './1764160200000-accounts';
 import { PartnersContacts1764160300000 } from './1764160300000-partners-contacts';
 import { TripsAgreements1764160400000 } from './1764160400000-trips-agreements';
 import { LeadsInteractionsFollowUps1764160500000 } from './1764160500000-leads-interactions-follow-ups';
+import { PartnersUpdatedAt1764160631000 } from './1764160631000-partners-updated-at';
 import { WebSessions1764161000000 } from './1764161000000-web-sessions';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   PartnersContacts1764160300000,
   TripsAgreements1764160400000,
   LeadsInteractionsFollowUps1764160500000,
+  PartnersUpdatedAt1764160631000,
   WebSessions1764161000000,
 ];

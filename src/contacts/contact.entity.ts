@@ -1,0 +1,90 @@
+import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../database/columns';
+
+/** Why the agency may process a contact's data (GDPR art. 6); mostly a public task. */
+export const LEGAL_BASES = ['public_task', 'consent', 'legitimate_interest', 'contract'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+/** A person met: works at a local company, at a partner abroad, or neither. */
+@Entity('contacts')
+export class Contact {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  familyName: string;
+
+  @Column({ type: 'text', nullable: true })
+  givenName: string | null;
+
+  /** The name in its own script, e.g. 王芳. */
+  @Column({ type: 'text', nullable: true })
+  nativeName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  salutation: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  position: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  companyId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  partnerId: string | null;
+
+  @Column({ type: 'citext', nullable: true })
+  email: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  wechatId: string | null;
+
+  /** BCP 47 tags in canonical form. */
+  @Column({ type: 'text', array: true })
+  languages: string[];
+
+  @Column({ type: 'char', length: 2, nullable: true })
+  country: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  city: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  notes: string | null;
+
+  @Column({ type: 'text', array: true })
+  tags: string[];
+
+  @Column({ type: 'uuid', nullable: true })
+  ownerId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  legalBasis: LegalBasis | null;
+
+  @InstantColumn({ nullable: true })
+  legalBasisRecordedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  legalBasisSource: string | null;
+
+  @Column({ type: 'text', select: false })
+  searchKey: string;
+
+  @Column({ type: 'text', array: true, select: false })
+  searchPrefixes: string[];
+
+  @VersionColumn()
+  version: number;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  @UpdatedAtColumn()
+  updatedAt: Date;
+
+  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
+  deletedAt: Date | null;
+}

@@ -1,0 +1,451 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO31661Alpha2,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidateNested,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { iso, OptionalNonNull, QueryBoolean, Trim, TrimToNull, UpperCase } from '../common/dto';
+import { PageQuery } from '../common/pagination';
+import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
+
+/** `en-us` → `en-US`, `zh-hans-cn` → `zh-Hans-CN`; anything Intl refuses is left for the validator. */
+export function canonicalLanguageTag(tag: unknown): unknown {
+  if (typeof tag !== 'string') return tag;
+  try {
+    return Intl.getCanonicalLocales(tag.trim())[0] ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** A BCP 47 language tag as Intl understands it (`de`, `en-GB`, `zh-Hans-CN`). */
+@ValidatorConstraint({ name: 'isLanguageTag' })
+export class IsLanguageTag implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 35) return false;
+    try {
+      return Intl.getCanonicalLocales(value).length === 1;
+    } catch {
+      return false;
+    }
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must hold BCP 47 language tags such as de, en-GB or zh-Hans-CN`;
+  }
+}
+
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** An ISO 8601 date-time with an offset that names a real instant (no 2026-02-30, no 25:00). */
+export function isInstant(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m = INSTANT.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part)));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    year >= 1900 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 14 &&
+    offsetMinutes <= 59 &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+/** A small allowance for clocks that run slightly ahead of ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+@ValidatorConstraint({ name: 'isPastInstant' })
+class IsPastInstant implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return isInstant(value) && Date.parse(value as string) <= Date.now() + CLOCK_SKEW_MS;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be a real ISO 8601 date-time with offset, e.g. 2026-10-20T09:30:00+08:00, and not in the future`;
+  }
+}
+
+/** companyId and partnerId: a contact works at one organisation at most. */
+@ValidatorConstraint({ name: 'oneOrganisation' })
+class OneOrganisation implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    const body = args.object as { companyId?: unknown; partnerId?: unknown };
+    return body.companyId == null || body.partnerId == null;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property}: a contact works at a company or at a partner, not both; send only one of companyId and partnerId`;
+  }
+}
+
+/** Tags are compared without regard to case: `VIP` and `vip` are the same tag. */
+const tagIdentity = (tag: unknown) => (typeof tag === 'string' ? tag.toLowerCase() : tag);
+
+const UUID_MESSAGE = (field: string) => `${field} must be a UUID`;
+
+export class LegalBasisDto {
+  @ApiProperty({ enum: LEGAL_BASES, example: 'public_task' })
+  @IsIn(LEGAL_BASES, { message: `basis must be one of ${LEGAL_BASES.join(', ')}` })
+  basis: LegalBasis;
+
+  @ApiPropertyOptional({
+    example: '2026-10-20T09:30:00+08:00',
+    description: 'When the basis was established; defaults to now.',
+  })
+  @IsOptional()
+  @Validate(IsPastInstant)
+  recordedAt?: string | null;
+
+  @ApiPropertyOptional({ example: 'Business card exchanged at the Zhongguancun reception' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(500)
+  source?: string | null;
+}
+
+export class CreateContactDto {
+  @ApiProperty({ example: 'Wang' })
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  familyName: string;
+
+  @ApiPropertyOptional({ example: 'Fang' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(200)
+  givenName?: string | null;
+
+  @ApiPropertyOptional({ example: '王芳', description: 'The name in its own script.' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(200)
+  nativeName?: string | null;
+
+  @ApiPropertyOptional({ example: 'Ms.' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(50)
+  salutation?: string | null;
+
+  @ApiPropertyOptional({ example: 'Head of International Cooperation' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(200)
+  position?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The local company the contact works at.' })
+  @IsOptional()
+  @IsUUID('all', { message: UUID_MESSAGE('companyId') })
+  @Validate(OneOrganisation)
+  companyId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The partner the contact works at.' })
+  @IsOptional()
+  @IsUUID('all', { message: UUID_MESSAGE('partnerId') })
+  @Validate(OneOrganisation)
+  partnerId?: string | null;
+
+  @ApiPropertyOptional({ example: 'wang.fang@tech-park.example.cn' })
+  @IsOptional()
+  @TrimToNull()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '+86 10 1234 5678' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @Matches(/^(?=(?:\D*\d){3})[+\d ()./-]{3,40}$/, {
+    message: 'phone must be a phone number: digits, spaces and + ( ) - . / only',
+  })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ example: 'wangfang_tp' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @Matches(/^\S{1,100}$/, { message: 'wechatId must be one word of at most 100 characters' })
+  wechatId?: string | null;
+
+  @ApiPropertyOptional({
+    example: ['zh-CN', 'en'],
+    description: 'BCP 47 language tags; stored in canonical form.',
+  })
+  @OptionalNonNull()
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map(canonicalLanguageTag) : value,
+  )
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Validate(IsLanguageTag, { each: true })
+  @ArrayUnique({ message: 'languages must not repeat a language' })
+  languages?: string[];
+
+  @ApiPropertyOptional({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @UpperCase()
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as CN or DE' })
+  country?: string | null;
+
+  @ApiPropertyOptional({ example: 'Beijing' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(200)
+  city?: string | null;
+
+  @ApiPropertyOptional({ description: 'Internal notes of the agency.' })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(10_000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ example: ['delegation-2026', 'signing'] })
+  @OptionalNonNull()
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((t) => (typeof t === 'string' ? t.trim() : t)) : value,
+  )
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true, message: 'tags must each be 1 to 50 characters' })
+  @ArrayUnique(tagIdentity, { message: 'tags must not repeat a tag (case does not count)' })
+  tags?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'An active admin or staff user; defaults to whoever creates the contact.',
+  })
+  @OptionalNonNull()
+  @IsUUID('all', { message: UUID_MESSAGE('ownerId') })
+  ownerId?: string;
+
+  @ApiPropertyOptional({ type: LegalBasisDto, nullable: true })
+  @IsOptional()
+  @IsObject({ message: 'legalBasis must be an object {basis, recordedAt, source}' })
+  @ValidateNested()
+  @Type(() => LegalBasisDto)
+  legalBasis?: LegalBasisDto | null;
+}
+
+/** PATCH: every field optional; `null` clears a nullable field and is refused for the others. */
+export class UpdateContactDto extends PartialType(CreateContactDto, {
+  skipNullProperties: false,
+}) {}
+
+const UUID_OR_ME = /^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+export class ContactListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description:
+      'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: UUID_MESSAGE('companyId') })
+  companyId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: UUID_MESSAGE('partnerId') })
+  partnerId?: string;
+
+  @ApiPropertyOptional({ description: 'A user id, or `me`.' })
+  @IsOptional()
+  @Matches(UUID_OR_ME, { message: 'ownerId must be a UUID or me' })
+  ownerId?: string;
+
+  @ApiPropertyOptional({ example: 'CN' })
+  @IsOptional()
+  @UpperCase()
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' })
+  country?: string;
+
+  @ApiPropertyOptional({ example: 'signing' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 50)
+  tag?: string;
+
+  @ApiPropertyOptional({
+    description: 'true: only soft-deleted records (agency staff), to restore them.',
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean({ message: 'deleted must be true or false' })
+  deleted?: boolean;
+}
+
+/** The timeline is always newest first: `?limit=&cursor=` only. */
+export class TimelineQuery extends OmitType(PageQuery, ['sort']) {}
+
+export class LegalBasisOutDto {
+  @ApiProperty({ enum: LEGAL_BASES }) basis: LegalBasis;
+  @ApiProperty({ nullable: true }) recordedAt: string | null;
+  @ApiProperty({ nullable: true }) source: string | null;
+}
+
+export class ContactDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() familyName: string;
+  @ApiProperty({ nullable: true }) givenName: string | null;
+  @ApiProperty({ nullable: true }) nativeName: string | null;
+  @ApiProperty({ nullable: true }) salutation: string | null;
+  @ApiProperty({ nullable: true }) position: string | null;
+  @ApiProperty({ nullable: true, format: 'uuid' }) companyId: string | null;
+  @ApiProperty({ nullable: true, format: 'uuid' }) partnerId: string | null;
+  @ApiProperty({ nullable: true }) email: string | null;
+  @ApiProperty({ nullable: true }) phone: string | null;
+  @ApiProperty({ nullable: true }) wechatId: string | null;
+  @ApiProperty({ type: [String] }) languages: string[];
+  @ApiProperty({ nullable: true }) country: string | null;
+  @ApiProperty({ nullable: true }) city: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Agency users only.' })
+  notes?: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'Agency users only.' })
+  tags?: string[];
+  @ApiProperty({ nullable: true, format: 'uuid' }) ownerId: string | null;
+  @ApiPropertyOptional({
+    type: LegalBasisOutDto,
+    nullable: true,
+    description: 'Agency users only.',
+  })
+  legalBasis?: LegalBasisOutDto | null;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+  @ApiProperty({ nullable: true }) deletedAt: string | null;
+}
+
+/**
+ * A company user sees the people linked to its leads, but not the agency's own working data
+ * about them (notes, tags, the GDPR legal basis): the agency shares what the lead needs.
+ */
+export type ContactView = 'agency' | 'company';
+
+export const toContactDto = (c: Contact, view: ContactView = 'agency'): ContactDto => ({
+  id: c.id,
+  familyName: c.familyName,
+  givenName: c.givenName,
+  nativeName: c.nativeName,
+  salutation: c.salutation,
+  position: c.position,
+  companyId: c.companyId,
+  partnerId: c.partnerId,
+  email: c.email,
+  phone: c.phone,
+  wechatId: c.wechatId,
+  languages: c.languages,
+  country: c.country,
+  city: c.city,
+  ...(view === 'agency' && {
+    notes: c.notes,
+    tags: c.tags,
+    legalBasis: c.legalBasis
+      ? {
+          basis: c.legalBasis,
+          recordedAt: iso(c.legalBasisRecordedAt),
+          source: c.legalBasisSource,
+        }
+      : null,
+  }),
+  ownerId: c.ownerId,
+  version: c.version,
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+  deletedAt: iso(c.deletedAt),
+});
+
+export const TIMELINE_TYPES = ['interaction', 'followUp', 'lead'] as const;
+export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+/** One row of a contact's timeline, as the service reads it. */
+export interface TimelineEntry {
+  type: TimelineType;
+  id: string;
+  at: Date;
+  title: string;
+  kind: string | null;
+  confidential: boolean | null;
+  status: string | null;
+  priority: string | null;
+  dueOn: string | null;
+  stage: string | null;
+  companyId: string | null;
+}
+
+export class TimelineItemDto {
+  @ApiProperty({ enum: TIMELINE_TYPES }) type: TimelineType;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    description: 'When it happened: an interaction’s occurredAt, otherwise when it was created.',
+  })
+  at: string;
+  @ApiProperty({ description: 'Subject of an interaction, title of a follow-up or lead.' })
+  title: string;
+  @ApiPropertyOptional({ description: 'interaction: meeting, call, …' }) kind?: string;
+  @ApiPropertyOptional({ description: 'interaction' }) confidential?: boolean;
+  @ApiPropertyOptional({ description: 'followUp: open, done, cancelled' }) status?: string;
+  @ApiPropertyOptional({ description: 'followUp: low, normal, high' }) priority?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'followUp, YYYY-MM-DD' })
+  dueOn?: string | null;
+  @ApiPropertyOptional({ description: 'lead: new, contacted, …' }) stage?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'lead: the local company' })
+  companyId?: string;
+}
+
+export class TimelinePageDto {
+  @ApiProperty({ type: [TimelineItemDto] }) items: TimelineItemDto[];
+  @ApiProperty({ nullable: true }) nextCursor: string | null;
+}
+
+export function toTimelineItemDto(e: TimelineEntry): TimelineItemDto {
+  const base = { type: e.type, id: e.id, at: e.at.toISOString(), title: e.title };
+  switch (e.type) {
+    case 'interaction':
+      return { ...base, kind: e.kind!, confidential: e.confidential! };
+    case 'followUp':
+      return { ...base, status: e.status!, priority: e.priority!, dueOn: e.dueOn };
+    case 'lead':
+      return { ...base, stage: e.stage!, companyId: e.companyId! };
+  }
+}

@@ -1,0 +1,452 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { stripUndefined } from '../companies/companies.service';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import { CURSOR_KEY, Page, Paginator } from '../common/pagination';
+import { purgeDeleted, restoreDeleted, softDeleteIfVersion } from '../common/records';
+import { searchColumns, searchCondition } from '../common/search';
+import { Contact } from './contact.entity';
+import { contactSearchParts } from './contact-search';
+import {
+  ContactListQuery,
+  CreateContactDto,
+  LegalBasisDto,
+  TimelineEntry,
+  TimelineQuery,
+  UpdateContactDto,
+} from './contacts.dto';
+
+const AUDITED = [
+  'familyName',
+  'givenName',
+  'nativeName',
+  'salutation',
+  'position',
+  'companyId',
+  'partnerId',
+  'email',
+  'phone',
+  'wechatId',
+  'languages',
+  'country',
+  'city',
+  'notes',
+  'tags',
+  'ownerId',
+  'legalBasis',
+  'legalBasisRecordedAt',
+  'legalBasisSource',
+  'deletedAt',
+] as const;
+
+/** The agency's roles read every contact; anyone else only what its company's leads link to. */
+const seesAll = (actor: Actor) =>
+  actor.role === 'admin' || actor.role === 'staff' || actor.role === 'viewer';
+
+const TIMELINE_SORT = '-at';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+@Injectable()
+export class ContactsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+    @Inject(CURSOR_KEY) private readonly cursorKey: Buffer,
+  ) {}
+
+  /**
+   * What the caller may see, as a query: agency roles see every contact, a company user only
+   * those linked to a live lead of its company. Every read goes through here.
+   */
+  private scoped(
+    actor: Actor,
+    manager: EntityManager = this.db.manager,
+    withDeleted = false,
+  ): SelectQueryBuilder<Contact> {
+    const qb = manager.getRepository(Contact).createQueryBuilder('c');
+    if (withDeleted) qb.withDeleted();
+    if (!seesAll(actor)) {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM leads l
+                 WHERE l.contact_id = c.id AND l.company_id = :scopeCompanyId AND l.deleted_at IS NULL)`,
+        { scopeCompanyId: actor.companyId },
+      );
+    }
+    return qb;
+  }
+
+  async list(actor: Actor, query: ContactListQuery): Promise<Page<Contact>> {
+    if (query.deleted && !can(actor.role, 'contact:write'))
+      throw new Forbidden('Only agency staff see deleted records.');
+    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
+    if (query.deleted) qb.andWhere('c.deleted_at IS NOT NULL');
+    if (query.q !== undefined) {
+      const search = searchCondition('c', query.q);
+      qb.andWhere(search.sql, search.params);
+    }
+    if (query.companyId) qb.andWhere('c.company_id = :companyId', { companyId: query.companyId });
+    if (query.partnerId) qb.andWhere('c.partner_id = :partnerId', { partnerId: query.partnerId });
+    if (query.ownerId) {
+      const ownerId = query.ownerId.toLowerCase() === 'me' ? actor.userId : query.ownerId;
+      qb.andWhere('c.owner_id = :ownerId', { ownerId });
+    }
+    if (query.country) qb.andWhere('c.country = :country', { country: query.country });
+    if (query.tag) qb.andWhere('c.tags @> CAST(:tags AS text[])', { tags: [query.tag] });
+    return this.paginator.page(qb, query, {
+      sorts: {
+        // The same expression as contacts_name_idx, so the sort walks the index.
+        name: {
+          sql: `lower(c.family_name || ' ' || coalesce(c.given_name, ''))`,
+          type: 'text',
+          value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
+        },
+        createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
+        updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
+      },
+      defaultSort: 'name',
+      idColumn: 'c.id',
+    });
+  }
+
+  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Contact> {
+    const contact = await this.scoped(actor, manager).andWhere('c.id = :id', { id }).getOne();
+    if (!contact) throw new NotFound('contact', id);
+    return contact;
+  }
+
+  async create(actor: Actor, dto: CreateContactDto): Promise<Contact> {
+    return this.db.transaction(async (em) => {
+      const companyId = dto.companyId ?? null;
+      const partnerId = dto.partnerId ?? null;
+      const ownerId = dto.ownerId ?? actor.userId;
+      const organisation = await this.checkReferences(em, {
+        companyId,
+        partnerId,
+        ownerId: dto.ownerId,
+        changed: { companyId: true, partnerId: true, ownerId: dto.ownerId !== undefined },
+      });
+      const values: Partial<Contact> = {
+        familyName: dto.familyName,
+        givenName: dto.givenName ?? null,
+        nativeName: dto.nativeName ?? null,
+        salutation: dto.salutation ?? null,
+        position: dto.position ?? null,
+        companyId,
+        partnerId,
+        email: dto.email ?? null,
+        phone: dto.phone ?? null,
+        wechatId: dto.wechatId ?? null,
+        languages: dto.languages ?? [],
+        country: dto.country ?? null,
+        city: dto.city ?? null,
+        notes: dto.notes ?? null,
+        tags: dto.tags ?? [],
+        ownerId,
+        ...legalBasisColumns(dto.legalBasis ?? null),
+      };
+      const { identifiers } = await em.insert(Contact, {
+        ...values,
+        ...contactSearchColumns(values as Contact, organisation),
+      });
+      const contact = await this.get(actor, identifiers[0].id as string, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'contact',
+        entityId: contact.id,
+        changes: diff({}, contact, AUDITED),
+      });
+      return contact;
+    });
+  }
+
+  async update(actor: Actor, id: string, version: number, dto: UpdateContactDto): Promise<Contact> {
+    return this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (before.version !== version) throw new VersionConflict(before.version);
+      const { legalBasis, ...fields } = stripUndefined(dto);
+      const values: Partial<Contact> = {
+        ...fields,
+        ...(legalBasis !== undefined && legalBasisColumns(legalBasis)),
+      };
+      const next = { ...before, ...values } as Contact;
+      // Leaving an organisation: hold it too, so that its concurrent rename does not write its
+      // new name into our key after we moved away.
+      if (before.companyId && before.companyId !== next.companyId)
+        await em.query('SELECT 1 FROM companies WHERE id = $1 FOR SHARE', [before.companyId]);
+      if (before.partnerId && before.partnerId !== next.partnerId)
+        await em.query('SELECT 1 FROM partners WHERE id = $1 FOR SHARE', [before.partnerId]);
+      const organisation = await this.checkReferences(em, {
+        companyId: next.companyId,
+        partnerId: next.partnerId,
+        ownerId: dto.ownerId,
+        changed: {
+          companyId: next.companyId !== before.companyId,
+          partnerId: next.partnerId !== before.partnerId,
+          ownerId: dto.ownerId !== undefined && dto.ownerId !== before.ownerId,
+        },
+      });
+      const updated = await updateIfVersion(
+        em,
+        Contact,
+        id,
+        version,
+        { ...values, ...contactSearchColumns(next, organisation) },
+        { sql: 'deleted_at IS NULL' },
+      );
+      if (!updated) {
+        throw staleOrMissing(await this.liveVersion(em, id), () => new NotFound('contact', id));
+      }
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'contact',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, id: string, version: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (before.version !== version) throw new VersionConflict(before.version);
+      if (!(await softDeleteIfVersion(em, Contact, id, version))) {
+        throw staleOrMissing(await this.liveVersion(em, id), () => new NotFound('contact', id));
+      }
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'delete',
+        entity: 'contact',
+        entityId: id,
+      });
+    });
+  }
+
+  async restore(actor: Actor, id: string): Promise<Contact> {
+    return this.db.transaction(async (em) => {
+      if (!(await restoreDeleted(em, Contact, id))) throw new NotFound('deleted contact', id);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'restore',
+        entity: 'contact',
+        entityId: id,
+      });
+      return this.get(actor, id, em);
+    });
+  }
+
+  async purge(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      if (!(await purgeDeleted(em, 'contacts', id))) throw new NotFound('deleted contact', id);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'purge',
+        entity: 'contact',
+        entityId: id,
+      });
+    });
+  }
+
+  /**
+   * Interactions, follow-ups and leads of a contact, newest first, in one query. Each branch
+   * carries the caller's scope: no interactions for a company user (nor confidential ones for a
+   * viewer), only its own company's leads and the follow-ups assigned to it or its company.
+   */
+  async timeline(actor: Actor, id: string, query: TimelineQuery): Promise<Page<TimelineEntry>> {
+    await this.get(actor, id);
+    const params: unknown[] = [id];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const branches: string[] = [];
+    if (can(actor.role, 'interaction:read')) {
+      const confidential = can(actor.role, 'interaction:read-confidential')
+        ? ''
+        : 'AND NOT i.confidential';
+      branches.push(`
+        SELECT 'interaction'::text AS type, i.id, i.occurred_at AS at, i.subject AS title,
+               i.kind, i.confidential, NULL::text AS status, NULL::text AS priority,
+               NULL::date AS due_on, NULL::text AS stage, NULL::uuid AS company_id
+        FROM interaction_contacts ic
+        JOIN interactions i ON i.id = ic.interaction_id
+        WHERE ic.contact_id = $1 AND i.deleted_at IS NULL ${confidential}`);
+    }
+    if (can(actor.role, 'follow-up:read')) {
+      const scope = seesAll(actor)
+        ? ''
+        : `AND (f.assignee_id = ${param(actor.userId)} OR f.company_id = ${param(actor.companyId)})`;
+      branches.push(`
+        SELECT 'followUp'::text AS type, f.id, f.created_at AS at, f.title,
+               NULL::text AS kind, NULL::boolean AS confidential, f.status, f.priority,
+               f.due_on, NULL::text AS stage, NULL::uuid AS company_id
+        FROM follow_ups f
+        WHERE f.contact_id = $1 AND f.deleted_at IS NULL ${scope}`);
+    }
+    if (can(actor.role, 'lead:read')) {
+      const scope = seesAll(actor) ? '' : `AND l.company_id = ${param(actor.companyId)}`;
+      branches.push(`
+        SELECT 'lead'::text AS type, l.id, l.created_at AS at, l.title,
+               NULL::text AS kind, NULL::boolean AS confidential, NULL::text AS status,
+               NULL::text AS priority, NULL::date AS due_on, l.stage, l.company_id
+        FROM leads l
+        WHERE l.contact_id = $1 AND l.deleted_at IS NULL ${scope}`);
+    }
+    if (branches.length === 0) return { items: [], nextCursor: null };
+
+    let after = '';
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(this.cursorKey, query.cursor);
+      if (
+        !cursor ||
+        cursor.sort !== TIMELINE_SORT ||
+        typeof cursor.value !== 'string' ||
+        Number.isNaN(Date.parse(cursor.value)) ||
+        !UUID.test(cursor.id)
+      ) {
+        throw BadInput.field('cursor', 'cursor is not one this server issued');
+      }
+      after = `WHERE (t.at, t.id) < (${param(cursor.value)}::timestamptz, ${param(cursor.id)}::uuid)`;
+    }
+    const rows = (await this.db.query(
+      `SELECT * FROM (${branches.join('\n UNION ALL')}) t
+       ${after}
+       ORDER BY t.at DESC, t.id DESC
+       LIMIT ${param(query.limit + 1)}`,
+      params,
+    )) as TimelineRow[];
+    const hasMore = rows.length > query.limit;
+    const items = rows.slice(0, query.limit).map(toTimelineEntry);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        hasMore && last
+          ? encodeCursor(this.cursorKey, {
+              sort: TIMELINE_SORT,
+              value: last.at.toISOString(),
+              id: last.id,
+            })
+          : null,
+    };
+  }
+
+  /**
+   * Checks what a contact points to and returns its organisation's names for the search key.
+   * A newly set company or partner must exist and not be deleted, a new owner must be an active
+   * agency user; each failure is a 400 naming its field. The organisation row is locked FOR
+   * SHARE, so a concurrent rename (which rebuilds its contacts' keys) waits for us or we for it,
+   * and neither key goes stale.
+   */
+  private async checkReferences(
+    em: EntityManager,
+    refs: {
+      companyId: string | null;
+      partnerId: string | null;
+      ownerId: string | undefined;
+      changed: { companyId: boolean; partnerId: boolean; ownerId: boolean };
+    },
+  ): Promise<(string | null)[]> {
+    const errors: FieldError[] = [];
+    if (refs.companyId && refs.partnerId) {
+      const message =
+        'a contact works at a company or at a partner, not both; clear one of companyId and partnerId';
+      throw new BadInput([
+        { field: 'companyId', message },
+        { field: 'partnerId', message },
+      ]);
+    }
+    let organisation: (string | null)[] = [];
+    if (refs.companyId) {
+      const [row] = (await em.query(
+        'SELECT name, legal_name, deleted_at FROM companies WHERE id = $1 FOR SHARE',
+        [refs.companyId],
+      )) as { name: string; legal_name: string | null; deleted_at: Date | null }[];
+      if (!row || (refs.changed.companyId && row.deleted_at)) {
+        errors.push({ field: 'companyId', message: 'companyId must be an existing company' });
+      } else organisation = [row.name, row.legal_name];
+    }
+    if (refs.partnerId) {
+      const [row] = (await em.query(
+        'SELECT name, native_name, deleted_at FROM partners WHERE id = $1 FOR SHARE',
+        [refs.partnerId],
+      )) as { name: string; native_name: string | null; deleted_at: Date | null }[];
+      if (!row || (refs.changed.partnerId && row.deleted_at)) {
+        errors.push({ field: 'partnerId', message: 'partnerId must be an existing partner' });
+      } else organisation = [row.name, row.native_name];
+    }
+    if (refs.changed.ownerId && refs.ownerId) {
+      const rows = (await em.query(
+        `SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('admin', 'staff')`,
+        [refs.ownerId],
+      )) as unknown[];
+      if (rows.length === 0)
+        errors.push({ field: 'ownerId', message: 'ownerId must be an active agency user' });
+    }
+    if (errors.length) throw new BadInput(errors);
+    return organisation;
+  }
+
+  /** The version a concurrent writer left behind (for the 412's ETag), or undefined if gone. */
+  private async liveVersion(em: EntityManager, id: string): Promise<number | undefined> {
+    const rows = (await em.query(
+      'SELECT version FROM contacts WHERE id = $1 AND deleted_at IS NULL',
+      [id],
+    )) as { version: number }[];
+    return rows[0]?.version;
+  }
+}
+
+function legalBasisColumns(
+  legalBasis: LegalBasisDto | null,
+): Pick<Contact, 'legalBasis' | 'legalBasisRecordedAt' | 'legalBasisSource'> {
+  if (!legalBasis) return { legalBasis: null, legalBasisRecordedAt: null, legalBasisSource: null };
+  return {
+    legalBasis: legalBasis.basis,
+    legalBasisRecordedAt: legalBasis.recordedAt ? new Date(legalBasis.recordedAt) : new Date(),
+    legalBasisSource: legalBasis.source ?? null,
+  };
+}
+
+/** The same key refreshContactSearchKeys builds when the organisation is renamed. */
+function contactSearchColumns(contact: Contact, organisation: (string | null)[]) {
+  return searchColumns(contactSearchParts({ ...contact, organisation }));
+}
+
+interface TimelineRow {
+  type: TimelineEntry['type'];
+  id: string;
+  at: Date;
+  title: string;
+  kind: string | null;
+  confidential: boolean | null;
+  status: string | null;
+  priority: string | null;
+  due_on: string | null;
+  stage: string | null;
+  company_id: string | null;
+}
+
+const toTimelineEntry = (row: TimelineRow): TimelineEntry => ({
+  type: row.type,
+  id: row.id,
+  at: row.at,
+  title: row.title,
+  kind: row.kind,
+  confidential: row.confidential,
+  status: row.status,
+  priority: row.priority,
+  dueOn: row.due_on,
+  stage: row.stage,
+  companyId: row.company_id,
+});

@@ -1,0 +1,64 @@
+import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { CreatedAtColumn, UpdatedAtColumn } from '../database/columns';
+
+export const PARTNER_KINDS = [
+  'technology_park',
+  'campus',
+  'university',
+  'chamber',
+  'government',
+  'association',
+  'company',
+  'other',
+] as const;
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
+
+/** A partner institution abroad: a technology park, a campus, a chamber, a ministry. */
+@Entity('partners')
+export class Partner {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** The name in its own script, e.g. Chinese characters. */
+  @Column({ type: 'text', nullable: true })
+  nativeName: string | null;
+
+  @Column({ type: 'text' })
+  kind: PartnerKind;
+
+  @Column({ type: 'char', length: 2 })
+  country: string;
+
+  @Column({ type: 'text', nullable: true })
+  city: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  address: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  website: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'text', select: false })
+  searchKey: string;
+
+  @Column({ type: 'text', array: true, select: false })
+  searchPrefixes: string[];
+
+  @VersionColumn()
+  version: number;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  @UpdatedAtColumn()
+  updatedAt: Date;
+
+  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
+  deletedAt: Date | null;
+}

@@ -1,0 +1,211 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TestApp, startTestApp } from '../helpers/app';
+import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+
+let app: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+  contexts.push(context);
+  return context.newPage();
+}
+
+describeInBrowser('the web app in a browser', () => {
+  beforeAll(async () => {
+    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('staff logs a contact with a Chinese name and a follow-up in one form, finds it by pinyin and sees the follow-up', async () => {
+    const page = await newPage();
+    await signIn(page, app.url, 'staff@liaison.test');
+    await screenshot(page, 'dashboard-staff');
+    // "n" opens the form from any page.
+    await page.keyboard.press('n');
+    await page.waitForURL('**/log');
+    await page.locator('summary', { hasText: 'Neuer Kontakt' }).click();
+    await page.fill('#f-newFamilyName', 'Zhao');
+    await page.fill('#f-newGivenName', 'Lei');
+    await page.fill('#f-newNativeName', '赵磊');
+    await page.fill('#f-subject', 'Abendessen mit der Handelskammer');
+    await page.fill('#f-summary', 'Herr Zhao interessiert sich für Solinger Schneidwaren.');
+    await page.fill('#f-followUpTitle', 'Katalog an Herrn Zhao schicken');
+    await page.fill('#f-followUpDueOn', new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10));
+    await screenshot(page, 'log-contact');
+    await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), page.click('#log-form button[type=submit]')]);
+    expect(await page.locator('h1').innerText()).toContain('赵磊');
+    await screenshot(page, 'contact-detail');
+
+    for (const term of ['zhao lei', 'zhaolei', '赵磊']) {
+      await page.goto(`${app.url}/contacts?q=${encodeURIComponent(term)}`);
+      expect(await page.locator('table').innerText()).toContain('赵磊');
+    }
+    await screenshot(page, 'contacts-search');
+
+    await page.goto(app.url);
+    expect(await page.locator('#h-followups').locator('..').innerText()).toContain('Katalog an Herrn Zhao schicken');
+  });
+
+  it('picks an existing contact by typing pinyin in the log form', async () => {
+    const page = await newPage();
+    await signIn(page, app.url, 'staff@liaison.test');
+    await page.goto(`${app.url}/log`);
+    await page.fill('#contact-search', 'wangfang');
+    const suggestion = page.locator('#suggestions [data-pick-contact]').first();
+    await suggestion.waitFor();
+    expect(await suggestion.innerText()).toContain('王芳');
+    await suggestion.click();
+    expect(await page.locator('#picked-contacts input[name=contactIds]').count()).toBe(1);
+    await page.fill('#f-subject', 'Telefonat zum Austauschprogramm');
+    await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), page.click('#log-form button[type=submit]')]);
+    expect(await page.locator('main').innerText()).toContain('Telefonat zum Austauschprogramm');
+  });
+
+  it('offers a stale edit for re-apply instead of overwriting', async () => {
+    const first = await newPage();
+    const second = await newPage();
+    await signIn(first, app.url, 'staff@liaison.test');
+    await signIn(second, app.url, 'admin@liaison.test');
+    const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM contacts WHERE family_name = 'Köhler'`);
+    const editUrl = `${app.url}/contacts/${rows[0].id}/edit`;
+    await first.goto(editUrl);
+    await second.goto(editUrl);
+    await first.fill('input[name=position]', 'Exportleiterin');
+    await Promise.all([first.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), first.click('form.card button[type=submit]')]);
+
+    await second.fill('input[name=city]', 'Haan');
+    await second.click('form.card button[type=submit]');
+    await second.locator('#stale').waitFor();
+    const stale = await second.locator('#stale').innerText();
+    expect(stale).toContain('Exportleiterin'); // the other user's saved change is shown
+    expect(await second.locator('input[name=city]').inputValue()).toBe('Haan'); // the user's own input is kept
+    await screenshot(second, 'stale-edit');
+    await Promise.all([second.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), second.click('form.card button[type=submit]')]);
+    const after = await app.db.query(`SELECT position, city FROM contacts WHERE id = $1`, [rows[0].id]);
+    // Re-applying sends the user's form as it stands: their city, and the position they saw.
+    expect(after.rows[0].city).toBe('Haan');
+  });
+
+  it('DOVO sees only its lead, moves it to contacted, adds a note, and gets not-found for a Zwilling lead', async () => {
+    const page = await newPage();
+    await signIn(page, app.url, 'dovo@liaison.test');
+    await screenshot(page, 'portal-dovo');
+    const portal = await page.locator('main').innerText();
+    expect(portal).toContain('Rasiermesser');
+    expect(portal).not.toContain('Showroom');
+    expect(await page.locator('#h-leads').locator('..').locator('li').count()).toBe(1);
+    // No links into the agency's records.
+    expect(await page.locator('nav a[href="/contacts"]').count()).toBe(0);
+
+    await page.locator('#h-leads').locator('..').locator('a').first().click();
+    await page.waitForURL(/\/leads\//);
+    await page.selectOption('select[name=stage]', 'contacted');
+    await Promise.all([page.waitForLoadState('load'), page.locator('form[action$="/stage"] button').click()]);
+    expect(await page.locator('#lead-stage').innerText()).toBe('Kontaktiert');
+    await page.fill('textarea[name=body]', 'Preisliste ist unterwegs.');
+    await Promise.all([page.waitForLoadState('load'), page.locator('form[action$="/notes"] button').click()]);
+    expect(await page.locator('#notes').innerText()).toContain('Preisliste ist unterwegs.');
+    await screenshot(page, 'lead-dovo');
+
+    const { rows } = await app.db.query<{ id: string }>(`SELECT l.id FROM leads l JOIN companies c ON c.id = l.company_id WHERE c.name = 'Zwilling' LIMIT 1`);
+    const response = await page.goto(`${app.url}/leads/${rows[0].id}`);
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('h1').innerText()).toBe('Nicht gefunden');
+    const search = await page.goto(`${app.url}/contacts?q=wang`);
+    expect(search?.status()).toBe(403);
+  });
+
+  it('shows a viewer no edit controls', async () => {
+    const page = await newPage();
+    await signIn(page, app.url, 'viewer@liaison.test');
+    for (const path of ['/', '/contacts', '/leads', '/follow-ups']) {
+      await page.goto(`${app.url}${path}`);
+      expect({ path, forms: await page.locator('main form[method=post]').count() }).toEqual({ path, forms: 0 });
+    }
+    expect(await page.locator('#log-contact').count()).toBe(0);
+    const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM contacts LIMIT 1`);
+    await page.goto(`${app.url}/contacts/${rows[0].id}`);
+    expect(await page.locator('a[href$="/edit"]').count()).toBe(0);
+  });
+
+  it('has no serious or critical accessibility violation on any page, and saves screenshots', async () => {
+    const staff = await newPage();
+    await signIn(staff, app.url, 'staff@liaison.test');
+    const ids = async (sql: string) => (await app.db.query<{ id: string }>(sql)).rows[0].id;
+    const pages = [
+      '/',
+      '/log',
+      '/contacts',
+      `/contacts/${await ids('SELECT id FROM contacts ORDER BY created_at LIMIT 1')}`,
+      `/contacts/${await ids('SELECT id FROM contacts ORDER BY created_at LIMIT 1')}/edit`,
+      '/companies',
+      `/companies/${await ids('SELECT id FROM companies ORDER BY created_at LIMIT 1')}`,
+      '/partners',
+      `/partners/${await ids('SELECT id FROM partners ORDER BY created_at LIMIT 1')}`,
+      '/interactions',
+      `/interactions/${await ids('SELECT id FROM interactions ORDER BY created_at LIMIT 1')}`,
+      '/follow-ups',
+      `/follow-ups/${await ids('SELECT id FROM follow_ups ORDER BY created_at LIMIT 1')}`,
+      '/leads',
+      `/leads/${await ids('SELECT id FROM leads ORDER BY created_at LIMIT 1')}`,
+      '/trips',
+      `/trips/${await ids(`SELECT id FROM trips ORDER BY starts_on DESC LIMIT 1`)}`,
+      '/agreements',
+      '/profile',
+    ];
+    const problems: string[] = [];
+    for (const path of pages) {
+      const response = await staff.goto(`${app.url}${path}`);
+      expect({ path, status: response?.status() }).toEqual({ path, status: 200 });
+      for (const v of await seriousViolations(staff)) problems.push(`${path}: ${v}`);
+      await screenshot(staff, `page${path.replace(/\//g, '_').replace(/_[0-9a-f-]{36}/g, '_id') || '_home'}`);
+    }
+    const admin = await newPage();
+    await signIn(admin, app.url, 'admin@liaison.test');
+    await admin.goto(`${app.url}/users`);
+    for (const v of await seriousViolations(admin)) problems.push(`/users: ${v}`);
+    const login = await newPage();
+    await login.goto(`${app.url}/login`);
+    for (const v of await seriousViolations(login)) problems.push(`/login: ${v}`);
+    await screenshot(login, 'login');
+    expect(problems).toEqual([]);
+  });
+
+  it('works by keyboard alone: sign in and log a contact without a mouse', async () => {
+    const page = await newPage();
+    await page.goto(`${app.url}/login`);
+    await page.keyboard.type('staff@liaison.test'); // the email field has focus on load
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('liaison-demo');
+    await Promise.all([page.waitForURL(`${app.url}/`), page.keyboard.press('Enter')]);
+    await page.keyboard.press('n');
+    await page.waitForURL('**/log');
+    await page.focus('#contact-search');
+    await page.keyboard.type('li wei');
+    const suggestion = page.locator('#suggestions [data-pick-contact]').first();
+    await suggestion.waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // picks the focused suggestion
+    expect(await page.locator('#picked-contacts input[name=contactIds]').count()).toBe(1);
+    await page.focus('#f-subject');
+    await page.keyboard.type('Kurzes Telefonat');
+    await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), page.keyboard.press('Enter')]);
+    expect(await page.locator('main').innerText()).toContain('Kurzes Telefonat');
+  });
+
+  it('sends the security headers on every page', async () => {
+    const response = await app.http.get('/login');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    const cookie = (await app.http.get('/login')).headers['set-cookie'] as unknown as string[];
+    expect(cookie.join(';')).toMatch(/liaison_csrf=.*HttpOnly.*SameSite=Strict/);
+  });
+});
