@@ -500,3 +500,24 @@ describe('bootstrap admin', () => {
     expect(again.rows[0].n).toBe(1);
   });
 });
+
+describe('users: PATCH with null', () => {
+  it('refuses null for fields that cannot be empty (400, never 500)', async () => {
+    const user = await make.user();
+    for (const body of [
+      { displayName: null },
+      { email: null },
+      { role: null },
+      { active: null },
+      { locale: null },
+      { password: null },
+    ]) {
+      const res = await app.http
+        .patch(`/api/v1/users/${user.id}`)
+        .set(admin.auth)
+        .set('If-Match', `"${user.version}"`)
+        .send(body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+    }
+  });
+});

@@ -291,3 +291,25 @@ describe('companies: audit and concurrency', () => {
     expect(statuses.filter((s) => s === 412)).toHaveLength(19);
   });
 });
+
+describe('companies: PATCH with null', () => {
+  it('clears nullable fields and refuses null for required ones (400, never 500)', async () => {
+    const admin2 = admin;
+    const company = (await create(admin2, { name: 'Nullable GmbH', city: 'Solingen' })).body;
+    const cleared = await app.http
+      .patch(`/api/v1/companies/${company.id}`)
+      .set(admin2.auth)
+      .set('If-Match', '"1"')
+      .send({ city: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.city).toBeNull();
+    for (const body of [{ name: null }, { country: null }, { branchCountries: null }]) {
+      const res = await app.http
+        .patch(`/api/v1/companies/${company.id}`)
+        .set(admin2.auth)
+        .set('If-Match', '"2"')
+        .send(body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+    }
+  });
+});

@@ -11,7 +11,15 @@ import {
   Length,
   MaxLength,
 } from 'class-validator';
-import { iso, QueryBoolean, Trim, TrimToNull, UpperCase, WEBSITE_OPTIONS } from '../common/dto';
+import {
+  iso,
+  OptionalNonNull,
+  QueryBoolean,
+  Trim,
+  TrimToNull,
+  UpperCase,
+  WEBSITE_OPTIONS,
+} from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { Company } from './company.entity';
 
@@ -44,7 +52,7 @@ export class CreateCompanyDto {
   city?: string | null;
 
   @ApiPropertyOptional({ example: 'DE', description: 'ISO 3166-1 alpha-2', default: 'DE' })
-  @IsOptional()
+  @OptionalNonNull()
   @UpperCase()
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as DE or CN' })
   country?: string;
@@ -67,7 +75,7 @@ export class CreateCompanyDto {
     example: ['CN'],
     description: 'ISO codes of the countries it has branches in',
   })
-  @IsOptional()
+  @OptionalNonNull()
   @UpperCase()
   @IsArray()
   @ArrayMaxSize(250)
@@ -76,7 +84,10 @@ export class CreateCompanyDto {
   branchCountries?: string[];
 }
 
-export class UpdateCompanyDto extends PartialType(CreateCompanyDto) {}
+/** PATCH: every field optional; `null` clears a nullable field and is refused for the others. */
+export class UpdateCompanyDto extends PartialType(CreateCompanyDto, {
+  skipNullProperties: false,
+}) {}
 
 export const COMPANY_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 

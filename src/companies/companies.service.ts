@@ -120,7 +120,9 @@ export class CompaniesService {
         throw staleOrMissing(before.version, () => new NotFound('company', id));
       }
       const after = await this.get(actor, id, em);
-      if (after.name !== before.name) await refreshContactSearchKeys(em, { companyId: id });
+      if (after.name !== before.name || after.legalName !== before.legalName) {
+        await refreshContactSearchKeys(em, { companyId: id });
+      }
       await this.audit.record(em, {
         actorId: actor.userId,
         action: 'update',

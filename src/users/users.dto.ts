@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../auth/permissions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../config/config';
+import { OptionalNonNull } from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { LOCALES, type Locale, User } from './user.entity';
 
@@ -59,21 +60,21 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNonNull()
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNonNull()
   @Transform(trim)
   @IsString()
   @Length(1, 120)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @OptionalNonNull()
   @IsIn(ROLES)
   role?: Role;
 
@@ -83,19 +84,19 @@ export class UpdateUserDto {
   companyId?: string | null;
 
   @ApiPropertyOptional({ enum: LOCALES })
-  @IsOptional()
+  @OptionalNonNull()
   @IsIn(LOCALES)
   locale?: Locale;
 
   @ApiPropertyOptional({
     description: 'false deactivates the user and ends all its sessions at once.',
   })
-  @IsOptional()
+  @OptionalNonNull()
   @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ description: 'Sets a new password (an admin reset); ends all sessions.' })
-  @IsOptional()
+  @OptionalNonNull()
   @IsString()
   @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, {
     message: `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,

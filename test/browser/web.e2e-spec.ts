@@ -37,9 +37,15 @@ describeInBrowser('the web app in a browser', () => {
     await page.fill('#f-subject', 'Abendessen mit der Handelskammer');
     await page.fill('#f-summary', 'Herr Zhao interessiert sich für Solinger Schneidwaren.');
     await page.fill('#f-followUpTitle', 'Katalog an Herrn Zhao schicken');
-    await page.fill('#f-followUpDueOn', new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10));
+    await page.fill(
+      '#f-followUpDueOn',
+      new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10),
+    );
     await screenshot(page, 'log-contact');
-    await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), page.click('#log-form button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/),
+      page.click('#log-form button[type=submit]'),
+    ]);
     expect(await page.locator('h1').innerText()).toContain('赵磊');
     await screenshot(page, 'contact-detail');
 
@@ -50,7 +56,9 @@ describeInBrowser('the web app in a browser', () => {
     await screenshot(page, 'contacts-search');
 
     await page.goto(app.url);
-    expect(await page.locator('#h-followups').locator('..').innerText()).toContain('Katalog an Herrn Zhao schicken');
+    expect(await page.locator('#h-followups').locator('..').innerText()).toContain(
+      'Katalog an Herrn Zhao schicken',
+    );
   });
 
   it('picks an existing contact by typing pinyin in the log form', async () => {
@@ -64,7 +72,10 @@ describeInBrowser('the web app in a browser', () => {
     await suggestion.click();
     expect(await page.locator('#picked-contacts input[name=contactIds]').count()).toBe(1);
     await page.fill('#f-subject', 'Telefonat zum Austauschprogramm');
-    await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), page.click('#log-form button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/),
+      page.click('#log-form button[type=submit]'),
+    ]);
     expect(await page.locator('main').innerText()).toContain('Telefonat zum Austauschprogramm');
   });
 
@@ -73,12 +84,17 @@ describeInBrowser('the web app in a browser', () => {
     const second = await newPage();
     await signIn(first, app.url, 'staff@liaison.test');
     await signIn(second, app.url, 'admin@liaison.test');
-    const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM contacts WHERE family_name = 'Köhler'`);
+    const { rows } = await app.db.query<{ id: string }>(
+      `SELECT id FROM contacts WHERE family_name = 'Köhler'`,
+    );
     const editUrl = `${app.url}/contacts/${rows[0].id}/edit`;
     await first.goto(editUrl);
     await second.goto(editUrl);
     await first.fill('input[name=position]', 'Exportleiterin');
-    await Promise.all([first.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), first.click('form.card button[type=submit]')]);
+    await Promise.all([
+      first.waitForURL(/\/contacts\/[0-9a-f-]{36}$/),
+      first.click('form.card button[type=submit]'),
+    ]);
 
     await second.fill('input[name=city]', 'Haan');
     await second.click('form.card button[type=submit]');
@@ -87,8 +103,13 @@ describeInBrowser('the web app in a browser', () => {
     expect(stale).toContain('Exportleiterin'); // the other user's saved change is shown
     expect(await second.locator('input[name=city]').inputValue()).toBe('Haan'); // the user's own input is kept
     await screenshot(second, 'stale-edit');
-    await Promise.all([second.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), second.click('form.card button[type=submit]')]);
-    const after = await app.db.query(`SELECT position, city FROM contacts WHERE id = $1`, [rows[0].id]);
+    await Promise.all([
+      second.waitForURL(/\/contacts\/[0-9a-f-]{36}$/),
+      second.click('form.card button[type=submit]'),
+    ]);
+    const after = await app.db.query(`SELECT position, city FROM contacts WHERE id = $1`, [
+      rows[0].id,
+    ]);
     // Re-applying sends the user's form as it stands: their city, and the position they saw.
     expect(after.rows[0].city).toBe('Haan');
   });
@@ -107,14 +128,22 @@ describeInBrowser('the web app in a browser', () => {
     await page.locator('#h-leads').locator('..').locator('a').first().click();
     await page.waitForURL(/\/leads\//);
     await page.selectOption('select[name=stage]', 'contacted');
-    await Promise.all([page.waitForLoadState('load'), page.locator('form[action$="/stage"] button').click()]);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.locator('form[action$="/stage"] button').click(),
+    ]);
     expect(await page.locator('#lead-stage').innerText()).toBe('Kontaktiert');
     await page.fill('textarea[name=body]', 'Preisliste ist unterwegs.');
-    await Promise.all([page.waitForLoadState('load'), page.locator('form[action$="/notes"] button').click()]);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.locator('form[action$="/notes"] button').click(),
+    ]);
     expect(await page.locator('#notes').innerText()).toContain('Preisliste ist unterwegs.');
     await screenshot(page, 'lead-dovo');
 
-    const { rows } = await app.db.query<{ id: string }>(`SELECT l.id FROM leads l JOIN companies c ON c.id = l.company_id WHERE c.name = 'Zwilling' LIMIT 1`);
+    const { rows } = await app.db.query<{ id: string }>(
+      `SELECT l.id FROM leads l JOIN companies c ON c.id = l.company_id WHERE c.name = 'Zwilling' LIMIT 1`,
+    );
     const response = await page.goto(`${app.url}/leads/${rows[0].id}`);
     expect(response?.status()).toBe(404);
     expect(await page.locator('h1').innerText()).toBe('Nicht gefunden');
@@ -127,7 +156,10 @@ describeInBrowser('the web app in a browser', () => {
     await signIn(page, app.url, 'viewer@liaison.test');
     for (const path of ['/', '/contacts', '/leads', '/follow-ups']) {
       await page.goto(`${app.url}${path}`);
-      expect({ path, forms: await page.locator('main form[method=post]').count() }).toEqual({ path, forms: 0 });
+      expect({ path, forms: await page.locator('main form[method=post]').count() }).toEqual({
+        path,
+        forms: 0,
+      });
     }
     expect(await page.locator('#log-contact').count()).toBe(0);
     const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM contacts LIMIT 1`);
@@ -165,7 +197,10 @@ describeInBrowser('the web app in a browser', () => {
       const response = await staff.goto(`${app.url}${path}`);
       expect({ path, status: response?.status() }).toEqual({ path, status: 200 });
       for (const v of await seriousViolations(staff)) problems.push(`${path}: ${v}`);
-      await screenshot(staff, `page${path.replace(/\//g, '_').replace(/_[0-9a-f-]{36}/g, '_id') || '_home'}`);
+      await screenshot(
+        staff,
+        `page${path.replace(/\//g, '_').replace(/_[0-9a-f-]{36}/g, '_id') || '_home'}`,
+      );
     }
     const admin = await newPage();
     await signIn(admin, app.url, 'admin@liaison.test');
@@ -196,7 +231,10 @@ describeInBrowser('the web app in a browser', () => {
     expect(await page.locator('#picked-contacts input[name=contactIds]').count()).toBe(1);
     await page.focus('#f-subject');
     await page.keyboard.type('Kurzes Telefonat');
-    await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/), page.keyboard.press('Enter')]);
+    await Promise.all([
+      page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/),
+      page.keyboard.press('Enter'),
+    ]);
     expect(await page.locator('main').innerText()).toContain('Kurzes Telefonat');
   });
 

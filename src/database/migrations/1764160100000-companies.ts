@@ -24,6 +24,7 @@ export class Companies1764160100000 implements MigrationInterface {
       )`);
     await db.query('CREATE INDEX companies_name_idx ON companies (lower(name), id)');
     await db.query('CREATE INDEX companies_created_at_idx ON companies (created_at, id)');
+    await db.query('CREATE INDEX companies_updated_at_idx ON companies (updated_at, id)');
     await db.query('CREATE INDEX companies_country_idx ON companies (country)');
     await db.query('CREATE INDEX companies_deleted_at_idx ON companies (deleted_at)');
     // Filled by the service (see common/search.ts): accent-free words, pinyin, and word prefixes
