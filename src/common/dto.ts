@@ -1,5 +1,6 @@
 import type { IsURLOptions } from 'validator';
 import { Transform } from 'class-transformer';
+import { ValidateIf } from 'class-validator';
 
 /** Trims strings; an empty string becomes null (a cleared field), other values pass through. */
 export const TrimToNull = () =>
@@ -38,3 +39,10 @@ export const WEBSITE_OPTIONS: IsURLOptions = {
   require_protocol: true,
   require_tld: true,
 };
+
+/**
+ * The field may be left out but not sent as null: for columns that always hold a value (a
+ * `@IsOptional()` would let `null` skip validation and reach a NOT NULL column).
+ */
+export const OptionalNotNull = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
