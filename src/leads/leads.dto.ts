@@ -7,22 +7,18 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { IsDay } from '../common/day';
-import { iso, OptionalNotNull, QueryBoolean, Trim, TrimToNull } from '../common/dto';
+import { IsUserIdOrMe, iso, OptionalNotNull, QueryBoolean, Trim, TrimToNull } from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES, type LeadStage } from './lead.entity';
 
 /** numeric(14, 2): the largest amount the column holds. */
 export const MAX_VALUE_EUR = 999_999_999_999.99;
-
-/** `?ownerId=` and the like: a user's id, or `me` for the caller. */
-export const UUID_OR_ME = /^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 export class CreateLeadDto {
   @ApiProperty({ format: 'uuid', description: 'The local company the opportunity is for.' })
@@ -139,7 +135,7 @@ export class LeadListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'A user id, or `me`.' })
   @IsOptional()
   @IsString()
-  @Matches(UUID_OR_ME, { message: 'ownerId must be a UUID or me' })
+  @IsUserIdOrMe()
   ownerId?: string;
 
   @ApiPropertyOptional({

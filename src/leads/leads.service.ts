@@ -8,7 +8,13 @@ import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, PageQuery, Paginator } from '../common/pagination';
-import { purgeDeleted, restoreDeleted, Scope, softDeleteIfVersion } from '../common/records';
+import {
+  liveVersion,
+  purgeDeleted,
+  restoreDeleted,
+  Scope,
+  softDeleteIfVersion,
+} from '../common/records';
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { LeadNote } from './lead-note.entity';
@@ -231,7 +237,7 @@ export class LeadsService {
       if (errors.length) throw new BadInput(errors);
 
       if (!(await updateIfVersion(em, Lead, id, version, values, this.writeScope(actor)))) {
-        throw staleOrMissing(await currentVersion(em, id), () => new NotFound('lead', id));
+        throw staleOrMissing(await liveVersion(em, 'leads', id), () => new NotFound('lead', id));
       }
       const after = await this.get(actor, id, em);
       await this.audit.record(em, {
@@ -249,7 +255,7 @@ export class LeadsService {
     await this.db.transaction(async (em) => {
       const before = await this.get(actor, id, em);
       if (!(await softDeleteIfVersion(em, Lead, id, version))) {
-        throw staleOrMissing(await currentVersion(em, id), () => new NotFound('lead', id));
+        throw staleOrMissing(await liveVersion(em, 'leads', id), () => new NotFound('lead', id));
       }
       const after = await this.scoped(actor, em, true)
         .andWhere('l.id = :id', { id })
@@ -389,14 +395,6 @@ async function ownerErrors(
   return rows.length
     ? []
     : [{ field: 'ownerId', message: 'ownerId must name an active admin or staff user' }];
-}
-
-/** The version a lead has now (after a failed versioned write), or undefined when it is gone. */
-async function currentVersion(em: EntityManager, id: string): Promise<number | undefined> {
-  const rows = (await em.query('SELECT version FROM leads WHERE id = $1 AND deleted_at IS NULL', [
-    id,
-  ])) as { version: number }[];
-  return rows[0]?.version;
 }
 
 /**
