@@ -631,6 +631,10 @@ describe('leads: role matrix', () => {
     expect(left.rowCount).toBe(0);
 
     const referenced = await lead({ title: 'Followed up' });
+    await app.http
+      .post(`/api/v1/leads/${referenced.id}/notes`)
+      .set(admin.auth)
+      .send({ body: 'Bleibt' });
     await app.db.query(
       `INSERT INTO follow_ups (title, assignee_id, lead_id) VALUES ('Nachfassen', $1, $2)`,
       [admin.user.id, referenced.id],
@@ -639,6 +643,9 @@ describe('leads: role matrix', () => {
     expect(
       (await app.http.post(`/api/v1/leads/${referenced.id}/purge`).set(admin.auth)).status,
     ).toBe(409);
+    // nothing half-done: the notes deleted before the refused DELETE are back
+    const kept = await app.db.query('SELECT 1 FROM lead_notes WHERE lead_id = $1', [referenced.id]);
+    expect(kept.rowCount).toBe(1);
   });
 });
 
