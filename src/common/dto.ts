@@ -1,6 +1,6 @@
 import type { IsURLOptions } from 'validator';
 import { Transform } from 'class-transformer';
-import { ValidateIf } from 'class-validator';
+import { Matches, ValidateIf } from 'class-validator';
 
 /** Trims strings; an empty string becomes null (a cleared field), other values pass through. */
 export const TrimToNull = () =>
@@ -47,3 +47,9 @@ export const WEBSITE_OPTIONS: IsURLOptions = {
  */
 export const OptionalNonNull = () =>
   ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** `?ownerId=me`, `?assigneeId=me`: a user's id, or `me` for the caller. */
+export const IsUserIdOrMe = () =>
+  Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+    message: '$property must be a UUID or me',
+  });

@@ -69,3 +69,19 @@ export async function purgeDeleted(
     throw error;
   }
 }
+
+/**
+ * The version a live record has now, or undefined when it is gone: read after a versioned write
+ * matched no row, so a 412 carries the ETag the client must reload to, not the one it lost with.
+ */
+export async function liveVersion(
+  manager: EntityManager,
+  table: string,
+  id: string,
+): Promise<number | undefined> {
+  const rows = (await manager.query(
+    `SELECT version FROM ${table} WHERE id = $1 AND deleted_at IS NULL`,
+    [id],
+  )) as { version: number }[];
+  return rows[0]?.version;
+}

@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FollowUp } from './follow-up.entity';
+import { FollowUpsController } from './follow-ups.controller';
+import { FollowUpsService } from './follow-ups.service';
 
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([FollowUp])],
+  controllers: [FollowUpsController],
+  providers: [FollowUpsService],
+  exports: [FollowUpsService],
+})
 export class FollowUpsModule {}

@@ -1,0 +1,344 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditService, diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import { Page, Paginator } from '../common/pagination';
+import {
+  liveVersion,
+  purgeDeleted,
+  restoreDeleted,
+  Scope,
+  softDeleteIfVersion,
+} from '../common/records';
+import { deadLinks, Link } from '../common/references';
+import { escapeLike } from '../common/search';
+import { FollowUp } from './follow-up.entity';
+import { CreateFollowUpDto, FollowUpListQuery, UpdateFollowUpDto } from './follow-ups.dto';
+
+const AUDITED = [
+  'title',
+  'notes',
+  'dueOn',
+  'status',
+  'priority',
+  'assigneeId',
+  'companyId',
+  'contactId',
+  'partnerId',
+  'leadId',
+  'interactionId',
+  'agreementId',
+  'tripId',
+  'completedAt',
+  'deletedAt',
+] as const;
+
+/** The records a follow-up links to: each must exist and not be deleted. */
+const LINKS = [
+  ['companyId', 'companies'],
+  ['contactId', 'contacts'],
+  ['partnerId', 'partners'],
+  ['leadId', 'leads'],
+  ['interactionId', 'interactions'],
+  ['agreementId', 'agreements'],
+  ['tripId', 'trips'],
+] as const satisfies readonly (readonly [
+  keyof CreateFollowUpDto & keyof FollowUp,
+  Link['table'],
+])[];
+
+const EDITABLE = [
+  'title',
+  'notes',
+  'dueOn',
+  'status',
+  'priority',
+  'assigneeId',
+  ...LINKS.map(([field]) => field),
+] as const;
+
+const NEEDS_SOMEONE: FieldError = {
+  field: 'assigneeId',
+  message: 'a follow-up needs an assigneeId or a companyId',
+};
+
+@Injectable()
+export class FollowUpsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * What the caller may see, as a query: agency roles see every follow-up, a company user those
+   * assigned to it or to its company. Every read goes through here.
+   */
+  private scoped(
+    actor: Actor,
+    manager: EntityManager = this.db.manager,
+    withDeleted = false,
+  ): SelectQueryBuilder<FollowUp> {
+    const qb = manager.getRepository(FollowUp).createQueryBuilder('f');
+    if (withDeleted) qb.withDeleted();
+    if (actor.role === 'company') {
+      qb.andWhere('(f.assignee_id = :scopeUserId OR f.company_id = :scopeCompanyId)', {
+        scopeUserId: actor.userId,
+        scopeCompanyId: actor.companyId,
+      });
+    }
+    return qb;
+  }
+
+  /** The same scope as an extra WHERE on an UPDATE of `follow_ups`. */
+  private writeScope(actor: Actor): Scope {
+    return actor.role === 'company'
+      ? {
+          sql: 'deleted_at IS NULL AND (assignee_id = :scopeUserId OR company_id = :scopeCompanyId)',
+          params: { scopeUserId: actor.userId, scopeCompanyId: actor.companyId },
+        }
+      : { sql: 'deleted_at IS NULL' };
+  }
+
+  async list(actor: Actor, query: FollowUpListQuery): Promise<Page<FollowUp>> {
+    if (query.deleted && !can(actor.role, 'follow-up:write'))
+      throw new Forbidden('Only agency staff see deleted records.');
+    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
+    if (query.deleted) qb.andWhere('f.deleted_at IS NOT NULL');
+    if (query.q !== undefined)
+      qb.andWhere('f.title ILIKE :q', { q: `%${escapeLike(query.q.trim())}%` });
+    if (query.status) qb.andWhere('f.status = :status', { status: query.status });
+    if (query.priority) qb.andWhere('f.priority = :priority', { priority: query.priority });
+    if (query.overdue === true) qb.andWhere(`f.status = 'open' AND f.due_on < current_date`);
+    if (query.overdue === false)
+      qb.andWhere(`(f.status <> 'open' OR f.due_on IS NULL OR f.due_on >= current_date)`);
+    if (query.assigneeId) {
+      const assigneeId = query.assigneeId.toLowerCase() === 'me' ? actor.userId : query.assigneeId;
+      qb.andWhere('f.assignee_id = :assigneeId', { assigneeId });
+    }
+    if (query.companyId) qb.andWhere('f.company_id = :companyId', { companyId: query.companyId });
+    if (query.contactId) qb.andWhere('f.contact_id = :contactId', { contactId: query.contactId });
+    if (query.partnerId) qb.andWhere('f.partner_id = :partnerId', { partnerId: query.partnerId });
+    if (query.leadId) qb.andWhere('f.lead_id = :leadId', { leadId: query.leadId });
+    if (query.tripId) qb.andWhere('f.trip_id = :tripId', { tripId: query.tripId });
+    if (query.interactionId)
+      qb.andWhere('f.interaction_id = :interactionId', { interactionId: query.interactionId });
+    if (query.agreementId)
+      qb.andWhere('f.agreement_id = :agreementId', { agreementId: query.agreementId });
+    return this.paginator.page(qb, query, {
+      sorts: {
+        dueOn: {
+          sql: `coalesce(f.due_on, '9999-12-31'::date)`,
+          type: 'date',
+          value: (f) => f.dueOn ?? '9999-12-31',
+        },
+        createdAt: { sql: 'f.created_at', type: 'timestamptz', value: (f) => f.createdAt },
+      },
+      defaultSort: 'dueOn',
+      idColumn: 'f.id',
+    });
+  }
+
+  async get(actor: Actor, id: string, manager?: EntityManager): Promise<FollowUp> {
+    const followUp = await this.scoped(actor, manager).andWhere('f.id = :id', { id }).getOne();
+    if (!followUp) throw new NotFound('follow-up', id);
+    return followUp;
+  }
+
+  async create(actor: Actor, dto: CreateFollowUpDto): Promise<FollowUp> {
+    return this.db.transaction(async (em) => {
+      const companyId = dto.companyId ?? null;
+      // Nobody named: whoever writes it down does it.
+      const assigneeId = dto.assigneeId ?? (companyId ? null : actor.userId);
+      const status = dto.status ?? 'open';
+      const errors = [
+        ...(await deadLinks(
+          em,
+          LINKS.map(([field, table]) => ({ field, table, id: dto[field] })),
+        )),
+        ...(await assigneeErrors(em, dto.assigneeId)),
+      ];
+      if (errors.length) throw new BadInput(errors);
+
+      const { identifiers } = await em.insert(FollowUp, {
+        title: dto.title,
+        notes: dto.notes ?? null,
+        dueOn: dto.dueOn ?? null,
+        status,
+        priority: dto.priority ?? 'normal',
+        assigneeId,
+        companyId,
+        contactId: dto.contactId ?? null,
+        partnerId: dto.partnerId ?? null,
+        leadId: dto.leadId ?? null,
+        interactionId: dto.interactionId ?? null,
+        agreementId: dto.agreementId ?? null,
+        tripId: dto.tripId ?? null,
+        completedAt: status === 'done' ? () => 'now()' : null,
+        createdBy: actor.userId,
+      });
+      const followUp = await this.get(actor, identifiers[0].id as string, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'followUp',
+        entityId: followUp.id,
+        changes: diff({}, followUp, AUDITED),
+      });
+      return followUp;
+    });
+  }
+
+  async update(
+    actor: Actor,
+    id: string,
+    version: number,
+    dto: UpdateFollowUpDto,
+  ): Promise<FollowUp> {
+    return this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (before.version !== version) throw new VersionConflict(before.version);
+
+      const values: QueryDeepPartialEntity<FollowUp> = {};
+      for (const field of EDITABLE) {
+        if (dto[field] !== undefined) Object.assign(values, { [field]: dto[field] });
+      }
+      if (dto.status !== undefined && dto.status !== before.status) {
+        values.completedAt = dto.status === 'done' ? () => 'now()' : null;
+      }
+      const errors: FieldError[] = [];
+      const assigneeId = dto.assigneeId !== undefined ? dto.assigneeId : before.assigneeId;
+      const companyId = dto.companyId !== undefined ? dto.companyId : before.companyId;
+      if (assigneeId === null && companyId === null) errors.push(NEEDS_SOMEONE);
+
+      // Only what changes is checked: a link that went stale since does not block other edits.
+      const changed = (field: (typeof EDITABLE)[number]) =>
+        dto[field] !== before[field] ? (dto[field] ?? undefined) : undefined;
+      errors.push(
+        ...(await deadLinks(
+          em,
+          LINKS.map(([field, table]) => ({ field, table, id: changed(field) })),
+        )),
+        ...(await assigneeErrors(em, changed('assigneeId'))),
+      );
+      if (errors.length) throw new BadInput(errors);
+
+      if (!(await updateIfVersion(em, FollowUp, id, version, values, this.writeScope(actor)))) {
+        throw staleOrMissing(
+          await liveVersion(em, 'follow_ups', id),
+          () => new NotFound('follow-up', id),
+        );
+      }
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'followUp',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  /** Marks it done: the agency, or a company user for a follow-up in its scope. */
+  async complete(actor: Actor, id: string, version: number): Promise<FollowUp> {
+    return this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (before.version !== version) throw new VersionConflict(before.version);
+      if (before.status === 'done') return before;
+      const values: QueryDeepPartialEntity<FollowUp> = {
+        status: 'done',
+        completedAt: () => 'now()',
+      };
+      if (!(await updateIfVersion(em, FollowUp, id, version, values, this.writeScope(actor)))) {
+        throw staleOrMissing(
+          await liveVersion(em, 'follow_ups', id),
+          () => new NotFound('follow-up', id),
+        );
+      }
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'complete',
+        entity: 'followUp',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, id: string, version: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (!(await softDeleteIfVersion(em, FollowUp, id, version))) {
+        throw staleOrMissing(
+          await liveVersion(em, 'follow_ups', id),
+          () => new NotFound('follow-up', id),
+        );
+      }
+      const after = await this.scoped(actor, em, true)
+        .andWhere('f.id = :id', { id })
+        .getOneOrFail();
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'delete',
+        entity: 'followUp',
+        entityId: id,
+        changes: diff(before, after, ['deletedAt']),
+      });
+    });
+  }
+
+  async restore(actor: Actor, id: string): Promise<FollowUp> {
+    return this.db.transaction(async (em) => {
+      const before = await this.scoped(actor, em, true)
+        .andWhere('f.id = :id AND f.deleted_at IS NOT NULL', { id })
+        .getOne();
+      if (!before || !(await restoreDeleted(em, FollowUp, id))) {
+        throw new NotFound('deleted follow-up', id);
+      }
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'restore',
+        entity: 'followUp',
+        entityId: id,
+        changes: diff(before, after, ['deletedAt']),
+      });
+      return after;
+    });
+  }
+
+  async purge(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      if (!(await purgeDeleted(em, 'follow_ups', id))) throw new NotFound('deleted follow-up', id);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'purge',
+        entity: 'followUp',
+        entityId: id,
+      });
+    });
+  }
+}
+
+/** A follow-up goes to someone who can still sign in. */
+async function assigneeErrors(
+  em: EntityManager,
+  assigneeId: string | null | undefined,
+): Promise<FieldError[]> {
+  if (!assigneeId) return [];
+  const rows = (await em.query('SELECT 1 FROM users WHERE id = $1 AND active', [
+    assigneeId,
+  ])) as unknown[];
+  return rows.length
+    ? []
+    : [{ field: 'assigneeId', message: 'assigneeId must name an active user' }];
+}

@@ -1,0 +1,416 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditService, diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import { Page, PageQuery, Paginator } from '../common/pagination';
+import {
+  liveVersion,
+  purgeDeleted,
+  restoreDeleted,
+  Scope,
+  softDeleteIfVersion,
+} from '../common/records';
+import { deadLinks } from '../common/references';
+import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
+import { LeadNote } from './lead-note.entity';
+import { Lead } from './lead.entity';
+import { CreateLeadDto, CreateLeadNoteDto, LeadListQuery, UpdateLeadDto } from './leads.dto';
+
+const AUDITED = [
+  'companyId',
+  'title',
+  'description',
+  'stage',
+  'valueEur',
+  'expectedCloseOn',
+  'contactId',
+  'partnerId',
+  'tripId',
+  'appointmentId',
+  'lostReason',
+  'ownerId',
+  'deletedAt',
+] as const;
+
+/** What a company user may change on its own leads: it works the pipeline, the agency the rest. */
+const COMPANY_EDITABLE: ReadonlySet<string> = new Set(['stage', 'lostReason']);
+
+const LOST_REASON_ONLY_WHEN_LOST: FieldError = {
+  field: 'lostReason',
+  message: 'lostReason is only kept for a lead in stage lost',
+};
+
+@Injectable()
+export class LeadsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * What the caller may see, as a query: agency roles see every lead, a company user only its
+   * company's. Every read goes through here, so no query can forget the scope.
+   */
+  private scoped(
+    actor: Actor,
+    manager: EntityManager = this.db.manager,
+    withDeleted = false,
+  ): SelectQueryBuilder<Lead> {
+    const qb = manager.getRepository(Lead).createQueryBuilder('l');
+    if (withDeleted) qb.withDeleted();
+    if (actor.role === 'company')
+      qb.andWhere('l.company_id = :scopeCompanyId', { scopeCompanyId: actor.companyId });
+    return qb;
+  }
+
+  /** The same scope as an extra WHERE on an UPDATE of `leads`. */
+  private writeScope(actor: Actor): Scope {
+    return actor.role === 'company'
+      ? {
+          sql: 'deleted_at IS NULL AND company_id = :scopeCompanyId',
+          params: { scopeCompanyId: actor.companyId },
+        }
+      : { sql: 'deleted_at IS NULL' };
+  }
+
+  async list(actor: Actor, query: LeadListQuery): Promise<Page<Lead>> {
+    if (query.deleted && !can(actor.role, 'lead:write'))
+      throw new Forbidden('Only agency staff see deleted records.');
+    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
+    if (query.deleted) qb.andWhere('l.deleted_at IS NOT NULL');
+    if (query.q !== undefined) {
+      const search = titleSearch('l', query.q);
+      qb.andWhere(search.sql, search.params);
+    }
+    if (query.stage) qb.andWhere('l.stage = :stage', { stage: query.stage });
+    if (query.companyId) qb.andWhere('l.company_id = :companyId', { companyId: query.companyId });
+    if (query.contactId) qb.andWhere('l.contact_id = :contactId', { contactId: query.contactId });
+    if (query.partnerId) qb.andWhere('l.partner_id = :partnerId', { partnerId: query.partnerId });
+    if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
+    if (query.ownerId) {
+      const ownerId = query.ownerId.toLowerCase() === 'me' ? actor.userId : query.ownerId;
+      qb.andWhere('l.owner_id = :ownerId', { ownerId });
+    }
+    return this.paginator.page(qb, query, {
+      sorts: {
+        createdAt: { sql: 'l.created_at', type: 'timestamptz', value: (l) => l.createdAt },
+        updatedAt: { sql: 'l.updated_at', type: 'timestamptz', value: (l) => l.updatedAt },
+        title: { sql: 'lower(l.title)', type: 'text', value: (l) => l.title.toLowerCase() },
+        valueEur: {
+          sql: 'coalesce(l.value_eur, 0)',
+          type: 'numeric',
+          value: (l) => l.valueEur ?? 0,
+        },
+        expectedCloseOn: {
+          sql: `coalesce(l.expected_close_on, '9999-12-31'::date)`,
+          type: 'date',
+          value: (l) => l.expectedCloseOn ?? '9999-12-31',
+        },
+      },
+      defaultSort: '-createdAt',
+      idColumn: 'l.id',
+    });
+  }
+
+  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Lead> {
+    const lead = await this.scoped(actor, manager).andWhere('l.id = :id', { id }).getOne();
+    if (!lead) throw new NotFound('lead', id);
+    return lead;
+  }
+
+  async create(actor: Actor, dto: CreateLeadDto): Promise<Lead> {
+    return this.db.transaction(async (em) => {
+      const stage = dto.stage ?? 'new';
+      const lostReason = dto.lostReason ?? null;
+      const errors: FieldError[] = [];
+      if (lostReason !== null && stage !== 'lost') errors.push(LOST_REASON_ONLY_WHEN_LOST);
+      const none = { tripId: null, appointmentId: null };
+      const trip = await this.tripAndAppointment(em, dto, none, errors);
+      // The agency creates leads; whoever does owns it unless they name someone else.
+      const ownerId = dto.ownerId !== undefined ? dto.ownerId : actor.userId;
+      errors.push(
+        ...(await deadLinks(em, [
+          { field: 'companyId', table: 'companies', id: dto.companyId },
+          { field: 'contactId', table: 'contacts', id: dto.contactId },
+          { field: 'partnerId', table: 'partners', id: dto.partnerId },
+          { field: 'tripId', table: 'trips', id: trip.tripId },
+          { field: 'appointmentId', table: 'appointments', id: trip.appointmentId },
+        ])),
+        ...(await ownerErrors(em, dto.ownerId)),
+      );
+      if (errors.length) throw new BadInput(errors);
+
+      const { identifiers } = await em.insert(Lead, {
+        companyId: dto.companyId,
+        title: dto.title,
+        description: dto.description ?? null,
+        stage,
+        valueEur: dto.valueEur ?? null,
+        expectedCloseOn: dto.expectedCloseOn ?? null,
+        contactId: dto.contactId ?? null,
+        partnerId: dto.partnerId ?? null,
+        tripId: trip.tripId,
+        appointmentId: trip.appointmentId,
+        lostReason,
+        ownerId,
+      });
+      const lead = await this.get(actor, identifiers[0].id as string, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'lead',
+        entityId: lead.id,
+        changes: diff({}, lead, AUDITED),
+      });
+      return lead;
+    });
+  }
+
+  async update(actor: Actor, id: string, version: number, dto: UpdateLeadDto): Promise<Lead> {
+    if (actor.role === 'company') {
+      // Decided by the role alone (before any lookup), so it tells nothing about the record.
+      const refused = Object.entries(dto)
+        .filter(([field, value]) => value !== undefined && !COMPANY_EDITABLE.has(field))
+        .map(([field]) => field);
+      if (refused.length) {
+        throw new Forbidden(
+          `A company user changes only stage and lostReason of its leads, not ${refused.join(', ')}.`,
+        );
+      }
+    }
+    return this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (before.version !== version) throw new VersionConflict(before.version);
+
+      const values: QueryDeepPartialEntity<Lead> = {};
+      for (const field of [
+        'companyId',
+        'title',
+        'description',
+        'stage',
+        'valueEur',
+        'expectedCloseOn',
+        'contactId',
+        'partnerId',
+        'ownerId',
+      ] as const) {
+        if (dto[field] !== undefined) Object.assign(values, { [field]: dto[field] });
+      }
+      const errors: FieldError[] = [];
+
+      const stage = dto.stage ?? before.stage;
+      if (dto.lostReason !== undefined) {
+        if (dto.lostReason !== null && stage !== 'lost') errors.push(LOST_REASON_ONLY_WHEN_LOST);
+        values.lostReason = dto.lostReason;
+      } else if (stage !== 'lost' && before.lostReason !== null) {
+        // Reopened: a lost reason no longer describes the lead.
+        values.lostReason = null;
+      }
+
+      const trip = await this.tripAndAppointment(em, dto, before, errors);
+      if (trip.tripId !== before.tripId) values.tripId = trip.tripId;
+      if (trip.appointmentId !== before.appointmentId) values.appointmentId = trip.appointmentId;
+
+      // Only what changes is checked: a link that went stale since does not block other edits.
+      const changed = <K extends keyof Lead>(field: K, value: Lead[K] | undefined) =>
+        value !== undefined && value !== before[field] ? (value as string | null) : undefined;
+      errors.push(
+        ...(await deadLinks(em, [
+          { field: 'companyId', table: 'companies', id: changed('companyId', dto.companyId) },
+          { field: 'contactId', table: 'contacts', id: changed('contactId', dto.contactId) },
+          { field: 'partnerId', table: 'partners', id: changed('partnerId', dto.partnerId) },
+          { field: 'tripId', table: 'trips', id: changed('tripId', trip.tripId) },
+          {
+            field: 'appointmentId',
+            table: 'appointments',
+            id: changed('appointmentId', trip.appointmentId),
+          },
+        ])),
+        ...(await ownerErrors(em, changed('ownerId', dto.ownerId))),
+      );
+      if (errors.length) throw new BadInput(errors);
+
+      if (!(await updateIfVersion(em, Lead, id, version, values, this.writeScope(actor)))) {
+        throw staleOrMissing(await liveVersion(em, 'leads', id), () => new NotFound('lead', id));
+      }
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'lead',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, id: string, version: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (!(await softDeleteIfVersion(em, Lead, id, version))) {
+        throw staleOrMissing(await liveVersion(em, 'leads', id), () => new NotFound('lead', id));
+      }
+      const after = await this.scoped(actor, em, true)
+        .andWhere('l.id = :id', { id })
+        .getOneOrFail();
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'delete',
+        entity: 'lead',
+        entityId: id,
+        changes: diff(before, after, ['deletedAt']),
+      });
+    });
+  }
+
+  async restore(actor: Actor, id: string): Promise<Lead> {
+    return this.db.transaction(async (em) => {
+      const before = await this.scoped(actor, em, true)
+        .andWhere('l.id = :id AND l.deleted_at IS NOT NULL', { id })
+        .getOne();
+      if (!before || !(await restoreDeleted(em, Lead, id))) throw new NotFound('deleted lead', id);
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'restore',
+        entity: 'lead',
+        entityId: id,
+        changes: diff(before, after, ['deletedAt']),
+      });
+      return after;
+    });
+  }
+
+  /** Removes a soft-deleted lead for good, with its note thread (the notes are part of it). */
+  async purge(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const doomed = (await em.query(
+        'SELECT id FROM leads WHERE id = $1 AND deleted_at IS NOT NULL FOR UPDATE',
+        [id],
+      )) as unknown[];
+      if (doomed.length === 0) throw new NotFound('deleted lead', id);
+      await em.query('DELETE FROM lead_notes WHERE lead_id = $1', [id]);
+      if (!(await purgeDeleted(em, 'leads', id))) throw new NotFound('deleted lead', id);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'purge',
+        entity: 'lead',
+        entityId: id,
+      });
+    });
+  }
+
+  /** The lead's note thread, oldest first; a lead out of the caller's scope is not found. */
+  async notes(actor: Actor, leadId: string, query: PageQuery): Promise<Page<LeadNote>> {
+    await this.get(actor, leadId);
+    const qb = this.db
+      .getRepository(LeadNote)
+      .createQueryBuilder('n')
+      .innerJoin('n.author', 'a')
+      .addSelect(['a.id', 'a.displayName'])
+      .where('n.lead_id = :leadId', { leadId });
+    return this.paginator.page(qb, query, {
+      sorts: { createdAt: { sql: 'n.created_at', type: 'timestamptz', value: (n) => n.createdAt } },
+      defaultSort: 'createdAt',
+      idColumn: 'n.id',
+    });
+  }
+
+  async addNote(actor: Actor, leadId: string, dto: CreateLeadNoteDto): Promise<LeadNote> {
+    return this.db.transaction(async (em) => {
+      await this.get(actor, leadId, em);
+      const { identifiers } = await em.insert(LeadNote, {
+        leadId,
+        authorId: actor.userId,
+        body: dto.body,
+      });
+      const note = await em
+        .getRepository(LeadNote)
+        .createQueryBuilder('n')
+        .innerJoin('n.author', 'a')
+        .addSelect(['a.id', 'a.displayName'])
+        .where('n.id = :id', { id: identifiers[0].id as string })
+        .getOneOrFail();
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'leadNote',
+        entityId: note.id,
+        changes: diff({}, note, ['leadId', 'body']),
+      });
+      return note;
+    });
+  }
+
+  /**
+   * The trip and appointment a lead will have. An appointment must be one of the lead's trip;
+   * given without a trip (and none set before), its trip becomes the lead's.
+   */
+  private async tripAndAppointment(
+    em: EntityManager,
+    dto: { tripId?: string | null; appointmentId?: string | null },
+    before: { tripId: string | null; appointmentId: string | null },
+    errors: FieldError[],
+  ): Promise<{ tripId: string | null; appointmentId: string | null }> {
+    let tripId = dto.tripId !== undefined ? dto.tripId : before.tripId;
+    const appointmentId =
+      dto.appointmentId !== undefined ? dto.appointmentId : before.appointmentId;
+    if (appointmentId && (dto.tripId !== undefined || dto.appointmentId !== undefined)) {
+      const rows = (await em.query('SELECT trip_id FROM appointments WHERE id = $1', [
+        appointmentId,
+      ])) as { trip_id: string }[];
+      // A missing appointment is reported by the link check.
+      if (rows.length === 1) {
+        const appointmentTrip = rows[0].trip_id;
+        if (tripId === null && dto.tripId === undefined) tripId = appointmentTrip;
+        else if (tripId !== appointmentTrip) {
+          errors.push({
+            field: 'appointmentId',
+            message: 'appointmentId must be an appointment of the lead’s trip (tripId)',
+          });
+        }
+      }
+    }
+    return { tripId, appointmentId };
+  }
+}
+
+/** A lead is owned by someone of the agency who can still sign in. */
+async function ownerErrors(
+  em: EntityManager,
+  ownerId: string | null | undefined,
+): Promise<FieldError[]> {
+  if (!ownerId) return [];
+  const rows = (await em.query(
+    `SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('admin', 'staff')`,
+    [ownerId],
+  )) as unknown[];
+  return rows.length
+    ? []
+    : [{ field: 'ownerId', message: 'ownerId must name an active admin or staff user' }];
+}
+
+/**
+ * Every word of the term in the title, accent- and case-insensitive, through the trigram index
+ * on `immutable_unaccent(lower(title))`. Words shorter than a trigram still match (by scan).
+ */
+function titleSearch(
+  alias: string,
+  term: string,
+): { sql: string; params: Record<string, unknown> } {
+  const words = normalize(term).split(' ').filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  if (words.length === 0) return { sql: 'FALSE', params: {} };
+  const params: Record<string, unknown> = {};
+  const clauses = words.map((word, i) => {
+    params[`title${i}`] = `%${escapeLike(word)}%`;
+    return `immutable_unaccent(lower(${alias}.title)) LIKE :title${i}`;
+  });
+  return { sql: `(${clauses.join(' AND ')})`, params };
+}

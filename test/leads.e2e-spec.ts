@@ -1,0 +1,840 @@
+import { randomUUID } from 'node:crypto';
+import { TestApp, startTestApp } from './helpers/app';
+import { Session, factories, loginAdmin } from './helpers/auth';
+import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import { rows } from './helpers/rows';
+
+interface LeadBody {
+  id: string;
+  companyId: string;
+  title: string;
+  stage: string;
+  version: number;
+  [field: string]: unknown;
+}
+
+let app: TestApp;
+let admin: Session;
+let c: Cast;
+let make: ReturnType<typeof factories>;
+let row: ReturnType<typeof rows>;
+let ownLead: LeadBody;
+let foreignLead: LeadBody;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await loginAdmin(app);
+  c = await cast(app, admin);
+  make = factories(app, admin);
+  row = rows(app);
+  ownLead = (await create(admin, { companyId: c.ownCompany.id, title: 'Own Rasiermesser China' }))
+    .body;
+  foreignLead = (
+    await create(admin, { companyId: c.foreignCompany.id, title: 'Foreign Scheren Export' })
+  ).body;
+});
+afterAll(() => app?.stop());
+
+const create = (session: Session, body: Record<string, unknown>) =>
+  app.http.post('/api/v1/leads').set(session.auth).send(body);
+const etagOf = async (id: string) =>
+  (await app.http.get(`/api/v1/leads/${id}`).set(admin.auth)).headers.etag as string;
+const patch = async (session: Session, id: string, body: Record<string, unknown>) =>
+  app.http
+    .patch(`/api/v1/leads/${id}`)
+    .set(session.auth)
+    .set('If-Match', await etagOf(id))
+    .send(body);
+const fields = (body: { errors?: { field: string }[] }) => [
+  ...new Set((body.errors ?? []).map((e) => e.field)),
+];
+const ids = (body: { items: { id: string }[] }) => body.items.map((x) => x.id);
+const lead = async (overrides: Record<string, unknown> = {}) => {
+  const res = await create(admin, { companyId: c.ownCompany.id, title: 'Lead', ...overrides });
+  if (res.status !== 201) throw new Error(`lead: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as LeadBody;
+};
+
+describe('leads: create and update', () => {
+  it('creates with defaults: stage new, owned by its creator, money a number, days as text', async () => {
+    const res = await create(c.sessions.staff, {
+      companyId: c.ownCompany.id,
+      title: '  Messer für den 3D-Campus  ',
+      valueEur: 125000.5,
+      expectedCloseOn: '2026-12-31',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.etag).toBe('"1"');
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      companyId: c.ownCompany.id,
+      title: 'Messer für den 3D-Campus',
+      description: null,
+      stage: 'new',
+      valueEur: 125000.5,
+      expectedCloseOn: '2026-12-31',
+      contactId: null,
+      partnerId: null,
+      tripId: null,
+      appointmentId: null,
+      lostReason: null,
+      ownerId: c.sessions.staff.user.id,
+      version: 1,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      deletedAt: null,
+    });
+    const read = await app.http.get(`/api/v1/leads/${res.body.id}`).set(admin.auth);
+    expect(read.body).toEqual(res.body);
+    expect(read.headers.etag).toBe('"1"');
+  });
+
+  it('links a contact, partner, trip and appointment; an appointment brings its trip', async () => {
+    const [contact, partner, trip] = await Promise.all([row.contact(), row.partner(), row.trip()]);
+    const appointment = await row.appointment(trip.id);
+    const res = await create(admin, {
+      companyId: c.ownCompany.id,
+      title: 'Linked',
+      contactId: contact.id,
+      partnerId: partner.id,
+      appointmentId: appointment.id,
+      ownerId: null,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      contactId: contact.id,
+      partnerId: partner.id,
+      tripId: trip.id,
+      appointmentId: appointment.id,
+      ownerId: null,
+    });
+  });
+
+  it('refuses an appointment of another trip, naming appointmentId', async () => {
+    const [trip, otherTrip] = await Promise.all([row.trip(), row.trip()]);
+    const appointment = await row.appointment(otherTrip.id);
+    const res = await create(admin, {
+      companyId: c.ownCompany.id,
+      title: 'Mismatch',
+      tripId: trip.id,
+      appointmentId: appointment.id,
+    });
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toEqual(['appointmentId']);
+
+    const linked = await lead({ tripId: otherTrip.id, appointmentId: appointment.id });
+    const moved = await patch(admin, linked.id, { tripId: trip.id });
+    expect(moved.status).toBe(400);
+    expect(fields(moved.body)).toEqual(['appointmentId']);
+    const both = await patch(admin, linked.id, { tripId: trip.id, appointmentId: null });
+    expect(both.status).toBe(200);
+    expect(both.body).toMatchObject({ tripId: trip.id, appointmentId: null });
+  });
+
+  it('refuses links to missing or deleted records, naming each field', async () => {
+    const [contact, trip, company] = await Promise.all([row.contact(), row.trip(), make.company()]);
+    const appointment = await row.appointment(trip.id);
+    await Promise.all([
+      row.softDelete('contacts', contact.id),
+      row.softDelete('appointments', appointment.id),
+      row.softDelete('companies', company.id),
+    ]);
+    const res = await create(admin, {
+      companyId: company.id,
+      title: 'Dead links',
+      contactId: contact.id,
+      partnerId: randomUUID(),
+      tripId: trip.id,
+      appointmentId: appointment.id,
+    });
+    expect(res.status).toBe(400);
+    expect(fields(res.body).sort()).toEqual([
+      'appointmentId',
+      'companyId',
+      'contactId',
+      'partnerId',
+    ]);
+    expect(
+      fields((await create(admin, { companyId: randomUUID(), title: 'Nobody' })).body),
+    ).toEqual(['companyId']);
+  });
+
+  it('accepts as owner only an active admin or staff user', async () => {
+    const [staff, viewer, companyUser, inactive] = await Promise.all([
+      make.user({ role: 'staff' }),
+      make.user({ role: 'viewer' }),
+      make.user({ role: 'company', companyId: c.ownCompany.id }),
+      make.user({ role: 'staff' }),
+    ]);
+    await app.db.query('UPDATE users SET active = false WHERE id = $1', [inactive.id]);
+    expect(
+      (await create(admin, { companyId: c.ownCompany.id, title: 'O', ownerId: staff.id })).body,
+    ).toMatchObject({ ownerId: staff.id });
+    for (const ownerId of [viewer.id, companyUser.id, inactive.id, randomUUID()]) {
+      const res = await create(admin, { companyId: c.ownCompany.id, title: 'O', ownerId });
+      expect({ ownerId, status: res.status, fields: fields(res.body) }).toEqual({
+        ownerId,
+        status: 400,
+        fields: ['ownerId'],
+      });
+    }
+    const owned = await lead();
+    expect((await patch(admin, owned.id, { ownerId: viewer.id })).status).toBe(400);
+    expect((await patch(admin, owned.id, { ownerId: staff.id })).body.ownerId).toBe(staff.id);
+  });
+
+  it('keeps a lost reason only on a lost lead', async () => {
+    const res = await create(admin, {
+      companyId: c.ownCompany.id,
+      title: 'Lost',
+      stage: 'lost',
+      lostReason: 'Budget gestrichen',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ stage: 'lost', lostReason: 'Budget gestrichen' });
+    const reopened = await patch(admin, res.body.id, { stage: 'qualified' });
+    expect(reopened.body).toMatchObject({ stage: 'qualified', lostReason: null });
+    const refused = await patch(admin, res.body.id, { lostReason: 'too late' });
+    expect(refused.status).toBe(400);
+    expect(fields(refused.body)).toEqual(['lostReason']);
+  });
+
+  it('changes the fields sent and leaves the others alone', async () => {
+    const target = await lead({ description: 'Beschreibung', valueEur: 10 });
+    const res = await patch(admin, target.id, { valueEur: 99.99, expectedCloseOn: '2027-01-15' });
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBe('"2"');
+    expect(res.body).toMatchObject({
+      description: 'Beschreibung',
+      valueEur: 99.99,
+      expectedCloseOn: '2027-01-15',
+      version: 2,
+    });
+    const cleared = await patch(admin, target.id, { valueEur: null, description: '' });
+    expect(cleared.body).toMatchObject({ valueEur: null, description: null, version: 3 });
+  });
+
+  it('refuses an empty body, naming the required fields', async () => {
+    const res = await create(admin, {});
+    expect(res.status).toBe(400);
+    expect(fields(res.body).sort()).toEqual(['companyId', 'title']);
+  });
+
+  it.each([
+    [{ companyId: 'not-a-uuid', title: 'x' }, ['companyId']],
+    [{ title: 42 }, ['title']],
+    [{ title: '   ' }, ['title']],
+    [{ title: 'x'.repeat(301) }, ['title']],
+    [{ stage: 'closed' }, ['stage']],
+    [{ stage: null }, ['stage']],
+    [{ valueEur: -1 }, ['valueEur']],
+    [{ valueEur: '100' }, ['valueEur']],
+    [{ valueEur: 1.005 }, ['valueEur']],
+    [{ valueEur: 1e15 }, ['valueEur']],
+    [{ expectedCloseOn: '2026-02-30' }, ['expectedCloseOn']],
+    [{ expectedCloseOn: '2025-02-29' }, ['expectedCloseOn']],
+    [{ expectedCloseOn: '2026-02-28T10:00:00Z' }, ['expectedCloseOn']],
+    [{ expectedCloseOn: 20260228 }, ['expectedCloseOn']],
+    [{ contactId: 'abc' }, ['contactId']],
+    [{ ownerId: 7 }, ['ownerId']],
+    [{ lostReason: 'nope' }, ['lostReason']],
+    [{ id: '00000000-0000-4000-8000-000000000000' }, ['id']],
+    [{ version: 3 }, ['version']],
+    [{ notes: 'unknown field' }, ['notes']],
+  ])('refuses to create %j with 400 naming %j', async (body, expected) => {
+    const res = await create(admin, { companyId: c.ownCompany.id, title: 'T', ...body });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(fields(res.body)).toEqual(expect.arrayContaining(expected));
+  });
+
+  it.each([
+    [{ title: null }, ['title']],
+    [{ companyId: null }, ['companyId']],
+    [{ stage: null }, ['stage']],
+    [{ stage: 'Won' }, ['stage']],
+    [{ valueEur: -0.01 }, ['valueEur']],
+    [{ expectedCloseOn: '2026-04-31' }, ['expectedCloseOn']],
+    [{ companyId: '00000000-0000-4000-8000-000000000000' }, ['companyId']],
+    [{ createdAt: '2020-01-01T00:00:00Z' }, ['createdAt']],
+  ])('refuses to update with %j, naming %j', async (body, expected) => {
+    const res = await patch(admin, ownLead.id, body);
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toEqual(expected);
+  });
+
+  it('needs If-Match on PATCH: none 428, malformed 400, stale 412', async () => {
+    const url = `/api/v1/leads/${ownLead.id}`;
+    const body = { title: 'Own Rasiermesser China' };
+    expect((await app.http.patch(url).set(admin.auth).send(body)).status).toBe(428);
+    expect(
+      (await app.http.patch(url).set(admin.auth).set('If-Match', 'W/"1"').send(body)).status,
+    ).toBe(400);
+    const stale = await app.http.patch(url).set(admin.auth).set('If-Match', '"999"').send(body);
+    expect(stale.status).toBe(412);
+    expect(stale.headers.etag).toBe(await etagOf(ownLead.id));
+  });
+
+  it('answers a malformed id with 400 and an unknown one with 404', async () => {
+    expect((await app.http.get('/api/v1/leads/1%20OR%201=1').set(admin.auth)).status).toBe(400);
+    expect((await app.http.get(`/api/v1/leads/${randomUUID()}`).set(admin.auth)).status).toBe(404);
+  });
+});
+
+describe('leads: list, filters, search and sort', () => {
+  let trip: { id: string };
+  let contact: { id: string };
+  let partner: { id: string };
+  let mine: LeadBody[];
+  const companyIds: string[] = [];
+  const list = async (query: string, session: Session = admin) => {
+    const res = await app.http.get(`/api/v1/leads?${query}`).set(session.auth);
+    if (res.status !== 200) throw new Error(`${query}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { items: LeadBody[]; nextCursor: string | null };
+  };
+
+  beforeAll(async () => {
+    [trip, contact, partner] = await Promise.all([row.trip(), row.contact(), row.partner()]);
+    const company = await make.company({ name: 'Sortierwerk' });
+    companyIds.push(company.id);
+    const base = { companyId: company.id };
+    mine = [];
+    for (const body of [
+      { title: 'Müller-Lüdenscheidt Export', stage: 'won', valueEur: 500, tripId: trip.id },
+      { title: 'beta Schneidwaren', stage: 'new', valueEur: null, expectedCloseOn: '2026-03-01' },
+      { title: 'Alpha Klingen', stage: 'new', valueEur: 20, contactId: contact.id },
+      { title: 'Gamma 100% Rabatt_aktion', stage: 'proposal', valueEur: 20, partnerId: partner.id },
+      { title: 'Delta Exportmesse', stage: 'lost', expectedCloseOn: '2026-01-15' },
+    ]) {
+      mine.push(await lead({ ...base, ...body }));
+    }
+  });
+
+  const titles = async (query: string, session: Session = admin) =>
+    (await list(`companyId=${companyIds[0]}&${query}`, session)).items.map((l) => l.title);
+
+  it('filters by stage, contact, partner, trip and company', async () => {
+    expect((await titles('stage=new')).sort()).toEqual(['Alpha Klingen', 'beta Schneidwaren']);
+    expect(await titles(`contactId=${contact.id}`)).toEqual(['Alpha Klingen']);
+    expect(await titles(`partnerId=${partner.id}`)).toEqual(['Gamma 100% Rabatt_aktion']);
+    expect(await titles(`tripId=${trip.id}`)).toEqual(['Müller-Lüdenscheidt Export']);
+    expect((await titles('')).length).toBe(5);
+  });
+
+  it('filters by owner, `me` being the caller', async () => {
+    const staff = await make.session('staff');
+    const owned = await create(staff, { companyId: c.ownCompany.id, title: 'Staff owns' });
+    expect(ids(await list('ownerId=me&limit=200', staff))).toEqual([owned.body.id]);
+    expect(ids(await list('ownerId=ME&limit=200', staff))).toEqual([owned.body.id]);
+    expect(ids(await list(`ownerId=${staff.user.id}`, admin))).toEqual([owned.body.id]);
+    expect(ids(await list('ownerId=me&limit=200', admin))).not.toContain(owned.body.id);
+  });
+
+  it('searches titles accent- and case-insensitively, by parts of words, short terms too', async () => {
+    expect(await titles('q=muller')).toEqual(['Müller-Lüdenscheidt Export']);
+    expect(await titles('q=LÜDENSCHEIDT%20mull')).toEqual(['Müller-Lüdenscheidt Export']);
+    expect((await titles('q=export')).sort()).toEqual([
+      'Delta Exportmesse',
+      'Müller-Lüdenscheidt Export',
+    ]);
+    expect(await titles('q=kl')).toEqual(['Alpha Klingen']);
+    expect((await titles('q=a')).sort()).toEqual([
+      'Alpha Klingen',
+      'Delta Exportmesse',
+      'Gamma 100% Rabatt_aktion',
+      'beta Schneidwaren',
+    ]);
+    expect(await titles('q=100%25')).toEqual(['Gamma 100% Rabatt_aktion']);
+    expect(await titles('q=%25')).toEqual([]);
+    expect(await titles('q=_')).toEqual([]);
+  });
+
+  it.each([
+    ['createdAt', [0, 1, 2, 3, 4]],
+    ['-createdAt', [4, 3, 2, 1, 0]],
+    ['title', [2, 1, 4, 3, 0]],
+    ['valueEur', null],
+    ['-valueEur', null],
+    ['expectedCloseOn', null],
+    ['-updatedAt', [4, 3, 2, 1, 0]],
+  ])('pages through sort=%s two at a time, each lead exactly once', async (sort, order) => {
+    const seen: LeadBody[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await list(`companyId=${companyIds[0]}&${query}`);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.map((l) => l.id).sort()).toEqual(mine.map((l) => l.id).sort());
+    if (order) expect(seen.map((l) => l.id)).toEqual(order.map((i) => mine[i].id));
+    if (sort === 'valueEur') {
+      // null counts as 0, then the two leads of 20 (tie broken by id), then 500
+      expect(seen.map((l) => l.valueEur ?? 0)).toEqual([0, 0, 20, 20, 500]);
+    }
+    if (sort === '-valueEur') expect(seen.map((l) => l.valueEur ?? 0)).toEqual([500, 20, 20, 0, 0]);
+    if (sort === 'expectedCloseOn') {
+      expect(seen.map((l) => l.expectedCloseOn)).toEqual([
+        '2026-01-15',
+        '2026-03-01',
+        null,
+        null,
+        null,
+      ]);
+    }
+  });
+
+  it.each([
+    ['garbage cursor', 'cursor=not-a-cursor', 'cursor'],
+    ['forged cursor', `cursor=${'A'.repeat(60)}`, 'cursor'],
+    ['unknown sort', 'sort=companyId', 'sort'],
+    ['SQL in sort', 'sort=title;DROP%20TABLE%20leads', 'sort'],
+    ['limit 0', 'limit=0', 'limit'],
+    ['limit 201', 'limit=201', 'limit'],
+    ['bad stage', 'stage=closed', 'stage'],
+    ['two stages', 'stage=new&stage=won', 'stage'],
+    ['bad companyId', 'companyId=1', 'companyId'],
+    ['bad ownerId', 'ownerId=someone', 'ownerId'],
+    ['bad deleted', 'deleted=yes', 'deleted'],
+    ['5,000-character q', `q=${'x'.repeat(5000)}`, 'q'],
+    ['unknown filter', 'colour=red', 'colour'],
+  ])('refuses a list with a %s (400 naming it)', async (_, query, field) => {
+    const res = await app.http.get(`/api/v1/leads?${query}`).set(admin.auth);
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toContain(field);
+  });
+
+  it('refuses a cursor made for another sort order', async () => {
+    const page = await list(`companyId=${companyIds[0]}&sort=title&limit=1`);
+    const res = await app.http
+      .get(`/api/v1/leads?sort=-title&cursor=${page.nextCursor}`)
+      .set(admin.auth);
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toEqual(['cursor']);
+  });
+
+  it.each(["' OR 1=1 --", "'; DROP TABLE leads; --", '%', '\\', '%_%', '王芳', ' '])(
+    'answers q=%j without a 5xx',
+    async (q) => {
+      const res = await app.http.get(`/api/v1/leads?q=${encodeURIComponent(q)}`).set(admin.auth);
+      expect(res.status).toBe(200);
+    },
+  );
+});
+
+describe('leads: role matrix', () => {
+  const each = async (
+    fn: (role: RoleName, s: Session) => Promise<number>,
+    roles: readonly RoleName[] = ROLE_NAMES,
+  ) => {
+    const out: Partial<Record<RoleName, number>> = {};
+    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
+    return out;
+  };
+
+  it('lists every lead for the agency, only its own company’s for a company user', async () => {
+    for (const role of ['admin', 'staff', 'viewer'] as const) {
+      const res = await app.http.get('/api/v1/leads?limit=200').set(c.sessions[role].auth);
+      expect(res.status).toBe(200);
+      expect(ids(res.body)).toEqual(expect.arrayContaining([ownLead.id, foreignLead.id]));
+    }
+    const own = await app.http.get('/api/v1/leads?limit=200').set(c.sessions.own.auth);
+    expect(own.status).toBe(200);
+    expect(ids(own.body)).toContain(ownLead.id);
+    expect(ids(own.body)).not.toContain(foreignLead.id);
+    expect(new Set(own.body.items.map((l: LeadBody) => l.companyId))).toEqual(
+      new Set([c.ownCompany.id]),
+    );
+    const foreign = await app.http.get('/api/v1/leads?limit=200').set(c.sessions.foreign.auth);
+    expect(ids(foreign.body)).toEqual([foreignLead.id]);
+  });
+
+  it('finds nothing of another company by filter, search or sort', async () => {
+    for (const query of [
+      `companyId=${c.foreignCompany.id}`,
+      'q=foreign',
+      'q=scheren',
+      'sort=-valueEur&limit=200',
+      `ownerId=${admin.user.id}&limit=200`,
+    ]) {
+      const res = await app.http.get(`/api/v1/leads?${query}`).set(c.sessions.own.auth);
+      expect({ query, status: res.status }).toEqual({ query, status: 200 });
+      expect(ids(res.body)).not.toContain(foreignLead.id);
+      for (const l of res.body.items as LeadBody[]) expect(l.companyId).toBe(c.ownCompany.id);
+    }
+  });
+
+  it('reads: the own company’s lead 200, another company’s 404', async () => {
+    expect(
+      statusReport(
+        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+        await each(
+          async (_, s) => (await app.http.get(`/api/v1/leads/${ownLead.id}`).set(s.auth)).status,
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      statusReport(
+        { own: 404, foreign: 200 },
+        await each(
+          async (_, s) =>
+            (await app.http.get(`/api/v1/leads/${foreignLead.id}`).set(s.auth)).status,
+          ['own', 'foreign'],
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('creates: agency only, even for the own company', async () => {
+    expect(
+      statusReport(
+        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+        await each(
+          async (role, s) =>
+            (await create(s, { companyId: c.ownCompany.id, title: `By ${role}` })).status,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('moves the stage: agency and the own company, not the viewer nor another company', async () => {
+    const stages: Record<RoleName, string> = {
+      admin: 'contacted',
+      staff: 'qualified',
+      viewer: 'won',
+      own: 'proposal',
+      foreign: 'won',
+    };
+    expect(
+      statusReport(
+        { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
+        await each(async (role, s) => (await patch(s, ownLead.id, { stage: stages[role] })).status),
+      ),
+    ).toEqual([]);
+    expect((await app.http.get(`/api/v1/leads/${ownLead.id}`).set(admin.auth)).body.stage).toBe(
+      'proposal',
+    );
+    expect((await patch(c.sessions.own, foreignLead.id, { stage: 'won' })).status).toBe(404);
+    expect((await patch(c.sessions.foreign, foreignLead.id, { stage: 'contacted' })).status).toBe(
+      200,
+    );
+  });
+
+  it('lets a company user change only stage and lost reason (403 naming the rest)', async () => {
+    for (const body of [
+      { valueEur: 1 },
+      { companyId: c.foreignCompany.id },
+      { ownerId: c.sessions.own.user.id },
+      { stage: 'won', title: 'Renamed' },
+      { description: null },
+    ]) {
+      const res = await patch(c.sessions.own, ownLead.id, body);
+      expect({ body, status: res.status }).toEqual({ body, status: 403 });
+      const refused = Object.keys(body).filter((k) => k !== 'stage');
+      for (const field of refused) expect(res.body.detail).toContain(field);
+    }
+    const lost = await patch(c.sessions.own, ownLead.id, {
+      stage: 'lost',
+      lostReason: 'Anderer Lieferant',
+    });
+    expect(lost.status).toBe(200);
+    expect(lost.body).toMatchObject({ stage: 'lost', lostReason: 'Anderer Lieferant' });
+    const after = (await app.http.get(`/api/v1/leads/${ownLead.id}`).set(admin.auth)).body;
+    expect(after).toMatchObject({ title: 'Own Rasiermesser China', companyId: c.ownCompany.id });
+    // the 403 is the role's, whatever the lead: it tells nothing about another company's lead
+    expect((await patch(c.sessions.own, foreignLead.id, { valueEur: 1 })).status).toBe(403);
+  });
+
+  it('deletes, restores and purges: agency deletes and restores, only admin purges', async () => {
+    const target = await lead({ title: 'Short-lived lead' });
+    expect(
+      statusReport(
+        { viewer: 403, own: 403, foreign: 403 },
+        await each(
+          async (_, s) =>
+            (await app.http.delete(`/api/v1/leads/${target.id}`).set(s.auth).set('If-Match', '"1"'))
+              .status,
+          ['viewer', 'own', 'foreign'],
+        ),
+      ),
+    ).toEqual([]);
+    const staff = c.sessions.staff;
+    expect((await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth)).status).toBe(428);
+    expect(
+      (await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth).set('If-Match', '"7"'))
+        .status,
+    ).toBe(412);
+    expect(
+      (await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth).set('If-Match', '"1"'))
+        .status,
+    ).toBe(204);
+    expect((await app.http.get(`/api/v1/leads/${target.id}`).set(admin.auth)).status).toBe(404);
+    expect(ids((await app.http.get('/api/v1/leads?limit=200').set(admin.auth)).body)).not.toContain(
+      target.id,
+    );
+    const deleted = await app.http.get('/api/v1/leads?deleted=true&limit=200').set(staff.auth);
+    expect(ids(deleted.body)).toContain(target.id);
+    for (const role of ['viewer', 'own'] as const) {
+      expect(
+        (await app.http.get('/api/v1/leads?deleted=true').set(c.sessions[role].auth)).status,
+      ).toBe(403);
+    }
+
+    expect(
+      statusReport(
+        { viewer: 403, own: 403, foreign: 403 },
+        await each(
+          async (_, s) =>
+            (await app.http.post(`/api/v1/leads/${target.id}/restore`).set(s.auth)).status,
+          ['viewer', 'own', 'foreign'],
+        ),
+      ),
+    ).toEqual([]);
+    const restored = await app.http.post(`/api/v1/leads/${target.id}/restore`).set(staff.auth);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
+    expect((await app.http.post(`/api/v1/leads/${target.id}/restore`).set(staff.auth)).status).toBe(
+      404,
+    );
+
+    await app.http.delete(`/api/v1/leads/${target.id}`).set(admin.auth).set('If-Match', '"3"');
+    expect(
+      statusReport(
+        { staff: 403, viewer: 403, own: 403, foreign: 403 },
+        await each(
+          async (_, s) =>
+            (await app.http.post(`/api/v1/leads/${target.id}/purge`).set(s.auth)).status,
+          ['staff', 'viewer', 'own', 'foreign'],
+        ),
+      ),
+    ).toEqual([]);
+    expect((await app.http.post(`/api/v1/leads/${target.id}/purge`).set(admin.auth)).status).toBe(
+      204,
+    );
+    expect((await app.http.post(`/api/v1/leads/${target.id}/restore`).set(admin.auth)).status).toBe(
+      404,
+    );
+  });
+
+  it('purges a lead with its notes; a live one is 404, one still referenced 409', async () => {
+    expect((await app.http.post(`/api/v1/leads/${ownLead.id}/purge`).set(admin.auth)).status).toBe(
+      404,
+    );
+    const noted = await lead({ title: 'With notes' });
+    await app.http.post(`/api/v1/leads/${noted.id}/notes`).set(admin.auth).send({ body: 'Hallo' });
+    await app.http.delete(`/api/v1/leads/${noted.id}`).set(admin.auth).set('If-Match', '"1"');
+    expect((await app.http.post(`/api/v1/leads/${noted.id}/purge`).set(admin.auth)).status).toBe(
+      204,
+    );
+    const left = await app.db.query('SELECT 1 FROM lead_notes WHERE lead_id = $1', [noted.id]);
+    expect(left.rowCount).toBe(0);
+
+    const referenced = await lead({ title: 'Followed up' });
+    await app.http
+      .post(`/api/v1/leads/${referenced.id}/notes`)
+      .set(admin.auth)
+      .send({ body: 'Bleibt' });
+    await app.db.query(
+      `INSERT INTO follow_ups (title, assignee_id, lead_id) VALUES ('Nachfassen', $1, $2)`,
+      [admin.user.id, referenced.id],
+    );
+    await app.http.delete(`/api/v1/leads/${referenced.id}`).set(admin.auth).set('If-Match', '"1"');
+    expect(
+      (await app.http.post(`/api/v1/leads/${referenced.id}/purge`).set(admin.auth)).status,
+    ).toBe(409);
+    // nothing half-done: the notes deleted before the refused DELETE are back
+    const kept = await app.db.query('SELECT 1 FROM lead_notes WHERE lead_id = $1', [referenced.id]);
+    expect(kept.rowCount).toBe(1);
+  });
+});
+
+describe('leads: notes', () => {
+  let thread: LeadBody;
+  beforeAll(async () => {
+    thread = await lead({ title: 'Thread' });
+  });
+  const post = (s: Session, leadId: string, body: unknown) =>
+    app.http
+      .post(`/api/v1/leads/${leadId}/notes`)
+      .set(s.auth)
+      .send(body as object);
+  const read = (s: Session, leadId: string, query = '') =>
+    app.http.get(`/api/v1/leads/${leadId}/notes${query}`).set(s.auth);
+
+  it('is a thread staff and the company share, oldest first, with the author’s name', async () => {
+    const first = await post(c.sessions.staff, thread.id, { body: '  Muster verschickt.  ' });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({
+      id: expect.any(String),
+      leadId: thread.id,
+      authorId: c.sessions.staff.user.id,
+      authorName: expect.stringMatching(/^Test User/),
+      body: 'Muster verschickt.',
+      createdAt: expect.any(String),
+    });
+    const second = await post(c.sessions.own, thread.id, { body: 'Danke, angekommen.' });
+    expect(second.status).toBe(201);
+    expect(second.body.authorId).toBe(c.sessions.own.user.id);
+
+    for (const s of [c.sessions.own, c.sessions.staff, c.sessions.viewer]) {
+      const res = await read(s, thread.id);
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((n: { body: string }) => n.body)).toEqual([
+        'Muster verschickt.',
+        'Danke, angekommen.',
+      ]);
+    }
+  });
+
+  it('role matrix on the own company’s lead: read all but the other company, write all but viewer', async () => {
+    const each = async (fn: (s: Session) => Promise<number>) => {
+      const out: Partial<Record<RoleName, number>> = {};
+      for (const role of ROLE_NAMES) out[role] = await fn(c.sessions[role]);
+      return out;
+    };
+    expect(
+      statusReport(
+        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+        await each(async (s) => (await read(s, ownLead.id)).status),
+      ),
+    ).toEqual([]);
+    expect(
+      statusReport(
+        { admin: 201, staff: 201, viewer: 403, own: 201, foreign: 404 },
+        await each(async (s) => (await post(s, ownLead.id, { body: 'Notiz' })).status),
+      ),
+    ).toEqual([]);
+  });
+
+  it('hides another company’s thread (404 both ways) and a deleted lead’s', async () => {
+    await post(admin, foreignLead.id, { body: 'Foreign secret' });
+    expect((await read(c.sessions.own, foreignLead.id)).status).toBe(404);
+    expect((await post(c.sessions.own, foreignLead.id, { body: 'Hi' })).status).toBe(404);
+    const own = await read(c.sessions.own, ownLead.id);
+    expect(own.body.items.map((n: { leadId: string }) => n.leadId)).not.toContain(foreignLead.id);
+
+    const gone = await lead({ title: 'Gone' });
+    await app.http.delete(`/api/v1/leads/${gone.id}`).set(admin.auth).set('If-Match', '"1"');
+    expect((await read(admin, gone.id)).status).toBe(404);
+    expect((await post(admin, gone.id, { body: 'Hi' })).status).toBe(404);
+    expect((await read(admin, randomUUID())).status).toBe(404);
+  });
+
+  it('pages oldest first with a cursor', async () => {
+    const paged = await lead({ title: 'Paged thread' });
+    for (let i = 1; i <= 5; i++) await post(admin, paged.id, { body: `Note ${i}` });
+    const bodies: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await read(admin, paged.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      bodies.push(...res.body.items.map((n: { body: string }) => n.body));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(bodies).toEqual(['Note 1', 'Note 2', 'Note 3', 'Note 4', 'Note 5']);
+    expect((await read(admin, paged.id, '?cursor=garbage')).status).toBe(400);
+    expect((await read(admin, paged.id, '?sort=body')).status).toBe(400);
+  });
+
+  it.each([
+    ['no body', {}, 'body'],
+    ['an empty body', { body: '' }, 'body'],
+    ['a blank body', { body: '   ' }, 'body'],
+    ['a number', { body: 42 }, 'body'],
+    ['10,001 characters', { body: 'x'.repeat(10_001) }, 'body'],
+    ['an author', { body: 'ok', authorId: '00000000-0000-4000-8000-000000000000' }, 'authorId'],
+  ])('refuses a note with %s, naming %s', async (_, body, field) => {
+    const res = await post(admin, thread.id, body);
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toContain(field);
+  });
+
+  it('takes a note of 10,000 characters and records it in the audit trail as leadNote', async () => {
+    const res = await post(c.sessions.own, thread.id, { body: 'y'.repeat(10_000) });
+    expect(res.status).toBe(201);
+    const audit = await app.http
+      .get(`/api/v1/audit?entity=leadNote&entityId=${res.body.id}`)
+      .set(admin.auth);
+    expect(audit.body.items).toHaveLength(1);
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'create',
+      actorId: c.sessions.own.user.id,
+      changes: { leadId: { before: null, after: thread.id } },
+    });
+  });
+});
+
+describe('leads: audit and concurrency', () => {
+  it('records before and after of each change', async () => {
+    const target = await lead({ title: 'Audit me', valueEur: 10 });
+    await patch(c.sessions.staff, target.id, { valueEur: 12.5, stage: 'contacted' });
+    await app.http.delete(`/api/v1/leads/${target.id}`).set(admin.auth).set('If-Match', '"2"');
+    const audit = await app.http
+      .get(`/api/v1/audit?entity=lead&entityId=${target.id}`)
+      .set(admin.auth);
+    const [deletion, update, creation] = audit.body.items;
+    expect(deletion).toMatchObject({ action: 'delete', changes: { deletedAt: { before: null } } });
+    expect(update).toMatchObject({
+      action: 'update',
+      actorId: c.sessions.staff.user.id,
+      changes: {
+        valueEur: { before: 10, after: 12.5 },
+        stage: { before: 'new', after: 'contacted' },
+      },
+    });
+    expect(Object.keys(update.changes).sort()).toEqual(['stage', 'valueEur']);
+    expect(creation).toMatchObject({
+      action: 'create',
+      changes: { title: { before: null, after: 'Audit me' } },
+    });
+  });
+
+  it('writes nothing when a change is refused', async () => {
+    const count = async () =>
+      Number(
+        (await app.db.query(`SELECT count(*) AS n FROM audit_events WHERE entity = 'lead'`)).rows[0]
+          .n,
+      );
+    const before = await count();
+    await create(admin, { companyId: c.ownCompany.id, title: 'Bad', partnerId: randomUUID() });
+    await patch(admin, ownLead.id, { contactId: randomUUID() });
+    expect(await count()).toBe(before);
+    expect((await app.db.query(`SELECT 1 FROM leads WHERE title = 'Bad'`)).rowCount).toBe(0);
+  });
+
+  it('20 parallel PATCHes with the same ETag: exactly one 200, nineteen 412', async () => {
+    const target = await lead({ title: 'Race' });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.http
+          .patch(`/api/v1/leads/${target.id}`)
+          .set(admin.auth)
+          .set('If-Match', '"1"')
+          .send({ valueEur: i }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(19);
+    const winner = results.find((r) => r.status === 200)!;
+    const now = await app.http.get(`/api/v1/leads/${target.id}`).set(admin.auth);
+    expect(now.body).toMatchObject({ version: 2, valueEur: winner.body.valueEur });
+  });
+
+  it('20 parallel stage changes by the company user: one 200, nineteen 412', async () => {
+    const target = await lead({ title: 'Company race' });
+    const stages = ['contacted', 'qualified', 'proposal', 'won'];
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.http
+          .patch(`/api/v1/leads/${target.id}`)
+          .set(c.sessions.own.auth)
+          .set('If-Match', '"1"')
+          .send({ stage: stages[i % 4] }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, ...Array(19).fill(412)]);
+  });
+});
