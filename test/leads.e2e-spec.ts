@@ -838,3 +838,29 @@ describe('leads: audit and concurrency', () => {
     expect(statuses).toEqual([200, ...Array(19).fill(412)]);
   });
 });
+
+describe('leads pipeline', () => {
+  it('sums count and value per company and stage, within the caller scope', async () => {
+    const staffSession = c.sessions.staff;
+    const mine = await app.http.get('/api/v1/leads/pipeline').set(c.sessions.own.auth);
+    expect(mine.status).toBe(200);
+    expect(new Set(mine.body.items.map((r: { companyId: string }) => r.companyId))).toEqual(
+      new Set(mine.body.items.length ? [c.ownCompany.id] : []),
+    );
+    const all = await app.http.get('/api/v1/leads/pipeline').set(staffSession.auth);
+    const { rows } = await app.db.query(
+      `SELECT company_id, stage, count(*)::int AS n, coalesce(sum(value_eur), 0)::float8 AS v FROM leads WHERE deleted_at IS NULL GROUP BY 1, 2`,
+    );
+    expect(all.body.items).toHaveLength(rows.length);
+    for (const row of rows) {
+      expect(all.body.items).toContainEqual(
+        expect.objectContaining({
+          companyId: row.company_id,
+          stage: row.stage,
+          count: row.n,
+          valueEur: row.v,
+        }),
+      );
+    }
+  });
+});

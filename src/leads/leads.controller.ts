@@ -10,6 +10,7 @@ import {
   LeadDto,
   LeadListQuery,
   LeadNoteDto,
+  PipelineRowDto,
   toLeadDto,
   toLeadNoteDto,
   UpdateLeadDto,
@@ -27,6 +28,13 @@ export class LeadsController {
   async list(@CurrentActor() actor: Actor, @Query() query: LeadListQuery): Promise<Page<LeadDto>> {
     const page = await this.leads.list(actor, query);
     return { items: page.items.map(toLeadDto), nextCursor: page.nextCursor };
+  }
+
+  /** Leads by company and stage with their value: the dashboard's pipeline chart. */
+  @Get('pipeline')
+  @Allow('lead:read')
+  async pipeline(@CurrentActor() actor: Actor): Promise<{ items: PipelineRowDto[] }> {
+    return { items: await this.leads.pipeline(actor) };
   }
 
   @Post()

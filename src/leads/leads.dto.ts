@@ -212,3 +212,11 @@ export const toLeadNoteDto = (n: LeadNote): LeadNoteDto => ({
   body: n.body,
   createdAt: n.createdAt.toISOString(),
 });
+
+export class PipelineRowDto {
+  @ApiProperty({ format: 'uuid' }) companyId: string;
+  @ApiProperty() companyName: string;
+  @ApiProperty({ enum: LEAD_STAGES }) stage: string;
+  @ApiProperty() count: number;
+  @ApiProperty({ description: "Sum of the leads' values in EUR" }) valueEur: number;
+}

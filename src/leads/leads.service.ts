@@ -19,7 +19,13 @@ import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { LeadNote } from './lead-note.entity';
 import { Lead } from './lead.entity';
-import { CreateLeadDto, CreateLeadNoteDto, LeadListQuery, UpdateLeadDto } from './leads.dto';
+import {
+  CreateLeadDto,
+  CreateLeadNoteDto,
+  LeadListQuery,
+  PipelineRowDto,
+  UpdateLeadDto,
+} from './leads.dto';
 
 const AUDITED = [
   'companyId',
@@ -77,6 +83,23 @@ export class LeadsService {
           params: { scopeCompanyId: actor.companyId },
         }
       : { sql: 'deleted_at IS NULL' };
+  }
+
+  /** The pipeline: count and value of open and closed leads per company and stage, in scope. */
+  async pipeline(actor: Actor): Promise<PipelineRowDto[]> {
+    const rows = (await this.scoped(actor)
+      .innerJoin('companies', 'c', 'c.id = l.company_id')
+      .select('c.id', 'companyId')
+      .addSelect('c.name', 'companyName')
+      .addSelect('l.stage', 'stage')
+      .addSelect('count(*)::int', 'count')
+      .addSelect('coalesce(sum(l.value_eur), 0)', 'valueEur')
+      .groupBy('c.id')
+      .addGroupBy('c.name')
+      .addGroupBy('l.stage')
+      .orderBy('c.name')
+      .getRawMany()) as PipelineRowDto[];
+    return rows.map((r) => ({ ...r, valueEur: Number(r.valueEur) }));
   }
 
   async list(actor: Actor, query: LeadListQuery): Promise<Page<Lead>> {
