@@ -14,13 +14,13 @@ export function crmRows(app: TestApp) {
 
   return {
     async company(
-      o: { name?: string; legalName?: string; industry?: string; city?: string } = {},
+      o: { id?: string; name?: string; legalName?: string; industry?: string; city?: string } = {},
     ): Promise<{ id: string; name: string }> {
       const name = o.name ?? `Firma ${unique()}`;
       const s = searchColumns([name, o.legalName]);
       return one(
-        `INSERT INTO companies (name, legal_name, industry, city, country, search_key, search_prefixes)
-         VALUES ($1, $2, $3, $4, 'DE', $5, $6) RETURNING id, name`,
+        `INSERT INTO companies (id, name, legal_name, industry, city, country, search_key, search_prefixes)
+         VALUES (coalesce($7::uuid, gen_random_uuid()), $1, $2, $3, $4, 'DE', $5, $6) RETURNING id, name`,
         [
           name,
           o.legalName ?? null,
@@ -28,6 +28,7 @@ export function crmRows(app: TestApp) {
           o.city ?? 'Solingen',
           s.searchKey,
           s.searchPrefixes,
+          o.id ?? null,
         ],
       );
     },
