@@ -19,8 +19,8 @@ export function isInstant(value: unknown): value is string {
     m[7] ?? '0',
     m[8] ?? '0',
   ].map(Number);
-  // Day 0 of the next month is the last day of this one.
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return (
     month >= 1 &&
     month <= 12 &&
