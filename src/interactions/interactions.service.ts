@@ -1,0 +1,386 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import { Page, Paginator } from '../common/pagination';
+import { purgeDeleted, restoreDeleted, softDeleteIfVersion } from '../common/records';
+import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
+import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
+import {
+  CreateInteractionDto,
+  InteractionListQuery,
+  UpdateInteractionDto,
+} from './interactions.dto';
+
+const AUDITED = [
+  'occurredAt',
+  'kind',
+  'subject',
+  'summary',
+  'location',
+  'contactIds',
+  'companyIds',
+  'partnerIds',
+  'tripId',
+  'appointmentId',
+  'confidential',
+  'deletedAt',
+] as const;
+
+/** The three lists of linked records, each kept in its own join table. */
+const LINKS = [
+  {
+    field: 'contactIds',
+    table: 'interaction_contacts',
+    column: 'contact_id',
+    target: 'contacts',
+    noun: 'contact',
+  },
+  {
+    field: 'companyIds',
+    table: 'interaction_companies',
+    column: 'company_id',
+    target: 'companies',
+    noun: 'company',
+  },
+  {
+    field: 'partnerIds',
+    table: 'interaction_partners',
+    column: 'partner_id',
+    target: 'partners',
+    noun: 'partner',
+  },
+] as const;
+
+/** The subject and summary as the trigram index interactions_search_idx holds them. */
+const SEARCH_TEXT = `immutable_unaccent(lower(i.subject || ' ' || coalesce(i.summary, '')))`;
+
+@Injectable()
+export class InteractionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * What the caller may see, as a query: agency staff see every interaction, a viewer only the
+   * ones that are not confidential. Every read goes through here, so no query can forget it.
+   */
+  private scoped(
+    actor: Actor,
+    manager: EntityManager = this.db.manager,
+    withDeleted = false,
+  ): SelectQueryBuilder<Interaction> {
+    const qb = manager.getRepository(Interaction).createQueryBuilder('i');
+    if (withDeleted) qb.withDeleted();
+    // The permission table already keeps other roles out; this keeps the query honest anyway.
+    if (!can(actor.role, 'interaction:read')) qb.andWhere('FALSE');
+    if (!can(actor.role, 'interaction:read-confidential')) qb.andWhere('NOT i.confidential');
+    return qb;
+  }
+
+  async list(actor: Actor, query: InteractionListQuery): Promise<Page<InteractionRecord>> {
+    if (query.deleted && !can(actor.role, 'interaction:write'))
+      throw new Forbidden('Only agency staff see deleted records.');
+    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
+    if (query.deleted) qb.andWhere('i.deleted_at IS NOT NULL');
+
+    for (const [param, table, column] of [
+      ['contactId', 'interaction_contacts', 'contact_id'],
+      ['companyId', 'interaction_companies', 'company_id'],
+      ['partnerId', 'interaction_partners', 'partner_id'],
+    ] as const) {
+      const value = query[param];
+      if (value === undefined) continue;
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM ${table} l WHERE l.interaction_id = i.id AND l.${column} = :${param})`,
+        { [param]: value },
+      );
+    }
+    if (query.tripId) qb.andWhere('i.trip_id = :tripId', { tripId: query.tripId });
+    if (query.appointmentId)
+      qb.andWhere('i.appointment_id = :appointmentId', { appointmentId: query.appointmentId });
+    if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
+    if (query.authorId)
+      qb.andWhere('i.author_id = :authorId', {
+        authorId: query.authorId === 'me' ? actor.userId : query.authorId,
+      });
+    const from = query.from !== undefined ? new Date(query.from) : undefined;
+    const to = query.to !== undefined ? new Date(query.to) : undefined;
+    if (from && to && from > to) throw BadInput.field('to', 'to must not be before from');
+    if (from) qb.andWhere('i.occurred_at >= :from', { from });
+    if (to) qb.andWhere('i.occurred_at < :to', { to });
+    if (query.confidential !== undefined)
+      qb.andWhere('i.confidential = :confidential', { confidential: query.confidential });
+    if (query.q !== undefined) {
+      // Every word must occur; punctuation separates words, and `%`/`_` are never wildcards.
+      const words = normalize(query.q).split(' ').filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+      if (words.length === 0) qb.andWhere('FALSE');
+      words.forEach((word, n) =>
+        qb.andWhere(`${SEARCH_TEXT} LIKE :q${n}`, { [`q${n}`]: `%${escapeLike(word)}%` }),
+      );
+    }
+
+    const page = await this.paginator.page(qb, query, {
+      sorts: {
+        occurredAt: { sql: 'i.occurred_at', type: 'timestamptz', value: (i) => i.occurredAt },
+        createdAt: { sql: 'i.created_at', type: 'timestamptz', value: (i) => i.createdAt },
+      },
+      defaultSort: '-occurredAt',
+      idColumn: 'i.id',
+    });
+    return {
+      items: await this.withLinks(this.db.manager, page.items),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async get(
+    actor: Actor,
+    id: string,
+    manager: EntityManager = this.db.manager,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<InteractionRecord> {
+    const qb = this.scoped(actor, manager).andWhere('i.id = :id', { id });
+    if (options.forUpdate) qb.setLock('pessimistic_write');
+    const interaction = await qb.getOne();
+    if (!interaction) throw new NotFound('interaction', id);
+    const [record] = await this.withLinks(manager, [interaction]);
+    return record;
+  }
+
+  async create(actor: Actor, dto: CreateInteractionDto): Promise<InteractionRecord> {
+    return this.db.transaction(async (em) => {
+      const { tripId, appointmentId } = await this.checkReferences(em, dto);
+      const { identifiers } = await em.insert(Interaction, {
+        occurredAt: new Date(dto.occurredAt),
+        kind: dto.kind ?? 'meeting',
+        subject: dto.subject,
+        summary: dto.summary ?? null,
+        location: dto.location ?? null,
+        tripId,
+        appointmentId,
+        confidential: dto.confidential ?? false,
+        authorId: actor.userId,
+      });
+      const id = identifiers[0].id as string;
+      await this.writeLinks(em, id, dto);
+      const interaction = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'interaction',
+        entityId: id,
+        changes: diff({}, interaction, AUDITED),
+      });
+      return interaction;
+    });
+  }
+
+  async update(
+    actor: Actor,
+    id: string,
+    version: number,
+    dto: UpdateInteractionDto,
+  ): Promise<InteractionRecord> {
+    return this.db.transaction(async (em) => {
+      // Locked: concurrent writers queue here, and each sees the version the one before left.
+      const before = await this.get(actor, id, em, { forUpdate: true });
+      if (before.version !== version) throw new VersionConflict(before.version);
+      const { tripId, appointmentId } = await this.checkReferences(em, dto, before);
+      const values: Partial<Interaction> = { tripId, appointmentId };
+      if (dto.occurredAt !== undefined) values.occurredAt = new Date(dto.occurredAt);
+      if (dto.kind !== undefined) values.kind = dto.kind;
+      if (dto.subject !== undefined) values.subject = dto.subject;
+      if (dto.summary !== undefined) values.summary = dto.summary;
+      if (dto.location !== undefined) values.location = dto.location;
+      if (dto.confidential !== undefined) values.confidential = dto.confidential;
+      if (
+        !(await updateIfVersion(em, Interaction, id, version, values, {
+          sql: 'deleted_at IS NULL',
+        }))
+      ) {
+        throw staleOrMissing(before.version, () => new NotFound('interaction', id));
+      }
+      await this.writeLinks(em, id, dto);
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'interaction',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, id: string, version: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      if (!(await softDeleteIfVersion(em, Interaction, id, version))) {
+        throw staleOrMissing(before.version, () => new NotFound('interaction', id));
+      }
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'delete',
+        entity: 'interaction',
+        entityId: id,
+      });
+    });
+  }
+
+  async restore(actor: Actor, id: string): Promise<InteractionRecord> {
+    return this.db.transaction(async (em) => {
+      if (!(await restoreDeleted(em, Interaction, id)))
+        throw new NotFound('deleted interaction', id);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'restore',
+        entity: 'interaction',
+        entityId: id,
+      });
+      return this.get(actor, id, em);
+    });
+  }
+
+  async purge(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      // The join rows go with it (ON DELETE CASCADE); a follow-up pointing here blocks it (409).
+      if (!(await purgeDeleted(em, 'interactions', id)))
+        throw new NotFound('deleted interaction', id);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'purge',
+        entity: 'interaction',
+        entityId: id,
+      });
+    });
+  }
+
+  /** The linked ids of a whole page, in one query (never one per row). */
+  private async withLinks(
+    manager: EntityManager,
+    interactions: Interaction[],
+  ): Promise<InteractionRecord[]> {
+    if (interactions.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT i.id::text AS id,
+              ${LINKS.map(
+                (l) =>
+                  `coalesce((SELECT array_agg(j.${l.column}::text ORDER BY j.${l.column})
+                             FROM ${l.table} j WHERE j.interaction_id = i.id), '{}') AS ${l.column}s`,
+              ).join(',\n')}
+       FROM unnest($1::uuid[]) AS i(id)`,
+      [interactions.map((i) => i.id)],
+    )) as { id: string; contact_ids: string[]; company_ids: string[]; partner_ids: string[] }[];
+    const byId = new Map<string, InteractionLinks>(
+      rows.map((r) => [
+        r.id,
+        { contactIds: r.contact_ids, companyIds: r.company_ids, partnerIds: r.partner_ids },
+      ]),
+    );
+    return interactions.map((i) =>
+      Object.assign(i, byId.get(i.id) ?? { contactIds: [], companyIds: [], partnerIds: [] }),
+    );
+  }
+
+  /** Replaces each list the request gives; lists it leaves out stay as they are. */
+  private async writeLinks(
+    manager: EntityManager,
+    id: string,
+    dto: Partial<InteractionLinks>,
+  ): Promise<void> {
+    for (const link of LINKS) {
+      const ids = dto[link.field];
+      if (ids === undefined) continue;
+      await manager.query(`DELETE FROM ${link.table} WHERE interaction_id = $1`, [id]);
+      if (ids.length === 0) continue;
+      await manager.query(
+        `INSERT INTO ${link.table} (interaction_id, ${link.column})
+         SELECT $1, unnest($2::uuid[])`,
+        [id, ids],
+      );
+    }
+  }
+
+  /**
+   * Checks every record the request links to, and answers 400 naming each bad field.
+   * A newly linked record must exist and not be deleted; one that was linked before may stay
+   * linked even if it has since been deleted (a client sends back what it read).
+   * An appointment given without a trip brings its trip; given with one, it must belong to it.
+   */
+  private async checkReferences(
+    manager: EntityManager,
+    dto: CreateInteractionDto | UpdateInteractionDto,
+    before?: InteractionRecord,
+  ): Promise<{ tripId: string | null; appointmentId: string | null }> {
+    const errors: FieldError[] = [];
+
+    for (const link of LINKS) {
+      const ids = dto[link.field];
+      if (ids === undefined) continue;
+      const linked = new Set(before?.[link.field] ?? []);
+      const added = ids.filter((x) => !linked.has(x));
+      if (added.length === 0) continue;
+      const found = new Set(
+        (
+          (await manager.query(
+            `SELECT id::text AS id FROM ${link.target} WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+            [added],
+          )) as { id: string }[]
+        ).map((r) => r.id),
+      );
+      const missing = added.filter((x) => !found.has(x));
+      if (missing.length > 0) {
+        errors.push({
+          field: link.field,
+          message: `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
+        });
+      }
+    }
+
+    let tripId = dto.tripId !== undefined ? dto.tripId : (before?.tripId ?? null);
+    const appointmentId =
+      dto.appointmentId !== undefined ? dto.appointmentId : (before?.appointmentId ?? null);
+    const tripChanged = dto.tripId !== undefined && tripId !== before?.tripId;
+    const appointmentChanged =
+      dto.appointmentId !== undefined && appointmentId !== before?.appointmentId;
+
+    if (appointmentId !== null) {
+      const [appointment] = (await manager.query(
+        `SELECT trip_id::text AS trip_id FROM appointments
+         WHERE id = $1 AND (deleted_at IS NULL OR NOT $2)`,
+        [appointmentId, appointmentChanged],
+      )) as { trip_id: string }[];
+      if (!appointment) {
+        errors.push({
+          field: 'appointmentId',
+          message: `appointmentId: no appointment with id ${appointmentId}`,
+        });
+      } else if (dto.appointmentId !== undefined && dto.tripId === undefined) {
+        tripId = appointment.trip_id;
+      } else if (appointment.trip_id !== tripId) {
+        errors.push({
+          field: 'appointmentId',
+          message: 'appointmentId must be an appointment of the trip tripId',
+        });
+      }
+    }
+    if (tripId !== null && tripChanged) {
+      const [trip] = (await manager.query(
+        'SELECT 1 FROM trips WHERE id = $1 AND deleted_at IS NULL',
+        [tripId],
+      )) as unknown[];
+      if (!trip) errors.push({ field: 'tripId', message: `tripId: no trip with id ${tripId}` });
+    }
+
+    if (errors.length > 0) throw new BadInput(errors);
+    return { tripId, appointmentId };
+  }
+}
