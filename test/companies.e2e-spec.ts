@@ -109,7 +109,10 @@ describe('companies: role matrix', () => {
     other = (await create(admin, { name: 'Third Party Cutlery' })).body;
   });
 
-  const each = async (fn: (role: RoleName, s: Session) => Promise<number>, roles: readonly RoleName[] = ROLE_NAMES) => {
+  const each = async (
+    fn: (role: RoleName, s: Session) => Promise<number>,
+    roles: readonly RoleName[] = ROLE_NAMES,
+  ) => {
     const out: Partial<Record<RoleName, number>> = {};
     for (const role of roles) out[role] = await fn(role, c.sessions[role]);
     return out;
