@@ -22,6 +22,12 @@ const appointment = (overrides: Partial<ItineraryAppointment>): ItineraryAppoint
   ...overrides,
 });
 
+interface IcalTime {
+  zone: { tzid: string };
+  toString(): string;
+  toJSDate(): Date;
+}
+
 function parse(text: string) {
   ICAL.TimezoneService.reset();
   const calendar = new ICAL.Component(ICAL.parse(text));
@@ -29,7 +35,7 @@ function parse(text: string) {
   return calendar
     .getAllSubcomponents('vevent')
     .map((v: unknown) => new ICAL.Event(v))
-    .map((e: { uid: string; startDate: any; endDate: any }) => ({
+    .map((e: { uid: string; startDate: IcalTime; endDate: IcalTime }) => ({
       uid: e.uid,
       zone: e.startDate.zone.tzid,
       start: e.startDate.toString(),

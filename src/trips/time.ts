@@ -38,7 +38,7 @@ export function parseInstant(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const m = INSTANT.exec(value);
   if (!m) return undefined;
-  const [year, month, day, hour, minute] = m.slice(1, 6).map(Number);
+  const [year, , , hour, minute] = m.slice(1, 6).map(Number);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   if (!isDay(`${m[1]}-${m[2]}-${m[3]}`) || year < 1000) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;

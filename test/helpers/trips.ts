@@ -17,6 +17,14 @@ export interface Participant {
   estimatedCostEur: number | null;
   version: number;
 }
+export interface LocalSpan {
+  timeZone: string;
+  date: string;
+  startTime: string;
+  endDate: string;
+  endTime: string;
+  utcOffset: string;
+}
 export interface Appointment {
   id: string;
   title: string;
@@ -26,8 +34,8 @@ export interface Appointment {
   timeZone: string;
   restricted: boolean;
   attendeeIds: string[];
-  local: { timeZone: string; date: string; startTime: string; endDate: string; endTime: string };
-  home: { timeZone: string; date: string; startTime: string; endDate: string; endTime: string };
+  local: LocalSpan;
+  home: LocalSpan;
   version: number;
 }
 
