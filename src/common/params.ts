@@ -1,6 +1,6 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { BadInput } from './errors';
 
-/** `:id` path parameters: a malformed id is a 400 naming `id`, never a database error. */
-export const UuidParam = () =>
-  new ParseUUIDPipe({ exceptionFactory: () => BadInput.field('id', 'id must be a UUID') });
+/** Path parameters that are ids: a malformed one is a 400 naming it, never a database error. */
+export const UuidParam = (name = 'id') =>
+  new ParseUUIDPipe({ exceptionFactory: () => BadInput.field(name, `${name} must be a UUID`) });

@@ -1,0 +1,319 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { BadInput, FieldError, NotFound } from '../common/errors';
+import { Page, Paginator } from '../common/pagination';
+import { softDeleteIfVersion } from '../common/records';
+import { Appointment } from './appointment.entity';
+import {
+  AppointmentListQuery,
+  CreateAppointmentDto,
+  UpdateAppointmentDto,
+} from './appointments.dto';
+import { itineraryCalendar, itineraryFilename } from './itinerary';
+import { referenceProblems } from './references';
+import { appointmentScope } from './scope';
+import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
+import { Trip } from './trip.entity';
+import { TripsService } from './trips.service';
+
+const AUDITED = [
+  'title',
+  'kind',
+  'startsAt',
+  'endsAt',
+  'timeZone',
+  'city',
+  'venue',
+  'partnerId',
+  'companyId',
+  'restricted',
+  'attendeeIds',
+  'notes',
+  'deletedAt',
+] as const;
+
+/** Enough for any real trip's itinerary in one answer. */
+const MAX_ITINERARY_APPOINTMENTS = 1000;
+
+@Injectable()
+export class AppointmentsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+    private readonly trips: TripsService,
+  ) {}
+
+  /**
+   * The appointments of one trip the caller may attend: all of them for the agency; for a
+   * company user the open ones and the restricted ones one of its delegates attends.
+   */
+  private scoped(
+    actor: Actor,
+    tripId: string,
+    manager: EntityManager = this.db.manager,
+  ): SelectQueryBuilder<Appointment> {
+    const qb = manager
+      .getRepository(Appointment)
+      .createQueryBuilder('a')
+      .where('a.trip_id = :tripId', { tripId });
+    const scope = appointmentScope(actor, 'a');
+    if (scope) qb.andWhere(scope.sql, scope.params);
+    return qb;
+  }
+
+  /** Fills attendeeIds (current delegates only) and hides other organisations from a company user. */
+  private async complete(
+    actor: Actor,
+    appointments: Appointment[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<Appointment[]> {
+    if (appointments.length === 0) return appointments;
+    const rows = (await manager.query(
+      `SELECT aa.appointment_id, aa.participant_id
+       FROM appointment_attendees aa
+       JOIN participants p ON p.id = aa.participant_id AND p.deleted_at IS NULL
+       WHERE aa.appointment_id = ANY($1::uuid[])
+       ORDER BY p.created_at, p.id`,
+      [appointments.map((a) => a.id)],
+    )) as { appointment_id: string; participant_id: string }[];
+    for (const a of appointments) {
+      a.attendeeIds = rows.filter((r) => r.appointment_id === a.id).map((r) => r.participant_id);
+      if (actor.role === 'company') {
+        // A company user never learns which other company or which partner institution a
+        // record points at; the title and venue say what the delegation needs to know.
+        if (a.companyId !== actor.companyId) a.companyId = null;
+        a.partnerId = null;
+      }
+    }
+    return appointments;
+  }
+
+  async list(
+    actor: Actor,
+    tripId: string,
+    query: AppointmentListQuery,
+  ): Promise<Page<Appointment>> {
+    await this.trips.get(actor, tripId);
+    const page = await this.paginator.page(this.scoped(actor, tripId), query, {
+      sorts: {
+        startsAt: { sql: 'a.starts_at', type: 'timestamptz', value: (a) => a.startsAt },
+        createdAt: { sql: 'a.created_at', type: 'timestamptz', value: (a) => a.createdAt },
+      },
+      defaultSort: 'startsAt',
+      idColumn: 'a.id',
+    });
+    return { items: await this.complete(actor, page.items), nextCursor: page.nextCursor };
+  }
+
+  async get(
+    actor: Actor,
+    tripId: string,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<Appointment> {
+    await this.trips.get(actor, tripId, manager);
+    const appointment = await this.find(actor, tripId, id, manager);
+    if (!appointment) throw new NotFound('appointment', id);
+    const [completed] = await this.complete(actor, [appointment], manager);
+    return completed;
+  }
+
+  private find(
+    actor: Actor,
+    tripId: string,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<Appointment | null> {
+    return this.scoped(actor, tripId, manager).andWhere('a.id = :id', { id }).getOne();
+  }
+
+  /**
+   * The rules of an appointment as it will be stored: it ends after it starts, within the trip's
+   * days where it happens; a restricted one names its attendees; attendees are delegates of
+   * this very trip; partner and company exist.
+   */
+  private async check(
+    em: EntityManager,
+    trip: Trip,
+    values: {
+      startsAt: Date;
+      endsAt: Date;
+      timeZone: string;
+      restricted: boolean;
+      partnerId: string | null;
+      companyId: string | null;
+    },
+    attendeeIds: string[] | undefined,
+    attendeesField: string[],
+  ): Promise<void> {
+    const problems: FieldError[] = appointmentTimeProblems(values, trip);
+    if (attendeeIds !== undefined && attendeeIds.length > 0) {
+      const rows = (await em.query(
+        `SELECT id FROM participants
+         WHERE trip_id = $1 AND deleted_at IS NULL AND id = ANY($2::uuid[])`,
+        [trip.id, attendeeIds],
+      )) as { id: string }[];
+      const known = new Set(rows.map((r) => r.id));
+      const strangers = attendeeIds.filter((id) => !known.has(id));
+      if (strangers.length) {
+        problems.push({
+          field: 'attendeeIds',
+          message: `attendeeIds must be participants of this trip; not: ${strangers.join(', ')}`,
+        });
+      }
+    }
+    if (values.restricted && attendeesField.length === 0) {
+      problems.push({
+        field: 'attendeeIds',
+        message: 'a restricted appointment must name its attendees',
+      });
+    }
+    problems.push(
+      ...(await referenceProblems(em, [
+        { field: 'partnerId', kind: 'partner', id: values.partnerId },
+        { field: 'companyId', kind: 'company', id: values.companyId },
+      ])),
+    );
+    if (problems.length) throw new BadInput(problems);
+  }
+
+  private async setAttendees(em: EntityManager, id: string, attendeeIds: string[]): Promise<void> {
+    await em.query('DELETE FROM appointment_attendees WHERE appointment_id = $1', [id]);
+    if (attendeeIds.length) {
+      await em.query(
+        `INSERT INTO appointment_attendees (appointment_id, participant_id)
+         SELECT $1, unnest($2::uuid[])`,
+        [id, attendeeIds],
+      );
+    }
+  }
+
+  async create(actor: Actor, tripId: string, dto: CreateAppointmentDto): Promise<Appointment> {
+    return this.db.transaction(async (em) => {
+      const trip = await this.trips.get(actor, tripId, em);
+      const values = {
+        tripId,
+        title: dto.title,
+        kind: dto.kind ?? 'meeting',
+        startsAt: parseInstant(dto.startsAt)!,
+        endsAt: parseInstant(dto.endsAt)!,
+        timeZone: canonicalTimeZone(dto.timeZone)!,
+        city: dto.city ?? null,
+        venue: dto.venue ?? null,
+        partnerId: dto.partnerId ?? null,
+        companyId: dto.companyId ?? null,
+        restricted: dto.restricted ?? false,
+        notes: dto.notes ?? null,
+      };
+      const attendeeIds = dto.attendeeIds ?? [];
+      await this.check(em, trip, values, attendeeIds, attendeeIds);
+      const { identifiers } = await em.insert(Appointment, values);
+      const id = identifiers[0].id as string;
+      await this.setAttendees(em, id, attendeeIds);
+      const appointment = await this.get(actor, tripId, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'appointment',
+        entityId: id,
+        changes: { tripId: { before: null, after: tripId }, ...diff({}, appointment, AUDITED) },
+      });
+      return appointment;
+    });
+  }
+
+  async update(
+    actor: Actor,
+    tripId: string,
+    id: string,
+    version: number,
+    dto: UpdateAppointmentDto,
+  ): Promise<Appointment> {
+    return this.db.transaction(async (em) => {
+      const trip = await this.trips.get(actor, tripId, em);
+      const before = await this.get(actor, tripId, id, em);
+      const values: Partial<Appointment> = {};
+      if (dto.title !== undefined) values.title = dto.title;
+      if (dto.kind !== undefined) values.kind = dto.kind;
+      if (dto.startsAt !== undefined) values.startsAt = parseInstant(dto.startsAt)!;
+      if (dto.endsAt !== undefined) values.endsAt = parseInstant(dto.endsAt)!;
+      if (dto.timeZone !== undefined) values.timeZone = canonicalTimeZone(dto.timeZone)!;
+      if (dto.city !== undefined) values.city = dto.city;
+      if (dto.venue !== undefined) values.venue = dto.venue;
+      if (dto.partnerId !== undefined) values.partnerId = dto.partnerId;
+      if (dto.companyId !== undefined) values.companyId = dto.companyId;
+      if (dto.restricted !== undefined) values.restricted = dto.restricted;
+      if (dto.notes !== undefined) values.notes = dto.notes;
+      const merged = { ...before, ...values };
+      await this.check(em, trip, merged, dto.attendeeIds, dto.attendeeIds ?? before.attendeeIds);
+      const updated = await updateIfVersion(em, Appointment, id, version, values, {
+        sql: 'trip_id = :tripId AND deleted_at IS NULL',
+        params: { tripId },
+      });
+      if (!updated) {
+        const current = await this.find(actor, tripId, id, em);
+        throw staleOrMissing(current?.version, () => new NotFound('appointment', id));
+      }
+      if (dto.attendeeIds !== undefined) await this.setAttendees(em, id, dto.attendeeIds);
+      const after = await this.get(actor, tripId, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'appointment',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await this.get(actor, tripId, id, em);
+      if (!(await softDeleteIfVersion(em, Appointment, id, version))) {
+        const current = await this.find(actor, tripId, id, em);
+        throw staleOrMissing(current?.version, () => new NotFound('appointment', id));
+      }
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'delete',
+        entity: 'appointment',
+        entityId: id,
+      });
+    });
+  }
+
+  /** The trip's itinerary as iCalendar: the appointments the caller may attend, in time order. */
+  async itinerary(actor: Actor, tripId: string): Promise<{ filename: string; body: string }> {
+    const trip = await this.trips.get(actor, tripId);
+    const appointments = await this.complete(
+      actor,
+      await this.scoped(actor, tripId)
+        .orderBy('a.starts_at')
+        .addOrderBy('a.id')
+        .limit(MAX_ITINERARY_APPOINTMENTS)
+        .getMany(),
+    );
+    const names = new Map(
+      (
+        (await this.db.query(
+          'SELECT id, name FROM participants WHERE trip_id = $1 AND deleted_at IS NULL',
+          [tripId],
+        )) as { id: string; name: string }[]
+      ).map((p) => [p.id, p.name]),
+    );
+    const body = itineraryCalendar(
+      trip,
+      appointments.map((a) => ({
+        ...a,
+        attendeeNames: a.attendeeIds.map((id) => names.get(id)).filter((n) => n !== undefined),
+      })),
+    );
+    return { filename: itineraryFilename(trip), body };
+  }
+}

@@ -1,0 +1,143 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { iso, Trim, TrimToNull } from '../common/dto';
+import { PageQuery } from '../common/pagination';
+import { COST_BEARERS, type CostBearer, CostReport } from './costs';
+import { Participant } from './participant.entity';
+import { OmitOrValid } from './validators';
+
+export class CreateParticipantDto {
+  @ApiProperty({ example: 'Oberbürgermeister der Stadt Solingen' })
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Oberbürgermeister', nullable: true })
+  @IsOptional()
+  @TrimToNull()
+  @IsString()
+  @MaxLength(200)
+  function?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: "The delegate's company; empty for the city's and the agency's own delegates.",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'companyId must be a UUID' })
+  companyId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The login, if any.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'userId must be a UUID' })
+  userId?: string | null;
+
+  @ApiPropertyOptional({ enum: COST_BEARERS, default: 'self' })
+  @OmitOrValid()
+  @IsIn(COST_BEARERS, { message: 'costBearer must be self or agency' })
+  costBearer?: CostBearer;
+
+  @ApiPropertyOptional({ example: 2450, nullable: true, minimum: 0 })
+  @IsOptional()
+  @IsNumber(
+    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
+    { message: 'estimatedCostEur must be an amount in EUR with at most two decimals' },
+  )
+  @Min(0, { message: 'estimatedCostEur must not be negative' })
+  @Max(999_999_999, { message: 'estimatedCostEur is implausibly large' })
+  estimatedCostEur?: number | null;
+}
+
+export class UpdateParticipantDto extends PartialType(CreateParticipantDto, {
+  skipNullProperties: false,
+}) {}
+
+export class ParticipantListQuery extends PageQuery {}
+
+export class ParticipantDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) tripId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true }) function: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    description: "null for agency delegates, and for other companies' delegates to a company user",
+  })
+  companyId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) userId: string | null;
+  @ApiProperty({
+    enum: COST_BEARERS,
+    nullable: true,
+    description: "null to a company user for another company's or the agency's delegates",
+  })
+  costBearer: CostBearer | null;
+  @ApiProperty({ nullable: true }) estimatedCostEur: number | null;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+  @ApiProperty({ nullable: true }) deletedAt: string | null;
+}
+
+export const toParticipantDto = (p: Participant): ParticipantDto => ({
+  id: p.id,
+  tripId: p.tripId,
+  name: p.name,
+  function: p.function,
+  companyId: p.companyId,
+  userId: p.userId,
+  costBearer: p.costBearer,
+  estimatedCostEur: p.estimatedCostEur,
+  version: p.version,
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+  deletedAt: iso(p.deletedAt),
+});
+
+export class BearerTotalDto {
+  @ApiProperty() count: number;
+  @ApiProperty() totalEur: number;
+}
+
+export class ByBearerDto {
+  @ApiProperty({ type: BearerTotalDto }) self: BearerTotalDto;
+  @ApiProperty({ type: BearerTotalDto }) agency: BearerTotalDto;
+}
+
+export class CostLineDto {
+  @ApiProperty({ format: 'uuid' }) participantId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true }) function: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) companyId: string | null;
+  @ApiProperty({ enum: COST_BEARERS }) costBearer: CostBearer;
+  @ApiProperty({ nullable: true }) estimatedCostEur: number | null;
+}
+
+/** Who pays for the trip. A company user sees its own delegates' lines and their totals only. */
+export class CostReportDto {
+  @ApiProperty() participants: number;
+  @ApiProperty({ type: ByBearerDto }) byBearer: ByBearerDto;
+  @ApiProperty() agencyTotalEur: number;
+  @ApiProperty() selfTotalEur: number;
+  @ApiProperty({ type: [CostLineDto] }) lines: CostLineDto[];
+}
+
+export const toCostReportDto = (report: CostReport): CostReportDto => ({
+  participants: report.participants,
+  byBearer: report.byBearer,
+  agencyTotalEur: report.agencyTotalEur,
+  selfTotalEur: report.selfTotalEur,
+  lines: report.lines.map((l) => ({ ...l })),
+});

@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { BadInput, FieldError, NotFound } from '../common/errors';
+import { Page, Paginator } from '../common/pagination';
+import { softDeleteIfVersion } from '../common/records';
+import { CostLine, costReport, CostReport } from './costs';
+import { Participant } from './participant.entity';
+import {
+  CreateParticipantDto,
+  ParticipantListQuery,
+  UpdateParticipantDto,
+} from './participants.dto';
+import { referenceProblems } from './references';
+import { TripsService } from './trips.service';
+
+const AUDITED = [
+  'name',
+  'function',
+  'companyId',
+  'userId',
+  'costBearer',
+  'estimatedCostEur',
+  'deletedAt',
+] as const;
+
+@Injectable()
+export class ParticipantsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+    private readonly trips: TripsService,
+  ) {}
+
+  /** The delegates of one trip; the caller's access to the trip is checked by trips.get first. */
+  private ofTrip(
+    tripId: string,
+    manager: EntityManager = this.db.manager,
+  ): SelectQueryBuilder<Participant> {
+    return manager
+      .getRepository(Participant)
+      .createQueryBuilder('p')
+      .where('p.trip_id = :tripId', { tripId });
+  }
+
+  /**
+   * A company user sees every delegate's name and function (it travels with them), but who pays
+   * and how much only for its own company's delegates, and nothing that names another company.
+   */
+  private redact(actor: Actor, p: Participant): Participant {
+    if (actor.role !== 'company' || p.companyId === actor.companyId) return p;
+    return Object.assign(p, {
+      companyId: null,
+      userId: null,
+      costBearer: null,
+      estimatedCostEur: null,
+    });
+  }
+
+  async list(
+    actor: Actor,
+    tripId: string,
+    query: ParticipantListQuery,
+  ): Promise<Page<Participant>> {
+    await this.trips.get(actor, tripId);
+    const page = await this.paginator.page(this.ofTrip(tripId), query, {
+      sorts: {
+        createdAt: { sql: 'p.created_at', type: 'timestamptz', value: (p) => p.createdAt },
+      },
+      defaultSort: 'createdAt',
+      idColumn: 'p.id',
+    });
+    return { items: page.items.map((p) => this.redact(actor, p)), nextCursor: page.nextCursor };
+  }
+
+  async get(
+    actor: Actor,
+    tripId: string,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<Participant> {
+    await this.trips.get(actor, tripId, manager);
+    const participant = await this.find(tripId, id, manager);
+    if (!participant) throw new NotFound('participant', id);
+    return this.redact(actor, participant);
+  }
+
+  private find(tripId: string, id: string, manager?: EntityManager): Promise<Participant | null> {
+    return this.ofTrip(tripId, manager).andWhere('p.id = :id', { id }).getOne();
+  }
+
+  /** Company and login must exist, and a company user's login belongs to that company. */
+  private async check(
+    em: EntityManager,
+    values: { companyId: string | null; userId: string | null },
+  ): Promise<void> {
+    const problems: FieldError[] = await referenceProblems(em, [
+      { field: 'companyId', kind: 'company', id: values.companyId },
+      { field: 'userId', kind: 'user', id: values.userId },
+    ]);
+    if (values.userId && !problems.some((p) => p.field === 'userId')) {
+      const [user] = (await em.query('SELECT company_id FROM users WHERE id = $1', [
+        values.userId,
+      ])) as { company_id: string | null }[];
+      if (user.company_id !== null && user.company_id !== values.companyId) {
+        problems.push({
+          field: 'userId',
+          message: "userId is a login of another company than the delegate's companyId",
+        });
+      }
+    }
+    if (problems.length) throw new BadInput(problems);
+  }
+
+  async create(actor: Actor, tripId: string, dto: CreateParticipantDto): Promise<Participant> {
+    return this.db.transaction(async (em) => {
+      await this.trips.get(actor, tripId, em);
+      const values = {
+        tripId,
+        name: dto.name,
+        function: dto.function ?? null,
+        companyId: dto.companyId ?? null,
+        userId: dto.userId ?? null,
+        costBearer: dto.costBearer ?? 'self',
+        estimatedCostEur: dto.estimatedCostEur ?? null,
+      };
+      await this.check(em, values);
+      const { identifiers } = await em.insert(Participant, values);
+      const participant = await this.get(actor, tripId, identifiers[0].id as string, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'participant',
+        entityId: participant.id,
+        changes: { tripId: { before: null, after: tripId }, ...diff({}, participant, AUDITED) },
+      });
+      return participant;
+    });
+  }
+
+  async update(
+    actor: Actor,
+    tripId: string,
+    id: string,
+    version: number,
+    dto: UpdateParticipantDto,
+  ): Promise<Participant> {
+    return this.db.transaction(async (em) => {
+      const before = await this.get(actor, tripId, id, em);
+      await this.check(em, {
+        companyId: dto.companyId !== undefined ? dto.companyId : before.companyId,
+        userId: dto.userId !== undefined ? dto.userId : before.userId,
+      });
+      const values: Partial<Participant> = {};
+      if (dto.name !== undefined) values.name = dto.name;
+      if (dto.function !== undefined) values.function = dto.function;
+      if (dto.companyId !== undefined) values.companyId = dto.companyId;
+      if (dto.userId !== undefined) values.userId = dto.userId;
+      if (dto.costBearer !== undefined) values.costBearer = dto.costBearer;
+      if (dto.estimatedCostEur !== undefined) values.estimatedCostEur = dto.estimatedCostEur;
+      const updated = await updateIfVersion(em, Participant, id, version, values, {
+        sql: 'trip_id = :tripId AND deleted_at IS NULL',
+        params: { tripId },
+      });
+      if (!updated) {
+        const current = await this.find(tripId, id, em);
+        throw staleOrMissing(current?.version, () => new NotFound('participant', id));
+      }
+      const after = await this.get(actor, tripId, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'participant',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await this.get(actor, tripId, id, em);
+      if (!(await softDeleteIfVersion(em, Participant, id, version))) {
+        const current = await this.find(tripId, id, em);
+        throw staleOrMissing(current?.version, () => new NotFound('participant', id));
+      }
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'delete',
+        entity: 'participant',
+        entityId: id,
+      });
+    });
+  }
+
+  /**
+   * Who pays for the trip. The agency sees every delegate; a company user only its own
+   * company's delegates, and the totals over those (the condition is in the query).
+   */
+  async costs(actor: Actor, tripId: string): Promise<CostReport> {
+    await this.trips.get(actor, tripId);
+    const qb = this.ofTrip(tripId).orderBy('p.created_at').addOrderBy('p.id');
+    if (actor.role === 'company')
+      qb.andWhere('p.company_id = :companyId', { companyId: actor.companyId });
+    const participants = await qb.getMany();
+    return costReport(
+      participants.map((p): CostLine => ({
+        participantId: p.id,
+        name: p.name,
+        function: p.function,
+        companyId: p.companyId,
+        costBearer: p.costBearer ?? 'self',
+        estimatedCostEur: p.estimatedCostEur,
+      })),
+    );
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Calendar days, instants and IANA time zones for trips and their appointments. Pure functions
+ * over Intl (no Nest, no database), so the rules are unit-tested on their own.
+ */
+
+/** The agency's own zone: where the delegates' offices and families read the itinerary. */
+export const HOME_TIME_ZONE = 'Europe/Berlin';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
+/** Region/City names (and UTC, Etc/GMT+1): no bare offsets, which are not time zones. */
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const isLeapYear = (year: number): boolean =>
+  (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
+
+/** `2019-10-20` is a day; `2019-02-30`, `2019-13-01` and `20.10.2019` are not. */
+export function isDay(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = DAY.exec(value);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/**
+ * An ISO 8601 instant that says which offset it was written in (`2019-10-20T19:00:00+08:00` or
+ * `…Z`): a time without an offset is ambiguous, so it is refused. Returns the instant or
+ * undefined.
+ */
+export function parseInstant(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = INSTANT.exec(value);
+  if (!m) return undefined;
+  const [year, , , hour, minute] = m.slice(1, 6).map(Number);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (!isDay(`${m[1]}-${m[2]}-${m[3]}`) || year < 1000) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  if (m[8] !== 'Z' && (Number(m[9]) > 14 || Number(m[10]) > 59)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+const zoneCache = new Map<string, string | null>();
+
+/**
+ * The canonical spelling of an IANA time zone (`asia/shanghai` → `Asia/Shanghai`), or undefined
+ * when the runtime's time zone database does not know it.
+ */
+export function canonicalTimeZone(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 64 || !ZONE_NAME.test(value)) return undefined;
+  let known = zoneCache.get(value);
+  if (known === undefined) {
+    try {
+      known = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    } catch {
+      known = null;
+    }
+    if (zoneCache.size < 1000) zoneCache.set(value, known);
+  }
+  return known ?? undefined;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall clock in a zone at an instant. */
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+export function wallClock(instant: Date, timeZone: string): WallClock {
+  const parts: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** The calendar day in a zone at an instant, `YYYY-MM-DD`. */
+export function localDay(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+/** `HH:mm` in a zone at an instant. */
+export function localTime(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  return `${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/** Seconds east of UTC in a zone at an instant (`Asia/Shanghai` → 28800). */
+export function utcOffsetSeconds(instant: Date, timeZone: string): number {
+  const w = wallClock(instant, timeZone);
+  const asUtc = new Date(0);
+  asUtc.setUTCFullYear(w.year, w.month - 1, w.day);
+  asUtc.setUTCHours(w.hour, w.minute, w.second, 0);
+  const whole = Math.floor(instant.getTime() / 1000) * 1000;
+  return Math.round((asUtc.getTime() - whole) / 1000);
+}
+
+/** `+08:00` */
+export function formatOffset(seconds: number, separator = ':'): string {
+  const sign = seconds < 0 ? '-' : '+';
+  const abs = Math.abs(seconds);
+  return `${sign}${pad(Math.floor(abs / 3600))}${separator}${pad(Math.floor((abs % 3600) / 60))}`;
+}
+
+/** When an appointment happens, as the people in one zone read it off their clocks. */
+export interface LocalSpan {
+  timeZone: string;
+  /** The day it starts on, `YYYY-MM-DD`. */
+  date: string;
+  startTime: string;
+  /** The day it ends on: the next day for an evening running past midnight. */
+  endDate: string;
+  endTime: string;
+  /** The zone's offset at the start, `+08:00`. */
+  utcOffset: string;
+}
+
+export function localSpan(startsAt: Date, endsAt: Date, timeZone: string): LocalSpan {
+  return {
+    timeZone,
+    date: localDay(startsAt, timeZone),
+    startTime: localTime(startsAt, timeZone),
+    endDate: localDay(endsAt, timeZone),
+    endTime: localTime(endsAt, timeZone),
+    utcOffset: formatOffset(utcOffsetSeconds(startsAt, timeZone)),
+  };
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * An appointment ends after it starts, and both ends fall on the trip's days as read on the
+ * clocks where it happens (an evening in Shanghai on the last day is on the trip even though it
+ * is still afternoon in Solingen).
+ */
+export function appointmentTimeProblems(
+  appointment: { startsAt: Date; endsAt: Date; timeZone: string },
+  trip: { startsOn: string; endsOn: string },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (appointment.endsAt.getTime() <= appointment.startsAt.getTime()) {
+    problems.push({ field: 'endsAt', message: 'endsAt must be after startsAt' });
+  }
+  for (const field of ['startsAt', 'endsAt'] as const) {
+    const day = localDay(appointment[field], appointment.timeZone);
+    if (day < trip.startsOn || day > trip.endsOn) {
+      problems.push({
+        field,
+        message: `${field} falls on ${day} in ${appointment.timeZone}, outside the trip's days ${trip.startsOn} to ${trip.endsOn}`,
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,287 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { BadInput, Conflict, FieldError, Forbidden, NotFound } from '../common/errors';
+import { escapeLike } from '../common/search';
+import { Page, Paginator } from '../common/pagination';
+import { restoreDeleted, softDeleteIfVersion } from '../common/records';
+import { Appointment } from './appointment.entity';
+import { tripScope } from './scope';
+import { appointmentTimeProblems } from './time';
+import { Trip } from './trip.entity';
+import {
+  CreateTripDto,
+  LEAD_STAGES,
+  LeadStage,
+  ProducedDto,
+  TripListQuery,
+  UpdateTripDto,
+} from './trips.dto';
+
+const AUDITED = [
+  'title',
+  'purpose',
+  'destinations',
+  'startsOn',
+  'endsOn',
+  'status',
+  'deletedAt',
+] as const;
+
+@Injectable()
+export class TripsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly paginator: Paginator,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The trips the caller may see: all for the agency, a company user's own company's trips. */
+  private scoped(
+    actor: Actor,
+    manager: EntityManager = this.db.manager,
+    withDeleted = false,
+  ): SelectQueryBuilder<Trip> {
+    const qb = manager.getRepository(Trip).createQueryBuilder('t');
+    if (withDeleted) qb.withDeleted();
+    const scope = tripScope(actor, 't');
+    if (scope) qb.andWhere(scope.sql, scope.params);
+    return qb;
+  }
+
+  async list(actor: Actor, query: TripListQuery): Promise<Page<Trip>> {
+    if (query.deleted && !can(actor.role, 'trip:write'))
+      throw new Forbidden('Only agency staff see deleted records.');
+    if (query.from && query.to && query.to < query.from)
+      throw BadInput.field('to', 'to must not be before from');
+    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
+    if (query.deleted) qb.andWhere('t.deleted_at IS NOT NULL');
+    if (query.q !== undefined && query.q.trim() !== '') {
+      qb.andWhere('immutable_unaccent(lower(t.title)) LIKE immutable_unaccent(lower(:q))', {
+        q: `%${escapeLike(query.q.trim())}%`,
+      });
+    }
+    if (query.status) qb.andWhere('t.status = :status', { status: query.status });
+    // A trip is in [from, to] when any of its days is.
+    if (query.from) qb.andWhere('t.ends_on >= :from', { from: query.from });
+    if (query.to) qb.andWhere('t.starts_on <= :to', { to: query.to });
+    return this.paginator.page(qb, query, {
+      sorts: {
+        startsOn: { sql: 't.starts_on', type: 'date', value: (t) => t.startsOn },
+        createdAt: { sql: 't.created_at', type: 'timestamptz', value: (t) => t.createdAt },
+      },
+      defaultSort: '-startsOn',
+      idColumn: 't.id',
+    });
+  }
+
+  /** A trip the caller may see, or 404 (missing and out of scope are the same answer). */
+  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Trip> {
+    const trip = await this.find(actor, id, manager);
+    if (!trip) throw new NotFound('trip', id);
+    return trip;
+  }
+
+  private find(actor: Actor, id: string, manager?: EntityManager): Promise<Trip | null> {
+    return this.scoped(actor, manager).andWhere('t.id = :id', { id }).getOne();
+  }
+
+  /** The trip with what it produced: interactions, leads by stage, agreements. */
+  async detail(actor: Actor, id: string): Promise<{ trip: Trip; produced: ProducedDto }> {
+    const trip = await this.get(actor, id);
+    return { trip, produced: await this.produced(actor, id) };
+  }
+
+  private async produced(actor: Actor, tripId: string): Promise<ProducedDto> {
+    const company = actor.role === 'company';
+    const stages = (await this.db.query(
+      `SELECT stage, count(*)::int AS count FROM leads
+       WHERE trip_id = $1 AND deleted_at IS NULL ${company ? 'AND company_id = $2' : ''}
+       GROUP BY stage`,
+      company ? [tripId, actor.companyId] : [tripId],
+    )) as { stage: LeadStage; count: number }[];
+    const byStage = Object.fromEntries(LEAD_STAGES.map((s) => [s, 0])) as Record<LeadStage, number>;
+    for (const row of stages) byStage[row.stage] = row.count;
+    const leads = { total: stages.reduce((sum, r) => sum + r.count, 0), byStage };
+    if (company) return { interactions: null, leads, agreements: null };
+
+    const confidential = can(actor.role, 'interaction:read-confidential');
+    const [counts] = (await this.db.query(
+      `SELECT
+         (SELECT count(*)::int FROM interactions i
+          WHERE i.trip_id = $1 AND i.deleted_at IS NULL ${confidential ? '' : 'AND NOT i.confidential'}) AS interactions,
+         (SELECT count(*)::int FROM agreements g JOIN appointments a ON a.id = g.appointment_id
+          WHERE a.trip_id = $1 AND g.deleted_at IS NULL) AS agreements`,
+      [tripId],
+    )) as { interactions: number; agreements: number }[];
+    return { interactions: counts.interactions, leads, agreements: counts.agreements };
+  }
+
+  async create(actor: Actor, dto: CreateTripDto): Promise<Trip> {
+    if (dto.endsOn < dto.startsOn)
+      throw BadInput.field('endsOn', 'endsOn must not be before startsOn');
+    return this.db.transaction(async (em) => {
+      const { identifiers } = await em.insert(Trip, {
+        title: dto.title,
+        purpose: dto.purpose ?? null,
+        destinations: (dto.destinations ?? []).map((d) => ({
+          country: d.country,
+          city: d.city ?? null,
+        })),
+        startsOn: dto.startsOn,
+        endsOn: dto.endsOn,
+        status: dto.status ?? 'planned',
+      });
+      const trip = await this.get(actor, identifiers[0].id as string, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'create',
+        entity: 'trip',
+        entityId: trip.id,
+        changes: diff({}, trip, AUDITED),
+      });
+      return trip;
+    });
+  }
+
+  async update(actor: Actor, id: string, version: number, dto: UpdateTripDto): Promise<Trip> {
+    return this.db.transaction(async (em) => {
+      const before = await this.get(actor, id, em);
+      const startsOn = dto.startsOn ?? before.startsOn;
+      const endsOn = dto.endsOn ?? before.endsOn;
+      if (endsOn < startsOn) {
+        throw BadInput.field(
+          dto.endsOn !== undefined ? 'endsOn' : 'startsOn',
+          'endsOn must not be before startsOn',
+        );
+      }
+      if (startsOn !== before.startsOn || endsOn !== before.endsOn) {
+        await this.assertAppointmentsWithin(em, id, { startsOn, endsOn }, dto);
+      }
+      const values: Partial<Trip> = {};
+      if (dto.title !== undefined) values.title = dto.title;
+      if (dto.purpose !== undefined) values.purpose = dto.purpose;
+      if (dto.destinations !== undefined)
+        values.destinations = dto.destinations.map((d) => ({
+          country: d.country,
+          city: d.city ?? null,
+        }));
+      if (dto.startsOn !== undefined) values.startsOn = dto.startsOn;
+      if (dto.endsOn !== undefined) values.endsOn = dto.endsOn;
+      if (dto.status !== undefined) values.status = dto.status;
+      if (!(await updateIfVersion(em, Trip, id, version, values, { sql: 'deleted_at IS NULL' }))) {
+        const current = await this.find(actor, id, em);
+        throw staleOrMissing(current?.version, () => new NotFound('trip', id));
+      }
+      const after = await this.get(actor, id, em);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'update',
+        entity: 'trip',
+        entityId: id,
+        changes: diff(before, after, AUDITED),
+      });
+      return after;
+    });
+  }
+
+  /** Moving a trip's days must not leave one of its appointments outside them. */
+  private async assertAppointmentsWithin(
+    em: EntityManager,
+    tripId: string,
+    days: { startsOn: string; endsOn: string },
+    dto: UpdateTripDto,
+  ): Promise<void> {
+    const appointments = await em
+      .getRepository(Appointment)
+      .createQueryBuilder('a')
+      .where('a.trip_id = :tripId', { tripId })
+      .orderBy('a.starts_at')
+      .addOrderBy('a.id')
+      .getMany();
+    const outside = appointments.filter((a) => appointmentTimeProblems(a, days).length > 0);
+    if (outside.length === 0) return;
+    const names = outside
+      .slice(0, 5)
+      .map((a) => `"${a.title}"`)
+      .join(', ');
+    const message = `${outside.length} appointment(s) would fall outside the trip's days (${names}); move them first`;
+    const errors: FieldError[] = [];
+    if (dto.startsOn !== undefined) errors.push({ field: 'startsOn', message });
+    if (dto.endsOn !== undefined) errors.push({ field: 'endsOn', message });
+    throw new BadInput(errors);
+  }
+
+  async remove(actor: Actor, id: string, version: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await this.get(actor, id, em);
+      if (!(await softDeleteIfVersion(em, Trip, id, version))) {
+        const current = await this.find(actor, id, em);
+        throw staleOrMissing(current?.version, () => new NotFound('trip', id));
+      }
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'delete',
+        entity: 'trip',
+        entityId: id,
+      });
+    });
+  }
+
+  async restore(actor: Actor, id: string): Promise<Trip> {
+    return this.db.transaction(async (em) => {
+      if (!(await restoreDeleted(em, Trip, id))) throw new NotFound('deleted trip', id);
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'restore',
+        entity: 'trip',
+        entityId: id,
+      });
+      return this.get(actor, id, em);
+    });
+  }
+
+  /**
+   * Removes a soft-deleted trip for good, with its delegates and appointments (they exist only
+   * as part of it). Anything else still pointing at the trip or one of its appointments (a lead,
+   * an interaction, an agreement) keeps it: 409.
+   */
+  async purge(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const [deleted] = (await em.query(
+        'SELECT id FROM trips WHERE id = $1 AND deleted_at IS NOT NULL FOR UPDATE',
+        [id],
+      )) as { id: string }[];
+      if (!deleted) throw new NotFound('deleted trip', id);
+      let removed: { appointments: number; participants: number };
+      try {
+        const [, appointments] = (await em.query('DELETE FROM appointments WHERE trip_id = $1', [
+          id,
+        ])) as [unknown, number];
+        const [, participants] = (await em.query('DELETE FROM participants WHERE trip_id = $1', [
+          id,
+        ])) as [unknown, number];
+        await em.query('DELETE FROM trips WHERE id = $1', [id]);
+        removed = { appointments, participants };
+      } catch (error) {
+        if ((error as { code?: string }).code === '23503') {
+          throw new Conflict(
+            'This trip or one of its appointments is still referenced (leads, interactions, follow-ups or agreements); remove those first.',
+          );
+        }
+        throw error;
+      }
+      await this.audit.record(em, {
+        actorId: actor.userId,
+        action: 'purge',
+        entity: 'trip',
+        entityId: id,
+        changes: { removed },
+      });
+    });
+  }
+}

@@ -1,0 +1,263 @@
+import { TestApp, startTestApp } from './helpers/app';
+import { Session, loginAdmin } from './helpers/auth';
+import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import { Appointment, Participant, Trip, tripFactories } from './helpers/trips';
+
+/**
+ * Every trip route × admin, staff, viewer, a company user whose company has a delegate on the
+ * trip ("own") and one whose company has none ("foreign"), with the status the permission table
+ * and the scope promise.
+ */
+let app: TestApp;
+let admin: Session;
+let c: Cast;
+let make: ReturnType<typeof tripFactories>;
+let trip: Trip;
+let ownDelegate: Participant;
+let mayor: Participant;
+let open: Appointment;
+let reception: Appointment;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await loginAdmin(app);
+  c = await cast(app, admin);
+  make = tripFactories(app, admin);
+  trip = await make.trip();
+  ownDelegate = await make.participant(trip.id, {
+    name: 'Delegierter Own',
+    companyId: c.ownCompany.id,
+  });
+  mayor = await make.participant(trip.id, { name: 'Oberbürgermeister', costBearer: 'agency' });
+  open = await make.appointment(trip.id, { title: 'Offen' });
+  reception = await make.appointment(trip.id, {
+    title: 'Staatsempfang',
+    kind: 'state_reception',
+    restricted: true,
+    attendeeIds: [mayor.id],
+    startsAt: '2019-10-21T18:00:00+08:00',
+    endsAt: '2019-10-21T20:00:00+08:00',
+  });
+});
+afterAll(() => app?.stop());
+
+const each = async (
+  fn: (role: RoleName, s: Session) => Promise<number>,
+  roles: readonly RoleName[] = ROLE_NAMES,
+) => {
+  const out: Partial<Record<RoleName, number>> = {};
+  for (const role of roles) out[role] = await fn(role, c.sessions[role]);
+  return out;
+};
+const status = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
+  return async (_: RoleName, s: Session) => {
+    let req = app.http[method](path).set(s.auth);
+    if (method === 'patch' || method === 'delete') {
+      const etag = (await app.http.get(path).set(admin.auth)).headers.etag as string;
+      req = req.set('If-Match', etag ?? '"1"');
+    }
+    return (await (body ? req.send(body) : req)).status;
+  };
+};
+const READ = { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 };
+const WRITE_200 = { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 };
+const WRITE_201 = { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 };
+const WRITE_FORBIDDEN = { viewer: 403, own: 403, foreign: 403 } as const;
+const FORBIDDEN_ROLES = ['viewer', 'own', 'foreign'] as const;
+
+describe('trips', () => {
+  const path = () => `/api/v1/trips/${trip.id}`;
+
+  it('GET /trips lists the trip for the agency and its company, not for others', async () => {
+    for (const role of ROLE_NAMES) {
+      const res = await app.http.get('/api/v1/trips').set(c.sessions[role].auth);
+      expect({ role, status: res.status }).toEqual({ role, status: 200 });
+      const ids = res.body.items.map((t: { id: string }) => t.id);
+      expect({ role, listed: ids.includes(trip.id) }).toEqual({ role, listed: role !== 'foreign' });
+    }
+  });
+
+  it('GET /trips/:id', async () => {
+    expect(statusReport(READ, await each(status('get', path())))).toEqual([]);
+  });
+
+  it('POST /trips', async () => {
+    expect(
+      statusReport(
+        WRITE_201,
+        await each(
+          status('post', '/api/v1/trips', {
+            title: 'Neu',
+            startsOn: '2020-01-01',
+            endsOn: '2020-01-02',
+          }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('PATCH /trips/:id (even the trip its own company takes part in)', async () => {
+    expect(statusReport(WRITE_200, await each(status('patch', path(), { purpose: 'x' })))).toEqual(
+      [],
+    );
+  });
+
+  it('DELETE, restore, purge', async () => {
+    const doomed = await make.trip({ title: 'Weg' });
+    await make.participant(doomed.id, { companyId: c.ownCompany.id });
+    const p = `/api/v1/trips/${doomed.id}`;
+    expect(statusReport(WRITE_FORBIDDEN, await each(status('delete', p), FORBIDDEN_ROLES))).toEqual(
+      [],
+    );
+    await app.http.delete(p).set(c.sessions.staff.auth).set('If-Match', '"1"').expect(204);
+    expect(
+      statusReport(WRITE_FORBIDDEN, await each(status('post', `${p}/restore`), FORBIDDEN_ROLES)),
+    ).toEqual([]);
+    expect(
+      (await app.http.get('/api/v1/trips?deleted=true').set(c.sessions.viewer.auth)).status,
+    ).toBe(403);
+    expect((await app.http.get('/api/v1/trips?deleted=true').set(c.sessions.own.auth)).status).toBe(
+      403,
+    );
+    await app.http.post(`${p}/restore`).set(c.sessions.staff.auth).expect(200);
+    await app.http.delete(p).set(admin.auth).set('If-Match', '"3"').expect(204);
+    expect(
+      statusReport(
+        { staff: 403, viewer: 403, own: 403, foreign: 403, admin: 204 },
+        await each(status('post', `${p}/purge`), ['staff', 'viewer', 'own', 'foreign', 'admin']),
+      ),
+    ).toEqual([]);
+  });
+
+  it('GET /trips/:id/costs: no viewer; a company user only with a delegate on it', async () => {
+    expect(
+      statusReport(
+        { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
+        await each(status('get', `${path()}/costs`)),
+      ),
+    ).toEqual([]);
+    const own = await app.http.get(`${path()}/costs`).set(c.sessions.own.auth);
+    expect(own.body.lines.map((l: { participantId: string }) => l.participantId)).toEqual([
+      ownDelegate.id,
+    ]);
+  });
+
+  it('GET /trips/:id/itinerary.ics', async () => {
+    expect(statusReport(READ, await each(status('get', `${path()}/itinerary.ics`)))).toEqual([]);
+  });
+
+  it('a company user loses the trip when its last delegate leaves', async () => {
+    const t = await make.trip({ title: 'Einmalig' });
+    const only = await make.participant(t.id, { companyId: c.ownCompany.id });
+    const p = `/api/v1/trips/${t.id}`;
+    expect((await app.http.get(p).set(c.sessions.own.auth)).status).toBe(200);
+    await app.http
+      .delete(`${p}/participants/${only.id}`)
+      .set(admin.auth)
+      .set('If-Match', '"1"')
+      .expect(204);
+    expect((await app.http.get(p).set(c.sessions.own.auth)).status).toBe(404);
+    expect((await app.http.get(`${p}/costs`).set(c.sessions.own.auth)).status).toBe(404);
+  });
+});
+
+describe('participants', () => {
+  const base = () => `/api/v1/trips/${trip.id}/participants`;
+
+  it('GET list and one', async () => {
+    expect(statusReport(READ, await each(status('get', base())))).toEqual([]);
+    expect(statusReport(READ, await each(status('get', `${base()}/${mayor.id}`)))).toEqual([]);
+  });
+
+  it('POST', async () => {
+    expect(statusReport(WRITE_201, await each(status('post', base(), { name: 'Neu' })))).toEqual(
+      [],
+    );
+  });
+
+  it('PATCH (a company user may not even change its own delegate)', async () => {
+    expect(
+      statusReport(
+        WRITE_200,
+        await each(status('patch', `${base()}/${ownDelegate.id}`, { function: 'Vertrieb' })),
+      ),
+    ).toEqual([]);
+  });
+
+  it('DELETE', async () => {
+    const p = await make.participant(trip.id, { name: 'Absage' });
+    expect(
+      statusReport(
+        WRITE_FORBIDDEN,
+        await each(status('delete', `${base()}/${p.id}`), FORBIDDEN_ROLES),
+      ),
+    ).toEqual([]);
+    await app.http
+      .delete(`${base()}/${p.id}`)
+      .set(c.sessions.staff.auth)
+      .set('If-Match', '"1"')
+      .expect(204);
+    expect((await app.http.get(`${base()}/${p.id}`).set(admin.auth)).status).toBe(404);
+  });
+});
+
+describe('appointments', () => {
+  const base = () => `/api/v1/trips/${trip.id}/appointments`;
+
+  it('GET list: all for the agency, without the restricted reception for its company', async () => {
+    expect(statusReport(READ, await each(status('get', base())))).toEqual([]);
+    const ids = async (role: RoleName) =>
+      (await app.http.get(base()).set(c.sessions[role].auth)).body.items.map(
+        (a: { id: string }) => a.id,
+      );
+    expect(await ids('viewer')).toEqual([open.id, reception.id]);
+    expect(await ids('own')).toEqual([open.id]);
+  });
+
+  it('GET one: the restricted reception is 404 to a company user', async () => {
+    expect(statusReport(READ, await each(status('get', `${base()}/${open.id}`)))).toEqual([]);
+    expect(
+      statusReport(
+        { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 404 },
+        await each(status('get', `${base()}/${reception.id}`)),
+      ),
+    ).toEqual([]);
+  });
+
+  it('POST', async () => {
+    expect(
+      statusReport(
+        WRITE_201,
+        await each(
+          status('post', base(), {
+            title: 'Neu',
+            startsAt: '2019-10-22T09:00:00+08:00',
+            endsAt: '2019-10-22T10:00:00+08:00',
+            timeZone: 'Asia/Shanghai',
+          }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('PATCH', async () => {
+    expect(
+      statusReport(WRITE_200, await each(status('patch', `${base()}/${open.id}`, { venue: 'X' }))),
+    ).toEqual([]);
+  });
+
+  it('DELETE', async () => {
+    const a = await make.appointment(trip.id, { title: 'Abgesagt' });
+    expect(
+      statusReport(
+        WRITE_FORBIDDEN,
+        await each(status('delete', `${base()}/${a.id}`), FORBIDDEN_ROLES),
+      ),
+    ).toEqual([]);
+    await app.http
+      .delete(`${base()}/${a.id}`)
+      .set(c.sessions.staff.auth)
+      .set('If-Match', '"1"')
+      .expect(204);
+  });
+});
