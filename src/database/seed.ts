@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/passwords';
 import { searchColumns } from '../common/search';
+import { seedDemoTrips } from '../trips/demo-trips';
 import { DemoIds, seedDemoCrm, seedDemoPartners } from './demo-crm';
 
 export const DEMO_PASSWORD = 'liaison-demo';
@@ -133,6 +134,7 @@ export async function seedDemo(app: INestApplication): Promise<boolean> {
     }
     const ids: DemoIds = { companies: companyIds, users: userIds as DemoIds['users'] };
     const partners = await seedDemoPartners(em);
+    await seedDemoTrips(em, { companies: companyIds, partners });
     await seedDemoCrm(em, ids, partners);
     return true;
   });
