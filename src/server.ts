@@ -68,10 +68,7 @@ export async function startServer(config: AppConfig, log: Logger): Promise<Runni
     if (migrations.length > 0) log.info({ migrations }, 'migrations applied');
     app = await createApp({ config, databaseUrl, jwtSecret });
     await app.init();
-    if (config.adminEmail && config.adminPassword) {
-      const created = await ensureAdmin(app, config.adminEmail, config.adminPassword);
-      if (created) log.info({ email: config.adminEmail }, 'admin user created');
-    }
+    // The demo seeds only an empty database, so it goes before the bootstrap admin.
     if (config.seedDemo) {
       const seeded = await seedDemo(app);
       log.info(
@@ -79,6 +76,10 @@ export async function startServer(config: AppConfig, log: Logger): Promise<Runni
           ? 'demo data seeded: sign in as admin@, staff@, viewer@, dovo@ or zwilling@liaison.test with password liaison-demo'
           : 'demo data present (demo logins work only where the demo was seeded)',
       );
+    }
+    if (config.adminEmail && config.adminPassword) {
+      const created = await ensureAdmin(app, config.adminEmail, config.adminPassword);
+      if (created) log.info({ email: config.adminEmail }, 'admin user created');
     }
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { berlinLocalToIso, dateTime, day, isoToBerlinLocal, localDay } from './format';
+import { berlinLocalToIso, dateTime, day, isoToBerlinLocal, localDay, weekday } from './format';
 
 describe('web formatting', () => {
   it('shows instants in Berlin time and days as days', () => {
@@ -12,6 +12,11 @@ describe('web formatting', () => {
     expect(berlinLocalToIso('2019-11-21T10:00')).toBe('2019-11-21T09:00:00.000Z');
     expect(isoToBerlinLocal('2019-11-21T09:00:00.000Z')).toBe('2019-11-21T10:00');
     expect(berlinLocalToIso('nonsense')).toBeUndefined();
+  });
+
+  it('names the day of an itinerary', () => {
+    expect(weekday('2019-10-22', 'de')).toBe('Dienstag, 22. Oktober 2019');
+    expect(weekday('2019-10-22', 'en')).toBe('Tuesday, 22 October 2019');
   });
 
   it('finds the local day of an instant in a zone', () => {

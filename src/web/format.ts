@@ -36,7 +36,9 @@ export function weekday(value: string, locale: Locale): string {
   const [y, m, d] = value.split('-').map(Number);
   return new Intl.DateTimeFormat(tag(locale), {
     weekday: 'long',
-    dateStyle: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
     timeZone: 'UTC',
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }

@@ -120,6 +120,7 @@ const WORDS = {
   ],
   role: ['Rolle', 'Role'],
   active: ['Aktiv', 'Active'],
+  deactivate: ['Deaktivieren', 'Deactivate'],
   create: ['Anlegen', 'Create'],
   moveTo: ['Verschieben nach', 'Move to'],
   status: ['Status', 'Status'],

@@ -149,7 +149,7 @@ ${errorSummary(ctx, errors)}
 ${csrfField(ctx)}
 <fieldset><legend>${t(ctx.locale, 'who')}</legend>
   <label for="contact-search">${t(ctx.locale, 'pickContacts')}</label>
-  <input id="contact-search" type="search" name="contactSearch" autocomplete="off" maxlength="200"
+  <input id="contact-search" type="search" name="q" autocomplete="off" maxlength="200"
     hx-get="/contacts/suggest" hx-trigger="input changed delay:250ms, search" hx-target="#suggestions" hx-include="this" hx-vals='{}'>
   <ul id="suggestions" class="suggestions" aria-live="polite"></ul>
   <ul id="picked-contacts" class="chips">${picked.map(

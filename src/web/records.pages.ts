@@ -598,7 +598,7 @@ export class RecordPages {
                               value="${u.version}"
                             /><button
                               type="submit"
-                              aria-label="Deactivate ${u.email}"
+                              aria-label="${t(ctx.locale, 'deactivate')}: ${u.email}"
                               ${u.id === user.userId ? html` disabled` : ''}
                             >
                               ✓ · deaktivieren

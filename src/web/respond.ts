@@ -25,6 +25,8 @@ export function securityHeaders(reply: FastifyReply): void {
 
 export function sendPage(reply: FastifyReply, page: Html, status = 200): void {
   securityHeaders(reply);
+  // How long the server took to build the page, for the browser's developer tools and our tests.
+  void reply.header('Server-Timing', `app;dur=${reply.elapsedTime.toFixed(1)}`);
   void reply.code(status).type('text/html; charset=utf-8').send(page.value);
 }
 
