@@ -9,7 +9,7 @@ import { pipelineChart, PipelineRow } from './chart';
 import { dateTime, day, money } from './format';
 import { Html, html } from './html';
 import { LEAD_STAGES, stageLabel, t } from './i18n';
-import { csrfField, errorSummary, field, layout, PageContext } from './layout';
+import { card, csrfField, errorSummary, field, layout, linkList, PageContext } from './layout';
 import { Column, listRows, listTable, searchForm, withCursor } from './list';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
@@ -33,6 +33,14 @@ const q = (params: Record<string, string | undefined>) => {
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') query.set(k, v);
   return query.toString();
 };
+const tripList = (ctx: PageContext, trips: TripView[]): Html =>
+  linkList(
+    ctx,
+    trips,
+    (trip) =>
+      html`<a href="/trips/${trip.id}">${trip.title}</a> <span class="muted">${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}</span>`,
+  );
+
 export const contactName = (c: Pick<ContactView, 'familyName' | 'givenName' | 'nativeName'>) =>
   [c.givenName, c.familyName].filter(Boolean).join(' ') +
   (c.nativeName ? ` (${c.nativeName})` : '');
@@ -114,47 +122,35 @@ export class CrmPages {
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=5&sort=-startsOn'),
       this.api.get<{ items: PipelineRow[] }>(user, '/api/v1/leads/pipeline'),
     ]);
-    const canComplete = can(user.role, 'follow-up:complete');
     return layout(
       ctx,
       t(ctx.locale, 'dashboard'),
       html`<h1>${t(ctx.locale, 'dashboard')}</h1>
-        <div class="grid">
-          <section class="card" aria-labelledby="h-followups">
-            <h2 id="h-followups">${t(ctx.locale, 'myOpenFollowUps')}</h2>
-            ${this.followUpList(ctx, followUps.items, canComplete)}
-          </section>
-          <section class="card" aria-labelledby="h-interactions">
-            <h2 id="h-interactions">${t(ctx.locale, 'recentInteractions')}</h2>
-            ${
-              interactions.items.length
-                ? html`<ul>
-                    ${interactions.items.map((i) => html`<li><a href="/interactions/${i.id}">${i.subject}</a> <span class="muted">${dateTime(i.occurredAt, ctx.locale)}</span></li>`)}
-                  </ul>`
-                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
-            }
-          </section>
-          <section class="card" aria-labelledby="h-trips">
-            <h2 id="h-trips">${t(ctx.locale, 'recentTrips')}</h2>
-            ${
-              trips.items.length
-                ? html`<ul>
-                    ${trips.items.map((trip) => html`<li><a href="/trips/${trip.id}">${trip.title}</a> <span class="muted">${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}</span></li>`)}
-                  </ul>`
-                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
-            }
-          </section>
-        </div>
-        <section class="card" aria-labelledby="h-pipeline">
-          <h2 id="h-pipeline">${t(ctx.locale, 'pipeline')}</h2>
-          ${pipelineChart(
-            pipeline.items,
-            LEAD_STAGES,
-            (s) => stageLabel(ctx.locale, s),
-            (v) => money(v, ctx.locale),
-            t(ctx.locale, 'pipeline'),
-          )}
-        </section>`,
+<div class="grid">
+${card('followups', t(ctx.locale, 'myOpenFollowUps'), this.followUpList(ctx, followUps.items, can(user.role, 'follow-up:complete')))}
+${card(
+  'interactions',
+  t(ctx.locale, 'recentInteractions'),
+  linkList(
+    ctx,
+    interactions.items,
+    (i) =>
+      html`<a href="/interactions/${i.id}">${i.subject}</a> <span class="muted">${dateTime(i.occurredAt, ctx.locale)}</span>`,
+  ),
+)}
+${card('trips', t(ctx.locale, 'recentTrips'), tripList(ctx, trips.items))}
+</div>
+${card(
+  'pipeline',
+  t(ctx.locale, 'pipeline'),
+  pipelineChart(
+    pipeline.items,
+    LEAD_STAGES,
+    (s) => stageLabel(ctx.locale, s),
+    (v) => money(v, ctx.locale),
+    t(ctx.locale, 'pipeline'),
+  ),
+)}`,
     );
   }
 
@@ -170,35 +166,22 @@ export class CrmPages {
       ctx,
       t(ctx.locale, 'portal'),
       html`<h1>${t(ctx.locale, 'portal')}${company ? html`: ${company.name}` : ''}</h1>
-        <div class="grid">
-          <section class="card" aria-labelledby="h-leads">
-            <h2 id="h-leads">${t(ctx.locale, 'leads')}</h2>
-            ${
-              leads.items.length
-                ? html`<ul>
-                    ${leads.items.map((l) => html`<li><a href="/leads/${l.id}">${l.title}</a> <span class="badge">${stageLabel(ctx.locale, l.stage)}</span></li>`)}
-                  </ul>`
-                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
-            }
-          </section>
-          <section class="card" aria-labelledby="h-followups">
-            <h2 id="h-followups">${t(ctx.locale, 'followUps')}</h2>
-            ${this.followUpList(ctx, followUps.items, true)}
-          </section>
-          <section class="card" aria-labelledby="h-trips">
-            <h2 id="h-trips">${t(ctx.locale, 'trips')}</h2>
-            ${
-              trips.items.length
-                ? html`<ul>
-                    ${trips.items.map((trip) => html`<li><a href="/trips/${trip.id}">${trip.title}</a> <span class="muted">${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}</span></li>`)}
-                  </ul>`
-                : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
-            }
-          </section>
-        </div>`,
+<div class="grid">
+${card(
+  'leads',
+  t(ctx.locale, 'leads'),
+  linkList(
+    ctx,
+    leads.items,
+    (l) =>
+      html`<a href="/leads/${l.id}">${l.title}</a> <span class="badge">${stageLabel(ctx.locale, l.stage)}</span>`,
+  ),
+)}
+${card('followups', t(ctx.locale, 'followUps'), this.followUpList(ctx, followUps.items, true))}
+${card('trips', t(ctx.locale, 'trips'), tripList(ctx, trips.items))}
+</div>`,
     );
   }
-
   // ---------------------------------------------------------------- contacts
 
   @Get('contacts')

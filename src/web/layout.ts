@@ -101,3 +101,14 @@ export const errorSummary = (ctx: PageContext, errors: Record<string, string>): 
         </ul>
       </div>`
     : html``;
+
+/** A titled card of the dashboard or portal; the heading labels the section. */
+export const card = (id: string, title: string, body: Html): Html =>
+  html`<section class="card" aria-labelledby="h-${id}"><h2 id="h-${id}">${title}</h2>${body}</section>`;
+
+/** A list of links, or "nothing here". */
+export function linkList<T>(ctx: PageContext, items: T[], item: (value: T) => Html): Html {
+  return items.length
+    ? html`<ul>${items.map((value) => html`<li>${item(value)}</li>`)}</ul>`
+    : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`;
+}
