@@ -53,3 +53,8 @@ export const IsUserIdOrMe = () =>
   Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
     message: '$property must be a UUID or me',
   });
+
+/** PATCH semantics: a field absent from the body is left alone. */
+export function stripUndefined<T extends object>(dto: T): Partial<T> {
+  return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
