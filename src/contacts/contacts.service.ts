@@ -4,7 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
-import { stripUndefined } from '../common/dto';
+import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
@@ -101,10 +101,8 @@ export class ContactsService {
     }
     if (query.companyId) qb.andWhere('c.company_id = :companyId', { companyId: query.companyId });
     if (query.partnerId) qb.andWhere('c.partner_id = :partnerId', { partnerId: query.partnerId });
-    if (query.ownerId) {
-      const ownerId = query.ownerId.toLowerCase() === 'me' ? actor.userId : query.ownerId;
-      qb.andWhere('c.owner_id = :ownerId', { ownerId });
-    }
+    if (query.ownerId)
+      qb.andWhere('c.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
     if (query.country) qb.andWhere('c.country = :country', { country: query.country });
     if (query.tag) qb.andWhere('c.tags @> CAST(:tags AS text[])', { tags: [query.tag] });
     return this.paginator.page(qb, query, {

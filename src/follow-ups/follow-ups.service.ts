@@ -6,6 +6,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import {
@@ -127,7 +128,7 @@ export class FollowUpsService {
     if (query.overdue === false)
       qb.andWhere(`(f.status <> 'open' OR f.due_on IS NULL OR f.due_on >= current_date)`);
     if (query.assigneeId) {
-      const assigneeId = query.assigneeId.toLowerCase() === 'me' ? actor.userId : query.assigneeId;
+      const assigneeId = userIdOrMe(query.assigneeId, actor);
       qb.andWhere('f.assignee_id = :assigneeId', { assigneeId });
     }
     if (query.companyId) qb.andWhere('f.company_id = :companyId', { companyId: query.companyId });

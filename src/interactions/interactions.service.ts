@@ -5,6 +5,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
@@ -114,7 +115,7 @@ export class InteractionsService {
     if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
     if (query.authorId)
       qb.andWhere('i.author_id = :authorId', {
-        authorId: query.authorId === 'me' ? actor.userId : query.authorId,
+        authorId: userIdOrMe(query.authorId, actor),
       });
     const from = query.from !== undefined ? new Date(query.from) : undefined;
     const to = query.to !== undefined ? new Date(query.to) : undefined;

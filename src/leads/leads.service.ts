@@ -6,6 +6,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, PageQuery, Paginator } from '../common/pagination';
 import {
@@ -124,10 +125,8 @@ export class LeadsService {
     if (query.contactId) qb.andWhere('l.contact_id = :contactId', { contactId: query.contactId });
     if (query.partnerId) qb.andWhere('l.partner_id = :partnerId', { partnerId: query.partnerId });
     if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
-    if (query.ownerId) {
-      const ownerId = query.ownerId.toLowerCase() === 'me' ? actor.userId : query.ownerId;
-      qb.andWhere('l.owner_id = :ownerId', { ownerId });
-    }
+    if (query.ownerId)
+      qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
     return this.paginator.page(qb, query, {
       sorts: {
         createdAt: { sql: 'l.created_at', type: 'timestamptz', value: (l) => l.createdAt },
