@@ -1,6 +1,6 @@
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, loginAdmin } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
 import { Appointment, Trip, tripFactories } from './helpers/trips';
 
 let app: TestApp;
@@ -244,14 +244,7 @@ describe('agreements: lists and filters', () => {
 });
 
 describe('agreements: role matrix', () => {
-  const each = async (
-    fn: (role: RoleName, s: Session) => Promise<number>,
-    roles: readonly RoleName[] = ROLE_NAMES,
-  ) => {
-    const out: Partial<Record<RoleName, number>> = {};
-    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
-    return out;
-  };
+  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   let target: { id: string };
   beforeAll(async () => {
     target = (await create(admin, { partnerId: techPark, title: 'Matrix' })).body;

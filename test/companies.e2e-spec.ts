@@ -1,6 +1,6 @@
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, loginAdmin } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
 
 let app: TestApp;
 let admin: Session;
@@ -109,14 +109,7 @@ describe('companies: role matrix', () => {
     other = (await create(admin, { name: 'Third Party Cutlery' })).body;
   });
 
-  const each = async (
-    fn: (role: RoleName, s: Session) => Promise<number>,
-    roles: readonly RoleName[] = ROLE_NAMES,
-  ) => {
-    const out: Partial<Record<RoleName, number>> = {};
-    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
-    return out;
-  };
+  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
 
   it('lists all companies for the agency, only its own for a company user', async () => {
     for (const role of ['admin', 'staff', 'viewer'] as const) {

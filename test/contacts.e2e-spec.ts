@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, factories, loginAdmin } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
 
 let app: TestApp;
 let admin: Session;
@@ -467,14 +467,7 @@ describe('contacts: role matrix', () => {
     foreignLead = await lead(c.foreignCompany.id, foreign.id);
   });
 
-  const each = async (
-    fn: (role: RoleName, s: Session) => Promise<number>,
-    roles: readonly RoleName[] = ROLE_NAMES,
-  ) => {
-    const out: Partial<Record<RoleName, number>> = {};
-    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
-    return out;
-  };
+  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   const read =
     (id: string, suffix = '') =>
     async (_: RoleName, s: Session) =>

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, factories, loginAdmin } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import {
+  Cast,
+  ROLE_NAMES,
+  RoleName,
+  cast,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+} from './helpers/roles';
 import { rows } from './helpers/rows';
 
 interface FollowUpBody {
@@ -392,14 +400,7 @@ describe('follow-ups: list, filters and sort', () => {
 });
 
 describe('follow-ups: role matrix', () => {
-  const each = async (
-    fn: (role: RoleName, s: Session) => Promise<number>,
-    roles: readonly RoleName[] = ROLE_NAMES,
-  ) => {
-    const out: Partial<Record<RoleName, number>> = {};
-    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
-    return out;
-  };
+  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
 
   it('lists all for the agency; for a company user those of its company or assigned to it', async () => {
     const everyone = [ownFollowUp.id, ownUserFollowUp.id, foreignFollowUp.id];

@@ -1,7 +1,15 @@
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, loginAdmin } from './helpers/auth';
 import { crmRows } from './helpers/crm-rows';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import {
+  Cast,
+  ROLE_NAMES,
+  RoleName,
+  cast,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+} from './helpers/roles';
 
 let app: TestApp;
 let admin: Session;
@@ -534,14 +542,7 @@ describe('interactions: lists, filters, search', () => {
 });
 
 describe('interactions: role matrix', () => {
-  const each = async (
-    fn: (role: RoleName, s: Session) => Promise<number>,
-    roles: readonly RoleName[] = ROLE_NAMES,
-  ) => {
-    const out: Partial<Record<RoleName, number>> = {};
-    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
-    return out;
-  };
+  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   const AGENCY_ONLY = { viewer: 403, own: 403, foreign: 403 };
   const etag = async (id: string) => (await get(id)).headers.etag as string;
 

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, factories, loginAdmin } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import {
+  Cast,
+  ROLE_NAMES,
+  RoleName,
+  cast,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+} from './helpers/roles';
 import { rows } from './helpers/rows';
 
 interface LeadBody {
@@ -424,14 +432,7 @@ describe('leads: list, filters, search and sort', () => {
 });
 
 describe('leads: role matrix', () => {
-  const each = async (
-    fn: (role: RoleName, s: Session) => Promise<number>,
-    roles: readonly RoleName[] = ROLE_NAMES,
-  ) => {
-    const out: Partial<Record<RoleName, number>> = {};
-    for (const role of roles) out[role] = await fn(role, c.sessions[role]);
-    return out;
-  };
+  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
 
   it('lists every lead for the agency, only its own company’s for a company user', async () => {
     for (const role of ['admin', 'staff', 'viewer'] as const) {

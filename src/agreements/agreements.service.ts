@@ -7,7 +7,7 @@ import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, Forbidden, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { purgeDeleted, restoreDeleted, softDeleteIfVersion } from '../common/records';
+import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike } from '../common/search';
 import { referenceProblems } from '../trips/references';
 import { Agreement } from './agreement.entity';
@@ -26,6 +26,12 @@ const AUDITED = [
   'summary',
   'deletedAt',
 ] as const;
+
+const AGREEMENT: RecordSpec<Agreement> = {
+  entity: Agreement,
+  table: 'agreements',
+  kind: 'agreement',
+};
 
 @Injectable()
 export class AgreementsService {
@@ -219,43 +225,20 @@ export class AgreementsService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.get(actor, id, em);
-      if (!(await softDeleteIfVersion(em, Agreement, id, version))) {
-        const current = await this.find(id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('agreement', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'agreement',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, AGREEMENT, id, version, {
+        get: () => this.get(actor, id, em),
+      }),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<Agreement> {
-    return this.db.transaction(async (em) => {
-      if (!(await restoreDeleted(em, Agreement, id))) throw new NotFound('deleted agreement', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'agreement',
-        entityId: id,
-      });
-      return this.get(actor, id, em);
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, AGREEMENT, id, { get: () => this.get(actor, id, em) }),
+    );
   }
 
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      if (!(await purgeDeleted(em, 'agreements', id))) throw new NotFound('deleted agreement', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'agreement',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, AGREEMENT, id));
   }
 }

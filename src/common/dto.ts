@@ -1,6 +1,7 @@
 import type { IsURLOptions } from 'validator';
 import { Transform } from 'class-transformer';
 import { Matches, ValidateIf } from 'class-validator';
+import type { Actor } from '../auth/actor';
 
 /** Trims strings; an empty string becomes null (a cleared field), other values pass through. */
 export const TrimToNull = () =>
@@ -53,3 +54,12 @@ export const IsUserIdOrMe = () =>
   Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
     message: '$property must be a UUID or me',
   });
+
+/** The user a `?…Id=me` filter names: the caller for `me`, else the id as given. */
+export const userIdOrMe = (id: string, actor: Pick<Actor, 'userId'>): string =>
+  id.toLowerCase() === 'me' ? actor.userId : id;
+
+/** PATCH semantics: a field absent from the body is left alone. */
+export function stripUndefined<T extends object>(dto: T): Partial<T> {
+  return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

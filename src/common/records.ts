@@ -1,7 +1,10 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { updateIfVersion } from './concurrency';
-import { Conflict } from './errors';
+import type { AuditService } from '../audit/audit.service';
+import { diff } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { staleOrMissing, updateIfVersion } from './concurrency';
+import { Conflict, NotFound, VersionConflict } from './errors';
 
 /** An extra WHERE on an UPDATE: the caller's scope. */
 export interface Scope {
@@ -55,19 +58,16 @@ export async function purgeDeleted(
   manager: EntityManager,
   table: string,
   id: string,
+  stillReferenced?: string,
 ): Promise<boolean> {
-  try {
-    const [, count] = (await manager.query(
-      `DELETE FROM ${table} WHERE id = $1 AND deleted_at IS NOT NULL`,
-      [id],
-    )) as [unknown[], number];
-    return count === 1;
-  } catch (error) {
-    if ((error as { code?: string }).code === '23503') {
-      throw new Conflict('This record is still referenced by other records; remove those first.');
-    }
-    throw error;
-  }
+  const [, count] = await refusedWhileReferenced(
+    () =>
+      manager.query(`DELETE FROM ${table} WHERE id = $1 AND deleted_at IS NOT NULL`, [
+        id,
+      ]) as Promise<[unknown[], number]>,
+    stillReferenced,
+  );
+  return count === 1;
 }
 
 /**
@@ -84,4 +84,147 @@ export async function liveVersion(
     [id],
   )) as { version: number }[];
   return rows[0]?.version;
+}
+
+/** What the shared soft-delete / restore / purge steps need to know about one kind of record. */
+export interface RecordSpec<T extends ObjectLiteral> {
+  entity: EntityTarget<T>;
+  /** The table, for the raw statements. */
+  table: string;
+  /** The audit trail's name for the kind, e.g. `followUp`. */
+  kind: string;
+  /** The noun a 404 uses, e.g. `follow-up`; the kind when absent. */
+  noun?: string;
+  /** The 409 when a purge is refused because other records still point here. */
+  stillReferenced?: string;
+}
+
+/** The fields of a soft-deletable, versioned record that the shared steps read. */
+export interface SoftDeletable {
+  version: number;
+  deletedAt: Date | null;
+}
+
+/** The module's own scoped lookups, bound to the caller, the id and the transaction. */
+export interface ScopedLookup<R extends SoftDeletable> {
+  /** The live record in the caller's scope, or NotFound. */
+  get: () => Promise<R>;
+  /**
+   * The record in the caller's scope, deleted or not. When given, restore finds the deleted
+   * record through it (so the scope applies) and delete and restore audit the `deletedAt` change.
+   */
+  withDeleted?: () => Promise<R | null>;
+}
+
+const nounOf = (spec: RecordSpec<ObjectLiteral>): string => spec.noun ?? spec.kind;
+
+/**
+ * DELETE of a live record: found in the caller's scope (else 404), at the version the caller read
+ * (else 412 with the current one), then soft-deleted and audited, all in the caller's transaction.
+ */
+export async function softDeleteRecord<T extends ObjectLiteral, R extends SoftDeletable>(
+  manager: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  spec: RecordSpec<T>,
+  id: string,
+  expectedVersion: number,
+  lookup: ScopedLookup<R>,
+): Promise<void> {
+  const before = await lookup.get();
+  if (before.version !== expectedVersion) throw new VersionConflict(before.version);
+  if (!(await softDeleteIfVersion(manager, spec.entity, id, expectedVersion))) {
+    throw staleOrMissing(
+      await liveVersion(manager, spec.table, id),
+      () => new NotFound(nounOf(spec), id),
+    );
+  }
+  let changes: Record<string, unknown> | undefined;
+  if (lookup.withDeleted) {
+    const after = await lookup.withDeleted();
+    if (!after) throw new NotFound(nounOf(spec), id);
+    changes = diff<SoftDeletable>(before, after, ['deletedAt']);
+  }
+  await audit.record(manager, {
+    actorId: actor.userId,
+    action: 'delete',
+    entity: spec.kind,
+    entityId: id,
+    changes,
+  });
+}
+
+/** Brings a soft-deleted record back and audits it; 404 when there is no such deleted record. */
+export async function restoreRecord<T extends ObjectLiteral, R extends SoftDeletable>(
+  manager: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  spec: RecordSpec<T>,
+  id: string,
+  lookup: ScopedLookup<R>,
+): Promise<R> {
+  const missing = () => new NotFound(`deleted ${nounOf(spec)}`, id);
+  let before: R | null | undefined;
+  if (lookup.withDeleted) {
+    before = await lookup.withDeleted();
+    if (!before || before.deletedAt === null) throw missing();
+  }
+  if (!(await restoreDeleted(manager, spec.entity, id))) throw missing();
+  const after = await lookup.get();
+  await audit.record(manager, {
+    actorId: actor.userId,
+    action: 'restore',
+    entity: spec.kind,
+    entityId: id,
+    changes: before ? diff<SoftDeletable>(before, after, ['deletedAt']) : undefined,
+  });
+  return after;
+}
+
+/**
+ * Removes a soft-deleted record for good (admin only) and audits it. `cascade`, when given, first
+ * deletes what exists only as part of the record (the row is locked meanwhile); what it returns
+ * is audited. A record still referenced by others is refused with 409.
+ */
+export async function purgeRecord<T extends ObjectLiteral>(
+  manager: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  spec: RecordSpec<T>,
+  id: string,
+  cascade?: () => Promise<Record<string, unknown> | void>,
+): Promise<void> {
+  const missing = () => new NotFound(`deleted ${nounOf(spec)}`, id);
+  let changes: Record<string, unknown> | undefined;
+  if (cascade) {
+    const locked = (await manager.query(
+      `SELECT id FROM ${spec.table} WHERE id = $1 AND deleted_at IS NOT NULL FOR UPDATE`,
+      [id],
+    )) as unknown[];
+    if (locked.length === 0) throw missing();
+    changes = (await refusedWhileReferenced(cascade, spec.stillReferenced)) ?? undefined;
+  }
+  if (!(await purgeDeleted(manager, spec.table, id, spec.stillReferenced))) throw missing();
+  await audit.record(manager, {
+    actorId: actor.userId,
+    action: 'purge',
+    entity: spec.kind,
+    entityId: id,
+    changes,
+  });
+}
+
+const STILL_REFERENCED = 'This record is still referenced by other records; remove those first.';
+
+/** Runs a delete; a foreign key that still points at what it deletes becomes a 409. */
+async function refusedWhileReferenced<V>(
+  work: () => Promise<V>,
+  message = STILL_REFERENCED,
+): Promise<V> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { code?: string }).code === '23503') throw new Conflict(message);
+    throw error;
+  }
 }

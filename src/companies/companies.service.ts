@@ -5,9 +5,10 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { stripUndefined } from '../common/dto';
 import { Forbidden, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { purgeDeleted, restoreDeleted, softDeleteIfVersion } from '../common/records';
+import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
@@ -24,6 +25,8 @@ const AUDITED = [
   'branchCountries',
   'deletedAt',
 ] as const;
+
+const COMPANY: RecordSpec<Company> = { entity: Company, table: 'companies', kind: 'company' };
 
 @Injectable()
 export class CompaniesService {
@@ -135,47 +138,20 @@ export class CompaniesService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
-      if (!(await softDeleteIfVersion(em, Company, id, version))) {
-        throw staleOrMissing(before.version, () => new NotFound('company', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'company',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, COMPANY, id, version, {
+        get: () => this.get(actor, id, em),
+      }),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<Company> {
-    return this.db.transaction(async (em) => {
-      if (!(await restoreDeleted(em, Company, id))) throw new NotFound('deleted company', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'company',
-        entityId: id,
-      });
-      return this.get(actor, id, em);
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, COMPANY, id, { get: () => this.get(actor, id, em) }),
+    );
   }
 
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      if (!(await purgeDeleted(em, 'companies', id))) throw new NotFound('deleted company', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'company',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, COMPANY, id));
   }
-}
-
-/** PATCH semantics: a field absent from the body is left alone. */
-export function stripUndefined<T extends object>(dto: T): Partial<T> {
-  return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -21,7 +21,15 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { iso, OptionalNonNull, QueryBoolean, Trim, TrimToNull, UpperCase } from '../common/dto';
+import {
+  IsUserIdOrMe,
+  iso,
+  OptionalNonNull,
+  QueryBoolean,
+  Trim,
+  TrimToNull,
+  UpperCase,
+} from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
 
@@ -266,8 +274,6 @@ export class UpdateContactDto extends PartialType(CreateContactDto, {
   skipNullProperties: false,
 }) {}
 
-const UUID_OR_ME = /^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-
 export class ContactListQuery extends PageQuery {
   @ApiPropertyOptional({
     description:
@@ -290,7 +296,7 @@ export class ContactListQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'A user id, or `me`.' })
   @IsOptional()
-  @Matches(UUID_OR_ME, { message: 'ownerId must be a UUID or me' })
+  @IsUserIdOrMe()
   ownerId?: string;
 
   @ApiPropertyOptional({ example: 'CN' })

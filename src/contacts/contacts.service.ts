@@ -4,12 +4,18 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
-import { stripUndefined } from '../companies/companies.service';
+import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { CURSOR_KEY, Page, Paginator } from '../common/pagination';
-import { purgeDeleted, restoreDeleted, softDeleteIfVersion } from '../common/records';
+import {
+  liveVersion,
+  purgeRecord,
+  RecordSpec,
+  restoreRecord,
+  softDeleteRecord,
+} from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { Contact } from './contact.entity';
 import { contactSearchParts } from './contact-search';
@@ -52,6 +58,8 @@ const seesAll = (actor: Actor) =>
 const TIMELINE_SORT = '-at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const CONTACT: RecordSpec<Contact> = { entity: Contact, table: 'contacts', kind: 'contact' };
+
 @Injectable()
 export class ContactsService {
   constructor(
@@ -93,10 +101,8 @@ export class ContactsService {
     }
     if (query.companyId) qb.andWhere('c.company_id = :companyId', { companyId: query.companyId });
     if (query.partnerId) qb.andWhere('c.partner_id = :partnerId', { partnerId: query.partnerId });
-    if (query.ownerId) {
-      const ownerId = query.ownerId.toLowerCase() === 'me' ? actor.userId : query.ownerId;
-      qb.andWhere('c.owner_id = :ownerId', { ownerId });
-    }
+    if (query.ownerId)
+      qb.andWhere('c.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
     if (query.country) qb.andWhere('c.country = :country', { country: query.country });
     if (query.tag) qb.andWhere('c.tags @> CAST(:tags AS text[])', { tags: [query.tag] });
     return this.paginator.page(qb, query, {
@@ -202,7 +208,10 @@ export class ContactsService {
         { sql: 'deleted_at IS NULL' },
       );
       if (!updated) {
-        throw staleOrMissing(await this.liveVersion(em, id), () => new NotFound('contact', id));
+        throw staleOrMissing(
+          await liveVersion(em, 'contacts', id),
+          () => new NotFound('contact', id),
+        );
       }
       const after = await this.get(actor, id, em);
       await this.audit.record(em, {
@@ -217,44 +226,21 @@ export class ContactsService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
-      if (before.version !== version) throw new VersionConflict(before.version);
-      if (!(await softDeleteIfVersion(em, Contact, id, version))) {
-        throw staleOrMissing(await this.liveVersion(em, id), () => new NotFound('contact', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'contact',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, CONTACT, id, version, {
+        get: () => this.get(actor, id, em),
+      }),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<Contact> {
-    return this.db.transaction(async (em) => {
-      if (!(await restoreDeleted(em, Contact, id))) throw new NotFound('deleted contact', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'contact',
-        entityId: id,
-      });
-      return this.get(actor, id, em);
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, CONTACT, id, { get: () => this.get(actor, id, em) }),
+    );
   }
 
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      if (!(await purgeDeleted(em, 'contacts', id))) throw new NotFound('deleted contact', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'contact',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, CONTACT, id));
   }
 
   /**
@@ -395,15 +381,6 @@ export class ContactsService {
     }
     if (errors.length) throw new BadInput(errors);
     return organisation;
-  }
-
-  /** The version a concurrent writer left behind (for the 412's ETag), or undefined if gone. */
-  private async liveVersion(em: EntityManager, id: string): Promise<number | undefined> {
-    const rows = (await em.query(
-      'SELECT version FROM contacts WHERE id = $1 AND deleted_at IS NULL',
-      [id],
-    )) as { version: number }[];
-    return rows[0]?.version;
   }
 }
 

@@ -6,14 +6,17 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import {
   liveVersion,
-  purgeDeleted,
-  restoreDeleted,
+  purgeRecord,
+  RecordSpec,
+  restoreRecord,
   Scope,
-  softDeleteIfVersion,
+  ScopedLookup,
+  softDeleteRecord,
 } from '../common/records';
 import { deadLinks, Link } from '../common/references';
 import { escapeLike } from '../common/search';
@@ -67,6 +70,13 @@ const NEEDS_SOMEONE: FieldError = {
   message: 'a follow-up needs an assigneeId or a companyId',
 };
 
+const FOLLOW_UP: RecordSpec<FollowUp> = {
+  entity: FollowUp,
+  table: 'follow_ups',
+  kind: 'followUp',
+  noun: 'follow-up',
+};
+
 @Injectable()
 export class FollowUpsService {
   constructor(
@@ -118,7 +128,7 @@ export class FollowUpsService {
     if (query.overdue === false)
       qb.andWhere(`(f.status <> 'open' OR f.due_on IS NULL OR f.due_on >= current_date)`);
     if (query.assigneeId) {
-      const assigneeId = query.assigneeId.toLowerCase() === 'me' ? actor.userId : query.assigneeId;
+      const assigneeId = userIdOrMe(query.assigneeId, actor);
       qb.andWhere('f.assignee_id = :assigneeId', { assigneeId });
     }
     if (query.companyId) qb.andWhere('f.company_id = :companyId', { companyId: query.companyId });
@@ -275,57 +285,27 @@ export class FollowUpsService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
-      if (!(await softDeleteIfVersion(em, FollowUp, id, version))) {
-        throw staleOrMissing(
-          await liveVersion(em, 'follow_ups', id),
-          () => new NotFound('follow-up', id),
-        );
-      }
-      const after = await this.scoped(actor, em, true)
-        .andWhere('f.id = :id', { id })
-        .getOneOrFail();
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'followUp',
-        entityId: id,
-        changes: diff(before, after, ['deletedAt']),
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, FOLLOW_UP, id, version, this.lookup(actor, id, em)),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<FollowUp> {
-    return this.db.transaction(async (em) => {
-      const before = await this.scoped(actor, em, true)
-        .andWhere('f.id = :id AND f.deleted_at IS NOT NULL', { id })
-        .getOne();
-      if (!before || !(await restoreDeleted(em, FollowUp, id))) {
-        throw new NotFound('deleted follow-up', id);
-      }
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'followUp',
-        entityId: id,
-        changes: diff(before, after, ['deletedAt']),
-      });
-      return after;
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, FOLLOW_UP, id, this.lookup(actor, id, em)),
+    );
   }
 
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      if (!(await purgeDeleted(em, 'follow_ups', id))) throw new NotFound('deleted follow-up', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'followUp',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, FOLLOW_UP, id));
+  }
+
+  /** Delete and restore audit the `deletedAt` change and restore only what the caller sees. */
+  private lookup(actor: Actor, id: string, em: EntityManager): ScopedLookup<FollowUp> {
+    return {
+      get: () => this.get(actor, id, em),
+      withDeleted: () => this.scoped(actor, em, true).andWhere('f.id = :id', { id }).getOne(),
+    };
   }
 }
 

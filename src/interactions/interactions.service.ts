@@ -5,9 +5,10 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { purgeDeleted, restoreDeleted, softDeleteIfVersion } from '../common/records';
+import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
 import {
@@ -59,6 +60,12 @@ const LINKS = [
 /** The subject and summary as the trigram index interactions_search_idx holds them. */
 const SEARCH_TEXT = `immutable_unaccent(lower(i.subject || ' ' || coalesce(i.summary, '')))`;
 
+const INTERACTION: RecordSpec<Interaction> = {
+  entity: Interaction,
+  table: 'interactions',
+  kind: 'interaction',
+};
+
 @Injectable()
 export class InteractionsService {
   constructor(
@@ -108,7 +115,7 @@ export class InteractionsService {
     if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
     if (query.authorId)
       qb.andWhere('i.author_id = :authorId', {
-        authorId: query.authorId === 'me' ? actor.userId : query.authorId,
+        authorId: userIdOrMe(query.authorId, actor),
       });
     const from = query.from !== undefined ? new Date(query.from) : undefined;
     const to = query.to !== undefined ? new Date(query.to) : undefined;
@@ -221,46 +228,22 @@ export class InteractionsService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
-      if (!(await softDeleteIfVersion(em, Interaction, id, version))) {
-        throw staleOrMissing(before.version, () => new NotFound('interaction', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'interaction',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, INTERACTION, id, version, {
+        get: () => this.get(actor, id, em),
+      }),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<InteractionRecord> {
-    return this.db.transaction(async (em) => {
-      if (!(await restoreDeleted(em, Interaction, id)))
-        throw new NotFound('deleted interaction', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'interaction',
-        entityId: id,
-      });
-      return this.get(actor, id, em);
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, INTERACTION, id, { get: () => this.get(actor, id, em) }),
+    );
   }
 
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      // The join rows go with it (ON DELETE CASCADE); a follow-up pointing here blocks it (409).
-      if (!(await purgeDeleted(em, 'interactions', id)))
-        throw new NotFound('deleted interaction', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'interaction',
-        entityId: id,
-      });
-    });
+    // The join rows go with it (ON DELETE CASCADE); a follow-up pointing here blocks it (409).
+    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, INTERACTION, id));
   }
 
   /** The linked ids of a whole page, in one query (never one per row). */

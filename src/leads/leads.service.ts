@@ -6,14 +6,17 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, PageQuery, Paginator } from '../common/pagination';
 import {
   liveVersion,
-  purgeDeleted,
-  restoreDeleted,
+  purgeRecord,
+  RecordSpec,
+  restoreRecord,
   Scope,
-  softDeleteIfVersion,
+  ScopedLookup,
+  softDeleteRecord,
 } from '../common/records';
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
@@ -49,6 +52,12 @@ const COMPANY_EDITABLE: ReadonlySet<string> = new Set(['stage', 'lostReason']);
 const LOST_REASON_ONLY_WHEN_LOST: FieldError = {
   field: 'lostReason',
   message: 'lostReason is only kept for a lead in stage lost',
+};
+
+const LEAD: RecordSpec<Lead> = {
+  entity: Lead,
+  table: 'leads',
+  kind: 'lead',
 };
 
 @Injectable()
@@ -116,10 +125,8 @@ export class LeadsService {
     if (query.contactId) qb.andWhere('l.contact_id = :contactId', { contactId: query.contactId });
     if (query.partnerId) qb.andWhere('l.partner_id = :partnerId', { partnerId: query.partnerId });
     if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
-    if (query.ownerId) {
-      const ownerId = query.ownerId.toLowerCase() === 'me' ? actor.userId : query.ownerId;
-      qb.andWhere('l.owner_id = :ownerId', { ownerId });
-    }
+    if (query.ownerId)
+      qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
     return this.paginator.page(qb, query, {
       sorts: {
         createdAt: { sql: 'l.created_at', type: 'timestamptz', value: (l) => l.createdAt },
@@ -275,59 +282,32 @@ export class LeadsService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
-      if (!(await softDeleteIfVersion(em, Lead, id, version))) {
-        throw staleOrMissing(await liveVersion(em, 'leads', id), () => new NotFound('lead', id));
-      }
-      const after = await this.scoped(actor, em, true)
-        .andWhere('l.id = :id', { id })
-        .getOneOrFail();
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'lead',
-        entityId: id,
-        changes: diff(before, after, ['deletedAt']),
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, LEAD, id, version, this.lookup(actor, id, em)),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<Lead> {
-    return this.db.transaction(async (em) => {
-      const before = await this.scoped(actor, em, true)
-        .andWhere('l.id = :id AND l.deleted_at IS NOT NULL', { id })
-        .getOne();
-      if (!before || !(await restoreDeleted(em, Lead, id))) throw new NotFound('deleted lead', id);
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'lead',
-        entityId: id,
-        changes: diff(before, after, ['deletedAt']),
-      });
-      return after;
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, LEAD, id, this.lookup(actor, id, em)),
+    );
   }
 
   /** Removes a soft-deleted lead for good, with its note thread (the notes are part of it). */
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const doomed = (await em.query(
-        'SELECT id FROM leads WHERE id = $1 AND deleted_at IS NOT NULL FOR UPDATE',
-        [id],
-      )) as unknown[];
-      if (doomed.length === 0) throw new NotFound('deleted lead', id);
-      await em.query('DELETE FROM lead_notes WHERE lead_id = $1', [id]);
-      if (!(await purgeDeleted(em, 'leads', id))) throw new NotFound('deleted lead', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'lead',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      purgeRecord(em, this.audit, actor, LEAD, id, async () => {
+        await em.query('DELETE FROM lead_notes WHERE lead_id = $1', [id]);
+      }),
+    );
+  }
+
+  /** Delete and restore audit the `deletedAt` change and restore only what the caller sees. */
+  private lookup(actor: Actor, id: string, em: EntityManager): ScopedLookup<Lead> {
+    return {
+      get: () => this.get(actor, id, em),
+      withDeleted: () => this.scoped(actor, em, true).andWhere('l.id = :id', { id }).getOne(),
+    };
   }
 
   /** The lead's note thread, oldest first; a lead out of the caller's scope is not found. */

@@ -4,11 +4,17 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
-import { stripUndefined } from '../companies/companies.service';
+import { stripUndefined } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { Forbidden, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { purgeDeleted, restoreDeleted, softDeleteIfVersion } from '../common/records';
+import {
+  liveVersion,
+  purgeRecord,
+  RecordSpec,
+  restoreRecord,
+  softDeleteRecord,
+} from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
@@ -25,6 +31,8 @@ const AUDITED = [
   'description',
   'deletedAt',
 ] as const;
+
+const PARTNER: RecordSpec<Partner> = { entity: Partner, table: 'partners', kind: 'partner' };
 
 @Injectable()
 export class PartnersService {
@@ -121,7 +129,10 @@ export class PartnersService {
       if (
         !(await updateIfVersion(em, Partner, id, version, values, { sql: 'deleted_at IS NULL' }))
       ) {
-        throw staleOrMissing(await this.liveVersion(em, id), () => new NotFound('partner', id));
+        throw staleOrMissing(
+          await liveVersion(em, 'partners', id),
+          () => new NotFound('partner', id),
+        );
       }
       const after = await this.get(actor, id, em);
       // Contacts are found by their organisation's names: rebuild their keys with the new ones.
@@ -139,52 +150,20 @@ export class PartnersService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
-      if (before.version !== version) throw new VersionConflict(before.version);
-      if (!(await softDeleteIfVersion(em, Partner, id, version))) {
-        throw staleOrMissing(await this.liveVersion(em, id), () => new NotFound('partner', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'partner',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, PARTNER, id, version, {
+        get: () => this.get(actor, id, em),
+      }),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<Partner> {
-    return this.db.transaction(async (em) => {
-      if (!(await restoreDeleted(em, Partner, id))) throw new NotFound('deleted partner', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'partner',
-        entityId: id,
-      });
-      return this.get(actor, id, em);
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, PARTNER, id, { get: () => this.get(actor, id, em) }),
+    );
   }
 
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      if (!(await purgeDeleted(em, 'partners', id))) throw new NotFound('deleted partner', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'partner',
-        entityId: id,
-      });
-    });
-  }
-
-  /** The version a concurrent writer left behind (for the 412's ETag), or undefined if gone. */
-  private async liveVersion(em: EntityManager, id: string): Promise<number | undefined> {
-    const rows = (await em.query(
-      'SELECT version FROM partners WHERE id = $1 AND deleted_at IS NULL',
-      [id],
-    )) as { version: number }[];
-    return rows[0]?.version;
+    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, PARTNER, id));
   }
 }

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { softDeleteIfVersion } from '../common/records';
+import { RecordSpec, softDeleteRecord } from '../common/records';
 import { Appointment } from './appointment.entity';
 import {
   AppointmentListQuery,
@@ -38,6 +38,12 @@ const AUDITED = [
 
 /** Enough for any real trip's itinerary in one answer. */
 const MAX_ITINERARY_APPOINTMENTS = 1000;
+
+const APPOINTMENT: RecordSpec<Appointment> = {
+  entity: Appointment,
+  table: 'appointments',
+  kind: 'appointment',
+};
 
 @Injectable()
 export class AppointmentsService {
@@ -273,19 +279,11 @@ export class AppointmentsService {
   }
 
   async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.get(actor, tripId, id, em);
-      if (!(await softDeleteIfVersion(em, Appointment, id, version))) {
-        const current = await this.find(actor, tripId, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('appointment', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'appointment',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, APPOINTMENT, id, version, {
+        get: () => this.get(actor, tripId, id, em),
+      }),
+    );
   }
 
   /** The trip's itinerary as iCalendar: the appointments the caller may attend, in time order. */

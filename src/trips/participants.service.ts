@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { softDeleteIfVersion } from '../common/records';
+import { RecordSpec, softDeleteRecord } from '../common/records';
 import { CostLine, costReport, CostReport } from './costs';
 import { Participant } from './participant.entity';
 import {
@@ -26,6 +26,12 @@ const AUDITED = [
   'estimatedCostEur',
   'deletedAt',
 ] as const;
+
+const PARTICIPANT: RecordSpec<Participant> = {
+  entity: Participant,
+  table: 'participants',
+  kind: 'participant',
+};
 
 @Injectable()
 export class ParticipantsService {
@@ -183,19 +189,11 @@ export class ParticipantsService {
   }
 
   async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.get(actor, tripId, id, em);
-      if (!(await softDeleteIfVersion(em, Participant, id, version))) {
-        const current = await this.find(tripId, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('participant', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'participant',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, PARTICIPANT, id, version, {
+        get: () => this.get(actor, tripId, id, em),
+      }),
+    );
   }
 
   /**

@@ -5,10 +5,10 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, Conflict, FieldError, Forbidden, NotFound } from '../common/errors';
+import { BadInput, FieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator } from '../common/pagination';
-import { restoreDeleted, softDeleteIfVersion } from '../common/records';
+import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
 import { appointmentTimeProblems } from './time';
@@ -31,6 +31,14 @@ const AUDITED = [
   'status',
   'deletedAt',
 ] as const;
+
+const TRIP: RecordSpec<Trip> = {
+  entity: Trip,
+  table: 'trips',
+  kind: 'trip',
+  stillReferenced:
+    'This trip or one of its appointments is still referenced (leads, interactions, follow-ups or agreements); remove those first.',
+};
 
 @Injectable()
 export class TripsService {
@@ -217,71 +225,35 @@ export class TripsService {
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.get(actor, id, em);
-      if (!(await softDeleteIfVersion(em, Trip, id, version))) {
-        const current = await this.find(actor, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('trip', id));
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'delete',
-        entity: 'trip',
-        entityId: id,
-      });
-    });
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, TRIP, id, version, {
+        get: () => this.get(actor, id, em),
+      }),
+    );
   }
 
   async restore(actor: Actor, id: string): Promise<Trip> {
-    return this.db.transaction(async (em) => {
-      if (!(await restoreDeleted(em, Trip, id))) throw new NotFound('deleted trip', id);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'restore',
-        entity: 'trip',
-        entityId: id,
-      });
-      return this.get(actor, id, em);
-    });
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, TRIP, id, { get: () => this.get(actor, id, em) }),
+    );
   }
 
   /**
    * Removes a soft-deleted trip for good, with its delegates and appointments (they exist only
-   * as part of it). Anything else still pointing at the trip or one of its appointments (a lead,
-   * an interaction, an agreement) keeps it: 409.
+   * as part of it); the audit counts them. Anything else still pointing at the trip or one of its
+   * appointments (a lead, an interaction, an agreement) keeps it: 409.
    */
   async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const [deleted] = (await em.query(
-        'SELECT id FROM trips WHERE id = $1 AND deleted_at IS NOT NULL FOR UPDATE',
-        [id],
-      )) as { id: string }[];
-      if (!deleted) throw new NotFound('deleted trip', id);
-      let removed: { appointments: number; participants: number };
-      try {
+    await this.db.transaction((em) =>
+      purgeRecord(em, this.audit, actor, TRIP, id, async () => {
         const [, appointments] = (await em.query('DELETE FROM appointments WHERE trip_id = $1', [
           id,
         ])) as [unknown, number];
         const [, participants] = (await em.query('DELETE FROM participants WHERE trip_id = $1', [
           id,
         ])) as [unknown, number];
-        await em.query('DELETE FROM trips WHERE id = $1', [id]);
-        removed = { appointments, participants };
-      } catch (error) {
-        if ((error as { code?: string }).code === '23503') {
-          throw new Conflict(
-            'This trip or one of its appointments is still referenced (leads, interactions, follow-ups or agreements); remove those first.',
-          );
-        }
-        throw error;
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'purge',
-        entity: 'trip',
-        entityId: id,
-        changes: { removed },
-      });
-    });
+        return { removed: { appointments, participants } };
+      }),
+    );
   }
 }

@@ -38,3 +38,17 @@ export function statusReport(
     .filter(([role, status]) => actual[role as RoleName] !== status)
     .map(([role, status]) => `${role}: expected ${status}, got ${actual[role as RoleName]}`);
 }
+
+/** One status a caller gets; the role is passed for checks that depend on it. */
+export type RoleCheck = (role: RoleName, session: Session) => Promise<number>;
+
+/** The status each of `roles` gets from `check`, one caller after the other. */
+export async function statusesOf(
+  c: Cast,
+  check: RoleCheck,
+  roles: readonly RoleName[] = ROLE_NAMES,
+): Promise<Partial<Record<RoleName, number>>> {
+  const out: Partial<Record<RoleName, number>> = {};
+  for (const role of roles) out[role] = await check(role, c.sessions[role]);
+  return out;
+}
