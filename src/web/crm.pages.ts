@@ -9,7 +9,7 @@ import { pipelineChart, PipelineRow } from './chart';
 import { dateTime, day, money } from './format';
 import { Html, html } from './html';
 import { LEAD_STAGES, stageLabel, t } from './i18n';
-import { card, csrfField, errorSummary, field, layout, linkList, PageContext } from './layout';
+import { card, csrfField, editLink, field, layout, linkList, PageContext } from './layout';
 import { Column, listRows, listTable, searchForm, withCursor } from './list';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
@@ -297,131 +297,6 @@ ${card('trips', t(ctx.locale, 'trips'), tripList(ctx, trips.items))}
     );
   }
 
-  @Get('contacts/:id/edit')
-  @Allow('contact:write')
-  async editContact(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const contact = await this.api.get<ContactView>(ctx.user!, `/api/v1/contacts/${id}`);
-    sendPage(reply, this.contactForm(ctx, contact, contactFormValues(contact), {}));
-  }
-
-  @Post('contacts/:id/edit')
-  @Allow('contact:write')
-  async saveContact(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const user = ctx.user!;
-    const values = pickContactForm(body);
-    const answer = await this.api.call<ContactView | ApiProblem>(
-      user,
-      'PATCH',
-      `/api/v1/contacts/${id}`,
-      {
-        body: contactPatch(values),
-        ifMatch: Number(body.version),
-      },
-    );
-    if (answer.status === 200) return redirect(request, reply, `/contacts/${id}`);
-    if (answer.status === 412) {
-      // Lost a race: show what is saved now beside what the user typed, and let them re-apply.
-      const current = await this.api.get<ContactView>(user, `/api/v1/contacts/${id}`);
-      return sendPage(reply, this.contactForm(ctx, current, values, {}, true), 409);
-    }
-    if (answer.status === 400) {
-      const current = await this.api.get<ContactView>(user, `/api/v1/contacts/${id}`);
-      return sendPage(
-        reply,
-        this.contactForm(
-          ctx,
-          { ...current, version: Number(body.version) },
-          values,
-          fieldErrors(answer.body as ApiProblem),
-        ),
-        400,
-      );
-    }
-    throw new ApiError(answer as never);
-  }
-
-  private contactForm(
-    ctx: PageContext,
-    saved: ContactView,
-    values: ContactFormValues,
-    errors: Record<string, string>,
-    stale = false,
-  ): Html {
-    const input = (name: keyof ContactFormValues, label: string, type = 'text') =>
-      field(
-        label,
-        html`<input
-          type="${type}"
-          name="${name}"
-          value="${values[name]}"
-          aria-invalid="${errors[name] ? 'true' : 'false'}"
-        />`,
-        errors[name],
-      );
-    const savedValues = contactFormValues(saved);
-    return layout(
-      ctx,
-      t(ctx.locale, 'edit'),
-      html`<h1>${t(ctx.locale, 'edit')}: ${contactName(saved)}</h1>
-        ${
-          stale
-            ? html`<div class="alert" role="alert" id="stale">
-                <p><strong>${t(ctx.locale, 'staleTitle')}</strong></p>
-                <p>${t(ctx.locale, 'staleHelp')}</p>
-                <div class="compare">
-                  <div>
-                    <h2>${t(ctx.locale, 'currentValues')}</h2>
-                    <dl class="facts">
-                      ${(Object.keys(savedValues) as (keyof ContactFormValues)[]).map(
-                        (k) =>
-                          html`<dt>${k}</dt><dd${savedValues[k] !== values[k] ? html` class="overdue"` : ''}>${savedValues[k]}</dd>`,
-                      )}
-                    </dl>
-                  </div>
-                  <div>
-                    <h2>${t(ctx.locale, 'yourValues')}</h2>
-                    <dl class="facts">
-                      ${(Object.keys(values) as (keyof ContactFormValues)[]).map(
-                        (k) =>
-                          html`<dt>${k}</dt><dd${savedValues[k] !== values[k] ? html` class="overdue"` : ''}>${values[k]}</dd>`,
-                      )}
-                    </dl>
-                  </div>
-                </div>
-              </div>`
-            : ''
-        }
-        ${errorSummary(ctx, errors)}
-        <form method="post" action="/contacts/${saved.id}/edit" class="card">
-          ${csrfField(ctx)}<input type="hidden" name="version" value="${saved.version}" />
-          ${input('familyName', t(ctx.locale, 'familyName'))}
-          ${input('givenName', t(ctx.locale, 'givenName'))}
-          ${input('nativeName', t(ctx.locale, 'nativeName'))}
-          ${input('position', t(ctx.locale, 'position'))}
-          ${input('email', t(ctx.locale, 'email'), 'email')}
-          ${input('phone', 'Telefon / Phone', 'tel')} ${input('city', t(ctx.locale, 'city'))}
-          ${field(t(ctx.locale, 'notes'), html`<textarea name="notes">${values.notes}</textarea>`, errors.notes)}
-          <p>
-            <button class="primary" type="submit">
-              ${stale ? t(ctx.locale, 'reapply') : t(ctx.locale, 'save')}
-            </button>
-            <a href="/contacts/${saved.id}">${t(ctx.locale, 'cancel')}</a>
-          </p>
-        </form>`,
-    );
-  }
-
   // ---------------------------------------------------------------- leads
 
   @Get('leads')
@@ -525,7 +400,7 @@ ${card('trips', t(ctx.locale, 'trips'), tripList(ctx, trips.items))}
     return layout(
       ctx,
       lead.title,
-      html`<h1>${lead.title}</h1>
+      html`<h1>${lead.title}</h1>${editLink(ctx, 'lead:write', `/leads/${id}/edit`)}
         <dl class="facts">
           <dt>${t(ctx.locale, 'company')}</dt>
           <dd>${names.get(lead.companyId) ?? ''}</dd>
@@ -678,48 +553,3 @@ ${card('trips', t(ctx.locale, 'trips'), tripList(ctx, trips.items))}
     );
   }
 }
-
-interface ContactFormValues {
-  familyName: string;
-  givenName: string;
-  nativeName: string;
-  position: string;
-  email: string;
-  phone: string;
-  city: string;
-  notes: string;
-}
-
-const contactFormValues = (c: ContactView): ContactFormValues => ({
-  familyName: c.familyName,
-  givenName: c.givenName ?? '',
-  nativeName: c.nativeName ?? '',
-  position: c.position ?? '',
-  email: c.email ?? '',
-  phone: c.phone ?? '',
-  city: c.city ?? '',
-  notes: c.notes ?? '',
-});
-
-const pickContactForm = (body: Record<string, unknown>): ContactFormValues => ({
-  familyName: str(body.familyName),
-  givenName: str(body.givenName),
-  nativeName: str(body.nativeName),
-  position: str(body.position),
-  email: str(body.email),
-  phone: str(body.phone),
-  city: str(body.city),
-  notes: str(body.notes),
-});
-
-/** Empty inputs clear the field (null); the family name is required and stays as typed. */
-const contactPatch = (v: ContactFormValues) => ({
-  familyName: v.familyName,
-  givenName: v.givenName || null,
-  nativeName: v.nativeName || null,
-  position: v.position || null,
-  email: v.email || null,
-  phone: v.phone || null,
-  city: v.city || null,
-  notes: v.notes || null,
-});

@@ -112,3 +112,13 @@ export function linkList<T>(ctx: PageContext, items: T[], item: (value: T) => Ht
     ? html`<ul>${items.map((value) => html`<li>${item(value)}</li>`)}</ul>`
     : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`;
 }
+
+/** An "Edit" link, only for users whose role may change the record. */
+export const editLink = (
+  ctx: PageContext,
+  action: Parameters<typeof can>[1],
+  href: string,
+): Html =>
+  ctx.user && can(ctx.user.role, action)
+    ? html`<p><a class="button" href="${href}">${t(ctx.locale, 'edit')}</a></p>`
+    : html``;

@@ -9,7 +9,7 @@ import { contactName } from './crm.pages';
 import { dateTime, day, localDay, money, time, weekday } from './format';
 import { Html, html } from './html';
 import { stageLabel, t } from './i18n';
-import { csrfField, errorSummary, field, layout, PageContext } from './layout';
+import { csrfField, editLink, errorSummary, field, layout, PageContext } from './layout';
 import { Column, listRows, listTable, searchForm, withCursor } from './list';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
@@ -155,7 +155,7 @@ export class RecordPages {
       layout(
         ctx,
         c.name,
-        html`<h1>${c.name}</h1>
+        html`<h1>${c.name}</h1>${editLink(ctx, 'company:write', `/companies/${c.id}/edit`)}
           ${this.facts([
             ['Legal name', c.legalName],
             ['Branche / Industry', c.industry],
@@ -217,7 +217,7 @@ export class RecordPages {
       layout(
         ctx,
         p.name,
-        html`<h1>${p.name} ${p.nativeName ? html`<span lang="zh">${p.nativeName}</span>` : ''}</h1>
+        html`<h1>${p.name} ${p.nativeName ? html`<span lang="zh">${p.nativeName}</span>` : ''}</h1>${editLink(ctx, 'partner:write', `/partners/${p.id}/edit`)}
           ${this.facts([
             [t(ctx.locale, 'kind'), p.kind],
             [t(ctx.locale, 'city'), `${p.city ?? ''} (${p.country})`],
@@ -317,7 +317,7 @@ export class RecordPages {
       layout(
         ctx,
         f.title,
-        html`<h1>${f.title}</h1>
+        html`<h1>${f.title}</h1>${editLink(ctx, 'follow-up:write', `/follow-ups/${f.id}/edit`)}
           ${this.facts([
             [t(ctx.locale, 'dueOn'), day(f.dueOn, ctx.locale)],
             [t(ctx.locale, 'status'), f.status],

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AccountPages } from './account.pages';
 import { AssetsController } from './assets.controller';
 import { CrmPages } from './crm.pages';
+import { EditPages } from './edit.pages';
 import { LogPages } from './log.pages';
 import { RecordPages } from './records.pages';
 import { WebApi } from './web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
 @Module({
-  controllers: [AssetsController, AccountPages, CrmPages, LogPages, RecordPages],
+  controllers: [AssetsController, AccountPages, CrmPages, EditPages, LogPages, RecordPages],
   providers: [WebApi],
 })
 export class WebModule {}

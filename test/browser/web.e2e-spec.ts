@@ -166,9 +166,16 @@ describeInBrowser('the web app in a browser', () => {
       });
     }
     expect(await page.locator('#log-contact').count()).toBe(0);
-    const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM contacts LIMIT 1`);
-    await page.goto(`${app.url}/contacts/${rows[0].id}`);
-    expect(await page.locator('a[href$="/edit"]').count()).toBe(0);
+    for (const table of ['contacts', 'leads', 'companies', 'partners', 'follow_ups']) {
+      const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM ${table} LIMIT 1`);
+      await page.goto(`${app.url}/${table.replace('_', '-')}/${rows[0].id}`);
+      expect({ table, editLinks: await page.locator('a[href$="/edit"]').count() }).toEqual({
+        table,
+        editLinks: 0,
+      });
+    }
+    const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM leads LIMIT 1`);
+    expect((await page.goto(`${app.url}/leads/${rows[0].id}/edit`))?.status()).toBe(403);
   });
 
   it('has no serious or critical accessibility violation on any page, and saves screenshots', async () => {
@@ -195,6 +202,10 @@ describeInBrowser('the web app in a browser', () => {
       `/trips/${await ids(`SELECT id FROM trips ORDER BY starts_on DESC LIMIT 1`)}`,
       '/agreements',
       '/profile',
+      `/leads/${await ids('SELECT id FROM leads ORDER BY created_at LIMIT 1')}/edit`,
+      `/follow-ups/${await ids('SELECT id FROM follow_ups ORDER BY created_at LIMIT 1')}/edit`,
+      `/companies/${await ids('SELECT id FROM companies ORDER BY created_at LIMIT 1')}/edit`,
+      `/partners/${await ids('SELECT id FROM partners ORDER BY created_at LIMIT 1')}/edit`,
     ];
     const problems: string[] = [];
     for (const path of pages) {
