@@ -20,6 +20,8 @@ declare module 'autocannon' {
     body?: string;
     requests?: Request[];
     timeout?: number;
+    /** How often it samples, in ms; a run stops at the first sample after its duration. */
+    sampleInt?: number;
   }
 
   interface Result {

@@ -21,8 +21,10 @@ export class MachineLoad {
   }
 
   /** Share of the machine's CPU (0–1) used by other processes since begin(), or undefined. */
-  end(): number | undefined {
+  async end(): Promise<number | undefined> {
     const start = this.start;
+    // Backends that just closed count once the server has reaped them (into its children's time).
+    await new Promise((done) => setTimeout(done, 150));
     const now = this.sample();
     if (!start || !now) return undefined;
     const seconds = (now.at - start.at) / 1000;

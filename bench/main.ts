@@ -356,7 +356,7 @@ async function main(): Promise<void> {
         const watched = async <T extends RunStats>(run: () => Promise<T>): Promise<T> => {
           machine.begin();
           const stats = await run();
-          stats.otherLoad = machine.end();
+          stats.otherLoad = await machine.end();
           if (stats.otherLoad !== undefined && stats.otherLoad > 0.1) {
             progress(
               `  ⚠ other processes used ${Math.round(stats.otherLoad * 100)} % of the machine during this run`,

@@ -70,6 +70,9 @@ export async function runHttp(
       connections: options.connections,
       duration: seconds,
       timeout: 30,
+      // autocannon stops at the first sample after the duration; sampling every second would
+      // stretch a half-second smoke run to a full second.
+      sampleInt: 100,
       requests: [
         {
           method: template.method,
