@@ -4,7 +4,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'bench/results/', 'test/output/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'node_modules/',
+      '.data/',
+      'bench/.data/',
+      'coverage/',
+      'bench/results/',
+      'test/output/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -176,7 +176,7 @@ export class InteractionsService {
         authorId: actor.userId,
       });
       const id = identifiers[0].id as string;
-      await this.writeLinks(em, id, dto);
+      await this.writeLinks(em, id, dto, { created: true });
       const interaction = await this.get(actor, id, em);
       await this.audit.record(em, {
         actorId: actor.userId,
@@ -273,16 +273,23 @@ export class InteractionsService {
     );
   }
 
-  /** Replaces each list the request gives; lists it leaves out stay as they are. */
+  /**
+   * Replaces each list the request gives; lists it leaves out stay as they are. A record just
+   * created has no links yet, so there is nothing to delete first (two statements fewer on the
+   * busiest write).
+   */
   private async writeLinks(
     manager: EntityManager,
     id: string,
     dto: Partial<InteractionLinks>,
+    options: { created?: boolean } = {},
   ): Promise<void> {
     for (const link of LINKS) {
       const ids = dto[link.field];
       if (ids === undefined) continue;
-      await manager.query(`DELETE FROM ${link.table} WHERE interaction_id = $1`, [id]);
+      if (!options.created) {
+        await manager.query(`DELETE FROM ${link.table} WHERE interaction_id = $1`, [id]);
+      }
       if (ids.length === 0) continue;
       await manager.query(
         `INSERT INTO ${link.table} (interaction_id, ${link.column})

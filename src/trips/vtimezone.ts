@@ -131,6 +131,14 @@ export function vtimezone(timeZone: string, fromYear: number, toYear: number): s
 }
 
 /**
+ * Finished components by zone and years. Working one out walks the year a day at a time through
+ * Intl (some 400 look-ups per zone), which was most of an itinerary request; the answer depends
+ * only on the runtime's zone database, which does not change while the process runs.
+ */
+const components = new Map<string, string | null>();
+const MAX_CACHED_COMPONENTS = 1000;
+
+/**
  * A generator for ical-generator's `calendar.timezone({ name: null, generator })`, covering the
  * years of the events it will be asked about.
  */
@@ -139,11 +147,18 @@ export function vtimezoneGenerator(
   toYear: number,
 ): (timeZone: string) => string | null {
   return (timeZone) => {
-    try {
-      return vtimezone(timeZone, fromYear, toYear);
-    } catch {
-      // A zone the runtime does not know has no rules to give; the event keeps its TZID.
-      return null;
+    const key = `${timeZone}|${fromYear}|${toYear}`;
+    let component = components.get(key);
+    if (component === undefined) {
+      try {
+        component = vtimezone(timeZone, fromYear, toYear);
+      } catch {
+        // A zone the runtime does not know has no rules to give; the event keeps its TZID.
+        component = null;
+      }
+      if (components.size >= MAX_CACHED_COMPONENTS) components.clear();
+      components.set(key, component);
     }
+    return component;
   };
 }

@@ -1,0 +1,479 @@
+process.env.TZ = 'UTC';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { CapturedStatement, StatementCapture } from './capture';
+import {
+  commentDatabase,
+  databaseComment,
+  databaseUrl,
+  dropForLoad,
+  migrate,
+  openServer,
+  recreateDatabase,
+  restoreAfterLoad,
+  ROOT,
+  runParallel,
+  startApp,
+} from './database';
+import { explainAll } from './explain';
+import { MachineLoad } from './machine';
+import { generate, LOADED_TABLES, LOGINS, sizesFor } from './generate';
+import { LoadOptions, runHttp, runLimit, RunStats } from './measure';
+import {
+  BenchResult,
+  countText,
+  evaluateTargets,
+  isRead,
+  LoadSummary,
+  markdown,
+  ScenarioResult,
+  StatementCount,
+} from './report';
+import { deepCursor, findFixtures, login, Scenario, scenarios, send, Tokens } from './scenarios';
+
+const USAGE = `npm run bench -- [options]
+
+  --smoke             tiny data (1 % of full size) and ~1 s runs: proves the bench works (CI)
+  --scale=F           size factor of the generated agency (default 1: 200,000 contacts …)
+  --contacts=N        number of contacts, whatever the scale (e.g. --contacts=100000)
+  --connections=N     concurrent connections of the load and of the limit (default 10)
+  --duration=S        seconds measured per run (default 10; smoke 0.5)
+  --warmup=S          seconds of warm-up before each run, not measured (default 3; smoke 0.2)
+  --scenarios=a,b     run only these scenarios (names as in the table)
+  --seed=N            generator seed (default 7)
+  --database=NAME     database to (re)create (default liaison_bench, smoke liaison_bench_smoke)
+  --reuse             keep the database when it already holds exactly this data
+
+Uses DATABASE_URL's server when set (it creates the database there), otherwise an embedded
+PostgreSQL in bench/.data. Figures go to stdout (markdown) and bench/results/ (JSON, plans).`;
+
+interface Options {
+  smoke: boolean;
+  scale: number;
+  contacts?: number;
+  connections: number;
+  duration: number;
+  warmup: number;
+  scenarios?: string[];
+  seed: number;
+  database: string;
+  reuse: boolean;
+}
+
+function parseOptions(args: string[]): Options {
+  const flags = new Map<string, string>();
+  for (const arg of args) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unknown argument "${arg}"\n\n${USAGE}`);
+    flags.set(match[1], match[2] ?? 'true');
+  }
+  const known = [
+    'smoke',
+    'scale',
+    'contacts',
+    'connections',
+    'duration',
+    'warmup',
+    'scenarios',
+    'seed',
+    'database',
+    'reuse',
+    'help',
+  ];
+  for (const flag of flags.keys()) {
+    if (!known.includes(flag)) throw new Error(`unknown option --${flag}\n\n${USAGE}`);
+  }
+  if (flags.has('help')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const number = (name: string, fallback: number, integer = false): number => {
+    const raw = flags.get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+      throw new Error(`--${name} must be a positive ${integer ? 'whole ' : ''}number`);
+    }
+    return value;
+  };
+  const smoke = flags.has('smoke');
+  const database = flags.get('database') ?? (smoke ? 'liaison_bench_smoke' : 'liaison_bench');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) {
+    throw new Error('--database must be a plain lower-case PostgreSQL name');
+  }
+  return {
+    smoke,
+    scale: number('scale', smoke ? 0.01 : 1),
+    contacts: flags.has('contacts') ? number('contacts', 0, true) : undefined,
+    connections: number('connections', 10, true),
+    duration: number('duration', smoke ? 0.5 : 10),
+    warmup: number('warmup', smoke ? 0.2 : 3),
+    scenarios: flags.get('scenarios')?.split(',').filter(Boolean),
+    seed: number('seed', 7, true),
+    database,
+    reuse: flags.has('reuse'),
+  };
+}
+
+const JWT_SECRET = 'liaison-bench-signing-key-not-for-production';
+const began = performance.now();
+const progress = (line: string) =>
+  process.stderr.write(
+    `[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${line}\n`,
+  );
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const seconds = (from: number) => (performance.now() - from) / 1000;
+
+/** What the generator would make: code and parameters. --reuse keeps a database only if equal. */
+async function dataSignature(options: Options, sizes: object): Promise<string> {
+  const code = await Promise.all(
+    ['generate.js', 'names.js', 'random.js'].map((f) => readFile(join(__dirname, f), 'utf8')),
+  );
+  const hash = createHash('sha256').update(code.join('\n')).digest('hex').slice(0, 16);
+  return JSON.stringify({ generator: hash, seed: options.seed, sizes });
+}
+
+async function loadData(url: string, options: Options, sizes: ReturnType<typeof sizesFor>) {
+  const started = performance.now();
+  await migrate(url, JWT_SECRET);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  let generated;
+  let indexSeconds: number;
+  let insertSeconds: number;
+  try {
+    // A bulk load: no need to wait for each commit to reach the disk.
+    await client.query('SET synchronous_commit = off');
+    const dropped = await dropForLoad(client, LOADED_TABLES);
+    progress(
+      `took off ${dropped.keys.length} keys, ${dropped.indexes.length} indexes and ${dropped.foreignKeys.length} foreign keys for the load; generating …`,
+    );
+    const insertStarted = performance.now();
+    generated = await generate(client, sizes, options.seed, progress);
+    insertSeconds = seconds(insertStarted);
+    const indexStarted = performance.now();
+    await restoreAfterLoad(url, dropped);
+    indexSeconds = seconds(indexStarted);
+    progress(
+      `rebuilt keys and indexes, re-added and validated foreign keys in ${indexSeconds.toFixed(1)} s`,
+    );
+  } finally {
+    await client.end();
+  }
+  const vacuumStarted = performance.now();
+  const tables = await (async () => {
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ name: string }>(
+        `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
+      );
+      return rows.map((r) => r.name);
+    } finally {
+      await c.end();
+    }
+  })();
+  await runParallel(
+    url,
+    tables.map((t) => `VACUUM (ANALYZE) ${t}`),
+    2,
+  );
+  const vacuumSeconds = seconds(vacuumStarted);
+  progress(`VACUUM ANALYZE in ${vacuumSeconds.toFixed(1)} s`);
+  const totalSeconds = seconds(started);
+  const summary: LoadSummary = {
+    reused: false,
+    rows: generated.rows,
+    rowsByTable: generated.rowsByTable,
+    insertSeconds,
+    indexSeconds,
+    vacuumSeconds,
+    totalSeconds,
+    insertRowsPerSecond: generated.rows / insertSeconds,
+    rowsPerSecond: generated.rows / totalSeconds,
+  };
+  return summary;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  const sizes = sizesFor(options.scale, options.contacts);
+  const load: LoadOptions = {
+    connections: options.connections,
+    warmupSeconds: options.warmup,
+    seconds: options.duration,
+  };
+
+  const server = await openServer(process.env.DATABASE_URL);
+  const url = databaseUrl(server.url, options.database);
+  let failed = false;
+  try {
+    // 1. The data: a fresh database with the app's schema, filled by the generator.
+    const signature = await dataSignature(options, sizes);
+    let summary: LoadSummary;
+    if (options.reuse && (await databaseComment(server.url, options.database)) === signature) {
+      progress(`reusing database ${options.database} (same generator, seed and sizes)`);
+      summary = await (async () => {
+        const c = new Client({ connectionString: url });
+        await c.connect();
+        try {
+          const { rows } = await c.query<{ name: string; n: number }>(
+            `SELECT relname AS name, n_live_tup::int AS n FROM pg_stat_user_tables WHERE relname = ANY($1)`,
+            [LOADED_TABLES],
+          );
+          const rowsByTable = Object.fromEntries(rows.map((r) => [r.name, r.n]));
+          const total = rows.reduce((sum, r) => sum + r.n, 0);
+          return {
+            reused: true,
+            rows: total,
+            rowsByTable,
+            insertSeconds: 0,
+            indexSeconds: 0,
+            vacuumSeconds: 0,
+            totalSeconds: 0,
+            insertRowsPerSecond: 0,
+            rowsPerSecond: 0,
+          };
+        } finally {
+          await c.end();
+        }
+      })();
+    } else {
+      progress(`creating database ${options.database} for ${JSON.stringify(sizes)}`);
+      await recreateDatabase(server.url, options.database);
+      summary = await loadData(url, options, sizes);
+      await commentDatabase(url, options.database, signature);
+      progress(
+        `loaded ${summary.rows.toLocaleString('en')} rows in ${summary.totalSeconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en')} rows/s overall, inserts at ${Math.round(summary.insertRowsPerSecond).toLocaleString('en')} rows/s)`,
+      );
+    }
+
+    const db = new Client({ connectionString: url, options: '-c timezone=UTC' });
+    await db.connect();
+    try {
+      const postgres = (
+        await db.query<{ v: string }>("SELECT current_setting('server_version') AS v")
+      ).rows[0].v;
+      const fixtures = await findFixtures(db);
+
+      // 2. What the app sends to the database for each request, read off the wire.
+      const target = new URL(url);
+      const capture = new StatementCapture(target.hostname, Number(target.port || 5432));
+      await capture.start();
+      const proxied = new URL(url);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(capture.port);
+      const counting = await startApp({ databaseUrl: proxied.toString(), jwtSecret: JWT_SECRET });
+      let tokens!: Tokens;
+      let deep!: { cursor: string; rows: number };
+      const captured = new Map<
+        string,
+        { statements: CapturedStatement[]; counts: StatementCount[] }
+      >();
+      let list: Scenario[] = [];
+      try {
+        tokens = {
+          staff: await login(counting.url, LOGINS.staff),
+          company: await login(counting.url, LOGINS.company),
+        };
+        deep = await deepCursor(
+          counting.url,
+          tokens.staff,
+          Math.min(5000, Math.floor(sizes.contacts / 2)),
+        );
+        progress(`deep cursor: ${deep.rows} rows into the contacts list`);
+        list = scenarios({ ...fixtures, deepCursor: deep.cursor }).filter(
+          (s) => !options.scenarios || options.scenarios.includes(s.name),
+        );
+        if (list.length === 0) throw new Error('--scenarios selects no scenario');
+        const count = async (make: () => ReturnType<(typeof list)[number]['request']>) => {
+          const samples: number[] = [];
+          let first: CapturedStatement[] = [];
+          for (let i = 0; i < 3; i++) {
+            capture.take();
+            const { status, body } = await send(counting.url, make());
+            if (status >= 300) throw new Error(`counting statements: ${status} ${body}`);
+            await sleep(30);
+            const statements = capture.take();
+            if (i === 0) first = statements;
+            samples.push(statements.length);
+          }
+          return { samples, first };
+        };
+        for (const s of list) {
+          const { status, body } = await send(counting.url, s.request(tokens));
+          const problem = s.check?.(status, body);
+          if (problem)
+            throw new Error(`scenario ${s.name} does not answer as it should: ${problem}`);
+          const main = await count(() => s.request(tokens));
+          const counts: StatementCount[] = [{ label: 'as loaded', samples: main.samples }];
+          for (const v of s.variants) {
+            counts.push({
+              label: v.label,
+              samples: (await count(() => v.request(tokens))).samples,
+            });
+          }
+          captured.set(s.name, { statements: main.first, counts });
+          progress(
+            `${s.name}: ${counts.map((c) => `${c.label} ${countText(c.samples)}`).join(', ')} statements per request`,
+          );
+        }
+      } finally {
+        await counting.stop();
+        await capture.stop();
+      }
+
+      // 3. The plans of every read's statements, with the parameters the app sent.
+      const plans = new Map<string, Awaited<ReturnType<typeof explainAll>>>();
+      for (const s of list.filter((x) => isRead(x.kind))) {
+        plans.set(s.name, await explainAll(db, captured.get(s.name)!.statements));
+      }
+
+      // 4. The load: the app as it runs in production, then the limit, scenario by scenario.
+      const app = await startApp({ databaseUrl: url, jwtSecret: JWT_SECRET });
+      const results: ScenarioResult[] = [];
+      try {
+        let loggedInAt = 0;
+        const fresh = async () => {
+          // Access tokens live 15 minutes; a long run signs in again before one could expire.
+          if (performance.now() - loggedInAt > 5 * 60_000) {
+            tokens = {
+              staff: await login(app.url, LOGINS.staff),
+              company: await login(app.url, LOGINS.company),
+            };
+            loggedInAt = performance.now();
+          }
+          return tokens;
+        };
+        const machine = new MachineLoad(
+          () => [process.pid, app.process.pid ?? 0],
+          server.embedded ? join(ROOT, 'bench', '.data', 'pg', 'postmaster.pid') : undefined,
+        );
+        const watched = async <T extends RunStats>(run: () => Promise<T>): Promise<T> => {
+          machine.begin();
+          const stats = await run();
+          stats.otherLoad = await machine.end();
+          if (stats.otherLoad !== undefined && stats.otherLoad > 0.1) {
+            progress(
+              `  ⚠ other processes used ${Math.round(stats.otherLoad * 100)} % of the machine during this run`,
+            );
+          }
+          return stats;
+        };
+        for (const s of list) {
+          const t = await fresh();
+          const appStats = await watched(() => runHttp(app.url, () => s.request(t), load));
+          const { statements, counts } = captured.get(s.name)!;
+          const limit = isRead(s.kind)
+            ? await watched(() => runLimit(url, statements, load))
+            : undefined;
+          const template = s.request(t);
+          results.push({
+            name: s.name,
+            title: s.title,
+            kind: s.kind,
+            request: `${template.method} ${template.path.replace(/cursor=[^&]+/, 'cursor=…')}`,
+            app: appStats,
+            limit,
+            ratio: limit ? appStats.perSecond / limit.perSecond : undefined,
+            statements: counts,
+            sql: statements.map((x) => x.sql.replace(/\s+/g, ' ').trim()),
+            explain: plans.get(s.name),
+          });
+          progress(
+            `${s.name}: app ${Math.round(appStats.perSecond)} req/s p95 ${appStats.p95.toFixed(1)} ms` +
+              (limit
+                ? `, limit ${Math.round(limit.perSecond)} req/s p95 ${limit.p95.toFixed(1)} ms`
+                : '') +
+              (appStats.failures ? `, ${appStats.failures} FAILED` : ''),
+          );
+          if (appStats.failures > 0 || appStats.requests === 0 || (limit && limit.failures > 0)) {
+            failed = true;
+          }
+        }
+      } finally {
+        await app.stop();
+      }
+
+      // 5. The figures: markdown on stdout, JSON and plans under bench/results/.
+      const cpu = cpus();
+      const result: BenchResult = {
+        startedAt,
+        smoke: options.smoke,
+        machine: {
+          cpus: cpu.length,
+          cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+          node: process.version,
+          postgres,
+        },
+        options: {
+          connections: options.connections,
+          warmup: options.warmup,
+          duration: options.duration,
+          scale: options.scale,
+          seed: options.seed,
+          database: server.embedded ? 'embedded' : 'DATABASE_URL',
+        },
+        sizes: { ...sizes },
+        load: summary,
+        fixtures: {
+          timelineContactId: fixtures.timelineContactId,
+          timelineEntries: fixtures.timelineEntries,
+          bigTripId: fixtures.bigTripId,
+          bigTripAppointments: fixtures.bigTripAppointments,
+          pinyinTerm: fixtures.pinyinTerm,
+          surnameTerm: fixtures.surnameTerm,
+          initialTerm: fixtures.initialTerm,
+          latinTerm: fixtures.latinTerm,
+          email: fixtures.email,
+          deepCursorRows: deep.rows,
+        },
+        scenarios: results,
+        targets: evaluateTargets(results, sizes.contacts),
+      };
+      const table = markdown(result);
+      process.stdout.write(`\n${table}\n`);
+      const folder = join(ROOT, 'bench', 'results');
+      await mkdir(folder, { recursive: true });
+      const stamp = `${startedAt.replace(/[:.]/g, '-')}${options.smoke ? '-smoke' : ''}`;
+      const json = `${JSON.stringify(result, null, 2)}\n`;
+      await writeFile(join(folder, `${stamp}.json`), json);
+      await writeFile(join(folder, options.smoke ? 'latest-smoke.json' : 'latest.json'), json);
+      await writeFile(join(folder, `${stamp}-plans.md`), plansMarkdown(result, table));
+      progress(`results: bench/results/${stamp}.json and ${stamp}-plans.md`);
+    } finally {
+      await db.end();
+    }
+  } finally {
+    await server.stop();
+  }
+  if (failed) {
+    progress('some requests failed: the figures above are not valid');
+    process.exitCode = 1;
+  }
+}
+
+function plansMarkdown(result: BenchResult, table: string): string {
+  const out = [table, '', '## Plans (EXPLAIN ANALYZE, BUFFERS) of each read request', ''];
+  for (const s of result.scenarios) {
+    if (!s.explain) continue;
+    out.push(`### ${s.title}`, '', `\`${s.request}\``, '');
+    for (const e of s.explain) {
+      out.push('```sql', e.sql.trim(), '```');
+      if (e.params.length) out.push(`parameters: ${JSON.stringify(e.params)}`, '');
+      out.push('```', e.plan, '```', '');
+    }
+  }
+  return out.join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
