@@ -144,12 +144,13 @@ export class InteractionsService {
     actor: Actor,
     id: string,
     manager: EntityManager = this.db.manager,
-    options: { forUpdate?: boolean } = {},
+    options: { forUpdate?: boolean; links?: InteractionLinks } = {},
   ): Promise<InteractionRecord> {
     const qb = this.scoped(actor, manager).andWhere('i.id = :id', { id });
     if (options.forUpdate) qb.setLock('pessimistic_write');
     const interaction = await qb.getOne();
     if (!interaction) throw new NotFound('interaction', id);
+    if (options.links) return Object.assign(interaction, options.links);
     const [record] = await this.withLinks(manager, [interaction]);
     return record;
   }
@@ -170,7 +171,15 @@ export class InteractionsService {
       });
       const id = identifiers[0].id as string;
       await this.writeLinks(em, id, dto, { created: true });
-      const interaction = await this.get(actor, id, em);
+      // The links are the ones just written; read back, they would come sorted by id (the
+      // lower-case UUIDs sort the same as strings), so they are not read again.
+      const interaction = await this.get(actor, id, em, {
+        links: {
+          contactIds: [...(dto.contactIds ?? [])].sort(),
+          companyIds: [...(dto.companyIds ?? [])].sort(),
+          partnerIds: [...(dto.partnerIds ?? [])].sort(),
+        },
+      });
       await this.audit.record(em, {
         actorId: actor.userId,
         action: 'create',
