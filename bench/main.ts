@@ -16,6 +16,7 @@ import {
   restoreAfterLoad,
   ROOT,
   runParallel,
+  serverSettings,
   startApp,
 } from './database';
 import { explainAll } from './explain';
@@ -409,6 +410,7 @@ async function main(): Promise<void> {
           cpuModel: cpu[0]?.model.trim() ?? 'unknown',
           node: process.version,
           postgres,
+          postgresSettings: await serverSettings(url),
         },
         options: {
           connections: options.connections,

@@ -45,7 +45,13 @@ export interface LoadSummary {
 export interface BenchResult {
   startedAt: string;
   smoke: boolean;
-  machine: { cpus: number; cpuModel: string; node: string; postgres: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    postgres: string;
+    postgresSettings: Record<string, string>;
+  };
   options: Record<string, unknown>;
   sizes: Record<string, number>;
   load: LoadSummary;
@@ -122,6 +128,12 @@ export function markdown(result: BenchResult): string {
   lines.push('');
   lines.push(
     `${result.startedAt} · ${result.machine.cpus} CPUs (${result.machine.cpuModel}) · Node ${result.machine.node} · PostgreSQL ${result.machine.postgres} · ${String(result.options.connections)} connections, ${String(result.options.warmup)} s warm-up, ${String(result.options.duration)} s measured per run`,
+  );
+  lines.push('');
+  lines.push(
+    `PostgreSQL settings: ${Object.entries(result.machine.postgresSettings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
   );
   lines.push('');
   lines.push(`Data: ${sizes}.`);

@@ -151,12 +151,13 @@ export class InteractionsService {
     actor: Actor,
     id: string,
     manager: EntityManager = this.db.manager,
-    options: { forUpdate?: boolean } = {},
+    options: { forUpdate?: boolean; links?: InteractionLinks } = {},
   ): Promise<InteractionRecord> {
     const qb = this.scoped(actor, manager).andWhere('i.id = :id', { id });
     if (options.forUpdate) qb.setLock('pessimistic_write');
     const interaction = await qb.getOne();
     if (!interaction) throw new NotFound('interaction', id);
+    if (options.links) return Object.assign(interaction, options.links);
     const [record] = await this.withLinks(manager, [interaction]);
     return record;
   }
@@ -177,7 +178,15 @@ export class InteractionsService {
       });
       const id = identifiers[0].id as string;
       await this.writeLinks(em, id, dto, { created: true });
-      const interaction = await this.get(actor, id, em);
+      // The links are the ones just written; read back, they would come sorted by id (the
+      // lower-case UUIDs sort the same as strings), so they are not read again.
+      const interaction = await this.get(actor, id, em, {
+        links: {
+          contactIds: [...(dto.contactIds ?? [])].sort(),
+          companyIds: [...(dto.companyIds ?? [])].sort(),
+          partnerIds: [...(dto.partnerIds ?? [])].sort(),
+        },
+      });
       await this.audit.record(em, {
         actorId: actor.userId,
         action: 'create',
@@ -312,27 +321,32 @@ export class InteractionsService {
   ): Promise<{ tripId: string | null; appointmentId: string | null }> {
     const errors: FieldError[] = [];
 
-    for (const link of LINKS) {
+    // The newly linked records of every kind, looked up in one statement.
+    const added = LINKS.map((link) => {
       const ids = dto[link.field];
-      if (ids === undefined) continue;
+      if (ids === undefined) return [];
       const linked = new Set(before?.[link.field] ?? []);
-      const added = ids.filter((x) => !linked.has(x));
-      if (added.length === 0) continue;
-      const found = new Set(
-        (
-          (await manager.query(
-            `SELECT id::text AS id FROM ${link.target} WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
-            [added],
-          )) as { id: string }[]
-        ).map((r) => r.id),
-      );
-      const missing = added.filter((x) => !found.has(x));
-      if (missing.length > 0) {
-        errors.push({
-          field: link.field,
-          message: `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
-        });
-      }
+      return ids.filter((x) => !linked.has(x));
+    });
+    if (added.some((ids) => ids.length > 0)) {
+      const found = (await manager.query(
+        LINKS.map(
+          (link, i) =>
+            `SELECT ${i} AS link, id::text AS id FROM ${link.target}
+             WHERE id = ANY($${i + 1}::uuid[]) AND deleted_at IS NULL`,
+        ).join(' UNION ALL '),
+        added,
+      )) as { link: number; id: string }[];
+      LINKS.forEach((link, i) => {
+        const known = new Set(found.filter((r) => r.link === i).map((r) => r.id));
+        const missing = added[i].filter((x) => !known.has(x));
+        if (missing.length > 0) {
+          errors.push({
+            field: link.field,
+            message: `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
+          });
+        }
+      });
     }
 
     let tripId = dto.tripId !== undefined ? dto.tripId : (before?.tripId ?? null);
