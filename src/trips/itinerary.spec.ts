@@ -1,4 +1,5 @@
 import { itineraryCalendar, itineraryFilename, ItineraryAppointment } from './itinerary';
+import { foldLine, icsText } from './ics';
 import { observances, vtimezone } from './vtimezone';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -58,7 +59,7 @@ describe('VTIMEZONE from Intl', () => {
       ['DAYLIGHT', '2019-03-31T01:00:00.000Z', 7200],
       ['STANDARD', '2019-10-27T01:00:00.000Z', 3600],
     ]);
-    const text = vtimezone('Europe/Berlin', 2019, 2019);
+    const text = vtimezone('Europe/Berlin', 2019, 2019).join('\r\n');
     expect(text).toContain('BEGIN:DAYLIGHT\r\nDTSTART:20190331T020000\r\nTZOFFSETFROM:+0100');
     expect(text).toContain('BEGIN:STANDARD\r\nDTSTART:20191027T030000\r\nTZOFFSETFROM:+0200');
   });
@@ -66,6 +67,22 @@ describe('VTIMEZONE from Intl', () => {
   it('knows the southern hemisphere has its summer in January', () => {
     const first = observances('Australia/Sydney', 2019, 2019)[0];
     expect(first).toMatchObject({ kind: 'DAYLIGHT', offsetTo: 11 * 3600 });
+  });
+});
+
+describe('iCalendar syntax', () => {
+  it('escapes TEXT and drops control characters it may not hold', () => {
+    expect(icsText('a\\b;c,d\r\ne\nf\rg\u0007h\ti')).toBe('a\\\\b\\;c\\,d\\ne\\nf\\ng' + 'h\ti');
+  });
+
+  it('folds by octets, not characters', () => {
+    expect(foldLine('x'.repeat(75))).toBe('x'.repeat(75));
+    expect(foldLine('x'.repeat(76))).toBe(`${'x'.repeat(75)}\r\n x`);
+    // 25 three-octet characters fill a line exactly; the 26th starts the next.
+    expect(foldLine('北'.repeat(26))).toBe(`${'北'.repeat(25)}\r\n 北`);
+    const folded = foldLine(`S:${'ä'.repeat(100)}`).split('\r\n');
+    expect(folded.map((l) => Buffer.byteLength(l))).toEqual([74, 75, 55]);
+    expect(folded.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(`S:${'ä'.repeat(100)}`);
   });
 });
 
@@ -116,6 +133,39 @@ describe('itinerary', () => {
         endsAt: '2017-11-06T10:00:00.000Z',
       },
     ]);
+  });
+
+  it('keeps every text as written: escaped, folded at 75 octets, no character split', () => {
+    const title = `Unterzeichnung; Vertrag, Teil 2 \\ ${'北京签约仪式'.repeat(12)} 🤝🤝🤝 Ende`;
+    const purpose = 'Kontakte knüpfen;\nFolgetermine, Leads\r\nund mehr';
+    const notes = `${'Notiz '.repeat(30)}\n\n${'王芳 '.repeat(40)}`;
+    const text = itineraryCalendar(
+      { title: 'China; 2019, Peking', purpose, startsOn: '2019-10-20', status: 'planned' },
+      [appointment({ title, notes, venue: 'Großer Saal, Tian’anmen', restricted: true })],
+    );
+    expect(text.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    const physical = text.split('\r\n').slice(0, -1);
+    for (const line of physical) {
+      expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
+      expect(line).not.toMatch(/[\r\n\uFFFD]/);
+      // A lone surrogate would mean a character split between two lines.
+      expect(line).not.toMatch(
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+      );
+    }
+    expect(physical.some((l) => l.startsWith(' '))).toBe(true);
+
+    const calendar = new ICAL.Component(ICAL.parse(text));
+    expect(text).toContain('\r\nX-WR-CALNAME:China\\; 2019\\, Peking\r\n');
+    expect(calendar.getFirstPropertyValue('description')).toBe(
+      'Kontakte knüpfen;\nFolgetermine, Leads\nund mehr',
+    );
+    const event = calendar.getFirstSubcomponent('vevent');
+    expect(event.getFirstPropertyValue('summary')).toBe(title);
+    expect(event.getFirstPropertyValue('location')).toBe('Großer Saal, Tian’anmen, Peking');
+    expect(event.getFirstPropertyValue('description')).toBe(`Gespräch\n\n${notes}`);
+    expect(event.getFirstPropertyValue('class')).toBe('PRIVATE');
+    expect(event.getFirstPropertyValue('status')).toBe('TENTATIVE');
   });
 
   it('is a valid calendar without any appointment', () => {

@@ -1,15 +1,7 @@
-import ical, {
-  ICalCalendarMethod,
-  ICalEventClass,
-  ICalEventStatus,
-  type ICalTemporalInstantStub,
-  type ICalTemporalPlainDateStub,
-  type ICalTemporalPlainDateTimeStub,
-  type ICalTemporalZonedDateTimeStub,
-} from 'ical-generator';
 import { normalize } from '../common/search';
-import { formatOffset, utcOffsetSeconds, wallClock } from './time';
-import { vtimezoneGenerator } from './vtimezone';
+import { icsLines, icsLocal, icsText, icsUtc } from './ics';
+import { wallClock } from './time';
+import { zoneComponent } from './vtimezone';
 
 /** What the itinerary needs to know about a trip and its appointments. */
 export interface ItineraryTrip {
@@ -47,55 +39,11 @@ const KIND_LABELS: Record<string, string> = {
   other: 'Termin',
 };
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/**
- * An instant as the wall clock of one zone, in the shape ical-generator accepts for Temporal's
- * ZonedDateTime. Handing it a plain Date with a TZID would make it print the *process's* wall
- * clock under that TZID; this way it prints the appointment's own local time, whatever TZ the
- * server runs with.
- */
-export function zonedWallClock(instant: Date, timeZone: string): ICalTemporalZonedDateTimeStub {
-  const w = wallClock(instant, timeZone);
-  const offset = formatOffset(utcOffsetSeconds(instant, timeZone));
-  const dateText = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
-  const localText = `${dateText}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
-  const plainDate: ICalTemporalPlainDateStub = {
-    year: w.year,
-    month: w.month,
-    day: w.day,
-    toJSON: () => dateText,
-    toString: () => dateText,
-  };
-  const plainDateTime: ICalTemporalPlainDateTimeStub = {
-    ...w,
-    toJSON: () => localText,
-    toString: () => localText,
-    toPlainDate: () => plainDate,
-    toZonedDateTime: (zone: string) => zonedWallClock(instant, zone),
-  };
-  const instantStub: ICalTemporalInstantStub = {
-    epochMilliseconds: instant.getTime(),
-    toJSON: () => instant.toISOString(),
-    toString: () => instant.toISOString(),
-    toZonedDateTimeISO: (zone: string) => zonedWallClock(instant, zone),
-  };
-  return {
-    ...w,
-    timeZoneId: timeZone,
-    toInstant: () => instantStub,
-    toPlainDateTime: () => plainDateTime,
-    withTimeZone: (zone: string) => zonedWallClock(instant, zone),
-    toJSON: () => `${localText}${offset}[${timeZone}]`,
-    toString: () => `${localText}${offset}[${timeZone}]`,
-  };
-}
-
-const STATUS_BY_TRIP: Record<string, ICalEventStatus> = {
-  planned: ICalEventStatus.TENTATIVE,
-  confirmed: ICalEventStatus.CONFIRMED,
-  completed: ICalEventStatus.CONFIRMED,
-  cancelled: ICalEventStatus.CANCELLED,
+const STATUS_BY_TRIP: Record<string, string> = {
+  planned: 'TENTATIVE',
+  confirmed: 'CONFIRMED',
+  completed: 'CONFIRMED',
+  cancelled: 'CANCELLED',
 };
 
 /**
@@ -108,22 +56,30 @@ export function itineraryCalendar(
   trip: ItineraryTrip,
   appointments: ItineraryAppointment[],
 ): string {
-  const years = appointments.flatMap((a) => [
-    a.startsAt.getUTCFullYear(),
-    a.endsAt.getUTCFullYear(),
-  ]);
-  const calendar = ical({
-    prodId: { company: 'Liaison', product: 'Itinerary', language: 'DE' },
-    name: trip.title,
-    description: trip.purpose ?? undefined,
-    method: ICalCalendarMethod.PUBLISH,
-  });
-  if (years.length > 0) {
-    calendar.timezone({
-      name: null,
-      generator: vtimezoneGenerator(Math.min(...years), Math.max(...years)),
-    });
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Liaison//Itinerary//DE',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `NAME:${icsText(trip.title)}`,
+    `X-WR-CALNAME:${icsText(trip.title)}`,
+  ];
+  if (trip.purpose) {
+    lines.push(`DESCRIPTION:${icsText(trip.purpose)}`, `X-WR-CALDESC:${icsText(trip.purpose)}`);
   }
+  if (appointments.length > 0) {
+    let fromYear = Infinity;
+    let toYear = -Infinity;
+    const zones = new Set<string>();
+    for (const a of appointments) {
+      fromYear = Math.min(fromYear, a.startsAt.getUTCFullYear());
+      toYear = Math.max(toYear, a.endsAt.getUTCFullYear());
+      zones.add(a.timeZone);
+    }
+    for (const zone of zones) lines.push(...zoneComponent(zone, fromYear, toYear));
+  }
+  const status = STATUS_BY_TRIP[trip.status];
   for (const a of appointments) {
     const description = [
       KIND_LABELS[a.kind] ?? a.kind,
@@ -133,23 +89,25 @@ export function itineraryCalendar(
       .filter(Boolean)
       .join('\n\n');
     const location = [a.venue, a.city].filter(Boolean).join(', ');
-    calendar.createEvent({
-      id: `${a.id}@liaison`,
-      sequence: a.version - 1,
-      start: zonedWallClock(a.startsAt, a.timeZone),
-      end: zonedWallClock(a.endsAt, a.timeZone),
-      timezone: a.timeZone,
-      stamp: a.updatedAt,
-      created: a.createdAt,
-      lastModified: a.updatedAt,
-      summary: a.title,
-      description,
-      location: location || null,
-      status: STATUS_BY_TRIP[trip.status] ?? null,
-      class: a.restricted ? ICalEventClass.PRIVATE : null,
-    });
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${a.id}@liaison`,
+      `SEQUENCE:${a.version - 1}`,
+      `DTSTAMP:${icsUtc(a.updatedAt)}`,
+      `DTSTART;TZID=${a.timeZone}:${icsLocal(wallClock(a.startsAt, a.timeZone))}`,
+      `DTEND;TZID=${a.timeZone}:${icsLocal(wallClock(a.endsAt, a.timeZone))}`,
+      `CREATED:${icsUtc(a.createdAt)}`,
+      `LAST-MODIFIED:${icsUtc(a.updatedAt)}`,
+      `SUMMARY:${icsText(a.title)}`,
+      `DESCRIPTION:${icsText(description)}`,
+    );
+    if (location) lines.push(`LOCATION:${icsText(location)}`);
+    if (status) lines.push(`STATUS:${status}`);
+    if (a.restricted) lines.push('CLASS:PRIVATE');
+    lines.push('END:VEVENT');
   }
-  return calendar.toString();
+  lines.push('END:VCALENDAR');
+  return icsLines(lines);
 }
 
 /** `Wirtschaftsreise China 2019` starting 2019-10-20 → `wirtschaftsreise-china-2019-2019-10-20.ics` */

@@ -1,11 +1,11 @@
+import { icsText } from './ics';
 import { formatOffset, utcOffsetSeconds } from './time';
 
 /**
  * VTIMEZONE components (RFC 5545 §3.6.5) built from the runtime's own time zone database
  * through Intl, so an itinerary carries the rules of every zone it uses and a calendar program
  * imports `DTSTART;TZID=Asia/Shanghai:20191021T140000` at 14:00 Shanghai time, whatever zone
- * the program itself runs in. ical-generator has no time zone database of its own; this is the
- * generator it asks for.
+ * the program itself runs in.
  *
  * Each observance is written out with its own DTSTART (no RRULEs) for the years asked for:
  * exact for those years, and small for the few days a trip lasts.
@@ -103,7 +103,7 @@ function icsOffset(seconds: number): string {
 }
 
 /** A local date-time in the offset in force before the change, as RFC 5545 wants DTSTART. */
-function icsLocal(instant: Date, offsetSeconds: number): string {
+function localBefore(instant: Date, offsetSeconds: number): string {
   const d = new Date(instant.getTime() + offsetSeconds * 1000);
   return (
     `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}` +
@@ -111,23 +111,21 @@ function icsLocal(instant: Date, offsetSeconds: number): string {
   );
 }
 
-const escapeText = (text: string) => text.replace(/[\\;,]/g, (c) => `\\${c}`);
-
-/** The VTIMEZONE component of one zone for the given years. */
-export function vtimezone(timeZone: string, fromYear: number, toYear: number): string {
+/** The content lines of one zone's VTIMEZONE component for the given years. */
+export function vtimezone(timeZone: string, fromYear: number, toYear: number): string[] {
   const lines = ['BEGIN:VTIMEZONE', `TZID:${timeZone}`, `X-LIC-LOCATION:${timeZone}`];
   for (const o of observances(timeZone, fromYear, toYear)) {
     lines.push(
       `BEGIN:${o.kind}`,
-      `DTSTART:${icsLocal(o.startsAt, o.offsetFrom)}`,
+      `DTSTART:${localBefore(o.startsAt, o.offsetFrom)}`,
       `TZOFFSETFROM:${icsOffset(o.offsetFrom)}`,
       `TZOFFSETTO:${icsOffset(o.offsetTo)}`,
-      `TZNAME:${escapeText(o.name)}`,
+      `TZNAME:${icsText(o.name)}`,
       `END:${o.kind}`,
     );
   }
   lines.push('END:VTIMEZONE');
-  return lines.join('\r\n');
+  return lines;
 }
 
 /**
@@ -135,30 +133,28 @@ export function vtimezone(timeZone: string, fromYear: number, toYear: number): s
  * Intl (some 400 look-ups per zone), which was most of an itinerary request; the answer depends
  * only on the runtime's zone database, which does not change while the process runs.
  */
-const components = new Map<string, string | null>();
+const components = new Map<string, readonly string[]>();
 const MAX_CACHED_COMPONENTS = 1000;
 
 /**
- * A generator for ical-generator's `calendar.timezone({ name: null, generator })`, covering the
- * years of the events it will be asked about.
+ * The VTIMEZONE lines of a zone for the years of an itinerary, remembered; none for a zone the
+ * runtime does not know (it has no rules to give, and the event keeps its TZID).
  */
-export function vtimezoneGenerator(
+export function zoneComponent(
+  timeZone: string,
   fromYear: number,
   toYear: number,
-): (timeZone: string) => string | null {
-  return (timeZone) => {
-    const key = `${timeZone}|${fromYear}|${toYear}`;
-    let component = components.get(key);
-    if (component === undefined) {
-      try {
-        component = vtimezone(timeZone, fromYear, toYear);
-      } catch {
-        // A zone the runtime does not know has no rules to give; the event keeps its TZID.
-        component = null;
-      }
-      if (components.size >= MAX_CACHED_COMPONENTS) components.clear();
-      components.set(key, component);
+): readonly string[] {
+  const key = `${timeZone}|${fromYear}|${toYear}`;
+  let component = components.get(key);
+  if (component === undefined) {
+    try {
+      component = vtimezone(timeZone, fromYear, toYear);
+    } catch {
+      component = [];
     }
-    return component;
-  };
+    if (components.size >= MAX_CACHED_COMPONENTS) components.clear();
+    components.set(key, component);
+  }
+  return component;
 }
