@@ -8,6 +8,7 @@ import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import { estimatedRows } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator } from '../common/pagination';
 import {
   liveVersion,
@@ -27,6 +28,19 @@ import {
   TimelineQuery,
   UpdateContactDto,
 } from './contacts.dto';
+
+/** The order of the contacts list by name; contacts_name_idx is built on this expression. */
+const NAME_ORDER = `lower(c.family_name || ' ' || coalesce(c.given_name, ''))`;
+
+/**
+ * Up to this many matches (as the planner estimates them), a search listed by name collects its
+ * matches through the search indexes and sorts them: some 10 ms for 3,000 matches among 200,000
+ * contacts, 25 ms for 10,000. Left to itself the planner walks contacts_name_idx in name order and
+ * filters as it goes, which is quick when matches are spread over the alphabet and slow when they
+ * sit together where the term is a family name: it read 190,000 rows, 230 ms, to reach the first
+ * "Zhang". Beyond this many matches a walk finds a page of them soon wherever they sit.
+ */
+const SORT_MATCHES_UP_TO = 10_000;
 
 const AUDITED = [
   'familyName',
@@ -105,11 +119,16 @@ export class ContactsService {
       qb.andWhere('c.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
     if (query.country) qb.andWhere('c.country = :country', { country: query.country });
     if (query.tag) qb.andWhere('c.tags @> CAST(:tags AS text[])', { tags: [query.tag] });
+    // Sorting the matches instead of walking the name index: an expression of the same value
+    // that no index is built on, so the planner collects the matches first.
+    const sortMatches =
+      query.q !== undefined &&
+      (query.sort ?? 'name').replace(/^-/, '') === 'name' &&
+      (await estimatedRows(qb)) <= SORT_MATCHES_UP_TO;
     return this.paginator.page(qb, query, {
       sorts: {
-        // The same expression as contacts_name_idx, so the sort walks the index.
         name: {
-          sql: `lower(c.family_name || ' ' || coalesce(c.given_name, ''))`,
+          sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
           type: 'text',
           value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
         },

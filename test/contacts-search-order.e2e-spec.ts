@@ -1,0 +1,88 @@
+import { TestApp, startTestApp } from './helpers/app';
+import { Session, loginAdmin } from './helpers/auth';
+
+/**
+ * A search listed by name runs one of two ways (src/contacts/contacts.service.ts): few matches are
+ * collected through the search index and sorted, many are found by walking the name index. Both
+ * must give the same pages in the same order, whichever way a term falls.
+ */
+
+let app: TestApp;
+let admin: Session;
+
+const SPREAD = 12_000;
+const CLUSTERED = 300;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await loginAdmin(app);
+  // Family names spread over the alphabet, all matching "common"; a block of Zhangs at its end,
+  // as a family name clusters them.
+  await app.db.query(
+    `INSERT INTO contacts (family_name, given_name, search_key)
+     SELECT f, g, lower(f || ' ' || g) || ' common'
+     FROM (SELECT chr(65 + n % 25) || 'ander' || (n % 97) AS f, 'G' || n AS g
+           FROM generate_series(1, $1) AS n) x`,
+    [SPREAD],
+  );
+  await app.db.query(
+    `INSERT INTO contacts (family_name, given_name, search_key)
+     SELECT 'Zhang', g, 'zhang ' || lower(g) || ' common'
+     FROM (SELECT 'W' || n AS g FROM generate_series(1, $1) AS n) x`,
+    [CLUSTERED],
+  );
+  await app.db.query('ANALYZE contacts');
+});
+afterAll(() => app?.stop());
+
+async function estimate(term: string): Promise<number> {
+  const { rows } = await app.db.query<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
+    `EXPLAIN (FORMAT JSON) SELECT 1 FROM contacts WHERE search_key LIKE $1 AND deleted_at IS NULL`,
+    [`%${term}%`],
+  );
+  return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+}
+
+async function expected(term: string, descending: boolean): Promise<string[]> {
+  const direction = descending ? 'DESC' : 'ASC';
+  const { rows } = await app.db.query<{ id: string }>(
+    `SELECT id FROM contacts WHERE search_key LIKE $1 AND deleted_at IS NULL
+     ORDER BY lower(family_name || ' ' || coalesce(given_name, '')) ${direction}, id ${direction}`,
+    [`%${term}%`],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every page of a search, following the cursors. */
+async function allPages(term: string, sort: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ q: term, sort, limit: '200' });
+    if (cursor) query.set('cursor', cursor);
+    const res = await app.http.get(`/api/v1/contacts?${query}`).set(admin.auth);
+    expect(res.status).toBe(200);
+    const body = res.body as { items: { id: string }[]; nextCursor: string | null };
+    ids.push(...body.items.map((x) => x.id));
+    cursor = body.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+describe('a search listed by name', () => {
+  it('has one term on each side of the line', async () => {
+    expect(await estimate('zhang')).toBeLessThan(10_000);
+    expect(await estimate('common')).toBeGreaterThan(10_000);
+  });
+
+  it.each([
+    ['few matches, sorted', 'zhang', CLUSTERED],
+    ['many matches, walked', 'common', SPREAD + CLUSTERED],
+  ])('pages through %s in name order, forwards and backwards', async (_, term, count) => {
+    for (const descending of [false, true]) {
+      const ids = await allPages(term, descending ? '-name' : 'name');
+      expect(ids).toHaveLength(count);
+      expect(ids).toEqual(await expected(term, descending));
+    }
+  });
+});
