@@ -22,7 +22,7 @@ import {
 import { explainAll } from './explain';
 import { MachineLoad } from './machine';
 import { generate, LOADED_TABLES, LOGINS, sizesFor } from './generate';
-import { LoadOptions, runHttp, runLimit, RunStats } from './measure';
+import { httpLoad, limitLoad, LoadOptions, RunStats, takeTurns } from './measure';
 import {
   BenchResult,
   countText,
@@ -199,6 +199,30 @@ async function loadData(url: string, options: Options, sizes: ReturnType<typeof 
   return summary;
 }
 
+/**
+ * What an interrupted run must stop before it exits, newest first: the apps, then the database
+ * server (the embedded one runs in its own process group, so Ctrl-C does not reach it).
+ */
+const running: { stop(): Promise<void> }[] = [];
+function stopOnExit<T extends { stop(): Promise<void> }>(thing: T): T {
+  running.push(thing);
+  const stop = thing.stop.bind(thing);
+  thing.stop = async () => {
+    running.splice(running.indexOf(thing), 1);
+    await stop();
+  };
+  return thing;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping the app and the database`);
+    void (async () => {
+      for (const thing of [...running].reverse()) await thing.stop().catch(() => undefined);
+      process.exit(130);
+    })();
+  });
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date().toISOString();
@@ -209,7 +233,7 @@ async function main(): Promise<void> {
     seconds: options.duration,
   };
 
-  const server = await openServer(process.env.DATABASE_URL);
+  const server = stopOnExit(await openServer(process.env.DATABASE_URL));
   const url = databaseUrl(server.url, options.database);
   let failed = false;
   try {
@@ -268,7 +292,9 @@ async function main(): Promise<void> {
       const proxied = new URL(url);
       proxied.hostname = '127.0.0.1';
       proxied.port = String(capture.port);
-      const counting = await startApp({ databaseUrl: proxied.toString(), jwtSecret: JWT_SECRET });
+      const counting = stopOnExit(
+        await startApp({ databaseUrl: proxied.toString(), jwtSecret: JWT_SECRET }),
+      );
       let tokens!: Tokens;
       let deep!: { cursor: string; rows: number };
       const captured = new Map<
@@ -335,7 +361,7 @@ async function main(): Promise<void> {
       }
 
       // 4. The load: the app as it runs in production, then the limit, scenario by scenario.
-      const app = await startApp({ databaseUrl: url, jwtSecret: JWT_SECRET });
+      const app = stopOnExit(await startApp({ databaseUrl: url, jwtSecret: JWT_SECRET }));
       const results: ScenarioResult[] = [];
       try {
         let loggedInAt = 0;
@@ -354,35 +380,40 @@ async function main(): Promise<void> {
           () => [process.pid, app.process.pid ?? 0],
           server.embedded ? join(ROOT, 'bench', '.data', 'pg', 'postmaster.pid') : undefined,
         );
-        const watched = async <T extends RunStats>(run: () => Promise<T>): Promise<T> => {
+        const watched = async <T extends RunStats[]>(run: () => Promise<T>): Promise<T> => {
           machine.begin();
-          const stats = await run();
-          stats.otherLoad = await machine.end();
-          if (stats.otherLoad !== undefined && stats.otherLoad > 0.1) {
+          const all = await run();
+          const otherLoad = await machine.end();
+          for (const stats of all) stats.otherLoad = otherLoad;
+          if (otherLoad !== undefined && otherLoad > 0.1) {
             progress(
-              `  ⚠ other processes used ${Math.round(stats.otherLoad * 100)} % of the machine during this run`,
+              `  ⚠ other processes used ${Math.round(otherLoad * 100)} % of the machine during this run`,
             );
           }
-          return stats;
+          return all;
         };
         // A fresh process (JIT, the ORM's caches, the pool's connections) warms up on every read
         // first, so that the first scenario is not measured colder than the others.
         const warm = await fresh();
         for (const s of list.filter((x) => isRead(x.kind))) {
-          await runHttp(app.url, () => s.request(warm), {
-            ...load,
-            warmupSeconds: 0,
-            seconds: Math.min(1, load.warmupSeconds),
-          });
+          await httpLoad(app.url, () => s.request(warm), load.connections).run(
+            Math.min(1, load.warmupSeconds),
+          );
         }
         progress('app warmed up on every read');
         for (const s of list) {
           const t = await fresh();
-          const appStats = await watched(() => runHttp(app.url, () => s.request(t), load));
           const { statements, counts } = captured.get(s.name)!;
-          const limit = isRead(s.kind)
-            ? await watched(() => runLimit(url, statements, load))
-            : undefined;
+          // App and limit take turns within the scenario, so both see the same machine.
+          const [appStats, limit] = await watched(() =>
+            takeTurns(
+              [
+                httpLoad(app.url, () => s.request(t), load.connections),
+                ...(isRead(s.kind) ? [limitLoad(url, statements, load.connections)] : []),
+              ],
+              load,
+            ),
+          );
           const template = s.request(t);
           results.push({
             name: s.name,
