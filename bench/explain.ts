@@ -12,7 +12,8 @@ export interface ExplainedStatement {
   executionMs: number | null;
 }
 
-const TRANSACTION_CONTROL = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SET|SHOW)\b/i;
+/** Statements with no plan of their own: transaction control, settings, and the app's EXPLAINs. */
+const NOT_EXPLAINED = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SET|SHOW|EXPLAIN)\b/i;
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of each statement a request ran, with the very parameters it ran
@@ -24,7 +25,7 @@ export async function explainAll(
 ): Promise<ExplainedStatement[]> {
   const out: ExplainedStatement[] = [];
   for (const s of statements) {
-    if (TRANSACTION_CONTROL.test(s.sql)) continue;
+    if (NOT_EXPLAINED.test(s.sql)) continue;
     await client.query('BEGIN');
     let plan: string;
     try {
