@@ -278,6 +278,8 @@ async function main(): Promise<void> {
     }
 
     const db = new Client({ connectionString: url, options: '-c timezone=UTC' });
+    // An interrupted run stops the server under it: that ends the run, not as a crash.
+    db.on('error', () => undefined);
     await db.connect();
     try {
       const postgres = (
