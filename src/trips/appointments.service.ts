@@ -73,22 +73,37 @@ export class AppointmentsService {
   }
 
   /** Fills attendeeIds (current delegates only) and hides other organisations from a company user. */
+  /**
+   * Fills in each appointment's attendees (delegates of the same trip, in the order they joined)
+   * and returns their names by id, for the itinerary.
+   */
   private async complete(
     actor: Actor,
+    tripId: string,
     appointments: Appointment[],
     manager: EntityManager = this.db.manager,
-  ): Promise<Appointment[]> {
-    if (appointments.length === 0) return appointments;
+  ): Promise<{ appointments: Appointment[]; names: Map<string, string> }> {
+    const names = new Map<string, string>();
+    if (appointments.length === 0) return { appointments, names };
+    // Joined through the trip's own delegates (participants_trip_id_idx), not every delegate of
+    // every trip.
     const rows = (await manager.query(
-      `SELECT aa.appointment_id, aa.participant_id
-       FROM appointment_attendees aa
-       JOIN participants p ON p.id = aa.participant_id AND p.deleted_at IS NULL
-       WHERE aa.appointment_id = ANY($1::uuid[])
+      `SELECT aa.appointment_id, aa.participant_id, p.name
+       FROM participants p
+       JOIN appointment_attendees aa ON aa.participant_id = p.id
+       WHERE p.trip_id = $1 AND p.deleted_at IS NULL AND aa.appointment_id = ANY($2::uuid[])
        ORDER BY p.created_at, p.id`,
-      [appointments.map((a) => a.id)],
-    )) as { appointment_id: string; participant_id: string }[];
+      [tripId, appointments.map((a) => a.id)],
+    )) as { appointment_id: string; participant_id: string; name: string }[];
+    const attendees = new Map<string, string[]>();
+    for (const r of rows) {
+      names.set(r.participant_id, r.name);
+      const ids = attendees.get(r.appointment_id);
+      if (ids) ids.push(r.participant_id);
+      else attendees.set(r.appointment_id, [r.participant_id]);
+    }
     for (const a of appointments) {
-      a.attendeeIds = rows.filter((r) => r.appointment_id === a.id).map((r) => r.participant_id);
+      a.attendeeIds = attendees.get(a.id) ?? [];
       if (actor.role === 'company') {
         // A company user never learns which other company or which partner institution a
         // record points at; the title and venue say what the delegation needs to know.
@@ -96,7 +111,7 @@ export class AppointmentsService {
         a.partnerId = null;
       }
     }
-    return appointments;
+    return { appointments, names };
   }
 
   async list(
@@ -113,7 +128,8 @@ export class AppointmentsService {
       defaultSort: 'startsAt',
       idColumn: 'a.id',
     });
-    return { items: await this.complete(actor, page.items), nextCursor: page.nextCursor };
+    const { appointments } = await this.complete(actor, tripId, page.items);
+    return { items: appointments, nextCursor: page.nextCursor };
   }
 
   async get(
@@ -125,8 +141,8 @@ export class AppointmentsService {
     await this.trips.get(actor, tripId, manager);
     const appointment = await this.find(actor, tripId, id, manager);
     if (!appointment) throw new NotFound('appointment', id);
-    const [completed] = await this.complete(actor, [appointment], manager);
-    return completed;
+    const { appointments } = await this.complete(actor, tripId, [appointment], manager);
+    return appointments[0];
   }
 
   private find(
@@ -289,27 +305,20 @@ export class AppointmentsService {
   /** The trip's itinerary as iCalendar: the appointments the caller may attend, in time order. */
   async itinerary(actor: Actor, tripId: string): Promise<{ filename: string; body: string }> {
     const trip = await this.trips.get(actor, tripId);
-    const appointments = await this.complete(
+    const { appointments, names } = await this.complete(
       actor,
+      tripId,
       await this.scoped(actor, tripId)
         .orderBy('a.starts_at')
         .addOrderBy('a.id')
         .limit(MAX_ITINERARY_APPOINTMENTS)
         .getMany(),
     );
-    const names = new Map(
-      (
-        (await this.db.query(
-          'SELECT id, name FROM participants WHERE trip_id = $1 AND deleted_at IS NULL',
-          [tripId],
-        )) as { id: string; name: string }[]
-      ).map((p) => [p.id, p.name]),
-    );
     const body = itineraryCalendar(
       trip,
       appointments.map((a) => ({
         ...a,
-        attendeeNames: a.attendeeIds.map((id) => names.get(id)).filter((n) => n !== undefined),
+        attendeeNames: a.attendeeIds.map((id) => names.get(id)!),
       })),
     );
     return { filename: itineraryFilename(trip), body };
