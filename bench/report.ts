@@ -140,7 +140,7 @@ export function markdown(result: BenchResult): string {
   lines.push(
     l.reused
       ? `Load: reused an existing database (${l.rows.toLocaleString('en')} rows).`
-      : `Load: ${l.rows.toLocaleString('en')} rows in ${l.totalSeconds.toFixed(1)} s (${Math.round(l.rowsPerSecond).toLocaleString('en')} rows/s overall; inserts ${l.insertSeconds.toFixed(1)} s at ${Math.round(l.insertRowsPerSecond).toLocaleString('en')} rows/s, indexes ${l.indexSeconds.toFixed(1)} s, VACUUM ANALYZE ${l.vacuumSeconds.toFixed(1)} s).`,
+      : `Load: ${l.rows.toLocaleString('en')} rows in ${l.totalSeconds.toFixed(1)} s (${Math.round(l.rowsPerSecond).toLocaleString('en')} rows/s overall; inserts ${l.insertSeconds.toFixed(1)} s at ${Math.round(l.insertRowsPerSecond).toLocaleString('en')} rows/s, indexes ${l.indexSeconds.toFixed(1)} s, VACUUM ANALYZE and CHECKPOINT ${l.vacuumSeconds.toFixed(1)} s).`,
   );
   lines.push('');
   lines.push(
