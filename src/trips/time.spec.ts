@@ -5,7 +5,34 @@ import {
   localSpan,
   parseInstant,
   utcOffsetSeconds,
+  wallClock,
 } from './time';
+import { observances } from './vtimezone';
+
+const testFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock as Intl gives it, every look-up afresh: what the cached one must equal. */
+function intlWallClock(instant: Date, timeZone: string) {
+  let format = testFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    testFormatters.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(
+    format.formatToParts(instant).map((p) => [p.type, Number(p.value)]),
+  );
+  const { year, month, day, hour, minute, second } = parts;
+  return { year, month, day, hour, minute, second };
+}
 
 describe('calendar days', () => {
   it.each(['2019-10-20', '2020-02-29', '2000-02-29', '0001-01-01', '9999-12-31'])(
@@ -65,6 +92,51 @@ describe('time zones', () => {
     expect(utcOffsetSeconds(new Date('2019-10-21T06:00:00Z'), 'Asia/Shanghai')).toBe(8 * 3600);
     expect(utcOffsetSeconds(new Date('2019-10-21T06:00:00Z'), 'Europe/Berlin')).toBe(2 * 3600);
     expect(utcOffsetSeconds(new Date('2019-10-28T06:00:00Z'), 'Europe/Berlin')).toBe(3600);
+  });
+});
+
+describe('wall clocks', () => {
+  // Half-hour and 45-minute offsets, a 30-minute DST (Lord Howe), a zone that skipped a day
+  // (Apia, 2011-12-30), one with DST paused for Ramadan (Casablanca), and the southern summer.
+  const zones = [
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Asia/Kathmandu',
+    'America/St_Johns',
+    'Australia/Lord_Howe',
+    'Pacific/Apia',
+    'Africa/Casablanca',
+    'Pacific/Chatham',
+    'Asia/Shanghai',
+  ];
+
+  const steady = ['Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Shanghai'];
+  const changing = zones.filter((z) => !steady.includes(z));
+
+  it.each(changing)('agree with Intl in %s at every change of offset and around it', (zone) => {
+    const changes = observances(zone, 2011, 2020).slice(1);
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) {
+      for (const delta of [-3600_000, -1000, -1, 0, 1, 999, 1000, 1800_000, 7200_000]) {
+        const instant = new Date(change.startsAt.getTime() + delta);
+        expect([instant.toISOString(), wallClock(instant, zone)]).toEqual([
+          instant.toISOString(),
+          intlWallClock(instant, zone),
+        ]);
+      }
+    }
+  });
+
+  it.each(zones)('agree with Intl in %s every 97 minutes over two years', (zone) => {
+    for (let t = Date.UTC(2011, 0, 1, 0, 7, 13, 250); t < Date.UTC(2013, 0, 1); t += 97 * 60_000) {
+      const instant = new Date(t);
+      const got = wallClock(instant, zone);
+      const want = intlWallClock(instant, zone);
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        expect([instant.toISOString(), got]).toEqual([instant.toISOString(), want]);
+      }
+    }
   });
 });
 

@@ -97,7 +97,8 @@ export interface WallClock {
   second: number;
 }
 
-export function wallClock(instant: Date, timeZone: string): WallClock {
+/** The wall clock as Intl reads it off the runtime's zone database: exact, and slow. */
+function intlWallClock(instant: Date, timeZone: string): WallClock {
   const parts: Record<string, string> = {};
   for (const part of formatter(timeZone).formatToParts(instant)) parts[part.type] = part.value;
   return {
@@ -107,6 +108,56 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     second: Number(parts.second),
+  };
+}
+
+const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+function intlOffsetSeconds(instant: Date, timeZone: string): number {
+  const w = intlWallClock(instant, timeZone);
+  const asUtc = new Date(0);
+  asUtc.setUTCFullYear(w.year, w.month - 1, w.day);
+  asUtc.setUTCHours(w.hour, w.minute, w.second, 0);
+  return Math.round((asUtc.getTime() - wholeSecond(instant.getTime())) / 1000);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_CACHED_DAYS = 50_000;
+
+/**
+ * A zone's offset for a whole UTC day, or null for a day on which it changes. Intl took some
+ * 10 µs per look-up, most of an itinerary's rendering; a day's offset is found from its first
+ * and last second, once. No zone changes its offset and back within one day.
+ */
+const steadyDays = new Map<string, number | null>();
+
+/** Seconds east of UTC in a zone at an instant (`Asia/Shanghai` → 28800). */
+export function utcOffsetSeconds(instant: Date, timeZone: string): number {
+  const day = Math.floor(instant.getTime() / DAY_MS);
+  const key = `${timeZone}|${day}`;
+  let steady = steadyDays.get(key);
+  if (steady === undefined) {
+    const first = intlOffsetSeconds(new Date(day * DAY_MS), timeZone);
+    const last = intlOffsetSeconds(new Date((day + 1) * DAY_MS - 1000), timeZone);
+    steady = first === last ? first : null;
+    if (steadyDays.size >= MAX_CACHED_DAYS) steadyDays.clear();
+    steadyDays.set(key, steady);
+  }
+  return steady ?? intlOffsetSeconds(instant, timeZone);
+}
+
+/** The wall clock in a zone at an instant (to the second). */
+export function wallClock(instant: Date, timeZone: string): WallClock {
+  const local = new Date(
+    wholeSecond(instant.getTime()) + utcOffsetSeconds(instant, timeZone) * 1000,
+  );
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
   };
 }
 
@@ -122,16 +173,6 @@ export function localDay(instant: Date, timeZone: string): string {
 export function localTime(instant: Date, timeZone: string): string {
   const w = wallClock(instant, timeZone);
   return `${pad(w.hour)}:${pad(w.minute)}`;
-}
-
-/** Seconds east of UTC in a zone at an instant (`Asia/Shanghai` → 28800). */
-export function utcOffsetSeconds(instant: Date, timeZone: string): number {
-  const w = wallClock(instant, timeZone);
-  const asUtc = new Date(0);
-  asUtc.setUTCFullYear(w.year, w.month - 1, w.day);
-  asUtc.setUTCHours(w.hour, w.minute, w.second, 0);
-  const whole = Math.floor(instant.getTime() / 1000) * 1000;
-  return Math.round((asUtc.getTime() - whole) / 1000);
 }
 
 /** `+08:00` */
