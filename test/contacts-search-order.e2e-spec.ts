@@ -4,14 +4,17 @@ import { Session, loginAdmin } from './helpers/auth';
 /**
  * A search listed by name runs one of two ways (src/contacts/contacts.service.ts): few matches are
  * collected through the search index and sorted, many are found by walking the name index. Both
- * must give the same pages in the same order, whichever way a term falls.
+ * must give the same pages in the same order, whichever way a term falls. The search box
+ * (src/search/search.service.ts) ranks contacts one of three ways by the same estimate.
  */
 
 let app: TestApp;
 let admin: Session;
 
 const SPREAD = 12_000;
-const CLUSTERED = 300;
+const CLUSTERED = 150;
+const MIDDLE = 1_500;
+const MIDDLETONS = 20;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -30,6 +33,15 @@ beforeAll(async () => {
      SELECT 'Zhang', g, 'zhang ' || lower(g) || ' common'
      FROM (SELECT 'W' || n AS g FROM generate_series(1, $1) AS n) x`,
     [CLUSTERED],
+  );
+  // Some 1,500 matches of "middle": too many to rank by similarity, few enough to sort; twenty
+  // of them have a name that begins with it.
+  await app.db.query(
+    `INSERT INTO contacts (family_name, given_name, search_key)
+     SELECT f, g, lower(f || ' ' || g) || ' middle'
+     FROM (SELECT CASE WHEN n <= $2 THEN 'Middleton' ELSE 'Lin' END AS f, 'M' || n AS g
+           FROM generate_series(1, $1) AS n) x`,
+    [MIDDLE, MIDDLETONS],
   );
   await app.db.query('ANALYZE contacts');
 });
@@ -84,5 +96,42 @@ describe('a search listed by name', () => {
       expect(ids).toHaveLength(count);
       expect(ids).toEqual(await expected(term, descending));
     }
+  });
+});
+
+describe('the search box', () => {
+  async function box(term: string): Promise<{ id: string; label: string }[]> {
+    const res = await app.http
+      .get(`/api/v1/search?q=${encodeURIComponent(term)}&limit=10`)
+      .set(admin.auth);
+    expect(res.status).toBe(200);
+    return (res.body as { contacts: { id: string; label: string }[] }).contacts;
+  }
+
+  it('has a term for each way of ranking', async () => {
+    expect(await estimate('zhang')).toBeLessThanOrEqual(300);
+    expect(await estimate('middle')).toBeGreaterThan(300);
+    expect(await estimate('middle')).toBeLessThanOrEqual(10_000);
+    expect(await estimate('common')).toBeGreaterThan(10_000);
+  });
+
+  it('ranks a few matches by similarity', async () => {
+    const hits = await box('zhang');
+    expect(hits).toHaveLength(10);
+    for (const hit of hits) expect(hit.label).toMatch(/ Zhang$/);
+  });
+
+  it('puts names that begin with the term first when there are more', async () => {
+    const hits = await box('middle');
+    const { rows } = await app.db.query<{ id: string }>(
+      `SELECT id FROM contacts WHERE family_name = 'Middleton'
+       ORDER BY lower(family_name || ' ' || coalesce(given_name, '')), id LIMIT 10`,
+    );
+    expect(hits.map((h) => h.id)).toEqual(rows.map((r) => r.id));
+  });
+
+  it('lists by name when there are very many', async () => {
+    const hits = await box('common');
+    expect(hits.map((h) => h.id)).toEqual((await expected('common', false)).slice(0, 10));
   });
 });

@@ -1,11 +1,23 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /**
- * How many rows the planner expects a query's conditions to let through, read off `EXPLAIN`:
- * the query is planned, not run, so this costs a round trip and no rows. Good to an order of
- * magnitude, which is what choosing between two ways of running a query needs.
+ * How many rows the planner expects a query to return, read off `EXPLAIN`: the query is planned,
+ * not run, so this costs a round trip and no rows. Good to an order of magnitude, which is what
+ * choosing between two ways of running a query needs.
  */
-export async function estimatedRows<T extends ObjectLiteral>(
+export async function estimatedRows(
+  db: DataSource,
+  sql: string,
+  params: unknown[] = [],
+): Promise<number> {
+  const rows = (await db.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)) as {
+    'QUERY PLAN': { Plan: { 'Plan Rows': number } }[];
+  }[];
+  return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+}
+
+/** The rows a query builder's conditions let through, as estimatedRows() tells them. */
+export function estimatedMatches<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
 ): Promise<number> {
   const [sql, params] = qb
@@ -17,8 +29,5 @@ export async function estimatedRows<T extends ObjectLiteral>(
     .limit()
     .offset()
     .getQueryAndParameters();
-  const rows = (await qb.connection.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)) as {
-    'QUERY PLAN': { Plan: { 'Plan Rows': number } }[];
-  }[];
-  return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+  return estimatedRows(qb.connection, sql, params);
 }

@@ -1,6 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { searchColumns } from '../common/search';
 
+/** The order of contacts by name; contacts_name_idx is built on this expression. */
+export const contactNameOrder = (alias: string): string =>
+  `lower(${alias}.family_name || ' ' || coalesce(${alias}.given_name, ''))`;
+
 /** The parts a contact is found by: its names, email, and its organisation's names. */
 export function contactSearchParts(contact: {
   familyName: string;

@@ -8,7 +8,7 @@ import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
-import { estimatedRows } from '../common/estimate';
+import { estimatedMatches } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator } from '../common/pagination';
 import {
   liveVersion,
@@ -19,7 +19,7 @@ import {
 } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { Contact } from './contact.entity';
-import { contactSearchParts } from './contact-search';
+import { contactNameOrder, contactSearchParts } from './contact-search';
 import {
   ContactListQuery,
   CreateContactDto,
@@ -29,8 +29,7 @@ import {
   UpdateContactDto,
 } from './contacts.dto';
 
-/** The order of the contacts list by name; contacts_name_idx is built on this expression. */
-const NAME_ORDER = `lower(c.family_name || ' ' || coalesce(c.given_name, ''))`;
+const NAME_ORDER = contactNameOrder('c');
 
 /**
  * Up to this many matches (as the planner estimates them), a search listed by name collects its
@@ -124,7 +123,7 @@ export class ContactsService {
     const sortMatches =
       query.q !== undefined &&
       (query.sort ?? 'name').replace(/^-/, '') === 'name' &&
-      (await estimatedRows(qb)) <= SORT_MATCHES_UP_TO;
+      (await estimatedMatches(qb)) <= SORT_MATCHES_UP_TO;
     return this.paginator.page(qb, query, {
       sorts: {
         name: {
