@@ -211,6 +211,22 @@ export function scenarios(f: Fixtures & { deepCursor: string }): Scenario[] {
       'staff',
     ),
     list('search-email', 'Contact search by email', 'search', q(f.email), 'staff'),
+    {
+      name: 'search-box',
+      title: `Search box (contacts, companies, partners, leads) "${f.surnameTerm}"`,
+      kind: 'search',
+      request: (t) => get(`/api/v1/search?q=${encodeURIComponent(f.surnameTerm)}`, t.staff),
+      variants: [10, 50].map((limit) => ({
+        label: `limit=${limit}`,
+        request: (t: Tokens) =>
+          get(`/api/v1/search?q=${encodeURIComponent(f.surnameTerm)}&limit=${limit}`, t.staff),
+      })),
+      check: (status, body) => {
+        if (status !== 200) return `status ${status}: ${body.slice(0, 300)}`;
+        const hits = (JSON.parse(body) as { contacts?: unknown[] }).contacts;
+        return Array.isArray(hits) && hits.length > 0 ? undefined : 'no contact found';
+      },
+    },
     list('leads-company', 'Leads list as a company user', 'list', '/api/v1/leads', 'company', 10),
     list(
       'timeline',
