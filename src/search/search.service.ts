@@ -36,7 +36,7 @@ const PARTNER_IN_SCOPE = (alias: string) => `EXISTS (SELECT 1 FROM leads l
  * the first few of that many matches at once.
  */
 const RANK_ALL_UP_TO = 300;
-const SORT_MATCHES_UP_TO = 10_000;
+const SORT_MATCHES_UP_TO = 5_000;
 
 /**
  * One search box over contacts, companies, partners and leads. Each query carries the caller's
@@ -90,9 +90,9 @@ export class SearchService {
       {
         select: `c.id, c.family_name, c.given_name, c.native_name, c.position, c.country,
                  ${organisation} AS organisation`,
-        from: `contacts c
-               LEFT JOIN companies co ON co.id = c.company_id AND co.deleted_at IS NULL
-               LEFT JOIN partners p ON p.id = c.partner_id AND p.deleted_at IS NULL`,
+        from: 'contacts c',
+        joins: `LEFT JOIN companies co ON co.id = c.company_id AND co.deleted_at IS NULL
+                LEFT JOIN partners p ON p.id = c.partner_id AND p.deleted_at IS NULL`,
         where: `c.deleted_at IS NULL
                 AND ${search.sql}
                 ${scope.agency ? '' : `AND ${CONTACT_IN_SCOPE}`}`,
@@ -201,7 +201,8 @@ export class SearchService {
     }>(
       {
         select: 'l.id, l.title, l.stage, co.name AS company_name',
-        from: 'leads l JOIN companies co ON co.id = l.company_id',
+        from: 'leads l',
+        joins: 'JOIN companies co ON co.id = l.company_id',
         where: `l.deleted_at IS NULL
                 AND ${clauses.join(' AND ')}
                 ${scope.agency ? '' : 'AND l.company_id = :scopeCompanyId'}`,
@@ -225,7 +226,10 @@ export class SearchService {
   private async ranked<T>(
     query: {
       select: string;
+      /** One table and its alias; `where` and the ranking refer to it alone. */
       from: string;
+      /** Tables joined to the hits, for what they show. */
+      joins?: string;
       where: string;
       /** Trigram similarity of a row to `:term`. */
       similarity: string;
@@ -240,7 +244,7 @@ export class SearchService {
     },
     params: Params,
   ): Promise<T[]> {
-    const { select, from, where, similarity, name, id } = query;
+    const { select, from, joins, where, similarity, name, id } = query;
     const matches = query.small
       ? 0
       : await this.estimate(`SELECT 1 FROM ${from} WHERE ${where}`, params);
@@ -250,8 +254,13 @@ export class SearchService {
         : matches <= SORT_MATCHES_UP_TO
           ? `(${name} LIKE :namePrefix) DESC, ${name}, ${id}`
           : `${name}, ${id}`;
+    const alias = from.split(' ').pop()!;
+    // The hits are chosen before anything is joined to them: joined first, every match was.
     return this.run<T>(
-      `SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT :limit`,
+      `SELECT ${select}
+       FROM (SELECT ${alias}.* FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT :limit) ${alias}
+       ${joins ?? ''}
+       ORDER BY ${order}`,
       { ...params, namePrefix: `${escapeLike(String(params.term))}%` },
     );
   }

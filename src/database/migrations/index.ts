@@ -6,6 +6,7 @@ import { TripsAgreements1764160400000 } from './1764160400000-trips-agreements';
 import { LeadsInteractionsFollowUps1764160500000 } from './1764160500000-leads-interactions-follow-ups';
 import { PartnersUpdatedAt1764160631000 } from './1764160631000-partners-updated-at';
 import { WebSessions1764161000000 } from './1764161000000-web-sessions';
+import { ContactSearchStatistics1764162000000 } from './1764162000000-contact-search-statistics';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   LeadsInteractionsFollowUps1764160500000,
   PartnersUpdatedAt1764160631000,
   WebSessions1764161000000,
+  ContactSearchStatistics1764162000000,
 ];
