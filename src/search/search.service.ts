@@ -40,7 +40,7 @@ const SORT_MATCHES_UP_TO = 5_000;
 
 /**
  * One search box over contacts, companies, partners and leads. Each query carries the caller's
- * scope in its own WHERE; the four run in parallel, each ranked by trigram similarity.
+ * scope in its own WHERE; the four run in parallel, each ranked as RANK_ALL_UP_TO describes.
  */
 @Injectable()
 export class SearchService {

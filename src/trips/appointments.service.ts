@@ -72,10 +72,9 @@ export class AppointmentsService {
     return qb;
   }
 
-  /** Fills attendeeIds (current delegates only) and hides other organisations from a company user. */
   /**
-   * Fills in each appointment's attendees (delegates of the same trip, in the order they joined)
-   * and returns their names by id, for the itinerary.
+   * Fills attendeeIds (current delegates of the trip, in the order they joined), hides other
+   * organisations from a company user, and returns the attendees' names by id, for the itinerary.
    */
   private async complete(
     actor: Actor,

@@ -22,14 +22,16 @@ export function icsText(value: string): string {
   );
 }
 
-/** A UTC DATE-TIME (§3.3.5 form 2): `20190902T100000Z`. */
-export function icsUtc(instant: Date): string {
+/** A Date's UTC fields as a DATE-TIME without a zone (§3.3.5 form 1): `20190902T100000`. */
+export function icsFloating(d: Date): string {
   return (
-    `${pad(instant.getUTCFullYear(), 4)}${pad(instant.getUTCMonth() + 1)}` +
-    `${pad(instant.getUTCDate())}T${pad(instant.getUTCHours())}` +
-    `${pad(instant.getUTCMinutes())}${pad(instant.getUTCSeconds())}Z`
+    `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`
   );
 }
+
+/** A UTC DATE-TIME (§3.3.5 form 2): `20190902T100000Z`. */
+export const icsUtc = (instant: Date): string => `${icsFloating(instant)}Z`;
 
 /** A local DATE-TIME (§3.3.5 form 1, used with a TZID): `20191021T140000`. */
 export function icsLocal(w: {

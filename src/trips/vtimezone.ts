@@ -1,4 +1,4 @@
-import { icsText } from './ics';
+import { icsFloating, icsText } from './ics';
 import { formatOffset, utcOffsetSeconds } from './time';
 
 /**
@@ -103,13 +103,8 @@ function icsOffset(seconds: number): string {
 }
 
 /** A local date-time in the offset in force before the change, as RFC 5545 wants DTSTART. */
-function localBefore(instant: Date, offsetSeconds: number): string {
-  const d = new Date(instant.getTime() + offsetSeconds * 1000);
-  return (
-    `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`
-  );
-}
+const localBefore = (instant: Date, offsetSeconds: number): string =>
+  icsFloating(new Date(instant.getTime() + offsetSeconds * 1000));
 
 /** The content lines of one zone's VTIMEZONE component for the given years. */
 export function vtimezone(timeZone: string, fromYear: number, toYear: number): string[] {
