@@ -12,7 +12,7 @@ import {
   WEB_KEY,
   WebRequest,
   webUserFor,
-} from '../web/web-session';
+} from '../web/kit/session';
 import { ACCESS_KEY, AccessDeclaration, Actor, RequestWithActor } from './actor';
 import { Action, can } from './permissions';
 

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendErrorPage, statusOf } from '../web/error-page';
-import { isPageRequest } from '../web/respond';
+import { sendErrorPage, statusOf } from '../web/kit/errors';
+import { isPageRequest } from '../web/kit/respond';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 const logger = new Logger('Problem');

@@ -8,18 +8,18 @@ import { Allow, Public } from '../auth/actor';
 import { AuthService } from '../auth/auth.service';
 import { revokeSession } from '../auth/sessions';
 import { TooManyRequests } from '../common/errors';
-import { html } from './html';
-import { Locale, t } from './i18n';
-import { csrfField, errorSummary, field, layout, PageContext } from './layout';
-import { redirect, safeNext, sendPage } from './respond';
-import { fieldErrors, WebApi } from './web-api';
+import { html } from './kit/html';
+import { Locale, t } from './kit/i18n';
+import { csrfField, errorSummary, field, layout, PageContext } from './kit/layout';
+import { redirect, safeNext, sendPage } from './kit/respond';
+import { fieldErrors, WebApi } from './kit/web-api';
 import {
   clearSessionCookie,
   openWebSession,
   setSessionCookie,
   WebPages,
   WebRequest,
-} from './web-session';
+} from './kit/session';
 
 export const pageContext = (request: WebRequest): PageContext => ({
   user: request.webUser,

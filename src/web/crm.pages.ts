@@ -5,15 +5,15 @@ import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { pageContext } from './account.pages';
-import { pipelineChart, PipelineRow } from './chart';
-import { dateTime, day, money } from './format';
-import { Html, html } from './html';
-import { LEAD_STAGES, stageLabel, t } from './i18n';
-import { card, csrfField, editLink, field, layout, linkList, PageContext } from './layout';
-import { Column, listRows, listTable, searchForm, withCursor } from './list';
-import { redirect, sendPage } from './respond';
-import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
-import { WebPages, WebRequest, WebUser } from './web-session';
+import { pipelineChart, PipelineRow } from './kit/chart';
+import { dateTime, day, money } from './kit/format';
+import { Html, html } from './kit/html';
+import { LEAD_STAGES, stageLabel, t } from './kit/i18n';
+import { card, csrfField, editLink, field, layout, linkList, PageContext } from './kit/layout';
+import { Column, listRows, listTable, searchForm, withCursor } from './kit/list';
+import { redirect, sendPage } from './kit/respond';
+import { ApiError, ApiProblem, fieldErrors, WebApi } from './kit/web-api';
+import { WebPages, WebRequest, WebUser } from './kit/session';
 import {
   CompanyView,
   ContactView,
@@ -25,7 +25,7 @@ import {
   PartnerView,
   TimelineItemView,
   TripView,
-} from './view-models';
+} from './kit/views';
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const q = (params: Record<string, string | undefined>) => {

@@ -5,11 +5,11 @@ import { Allow } from '../auth/actor';
 import { UuidParam } from '../common/params';
 import { pageContext } from './account.pages';
 import { contactName } from './crm.pages';
-import { EditSpec, saveEdit, showEdit } from './edit';
-import { Locale, t } from './i18n';
-import { WebApi } from './web-api';
-import { WebPages, WebRequest } from './web-session';
-import { CompanyView, ContactView, FollowUpView, LeadView, PartnerView } from './view-models';
+import { EditSpec, saveEdit, showEdit } from './kit/edit';
+import { Locale, t } from './kit/i18n';
+import { WebApi } from './kit/web-api';
+import { WebPages, WebRequest } from './kit/session';
+import { CompanyView, ContactView, FollowUpView, LeadView, PartnerView } from './kit/views';
 
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 const text = (value: string | number | null | undefined) =>

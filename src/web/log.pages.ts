@@ -3,14 +3,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { pageContext } from './account.pages';
-import { berlinLocalToIso, isoToBerlinLocal } from './format';
-import { Html, html } from './html';
-import { t } from './i18n';
-import { csrfField, errorSummary, field, layout, PageContext } from './layout';
-import { redirect, sendPage } from './respond';
-import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
-import { WebPages, WebRequest } from './web-session';
-import { CompanyView, Page, TripView } from './view-models';
+import { berlinLocalToIso, isoToBerlinLocal } from './kit/format';
+import { Html, html } from './kit/html';
+import { t } from './kit/i18n';
+import { csrfField, errorSummary, field, layout, PageContext } from './kit/layout';
+import { redirect, sendPage } from './kit/respond';
+import { ApiError, ApiProblem, fieldErrors, WebApi } from './kit/web-api';
+import { WebPages, WebRequest } from './kit/session';
+import { CompanyView, Page, TripView } from './kit/views';
 
 const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 const list = (value: unknown): string[] =>

@@ -6,14 +6,14 @@ import { can } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { pageContext } from './account.pages';
 import { contactName } from './crm.pages';
-import { dateTime, day, localDay, money, time, weekday } from './format';
-import { Html, html } from './html';
-import { stageLabel, t } from './i18n';
-import { csrfField, editLink, errorSummary, field, layout, PageContext } from './layout';
-import { Column, listRows, listTable, searchForm, withCursor } from './list';
-import { redirect, sendPage } from './respond';
-import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
-import { WebPages, WebRequest } from './web-session';
+import { dateTime, day, localDay, money, time, weekday } from './kit/format';
+import { Html, html } from './kit/html';
+import { stageLabel, t } from './kit/i18n';
+import { csrfField, editLink, errorSummary, field, layout, PageContext } from './kit/layout';
+import { Column, listRows, listTable, searchForm, withCursor } from './kit/list';
+import { redirect, sendPage } from './kit/respond';
+import { ApiError, ApiProblem, fieldErrors, WebApi } from './kit/web-api';
+import { WebPages, WebRequest } from './kit/session';
 import {
   AgreementView,
   AppointmentView,
@@ -25,7 +25,7 @@ import {
   ParticipantView,
   PartnerView,
   TripView,
-} from './view-models';
+} from './kit/views';
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const query = (params: Record<string, string | undefined>) => {

@@ -5,7 +5,7 @@ import { CrmPages } from './crm.pages';
 import { EditPages } from './edit.pages';
 import { LogPages } from './log.pages';
 import { RecordPages } from './records.pages';
-import { WebApi } from './web-api';
+import { WebApi } from './kit/web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
 @Module({

@@ -4,7 +4,7 @@ import { t } from './i18n';
 import { csrfField, errorSummary, field, layout, PageContext } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, fieldErrors, WebApi } from './web-api';
-import { WebRequest } from './web-session';
+import { WebRequest } from './session';
 
 export interface EditField {
   name: string;

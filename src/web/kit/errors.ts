@@ -1,12 +1,12 @@
 import { HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError, SignInRequired } from '../common/errors';
+import { DomainError, SignInRequired } from '../../common/errors';
 import { html } from './html';
 import { t } from './i18n';
 import { layout } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError } from './web-api';
-import { WebRequest } from './web-session';
+import { WebRequest } from './session';
 
 export function statusOf(error: unknown): number {
   if (error instanceof ApiError) return error.status;

@@ -1,7 +1,7 @@
-import { can } from '../auth/permissions';
+import { can } from '../../auth/permissions';
 import { Html, html } from './html';
 import { Locale, t, Word } from './i18n';
-import { CSRF_FIELD, WebUser } from './web-session';
+import { CSRF_FIELD, WebUser } from './session';
 
 export interface PageContext {
   user?: WebUser;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { AuthService } from '../auth/auth.service';
-import { WebUser } from './web-session';
+import { AuthService } from '../../auth/auth.service';
+import { WebUser } from './session';
 
 export interface ApiAnswer<T> {
   status: number;

@@ -1,6 +1,6 @@
 import { Html, html } from './html';
 import { Locale, t } from './i18n';
-import { Page } from './view-models';
+import { Page } from './views';
 
 export interface Column<T> {
   header: string;
