@@ -39,4 +39,40 @@
     list.appendChild(li);
     box.focus();
   });
+  // "/" jumps to the search box in the header.
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    var typing =
+      target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      var box = document.getElementById('global-search');
+      if (box) {
+        event.preventDefault();
+        box.focus();
+        box.select();
+      }
+    }
+    if (event.key === 'Escape') {
+      var results = document.getElementById('global-results');
+      if (results && results.contains(document.activeElement || null)) {
+        document.getElementById('global-search').focus();
+      }
+      if (results) results.innerHTML = '';
+    }
+  });
+  // The menu folds away on a phone.
+  document.addEventListener('click', function (event) {
+    var toggle = event.target.closest && event.target.closest('#menu-toggle');
+    if (!toggle) return;
+    var nav = document.getElementById('main-nav');
+    var open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    if (nav) nav.classList.toggle('open', open);
+  });
+  // Forms that cannot be undone ask first.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
 })();

@@ -9,8 +9,8 @@ import { AuthService } from '../auth/auth.service';
 import { revokeSession } from '../auth/sessions';
 import { TooManyRequests } from '../common/errors';
 import { html } from './kit/html';
-import { Locale, t } from './kit/i18n';
-import { csrfField, errorSummary, field, layout, PageContext } from './kit/layout';
+import { t } from './kit/i18n';
+import { csrfField, errorSummary, field, layout, PageContext, pageContext } from './kit/layout';
 import { redirect, safeNext, sendPage } from './kit/respond';
 import { fieldErrors, WebApi } from './kit/web-api';
 import {
@@ -21,12 +21,7 @@ import {
   WebRequest,
 } from './kit/session';
 
-export const pageContext = (request: WebRequest): PageContext => ({
-  user: request.webUser,
-  locale: (request.webUser?.locale ?? 'de') as Locale,
-  csrf: request.csrfToken ?? '',
-  path: request.url.split('?')[0],
-});
+export { pageContext };
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -88,7 +83,7 @@ export class AccountPages {
     return layout(
       ctx,
       t(ctx.locale, 'signIn'),
-      html`<div class="card" style="max-width:28rem">
+      html`<div class="card narrow">
         <h1>${t(ctx.locale, 'signIn')}</h1>
         ${error ? html`<p class="alert" role="alert">${error}</p>` : ''}
         <form method="post" action="/login">

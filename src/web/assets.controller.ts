@@ -15,6 +15,10 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(join(PUBLIC_DIR, 'app.js')),
   },
+  'favicon.svg': {
+    type: 'image/svg+xml',
+    body: readFileSync(join(PUBLIC_DIR, 'favicon.svg')),
+  },
   'htmx.min.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),

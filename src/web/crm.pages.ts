@@ -93,7 +93,6 @@ export class CrmPages {
                   class="inline-form"
                   method="post"
                   action="/follow-ups/${f.id}/complete"
-                  style="display:inline"
                 >
                   ${csrfField(ctx)}<input
                     type="hidden"

@@ -9,7 +9,7 @@ import { EditSpec, saveEdit, showEdit } from './kit/edit';
 import { Locale, t } from './kit/i18n';
 import { WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from './kit/session';
-import { CompanyView, ContactView, FollowUpView, LeadView, PartnerView } from './kit/views';
+import { ContactView, FollowUpView, LeadView, PartnerView } from './kit/views';
 
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 const text = (value: string | number | null | undefined) =>
@@ -86,33 +86,6 @@ const followUpSpec = (l: Locale): EditSpec<FollowUpView> => ({
   heading: (x) => x.title,
   values: (x) => ({ title: x.title, dueOn: text(x.dueOn), notes: text(x.notes) }),
   patch: (v) => ({ title: v.title.trim(), dueOn: orNull(v.dueOn), notes: orNull(v.notes) }),
-});
-
-const companySpec = (l: Locale): EditSpec<CompanyView> => ({
-  api: '/api/v1/companies',
-  page: '/companies',
-  fields: [
-    { name: 'name', label: t(l, 'company'), required: true },
-    { name: 'industry', label: 'Branche / Industry' },
-    { name: 'city', label: t(l, 'city') },
-    { name: 'website', label: 'Website', type: 'url' },
-    { name: 'description', label: t(l, 'description'), type: 'textarea' },
-  ],
-  heading: (x) => x.name,
-  values: (x) => ({
-    name: x.name,
-    industry: text(x.industry),
-    city: text(x.city),
-    website: text(x.website),
-    description: text(x.description),
-  }),
-  patch: (v) => ({
-    name: v.name.trim(),
-    industry: orNull(v.industry),
-    city: orNull(v.city),
-    website: orNull(v.website),
-    description: orNull(v.description),
-  }),
 });
 
 const partnerSpec = (l: Locale): EditSpec<PartnerView> => ({
@@ -212,29 +185,6 @@ export class EditPages {
   ) {
     const ctx = pageContext(r);
     return saveEdit(this.api, ctx, r, reply, followUpSpec(ctx.locale), id, body);
-  }
-
-  @Get('companies/:id/edit')
-  @Allow('company:write')
-  editCompany(
-    @Req() r: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ) {
-    const ctx = pageContext(r);
-    return showEdit(this.api, ctx, reply, companySpec(ctx.locale), id);
-  }
-
-  @Post('companies/:id/edit')
-  @Allow('company:write')
-  saveCompany(
-    @Req() r: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ) {
-    const ctx = pageContext(r);
-    return saveEdit(this.api, ctx, r, reply, companySpec(ctx.locale), id, body);
   }
 
   @Get('partners/:id/edit')

@@ -116,63 +116,6 @@ export class RecordPages {
 
   // ---------------------------------------------------------------- companies and partners
 
-  @Get('companies')
-  @Allow('company:read')
-  companies(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Query() q: Record<string, string>,
-  ): Promise<void> {
-    return this.list<CompanyView>(request, reply, {
-      path: '/companies',
-      api: '/api/v1/companies',
-      title: t(pageContext(request).locale, 'companies'),
-      search: true,
-      q,
-      columns: (ctx) => [
-        {
-          header: t(ctx.locale, 'company'),
-          cell: (c) => html`<a href="/companies/${c.id}">${c.name}</a>`,
-        },
-        { header: 'Branche / Industry', cell: (c) => c.industry },
-        { header: t(ctx.locale, 'city'), cell: (c) => c.city },
-        { header: 'China / Ausland', cell: (c) => c.branchCountries.join(', ') },
-      ],
-    });
-  }
-
-  @Get('companies/:id')
-  @Allow('company:read')
-  async company(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const c = await this.api.get<CompanyView>(ctx.user!, `/api/v1/companies/${id}`);
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        c.name,
-        html`<h1>${c.name}</h1>${editLink(ctx, 'company:write', `/companies/${c.id}/edit`)}
-          ${this.facts([
-            ['Legal name', c.legalName],
-            ['Branche / Industry', c.industry],
-            [t(ctx.locale, 'city'), `${c.city ?? ''} (${c.country})`],
-            [
-              'Website',
-              c.website
-                ? html`<a href="${c.website}" rel="noopener noreferrer">${c.website}</a>`
-                : '',
-            ],
-            ['Niederlassungen / Branches', c.branchCountries.join(', ')],
-            [t(ctx.locale, 'description'), c.description],
-          ])}`,
-      ),
-    );
-  }
-
   @Get('partners')
   @Allow('partner:read')
   partners(

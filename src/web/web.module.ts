@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountPages } from './account.pages';
 import { AssetsController } from './assets.controller';
+import { CompanyPages } from './companies.pages';
 import { CrmPages } from './crm.pages';
 import { EditPages } from './edit.pages';
 import { LogPages } from './log.pages';
@@ -9,7 +10,15 @@ import { WebApi } from './kit/web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
 @Module({
-  controllers: [AssetsController, AccountPages, CrmPages, EditPages, LogPages, RecordPages],
+  controllers: [
+    AssetsController,
+    AccountPages,
+    CompanyPages,
+    CrmPages,
+    EditPages,
+    LogPages,
+    RecordPages,
+  ],
   providers: [WebApi],
 })
 export class WebModule {}

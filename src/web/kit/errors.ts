@@ -24,7 +24,13 @@ export function sendErrorPage(error: unknown, request: WebRequest, reply: Fastif
   }
   const status = statusOf(error);
   const locale = request.webUser?.locale ?? 'de';
-  const ctx = { user: request.webUser, locale, csrf: request.csrfToken ?? '', path: request.url };
+  const ctx = {
+    user: request.webUser,
+    locale,
+    csrf: request.csrfToken ?? '',
+    path: request.url,
+    query: {},
+  };
   const [title, text] =
     status === 404
       ? [t(locale, 'notFound'), t(locale, 'notFoundText')]

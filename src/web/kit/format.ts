@@ -1,3 +1,4 @@
+import { isISO31661Alpha2 } from 'class-validator';
 export const HOME_ZONE = 'Europe/Berlin';
 
 type Locale = 'de' | 'en';
@@ -62,44 +63,11 @@ export function money(value: number | null | undefined, locale: Locale): string 
   }).format(value);
 }
 
-/** `datetime-local` input value (Berlin wall time) → ISO instant with the right offset. */
-export function berlinLocalToIso(local: string): string | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi] = match.map(Number);
-  // Find the offset Berlin had at that wall time (two passes settle DST edges).
-  let guess = Date.UTC(y, mo - 1, d, h, mi);
-  for (let i = 0; i < 2; i++) {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone: HOME_ZONE,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-        .formatToParts(new Date(guess))
-        .map((p) => [p.type, p.value]),
-    );
-    const shown = Date.UTC(
-      Number(parts.year),
-      Number(parts.month) - 1,
-      Number(parts.day),
-      Number(parts.hour),
-      Number(parts.minute),
-    );
-    guess += Date.UTC(y, mo - 1, d, h, mi) - shown;
-  }
-  return new Date(guess).toISOString();
-}
-
-/** An instant → `datetime-local` value in Berlin time. */
-export function isoToBerlinLocal(value: string | Date): string {
-  const parts = Object.fromEntries(
+/** A wall time in a zone: its parts, read with Intl. */
+function wallParts(instant: number, timeZone: string): Record<string, string> {
+  return Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
-      timeZone: HOME_ZONE,
+      timeZone,
       hourCycle: 'h23',
       year: 'numeric',
       month: '2-digit',
@@ -107,8 +75,84 @@ export function isoToBerlinLocal(value: string | Date): string {
       hour: '2-digit',
       minute: '2-digit',
     })
-      .formatToParts(new Date(value))
+      .formatToParts(new Date(instant))
       .map((p) => [p.type, p.value]),
   );
+}
+
+/** `datetime-local` input value (wall time in `timeZone`) → ISO instant with the right offset. */
+export function localToIso(local: string, timeZone = HOME_ZONE): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi] = match.map(Number);
+  const wanted = Date.UTC(y, mo - 1, d, h, mi);
+  if (Number.isNaN(wanted)) return undefined;
+  // Find the offset the zone had at that wall time (two passes settle DST edges).
+  let guess = wanted;
+  for (let i = 0; i < 2; i++) {
+    const parts = wallParts(guess, timeZone);
+    const shown = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+    );
+    guess += wanted - shown;
+  }
+  return new Date(guess).toISOString();
+}
+
+/** An instant → `datetime-local` value in the zone's wall time. */
+export function isoToLocal(value: string | Date, timeZone = HOME_ZONE): string {
+  const parts = wallParts(new Date(value).getTime(), timeZone);
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
+
+export const berlinLocalToIso = (local: string): string | undefined => localToIso(local);
+export const isoToBerlinLocal = (value: string | Date): string => isoToLocal(value);
+
+/** A number in the user's locale: `1.234,5`. */
+export const number = (value: number | null | undefined, locale: Locale): string =>
+  value === null || value === undefined ? '' : new Intl.NumberFormat(tag(locale)).format(value);
+
+/** Both clocks of an instant abroad: `10:00 (Asia/Shanghai) · Berlin 04:00`, or one when they agree. */
+export function bothClocks(value: string, locale: Locale, timeZone: string): string {
+  const local = dateTime(value, locale, timeZone);
+  if (timeZone === HOME_ZONE || time(value, locale, timeZone) === time(value, locale)) return local;
+  return `${local} (${timeZone}) · Berlin ${time(value, locale)}`;
+}
+
+const regionNames = {
+  de: new Intl.DisplayNames(['de'], { type: 'region', fallback: 'none' }),
+  en: new Intl.DisplayNames(['en-GB'], { type: 'region', fallback: 'none' }),
+};
+
+/** `CN` → „China“ / "China"; an unknown code shows as it is. */
+export function countryName(code: string | null | undefined, locale: Locale): string {
+  if (!code) return '';
+  try {
+    return regionNames[locale].of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Every ISO 3166-1 alpha-2 code the API takes, for country pickers. */
+const COUNTRY_CODES: string[] = (() => {
+  const codes: string[] = [];
+  for (const a of LETTERS)
+    for (const b of LETTERS)
+      if (isISO31661Alpha2(a + b) && regionNames.en.of(a + b)) codes.push(a + b);
+  return codes;
+})();
+
+const countryChoices = { de: sortedCountries('de'), en: sortedCountries('en') };
+function sortedCountries(locale: Locale): { value: string; label: string }[] {
+  const collator = new Intl.Collator(tag(locale));
+  return COUNTRY_CODES.map((code) => ({ value: code, label: countryName(code, locale) })).sort(
+    (x, y) => collator.compare(x.label, y.label),
+  );
+}
+export const countries = (locale: Locale) => countryChoices[locale];

@@ -135,21 +135,316 @@ const WORDS = {
   from: ['von', 'from'],
   to: ['bis', 'to'],
   readOnly: ['Nur Lesezugriff', 'Read-only access'],
+  delete: ['Löschen', 'Delete'],
+  deleted: ['Gelöscht.', 'Deleted.'],
+  undo: ['Rückgängig', 'Undo'],
+  restore: ['Wiederherstellen', 'Restore'],
+  restored: ['Wiederhergestellt.', 'Restored.'],
+  purge: ['Endgültig löschen', 'Delete for good'],
+  purged: ['Endgültig gelöscht.', 'Deleted for good.'],
+  purgeConfirm: [
+    'Endgültig löschen? Das lässt sich nicht rückgängig machen.',
+    'Delete for good? This cannot be undone.',
+  ],
+  showDeleted: ['Gelöschte anzeigen', 'Show deleted'],
+  deletedRecords: ['Gelöschte Einträge', 'Deleted records'],
+  backToList: ['Zurück zur Liste', 'Back to the list'],
+  created: ['Angelegt.', 'Created.'],
+  noChanges: ['Keine Änderungen.', 'No changes.'],
+  new: ['Neu', 'New'],
+  filter: ['Filtern', 'Filter'],
+  resetFilters: ['Filter zurücksetzen', 'Reset filters'],
+  sortBy: ['Sortieren nach', 'Sort by'],
+  ascending: ['aufsteigend', 'ascending'],
+  descending: ['absteigend', 'descending'],
+  shown: ['angezeigt', 'shown'],
+  moreAvailable: ['weitere vorhanden', 'more available'],
+  any: ['– alle –', '– any –'],
+  yes: ['ja', 'yes'],
+  no: ['nein', 'no'],
+  menu: ['Menü', 'Menu'],
+  globalSearch: ['Überall suchen', 'Search everything'],
+  globalSearchHint: ['Taste „/“', 'Key “/”'],
+  conflictField: ['Feld', 'Field'],
+  conflictBase: ['Als Sie das Formular öffneten', 'When you opened the form'],
+  conflictTheirs: ['Inzwischen gespeichert', 'Saved since'],
+  conflictYours: ['Ihre Änderung', 'Your change'],
+  conflictBoth: ['beide geändert', 'both changed'],
+  conflictReapplyHelp: [
+    'Beim erneuten Speichern werden nur Ihre Änderungen übernommen; die Änderungen der anderen Person bleiben erhalten.',
+    'Saving again applies only your changes; the other person’s changes stay.',
+  ],
+  unchanged: ['unverändert', 'unchanged'],
+  empty: ['(leer)', '(empty)'],
+  owner: ['Verantwortlich', 'Owner'],
+  salutation: ['Anrede', 'Salutation'],
+  phone: ['Telefon', 'Phone'],
+  wechatId: ['WeChat-ID', 'WeChat ID'],
+  languages: ['Sprachen', 'Languages'],
+  languagesHint: [
+    'Kürzel, durch Komma getrennt: de, en, zh',
+    'Codes, separated by commas: de, en, zh',
+  ],
+  tags: ['Schlagwörter', 'Tags'],
+  tagsHint: ['durch Komma getrennt', 'separated by commas'],
+  legalBasis: ['Rechtsgrundlage', 'Legal basis'],
+  legalBasisSource: ['Quelle der Rechtsgrundlage', 'Source of the legal basis'],
+  organisation: ['Organisation', 'Organisation'],
+  website: ['Website', 'Website'],
+  legalName: ['Firmierung', 'Legal name'],
+  industry: ['Branche', 'Industry'],
+  branchCountries: ['Niederlassungen im Ausland', 'Branches abroad'],
+  countriesHint: [
+    'Ländercodes (ISO), durch Komma getrennt: CN, US',
+    'Country codes (ISO), separated by commas: CN, US',
+  ],
+  address: ['Adresse', 'Address'],
+  location: ['Ort', 'Location'],
+  occurredAt: ['Zeitpunkt', 'When'],
+  timeZone: ['Zeitzone', 'Time zone'],
+  startsAt: ['Beginn', 'Starts'],
+  endsAt: ['Ende', 'Ends'],
+  startsOn: ['Erster Tag', 'First day'],
+  endsOn: ['Letzter Tag', 'Last day'],
+  purpose: ['Zweck', 'Purpose'],
+  destinations: ['Reiseziele', 'Destinations'],
+  destinationsHint: [
+    'Je Zeile: Ländercode, Ort – z. B. CN, Peking',
+    'One per line: country code, city – e.g. CN, Beijing',
+  ],
+  venue: ['Veranstaltungsort', 'Venue'],
+  attendees: ['Teilnehmende', 'Attendees'],
+  restrictedField: ['Nur für geladene Teilnehmende', 'Invited attendees only'],
+  participantFunction: ['Funktion', 'Function'],
+  estimatedCost: ['Geschätzte Kosten (EUR)', 'Estimated cost (EUR)'],
+  login: ['Benutzerkonto', 'User account'],
+  signedOn: ['Unterzeichnet am', 'Signed on'],
+  validUntil: ['Gültig bis', 'Valid until'],
+  reviewOn: ['Überprüfen am', 'Review on'],
+  signatories: ['Unterzeichnende', 'Signatories'],
+  signatoriesHint: ['Je Zeile eine Person', 'One person per line'],
+  expectedCloseOn: ['Abschluss erwartet', 'Expected close'],
+  lostReason: ['Grund für Verlust', 'Reason lost'],
+  valueEur: ['Wert (EUR)', 'Value (EUR)'],
+  completedAt: ['Erledigt am', 'Completed'],
+  interaction: ['Kontakt', 'Interaction'],
+  followUp: ['Wiedervorlage', 'Follow-up'],
+  lead: ['Lead', 'Lead'],
+  agreement: ['Vereinbarung', 'Agreement'],
+  participant: ['Delegationsmitglied', 'Delegate'],
+  name: ['Name', 'Name'],
+  user: ['Benutzer', 'User'],
+  author: ['Verfasst von', 'Author'],
+  createdAt: ['Angelegt', 'Created'],
+  updatedAt: ['Geändert', 'Changed'],
+  newCompany: ['Neues Unternehmen', 'New company'],
+  newPartner: ['Neuer Partner', 'New partner'],
+  newInteraction: ['Neuer Kontakteintrag', 'New interaction'],
+  newFollowUp: ['Neue Wiedervorlage', 'New follow-up'],
+  newLead: ['Neuer Lead', 'New lead'],
+  newTrip: ['Neue Reise', 'New trip'],
+  newParticipant: ['Delegationsmitglied hinzufügen', 'Add a delegate'],
+  newAppointment: ['Termin hinzufügen', 'Add an appointment'],
+  newAgreement: ['Neue Vereinbarung', 'New agreement'],
+  invalidField: ['Bitte prüfen Sie dieses Feld.', 'Please check this field.'],
 } as const;
 
 export type Word = keyof typeof WORDS;
 export type Locale = 'de' | 'en';
 
-export const t = (locale: Locale, word: Word): string => WORDS[word][locale === 'en' ? 1 : 0];
+const index = (locale: Locale) => (locale === 'en' ? 1 : 0);
 
-const STAGES: Record<string, [string, string]> = {
-  new: ['Neu', 'New'],
-  contacted: ['Kontaktiert', 'Contacted'],
-  qualified: ['Qualifiziert', 'Qualified'],
-  proposal: ['Angebot', 'Proposal'],
-  won: ['Gewonnen', 'Won'],
-  lost: ['Verloren', 'Lost'],
+export const t = (locale: Locale, word: Word): string => WORDS[word][index(locale)];
+
+/** Every enumerated value of the API, with its German and English label. */
+const ENUMS = {
+  stage: {
+    new: ['Neu', 'New'],
+    contacted: ['Kontaktiert', 'Contacted'],
+    qualified: ['Qualifiziert', 'Qualified'],
+    proposal: ['Angebot', 'Proposal'],
+    won: ['Gewonnen', 'Won'],
+    lost: ['Verloren', 'Lost'],
+  },
+  interactionKind: {
+    meeting: ['Treffen', 'Meeting'],
+    call: ['Telefonat', 'Call'],
+    email: ['E-Mail', 'Email'],
+    event: ['Veranstaltung', 'Event'],
+    visit: ['Besuch', 'Visit'],
+    reception: ['Empfang', 'Reception'],
+    other: ['Sonstiges', 'Other'],
+  },
+  followUpStatus: {
+    open: ['Offen', 'Open'],
+    done: ['Erledigt', 'Done'],
+    cancelled: ['Abgesagt', 'Cancelled'],
+  },
+  priority: {
+    low: ['Niedrig', 'Low'],
+    normal: ['Normal', 'Normal'],
+    high: ['Hoch', 'High'],
+  },
+  partnerKind: {
+    technology_park: ['Technologiepark', 'Technology park'],
+    campus: ['Campus', 'Campus'],
+    university: ['Hochschule', 'University'],
+    chamber: ['Kammer', 'Chamber'],
+    government: ['Behörde', 'Government'],
+    association: ['Verband', 'Association'],
+    company: ['Unternehmen', 'Company'],
+    other: ['Sonstige', 'Other'],
+  },
+  tripStatus: {
+    planned: ['Geplant', 'Planned'],
+    confirmed: ['Bestätigt', 'Confirmed'],
+    completed: ['Abgeschlossen', 'Completed'],
+    cancelled: ['Abgesagt', 'Cancelled'],
+  },
+  appointmentKind: {
+    state_reception: ['Staatsempfang', 'State reception'],
+    company_visit: ['Firmenbesuch', 'Company visit'],
+    signing: ['Unterzeichnung', 'Signing'],
+    meeting: ['Treffen', 'Meeting'],
+    networking: ['Netzwerken', 'Networking'],
+    site_visit: ['Besichtigung', 'Site visit'],
+    other: ['Sonstiges', 'Other'],
+  },
+  agreementKind: {
+    cooperation: ['Kooperation', 'Cooperation'],
+    mou: ['Absichtserklärung (MoU)', 'Memorandum of understanding'],
+    friendship: ['Städtefreundschaft', 'City friendship'],
+    other: ['Sonstige', 'Other'],
+  },
+  agreementStatus: {
+    draft: ['Entwurf', 'Draft'],
+    negotiating: ['In Verhandlung', 'Negotiating'],
+    signed: ['Unterzeichnet', 'Signed'],
+    active: ['In Kraft', 'Active'],
+    expired: ['Abgelaufen', 'Expired'],
+    terminated: ['Beendet', 'Terminated'],
+  },
+  costBearer: {
+    self: ['Selbstzahler', 'Pays own way'],
+    agency: ['Wirtschaftsförderung', 'The agency'],
+  },
+  role: {
+    admin: ['Administration', 'Administrator'],
+    staff: ['Mitarbeiter/in', 'Staff'],
+    viewer: ['Nur lesen', 'Read-only'],
+    company: ['Unternehmen', 'Company user'],
+  },
+  legalBasis: {
+    public_task: ['Öffentliche Aufgabe', 'Public task'],
+    consent: ['Einwilligung', 'Consent'],
+    legitimate_interest: ['Berechtigtes Interesse', 'Legitimate interest'],
+    contract: ['Vertrag', 'Contract'],
+  },
+  timelineType: {
+    interaction: ['Kontakt', 'Interaction'],
+    followUp: ['Wiedervorlage', 'Follow-up'],
+    lead: ['Lead', 'Lead'],
+  },
+  locale: {
+    de: ['Deutsch', 'German'],
+    en: ['Englisch', 'English'],
+  },
+} satisfies Record<string, Record<string, readonly [string, string]>>;
+
+export type EnumName = keyof typeof ENUMS;
+
+/** The label of an API value (`technology_park` → „Technologiepark“); an unknown value shows as it is. */
+export function label(locale: Locale, kind: EnumName, value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const labels = ENUMS[kind] as Record<string, readonly [string, string]>;
+  return Object.hasOwn(labels, value) ? labels[value][index(locale)] : value;
+}
+
+/** The values of an enumeration in their order, each with its label: for selects and filters. */
+export const options = (locale: Locale, kind: EnumName): { value: string; label: string }[] =>
+  Object.entries(ENUMS[kind] as Record<string, readonly [string, string]>).map(([value, l]) => ({
+    value,
+    label: l[index(locale)],
+  }));
+
+export const stageLabel = (locale: Locale, stage: string): string => label(locale, 'stage', stage);
+export const LEAD_STAGES = Object.keys(ENUMS.stage);
+
+/**
+ * What a rule the API applied says to a person, by the rule's code (the `code` of a problem's
+ * `errors`); the field is named by its label beside it, so the message does not repeat it.
+ */
+const RULES: Record<string, readonly [string, string]> = {
+  required: ['Bitte ausfüllen.', 'Please fill this in.'],
+  isNotEmpty: ['Bitte ausfüllen.', 'Please fill this in.'],
+  isDefined: ['Bitte ausfüllen.', 'Please fill this in.'],
+  isLength: ['Zu lang oder leer.', 'Too long or empty.'],
+  maxLength: ['Zu lang.', 'Too long.'],
+  minLength: ['Zu kurz.', 'Too short.'],
+  isEmail: [
+    'Bitte eine E-Mail-Adresse angeben, z. B. name@example.de.',
+    'Please give an email address, e.g. name@example.com.',
+  ],
+  isUrl: [
+    'Bitte eine Web-Adresse angeben, z. B. https://example.de.',
+    'Please give a web address, e.g. https://example.com.',
+  ],
+  isURL: [
+    'Bitte eine Web-Adresse angeben, z. B. https://example.de.',
+    'Please give a web address, e.g. https://example.com.',
+  ],
+  matches: ['Das Format stimmt nicht.', 'The format is not right.'],
+  isIn: ['Bitte einen der angebotenen Werte wählen.', 'Please choose one of the values offered.'],
+  isEnum: ['Bitte einen der angebotenen Werte wählen.', 'Please choose one of the values offered.'],
+  isUuid: ['Bitte einen Eintrag auswählen.', 'Please choose an entry.'],
+  isUUID: ['Bitte einen Eintrag auswählen.', 'Please choose an entry.'],
+  reference: ['Dieser Eintrag existiert nicht (mehr).', 'This entry does not exist (any more).'],
+  isISO31661Alpha2: [
+    'Bitte einen Ländercode angeben, z. B. DE oder CN.',
+    'Please give a country code, e.g. DE or CN.',
+  ],
+  isCountry: [
+    'Bitte Ländercodes angeben, z. B. DE oder CN.',
+    'Please give country codes, e.g. DE or CN.',
+  ],
+  isLanguageTag: [
+    'Bitte Sprachkürzel angeben, z. B. de, en, zh.',
+    'Please give language codes, e.g. de, en, zh.',
+  ],
+  isNumber: ['Bitte eine Zahl angeben.', 'Please give a number.'],
+  isInt: ['Bitte eine ganze Zahl angeben.', 'Please give a whole number.'],
+  min: ['Der Wert ist zu klein.', 'The value is too small.'],
+  max: ['Der Wert ist zu groß.', 'The value is too large.'],
+  isDay: ['Bitte ein gültiges Datum angeben.', 'Please give a valid date.'],
+  isInstant: ['Bitte Datum und Uhrzeit angeben.', 'Please give a date and time.'],
+  isPastInstant: [
+    'Der Zeitpunkt darf nicht in der Zukunft liegen.',
+    'The time may not be in the future.',
+  ],
+  isTimeZone: ['Bitte eine Zeitzone wählen.', 'Please choose a time zone.'],
+  order: ['Das Ende liegt vor dem Beginn.', 'The end is before the start.'],
+  range: ['Liegt außerhalb der Reisetage.', 'Lies outside the days of the trip.'],
+  oneOrganisation: [
+    'Ein Kontakt arbeitet bei einem Unternehmen oder einem Partner, nicht bei beiden.',
+    'A contact works at a company or at a partner, not both.',
+  ],
+  attendee: ['Nur Delegationsmitglieder dieser Reise.', 'Only delegates of this trip.'],
+  unique: ['Dieser Wert ist schon vergeben.', 'This value is already taken.'],
+  conflict: ['Dieser Wert ist schon vergeben.', 'This value is already taken.'],
+  arrayMinSize: ['Bitte mindestens einen Eintrag wählen.', 'Please choose at least one.'],
+  arrayMaxSize: ['Zu viele Einträge.', 'Too many entries.'],
+  arrayUnique: ['Einträge doppelt.', 'Entries repeated.'],
 };
-export const stageLabel = (locale: Locale, stage: string): string =>
-  STAGES[stage]?.[locale === 'en' ? 1 : 0] ?? stage;
-export const LEAD_STAGES = Object.keys(STAGES);
+
+export function ruleMessage(locale: Locale, code: string | undefined): string {
+  return code && Object.hasOwn(RULES, code)
+    ? RULES[code][index(locale)]
+    : t(locale, 'invalidField');
+}
+
+/** A small dictionary of one feature's own words, used like `t`. */
+export function dictionary<K extends string>(
+  words: Record<K, readonly [string, string]>,
+): (locale: Locale, word: K) => string {
+  return (locale, word) => words[word][index(locale)];
+}

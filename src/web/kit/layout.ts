@@ -1,32 +1,73 @@
-import { can } from '../../auth/permissions';
+import { Action, can } from '../../auth/permissions';
 import { Html, html } from './html';
 import { Locale, t, Word } from './i18n';
-import { CSRF_FIELD, WebUser } from './session';
+import { CSRF_FIELD, WebRequest, WebUser } from './session';
 
 export interface PageContext {
   user?: WebUser;
   locale: Locale;
   csrf: string;
   path: string;
+  /** The page's query string, as the browser sent it (flash messages, filters). */
+  query: Record<string, string>;
 }
+
+export const pageContext = (request: WebRequest): PageContext => {
+  const query: Record<string, string> = {};
+  const raw = request.query as Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(raw ?? {})) if (typeof v === 'string') query[k] = v;
+  return {
+    user: request.webUser,
+    locale: (request.webUser?.locale ?? 'de') as Locale,
+    csrf: request.csrfToken ?? '',
+    path: request.url.split('?')[0],
+    query,
+  };
+};
 
 /** A hidden field carrying the CSRF token; every form has one. */
 export const csrfField = (ctx: PageContext): Html =>
   html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrf}" />`;
 
-const NAV: { href: string; word: Word; action: Parameters<typeof can>[1]; agencyOnly?: boolean }[] =
-  [
-    { href: '/', word: 'dashboard', action: 'account:self' },
-    { href: '/contacts', word: 'contacts', action: 'contact:read', agencyOnly: true },
-    { href: '/companies', word: 'companies', action: 'company:read', agencyOnly: true },
-    { href: '/partners', word: 'partners', action: 'partner:read', agencyOnly: true },
-    { href: '/interactions', word: 'interactions', action: 'interaction:read' },
-    { href: '/follow-ups', word: 'followUps', action: 'follow-up:read' },
-    { href: '/leads', word: 'leads', action: 'lead:read' },
-    { href: '/trips', word: 'trips', action: 'trip:read' },
-    { href: '/agreements', word: 'agreements', action: 'agreement:read' },
-    { href: '/users', word: 'users', action: 'user:read' },
-  ];
+const NAV: { href: string; word: Word; action: Action; agencyOnly?: boolean }[] = [
+  { href: '/', word: 'dashboard', action: 'account:self' },
+  { href: '/contacts', word: 'contacts', action: 'contact:read', agencyOnly: true },
+  { href: '/companies', word: 'companies', action: 'company:read', agencyOnly: true },
+  { href: '/partners', word: 'partners', action: 'partner:read', agencyOnly: true },
+  { href: '/interactions', word: 'interactions', action: 'interaction:read' },
+  { href: '/follow-ups', word: 'followUps', action: 'follow-up:read' },
+  { href: '/leads', word: 'leads', action: 'lead:read' },
+  { href: '/trips', word: 'trips', action: 'trip:read' },
+  { href: '/agreements', word: 'agreements', action: 'agreement:read' },
+  { href: '/users', word: 'users', action: 'user:read' },
+];
+
+/** Messages a redirect leaves for the next page (`?flash=saved`), with undo after a delete. */
+const FLASHES: Record<string, Word> = {
+  created: 'created',
+  saved: 'saved',
+  deleted: 'deleted',
+  restored: 'restored',
+  purged: 'purged',
+  unchanged: 'noChanges',
+};
+const UNDO_PATH = /^\/[a-z-]+(\/[0-9a-f-]{36}\/[a-z-]+)?\/[0-9a-f-]{36}$/;
+
+function flash(ctx: PageContext): Html {
+  const word = Object.hasOwn(FLASHES, ctx.query.flash ?? '') ? FLASHES[ctx.query.flash] : null;
+  if (!word) return html``;
+  const undo = ctx.query.undo && UNDO_PATH.test(ctx.query.undo) ? ctx.query.undo : undefined;
+  return html`<div class="flash" role="status" id="flash">
+    <span>${t(ctx.locale, word)}</span>
+    ${
+      undo && ctx.query.flash === 'deleted'
+        ? html`<form method="post" action="${undo}/restore" class="inline">
+            ${csrfField(ctx)}<button type="submit" id="undo">${t(ctx.locale, 'undo')}</button>
+          </form>`
+        : ''
+    }
+  </div>`;
+}
 
 export function layout(ctx: PageContext, title: string, body: Html): Html {
   const user = ctx.user;
@@ -36,6 +77,8 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
       )
     : [];
   const canLog = user ? can(user.role, 'interaction:write') : false;
+  const current = (href: string) =>
+    ctx.path === href || (href !== '/' && ctx.path.startsWith(`${href}`));
   return html`<!doctype html>
     <html lang="${ctx.locale}">
       <head>
@@ -47,6 +90,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
         />
         <meta name="csrf-token" content="${ctx.csrf}" />
         <title>${title} · Liaison</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/htmx.min.js" defer></script>
         <script src="/assets/app.js" defer></script>
@@ -57,29 +101,60 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
           <a class="brand" href="/">Liaison</a>
           ${
             user
-              ? html`<nav aria-label="${t(ctx.locale, 'mainNavigation')}">
+              ? html`<button
+                    type="button"
+                    class="menu-toggle"
+                    id="menu-toggle"
+                    aria-expanded="false"
+                    aria-controls="main-nav"
+                  >
+                    ${t(ctx.locale, 'menu')}
+                  </button>
+                  <nav id="main-nav" aria-label="${t(ctx.locale, 'mainNavigation')}">
                     <ul>
                       ${nav.map(
                         (item) =>
                           html`<li>
                             <a
                               href="${item.href}"
-                              ${ctx.path === item.href || (item.href !== '/' && ctx.path.startsWith(item.href)) ? html` aria-current="page"` : ''}
+                              ${current(item.href) ? html` aria-current="page"` : ''}
                               >${t(ctx.locale, item.word)}</a
                             >
                           </li>`,
                       )}
+                      <li class="account">
+                        <a href="/profile">${user.displayName}</a>
+                        <form class="inline" method="post" action="/logout">
+                          ${csrfField(ctx)}
+                          <button type="submit" class="link">${t(ctx.locale, 'signOut')}</button>
+                        </form>
+                      </li>
                     </ul>
                   </nav>
-                  ${canLog ? html`<a class="button primary" id="log-contact" href="/log" accesskey="n" title="${t(ctx.locale, 'logContactHint')}">${t(ctx.locale, 'logContact')}</a>` : ''}
-                  <form class="inline" method="post" action="/logout">
-                    ${csrfField(ctx)}<a href="/profile">${user.displayName}</a>
-                    <button type="submit" class="link">${t(ctx.locale, 'signOut')}</button>
-                  </form>`
+                  <form class="global-search" method="get" action="/search" role="search">
+                    <label class="visually-hidden" for="global-search"
+                      >${t(ctx.locale, 'globalSearch')}</label
+                    >
+                    <input
+                      type="search"
+                      id="global-search"
+                      name="q"
+                      maxlength="200"
+                      autocomplete="off"
+                      placeholder="${t(ctx.locale, 'globalSearch')} (/)"
+                      title="${t(ctx.locale, 'globalSearchHint')}"
+                      hx-get="/search/suggest"
+                      hx-trigger="input changed delay:200ms, search"
+                      hx-target="#global-results"
+                      aria-controls="global-results"
+                    />
+                    <div id="global-results" class="global-results" aria-live="polite"></div>
+                  </form>
+                  ${canLog ? html`<a class="button primary" id="log-contact" href="/log" title="${t(ctx.locale, 'logContactHint')}">${t(ctx.locale, 'logContact')}</a>` : ''}`
               : ''
           }
         </header>
-        <main id="main" tabindex="-1">${body}</main>
+        <main id="main" tabindex="-1">${flash(ctx)}${body}</main>
       </body>
     </html>`;
 }
@@ -92,16 +167,6 @@ export function field(label: string, input: Html, error?: string, hint?: string)
   </div>`;
 }
 
-export const errorSummary = (ctx: PageContext, errors: Record<string, string>): Html =>
-  Object.keys(errors).length
-    ? html`<div class="alert" role="alert">
-        <p>${t(ctx.locale, 'fixErrors')}</p>
-        <ul>
-          ${Object.entries(errors).map(([f, m]) => html`<li>${f}: ${m}</li>`)}
-        </ul>
-      </div>`
-    : html``;
-
 /** A titled card of the dashboard or portal; the heading labels the section. */
 export const card = (id: string, title: string, body: Html): Html =>
   html`<section class="card" aria-labelledby="h-${id}"><h2 id="h-${id}">${title}</h2>${body}</section>`;
@@ -113,12 +178,29 @@ export function linkList<T>(ctx: PageContext, items: T[], item: (value: T) => Ht
     : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`;
 }
 
-/** An "Edit" link, only for users whose role may change the record. */
-export const editLink = (
-  ctx: PageContext,
-  action: Parameters<typeof can>[1],
-  href: string,
-): Html =>
+/** Facts of a record as a definition list; empty values show a dash. */
+export function facts(rows: [string, Html | string | number | null | undefined][]): Html {
+  return html`<dl class="facts">
+    ${rows.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${v === null || v === undefined || v === '' ? '–' : v}</dd>`,
+    )}
+  </dl>`;
+}
+
+/** Until every page uses the forms kit: the old error list and edit link. */
+export const errorSummary = (ctx: PageContext, errors: Record<string, string>): Html =>
+  Object.keys(errors).length
+    ? html`<div class="alert" role="alert">
+        <p>${t(ctx.locale, 'fixErrors')}</p>
+        <ul>
+          ${Object.values(errors).map((m) => html`<li>${m}</li>`)}
+        </ul>
+      </div>`
+    : html``;
+
+export const editLink = (ctx: PageContext, action: Action, href: string): Html =>
   ctx.user && can(ctx.user.role, action)
     ? html`<p><a class="button" href="${href}">${t(ctx.locale, 'edit')}</a></p>`
     : html``;

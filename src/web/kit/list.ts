@@ -46,7 +46,7 @@ export function listTable<T>(
 ): Html {
   if (page.items.length === 0) return html`<p class="muted">${t(locale, 'noEntries')}</p>`;
   return html`<table>
-    <caption class="muted" style="text-align:left">
+    <caption class="visually-hidden">
       ${caption}
     </caption>
     <thead>

@@ -13,7 +13,7 @@ export interface ApiAnswer<T> {
 export interface ApiProblem {
   status: number;
   detail: string;
-  errors?: { field: string; message: string }[];
+  errors?: { field: string; message: string; code?: string }[];
 }
 
 /**
@@ -33,7 +33,12 @@ export class WebApi {
     user: WebUser,
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
-    options: { body?: unknown; ifMatch?: number; requestId?: string } = {},
+    options: {
+      body?: unknown;
+      ifMatch?: number;
+      requestId?: string;
+      idempotencyKey?: string;
+    } = {},
   ): Promise<ApiAnswer<T>> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const headers: Record<string, string> = {
@@ -42,6 +47,7 @@ export class WebApi {
     };
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
     if (options.requestId) headers['x-request-id'] = options.requestId;
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     const response = await fastify.inject({
       method,
       url,
@@ -49,9 +55,11 @@ export class WebApi {
       ...(options.body !== undefined && { payload: options.body as object }),
     });
     const text = response.body;
+    const json = /json/.test(String(response.headers['content-type'] ?? ''));
     return {
       status: response.statusCode,
-      body: (text ? JSON.parse(text) : undefined) as T,
+      // Downloads (a calendar, a CSV) come back as their text.
+      body: (text ? (json ? JSON.parse(text) : text) : undefined) as T,
       headers: response.headers,
     };
   }

@@ -1,0 +1,156 @@
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { personName } from '../contacts/names';
+import { FieldSpec } from './kit/forms';
+import { countries, countryName, money } from './kit/format';
+import { html } from './kit/html';
+import { stageLabel, t } from './kit/i18n';
+import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
+import { listPage } from './kit/lists';
+import * as records from './kit/records';
+import { sendPage } from './kit/respond';
+import { WebRequest } from './kit/session';
+import { CompanyView, ContactView, LeadView, Page } from './kit/views';
+import { UuidParam } from '../common/params';
+
+const kind = (ctx: PageContext): records.RecordKind<CompanyView & Record<string, unknown>> => ({
+  api: '/api/v1/companies',
+  page: '/companies',
+  write: 'company:write',
+  newTitle: t(ctx.locale, 'newCompany'),
+  title: (c) => c.name,
+  fields: (): FieldSpec[] => [
+    { name: 'name', label: t(ctx.locale, 'name'), required: true, maxLength: 200 },
+    { name: 'legalName', label: t(ctx.locale, 'legalName'), maxLength: 300 },
+    { name: 'industry', label: t(ctx.locale, 'industry'), maxLength: 200 },
+    { name: 'city', label: t(ctx.locale, 'city'), maxLength: 200 },
+    {
+      name: 'country',
+      label: t(ctx.locale, 'country'),
+      type: 'select',
+      choices: countries(ctx.locale),
+    },
+    { name: 'website', label: t(ctx.locale, 'website'), type: 'url', maxLength: 500 },
+    {
+      name: 'branchCountries',
+      label: t(ctx.locale, 'branchCountries'),
+      type: 'list',
+      hint: t(ctx.locale, 'countriesHint'),
+    },
+    { name: 'description', label: t(ctx.locale, 'description'), type: 'textarea' },
+  ],
+  defaults: () => ({ country: 'DE' }),
+});
+
+/** Companies: the local firms the agency supports. */
+@ApiExcludeController()
+@Controller('companies')
+export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
+  @Get()
+  @Allow('company:read')
+  list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    const l = ctx.locale;
+    return listPage<CompanyView>(this.api, ctx, reply, {
+      path: '/companies',
+      api: '/api/v1/companies',
+      title: t(l, 'companies'),
+      search: true,
+      defaultSort: 'name',
+      create: { href: '/companies/new', label: t(l, 'newCompany'), action: 'company:write' },
+      deleted: {
+        action: 'company:write',
+        cell: (c) => records.deletedActions(ctx, kind(ctx), c as never),
+      },
+      filters: [
+        { name: 'country', label: t(l, 'country'), type: 'select', choices: countries(l) },
+        {
+          name: 'branchCountry',
+          label: t(l, 'branchCountries'),
+          type: 'select',
+          choices: countries(l),
+        },
+      ],
+      columns: [
+        {
+          header: t(l, 'company'),
+          sort: 'name',
+          primary: true,
+          cell: (c) => html`<a href="/companies/${c.id}">${c.name}</a>`,
+        },
+        { header: t(l, 'industry'), cell: (c) => c.industry },
+        {
+          header: t(l, 'city'),
+          cell: (c) => [c.city, countryName(c.country, l)].filter(Boolean).join(', '),
+        },
+        {
+          header: t(l, 'branchCountries'),
+          cell: (c) => c.branchCountries.map((code) => countryName(code, l)).join(', '),
+        },
+      ],
+    });
+  }
+
+  @Get(':id')
+  @Allow('company:read')
+  async show(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const l = ctx.locale;
+    const [c, contacts, leads] = await Promise.all([
+      this.api.get<CompanyView & Record<string, unknown>>(user, `/api/v1/companies/${id}`),
+      can(user.role, 'contact:read') && user.role !== 'company'
+        ? this.api.get<Page<ContactView>>(user, `/api/v1/contacts?companyId=${id}&limit=50`)
+        : Promise.resolve(undefined),
+      this.api.get<Page<LeadView>>(user, `/api/v1/leads?companyId=${id}&limit=50`),
+    ]);
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        c.name,
+        html`<h1>${c.name}</h1>
+          ${records.recordActions(ctx, kind(ctx), c)}
+          ${facts([
+            [t(l, 'legalName'), c.legalName],
+            [t(l, 'industry'), c.industry],
+            [t(l, 'city'), c.city],
+            [t(l, 'country'), countryName(c.country, l)],
+            [
+              t(l, 'website'),
+              c.website
+                ? html`<a href="${c.website}" rel="noopener noreferrer">${c.website}</a>`
+                : '',
+            ],
+            [t(l, 'branchCountries'), c.branchCountries.map((x) => countryName(x, l)).join(', ')],
+            [t(l, 'description'), c.description],
+          ])}
+          ${
+            contacts
+              ? html`<h2>${t(l, 'contacts')}</h2>
+                  ${linkList(
+                    ctx,
+                    contacts.items,
+                    (p) =>
+                      html`<a href="/contacts/${p.id}">${personName(p)}</a>${p.position ? html` <span class="muted">· ${p.position}</span>` : ''}`,
+                  )}`
+              : ''
+          }
+          <h2>${t(l, 'leads')}</h2>
+          ${linkList(
+            ctx,
+            leads.items,
+            (lead) =>
+              html`<a href="/leads/${lead.id}">${lead.title}</a> <span class="badge">${stageLabel(l, lead.stage)}</span>${lead.valueEur !== null ? html` <span class="muted">${money(lead.valueEur, l)}</span>` : ''}`,
+          )}`,
+      ),
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { personName } from '../../contacts/names';
+import { WebApi } from './web-api';
+import { WebUser } from './session';
+
+type Kind = 'companies' | 'partners' | 'contacts' | 'trips' | 'leads';
+
+const nameOf = (kind: Kind, record: Record<string, unknown>): string =>
+  kind === 'contacts'
+    ? personName(record as Parameters<typeof personName>[0])
+    : String(record.name ?? record.title ?? '');
+
+/**
+ * Names for the ids a page shows (a contact's company, a lead's partner), fetched for those ids
+ * only and each once per page view, within the user's own scope: what the user may not see
+ * stays unnamed.
+ */
+export class Labels {
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly api: WebApi,
+    private readonly user: WebUser,
+  ) {}
+
+  async load(kind: Kind, ids: (string | null | undefined)[]): Promise<this> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id && !this.names.has(id)))];
+    await Promise.all(
+      wanted.map(async (id) => {
+        const answer = await this.api.call<Record<string, unknown>>(
+          this.user,
+          'GET',
+          `/api/v1/${kind}/${id}`,
+        );
+        if (answer.status === 200) this.names.set(id, nameOf(kind, answer.body));
+      }),
+    );
+    return this;
+  }
+
+  get(id: string | null | undefined): string {
+    return (id && this.names.get(id)) || '';
+  }
+}

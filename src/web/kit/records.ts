@@ -1,0 +1,391 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Get, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Allow } from '../../auth/actor';
+import { Action, can } from '../../auth/permissions';
+import { UuidParam } from '../../common/params';
+import {
+  changedFields,
+  conflictTable,
+  createBody,
+  decodeBase,
+  FieldSpec,
+  fieldMessages,
+  FormValues,
+  patchBody,
+  readForm,
+  recordForm,
+  valuesOf,
+} from './forms';
+import { Html, html } from './html';
+import { t } from './i18n';
+import { csrfField, layout, PageContext, pageContext } from './layout';
+import { redirect, sendPage } from './respond';
+import { ApiError, ApiProblem, WebApi } from './web-api';
+import { WebPages, WebRequest } from './session';
+
+type Row = { id: string; version: number; deletedAt?: string | null } & Record<string, unknown>;
+
+/**
+ * How one kind of record lives in the browser: where the API and the pages are, who may change
+ * it, and its form. Create, edit (with the lost-race view), delete with undo, restore and purge
+ * are the same for every kind and live here once; each feature adds its own list and detail.
+ */
+export interface RecordKind<T extends Row = Row> {
+  /** `/api/v1/companies`, or a nested `/api/v1/trips/:id/participants` already filled in. */
+  api: string;
+  /** `/companies`: the record's page is `${page}/${id}`. */
+  page: string;
+  /** Where the list is (after a delete); the page itself by default. */
+  listPage?: string;
+  write: Action;
+  /** Heading of the forms: „Neues Unternehmen“, „Unternehmen bearbeiten“. */
+  newTitle: string;
+  title: (record: T) => string;
+  /** The form's fields (choices may need the API). */
+  fields: (ctx: PageContext, record?: T) => Promise<FieldSpec[]> | FieldSpec[];
+  /** API error paths that belong to another input (`newContacts.0.familyName` → `familyName`). */
+  rename?: Record<string, string>;
+  /** Prefilled values of a new record (e.g. the contact a follow-up is for, from the query). */
+  defaults?: (ctx: PageContext) => FormValues;
+  /** Where a created record is shown; its own page by default. */
+  createdAt?: (record: T) => string;
+  /** Whether the API restores a soft-deleted record of this kind (undo after delete). */
+  restorable?: boolean;
+}
+
+const pageOf = (kind: { page: string }, id: string) => `${kind.page}/${id}`;
+
+function formPage(ctx: PageContext, heading: string, body: Html): Html {
+  return layout(ctx, heading, html`<h1>${heading}</h1>${body}`);
+}
+
+/** `?key=` travels with the form so a double submit creates one record (Idempotency-Key). */
+const idempotencyField = (key: string) => html`<input type="hidden" name="_key" value="${key}" />`;
+const keyOf = (body: Record<string, unknown>): string | undefined =>
+  typeof body._key === 'string' && /^[0-9a-f-]{36}$/.test(body._key) ? body._key : undefined;
+
+export async function showCreate<T extends Row>(
+  ctx: PageContext,
+  reply: FastifyReply,
+  kind: RecordKind<T>,
+): Promise<void> {
+  const fields = await kind.fields(ctx);
+  const values = { ...valuesOf(fields, {}), ...(kind.defaults?.(ctx) ?? {}) };
+  sendPage(
+    reply,
+    formPage(
+      ctx,
+      kind.newTitle,
+      recordForm(ctx, {
+        action: kind.page,
+        fields,
+        values,
+        submit: t(ctx.locale, 'create'),
+        cancel: kind.listPage ?? kind.page,
+        id: 'record-form',
+        extra: idempotencyField(randomUUID()),
+      }),
+    ),
+  );
+}
+
+export async function create<T extends Row>(
+  api: WebApi,
+  ctx: PageContext,
+  request: WebRequest,
+  reply: FastifyReply,
+  kind: RecordKind<T>,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const fields = await kind.fields(ctx);
+  const values = readForm(fields, body);
+  const key = keyOf(body) ?? randomUUID();
+  const answer = await api.call<T | ApiProblem>(ctx.user!, 'POST', kind.api, {
+    body: createBody(fields, values),
+    idempotencyKey: key,
+  });
+  if (answer.status === 201 || answer.status === 200) {
+    const record = answer.body as T;
+    return redirect(
+      request,
+      reply,
+      `${kind.createdAt?.(record) ?? pageOf(kind, record.id)}?flash=created`,
+    );
+  }
+  if (answer.status !== 400 && answer.status !== 409) throw new ApiError(answer as never);
+  const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, kind.rename);
+  sendPage(
+    reply,
+    formPage(
+      ctx,
+      kind.newTitle,
+      recordForm(ctx, {
+        action: kind.page,
+        fields,
+        values,
+        errors,
+        submit: t(ctx.locale, 'create'),
+        cancel: kind.listPage ?? kind.page,
+        id: 'record-form',
+        extra: idempotencyField(key),
+      }),
+    ),
+    answer.status,
+  );
+}
+
+export async function showEdit<T extends Row>(
+  api: WebApi,
+  ctx: PageContext,
+  reply: FastifyReply,
+  kind: RecordKind<T>,
+  id: string,
+): Promise<void> {
+  const record = await api.get<T>(ctx.user!, `${kind.api}/${id}`);
+  const fields = editable(await kind.fields(ctx, record));
+  const values = valuesOf(fields, record);
+  sendPage(reply, editPage(ctx, kind, record, fields, values, values, {}));
+}
+
+const editable = (fields: FieldSpec[]) => fields.filter((f) => !f.createOnly);
+
+function editPage<T extends Row>(
+  ctx: PageContext,
+  kind: RecordKind<T>,
+  record: T,
+  fields: FieldSpec[],
+  values: FormValues,
+  base: FormValues,
+  errors: Record<string, string>,
+  conflict?: Html,
+): Html {
+  return formPage(
+    ctx,
+    `${t(ctx.locale, 'edit')}: ${kind.title(record)}`,
+    html`${conflict ?? ''}${recordForm(ctx, {
+      action: `${pageOf(kind, record.id)}/edit`,
+      fields,
+      values,
+      errors,
+      version: record.version,
+      base,
+      submit: conflict ? t(ctx.locale, 'reapply') : t(ctx.locale, 'save'),
+      cancel: pageOf(kind, record.id),
+      id: 'record-form',
+    })}`,
+  );
+}
+
+/**
+ * Saves what the user changed since the form was loaded, at the version they read. A lost race
+ * (412) shows whose value is whose and offers the user's changes again on top of the saved
+ * record; a refusal (400) shows the messages beside the fields. The input is never dropped.
+ */
+export async function saveEdit<T extends Row>(
+  api: WebApi,
+  ctx: PageContext,
+  request: WebRequest,
+  reply: FastifyReply,
+  kind: RecordKind<T>,
+  id: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const url = `${kind.api}/${id}`;
+  const version = Number(body.version);
+  let record = await api.get<T>(ctx.user!, url);
+  const fields = editable(await kind.fields(ctx, record));
+  const values = readForm(fields, body);
+  const base = decodeBase(body._base, fields) ?? valuesOf(fields, record);
+  const patch = patchBody(fields, values, base);
+  if (Object.keys(patch).length === 0)
+    return redirect(request, reply, `${pageOf(kind, id)}?flash=unchanged`);
+  const answer = await api.call<T | ApiProblem>(ctx.user!, 'PATCH', url, {
+    body: patch,
+    ifMatch: Number.isInteger(version) ? version : 0,
+  });
+  if (answer.status === 200) return redirect(request, reply, `${pageOf(kind, id)}?flash=saved`);
+  if (answer.status === 412) {
+    record = await api.get<T>(ctx.user!, url);
+    const theirs = valuesOf(fields, record);
+    // The form now starts from the saved record, with this user's own changes on top.
+    const merged: FormValues = { ...theirs };
+    for (const f of changedFields(fields, values, base)) merged[f.name] = values[f.name];
+    const conflict = conflictTable(ctx, fields, base, theirs, values);
+    return sendPage(reply, editPage(ctx, kind, record, fields, merged, theirs, {}, conflict), 409);
+  }
+  if (answer.status === 400 || answer.status === 409) {
+    const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, kind.rename);
+    const shown = { ...record, version: Number.isInteger(version) ? version : record.version };
+    return sendPage(reply, editPage(ctx, kind, shown, fields, values, base, errors), 400);
+  }
+  throw new ApiError(answer as never);
+}
+
+/** Soft delete at the version the user saw; the list then offers to undo it. */
+export async function remove<T extends Row>(
+  api: WebApi,
+  ctx: PageContext,
+  request: WebRequest,
+  reply: FastifyReply,
+  kind: RecordKind<T>,
+  id: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const answer = await api.call(ctx.user!, 'DELETE', `${kind.api}/${id}`, {
+    ifMatch: Number(body.version) || 0,
+  });
+  if (answer.status === 412) return redirect(request, reply, pageOf(kind, id));
+  if (answer.status !== 204 && answer.status !== 200) throw new ApiError(answer as never);
+  const undo = kind.restorable === false ? '' : `&undo=${encodeURIComponent(pageOf(kind, id))}`;
+  redirect(request, reply, `${kind.listPage ?? kind.page}?flash=deleted${undo}`);
+}
+
+export async function restore<T extends Row>(
+  api: WebApi,
+  ctx: PageContext,
+  request: WebRequest,
+  reply: FastifyReply,
+  kind: RecordKind<T>,
+  id: string,
+): Promise<void> {
+  const answer = await api.call(ctx.user!, 'POST', `${kind.api}/${id}/restore`);
+  if (answer.status !== 200 && answer.status !== 204) throw new ApiError(answer as never);
+  redirect(request, reply, `${pageOf(kind, id)}?flash=restored`);
+}
+
+export async function purge<T extends Row>(
+  api: WebApi,
+  ctx: PageContext,
+  request: WebRequest,
+  reply: FastifyReply,
+  kind: RecordKind<T>,
+  id: string,
+): Promise<void> {
+  const answer = await api.call(ctx.user!, 'POST', `${kind.api}/${id}/purge`);
+  if (answer.status !== 204 && answer.status !== 200) throw new ApiError(answer as never);
+  redirect(request, reply, `${kind.listPage ?? kind.page}?deleted=true&flash=purged`);
+}
+
+/** The buttons of a record's page for what the user's role may do: edit and delete. */
+export function recordActions<T extends Row>(
+  ctx: PageContext,
+  kind: RecordKind<T>,
+  record: T,
+  extra: Html = html``,
+): Html {
+  const role = ctx.user?.role;
+  if (!role || !can(role, kind.write)) return extra;
+  const base = pageOf(kind, record.id);
+  return html`<div class="actions record-actions">
+    <a class="button" href="${base}/edit" id="edit">${t(ctx.locale, 'edit')}</a>
+    ${extra}
+    <form method="post" action="${base}/delete" class="inline">
+      ${csrfField(ctx)}<input type="hidden" name="version" value="${record.version}" />
+      <button type="submit" class="danger" id="delete">${t(ctx.locale, 'delete')}</button>
+    </form>
+  </div>`;
+}
+
+/** In the list of deleted records: restore, and for admins purge for good. */
+export function deletedActions<T extends Row>(
+  ctx: PageContext,
+  kind: RecordKind<T>,
+  record: T,
+): Html {
+  const role = ctx.user?.role;
+  if (!role) return html``;
+  const base = pageOf(kind, record.id);
+  return html`<div class="actions">
+    ${can(role, kind.write) ? html`<form method="post" action="${base}/restore" class="inline">${csrfField(ctx)}<button type="submit" class="restore">${t(ctx.locale, 'restore')}</button></form>` : ''}
+    ${can(role, 'record:purge') ? html`<form method="post" action="${base}/purge" class="inline" data-confirm="${t(ctx.locale, 'purgeConfirm')}">${csrfField(ctx)}<button type="submit" class="danger purge">${t(ctx.locale, 'purge')}</button></form>` : ''}
+  </div>`;
+}
+
+/**
+ * The routes every record kind shares — new, create, edit, save, delete, restore, purge — each
+ * declaring its permission. A feature's page class extends this and adds its list and page.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, write: Action) {
+  @WebPages()
+  class Routes {
+    constructor(readonly api: WebApi) {}
+
+    @Get('new')
+    @Allow(write)
+    newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+      const ctx = pageContext(request);
+      return showCreate(ctx, reply, kindOf(ctx));
+    }
+
+    @Post()
+    @Allow(write)
+    create(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return create(this.api, ctx, request, reply, kindOf(ctx), body);
+    }
+
+    @Get(':id/edit')
+    @Allow(write)
+    edit(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return showEdit(this.api, ctx, reply, kindOf(ctx), id);
+    }
+
+    @Post(':id/edit')
+    @Allow(write)
+    save(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return saveEdit(this.api, ctx, request, reply, kindOf(ctx), id, body);
+    }
+
+    @Post(':id/delete')
+    @Allow(write)
+    remove(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return remove(this.api, ctx, request, reply, kindOf(ctx), id, body);
+    }
+
+    @Post(':id/restore')
+    @Allow(write)
+    restore(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return restore(this.api, ctx, request, reply, kindOf(ctx), id);
+    }
+
+    @Post(':id/purge')
+    @Allow('record:purge')
+    purge(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return purge(this.api, ctx, request, reply, kindOf(ctx), id);
+    }
+  }
+  return Routes;
+}
