@@ -9,17 +9,16 @@ import { pipelineChart, PipelineRow } from './kit/chart';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { LEAD_STAGES, stageLabel, t } from './kit/i18n';
-import { card, csrfField, editLink, field, layout, linkList, PageContext } from './kit/layout';
+import { card, csrfField, layout, linkList, PageContext } from './kit/layout';
 import { Column, listRows, listTable, searchForm, withCursor } from './kit/list';
 import { redirect, sendPage } from './kit/respond';
-import { ApiError, ApiProblem, fieldErrors, WebApi } from './kit/web-api';
+import { ApiError, WebApi } from './kit/web-api';
 import { WebPages, WebRequest, WebUser } from './kit/session';
 import {
   CompanyView,
   ContactView,
   FollowUpView,
   InteractionView,
-  LeadNoteView,
   LeadView,
   Page,
   PartnerView,
@@ -294,171 +293,6 @@ ${card('trips', t(ctx.locale, 'trips'), tripList(ctx, trips.items))}
           }`,
       ),
     );
-  }
-
-  // ---------------------------------------------------------------- leads
-
-  @Get('leads')
-  @Allow('lead:read')
-  async leads(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = pageContext(request);
-    const user = ctx.user!;
-    const [page, names] = await Promise.all([
-      this.api.get<Page<LeadView>>(user, '/api/v1/leads?limit=200&sort=-updatedAt'),
-      organisationNames(this.api, user),
-    ]);
-    const canMove = can(user.role, 'lead:update');
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        t(ctx.locale, 'leads'),
-        html`<h1>${t(ctx.locale, 'leads')}</h1>
-          <div class="board">
-            ${LEAD_STAGES.map(
-              (stage) =>
-                html`<section aria-labelledby="stage-${stage}">
-                  <h2 id="stage-${stage}">${stageLabel(ctx.locale, stage)}</h2>
-                  ${page.items
-                    .filter((l) => l.stage === stage)
-                    .map(
-                      (l) =>
-                        html`<article id="lead-${l.id}">
-                          <a href="/leads/${l.id}">${l.title}</a><br /><span class="muted"
-                            >${names.get(l.companyId) ?? ''}</span
-                          >
-                          ${l.valueEur !== null ? html`<br />${money(l.valueEur, ctx.locale)}` : ''}
-                          ${canMove ? this.moveForm(ctx, l) : ''}
-                        </article>`,
-                    )}
-                </section>`,
-            )}
-          </div>`,
-      ),
-    );
-  }
-
-  private moveForm(ctx: PageContext, lead: LeadView): Html {
-    return html`<form method="post" action="/leads/${lead.id}/stage">
-      ${csrfField(ctx)}<input type="hidden" name="version" value="${lead.version}" />
-      <label
-        >${t(ctx.locale, 'moveTo')}
-        <select name="stage" aria-label="${t(ctx.locale, 'moveTo')}: ${lead.title}">
-          ${LEAD_STAGES.map(
-            (s) =>
-              html`<option value="${s}" ${s === lead.stage ? html` selected` : ''}>
-                ${stageLabel(ctx.locale, s)}
-              </option>`,
-          )}
-        </select></label
-      >
-      <button type="submit">${t(ctx.locale, 'save')}</button>
-    </form>`;
-  }
-
-  @Post('leads/:id/stage')
-  @Allow('lead:update')
-  async moveLead(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const answer = await this.api.call(request.webUser!, 'PATCH', `/api/v1/leads/${id}`, {
-      body: { stage: str(body.stage) },
-      ifMatch: Number(body.version),
-    });
-    if (answer.status !== 200) throw new ApiError(answer as never);
-    const back = str(request.headers.referer);
-    redirect(request, reply, back.includes(`/leads/${id}`) ? `/leads/${id}` : '/leads');
-  }
-
-  @Get('leads/:id')
-  @Allow('lead:read')
-  async lead(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    sendPage(reply, await this.leadPage(ctx, id, {}));
-  }
-
-  private async leadPage(
-    ctx: PageContext,
-    id: string,
-    errors: Record<string, string>,
-    draft = '',
-  ): Promise<Html> {
-    const user = ctx.user!;
-    const [lead, notes, names] = await Promise.all([
-      this.api.get<LeadView>(user, `/api/v1/leads/${id}`),
-      this.api.get<Page<LeadNoteView>>(user, `/api/v1/leads/${id}/notes?limit=200`),
-      organisationNames(this.api, user),
-    ]);
-    return layout(
-      ctx,
-      lead.title,
-      html`<h1>${lead.title}</h1>${editLink(ctx, 'lead:write', `/leads/${id}/edit`)}
-        <dl class="facts">
-          <dt>${t(ctx.locale, 'company')}</dt>
-          <dd>${names.get(lead.companyId) ?? ''}</dd>
-          <dt>${t(ctx.locale, 'stage')}</dt>
-          <dd><span class="badge" id="lead-stage">${stageLabel(ctx.locale, lead.stage)}</span></dd>
-          <dt>${t(ctx.locale, 'value')}</dt>
-          <dd>${money(lead.valueEur, ctx.locale)}</dd>
-          <dt>${t(ctx.locale, 'description')}</dt>
-          <dd>${lead.description ?? ''}</dd>
-        </dl>
-        ${can(user.role, 'lead:update') ? this.moveForm(ctx, lead) : ''}
-        <h2>${t(ctx.locale, 'notes')}</h2>
-        ${
-          notes.items.length
-            ? html`<ol id="notes">
-                ${notes.items.map(
-                  (n) =>
-                    html`<li>
-                      <p>${n.body}</p>
-                      <p class="muted">
-                        ${n.authorName ?? ''} · ${dateTime(n.createdAt, ctx.locale)}
-                      </p>
-                    </li>`,
-                )}
-              </ol>`
-            : html`<p class="muted" id="notes">${t(ctx.locale, 'noEntries')}</p>`
-        }
-        ${
-          can(user.role, 'lead-note:create')
-            ? html`<form method="post" action="/leads/${id}/notes" class="card">
-                ${csrfField(ctx)}
-                ${field(t(ctx.locale, 'addNote'), html`<textarea name="body" required maxlength="10000">${draft}</textarea>`, errors.body)}
-                <button class="primary" type="submit">${t(ctx.locale, 'addNote')}</button>
-              </form>`
-            : ''
-        }`,
-    );
-  }
-
-  @Post('leads/:id/notes')
-  @Allow('lead-note:create')
-  async addNote(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const answer = await this.api.call(ctx.user!, 'POST', `/api/v1/leads/${id}/notes`, {
-      body: { body: str(body.body) },
-    });
-    if (answer.status === 201) return redirect(request, reply, `/leads/${id}`);
-    if (answer.status === 400)
-      return sendPage(
-        reply,
-        await this.leadPage(ctx, id, fieldErrors(answer.body as ApiProblem), str(body.body)),
-        400,
-      );
-    throw new ApiError(answer as never);
   }
 
   // ---------------------------------------------------------------- follow-ups

@@ -9,7 +9,7 @@ import { EditSpec, saveEdit, showEdit } from './kit/edit';
 import { Locale, t } from './kit/i18n';
 import { WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from './kit/session';
-import { ContactView, FollowUpView, LeadView, PartnerView } from './kit/views';
+import { ContactView, FollowUpView, PartnerView } from './kit/views';
 
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 const text = (value: string | number | null | undefined) =>
@@ -48,30 +48,6 @@ const contactSpec = (l: Locale): EditSpec<ContactView> => ({
     phone: orNull(v.phone),
     city: orNull(v.city),
     notes: orNull(v.notes),
-  }),
-});
-
-const leadSpec = (l: Locale): EditSpec<LeadView> => ({
-  api: '/api/v1/leads',
-  page: '/leads',
-  fields: [
-    { name: 'title', label: t(l, 'title'), required: true },
-    { name: 'description', label: t(l, 'description'), type: 'textarea' },
-    { name: 'valueEur', label: `${t(l, 'value')} (EUR)`, type: 'number' },
-    { name: 'expectedCloseOn', label: 'Abschluss erwartet / Expected close', type: 'date' },
-  ],
-  heading: (x) => x.title,
-  values: (x) => ({
-    title: x.title,
-    description: text(x.description),
-    valueEur: text(x.valueEur),
-    expectedCloseOn: text(x.expectedCloseOn),
-  }),
-  patch: (v) => ({
-    title: v.title.trim(),
-    description: orNull(v.description),
-    valueEur: v.valueEur.trim() === '' ? null : Number(v.valueEur.replace(',', '.')),
-    expectedCloseOn: orNull(v.expectedCloseOn),
   }),
 });
 
@@ -143,25 +119,6 @@ export class EditPages {
   ) {
     const ctx = pageContext(r);
     return saveEdit(this.api, ctx, r, reply, contactSpec(ctx.locale), id, body);
-  }
-
-  @Get('leads/:id/edit')
-  @Allow('lead:write')
-  editLead(@Req() r: WebRequest, @Res() reply: FastifyReply, @Param('id', UuidParam()) id: string) {
-    const ctx = pageContext(r);
-    return showEdit(this.api, ctx, reply, leadSpec(ctx.locale), id);
-  }
-
-  @Post('leads/:id/edit')
-  @Allow('lead:write')
-  saveLead(
-    @Req() r: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ) {
-    const ctx = pageContext(r);
-    return saveEdit(this.api, ctx, r, reply, leadSpec(ctx.locale), id, body);
   }
 
   @Get('follow-ups/:id/edit')
