@@ -184,6 +184,7 @@ export class AccountPages {
         ${errorSummary(ctx, errors)}
         <form method="post" action="/profile/password" class="card" id="password-form">
           ${csrfField(ctx)}
+          <input type="email" name="username" autocomplete="username" value="${user.email}" aria-label="${t(l, 'email')}" hidden />
           <div class="field${errors.currentPassword ? ' invalid' : ''}">
             <label for="f-currentPassword">${t(l, 'currentPassword')}</label>
             <input type="password" id="f-currentPassword" name="currentPassword" autocomplete="current-password" required />

@@ -757,15 +757,22 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
           : fresh.status !== 200
             ? w(l, 'gone')
             : [w(l, 'moveFailed'), ...Object.values(fieldMessages(l, [], problem))].join(' ');
-      return sendJson(reply, answer.status === 412 ? 409 : answer.status, {
+      // Answered 200: the refusal is the board's to show, not a failed request.
+      return sendJson(reply, 200, {
         ok: false,
+        status: answer.status,
         stage: fresh.status === 200 ? fresh.body.stage : null,
         card: fresh.status === 200 ? await card(fresh.body) : null,
         message,
       });
     }
     if (fromScript)
-      return sendJson(reply, answer.status, { ok: false, card: null, message: w(l, 'moveFailed') });
+      return sendJson(reply, 200, {
+        ok: false,
+        status: answer.status,
+        card: null,
+        message: w(l, 'moveFailed'),
+      });
     throw new ApiError(answer as never);
   }
 }

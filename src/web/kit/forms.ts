@@ -282,7 +282,10 @@ export function renderField(
         ? html` inputmode="decimal" pattern="[0-9.,\\s]*"`
         : f.type === 'password'
           ? html` autocomplete="new-password"`
-          : html``;
+          : // Someone else's address: the browser must not fill in the user's own.
+            f.type === 'email'
+            ? html` autocomplete="off"`
+            : html``;
     input = html`<input type="${type}" id="${id}" name="${f.name}" value="${text}"${required}${max}${lang}${extra}${invalid} />`;
   }
   return html`<div class="field${error ? ' invalid' : ''}">
