@@ -355,17 +355,23 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
     if (ctx.query.fragment === 'cards') return this.moreCards(ctx, reply, filters, back);
 
     const { companyId, ...notCompany } = filters;
-    const [pipeline, stages, people, trips] = await Promise.all([
-      this.api.get<{ items: PipelineRow[] }>(
-        user,
-        `/api/v1/leads/pipeline${queryString(notCompany)}`,
-      ),
+    // The pipeline first: a stage it counts no lead in needs no query of its own.
+    const pipeline = await this.api.get<{ items: PipelineRow[] }>(
+      user,
+      `/api/v1/leads/pipeline${queryString(notCompany)}`,
+    );
+    const counted = new Set(
+      pipeline.items.filter((r) => !companyId || r.companyId === companyId).map((r) => r.stage),
+    );
+    const [stages, people, trips] = await Promise.all([
       Promise.all(
         LEAD_STAGES.map((stage) =>
-          this.api.get<Page<Lead>>(
-            user,
-            `/api/v1/leads${queryString({ ...filters, stage, limit: String(STAGE_PAGE), sort: '-updatedAt' })}`,
-          ),
+          counted.has(stage)
+            ? this.api.get<Page<Lead>>(
+                user,
+                `/api/v1/leads${queryString({ ...filters, stage, limit: String(STAGE_PAGE), sort: '-updatedAt' })}`,
+              )
+            : Promise.resolve<Page<Lead>>({ items: [], nextCursor: null }),
         ),
       ),
       directory(this.api, user),
