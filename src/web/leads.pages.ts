@@ -81,7 +81,6 @@ const w = dictionary({
     'Karten mit der Maus in eine andere Phase ziehen, mit den Pfeiltasten links/rechts verschieben oder die Auswahl auf der Karte nutzen.',
     'Drag cards to another stage with the mouse, move a focused card with the left/right arrow keys, or use the select on the card.',
   ],
-  moreInStage: ['Weitere Leads dieser Phase', 'More leads of this stage'],
   boardCaption: ['Leads nach Phase', 'Leads by stage'],
   noteBody: ['Neue Notiz', 'New note'],
   noNotes: ['Noch keine Notizen.', 'No notes yet.'],
@@ -299,7 +298,7 @@ const moreButton = (
   cursor
     ? html`<a class="button more" href="/leads/list${queryString({ ...filters, stage })}"
         hx-get="/leads${queryString({ ...filters, stage, cursor, fragment: 'cards' })}" hx-target="this" hx-swap="outerHTML"
-        aria-label="${w(ctx.locale, 'moreInStage')}: ${stageLabel(ctx.locale, stage)}">${t(ctx.locale, 'more')}</a>`
+        aria-label="${t(ctx.locale, 'more')}: ${stageLabel(ctx.locale, stage)}">${t(ctx.locale, 'more')}</a>`
     : html``;
 
 function sendJson(reply: FastifyReply, status: number, body: unknown): void {

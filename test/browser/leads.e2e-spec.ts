@@ -481,6 +481,53 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await submit(page, '#locale-form button[type=submit]', /\/profile$/);
   });
 
+  it('pages each stage: 50 cards, then „more“ in place; the company filter and the list view stay in the URL', async () => {
+    const company = await app.http
+      .post('/api/v1/companies')
+      .set(staffApi.auth)
+      .send({ name: 'Klingenwerk Ohligs', country: 'DE' });
+    expect(company.status).toBe(201);
+    for (let i = 0; i < 52; i++) {
+      const res = await app.http
+        .post('/api/v1/leads')
+        .set(staffApi.auth)
+        .send({
+          companyId: company.body.id,
+          title: `Angebot ${i + 1}`,
+          stage: 'proposal',
+          valueEur: 10,
+        });
+      expect(res.status).toBe(201);
+    }
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    await page.selectOption('#filter-companyId', company.body.id);
+    await submit(page, 'form.filters button[type=submit]', /companyId=/);
+    const proposal = column(page, 'proposal');
+    expect(await countOf(page, 'proposal')).toBe(52);
+    expect(await proposal.locator('.stage-total').innerText()).toBe(euro(520));
+    expect(await proposal.locator('.lead-card').count()).toBe(50);
+    expect(await page.locator('#open-total').innerText()).toBe(euro(520));
+    expect(await column(page, 'qualified').locator('.lead-card').count()).toBe(0);
+    await proposal.locator('a.more').click();
+    await proposal.locator('.lead-card').nth(51).waitFor();
+    expect(await proposal.locator('.lead-card').count()).toBe(52);
+    expect(await proposal.locator('a.more').count()).toBe(0);
+    // A card loaded by „more“ moves like any other.
+    const last = proposal.locator('.lead-card').last();
+    const lastId = (await last.getAttribute('data-lead'))!;
+    await last.dragTo(column(page, 'won'));
+    await page.locator('#board-status', { hasText: 'Gewonnen' }).waitFor();
+    expect((await apiLead(lastId)).stage).toBe('won');
+    expect(await page.locator('#open-total').innerText()).toBe(euro(510));
+    // The list view keeps the filters.
+    await submit(page, '#list-view', /\/leads\/list\?companyId=/);
+    expect(await page.locator('#list-count').innerText()).toContain('25');
+    await page.goto(`${app.url}/leads?view=list&stage=won&companyId=${company.body.id}`);
+    expect(page.url()).toContain('/leads/list?');
+    expect(await page.locator('#list tbody tr[id^=row-]').count()).toBe(1);
+  });
+
   it('fits a phone (390 px), has no serious accessibility violation, and printed nothing', async () => {
     const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM agreements LIMIT 1`);
     const paths = [
@@ -513,7 +560,8 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await expectNoOverflow(dovo, `/leads/${dovoLead}`);
     expect(problems).toEqual([]);
     // Pages answered 403 (a viewer's „new“), 404 (another company's lead) or 409 (a lost race)
-    // on purpose; the browser notes such statuses itself. Anything else — a CSP refusal, a script error, a hint — is a fault.
+    // on purpose; the browser notes such statuses itself. Anything else (a CSP refusal, a script
+    // error, a hint) is a fault.
     const deliberate = /Failed to load resource: the server responded with a status of 40[349]/;
     expect(consoleLines.filter((line) => !deliberate.test(line))).toEqual([]);
   });
