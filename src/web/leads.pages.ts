@@ -315,10 +315,6 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
     pagesApi = api;
   }
 
-  private ctx(request: WebRequest): PageContext {
-    return pageContext(request);
-  }
-
   private async cardNames(
     ctx: PageContext,
     leads: Lead[],
@@ -341,7 +337,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
   @Get()
   @Allow('lead:read')
   async board(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = this.ctx(request);
+    const ctx = pageContext(request);
     const user = ctx.user!;
     const l = ctx.locale;
     if (ctx.query.view === 'list' || ctx.query.deleted === 'true') {
@@ -485,7 +481,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
   @Get('list')
   @Allow('lead:read')
   async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = this.ctx(request);
+    const ctx = pageContext(request);
     const user = ctx.user!;
     const l = ctx.locale;
     const agency = user.role !== 'company';
@@ -579,7 +575,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
     @Res() reply: FastifyReply,
     @Param('id', UuidParam()) id: string,
   ): Promise<void> {
-    const ctx = this.ctx(request);
+    const ctx = pageContext(request);
     sendPage(reply, await this.leadPage(ctx, id));
   }
 
@@ -679,7 +675,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
     @Param('id', UuidParam()) id: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const ctx = this.ctx(request);
+    const ctx = pageContext(request);
     const answer = await this.api.call<ApiProblem>(ctx.user!, 'POST', `/api/v1/leads/${id}/notes`, {
       body: { body: str(body.body) },
     });
@@ -709,7 +705,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
     @Param('id', UuidParam()) id: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const ctx = this.ctx(request);
+    const ctx = pageContext(request);
     const l = ctx.locale;
     const user = ctx.user!;
     const fromScript = request.headers['x-requested-with'] === 'fetch';
