@@ -246,6 +246,14 @@ const WORDS = {
   newParticipant: ['Delegationsmitglied hinzufügen', 'Add a delegate'],
   newAppointment: ['Termin hinzufügen', 'Add an appointment'],
   newAgreement: ['Neue Vereinbarung', 'New agreement'],
+  formExpired: [
+    'Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+    'The form has expired. Reload the page and try again.',
+  ],
+  stillReferenced: [
+    'Das geht nicht, solange andere Einträge darauf verweisen.',
+    'This is not possible while other records refer to it.',
+  ],
   invalidField: ['Bitte prüfen Sie dieses Feld.', 'Please check this field.'],
 } as const;
 
