@@ -5,7 +5,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, Forbidden, NotFound } from '../common/errors';
+import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike } from '../common/search';
@@ -134,10 +134,13 @@ export class AgreementsService {
       { field: 'appointmentId', kind: 'appointment', id: values.appointmentId },
     ]);
     if (values.signedOn && values.validUntil && values.validUntil < values.signedOn) {
-      problems.push({
-        field: dto.validUntil !== undefined ? 'validUntil' : 'signedOn',
-        message: 'validUntil must not be before signedOn',
-      });
+      problems.push(
+        fieldError(
+          dto.validUntil !== undefined ? 'validUntil' : 'signedOn',
+          'order',
+          'validUntil must not be before signedOn',
+        ),
+      );
     }
     if (problems.length) throw new BadInput(problems);
   }

@@ -79,6 +79,7 @@ export class Paginator {
     if (!sortKey) {
       throw BadInput.field(
         'sort',
+        'isIn',
         `sort must be one of ${Object.keys(options.sorts)
           .map((f) => `${f}, -${f}`)
           .join(', ')}`,
@@ -88,12 +89,12 @@ export class Paginator {
 
     if (query.cursor !== undefined) {
       const cursor = decodeCursor(this.key, query.cursor);
-      if (!cursor) throw BadInput.field('cursor', 'cursor is not one this server issued');
+      if (!cursor) throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
       if (cursor.sort !== sortParam) {
-        throw BadInput.field('cursor', 'cursor belongs to another sort order');
+        throw BadInput.field('cursor', 'cursor', 'cursor belongs to another sort order');
       }
       if (!/^[0-9a-f-]{36}$/.test(cursor.id) || cursor.value === null) {
-        throw BadInput.field('cursor', 'cursor is not one this server issued');
+        throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
       }
       const op = descending ? '<' : '>';
       qb.andWhere(

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { BadInput, FieldError } from '../common/errors';
+import { BadInput, FieldError, fieldError } from '../common/errors';
 import { searchColumns } from '../common/search';
 import { contactSearchParts } from '../contacts/contact-search';
 import { ContactLogDto, ContactLogResultDto } from './contact-log.dto';
@@ -37,6 +37,7 @@ export class ContactLogService {
     if (!(dto.contactIds?.length || dto.newContacts?.length)) {
       throw BadInput.field(
         'contactIds',
+        'required',
         'name at least one contact, existing (contactIds) or new (newContacts)',
       );
     }
@@ -50,18 +51,20 @@ export class ContactLogService {
         )) as { id: string }[];
         const known = new Set(found.map((r) => r.id));
         if (ids.some((id) => !known.has(id)))
-          errors.push({
-            field: fieldName,
-            message: `${fieldName} names a record that does not exist`,
-          });
+          errors.push(
+            fieldError(fieldName, 'reference', `${fieldName} names a record that does not exist`),
+          );
       };
       await missing('contacts', dto.contactIds ?? [], 'contactIds');
       for (const [i, c] of (dto.newContacts ?? []).entries()) {
         if (c.companyId && c.partnerId)
-          errors.push({
-            field: `newContacts.${i}.partnerId`,
-            message: 'a contact belongs to a company or a partner, not both',
-          });
+          errors.push(
+            fieldError(
+              `newContacts.${i}.partnerId`,
+              'oneOrganisation',
+              'a contact belongs to a company or a partner, not both',
+            ),
+          );
         if (c.companyId) await missing('companies', [c.companyId], `newContacts.${i}.companyId`);
         if (c.partnerId) await missing('partners', [c.partnerId], `newContacts.${i}.partnerId`);
       }
@@ -75,15 +78,17 @@ export class ContactLogService {
           trip_id: string;
         }[];
         if (!appointment)
-          errors.push({
-            field: 'appointmentId',
-            message: 'appointmentId names an appointment that does not exist',
-          });
+          errors.push(
+            fieldError(
+              'appointmentId',
+              'reference',
+              'appointmentId names an appointment that does not exist',
+            ),
+          );
         else if (tripId && appointment.trip_id !== tripId)
-          errors.push({
-            field: 'appointmentId',
-            message: 'the appointment belongs to another trip',
-          });
+          errors.push(
+            fieldError('appointmentId', 'sameTrip', 'the appointment belongs to another trip'),
+          );
         else tripId = appointment.trip_id;
       }
       if (dto.lead) await missing('companies', [dto.lead.companyId], 'lead.companyId');

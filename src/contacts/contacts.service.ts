@@ -7,7 +7,14 @@ import { can } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator } from '../common/pagination';
 import {
@@ -321,7 +328,7 @@ export class ContactsService {
         Number.isNaN(Date.parse(cursor.value)) ||
         !UUID.test(cursor.id)
       ) {
-        throw BadInput.field('cursor', 'cursor is not one this server issued');
+        throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
       }
       after = `WHERE (t.at, t.id) < (${param(cursor.value)}::timestamptz, ${param(cursor.id)}::uuid)`;
     }
@@ -369,8 +376,8 @@ export class ContactsService {
       const message =
         'a contact works at a company or at a partner, not both; clear one of companyId and partnerId';
       throw new BadInput([
-        { field: 'companyId', message },
-        { field: 'partnerId', message },
+        fieldError('companyId', 'oneOrganisation', message),
+        fieldError('partnerId', 'oneOrganisation', message),
       ]);
     }
     let organisation: (string | null)[] = [];
@@ -380,7 +387,7 @@ export class ContactsService {
         [refs.companyId],
       )) as { name: string; legal_name: string | null; deleted_at: Date | null }[];
       if (!row || (refs.changed.companyId && row.deleted_at)) {
-        errors.push({ field: 'companyId', message: 'companyId must be an existing company' });
+        errors.push(fieldError('companyId', 'reference', 'companyId must be an existing company'));
       } else organisation = [row.name, row.legal_name];
     }
     if (refs.partnerId) {
@@ -389,7 +396,7 @@ export class ContactsService {
         [refs.partnerId],
       )) as { name: string; native_name: string | null; deleted_at: Date | null }[];
       if (!row || (refs.changed.partnerId && row.deleted_at)) {
-        errors.push({ field: 'partnerId', message: 'partnerId must be an existing partner' });
+        errors.push(fieldError('partnerId', 'reference', 'partnerId must be an existing partner'));
       } else organisation = [row.name, row.native_name];
     }
     if (refs.changed.ownerId && refs.ownerId) {
@@ -398,7 +405,7 @@ export class ContactsService {
         [refs.ownerId],
       )) as unknown[];
       if (rows.length === 0)
-        errors.push({ field: 'ownerId', message: 'ownerId must be an active agency user' });
+        errors.push(fieldError('ownerId', 'agencyUser', 'ownerId must be an active agency user'));
     }
     if (errors.length) throw new BadInput(errors);
     return organisation;

@@ -7,7 +7,14 @@ import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import {
   liveVersion,
@@ -65,10 +72,11 @@ const EDITABLE = [
   ...LINKS.map(([field]) => field),
 ] as const;
 
-const NEEDS_SOMEONE: FieldError = {
-  field: 'assigneeId',
-  message: 'a follow-up needs an assigneeId or a companyId',
-};
+const NEEDS_SOMEONE = fieldError(
+  'assigneeId',
+  'required',
+  'a follow-up needs an assigneeId or a companyId',
+);
 
 const FOLLOW_UP: RecordSpec<FollowUp> = {
   entity: FollowUp,
@@ -320,5 +328,5 @@ async function assigneeErrors(
   ])) as unknown[];
   return rows.length
     ? []
-    : [{ field: 'assigneeId', message: 'assigneeId must name an active user' }];
+    : [fieldError('assigneeId', 'activeUser', 'assigneeId must name an active user')];
 }

@@ -6,7 +6,14 @@ import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
@@ -119,7 +126,7 @@ export class InteractionsService {
       });
     const from = query.from !== undefined ? new Date(query.from) : undefined;
     const to = query.to !== undefined ? new Date(query.to) : undefined;
-    if (from && to && from > to) throw BadInput.field('to', 'to must not be before from');
+    if (from && to && from > to) throw BadInput.field('to', 'order', 'to must not be before from');
     if (from) qb.andWhere('i.occurred_at >= :from', { from });
     if (to) qb.andWhere('i.occurred_at < :to', { to });
     if (query.confidential !== undefined)
@@ -341,10 +348,13 @@ export class InteractionsService {
         const known = new Set(found.filter((r) => r.link === i).map((r) => r.id));
         const missing = added[i].filter((x) => !known.has(x));
         if (missing.length > 0) {
-          errors.push({
-            field: link.field,
-            message: `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
-          });
+          errors.push(
+            fieldError(
+              link.field,
+              'reference',
+              `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
+            ),
+          );
         }
       });
     }
@@ -363,17 +373,23 @@ export class InteractionsService {
         [appointmentId, appointmentChanged],
       )) as { trip_id: string }[];
       if (!appointment) {
-        errors.push({
-          field: 'appointmentId',
-          message: `appointmentId: no appointment with id ${appointmentId}`,
-        });
+        errors.push(
+          fieldError(
+            'appointmentId',
+            'reference',
+            `appointmentId: no appointment with id ${appointmentId}`,
+          ),
+        );
       } else if (dto.appointmentId !== undefined && dto.tripId === undefined) {
         tripId = appointment.trip_id;
       } else if (appointment.trip_id !== tripId) {
-        errors.push({
-          field: 'appointmentId',
-          message: 'appointmentId must be an appointment of the trip tripId',
-        });
+        errors.push(
+          fieldError(
+            'appointmentId',
+            'sameTrip',
+            'appointmentId must be an appointment of the trip tripId',
+          ),
+        );
       }
     }
     if (tripId !== null && tripChanged) {
@@ -381,7 +397,8 @@ export class InteractionsService {
         'SELECT 1 FROM trips WHERE id = $1 AND deleted_at IS NULL',
         [tripId],
       )) as unknown[];
-      if (!trip) errors.push({ field: 'tripId', message: `tripId: no trip with id ${tripId}` });
+      if (!trip)
+        errors.push(fieldError('tripId', 'reference', `tripId: no trip with id ${tripId}`));
     }
 
     if (errors.length > 0) throw new BadInput(errors);

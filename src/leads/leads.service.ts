@@ -7,7 +7,14 @@ import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
 import { Page, PageQuery, Paginator } from '../common/pagination';
 import {
   liveVersion,
@@ -49,10 +56,11 @@ const AUDITED = [
 /** What a company user may change on its own leads: it works the pipeline, the agency the rest. */
 const COMPANY_EDITABLE: ReadonlySet<string> = new Set(['stage', 'lostReason']);
 
-const LOST_REASON_ONLY_WHEN_LOST: FieldError = {
-  field: 'lostReason',
-  message: 'lostReason is only kept for a lead in stage lost',
-};
+const LOST_REASON_ONLY_WHEN_LOST = fieldError(
+  'lostReason',
+  'onlyWhenLost',
+  'lostReason is only kept for a lead in stage lost',
+);
 
 const LEAD: RecordSpec<Lead> = {
   entity: Lead,
@@ -374,10 +382,13 @@ export class LeadsService {
         const appointmentTrip = rows[0].trip_id;
         if (tripId === null && dto.tripId === undefined) tripId = appointmentTrip;
         else if (tripId !== appointmentTrip) {
-          errors.push({
-            field: 'appointmentId',
-            message: 'appointmentId must be an appointment of the lead’s trip (tripId)',
-          });
+          errors.push(
+            fieldError(
+              'appointmentId',
+              'sameTrip',
+              'appointmentId must be an appointment of the lead’s trip (tripId)',
+            ),
+          );
         }
       }
     }
@@ -397,7 +408,7 @@ async function ownerErrors(
   )) as unknown[];
   return rows.length
     ? []
-    : [{ field: 'ownerId', message: 'ownerId must name an active admin or staff user' }];
+    : [fieldError('ownerId', 'agencyUser', 'ownerId must name an active admin or staff user')];
 }
 
 /**

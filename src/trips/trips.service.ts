@@ -5,7 +5,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, Forbidden, NotFound } from '../common/errors';
+import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
@@ -65,7 +65,7 @@ export class TripsService {
     if (query.deleted && !can(actor.role, 'trip:write'))
       throw new Forbidden('Only agency staff see deleted records.');
     if (query.from && query.to && query.to < query.from)
-      throw BadInput.field('to', 'to must not be before from');
+      throw BadInput.field('to', 'order', 'to must not be before from');
     const qb = this.scoped(actor, this.db.manager, query.deleted === true);
     if (query.deleted) qb.andWhere('t.deleted_at IS NOT NULL');
     if (query.q !== undefined && query.q.trim() !== '') {
@@ -131,7 +131,7 @@ export class TripsService {
 
   async create(actor: Actor, dto: CreateTripDto): Promise<Trip> {
     if (dto.endsOn < dto.startsOn)
-      throw BadInput.field('endsOn', 'endsOn must not be before startsOn');
+      throw BadInput.field('endsOn', 'order', 'endsOn must not be before startsOn');
     return this.db.transaction(async (em) => {
       const { identifiers } = await em.insert(Trip, {
         title: dto.title,
@@ -164,6 +164,7 @@ export class TripsService {
       if (endsOn < startsOn) {
         throw BadInput.field(
           dto.endsOn !== undefined ? 'endsOn' : 'startsOn',
+          'order',
           'endsOn must not be before startsOn',
         );
       }
@@ -219,8 +220,8 @@ export class TripsService {
       .join(', ');
     const message = `${outside.length} appointment(s) would fall outside the trip's days (${names}); move them first`;
     const errors: FieldError[] = [];
-    if (dto.startsOn !== undefined) errors.push({ field: 'startsOn', message });
-    if (dto.endsOn !== undefined) errors.push({ field: 'endsOn', message });
+    if (dto.startsOn !== undefined) errors.push(fieldError('startsOn', 'range', message));
+    if (dto.endsOn !== undefined) errors.push(fieldError('endsOn', 'range', message));
     throw new BadInput(errors);
   }
 

@@ -146,16 +146,24 @@ export class UsersService {
   ): Promise<string | null> {
     if (role !== 'company') {
       if (companyId)
-        throw BadInput.field('companyId', 'companyId is only for users with role company');
+        throw BadInput.field(
+          'companyId',
+          'companyRole',
+          'companyId is only for users with role company',
+        );
       return null;
     }
     if (!companyId)
-      throw BadInput.field('companyId', 'companyId is required for users with role company');
+      throw BadInput.field(
+        'companyId',
+        'required',
+        'companyId is required for users with role company',
+      );
     const found = (await em.query('SELECT 1 FROM companies WHERE id = $1 AND deleted_at IS NULL', [
       companyId,
     ])) as unknown[];
     if (found.length === 0)
-      throw BadInput.field('companyId', 'companyId does not name an existing company');
+      throw BadInput.field('companyId', 'reference', 'companyId does not name an existing company');
     return companyId;
   }
 
