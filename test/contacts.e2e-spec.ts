@@ -103,6 +103,45 @@ describe('contacts: validation', () => {
     expect(res.body).not.toHaveProperty('searchKey');
   });
 
+  it('takes a name in Chinese script alone, with family and given name in pinyin', async () => {
+    const li = await create(admin, { nativeName: '李明' });
+    expect(li.status).toBe(201);
+    expect(li.body).toMatchObject({ familyName: 'Li', givenName: 'Ming', nativeName: '李明' });
+    const ouyang = await create(admin, { nativeName: '欧阳娜娜', position: 'Director' });
+    expect(ouyang.body).toMatchObject({ familyName: 'Ouyang', givenName: 'Nana' });
+    const named = await create(admin, { nativeName: '赵小明', givenName: 'Tony' });
+    expect(named.body).toMatchObject({ familyName: 'Zhao', givenName: 'Tony' });
+    // found like any other: by pinyin, by the derived names, by the characters
+    for (const q of ['ouyang nana', 'Ouyang', '欧阳'])
+      expect(await found(q)).toContain(ouyang.body.id);
+    // a familyName that is sent is kept (and checked)
+    const given = await create(admin, { familyName: 'Lee', nativeName: '李明' });
+    expect(given.body).toMatchObject({ familyName: 'Lee', givenName: null });
+    const empty = await create(admin, { familyName: ' ', nativeName: '李明' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors).toEqual([
+      expect.objectContaining({ field: 'familyName', code: 'isLength' }),
+    ]);
+  });
+
+  it('still needs familyName without a name in Chinese script (400 required)', async () => {
+    for (const body of [
+      { givenName: 'Jürgen', nativeName: 'Müller' },
+      { nativeName: '山田はな' },
+      {},
+    ]) {
+      const res = await create(admin, body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(new Set(fields(res.body))).toEqual(new Set(['familyName']));
+      for (const e of res.body.errors) expect(e.code).toBe('required');
+    }
+    // and a name cannot be cleared on PATCH, Chinese script or not
+    const x = await contact({ nativeName: '张伟' });
+    const res = await patch(x.id, { familyName: null });
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toContain('familyName');
+  });
+
   it('stores the legal basis, recordedAt as an instant, now when left out', async () => {
     const res = await create(admin, {
       familyName: 'Basis',

@@ -5,7 +5,7 @@
  * a field that is not allowed is `unknown` and a missing value is `required`.
  */
 export const SERVICE_ERROR_CODES = [
-  /** A value the rule needs is missing: familyName without a name in Chinese script, a follow-up without assignee or company, … */
+  /** A value the rule needs is missing (familyName, a follow-up's assignee or company, …). */
   'required',
   /** A field that is not allowed in this request. */
   'unknown',

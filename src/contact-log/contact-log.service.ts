@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError } from '../common/errors';
 import { searchColumns } from '../common/search';
 import { contactSearchParts } from '../contacts/contact-search';
+import { familyNameRequired, newContactNames } from '../contacts/names';
 import { ContactLogDto, ContactLogResultDto } from './contact-log.dto';
 
 async function insert(
@@ -56,7 +57,12 @@ export class ContactLogService {
           );
       };
       await missing('contacts', dto.contactIds ?? [], 'contactIds');
-      for (const [i, c] of (dto.newContacts ?? []).entries()) {
+      const newContacts = (dto.newContacts ?? []).map((c, i) => {
+        const names = newContactNames(c);
+        if (!names) errors.push(familyNameRequired(`newContacts.${i}.familyName`));
+        return { ...c, familyName: names?.familyName ?? '', givenName: names?.givenName ?? null };
+      });
+      for (const [i, c] of newContacts.entries()) {
         if (c.companyId && c.partnerId)
           errors.push(
             fieldError(
@@ -95,7 +101,7 @@ export class ContactLogService {
       if (errors.length) throw new BadInput(errors);
 
       const contactIds = [...(dto.contactIds ?? [])];
-      for (const c of dto.newContacts ?? []) {
+      for (const c of newContacts) {
         const [organisation] = (await em.query(
           `SELECT (SELECT array[name, legal_name] FROM companies WHERE id = $1) AS company, (SELECT array[name, native_name] FROM partners WHERE id = $2) AS partner`,
           [c.companyId ?? null, c.partnerId ?? null],
@@ -108,7 +114,7 @@ export class ContactLogService {
         );
         const id = await insert(em, 'contacts', {
           family_name: c.familyName,
-          given_name: c.givenName ?? null,
+          given_name: c.givenName,
           native_name: c.nativeName ?? null,
           position: c.position ?? null,
           company_id: c.companyId ?? null,
@@ -128,6 +134,7 @@ export class ContactLogService {
           entityId: id,
           changes: {
             familyName: { before: null, after: c.familyName },
+            ...(c.givenName !== null && { givenName: { before: null, after: c.givenName } }),
             nativeName: { before: null, after: c.nativeName ?? null },
           },
         });

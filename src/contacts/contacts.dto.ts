@@ -16,6 +16,7 @@ import {
   Matches,
   MaxLength,
   Validate,
+  ValidateIf,
   ValidateNested,
   ValidationArguments,
   ValidatorConstraint,
@@ -32,6 +33,7 @@ import {
 } from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
+import { isChineseName } from './names';
 
 /** `en-us` → `en-US`, `zh-hans-cn` → `zh-Hans-CN`; anything Intl refuses is left for the validator. */
 export function canonicalLanguageTag(tag: unknown): unknown {
@@ -137,12 +139,27 @@ export class LegalBasisDto {
   source?: string | null;
 }
 
+/**
+ * familyName is required, unless nativeName is a name in Chinese script: then the family and
+ * given name are derived from it (newContactNames). A familyName that is sent is validated.
+ */
+export const FamilyNameUnlessChinese = () =>
+  ValidateIf(
+    (body: { familyName?: unknown; nativeName?: unknown }) =>
+      body.familyName !== undefined ||
+      !isChineseName(typeof body.nativeName === 'string' ? body.nativeName : null),
+  );
+
+export const FAMILY_NAME_DESCRIPTION =
+  'Required, unless nativeName is a name in Chinese script: then it is derived from it in pinyin (李明 → Li; 欧阳娜娜 → Ouyang), and so is givenName when left out (Ming; Nana).';
+
 export class CreateContactDto {
-  @ApiProperty({ example: 'Wang' })
+  @ApiPropertyOptional({ example: 'Wang', description: FAMILY_NAME_DESCRIPTION })
+  @FamilyNameUnlessChinese()
   @Trim()
   @IsString()
   @Length(1, 200)
-  familyName: string;
+  familyName?: string;
 
   @ApiPropertyOptional({ example: 'Fang' })
   @IsOptional()

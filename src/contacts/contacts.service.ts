@@ -27,6 +27,7 @@ import {
 import { searchColumns, searchCondition } from '../common/search';
 import { Contact } from './contact.entity';
 import { contactNameOrder, contactSearchParts } from './contact-search';
+import { familyNameRequired, newContactNames } from './names';
 import {
   ContactListQuery,
   CreateContactDto,
@@ -156,6 +157,8 @@ export class ContactsService {
   }
 
   async create(actor: Actor, dto: CreateContactDto): Promise<Contact> {
+    const names = newContactNames(dto);
+    if (!names) throw new BadInput([familyNameRequired()]);
     return this.db.transaction(async (em) => {
       const companyId = dto.companyId ?? null;
       const partnerId = dto.partnerId ?? null;
@@ -167,8 +170,8 @@ export class ContactsService {
         changed: { companyId: true, partnerId: true, ownerId: dto.ownerId !== undefined },
       });
       const values: Partial<Contact> = {
-        familyName: dto.familyName,
-        givenName: dto.givenName ?? null,
+        familyName: names.familyName,
+        givenName: names.givenName,
         nativeName: dto.nativeName ?? null,
         salutation: dto.salutation ?? null,
         position: dto.position ?? null,
