@@ -421,37 +421,80 @@ export const toContactDto = (c: Contact, view: ContactView = 'agency'): ContactD
 export const TIMELINE_TYPES = ['interaction', 'followUp', 'lead'] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 
+/**
+ * What happened at `at`: an interaction took place; a follow-up was done, is due, or (with
+ * neither) was written down; a lead was created or changed its stage.
+ */
+export const TIMELINE_EVENTS = ['occurred', 'completed', 'due', 'created', 'stageChanged'] as const;
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
+
 /** One row of a contact's timeline, as the service reads it. */
 export interface TimelineEntry {
   type: TimelineType;
+  event: TimelineEvent;
   id: string;
   at: Date;
   title: string;
   kind: string | null;
+  summary: string | null;
+  location: string | null;
   confidential: boolean | null;
+  tripId: string | null;
   status: string | null;
   priority: string | null;
   dueOn: string | null;
+  completedAt: Date | null;
   stage: string | null;
+  fromStage: string | null;
+  valueEur: number | null;
   companyId: string | null;
 }
 
 export class TimelineItemDto {
   @ApiProperty({ enum: TIMELINE_TYPES }) type: TimelineType;
-  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    description: 'When it happened: an interaction’s occurredAt, otherwise when it was created.',
+    enum: TIMELINE_EVENTS,
+    description:
+      'interaction: occurred; followUp: completed, due or created; lead: created or stageChanged.',
+  })
+  event: TimelineEvent;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The record’s id (a lead’s items share it: created, then each stage change).',
+  })
+  id: string;
+  @ApiProperty({
+    description:
+      'When it happened: an interaction’s occurredAt; a follow-up’s completedAt when done, else the start of its dueOn in Europe/Berlin, else its createdAt; a lead’s createdAt, or the time of the stage change.',
   })
   at: string;
   @ApiProperty({ description: 'Subject of an interaction, title of a follow-up or lead.' })
   title: string;
   @ApiPropertyOptional({ description: 'interaction: meeting, call, …' }) kind?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'interaction: its summary, cut at 500 characters (ending in …).',
+  })
+  summary?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'interaction' }) location?: string | null;
   @ApiPropertyOptional({ description: 'interaction' }) confidential?: boolean;
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'interaction' })
+  tripId?: string | null;
   @ApiPropertyOptional({ description: 'followUp: open, done, cancelled' }) status?: string;
   @ApiPropertyOptional({ description: 'followUp: low, normal, high' }) priority?: string;
   @ApiPropertyOptional({ nullable: true, description: 'followUp, YYYY-MM-DD' })
   dueOn?: string | null;
-  @ApiPropertyOptional({ description: 'lead: new, contacted, …' }) stage?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'followUp' }) completedAt?: string | null;
+  @ApiPropertyOptional({
+    description: 'lead: its stage now (created), the stage it moved to (stageChanged).',
+  })
+  stage?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'lead: the stage it left (stageChanged); null for created.',
+  })
+  fromStage?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'lead, EUR' }) valueEur?: number | null;
   @ApiPropertyOptional({ format: 'uuid', description: 'lead: the local company' })
   companyId?: string;
 }
@@ -462,13 +505,32 @@ export class TimelinePageDto {
 }
 
 export function toTimelineItemDto(e: TimelineEntry): TimelineItemDto {
-  const base = { type: e.type, id: e.id, at: e.at.toISOString(), title: e.title };
+  const base = { type: e.type, event: e.event, id: e.id, at: e.at.toISOString(), title: e.title };
   switch (e.type) {
     case 'interaction':
-      return { ...base, kind: e.kind!, confidential: e.confidential! };
+      return {
+        ...base,
+        kind: e.kind!,
+        summary: e.summary,
+        location: e.location,
+        confidential: e.confidential!,
+        tripId: e.tripId,
+      };
     case 'followUp':
-      return { ...base, status: e.status!, priority: e.priority!, dueOn: e.dueOn };
+      return {
+        ...base,
+        status: e.status!,
+        priority: e.priority!,
+        dueOn: e.dueOn,
+        completedAt: iso(e.completedAt),
+      };
     case 'lead':
-      return { ...base, stage: e.stage!, companyId: e.companyId! };
+      return {
+        ...base,
+        stage: e.stage!,
+        fromStage: e.fromStage,
+        valueEur: e.valueEur,
+        companyId: e.companyId!,
+      };
   }
 }
