@@ -128,6 +128,34 @@ export class UserListQuery extends PageQuery {
   active?: boolean;
 }
 
+/** The people a picker of owner or assignee offers: active agency staff (admin, staff). */
+export const DIRECTORY_ROLES = ['admin', 'staff'] as const satisfies readonly Role[];
+
+export class UserDirectoryQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the name, accent- and case-insensitive.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class UserDirectoryEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Anna Beispiel' }) displayName: string;
+  @ApiProperty({ enum: DIRECTORY_ROLES }) role: Role;
+}
+
+export class UserDirectoryPageDto {
+  @ApiProperty({ type: [UserDirectoryEntryDto] }) items: UserDirectoryEntryDto[];
+  @ApiProperty({ nullable: true }) nextCursor: string | null;
+}
+
+export const toUserDirectoryEntryDto = (u: User): UserDirectoryEntryDto => ({
+  id: u.id,
+  displayName: u.displayName,
+  role: u.role,
+});
+
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;

@@ -10,7 +10,13 @@ import { BadInput, Conflict, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator } from '../common/pagination';
 import { User } from './user.entity';
-import { CreateUserDto, UpdateUserDto, UserListQuery } from './users.dto';
+import {
+  CreateUserDto,
+  DIRECTORY_ROLES,
+  UpdateUserDto,
+  UserDirectoryQuery,
+  UserListQuery,
+} from './users.dto';
 
 const AUDITED_FIELDS = ['email', 'displayName', 'role', 'companyId', 'locale', 'active'] as const;
 
@@ -36,6 +42,32 @@ export class UsersService {
     return this.paginator.page(qb, query, {
       sorts: {
         createdAt: { sql: 'u.created_at', type: 'timestamptz', value: (u) => u.createdAt },
+        displayName: {
+          sql: 'lower(u.display_name)',
+          type: 'text',
+          value: (u) => u.displayName.toLowerCase(),
+        },
+      },
+      defaultSort: 'displayName',
+      idColumn: 'u.id',
+    });
+  }
+
+  /**
+   * The agency's active admin and staff users, by name: whom a contact or lead may be owned by
+   * and a follow-up assigned to. Name and role only, for every agency role (not company users).
+   */
+  async directory(query: UserDirectoryQuery): Promise<Page<User>> {
+    // Literal roles, as in the predicate of users_directory_idx, so that the planner uses it.
+    const roles = DIRECTORY_ROLES.map((role) => `'${role}'`).join(', ');
+    const qb = this.users.createQueryBuilder('u').where(`u.active AND u.role IN (${roles})`);
+    if (query.q !== undefined && query.q.trim() !== '') {
+      qb.andWhere('immutable_unaccent(lower(u.display_name)) LIKE immutable_unaccent(lower(:q))', {
+        q: `%${escapeLike(query.q.trim())}%`,
+      });
+    }
+    return this.paginator.page(qb, query, {
+      sorts: {
         displayName: {
           sql: 'lower(u.display_name)',
           type: 'text',
