@@ -32,6 +32,17 @@ export class PageQuery {
   sort?: string;
 }
 
+/**
+ * A list's `?sort=` in the OpenAPI document: the fields of its whitelist, each ascending or
+ * `-descending`. The service's KeysetOptions.sorts has exactly these keys (`Sorts<T, …>`), and
+ * the paginator refuses any other (400, code isIn).
+ */
+export const SortOf = (fields: readonly string[], defaultSort: string) =>
+  ApiPropertyOptional({
+    enum: fields.flatMap((f) => [f, `-${f}`]),
+    default: defaultSort,
+  });
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -47,6 +58,9 @@ export interface SortKey<T> {
   /** The same value read off a fetched row. */
   value: (row: T) => string | number | Date;
 }
+
+/** A list's whitelist: one SortKey for each of its sort fields. */
+export type Sorts<T, Field extends string> = Record<Field, SortKey<T>>;
 
 export interface KeysetOptions<T> {
   /** The whitelist: API field name → how to sort by it. */

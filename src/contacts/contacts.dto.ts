@@ -31,7 +31,7 @@ import {
   TrimToNull,
   UpperCase,
 } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
 import { isChineseName } from './names';
 
@@ -291,7 +291,14 @@ export class UpdateContactDto extends PartialType(CreateContactDto, {
   skipNullProperties: false,
 }) {}
 
+export const CONTACT_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+export const CONTACT_DEFAULT_SORT = 'name';
+
 export class ContactListQuery extends PageQuery {
+  @SortOf(CONTACT_SORTS, CONTACT_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({
     description:
       'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',

@@ -16,7 +16,7 @@ import {
   VersionConflict,
 } from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
-import { CURSOR_KEY, Page, Paginator } from '../common/pagination';
+import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
 import {
   liveVersion,
   purgeRecord,
@@ -30,7 +30,9 @@ import { Contact } from './contact.entity';
 import { contactNameOrder, contactSearchParts } from './contact-search';
 import { familyNameRequired, newContactNames } from './names';
 import {
+  CONTACT_DEFAULT_SORT,
   ContactListQuery,
+  ContactSort,
   CreateContactDto,
   LegalBasisDto,
   TimelineEntry,
@@ -136,17 +138,18 @@ export class ContactsService {
       query.q !== undefined &&
       (query.sort ?? 'name').replace(/^-/, '') === 'name' &&
       (await estimatedMatches(qb)) <= SORT_MATCHES_UP_TO;
-    return this.paginator.page(qb, query, {
-      sorts: {
-        name: {
-          sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
-          type: 'text',
-          value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
-        },
-        createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
-        updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
+    const sorts: Sorts<Contact, ContactSort> = {
+      name: {
+        sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
+        type: 'text',
+        value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
       },
-      defaultSort: 'name',
+      createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
+      updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
+    };
+    return this.paginator.page(qb, query, {
+      sorts,
+      defaultSort: CONTACT_DEFAULT_SORT,
       idColumn: 'c.id',
     });
   }

@@ -14,13 +14,15 @@ import {
   NotFound,
   VersionConflict,
 } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
 import {
   CreateInteractionDto,
+  INTERACTION_DEFAULT_SORT,
   InteractionListQuery,
+  InteractionSort,
   UpdateInteractionDto,
 } from './interactions.dto';
 
@@ -140,12 +142,15 @@ export class InteractionsService {
       );
     }
 
+    const sorts: Sorts<Interaction, InteractionSort> = {
+      occurredAt: { sql: 'i.occurred_at', type: 'timestamptz', value: (i) => i.occurredAt },
+      subject: { sql: 'lower(i.subject)', type: 'text', value: (i) => i.subject.toLowerCase() },
+      createdAt: { sql: 'i.created_at', type: 'timestamptz', value: (i) => i.createdAt },
+      updatedAt: { sql: 'i.updated_at', type: 'timestamptz', value: (i) => i.updatedAt },
+    };
     const page = await this.paginator.page(qb, query, {
-      sorts: {
-        occurredAt: { sql: 'i.occurred_at', type: 'timestamptz', value: (i) => i.occurredAt },
-        createdAt: { sql: 'i.created_at', type: 'timestamptz', value: (i) => i.createdAt },
-      },
-      defaultSort: '-occurredAt',
+      sorts,
+      defaultSort: INTERACTION_DEFAULT_SORT,
       idColumn: 'i.id',
     });
     return {

@@ -7,7 +7,7 @@ import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
-import { Page, Paginator } from '../common/pagination';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
@@ -18,7 +18,9 @@ import {
   LEAD_STAGES,
   LeadStage,
   ProducedDto,
+  TRIP_DEFAULT_SORT,
   TripListQuery,
+  TripSort,
   UpdateTripDto,
 } from './trips.dto';
 
@@ -77,12 +79,16 @@ export class TripsService {
     // A trip is in [from, to] when any of its days is.
     if (query.from) qb.andWhere('t.ends_on >= :from', { from: query.from });
     if (query.to) qb.andWhere('t.starts_on <= :to', { to: query.to });
+    const sorts: Sorts<Trip, TripSort> = {
+      startsOn: { sql: 't.starts_on', type: 'date', value: (t) => t.startsOn },
+      endsOn: { sql: 't.ends_on', type: 'date', value: (t) => t.endsOn },
+      title: { sql: 'lower(t.title)', type: 'text', value: (t) => t.title.toLowerCase() },
+      createdAt: { sql: 't.created_at', type: 'timestamptz', value: (t) => t.createdAt },
+      updatedAt: { sql: 't.updated_at', type: 'timestamptz', value: (t) => t.updatedAt },
+    };
     return this.paginator.page(qb, query, {
-      sorts: {
-        startsOn: { sql: 't.starts_on', type: 'date', value: (t) => t.startsOn },
-        createdAt: { sql: 't.created_at', type: 'timestamptz', value: (t) => t.createdAt },
-      },
-      defaultSort: '-startsOn',
+      sorts,
+      defaultSort: TRIP_DEFAULT_SORT,
       idColumn: 't.id',
     });
   }

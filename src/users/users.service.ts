@@ -8,11 +8,13 @@ import { revokeAllSessions } from '../auth/sessions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, Conflict, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
-import { Page, Paginator } from '../common/pagination';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { User } from './user.entity';
 import {
   CreateUserDto,
+  DIRECTORY_DEFAULT_SORT,
   DIRECTORY_ROLES,
+  DirectorySort,
   UpdateUserDto,
   UserDirectoryQuery,
   UserListQuery,
@@ -66,15 +68,16 @@ export class UsersService {
         q: `%${escapeLike(query.q.trim())}%`,
       });
     }
-    return this.paginator.page(qb, query, {
-      sorts: {
-        displayName: {
-          sql: 'lower(u.display_name)',
-          type: 'text',
-          value: (u) => u.displayName.toLowerCase(),
-        },
+    const sorts: Sorts<User, DirectorySort> = {
+      displayName: {
+        sql: 'lower(u.display_name)',
+        type: 'text',
+        value: (u) => u.displayName.toLowerCase(),
       },
-      defaultSort: 'displayName',
+    };
+    return this.paginator.page(qb, query, {
+      sorts,
+      defaultSort: DIRECTORY_DEFAULT_SORT,
       idColumn: 'u.id',
     });
   }
