@@ -174,7 +174,7 @@ export class AccountPages {
             <select id="f-locale" name="locale">
               ${options(l, 'locale').map(
                 (o) =>
-                  html`<option value="${o.value}"${o.value === user.locale ? html` selected` : ''} lang="${o.value}">${o.label}</option>`,
+                  html`<option value="${o.value}"${o.value === user.locale ? html` selected` : ''}>${o.label}</option>`,
               )}
             </select>
           </div>

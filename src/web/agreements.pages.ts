@@ -205,6 +205,7 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
       columns: [
         {
           header: t(l, 'title'),
+          sort: 'title',
           primary: true,
           cell: (a) => html`<a href="/agreements/${a.id}">${a.title}</a>`,
         },
@@ -215,6 +216,7 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
             html`<span class="badge agreement-${a.status}">${label(l, 'agreementStatus', a.status)}</span>`,
         },
         { header: t(l, 'signedOn'), sort: 'signedOn', cell: (a) => day(a.signedOn, l) },
+        { header: t(l, 'reviewOn'), sort: 'reviewOn', cell: (a) => day(a.reviewOn, l) },
         {
           header: t(l, 'partner'),
           cell: (a) =>

@@ -107,18 +107,12 @@ const queryString = (params: Record<string, string | undefined>) => {
 /** Admin and staff users, for owner pickers and names; company users may not ask (403). */
 export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
   if (user.role === 'company') return [];
-  const answer = await api.call<{ items: DirectoryUser[] }>(user, 'GET', '/api/v1/users/directory');
-  if (answer.status === 200) return answer.body.items;
-  // Until the directory is there, an admin can read the users themselves.
-  if (user.role !== 'admin') return [];
-  const users = await api.call<Page<DirectoryUser & { active: boolean }>>(
+  const answer = await api.call<{ items: DirectoryUser[] }>(
     user,
     'GET',
-    '/api/v1/users?limit=200&active=true',
+    '/api/v1/users/directory?limit=200',
   );
-  return users.status === 200
-    ? users.body.items.filter((u) => u.role === 'admin' || u.role === 'staff')
-    : [];
+  return answer.status === 200 ? answer.body.items : [];
 }
 
 /** The board's and list's filters the URL names, checked before they reach the API. */
@@ -552,6 +546,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
         },
         {
           header: t(l, 'stage'),
+          sort: 'stage',
           cell: (lead) =>
             html`<span class="badge stage-${lead.stage}">${stageLabel(l, lead.stage)}</span>`,
         },
