@@ -528,6 +528,38 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     expect(await page.locator('#list tbody tr[id^=row-]').count()).toBe(1);
   });
 
+  it('filters the board by owner from the directory, and names the owner on the cards and the lead', async () => {
+    const admin = await login(app, 'admin@liaison.test', 'liaison-demo');
+    const res = await app.http
+      .post('/api/v1/leads')
+      .set(admin.auth)
+      .send({ companyId: zwillingId, title: 'Messerblöcke für Hotels', valueEur: 900 });
+    expect(res.status).toBe(201); // owned by the admin who created it
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    expect(await card(page, res.body.id).innerText()).toContain('Demo Admin');
+    await page.selectOption('#filter-ownerId', { label: 'Demo Admin' });
+    await submit(page, 'form.filters button[type=submit]', /ownerId=/);
+    const shown = await page
+      .locator('.lead-card')
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-lead')));
+    const owned = (
+      await app.db.query<{ id: string }>(
+        `SELECT l.id FROM leads l JOIN users u ON u.id = l.owner_id
+         WHERE u.email = 'admin@liaison.test' AND l.deleted_at IS NULL`,
+      )
+    ).rows.map((r) => r.id);
+    expect(shown.sort()).toEqual(owned.sort());
+    await page.goto(`${app.url}/leads?ownerId=me`);
+    expect(await card(page, res.body.id).count()).toBe(0);
+    await page.goto(`${app.url}/leads/${res.body.id}`);
+    expect(await page.locator('dl.facts').innerText()).toContain('Demo Admin');
+    await page.click('#edit');
+    await page.selectOption('#f-ownerId', { label: 'Anna Beispiel (Wirtschaftsförderung)' });
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    expect(await page.locator('dl.facts').innerText()).toContain('Anna Beispiel');
+  });
+
   it('fits a phone (390 px), has no serious accessibility violation, and printed nothing', async () => {
     const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM agreements LIMIT 1`);
     const paths = [
