@@ -32,8 +32,8 @@ export interface UserRecord extends Record<string, unknown> {
 const w = dictionary({
   newUser: ['Neuer Benutzer', 'New user'],
   state: ['Zugang', 'Access'],
-  activeState: ['aktiv', 'active'],
-  inactiveState: ['deaktiviert', 'deactivated'],
+  activeState: ['aktiv', 'Active'],
+  inactiveState: ['deaktiviert', 'Deactivated'],
   activeField: [
     'Aktiv (abgewählt: der Zugang ist gesperrt, alle Sitzungen enden)',
     'Active (unticked: access is blocked, every session ends)',

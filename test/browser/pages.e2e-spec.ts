@@ -439,6 +439,22 @@ export const ID_RECIPES: Record<string, (db: Pool, who: Who) => Promise<string |
        ORDER BY (t.title ILIKE '%China%') DESC, t.starts_on DESC, t.id LIMIT 1`,
       who.role === 'company' ? [who.companyId] : [],
     ),
+  // The signed agreement at an appointment of a trip, with signatories: every fact filled in.
+  'agreements/:id': (db) =>
+    first(
+      db,
+      `SELECT g.id FROM agreements g WHERE g.deleted_at IS NULL
+       ORDER BY (g.appointment_id IS NOT NULL) DESC, cardinality(g.signatories) DESC,
+                g.created_at, g.id LIMIT 1`,
+      [],
+    ),
+  // A company user: its company is named on the page.
+  'users/:id': (db) =>
+    first(
+      db,
+      `SELECT id FROM users ORDER BY (company_id IS NOT NULL) DESC, created_at, id LIMIT 1`,
+      [],
+    ),
 };
 
 async function first(db: Pool, sql: string, params: unknown[]): Promise<string | undefined> {
