@@ -52,6 +52,8 @@ export interface RecordKind<T extends Row = Row> {
   createdAt?: (record: T) => string;
   /** Whether the API restores a soft-deleted record of this kind (undo after delete). */
   restorable?: boolean;
+  /** Markup inside the create and edit forms after the fields (a picker that fills one). */
+  formExtra?: Html;
 }
 
 const pageOf = (kind: { page: string }, id: string) => `${kind.page}/${id}`;
@@ -84,7 +86,7 @@ export async function showCreate<T extends Row>(
         submit: t(ctx.locale, 'create'),
         cancel: kind.listPage ?? kind.page,
         id: 'record-form',
-        extra: idempotencyField(randomUUID()),
+        extra: html`${idempotencyField(randomUUID())}${kind.formExtra ?? ''}`,
       }),
     ),
   );
@@ -128,7 +130,7 @@ export async function create<T extends Row>(
         submit: t(ctx.locale, 'create'),
         cancel: kind.listPage ?? kind.page,
         id: 'record-form',
-        extra: idempotencyField(key),
+        extra: html`${idempotencyField(key)}${kind.formExtra ?? ''}`,
       }),
     ),
     answer.status,
@@ -173,6 +175,7 @@ function editPage<T extends Row>(
       submit: conflict ? t(ctx.locale, 'reapply') : t(ctx.locale, 'save'),
       cancel: pageOf(kind, record.id),
       id: 'record-form',
+      extra: kind.formExtra,
     })}`,
   );
 }
