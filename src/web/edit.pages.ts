@@ -9,7 +9,7 @@ import { EditSpec, saveEdit, showEdit } from './kit/edit';
 import { Locale, t } from './kit/i18n';
 import { WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from './kit/session';
-import { ContactView, FollowUpView, LeadView, PartnerView } from './kit/views';
+import { ContactView, LeadView, PartnerView } from './kit/views';
 
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 const text = (value: string | number | null | undefined) =>
@@ -73,19 +73,6 @@ const leadSpec = (l: Locale): EditSpec<LeadView> => ({
     valueEur: v.valueEur.trim() === '' ? null : Number(v.valueEur.replace(',', '.')),
     expectedCloseOn: orNull(v.expectedCloseOn),
   }),
-});
-
-const followUpSpec = (l: Locale): EditSpec<FollowUpView> => ({
-  api: '/api/v1/follow-ups',
-  page: '/follow-ups',
-  fields: [
-    { name: 'title', label: t(l, 'title'), required: true },
-    { name: 'dueOn', label: t(l, 'dueOn'), type: 'date' },
-    { name: 'notes', label: t(l, 'notes'), type: 'textarea' },
-  ],
-  heading: (x) => x.title,
-  values: (x) => ({ title: x.title, dueOn: text(x.dueOn), notes: text(x.notes) }),
-  patch: (v) => ({ title: v.title.trim(), dueOn: orNull(v.dueOn), notes: orNull(v.notes) }),
 });
 
 const partnerSpec = (l: Locale): EditSpec<PartnerView> => ({
@@ -162,29 +149,6 @@ export class EditPages {
   ) {
     const ctx = pageContext(r);
     return saveEdit(this.api, ctx, r, reply, leadSpec(ctx.locale), id, body);
-  }
-
-  @Get('follow-ups/:id/edit')
-  @Allow('follow-up:write')
-  editFollowUp(
-    @Req() r: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ) {
-    const ctx = pageContext(r);
-    return showEdit(this.api, ctx, reply, followUpSpec(ctx.locale), id);
-  }
-
-  @Post('follow-ups/:id/edit')
-  @Allow('follow-up:write')
-  saveFollowUp(
-    @Req() r: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ) {
-    const ctx = pageContext(r);
-    return saveEdit(this.api, ctx, r, reply, followUpSpec(ctx.locale), id, body);
   }
 
   @Get('partners/:id/edit')

@@ -6,7 +6,7 @@ import { can } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { pageContext } from './account.pages';
 import { contactName } from './crm.pages';
-import { dateTime, day, localDay, money, time, weekday } from './kit/format';
+import { day, localDay, money, time, weekday } from './kit/format';
 import { Html, html } from './kit/html';
 import { stageLabel, t } from './kit/i18n';
 import { csrfField, editLink, errorSummary, field, layout, PageContext } from './kit/layout';
@@ -19,8 +19,6 @@ import {
   AppointmentView,
   CompanyView,
   ContactView,
-  FollowUpView,
-  InteractionView,
   Page,
   ParticipantView,
   PartnerView,
@@ -174,120 +172,7 @@ export class RecordPages {
     );
   }
 
-  // ---------------------------------------------------------------- interactions, follow-ups, agreements
-
-  @Get('interactions')
-  @Allow('interaction:read')
-  interactions(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Query() q: Record<string, string>,
-  ): Promise<void> {
-    return this.list<InteractionView>(request, reply, {
-      path: '/interactions',
-      api: '/api/v1/interactions',
-      title: t(pageContext(request).locale, 'interactions'),
-      search: true,
-      q,
-      columns: (ctx) => [
-        { header: t(ctx.locale, 'when'), cell: (i) => dateTime(i.occurredAt, ctx.locale) },
-        {
-          header: t(ctx.locale, 'subject'),
-          cell: (i) =>
-            html`<a href="/interactions/${i.id}">${i.subject}</a
-              >${i.confidential ? html` <span class="badge">${t(ctx.locale, 'confidential')}</span>` : ''}`,
-        },
-        { header: t(ctx.locale, 'kind'), cell: (i) => i.kind },
-        { header: t(ctx.locale, 'where'), cell: (i) => i.location },
-      ],
-    });
-  }
-
-  @Get('interactions/:id')
-  @Allow('interaction:read')
-  async interaction(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const user = ctx.user!;
-    const i = await this.api.get<InteractionView>(user, `/api/v1/interactions/${id}`);
-    const contacts = await Promise.all(
-      i.contactIds.map((cid) =>
-        this.api
-          .call<ContactView>(user, 'GET', `/api/v1/contacts/${cid}`)
-          .then((a) => (a.status === 200 ? a.body : undefined)),
-      ),
-    );
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        i.subject,
-        html`<h1>${i.subject}</h1>
-          ${this.facts([
-            [t(ctx.locale, 'when'), dateTime(i.occurredAt, ctx.locale)],
-            [t(ctx.locale, 'kind'), i.kind],
-            [t(ctx.locale, 'where'), i.location],
-            [
-              t(ctx.locale, 'contacts'),
-              html`${contacts.filter(Boolean).map((c) => html`<a href="/contacts/${c!.id}">${contactName(c!)}</a> `)}`,
-            ],
-            [
-              t(ctx.locale, 'trip'),
-              i.tripId ? html`<a href="/trips/${i.tripId}">${t(ctx.locale, 'trip')}</a>` : '',
-            ],
-            [t(ctx.locale, 'confidential'), i.confidential ? '✓' : ''],
-          ])}
-          <h2>${t(ctx.locale, 'summary')}</h2>
-          <p>${i.summary ?? ''}</p>`,
-      ),
-    );
-  }
-
-  @Get('follow-ups/:id')
-  @Allow('follow-up:read')
-  async followUp(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const f = await this.api.get<FollowUpView>(ctx.user!, `/api/v1/follow-ups/${id}`);
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        f.title,
-        html`<h1>${f.title}</h1>${editLink(ctx, 'follow-up:write', `/follow-ups/${f.id}/edit`)}
-          ${this.facts([
-            [t(ctx.locale, 'dueOn'), day(f.dueOn, ctx.locale)],
-            [t(ctx.locale, 'status'), f.status],
-            [t(ctx.locale, 'priority'), f.priority],
-            [
-              t(ctx.locale, 'contact'),
-              f.contactId
-                ? html`<a href="/contacts/${f.contactId}">${t(ctx.locale, 'contact')}</a>`
-                : '',
-            ],
-            [t(ctx.locale, 'leads'), f.leadId ? html`<a href="/leads/${f.leadId}">Lead</a>` : ''],
-            [t(ctx.locale, 'notes'), f.notes],
-          ])}
-          ${
-            can(ctx.user!.role, 'follow-up:complete') && f.status === 'open'
-              ? html`<form method="post" action="/follow-ups/${f.id}/complete">
-                  ${csrfField(ctx)}<input
-                    type="hidden"
-                    name="version"
-                    value="${f.version}"
-                  /><button type="submit">${t(ctx.locale, 'markDone')}</button>
-                </form>`
-              : ''
-          }`,
-      ),
-    );
-  }
+  // ---------------------------------------------------------------- agreements
 
   @Get('agreements')
   @Allow('agreement:read')

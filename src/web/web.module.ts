@@ -3,7 +3,10 @@ import { AccountPages } from './account.pages';
 import { AssetsController } from './assets.controller';
 import { CompanyPages } from './companies.pages';
 import { CrmPages } from './crm.pages';
+import { DashboardPages } from './dashboard.pages';
 import { EditPages } from './edit.pages';
+import { FollowUpPages } from './follow-ups.pages';
+import { InteractionPages } from './interactions.pages';
 import { LogPages } from './log.pages';
 import { RecordPages } from './records.pages';
 import { WebApi } from './kit/web-api';
@@ -15,7 +18,10 @@ import { WebApi } from './kit/web-api';
     AccountPages,
     CompanyPages,
     CrmPages,
+    DashboardPages,
     EditPages,
+    FollowUpPages,
+    InteractionPages,
     LogPages,
     RecordPages,
   ],
