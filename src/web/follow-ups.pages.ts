@@ -54,6 +54,7 @@ export const words = dictionary({
   markDoneAction: ['Als erledigt markieren', 'Mark as done'],
   responsible: ['Zuständig', 'Responsible'],
   interaction: ['Kontakteintrag', 'Interaction'],
+  otherUser: ['(andere Person)', '(someone else)'],
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -183,7 +184,7 @@ async function followUpFields(
   const assignee = (posted.assigneeId ?? record?.assigneeId ?? user.userId) as string | null;
   const assignees: Choice[] = people.map((u) => ({ value: u.id, label: u.displayName }));
   if (assignee && !assignees.some((c) => c.value === assignee))
-    assignees.push({ value: assignee, label: t(l, 'user') });
+    assignees.push({ value: assignee, label: words(l, 'otherUser') });
   const contact = link('contactId');
   return [
     { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },

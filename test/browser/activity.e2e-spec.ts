@@ -358,6 +358,22 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
     expect(after[0].status).toBe('done');
   });
 
+  it('lets an admin purge a deleted interaction for good, after asking', async () => {
+    const page = await newPage();
+    await signIn(page, app.url, 'admin@liaison.test');
+    await page.goto(`${app.url}/interactions/new`);
+    await page.fill('#f-subject', 'Doppelt erfasst');
+    await submit(page, '#record-form button[type=submit]', RECORD('interactions'));
+    const id = idOf(page);
+    await submit(page, '#delete', /flash=deleted/);
+    await submit(page, '#show-deleted', /deleted=true/);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await submit(page, `#row-${id} button.purge`, /flash=purged/);
+    expect(await page.locator(`#row-${id}`).count()).toBe(0);
+    const { rows } = await app.db.query(`SELECT id FROM interactions WHERE id = $1`, [id]);
+    expect(rows).toEqual([]);
+  });
+
   it('shows a viewer no confidential interaction and no write controls', async () => {
     const page = await newPage();
     await signIn(page, app.url, 'viewer@liaison.test');
