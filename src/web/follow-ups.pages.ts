@@ -77,7 +77,11 @@ export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUs
   const answer =
     user.role === 'company'
       ? undefined
-      : await api.call<{ items: DirectoryUser[] }>(user, 'GET', '/api/v1/users/directory');
+      : await api.call<{ items: DirectoryUser[] }>(
+          user,
+          'GET',
+          '/api/v1/users/directory?limit=200',
+        );
   const items = answer?.status === 200 ? answer.body.items : [];
   if (items.some((u) => u.id === user.userId) || user.role === 'company' || user.role === 'viewer')
     return items;
@@ -381,6 +385,7 @@ export class FollowUpPages {
       columns: [
         {
           header: t(l, 'title'),
+          sort: 'title',
           primary: true,
           cell: (f) => html`<a href="/follow-ups/${f.id}">${f.title}</a>`,
         },
@@ -391,6 +396,7 @@ export class FollowUpPages {
         },
         {
           header: t(l, 'priority'),
+          sort: 'priority',
           cell: (f) =>
             html`<span class="badge${f.priority === 'high' ? ' warn' : ''}">${label(l, 'priority', f.priority)}</span>`,
         },
@@ -408,9 +414,9 @@ export class FollowUpPages {
               .join(' · '),
         },
         {
-          header: t(l, 'createdAt'),
-          sort: 'createdAt',
-          cell: (f) => dateTime(f.createdAt as string, l),
+          header: t(l, 'completedAt'),
+          sort: 'completedAt',
+          cell: (f) => dateTime(f.completedAt, l),
         },
       ],
     });

@@ -306,6 +306,7 @@ export class InteractionPages {
         },
         {
           header: t(l, 'subject'),
+          sort: 'subject',
           primary: true,
           cell: (i) =>
             html`<a href="/interactions/${i.id}">${i.subject}</a>${confidentialBadge(ctx, i)}`,
