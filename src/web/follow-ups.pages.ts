@@ -168,18 +168,16 @@ async function followUpFields(
   const link = (field: string) => linkOf(ctx, field, record, posted);
   const labels = new Labels(api, user);
   const empty = Promise.resolve({ items: [], nextCursor: null });
-  const [people, companies, partners, leads, interactions, agreements, trips] = await Promise.all([
+  // The interaction is the one the follow-up came from (`?interactionId=`): named, not listed.
+  const [people, companies, partners, leads, agreements, trips] = await Promise.all([
     directory(api, user),
     api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
     api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
-    api.get<Page<Titled>>(user, '/api/v1/leads?limit=100&sort=-updatedAt'),
-    can(user.role, 'interaction:read')
-      ? api.get<Page<Titled>>(user, '/api/v1/interactions?limit=50&sort=-occurredAt')
-      : empty,
+    api.get<Page<Titled>>(user, '/api/v1/leads?limit=50&sort=-updatedAt'),
     can(user.role, 'agreement:read')
       ? api.get<Page<Titled>>(user, '/api/v1/agreements?limit=200')
       : empty,
-    api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
+    api.get<Page<TripView>>(user, '/api/v1/trips?limit=20&sort=-startsOn'),
     labels.load('contacts', [link('contactId')]),
     labels.load('leads', [link('leadId')]),
     labels.load('interactions', [link('interactionId')]),
@@ -242,12 +240,7 @@ async function followUpFields(
       label: words(l, 'interaction'),
       type: 'select',
       blank: none,
-      choices: linkChoices(
-        interactions.items,
-        link('interactionId'),
-        labels,
-        (x) => `${dateTime(x.occurredAt, l)} · ${x.subject ?? ''}`,
-      ),
+      choices: linkChoices([], link('interactionId'), labels, () => ''),
     },
     {
       name: 'agreementId',

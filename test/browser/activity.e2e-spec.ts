@@ -284,6 +284,8 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
       'Folien der AHK an Zwilling und DOVO weitergeben',
     );
     expect(await second.locator('main').innerText()).toContain('Niedrig');
+    // The assignee by name, from the directory, for another agency user too.
+    expect(await second.locator('main').innerText()).toContain('Anna Beispiel');
 
     await submit(second, '#delete', /\/follow-ups\?flash=deleted/);
     await submit(second, '#undo', /flash=restored/);

@@ -342,6 +342,7 @@ interface Route {
 /** Page routes that are not pages to walk, each with the reason. */
 const NOT_WALKED: Record<string, string> = {
   '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
+  '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',
   '/logout': 'sign-out',
 };
