@@ -6,6 +6,7 @@ import { CrmPages } from './crm.pages';
 import { EditPages } from './edit.pages';
 import { LogPages } from './log.pages';
 import { RecordPages } from './records.pages';
+import { TripPages } from './trips.pages';
 import { WebApi } from './kit/web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
@@ -18,6 +19,7 @@ import { WebApi } from './kit/web-api';
     EditPages,
     LogPages,
     RecordPages,
+    TripPages,
   ],
   providers: [WebApi],
 })
