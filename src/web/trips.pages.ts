@@ -384,7 +384,8 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
                 <tbody>
                   ${participants.map((p) => {
                     const company = labels.get(p.companyId);
-                    return html`<tr id="participant-${p.id}">
+                    // Only those who change delegates need their ids (an anchor, the test hooks).
+                    return html`<tr${writer ? html` id="participant-${p.id}"` : ''}>
                       <td class="primary" data-label="${t(l, 'name')}">${p.name}</td>
                       <td data-label="${t(l, 'participantFunction')}">${p.function ?? ''}</td>
                       <td data-label="${t(l, 'company')}">${company ? html`<a href="/companies/${p.companyId}">${company}</a>` : ''}</td>

@@ -143,6 +143,12 @@ describeInBrowser('trips in the browser', () => {
     await submit(page);
     await page.locator('#stale').waitFor();
     expect(await page.locator('#stale').innerText()).toContain('Bestätigt');
+    // Only what either person changed is listed (the destinations' line breaks are no change).
+    expect(
+      await page
+        .locator('#stale tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field'))),
+    ).toEqual(['title', 'status']);
     expect(await page.inputValue('#f-title')).toBe(
       'Delegationsreise Vietnam 2026: Hanoi und Saigon',
     );
