@@ -202,18 +202,21 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       user,
       `/api/v1/trips/${id}/participants?limit=200`,
     );
-    const labelsP = Promise.all([appointmentsP, participantsP]).then(([a, p]) =>
-      Promise.all([
-        labels.load(
-          'companies',
-          own([...p.items.map((x) => x.companyId), ...a.items.map((x) => x.companyId)]),
-        ),
+    const labelsP = Promise.all([
+      participantsP.then((p) => labels.load('companies', own(p.items.map((x) => x.companyId)))),
+      appointmentsP.then((a) =>
         labels.load(
           'partners',
           a.items.map((x) => x.partnerId),
         ),
-      ]),
-    );
+      ),
+      // The companies appointments name that no delegate already named.
+      Promise.all([appointmentsP, participantsP]).then(([a, p]) => {
+        const known = new Set(p.items.map((x) => x.companyId));
+        const more = a.items.map((x) => x.companyId).filter((cid) => !known.has(cid));
+        return labels.load('companies', own(more));
+      }),
+    ]);
     const [trip, appointmentPage, participantPage, costs] = await Promise.all([
       this.api.get<TripDetail>(user, `/api/v1/trips/${id}`),
       appointmentsP,
