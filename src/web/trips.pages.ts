@@ -490,11 +490,18 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       write: 'trip:write',
       newTitle: `${t(l, 'newParticipant')}: ${trip.title}`,
       title: (p) => p.name,
-      fields: async (): Promise<FieldSpec[]> => {
-        const companies = await this.api.get<Page<CompanyView>>(
-          ctx.user!,
-          '/api/v1/companies?limit=200&sort=name',
-        );
+      fields: async (_ctx, record): Promise<FieldSpec[]> => {
+        const [companies, directory] = await Promise.all([
+          this.api.get<Page<CompanyView>>(ctx.user!, '/api/v1/companies?limit=200&sort=name'),
+          this.api.get<Page<{ id: string; displayName: string }>>(
+            ctx.user!,
+            '/api/v1/users/directory?limit=200',
+          ),
+        ]);
+        const logins = directory.items.map((u) => ({ value: u.id, label: u.displayName }));
+        // A login the directory does not list (a company's) stays as it is unless changed.
+        if (record?.userId && !logins.some((u) => u.value === record.userId))
+          logins.unshift({ value: record.userId, label: w(l, 'currentLogin') });
         return [
           { name: 'name', label: t(l, 'name'), required: true, maxLength: 200 },
           { name: 'function', label: t(l, 'participantFunction'), maxLength: 200 },
@@ -504,6 +511,14 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
             type: 'select',
             blank: w(l, 'noCompany'),
             choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+          },
+          {
+            name: 'userId',
+            label: t(l, 'login'),
+            type: 'select',
+            blank: t(l, 'none'),
+            choices: logins,
+            hint: w(l, 'loginHint'),
           },
           {
             name: 'costBearer',

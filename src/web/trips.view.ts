@@ -54,6 +54,11 @@ export const w = dictionary({
     'Delete this appointment? This cannot be undone.',
   ],
   remove: ['Entfernen', 'Remove'],
+  currentLogin: ['(bisheriges Benutzerkonto)', '(current user account)'],
+  loginHint: [
+    'Wenn das Delegationsmitglied ein Benutzerkonto hat',
+    'If the delegate has a user account',
+  ],
   producedLeads: ['Leads', 'Leads'],
   berlin: ['Berlin', 'Berlin'],
   nextDay: ['am Folgetag', 'the next day'],
