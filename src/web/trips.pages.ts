@@ -169,6 +169,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       columns: [
         {
           header: t(l, 'trip'),
+          sort: 'title',
           primary: true,
           cell: (trip) => html`<a href="/trips/${trip.id}">${trip.title}</a>`,
         },

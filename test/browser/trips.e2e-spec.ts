@@ -186,6 +186,12 @@ describeInBrowser('trips in the browser', () => {
     await page.goto(`${app.url}/trips?from=2019-10-01&to=2019-10-31`);
     expect(await page.locator(`#row-${id}`).count()).toBe(0);
     expect(await page.locator('#list').innerText()).toContain('Wirtschaftsreise China 2019');
+    // Sorted by title, by clicking its header: the Vietnam trip (D…) comes before the others (W…).
+    await page.goto(`${app.url}/trips`);
+    await Promise.all([page.waitForURL('**/trips?sort=title'), page.click('th a.sort >> nth=0')]);
+    expect(await page.locator('#list tbody tr td.primary').first().innerText()).toContain(
+      'Delegationsreise Vietnam',
+    );
   });
 
   it('staff adds, edits and removes a delegate and an appointment typed in Shanghai time', async () => {
