@@ -2,28 +2,18 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { can } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { pageContext } from './account.pages';
 import { contactName } from './crm.pages';
-import { day, localDay, money, time, weekday } from './kit/format';
+import { day } from './kit/format';
 import { Html, html } from './kit/html';
-import { stageLabel, t } from './kit/i18n';
+import { t } from './kit/i18n';
 import { csrfField, editLink, errorSummary, field, layout, PageContext } from './kit/layout';
 import { Column, listRows, listTable, searchForm, withCursor } from './kit/list';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, fieldErrors, WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from './kit/session';
-import {
-  AgreementView,
-  AppointmentView,
-  CompanyView,
-  ContactView,
-  Page,
-  ParticipantView,
-  PartnerView,
-  TripView,
-} from './kit/views';
+import { AgreementView, CompanyView, ContactView, Page, PartnerView } from './kit/views';
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const query = (params: Record<string, string | undefined>) => {
@@ -31,23 +21,6 @@ const query = (params: Record<string, string | undefined>) => {
   for (const [k, v] of Object.entries(params)) if (v) out.set(k, v);
   return out.toString();
 };
-
-interface CostsView {
-  participants: number;
-  byBearer: {
-    self: { count: number; totalEur: number };
-    agency: { count: number; totalEur: number };
-  };
-  agencyTotalEur: number;
-  selfTotalEur: number;
-  lines: {
-    participantId: string;
-    name: string;
-    function: string | null;
-    costBearer: string;
-    estimatedCostEur: number | null;
-  }[];
-}
 
 interface UserView {
   id: string;
@@ -198,184 +171,6 @@ export class RecordPages {
         },
       ],
     });
-  }
-
-  // ---------------------------------------------------------------- trips
-
-  @Get('trips')
-  @Allow('trip:read')
-  trips(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Query() q: Record<string, string>,
-  ): Promise<void> {
-    return this.list<TripView>(request, reply, {
-      path: '/trips',
-      api: '/api/v1/trips',
-      title: t(pageContext(request).locale, 'trips'),
-      q,
-      columns: (ctx) => [
-        {
-          header: t(ctx.locale, 'trip'),
-          cell: (trip) => html`<a href="/trips/${trip.id}">${trip.title}</a>`,
-        },
-        { header: t(ctx.locale, 'from'), cell: (trip) => day(trip.startsOn, ctx.locale) },
-        { header: t(ctx.locale, 'to'), cell: (trip) => day(trip.endsOn, ctx.locale) },
-        { header: t(ctx.locale, 'status'), cell: (trip) => trip.status },
-      ],
-    });
-  }
-
-  @Get('trips/:id')
-  @Allow('trip:read')
-  async trip(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const user = ctx.user!;
-    const [trip, appointments, participants, costs] = await Promise.all([
-      this.api.get<
-        TripView & {
-          produced?: {
-            interactions?: number;
-            agreements?: number;
-            leads?: { total?: number; byStage?: Record<string, number> };
-          };
-        }
-      >(user, `/api/v1/trips/${id}`),
-      this.api.get<Page<AppointmentView>>(user, `/api/v1/trips/${id}/appointments?limit=200`),
-      this.api.get<Page<ParticipantView>>(user, `/api/v1/trips/${id}/participants?limit=200`),
-      can(user.role, 'trip-cost:read')
-        ? this.api
-            .call<CostsView>(user, 'GET', `/api/v1/trips/${id}/costs`)
-            .then((a) => (a.status === 200 ? a.body : undefined))
-        : Promise.resolve(undefined),
-    ]);
-    const days = new Map<string, AppointmentView[]>();
-    for (const a of appointments.items) {
-      const key = localDay(a.startsAt, a.timeZone);
-      days.set(key, [...(days.get(key) ?? []), a]);
-    }
-    const produced = trip.produced;
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        trip.title,
-        html`<h1>${trip.title}</h1>
-          <p>
-            ${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)} ·
-            ${trip.destinations.map((d) => `${d.city} (${d.country})`).join(', ')} ·
-            <span class="badge">${trip.status}</span>
-          </p>
-          <p>${trip.purpose ?? ''}</p>
-          <p>
-            <a class="button" href="/trips/${id}/itinerary.ics" download
-              >${t(ctx.locale, 'downloadIcs')}</a
-            >
-          </p>
-          <h2>${t(ctx.locale, 'itinerary')}</h2>
-          ${[...days.entries()].map(
-            ([date, items]) =>
-              html`<section class="day card" aria-label="${weekday(date, ctx.locale)}">
-                <h3>${weekday(date, ctx.locale)}</h3>
-                <ul>
-                  ${items.map(
-                    (a) =>
-                      html`<li>
-                        <strong
-                          >${time(a.startsAt, ctx.locale, a.timeZone)}–${time(a.endsAt, ctx.locale, a.timeZone)}</strong
-                        >
-                        <span class="muted"
-                          >(${a.timeZone}; ${t(ctx.locale, 'berlinTime')}
-                          ${time(a.startsAt, ctx.locale)}–${time(a.endsAt, ctx.locale)})</span
-                        >
-                        ${a.title}${a.city ? html` · ${a.city}` : ''}${a.venue ? html` · ${a.venue}` : ''}${a.restricted ? html` <span class="badge">${t(ctx.locale, 'restricted')}</span>` : ''}
-                      </li>`,
-                  )}
-                </ul>
-              </section>`,
-          )}
-          <h2>${t(ctx.locale, 'delegates')}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">${t(ctx.locale, 'position')}</th>
-                <th scope="col">${t(ctx.locale, 'costBearer')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${participants.items.map(
-                (p) =>
-                  html`<tr>
-                    <td>${p.name}</td>
-                    <td>${p.function ?? ''}</td>
-                    <td>
-                      ${p.costBearer === 'agency' ? t(ctx.locale, 'bearerAgency') : p.costBearer === 'self' ? t(ctx.locale, 'bearerSelf') : ''}
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-          ${
-            costs
-              ? html`<h2>${t(ctx.locale, 'costs')}</h2>
-                  ${this.facts([
-                    [
-                      t(ctx.locale, 'bearerAgency'),
-                      `${costs.byBearer.agency.count} · ${money(costs.agencyTotalEur, ctx.locale)}`,
-                    ],
-                    [
-                      t(ctx.locale, 'bearerSelf'),
-                      `${costs.byBearer.self.count} · ${money(costs.selfTotalEur, ctx.locale)}`,
-                    ],
-                  ])}`
-              : ''
-          }
-          ${
-            produced
-              ? html`<h2>${t(ctx.locale, 'produced')}</h2>
-                  ${this.facts([
-                    [t(ctx.locale, 'interactions'), produced.interactions],
-                    [
-                      t(ctx.locale, 'leads'),
-                      produced.leads
-                        ? html`${produced.leads.total ?? ''}
-                          ${Object.entries(produced.leads.byStage ?? {}).map(([s, n]) => html`<span class="badge">${stageLabel(ctx.locale, s)}: ${n}</span> `)}`
-                        : '',
-                    ],
-                    [t(ctx.locale, 'agreements'), produced.agreements],
-                  ])}`
-              : ''
-          }`,
-      ),
-    );
-  }
-
-  /** The itinerary download for a browser session (the API route wants a bearer token). */
-  @Get('trips/:id/itinerary.ics')
-  @Allow('trip:read')
-  async ics(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const answer = await this.api.call<string>(
-      request.webUser!,
-      'GET',
-      `/api/v1/trips/${id}/itinerary.ics`,
-    );
-    if (answer.status !== 200) throw new ApiError(answer as never);
-    void reply
-      .type('text/calendar; charset=utf-8')
-      .header(
-        'Content-Disposition',
-        String(answer.headers['content-disposition'] ?? 'attachment; filename="itinerary.ics"'),
-      )
-      .send(answer.body);
   }
 
   // ---------------------------------------------------------------- users (admin)

@@ -9,6 +9,7 @@ import { FollowUpPages } from './follow-ups.pages';
 import { InteractionPages } from './interactions.pages';
 import { LogPages } from './log.pages';
 import { RecordPages } from './records.pages';
+import { TripPages } from './trips.pages';
 import { WebApi } from './kit/web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
@@ -24,6 +25,7 @@ import { WebApi } from './kit/web-api';
     InteractionPages,
     LogPages,
     RecordPages,
+    TripPages,
   ],
   providers: [WebApi],
 })

@@ -105,7 +105,10 @@ export function readForm(fields: FieldSpec[], body: Record<string, unknown>): Fo
       out[f.name] = (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
         (x): x is string => typeof x === 'string' && x !== '',
       );
-    else out[f.name] = typeof v === 'string' ? v : Array.isArray(v) ? asString(v[0]) : '';
+    else
+      out[f.name] = (typeof v === 'string' ? v : Array.isArray(v) ? asString(v[0]) : '')
+        // Browsers post a textarea's line breaks as CRLF: as typed, they are the record's \n.
+        .replace(/\r\n?/g, '\n');
   }
   return out;
 }
