@@ -110,4 +110,265 @@
     var question = form && form.getAttribute && form.getAttribute('data-confirm');
     if (question && !window.confirm(question)) event.preventDefault();
   });
+  // ------------------------------------------------------------ leads board
+  // A card moves to another stage by dragging it onto the column, by the arrow keys when it has
+  // focus, or by its own select (which also works without this script). Each move posts to the
+  // page route with the version the card was drawn at; the answer is the card as it now is.
+  var CLOSED = { won: true, lost: true };
+  function boardEl() {
+    return document.getElementById('board');
+  }
+  function money(value) {
+    var board = boardEl();
+    var tag = board && board.getAttribute('data-locale') === 'en' ? 'en-GB' : 'de-DE';
+    return new Intl.NumberFormat(tag, {
+      style: 'currency',
+      currency: 'EUR',
+      maximumFractionDigits: 0,
+    }).format(value);
+  }
+  function column(stage) {
+    return document.getElementById('stage-' + stage);
+  }
+  function adjust(stage, count, value) {
+    var col = column(stage);
+    if (!col) return;
+    var n = Number(col.getAttribute('data-count')) + count;
+    var total = Number(col.getAttribute('data-total')) + value;
+    col.setAttribute('data-count', String(n));
+    col.setAttribute('data-total', String(total));
+    col.querySelector('.stage-count').textContent = String(n);
+    var noun = col.querySelector('.stage-noun');
+    if (noun) noun.textContent = noun.getAttribute(n === 1 ? 'data-one' : 'data-many');
+    col.querySelector('.stage-total').textContent = money(total);
+    var open = 0;
+    var columns = document.querySelectorAll('#board .stage-column');
+    for (var i = 0; i < columns.length; i++) {
+      if (!CLOSED[columns[i].getAttribute('data-stage')])
+        open += Number(columns[i].getAttribute('data-total'));
+    }
+    var openEl = document.getElementById('open-total');
+    if (openEl) {
+      openEl.setAttribute('data-total', String(open));
+      openEl.textContent = money(open);
+    }
+  }
+  function announce(text, bad) {
+    var status = document.getElementById('board-status');
+    if (!status) return;
+    status.textContent = text;
+    status.className = 'board-status' + (bad ? ' bad' : '');
+  }
+  function place(card, stage) {
+    var col = column(stage);
+    if (col) col.querySelector('.cards').insertBefore(card, col.querySelector('.cards').firstChild);
+  }
+  function fromHtml(text) {
+    var box = document.createElement('div');
+    box.innerHTML = text;
+    return box.firstElementChild;
+  }
+  var askLost = function (done) {
+    var dialog = document.getElementById('lost-dialog');
+    if (!dialog || !dialog.showModal) return done('');
+    var reason = document.getElementById('lost-dialog-reason');
+    reason.value = '';
+    dialog.returnValue = '';
+    dialog.addEventListener(
+      'close',
+      function () {
+        done(dialog.returnValue === 'ok' ? reason.value : null);
+      },
+      { once: true },
+    );
+    dialog.showModal();
+    reason.focus();
+  };
+  function move(card, stage, reason) {
+    var from = card.getAttribute('data-stage');
+    if (!stage || stage === from || card.getAttribute('aria-busy') === 'true') return;
+    if (stage === 'lost' && reason === undefined) {
+      return askLost(function (given) {
+        if (given === null) return card.focus();
+        move(card, stage, given);
+      });
+    }
+    var form = card.querySelector('form.move-form');
+    if (!form) return;
+    var body = new URLSearchParams(new FormData(form));
+    body.set('stage', stage);
+    body.set('lostReason', reason || '');
+    var value = Number(card.getAttribute('data-value')) || 0;
+    var hadFocus = card.contains(document.activeElement);
+    // Moved at once; put right when the server says otherwise.
+    adjust(from, -1, -value);
+    adjust(stage, 1, value);
+    card.setAttribute('data-stage', stage);
+    card.setAttribute('aria-busy', 'true');
+    place(card, stage);
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    fetch(form.getAttribute('action'), {
+      method: 'POST',
+      body: body,
+      credentials: 'same-origin',
+      headers: {
+        'X-Requested-With': 'fetch',
+        'X-CSRF-Token': meta ? meta.getAttribute('content') : '',
+        Accept: 'application/json',
+      },
+    })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (answer) {
+        var fresh = answer.card ? fromHtml(answer.card) : null;
+        if (!answer.ok) {
+          adjust(stage, -1, -value);
+          if (fresh) adjust(answer.stage, 1, Number(fresh.getAttribute('data-value')) || 0);
+        }
+        if (fresh) {
+          card.replaceWith(fresh);
+          place(fresh, answer.stage);
+          if (hadFocus) fresh.focus();
+        } else card.remove();
+        announce(answer.message, !answer.ok);
+      })
+      .catch(function () {
+        window.location.reload();
+      });
+  }
+  var dragged = null;
+  document.addEventListener('dragstart', function (event) {
+    var card = event.target.closest && event.target.closest('.lead-card[draggable="true"]');
+    if (!card) return;
+    dragged = card;
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData('text/plain', card.getAttribute('data-lead'));
+    card.classList.add('dragging');
+  });
+  document.addEventListener('dragend', function () {
+    if (dragged) dragged.classList.remove('dragging');
+    dragged = null;
+    var targets = document.querySelectorAll('.stage-column.drop-target');
+    for (var i = 0; i < targets.length; i++) targets[i].classList.remove('drop-target');
+  });
+  document.addEventListener('dragover', function (event) {
+    var col = dragged && event.target.closest && event.target.closest('.stage-column');
+    if (!col) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+    var targets = document.querySelectorAll('.stage-column.drop-target');
+    for (var i = 0; i < targets.length; i++)
+      if (targets[i] !== col) targets[i].classList.remove('drop-target');
+    col.classList.add('drop-target');
+  });
+  document.addEventListener('drop', function (event) {
+    var col = dragged && event.target.closest && event.target.closest('.stage-column');
+    if (!col) return;
+    event.preventDefault();
+    col.classList.remove('drop-target');
+    var card = dragged;
+    dragged = null;
+    move(card, col.getAttribute('data-stage'));
+  });
+  // The card's own select: moved in place instead of a page load.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains('move-form')) return;
+    var card = form.closest('#board .lead-card');
+    if (!card) return;
+    event.preventDefault();
+    var stage = form.querySelector('select[name="stage"]').value;
+    var reason = form.querySelector('input[name="lostReason"]');
+    move(card, stage, stage === 'lost' ? (reason ? reason.value : '') : '');
+  });
+  // Arrow keys on a focused card: one stage left or right.
+  document.addEventListener('keydown', function (event) {
+    var card = event.target;
+    if (!card.classList || !card.classList.contains('lead-card') || !card.closest('#board')) return;
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    if (card.getAttribute('draggable') !== 'true') return;
+    var columns = Array.prototype.slice.call(document.querySelectorAll('#board .stage-column'));
+    var stages = columns.map(function (c) {
+      return c.getAttribute('data-stage');
+    });
+    var i = stages.indexOf(card.getAttribute('data-stage')) + (event.key === 'ArrowRight' ? 1 : -1);
+    if (i < 0 || i >= stages.length) return;
+    event.preventDefault();
+    move(card, stages[i]);
+    card.focus();
+  });
+
+  // ------------------------------------------------------------ contact picker of a form
+  // A contact select (#f-contactId) lists only the contact in hand; a search box beside it finds
+  // any other by name or pinyin, and picking one selects it. The form's address keeps the pick,
+  // so it is still offered when the form comes back with a message.
+  function addContactPicker() {
+    var select = document.getElementById('f-contactId');
+    if (!select || !window.htmx || document.getElementById('contact-search')) return;
+    var en = document.documentElement.lang === 'en';
+    var box = document.createElement('div');
+    box.className = 'field contact-picker';
+    var label = document.createElement('label');
+    label.setAttribute('for', 'contact-search');
+    label.textContent = en
+      ? 'Find a contact (name, pinyin or 王芳)'
+      : 'Kontakt suchen (Name, Pinyin oder 王芳)';
+    var input = document.createElement('input');
+    input.type = 'search';
+    input.id = 'contact-search';
+    input.name = 'q';
+    input.autocomplete = 'off';
+    input.maxLength = 200;
+    input.setAttribute('data-pick-search', '');
+    input.setAttribute('hx-get', '/contacts/suggest');
+    input.setAttribute('hx-trigger', 'input changed delay:250ms, search');
+    input.setAttribute('hx-target', '#suggestions');
+    input.setAttribute('hx-include', 'this');
+    var list = document.createElement('ul');
+    list.id = 'suggestions';
+    list.className = 'suggestions';
+    list.setAttribute('aria-live', 'polite');
+    list.setAttribute('data-pick-into', 'f-contactId');
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(list);
+    select.closest('.field').insertAdjacentElement('afterend', box);
+    window.htmx.process(box);
+  }
+  document.addEventListener('DOMContentLoaded', addContactPicker);
+  document.addEventListener('click', function (event) {
+    var button =
+      event.target.closest && event.target.closest('[data-pick-into] [data-pick-contact]');
+    if (!button) return;
+    var list = button.closest('[data-pick-into]');
+    var select = document.getElementById(list.getAttribute('data-pick-into'));
+    if (!select) return;
+    var id = button.getAttribute('data-pick-contact');
+    var option = select.querySelector('option[value="' + id + '"]');
+    if (!option) {
+      option = document.createElement('option');
+      option.value = id;
+      option.textContent = button.getAttribute('data-label');
+      select.appendChild(option);
+    }
+    select.value = id;
+    var form = select.form;
+    if (form) {
+      var action = new URL(form.getAttribute('action'), window.location.href);
+      action.searchParams.set('contactId', id);
+      form.setAttribute('action', action.pathname + action.search);
+    }
+    list.innerHTML = '';
+    select.focus();
+  });
+  // Enter in a search box of a form searches; it does not send the form.
+  document.addEventListener('keydown', function (event) {
+    if (
+      event.key === 'Enter' &&
+      event.target.hasAttribute &&
+      event.target.hasAttribute('data-pick-search')
+    )
+      event.preventDefault();
+  });
 })();

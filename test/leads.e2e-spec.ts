@@ -864,4 +864,39 @@ describe('leads pipeline', () => {
       );
     }
   });
+
+  it('narrows to a company, a trip and an owner, so a filtered board totals what it shows', async () => {
+    const [trip, company] = await Promise.all([row.trip(), make.company({ name: 'Filterwerk' })]);
+    const staffId = c.sessions.staff.user.id;
+    await lead({ companyId: company.id, title: 'F1', valueEur: 100, tripId: trip.id });
+    await lead({ companyId: company.id, title: 'F2', valueEur: 50, ownerId: staffId });
+    await lead({ companyId: company.id, title: 'F3', valueEur: 7, stage: 'won' });
+    const pipeline = async (query: string, session = admin) => {
+      const res = await app.http.get(`/api/v1/leads/pipeline?${query}`).set(session.auth);
+      expect(res.status).toBe(200);
+      return res.body.items as {
+        companyId: string;
+        stage: string;
+        count: number;
+        valueEur: number;
+      }[];
+    };
+    expect(await pipeline(`companyId=${company.id}`)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ stage: 'new', count: 2, valueEur: 150 }),
+        expect.objectContaining({ stage: 'won', count: 1, valueEur: 7 }),
+      ]),
+    );
+    expect(await pipeline(`companyId=${company.id}&tripId=${trip.id}`)).toEqual([
+      expect.objectContaining({ stage: 'new', count: 1, valueEur: 100 }),
+    ]);
+    expect(await pipeline(`companyId=${company.id}&ownerId=me`, c.sessions.staff)).toEqual([
+      expect.objectContaining({ stage: 'new', count: 1, valueEur: 50 }),
+    ]);
+    // Another company's id narrows a company user's scope to nothing, not to that company.
+    expect(await pipeline(`companyId=${company.id}`, c.sessions.own)).toEqual([]);
+    expect((await app.http.get('/api/v1/leads/pipeline?stage=new').set(admin.auth)).status).toBe(
+      400,
+    );
+  });
 });

@@ -10,6 +10,7 @@ import {
   LeadDto,
   LeadListQuery,
   LeadNoteDto,
+  LeadPipelineQuery,
   PipelineRowDto,
   toLeadDto,
   toLeadNoteDto,
@@ -33,8 +34,11 @@ export class LeadsController {
   /** Leads by company and stage with their value: the dashboard's pipeline chart. */
   @Get('pipeline')
   @Allow('lead:read')
-  async pipeline(@CurrentActor() actor: Actor): Promise<{ items: PipelineRowDto[] }> {
-    return { items: await this.leads.pipeline(actor) };
+  async pipeline(
+    @CurrentActor() actor: Actor,
+    @Query() query: LeadPipelineQuery,
+  ): Promise<{ items: PipelineRowDto[] }> {
+    return { items: await this.leads.pipeline(actor, query) };
   }
 
   @Post()

@@ -161,6 +161,25 @@ export class LeadListQuery extends PageQuery {
   deleted?: boolean;
 }
 
+/** The pipeline's filters: the board's columns total what it shows. */
+export class LeadPipelineQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'companyId must be a UUID' })
+  companyId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'tripId must be a UUID' })
+  tripId?: string;
+
+  @ApiPropertyOptional({ description: 'A user id, or `me`.' })
+  @IsOptional()
+  @IsString()
+  @IsUserIdOrMe()
+  ownerId?: string;
+}
+
 export class LeadDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) companyId: string;

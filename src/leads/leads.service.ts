@@ -34,6 +34,7 @@ import {
   CreateLeadNoteDto,
   LEAD_DEFAULT_SORT,
   LeadListQuery,
+  LeadPipelineQuery,
   LeadSort,
   PipelineRowDto,
   UpdateLeadDto,
@@ -108,8 +109,13 @@ export class LeadsService {
   }
 
   /** The pipeline: count and value of open and closed leads per company and stage, in scope. */
-  async pipeline(actor: Actor): Promise<PipelineRowDto[]> {
-    const rows = (await this.scoped(actor)
+  async pipeline(actor: Actor, query: LeadPipelineQuery = {}): Promise<PipelineRowDto[]> {
+    const qb = this.scoped(actor);
+    if (query.companyId) qb.andWhere('l.company_id = :companyId', { companyId: query.companyId });
+    if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
+    if (query.ownerId)
+      qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
+    const rows = (await qb
       .innerJoin('companies', 'c', 'c.id = l.company_id')
       .select('c.id', 'companyId')
       .addSelect('c.name', 'companyName')

@@ -9,10 +9,19 @@ import { AuthService } from '../auth/auth.service';
 import { revokeSession } from '../auth/sessions';
 import { TooManyRequests } from '../common/errors';
 import { html } from './kit/html';
-import { t } from './kit/i18n';
-import { csrfField, errorSummary, field, layout, PageContext, pageContext } from './kit/layout';
+import { dictionary, label, options, t } from './kit/i18n';
+import { fieldMessages } from './kit/forms';
+import {
+  csrfField,
+  errorSummary,
+  facts,
+  field,
+  layout,
+  PageContext,
+  pageContext,
+} from './kit/layout';
 import { redirect, safeNext, sendPage } from './kit/respond';
-import { fieldErrors, WebApi } from './kit/web-api';
+import { ApiProblem, WebApi } from './kit/web-api';
 import {
   clearSessionCookie,
   openWebSession,
@@ -24,6 +33,18 @@ import {
 export { pageContext };
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+const words = dictionary({
+  wrongCurrent: ['Das aktuelle Passwort stimmt nicht.', 'The current password is not right.'],
+  newPasswordRule: [
+    'Das neue Passwort braucht 12 bis 128 Zeichen.',
+    'The new password needs 12 to 128 characters.',
+  ],
+});
+const PASSWORD_FIELDS = [
+  { name: 'currentPassword', label: '' },
+  { name: 'newPassword', label: '' },
+];
 
 @ApiExcludeController()
 @WebPages()
@@ -125,41 +146,56 @@ export class AccountPages {
       redirect(request, reply, '/login?changed=1');
       return;
     }
-    sendPage(reply, this.profilePage(pageContext(request), fieldErrors(answer.body as never)), 400);
+    const ctx = pageContext(request);
+    const errors = fieldMessages(ctx.locale, PASSWORD_FIELDS, answer.body as ApiProblem);
+    // Named plainly: which password was refused, and what a new one needs.
+    if (errors.currentPassword) errors.currentPassword = words(ctx.locale, 'wrongCurrent');
+    if (errors.newPassword) errors.newPassword = words(ctx.locale, 'newPasswordRule');
+    sendPage(reply, this.profilePage(ctx, errors), 400);
   }
 
   private profilePage(ctx: PageContext, errors: Record<string, string>) {
     const user = ctx.user!;
+    const l = ctx.locale;
     return layout(
       ctx,
-      t(ctx.locale, 'profile'),
-      html`<h1>${t(ctx.locale, 'profile')}</h1>
-        <dl class="facts">
-          <dt>${t(ctx.locale, 'displayName')}</dt>
-          <dd>${user.displayName}</dd>
-          <dt>${t(ctx.locale, 'email')}</dt>
-          <dd>${user.email}</dd>
-          <dt>${t(ctx.locale, 'role')}</dt>
-          <dd>${user.role}</dd>
-        </dl>
-        <form method="post" action="/profile/locale" class="card">
+      t(l, 'profile'),
+      html`<h1>${t(l, 'profile')}</h1>
+        ${facts([
+          [t(l, 'displayName'), user.displayName],
+          [t(l, 'email'), user.email],
+          [t(l, 'role'), label(l, 'role', user.role)],
+        ])}
+        <h2>${t(l, 'language')}</h2>
+        <form method="post" action="/profile/locale" class="card" id="locale-form">
           ${csrfField(ctx)}
-          ${field(
-            t(ctx.locale, 'language'),
-            html`<select name="locale">
-              <option value="de" ${user.locale === 'de' ? html` selected` : ''}>Deutsch</option>
-              <option value="en" ${user.locale === 'en' ? html` selected` : ''}>English</option>
-            </select>`,
-          )}
-          <button type="submit">${t(ctx.locale, 'save')}</button>
+          <div class="field">
+            <label for="f-locale">${t(l, 'language')}</label>
+            <select id="f-locale" name="locale">
+              ${options(l, 'locale').map(
+                (o) =>
+                  html`<option value="${o.value}"${o.value === user.locale ? html` selected` : ''}>${o.label}</option>`,
+              )}
+            </select>
+          </div>
+          <button type="submit">${t(l, 'save')}</button>
         </form>
-        <h2>${t(ctx.locale, 'changePassword')}</h2>
+        <h2>${t(l, 'changePassword')}</h2>
         ${errorSummary(ctx, errors)}
-        <form method="post" action="/profile/password" class="card">
+        <form method="post" action="/profile/password" class="card" id="password-form">
           ${csrfField(ctx)}
-          ${field(t(ctx.locale, 'currentPassword'), html`<input type="password" name="currentPassword" autocomplete="current-password" required />`, errors.currentPassword)}
-          ${field(t(ctx.locale, 'newPassword'), html`<input type="password" name="newPassword" autocomplete="new-password" minlength="12" maxlength="128" required />`, errors.newPassword)}
-          <button type="submit">${t(ctx.locale, 'changePassword')}</button>
+          <input type="email" name="username" autocomplete="username" value="${user.email}" aria-label="${t(l, 'email')}" hidden />
+          <div class="field${errors.currentPassword ? ' invalid' : ''}">
+            <label for="f-currentPassword">${t(l, 'currentPassword')}</label>
+            <input type="password" id="f-currentPassword" name="currentPassword" autocomplete="current-password" required />
+            ${errors.currentPassword ? html`<p class="error" role="alert">${errors.currentPassword}</p>` : ''}
+          </div>
+          <div class="field${errors.newPassword ? ' invalid' : ''}">
+            <label for="f-newPassword">${t(l, 'newPassword')}</label>
+            <input type="password" id="f-newPassword" name="newPassword" autocomplete="new-password" minlength="12" maxlength="128" required />
+            ${errors.newPassword ? html`<p class="error" role="alert">${errors.newPassword}</p>` : ''}
+          </div>
+          <button type="submit">${t(l, 'changePassword')}</button>
         </form>`,
     );
   }

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AccountPages } from './account.pages';
+import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
 import { CompanyPages } from './companies.pages';
-import { CrmPages } from './crm.pages';
+import { ContactPages } from './contacts.pages';
 import { DashboardPages } from './dashboard.pages';
-import { EditPages } from './edit.pages';
 import { FollowUpPages } from './follow-ups.pages';
 import { InteractionPages } from './interactions.pages';
+import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
-import { RecordPages } from './records.pages';
+import { PartnerPages } from './partners.pages';
+import { SearchPages } from './search.pages';
 import { TripPages } from './trips.pages';
+import { UserPages } from './users.pages';
 import { WebApi } from './kit/web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
@@ -17,15 +20,18 @@ import { WebApi } from './kit/web-api';
   controllers: [
     AssetsController,
     AccountPages,
+    AgreementPages,
     CompanyPages,
-    CrmPages,
+    ContactPages,
     DashboardPages,
-    EditPages,
     FollowUpPages,
     InteractionPages,
+    LeadPages,
     LogPages,
-    RecordPages,
+    PartnerPages,
+    SearchPages,
     TripPages,
+    UserPages,
   ],
   providers: [WebApi],
 })

@@ -17,6 +17,7 @@ export type FieldType =
   | 'text'
   | 'textarea'
   | 'email'
+  | 'password'
   | 'tel'
   | 'url'
   | 'date'
@@ -279,7 +280,15 @@ export function renderField(
           : f.type === 'list'
             ? 'text'
             : (f.type ?? 'text');
-    const extra = f.type === 'number' ? html` inputmode="decimal" pattern="[0-9.,\\s]*"` : html``;
+    const extra =
+      f.type === 'number'
+        ? html` inputmode="decimal" pattern="[0-9.,\\s]*"`
+        : f.type === 'password'
+          ? html` autocomplete="new-password"`
+          : // Someone else's address: the browser must not fill in the user's own.
+            f.type === 'email'
+            ? html` autocomplete="off"`
+            : html``;
     input = html`<input type="${type}" id="${id}" name="${f.name}" value="${text}"${required}${max}${lang}${extra}${invalid} />`;
   }
   return html`<div class="field${error ? ' invalid' : ''}">

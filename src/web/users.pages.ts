@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow } from '../auth/actor';
+import { UuidParam } from '../common/params';
+import { createBody, FieldSpec, fieldMessages, readForm, recordForm } from './kit/forms';
+import { dateTime } from './kit/format';
+import { html } from './kit/html';
+import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
+import { Labels } from './kit/labels';
+import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { listPage } from './kit/lists';
+import * as records from './kit/records';
+import { redirect, sendPage } from './kit/respond';
+import { WebPages, WebRequest } from './kit/session';
+import { ApiError, ApiProblem, WebApi } from './kit/web-api';
+import { CompanyView, Page } from './kit/views';
+
+export interface UserRecord extends Record<string, unknown> {
+  id: string;
+  email: string;
+  displayName: string;
+  role: string;
+  companyId: string | null;
+  locale: string;
+  active: boolean;
+  lastLoginAt: string | null;
+  version: number;
+}
+
+const w = dictionary({
+  newUser: ['Neuer Benutzer', 'New user'],
+  state: ['Zugang', 'Access'],
+  activeState: ['aktiv', 'active'],
+  inactiveState: ['deaktiviert', 'deactivated'],
+  activeField: [
+    'Aktiv (abgewählt: der Zugang ist gesperrt, alle Sitzungen enden)',
+    'Active (unticked: access is blocked, every session ends)',
+  ],
+  companyHint: ['nur für die Rolle „Unternehmen“', 'only for the role “Company user”'],
+  lastLogin: ['Letzte Anmeldung', 'Last sign-in'],
+  initialPassword: ['Passwort (mind. 12 Zeichen)', 'Password (at least 12 characters)'],
+});
+
+/** The kit asks a kind for its fields with the page's context only; the choices need the API. */
+let pagesApi: WebApi | undefined;
+
+const kind = (ctx: PageContext): records.RecordKind<UserRecord> => ({
+  api: '/api/v1/users',
+  page: '/users',
+  write: 'user:update',
+  newTitle: w(ctx.locale, 'newUser'),
+  title: (u) => u.displayName,
+  restorable: false,
+  fields: (fctx, record) => userFields(fctx, record),
+  defaults: () => ({ role: 'staff', locale: 'de' }),
+});
+
+async function userFields(ctx: PageContext, record?: UserRecord): Promise<FieldSpec[]> {
+  const l = ctx.locale;
+  const companies = await pagesApi!.get<Page<CompanyView>>(
+    ctx.user!,
+    '/api/v1/companies?limit=200&sort=name',
+  );
+  const companyChoices = companies.items.map((c) => ({ value: c.id, label: c.name }));
+  if (record?.companyId && !companyChoices.some((c) => c.value === record.companyId))
+    companyChoices.unshift({ value: record.companyId, label: '…' });
+  return [
+    ...(record
+      ? []
+      : [
+          {
+            name: 'email',
+            label: t(l, 'email'),
+            type: 'email' as const,
+            required: true,
+            maxLength: 254,
+            createOnly: true,
+          },
+        ]),
+    { name: 'displayName', label: t(l, 'displayName'), required: true, maxLength: 120 },
+    // One's own role is not changed here (the API refuses it): another admin does that.
+    ...(record?.id === ctx.user?.userId
+      ? []
+      : [
+          {
+            name: 'role',
+            label: t(l, 'role'),
+            type: 'select' as const,
+            choices: options(l, 'role'),
+          },
+        ]),
+    {
+      name: 'companyId',
+      label: t(l, 'company'),
+      type: 'select',
+      blank: t(l, 'none'),
+      choices: companyChoices,
+      hint: w(l, 'companyHint'),
+      // Only a company user belongs to a company; for any other role the choice is not sent.
+      toApi: (value, values) =>
+        (values.role ?? record?.role) === 'company' && typeof value === 'string' && value
+          ? value
+          : null,
+    },
+    ...(record
+      ? [{ name: 'active', label: w(l, 'activeField'), type: 'checkbox' as const }]
+      : [
+          {
+            name: 'password',
+            label: w(l, 'initialPassword'),
+            type: 'password' as const,
+            required: true,
+            maxLength: 128,
+            createOnly: true,
+          },
+        ]),
+    { name: 'locale', label: t(l, 'language'), type: 'select', choices: options(l, 'locale') },
+  ];
+}
+
+/** Users (admin): who may sign in, with which role, for which company, in which language. */
+@ApiExcludeController()
+@WebPages()
+@Controller('users')
+export class UserPages {
+  constructor(private readonly api: WebApi) {
+    pagesApi = api;
+  }
+
+  @Get()
+  @Allow('user:read')
+  list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    const l = ctx.locale;
+    const labels = new Labels(this.api, ctx.user!);
+    return listPage<UserRecord>(this.api, ctx, reply, {
+      path: '/users',
+      api: '/api/v1/users',
+      title: t(l, 'users'),
+      search: true,
+      defaultSort: 'displayName',
+      create: { href: '/users/new', label: w(l, 'newUser'), action: 'user:create' },
+      prepare: async (items) => {
+        await labels.load(
+          'companies',
+          items.map((u) => u.companyId),
+        );
+      },
+      filters: [
+        { name: 'role', label: t(l, 'role'), type: 'select', choices: options(l, 'role') },
+        {
+          name: 'active',
+          label: w(l, 'state'),
+          type: 'select',
+          choices: [
+            { value: 'true', label: w(l, 'activeState') },
+            { value: 'false', label: w(l, 'inactiveState') },
+          ],
+        },
+      ],
+      columns: [
+        {
+          header: t(l, 'displayName'),
+          sort: 'displayName',
+          primary: true,
+          cell: (u) => html`<a href="/users/${u.id}">${u.displayName}</a>`,
+        },
+        { header: t(l, 'email'), cell: (u) => u.email },
+        { header: t(l, 'role'), cell: (u) => label(l, 'role', u.role) },
+        { header: t(l, 'company'), cell: (u) => labels.get(u.companyId) },
+        {
+          header: w(l, 'state'),
+          cell: (u) =>
+            u.active
+              ? html`<span class="badge ok">${w(l, 'activeState')}</span>`
+              : html`<span class="badge warn">${w(l, 'inactiveState')}</span>`,
+        },
+        { header: t(l, 'language'), cell: (u) => label(l, 'locale', u.locale) },
+      ],
+    });
+  }
+
+  @Get('new')
+  @Allow('user:create')
+  newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    return records.showCreate(ctx, reply, kind(ctx));
+  }
+
+  /** Create: as the kit's, and a taken email is said beside the email field. */
+  @Post()
+  @Allow('user:create')
+  async create(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const l = ctx.locale;
+    const k = kind(ctx);
+    const fields = await k.fields(ctx);
+    const values = readForm(fields, body);
+    const answer = await this.api.call<UserRecord | ApiProblem>(
+      ctx.user!,
+      'POST',
+      '/api/v1/users',
+      {
+        body: createBody(fields, values),
+      },
+    );
+    if (answer.status === 201 || answer.status === 200)
+      return redirect(request, reply, `/users/${(answer.body as UserRecord).id}?flash=created`);
+    if (answer.status !== 400 && answer.status !== 409) throw new ApiError(answer as never);
+    const errors =
+      answer.status === 409
+        ? { email: ruleMessage(l, 'unique') }
+        : fieldMessages(l, fields, answer.body as ApiProblem);
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        k.newTitle,
+        html`<h1>${k.newTitle}</h1>${recordForm(ctx, {
+          action: '/users',
+          fields,
+          values: { ...values, password: '' },
+          errors,
+          submit: t(l, 'create'),
+          cancel: '/users',
+          id: 'record-form',
+          extra: html`<input type="hidden" name="_key" value="${randomUUID()}" />`,
+        })}`,
+      ),
+      answer.status,
+    );
+  }
+
+  @Get(':id')
+  @Allow('user:read')
+  async show(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const l = ctx.locale;
+    const u = await this.api.get<UserRecord>(ctx.user!, `/api/v1/users/${id}`);
+    const labels = await new Labels(this.api, ctx.user!).load('companies', [u.companyId]);
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        u.displayName,
+        html`<h1>${u.displayName}</h1>
+          <div class="actions record-actions">
+            <a class="button" href="/users/${u.id}/edit" id="edit">${t(l, 'edit')}</a>
+          </div>
+          ${facts([
+            [t(l, 'email'), u.email],
+            [t(l, 'role'), html`<span id="user-role">${label(l, 'role', u.role)}</span>`],
+            [
+              t(l, 'company'),
+              u.companyId && labels.get(u.companyId)
+                ? html`<a href="/companies/${u.companyId}">${labels.get(u.companyId)}</a>`
+                : '',
+            ],
+            [w(l, 'state'), u.active ? w(l, 'activeState') : w(l, 'inactiveState')],
+            [t(l, 'language'), label(l, 'locale', u.locale)],
+            [w(l, 'lastLogin'), dateTime(u.lastLoginAt, l)],
+          ])}`,
+      ),
+    );
+  }
+
+  @Get(':id/edit')
+  @Allow('user:update')
+  edit(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.showEdit(this.api, ctx, reply, kind(ctx), id);
+  }
+
+  @Post(':id/edit')
+  @Allow('user:update')
+  save(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.saveEdit(this.api, ctx, request, reply, kind(ctx), id, body);
+  }
+}

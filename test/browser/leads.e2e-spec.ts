@@ -1,0 +1,600 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { TestApp, startTestApp } from '../helpers/app';
+import { login, Session } from '../helpers/auth';
+import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+
+let app: TestApp;
+let browser: Browser;
+let staffApi: Session;
+const contexts: BrowserContext[] = [];
+/** Everything any page printed to its console, or threw: the CSP and the scripts keep it empty. */
+const consoleLines: string[] = [];
+
+jest.setTimeout(240_000);
+
+async function newPage(
+  email: string,
+  options: { width?: number; javaScript?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+    viewport: { width: options.width ?? 1280, height: 900 },
+    javaScriptEnabled: options.javaScript ?? true,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (m) => consoleLines.push(`${page.url()} ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`${page.url()} error: ${e.message}`));
+  await signIn(page, app.url, email);
+  return page;
+}
+
+const idOf = (page: Page) => /\/([0-9a-f-]{36})(?:\?|#|$)/.exec(page.url())![1];
+const euro = (n: number) =>
+  new Intl.NumberFormat('de-DE', {
+    style: 'currency',
+    currency: 'EUR',
+    maximumFractionDigits: 0,
+  }).format(n);
+
+async function submit(page: Page, selector: string, url: RegExp): Promise<void> {
+  await Promise.all([page.waitForURL(url), page.click(selector)]);
+}
+
+const apiLead = async (id: string) =>
+  (await app.http.get(`/api/v1/leads/${id}`).set(staffApi.auth)).body as {
+    stage: string;
+    version: number;
+    title: string;
+    valueEur: number | null;
+    description: string | null;
+    lostReason: string | null;
+    contactId: string | null;
+  };
+
+const column = (page: Page, stage: string) => page.locator(`#stage-${stage}`);
+const countOf = async (page: Page, stage: string) =>
+  Number(await column(page, stage).getAttribute('data-count'));
+const totalOf = async (page: Page, stage: string) =>
+  Number(await column(page, stage).getAttribute('data-total'));
+const card = (page: Page, id: string): Locator => page.locator(`#lead-${id}`);
+
+async function expectNoOverflow(page: Page, path: string): Promise<void> {
+  await page.goto(`${app.url}${path}`);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  );
+  expect({ path, overflow }).toEqual({ path, overflow: 0 });
+}
+
+describeInBrowser('leads, agreements and users in a browser', () => {
+  let dovoId: string;
+  let zwillingId: string;
+  let dovoLead: string;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
+    browser = await launch();
+    staffApi = await login(app, 'staff@liaison.test', 'liaison-demo');
+    const company = async (name: string) =>
+      (await app.db.query<{ id: string }>(`SELECT id FROM companies WHERE name = $1`, [name]))
+        .rows[0].id;
+    dovoId = await company('DOVO Stahlwaren');
+    zwillingId = await company('Zwilling');
+    dovoLead = (
+      await app.db.query<{ id: string }>(`SELECT id FROM leads WHERE company_id = $1`, [dovoId])
+    ).rows[0].id;
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('staff creates a lead (contact picked by pinyin), edits it, loses a race, deletes, undoes and restores it', async () => {
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads/new?companyId=${dovoId}`);
+    expect(await page.locator('#f-companyId').inputValue()).toBe(dovoId);
+    await page.fill('#f-title', 'Scheren für den Campus-Shop');
+    await page.fill('#f-valueEur', '12500');
+    await page.fill('#f-expectedCloseOn', '2026-09-30');
+    await page.fill('#contact-search', 'li wei');
+    const suggestion = page.locator('#suggestions [data-pick-contact]').first();
+    await suggestion.waitFor();
+    await suggestion.click();
+    expect(await page.locator('#f-contactId option:checked').innerText()).toContain('李伟');
+    await screenshot(page, 'lead-new');
+    await submit(
+      page,
+      '#record-form button[type=submit]',
+      /\/leads\/[0-9a-f-]{36}\?flash=created$/,
+    );
+    const id = idOf(page);
+    expect(await page.locator('#flash').innerText()).toContain('Angelegt');
+    const facts = await page.locator('dl.facts').innerText();
+    expect(facts).toContain('DOVO Stahlwaren');
+    expect(facts).toContain('Li Wei 李伟');
+    expect(facts).toContain(euro(12500));
+    expect(await page.locator('#lead-stage').innerText()).toBe('Neu');
+
+    // Edit: the form holds every field; only what changed is sent.
+    await page.click('#edit');
+    await page.fill('#f-title', 'Scheren und Messer für den Campus-Shop');
+    await page.selectOption('#f-stage', 'proposal');
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    expect(await page.locator('h1').innerText()).toBe('Scheren und Messer für den Campus-Shop');
+    expect(await page.locator('#lead-stage').innerText()).toBe('Angebot');
+
+    // A lost race: the other person's value stays, this user's change is applied again.
+    const other = await newPage('admin@liaison.test');
+    await page.goto(`${app.url}/leads/${id}/edit`);
+    await other.goto(`${app.url}/leads/${id}/edit`);
+    await other.fill('#f-valueEur', '14000');
+    await submit(other, '#record-form button[type=submit]', /flash=saved/);
+    await page.fill('#f-description', 'Muster im Januar.');
+    await page.click('#record-form button[type=submit]');
+    await page.locator('#stale').waitFor();
+    expect(await page.locator('#stale').innerText()).toContain('14000'); // whose value is whose
+    await screenshot(page, 'lead-stale');
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    const after = await page.locator('dl.facts').innerText();
+    expect(after).toContain('Muster im Januar.');
+    expect(after).toContain(euro(14000));
+
+    // Delete, undo; delete again and restore from the deleted view.
+    await submit(page, '#delete', /\/leads\?flash=deleted/);
+    expect(await card(page, id).count()).toBe(0);
+    await submit(page, '#undo', /flash=restored/);
+    expect(await page.locator('h1').innerText()).toContain('Campus-Shop');
+    await submit(page, '#delete', /\/leads\?flash=deleted/);
+    await submit(page, '#show-deleted', /\/leads\/list\?deleted=true/);
+    await submit(page, `#row-${id} button.restore`, /flash=restored/);
+    expect((await apiLead(id)).description).toBe('Muster im Januar.');
+  });
+
+  it('the board totals the open pipeline without won and lost, and moves a card by drag and drop', async () => {
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    const openBefore = Number(await page.locator('#open-total').getAttribute('data-total'));
+    const wonBefore = await totalOf(page, 'won');
+    for (const [stage, valueEur] of [
+      ['won', 70000],
+      ['lost', 30000],
+    ] as const) {
+      const res = await app.http
+        .post('/api/v1/leads')
+        .set(staffApi.auth)
+        .send({ companyId: zwillingId, title: `Abgeschlossen ${stage}`, stage, valueEur });
+      expect(res.status).toBe(201);
+    }
+    await page.reload();
+    expect(Number(await page.locator('#open-total').getAttribute('data-total'))).toBe(openBefore);
+    expect(await totalOf(page, 'won')).toBe(wonBefore + 70000);
+    const open = ['new', 'contacted', 'qualified', 'proposal'];
+    let sum = 0;
+    for (const stage of open) sum += await totalOf(page, stage);
+    expect(openBefore).toBe(sum);
+    expect(await page.locator('#open-total').innerText()).toBe(euro(sum));
+
+    // Drag the DOVO lead from „Neu“ to „Qualifiziert“ with the mouse.
+    const from = (await apiLead(dovoLead)).stage;
+    expect(await card(page, dovoLead).locator('..').locator('..').getAttribute('data-stage')).toBe(
+      from,
+    );
+    const [fromCount, toCount] = [await countOf(page, from), await countOf(page, 'qualified')];
+    const value = (await apiLead(dovoLead)).valueEur ?? 0;
+    const openShown = Number(await page.locator('#open-total').getAttribute('data-total'));
+    await card(page, dovoLead).dragTo(column(page, 'qualified'));
+    await page.locator('#board-status', { hasText: 'Verschoben nach: Qualifiziert' }).waitFor();
+    expect(await countOf(page, from)).toBe(fromCount - 1);
+    expect(await countOf(page, 'qualified')).toBe(toCount + 1);
+    expect(await column(page, 'qualified').locator('.stage-count').innerText()).toBe(
+      String(toCount + 1),
+    );
+    expect(await column(page, 'qualified').locator(`#lead-${dovoLead}`).count()).toBe(1);
+    expect((await apiLead(dovoLead)).stage).toBe('qualified');
+    await screenshot(page, 'leads-board-dragged');
+    // The page says so after a reload too.
+    await page.reload();
+    expect(await column(page, 'qualified').locator(`#lead-${dovoLead}`).count()).toBe(1);
+    expect(await countOf(page, 'qualified')).toBe(toCount + 1);
+
+    // Dragged to „Verloren“: the reason is asked for, and the open pipeline shrinks.
+    await card(page, dovoLead).dragTo(column(page, 'lost'));
+    await page.locator('#lost-dialog').waitFor();
+    await page.fill('#lost-dialog-reason', 'Händler hat abgesagt');
+    await screenshot(page, 'leads-board-lost-reason');
+    await page.click('#lost-dialog-ok');
+    await page.locator('#board-status', { hasText: 'Verloren' }).waitFor();
+    expect(await apiLead(dovoLead)).toMatchObject({
+      stage: 'lost',
+      lostReason: 'Händler hat abgesagt',
+    });
+    expect(Number(await page.locator('#open-total').getAttribute('data-total'))).toBe(
+      openShown - value,
+    );
+    expect(await page.locator('#open-total').innerText()).toBe(euro(openShown - value));
+  });
+
+  it('moves a card by keyboard: its select and button, and the arrow keys', async () => {
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    const lead = (await apiLead(dovoLead)).stage;
+    const select = card(page, dovoLead).locator('select[name=stage]');
+    await select.focus();
+    await select.selectOption('contacted');
+    await page.keyboard.press('Tab'); // to the card's button
+    await page.keyboard.press('Enter');
+    await page.locator('#board-status', { hasText: 'Kontaktiert' }).waitFor();
+    expect(lead).not.toBe('contacted');
+    expect((await apiLead(dovoLead)).stage).toBe('contacted');
+    expect(await column(page, 'contacted').locator(`#lead-${dovoLead}`).count()).toBe(1);
+
+    // Arrow right on the focused card: one stage on.
+    await card(page, dovoLead).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('#board-status', { hasText: 'Qualifiziert' }).waitFor();
+    expect((await apiLead(dovoLead)).stage).toBe('qualified');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`lead-${dovoLead}`);
+  });
+
+  it('shows a move that lost a race, with the card as it now is', async () => {
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    const before = await apiLead(dovoLead);
+    // Someone else moves it meanwhile.
+    const res = await app.http
+      .patch(`/api/v1/leads/${dovoLead}`)
+      .set(staffApi.auth)
+      .set('If-Match', `"${before.version}"`)
+      .send({ stage: 'proposal', title: 'Rasiermesser für den Fachhandel in Shanghai' });
+    expect(res.status).toBe(200);
+    await card(page, dovoLead).dragTo(column(page, 'new'));
+    await page.locator('#board-status.bad').waitFor();
+    expect(await page.locator('#board-status').innerText()).toContain('inzwischen');
+    // The card now stands where the lead is, with its new title; nothing was overwritten.
+    expect(await column(page, 'proposal').locator(`#lead-${dovoLead}`).innerText()).toContain(
+      'Fachhandel in Shanghai',
+    );
+    expect((await apiLead(dovoLead)).stage).toBe('proposal');
+    await screenshot(page, 'leads-board-stale');
+  });
+
+  it('moves a card without JavaScript through the same form', async () => {
+    const page = await newPage('staff@liaison.test', { javaScript: false });
+    await page.goto(`${app.url}/leads`);
+    await card(page, dovoLead).locator('select[name=stage]').selectOption('contacted');
+    await submit(page, `#lead-${dovoLead} .move-form button[type=submit]`, /\/leads\?flash=saved/);
+    expect(await column(page, 'contacted').locator(`#lead-${dovoLead}`).count()).toBe(1);
+    expect((await apiLead(dovoLead)).stage).toBe('contacted');
+  });
+
+  it('DOVO moves its own lead, sees only its own leads and no name of Zwilling', async () => {
+    const page = await newPage('dovo@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    const main = await page.locator('main').innerText();
+    expect(main).not.toContain('Zwilling');
+    expect(main).not.toContain('Showroom');
+    const own = (
+      await app.db.query<{ id: string; stage: string; value_eur: string | null }>(
+        `SELECT id, stage, value_eur FROM leads WHERE company_id = $1 AND deleted_at IS NULL`,
+        [dovoId],
+      )
+    ).rows;
+    const shown = await page
+      .locator('.lead-card')
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-lead')));
+    expect(shown.sort()).toEqual(own.map((r) => r.id).sort());
+    expect(await page.locator('#filter-companyId').count()).toBe(0);
+    expect(await page.locator('#filter-ownerId').count()).toBe(0);
+    expect(await page.locator('#new-record').count()).toBe(0);
+    // The totals are its own.
+    const openOwn = own
+      .filter((r) => r.stage !== 'won' && r.stage !== 'lost')
+      .reduce((sum, r) => sum + Number(r.value_eur ?? 0), 0);
+    expect(await page.locator('#open-total').innerText()).toBe(euro(openOwn));
+    await card(page, dovoLead).dragTo(column(page, 'qualified'));
+    await page.locator('#board-status', { hasText: 'Qualifiziert' }).waitFor();
+    expect((await apiLead(dovoLead)).stage).toBe('qualified');
+    await screenshot(page, 'leads-board-dovo');
+    await page.goto(`${app.url}/leads/list`);
+    expect(await page.locator('main').innerText()).not.toContain('Zwilling');
+    await page.goto(`${app.url}/leads/${dovoLead}`);
+    expect(await page.locator('#edit').count()).toBe(0);
+    expect(await page.locator('#delete').count()).toBe(0);
+    await page.selectOption('select[name=stage]', 'proposal');
+    await submit(page, 'form[action$="/stage"] button', /flash=saved/);
+    expect(await page.locator('#lead-stage').innerText()).toBe('Angebot');
+    await page.fill('textarea[name=body]', 'Neue Preisliste ist verschickt.');
+    await Promise.all([
+      page.waitForURL(/#notes$/),
+      page.locator('form[action$="/notes"] button').click(),
+    ]);
+    expect(await page.locator('#notes').innerText()).toContain('Neue Preisliste ist verschickt.');
+    expect((await page.goto(`${app.url}/leads/${dovoLead}/edit`))?.status()).toBe(403);
+    const zwillingLead = (
+      await app.db.query<{ id: string }>(`SELECT id FROM leads WHERE company_id = $1 LIMIT 1`, [
+        zwillingId,
+      ])
+    ).rows[0].id;
+    expect((await page.goto(`${app.url}/leads/${zwillingLead}`))?.status()).toBe(404);
+  });
+
+  it('a viewer sees the board, the lead and the agreements read-only', async () => {
+    const page = await newPage('viewer@liaison.test');
+    for (const path of ['/leads', '/leads/list', `/leads/${dovoLead}`, '/agreements']) {
+      await page.goto(`${app.url}${path}`);
+      expect({
+        path,
+        forms: await page.locator('main form[method=post]').count(),
+        draggable: await page.locator('[draggable=true]').count(),
+        create: await page.locator('#new-record').count(),
+        edit: await page.locator('#edit').count(),
+      }).toEqual({ path, forms: 0, draggable: 0, create: 0, edit: 0 });
+    }
+    expect((await page.goto(`${app.url}/leads/new`))?.status()).toBe(403);
+    expect((await page.goto(`${app.url}/agreements/new`))?.status()).toBe(403);
+  });
+
+  it('staff creates an agreement, edits it, loses a race, deletes, undoes and restores it', async () => {
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/agreements`);
+    const header = await page.locator('#list thead').innerText();
+    expect(header).toContain('Unterzeichnet am');
+    expect(header).not.toMatch(/Signed|\//);
+    await submit(page, '#new-record', /\/agreements\/new$/);
+    const partner = await page.locator('#f-partnerId option').nth(1).getAttribute('value');
+    await page.selectOption('#f-partnerId', partner!);
+    await page.fill('#f-title', 'Absichtserklärung Ausbildungspartnerschaft');
+    await page.selectOption('#f-kind', 'mou');
+    await page.selectOption('#f-status', 'signed');
+    await page.fill('#f-signedOn', '2026-03-02');
+    const signing = page.locator('#f-appointmentId option', { hasText: 'Unterzeichnung' }).first();
+    await page.selectOption('#f-appointmentId', (await signing.getAttribute('value'))!);
+    await page.fill('#f-signatories', 'Oberbürgermeister der Stadt Solingen\nLeitung des Campus');
+    await page.fill('#f-summary', 'Austausch von Auszubildenden.');
+    await screenshot(page, 'agreement-new');
+    await submit(
+      page,
+      '#record-form button[type=submit]',
+      /\/agreements\/[0-9a-f-]{36}\?flash=created$/,
+    );
+    const id = idOf(page);
+    const facts = await page.locator('dl.facts').innerText();
+    expect(facts).toContain('Absichtserklärung (MoU)');
+    expect(facts).toContain('Unterzeichnet');
+    expect(facts).toContain('02.03.2026');
+    expect(facts).toContain('Leitung des Campus');
+    expect(facts).toContain('Berlin'); // the signing appointment in its own zone, Berlin beside it
+    expect(await page.locator('dl.facts a[href^="/trips/"]').count()).toBeGreaterThan(0);
+
+    // The list filters by status and kind, named in German.
+    await page.goto(`${app.url}/agreements?status=signed&kind=mou`);
+    expect(await page.locator(`#row-${id}`).innerText()).toContain('Absichtserklärung (MoU)');
+    await page.goto(`${app.url}/agreements?status=draft`);
+    expect(await page.locator(`#row-${id}`).count()).toBe(0);
+
+    // Edit, and a lost race.
+    await page.goto(`${app.url}/agreements/${id}/edit`);
+    const other = await newPage('admin@liaison.test');
+    await other.goto(`${app.url}/agreements/${id}/edit`);
+    await other.fill('#f-validUntil', '2029-12-31');
+    await submit(other, '#record-form button[type=submit]', /flash=saved/);
+    await page.fill('#f-title', 'Absichtserklärung Ausbildung');
+    await page.click('#record-form button[type=submit]');
+    await page.locator('#stale').waitFor();
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    expect(await page.locator('h1').innerText()).toBe('Absichtserklärung Ausbildung');
+    expect(await page.locator('dl.facts').innerText()).toContain('31.12.2029');
+
+    await submit(page, '#delete', /\/agreements\?flash=deleted/);
+    expect(await page.locator(`#row-${id}`).count()).toBe(0);
+    await submit(page, '#undo', /flash=restored/);
+    await submit(page, '#delete', /\/agreements\?flash=deleted/);
+    await submit(page, '#show-deleted', /deleted=true/);
+    await submit(page, `#row-${id} button.restore`, /flash=restored/);
+    expect(await page.locator('h1').innerText()).toBe('Absichtserklärung Ausbildung');
+  });
+
+  it('admin creates a company user, changes the role, and wins back a lost race', async () => {
+    const page = await newPage('admin@liaison.test');
+    await page.goto(`${app.url}/users`);
+    const list = await page.locator('#list').innerText();
+    expect(list).toContain('Administration');
+    expect(list).toContain('DOVO Stahlwaren');
+    expect(list).not.toContain('deaktivieren');
+    await submit(page, '#new-record', /\/users\/new$/);
+    expect(await page.locator('#f-companyId').isVisible()).toBe(false);
+    await page.fill('#f-email', 'einkauf@dovo.example');
+    await page.fill('#f-displayName', 'Einkauf DOVO');
+    await page.selectOption('#f-role', 'company');
+    expect(await page.locator('#f-companyId').isVisible()).toBe(true);
+    await page.selectOption('#f-companyId', dovoId);
+    await page.fill('#f-password', 'ein-langes-passwort');
+    await screenshot(page, 'user-new');
+    await submit(
+      page,
+      '#record-form button[type=submit]',
+      /\/users\/[0-9a-f-]{36}\?flash=created$/,
+    );
+    const id = idOf(page);
+    expect(await page.locator('#user-role').innerText()).toBe('Unternehmen');
+    expect(await page.locator('dl.facts').innerText()).toContain('DOVO Stahlwaren');
+
+    // The same email again is refused beside the field.
+    await page.goto(`${app.url}/users/new`);
+    await page.fill('#f-email', 'einkauf@dovo.example');
+    await page.fill('#f-displayName', 'Doppelt');
+    await page.fill('#f-password', 'ein-langes-passwort');
+    await page.click('#record-form button[type=submit]');
+    expect(await page.locator('#errors').innerText()).toContain('schon vergeben');
+
+    // Role changed to read-only: the company goes with it.
+    await page.goto(`${app.url}/users/${id}/edit`);
+    await page.selectOption('#f-role', 'viewer');
+    expect(await page.locator('#f-companyId').isVisible()).toBe(false);
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    expect(await page.locator('#user-role').innerText()).toBe('Nur lesen');
+    const admin = await login(app, 'admin@liaison.test', 'liaison-demo');
+    expect((await app.http.get(`/api/v1/users/${id}`).set(admin.auth)).body).toMatchObject({
+      role: 'viewer',
+      companyId: null,
+    });
+
+    // Two admins at once: the other change stays, this one is applied again.
+    const other = await newPage('admin@liaison.test');
+    await page.goto(`${app.url}/users/${id}/edit`);
+    await other.goto(`${app.url}/users/${id}/edit`);
+    await other.selectOption('#f-locale', 'en');
+    await submit(other, '#record-form button[type=submit]', /flash=saved/);
+    await page.fill('#f-displayName', 'Einkauf DOVO (Lesezugriff)');
+    await page.click('#record-form button[type=submit]');
+    await page.locator('#stale').waitFor();
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    expect(await page.locator('h1').innerText()).toBe('Einkauf DOVO (Lesezugriff)');
+    expect(await page.locator('dl.facts').innerText()).toContain('Englisch');
+    // Deactivated: shown as such in the list.
+    await page.goto(`${app.url}/users/${id}/edit`);
+    await page.uncheck('#f-active');
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    await page.goto(`${app.url}/users?active=false`);
+    expect(await page.locator(`#list`).innerText()).toContain('deaktiviert');
+  });
+
+  it('the profile speaks the user’s language, its language select included', async () => {
+    const page = await newPage('viewer@liaison.test');
+    await page.goto(`${app.url}/profile`);
+    expect(await page.locator('main').innerText()).toContain('Nur lesen');
+    expect(await page.locator('#f-locale').innerText()).toContain('Englisch');
+    await page.selectOption('#f-locale', 'en');
+    await submit(page, '#locale-form button[type=submit]', /\/profile$/);
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('Change password');
+    expect(main).toContain('Read-only');
+    expect(main).not.toContain('Passwort');
+    expect(await page.locator('#f-locale').innerText()).toContain('German');
+    await page.goto(`${app.url}/leads`);
+    expect(await page.locator('main').innerText()).toContain('Open pipeline');
+    await page.goto(`${app.url}/profile`);
+    await page.selectOption('#f-locale', 'de');
+    await submit(page, '#locale-form button[type=submit]', /\/profile$/);
+  });
+
+  it('pages each stage: 50 cards, then „more“ in place; the company filter and the list view stay in the URL', async () => {
+    const company = await app.http
+      .post('/api/v1/companies')
+      .set(staffApi.auth)
+      .send({ name: 'Klingenwerk Ohligs', country: 'DE' });
+    expect(company.status).toBe(201);
+    for (let i = 0; i < 52; i++) {
+      const res = await app.http
+        .post('/api/v1/leads')
+        .set(staffApi.auth)
+        .send({
+          companyId: company.body.id,
+          title: `Angebot ${i + 1}`,
+          stage: 'proposal',
+          valueEur: 10,
+        });
+      expect(res.status).toBe(201);
+    }
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    await page.selectOption('#filter-companyId', company.body.id);
+    await submit(page, 'form.filters button[type=submit]', /companyId=/);
+    const proposal = column(page, 'proposal');
+    expect(await countOf(page, 'proposal')).toBe(52);
+    expect(await proposal.locator('.stage-total').innerText()).toBe(euro(520));
+    expect(await proposal.locator('.lead-card').count()).toBe(50);
+    expect(await page.locator('#open-total').innerText()).toBe(euro(520));
+    expect(await column(page, 'qualified').locator('.lead-card').count()).toBe(0);
+    await proposal.locator('a.more').click();
+    await proposal.locator('.lead-card').nth(51).waitFor();
+    expect(await proposal.locator('.lead-card').count()).toBe(52);
+    expect(await proposal.locator('a.more').count()).toBe(0);
+    // A card loaded by „more“ moves like any other.
+    const last = proposal.locator('.lead-card').last();
+    const lastId = (await last.getAttribute('data-lead'))!;
+    await last.dragTo(column(page, 'won'));
+    await page.locator('#board-status', { hasText: 'Gewonnen' }).waitFor();
+    expect((await apiLead(lastId)).stage).toBe('won');
+    expect(await page.locator('#open-total').innerText()).toBe(euro(510));
+    // The list view keeps the filters.
+    await submit(page, '#list-view', /\/leads\/list\?companyId=/);
+    expect(await page.locator('#list-count').innerText()).toContain('25');
+    await page.goto(`${app.url}/leads?view=list&stage=won&companyId=${company.body.id}`);
+    expect(page.url()).toContain('/leads/list?');
+    expect(await page.locator('#list tbody tr[id^=row-]').count()).toBe(1);
+  });
+
+  it('filters the board by owner from the directory, and names the owner on the cards and the lead', async () => {
+    const admin = await login(app, 'admin@liaison.test', 'liaison-demo');
+    const res = await app.http
+      .post('/api/v1/leads')
+      .set(admin.auth)
+      .send({ companyId: zwillingId, title: 'Messerblöcke für Hotels', valueEur: 900 });
+    expect(res.status).toBe(201); // owned by the admin who created it
+    const page = await newPage('staff@liaison.test');
+    await page.goto(`${app.url}/leads`);
+    expect(await card(page, res.body.id).innerText()).toContain('Demo Admin');
+    await page.selectOption('#filter-ownerId', { label: 'Demo Admin' });
+    await submit(page, 'form.filters button[type=submit]', /ownerId=/);
+    const shown = await page
+      .locator('.lead-card')
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-lead')));
+    const owned = (
+      await app.db.query<{ id: string }>(
+        `SELECT l.id FROM leads l JOIN users u ON u.id = l.owner_id
+         WHERE u.email = 'admin@liaison.test' AND l.deleted_at IS NULL`,
+      )
+    ).rows.map((r) => r.id);
+    expect(shown.sort()).toEqual(owned.sort());
+    await page.goto(`${app.url}/leads?ownerId=me`);
+    expect(await card(page, res.body.id).count()).toBe(0);
+    await page.goto(`${app.url}/leads/${res.body.id}`);
+    expect(await page.locator('dl.facts').innerText()).toContain('Demo Admin');
+    await page.click('#edit');
+    await page.selectOption('#f-ownerId', { label: 'Anna Beispiel (Wirtschaftsförderung)' });
+    await submit(page, '#record-form button[type=submit]', /flash=saved/);
+    expect(await page.locator('dl.facts').innerText()).toContain('Anna Beispiel');
+  });
+
+  it('fits a phone (390 px), has no serious accessibility violation, and printed nothing', async () => {
+    const { rows } = await app.db.query<{ id: string }>(`SELECT id FROM agreements LIMIT 1`);
+    const paths = [
+      '/leads',
+      '/leads/list',
+      `/leads/${dovoLead}`,
+      `/leads/${dovoLead}/edit`,
+      '/leads/new',
+      '/agreements',
+      `/agreements/${rows[0].id}`,
+      `/agreements/${rows[0].id}/edit`,
+      '/profile',
+    ];
+    const phone = await newPage('staff@liaison.test', { width: 390 });
+    const problems: string[] = [];
+    for (const path of paths) {
+      await expectNoOverflow(phone, path);
+      for (const v of await seriousViolations(phone)) problems.push(`${path}: ${v}`);
+    }
+    await phone.goto(`${app.url}/leads`);
+    await screenshot(phone, 'leads-board-390');
+    const admin = await newPage('admin@liaison.test', { width: 390 });
+    for (const path of ['/users', '/users/new']) {
+      await expectNoOverflow(admin, path);
+      for (const v of await seriousViolations(admin)) problems.push(`${path}: ${v}`);
+    }
+    await screenshot(admin, 'users-new-390');
+    const dovo = await newPage('dovo@liaison.test', { width: 390 });
+    await expectNoOverflow(dovo, '/leads');
+    await expectNoOverflow(dovo, `/leads/${dovoLead}`);
+    expect(problems).toEqual([]);
+    // Pages answered 403 (a viewer's „new“), 404 (another company's lead) or 409 (a lost race)
+    // on purpose; the browser notes such statuses itself. Anything else (a CSP refusal, a script
+    // error, a hint) is a fault.
+    const deliberate = /Failed to load resource: the server responded with a status of 40[349]/;
+    expect(consoleLines.filter((line) => !deliberate.test(line))).toEqual([]);
+  });
+});
