@@ -4,26 +4,25 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { UuidParam } from '../common/params';
+import { personName } from '../contacts/names';
 import { pageContext } from './account.pages';
 import { pipelineChart, PipelineRow } from './kit/chart';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { LEAD_STAGES, stageLabel, t } from './kit/i18n';
 import { card, csrfField, editLink, field, layout, linkList, PageContext } from './kit/layout';
-import { Column, listRows, listTable, searchForm, withCursor } from './kit/list';
+import { Column, listRows, listTable, withCursor } from './kit/list';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, fieldErrors, WebApi } from './kit/web-api';
 import { WebPages, WebRequest, WebUser } from './kit/session';
 import {
   CompanyView,
-  ContactView,
   FollowUpView,
   InteractionView,
   LeadNoteView,
   LeadView,
   Page,
   PartnerView,
-  TimelineItemView,
   TripView,
 } from './kit/views';
 
@@ -41,9 +40,8 @@ const tripList = (ctx: PageContext, trips: TripView[]): Html =>
       html`<a href="/trips/${trip.id}">${trip.title}</a> <span class="muted">${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}</span>`,
   );
 
-export const contactName = (c: Pick<ContactView, 'familyName' | 'givenName' | 'nativeName'>) =>
-  [c.givenName, c.familyName].filter(Boolean).join(' ') +
-  (c.nativeName ? ` (${c.nativeName})` : '');
+/** @deprecated A person's name is `personName` (src/contacts/names.ts); kept for older pages. */
+export const contactName = personName;
 
 /** Names of companies and partners the caller may see, for labelling ids in lists. */
 async function organisationNames(api: WebApi, user: WebUser): Promise<Map<string, string>> {
@@ -181,121 +179,6 @@ ${card('trips', t(ctx.locale, 'trips'), tripList(ctx, trips.items))}
 </div>`,
     );
   }
-  // ---------------------------------------------------------------- contacts
-
-  @Get('contacts')
-  @Allow('contact:read')
-  async contacts(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Query() query: Record<string, string>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const user = ctx.user!;
-    const params = { q: str(query.q) || undefined, cursor: str(query.cursor) || undefined };
-    const [page, names] = await Promise.all([
-      this.api.get<Page<ContactView>>(user, `/api/v1/contacts?${q({ ...params, limit: '25' })}`),
-      organisationNames(this.api, user),
-    ]);
-    const columns: Column<ContactView>[] = [
-      {
-        header: t(ctx.locale, 'contact'),
-        cell: (c) => html`<a href="/contacts/${c.id}">${contactName(c)}</a>`,
-      },
-      { header: t(ctx.locale, 'position'), cell: (c) => c.position },
-      {
-        header: `${t(ctx.locale, 'company')} / ${t(ctx.locale, 'partner')}`,
-        cell: (c) => names.get(c.companyId ?? c.partnerId ?? '') ?? '',
-      },
-      { header: t(ctx.locale, 'email'), cell: (c) => c.email },
-      { header: t(ctx.locale, 'country'), cell: (c) => c.country },
-    ];
-    const more = withCursor('/contacts', { q: params.q });
-    if (query.fragment === 'rows')
-      return sendPage(reply, listRows(ctx.locale, columns, page, more));
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        t(ctx.locale, 'contacts'),
-        html`<h1>${t(ctx.locale, 'contacts')}</h1>
-          ${searchForm(ctx.locale, '/contacts', params.q)}
-          ${listTable(ctx.locale, `${t(ctx.locale, 'results')}`, columns, page, more)}`,
-      ),
-    );
-  }
-
-  /** Suggestions for the contact picker of "Log a contact" (an htmx fragment). */
-  @Get('contacts/suggest')
-  @Allow('contact:read')
-  async suggest(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Query('q') term?: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const text = str(term).trim();
-    if (text === '') return sendPage(reply, html``);
-    const answer = await this.api.call<Page<ContactView>>(
-      ctx.user!,
-      'GET',
-      `/api/v1/contacts?${q({ q: text.slice(0, 200), limit: '8' })}`,
-    );
-    const items = answer.status === 200 ? answer.body.items : [];
-    sendPage(
-      reply,
-      items.length
-        ? html`${items.map((c) => html`<li><button type="button" class="link" data-pick-contact="${c.id}" data-label="${contactName(c)}">${contactName(c)}${c.position ? html` <span class="muted">· ${c.position}</span>` : ''}</button></li>`)}`
-        : html`<li class="muted">${t(ctx.locale, 'noEntries')}</li>`,
-    );
-  }
-
-  @Get('contacts/:id')
-  @Allow('contact:read')
-  async contact(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const user = ctx.user!;
-    const [contact, timeline, names] = await Promise.all([
-      this.api.get<ContactView>(user, `/api/v1/contacts/${id}`),
-      this.api.get<Page<TimelineItemView>>(user, `/api/v1/contacts/${id}/timeline?limit=50`),
-      organisationNames(this.api, user),
-    ]);
-    const editable = can(user.role, 'contact:write');
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        contactName(contact),
-        html`<h1>${contactName(contact)}</h1>
-          ${editable ? html`<p><a class="button" href="/contacts/${id}/edit">${t(ctx.locale, 'edit')}</a></p>` : ''}
-          <dl class="facts">
-            <dt>${t(ctx.locale, 'position')}</dt>
-            <dd>${contact.position ?? ''}</dd>
-            <dt>${t(ctx.locale, 'company')} / ${t(ctx.locale, 'partner')}</dt>
-            <dd>${names.get(contact.companyId ?? contact.partnerId ?? '') ?? ''}</dd>
-            <dt>${t(ctx.locale, 'email')}</dt>
-            <dd>${contact.email ?? ''}</dd>
-            <dt>${t(ctx.locale, 'country')}</dt>
-            <dd>${contact.country ?? ''} ${contact.city ?? ''}</dd>
-            <dt>${t(ctx.locale, 'notes')}</dt>
-            <dd>${contact.notes ?? ''}</dd>
-          </dl>
-          <h2>${t(ctx.locale, 'timeline')}</h2>
-          ${
-            timeline.items.length
-              ? html`<ol>
-                  ${timeline.items.map((item) => html`<li><span class="badge">${item.type}</span> <a href="/${item.type === 'followUp' ? 'follow-ups' : item.type === 'lead' ? 'leads' : 'interactions'}/${item.id}">${item.title}</a> <span class="muted">${dateTime(item.at, ctx.locale)}</span></li>`)}
-                </ol>`
-              : html`<p class="muted">${t(ctx.locale, 'noEntries')}</p>`
-          }`,
-      ),
-    );
-  }
-
   // ---------------------------------------------------------------- leads
 
   @Get('leads')

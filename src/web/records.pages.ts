@@ -23,7 +23,6 @@ import {
   InteractionView,
   Page,
   ParticipantView,
-  PartnerView,
   TripView,
 } from './kit/views';
 
@@ -112,66 +111,6 @@ export class RecordPages {
             <dd>${v ?? ''}</dd>`,
       )}
     </dl>`;
-  }
-
-  // ---------------------------------------------------------------- companies and partners
-
-  @Get('partners')
-  @Allow('partner:read')
-  partners(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Query() q: Record<string, string>,
-  ): Promise<void> {
-    return this.list<PartnerView>(request, reply, {
-      path: '/partners',
-      api: '/api/v1/partners',
-      title: t(pageContext(request).locale, 'partners'),
-      search: true,
-      q,
-      columns: (ctx) => [
-        {
-          header: t(ctx.locale, 'partner'),
-          cell: (p) =>
-            html`<a href="/partners/${p.id}">${p.name}</a>
-              ${p.nativeName ? html`<span lang="zh">${p.nativeName}</span>` : ''}`,
-        },
-        { header: t(ctx.locale, 'kind'), cell: (p) => p.kind },
-        { header: t(ctx.locale, 'city'), cell: (p) => `${p.city ?? ''} (${p.country})` },
-      ],
-    });
-  }
-
-  @Get('partners/:id')
-  @Allow('partner:read')
-  async partner(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const user = ctx.user!;
-    const [p, contacts] = await Promise.all([
-      this.api.get<PartnerView>(user, `/api/v1/partners/${id}`),
-      this.api.get<Page<ContactView>>(user, `/api/v1/contacts?partnerId=${id}&limit=100`),
-    ]);
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        p.name,
-        html`<h1>${p.name} ${p.nativeName ? html`<span lang="zh">${p.nativeName}</span>` : ''}</h1>${editLink(ctx, 'partner:write', `/partners/${p.id}/edit`)}
-          ${this.facts([
-            [t(ctx.locale, 'kind'), p.kind],
-            [t(ctx.locale, 'city'), `${p.city ?? ''} (${p.country})`],
-            [t(ctx.locale, 'description'), p.description],
-          ])}
-          <h2>${t(ctx.locale, 'contacts')}</h2>
-          <ul>
-            ${contacts.items.map((c) => html`<li><a href="/contacts/${c.id}">${contactName(c)}</a> ${c.position ?? ''}</li>`)}
-          </ul>`,
-      ),
-    );
   }
 
   // ---------------------------------------------------------------- interactions, follow-ups, agreements

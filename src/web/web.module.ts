@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { AccountPages } from './account.pages';
 import { AssetsController } from './assets.controller';
 import { CompanyPages } from './companies.pages';
+import { ContactPages } from './contacts.pages';
 import { CrmPages } from './crm.pages';
 import { EditPages } from './edit.pages';
 import { LogPages } from './log.pages';
+import { PartnerPages } from './partners.pages';
 import { RecordPages } from './records.pages';
 import { WebApi } from './kit/web-api';
 
@@ -14,9 +16,11 @@ import { WebApi } from './kit/web-api';
     AssetsController,
     AccountPages,
     CompanyPages,
+    ContactPages,
     CrmPages,
     EditPages,
     LogPages,
+    PartnerPages,
     RecordPages,
   ],
   providers: [WebApi],
