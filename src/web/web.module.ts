@@ -8,6 +8,7 @@ import { EditPages } from './edit.pages';
 import { LogPages } from './log.pages';
 import { PartnerPages } from './partners.pages';
 import { RecordPages } from './records.pages';
+import { SearchPages } from './search.pages';
 import { WebApi } from './kit/web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
@@ -22,6 +23,7 @@ import { WebApi } from './kit/web-api';
     LogPages,
     PartnerPages,
     RecordPages,
+    SearchPages,
   ],
   providers: [WebApi],
 })
