@@ -38,12 +38,14 @@ export function sendErrorPage(error: unknown, request: WebRequest, reply: Fastif
         ? [
             t(locale, 'forbidden'),
             error instanceof DomainError && /expired/.test(error.message)
-              ? error.message
+              ? t(locale, 'formExpired')
               : t(locale, 'forbiddenText'),
           ]
         : status >= 500
           ? [t(locale, 'errorTitle'), `${t(locale, 'errorText')}: ${String(request.id)}`]
-          : [t(locale, 'errorTitle'), error instanceof Error ? error.message : ''];
+          : status === 409
+            ? [t(locale, 'errorTitle'), t(locale, 'stillReferenced')]
+            : [t(locale, 'errorTitle'), t(locale, 'invalidField')];
   sendPage(
     reply,
     layout(

@@ -246,6 +246,14 @@ const WORDS = {
   newParticipant: ['Delegationsmitglied hinzufügen', 'Add a delegate'],
   newAppointment: ['Termin hinzufügen', 'Add an appointment'],
   newAgreement: ['Neue Vereinbarung', 'New agreement'],
+  formExpired: [
+    'Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+    'The form has expired. Reload the page and try again.',
+  ],
+  stillReferenced: [
+    'Das geht nicht, solange andere Einträge darauf verweisen.',
+    'This is not possible while other records refer to it.',
+  ],
   invalidField: ['Bitte prüfen Sie dieses Feld.', 'Please check this field.'],
 } as const;
 
@@ -429,6 +437,30 @@ const RULES: Record<string, readonly [string, string]> = {
     'A contact works at a company or at a partner, not both.',
   ],
   attendee: ['Nur Delegationsmitglieder dieser Reise.', 'Only delegates of this trip.'],
+  activeUser: ['Bitte einen aktiven Benutzer wählen.', 'Please choose an active user.'],
+  agencyUser: [
+    'Bitte jemanden aus der Wirtschaftsförderung wählen.',
+    'Please choose someone of the agency.',
+  ],
+  sameTrip: [
+    'Der Termin gehört zu einer anderen Reise.',
+    'The appointment belongs to another trip.',
+  ],
+  sameCompany: [
+    'Das Benutzerkonto gehört zu einem anderen Unternehmen.',
+    'The user account belongs to another company.',
+  ],
+  companyRole: [
+    'Ein Unternehmen nur für Benutzer mit der Rolle Unternehmen.',
+    'A company only for users with the company role.',
+  ],
+  onlyWhenLost: [
+    'Ein Grund nur, wenn der Lead verloren ist.',
+    'A reason only when the lead is lost.',
+  ],
+  wrongPassword: ['Das Passwort stimmt nicht.', 'The password is not right.'],
+  unknown: ['Dieses Feld ist hier nicht vorgesehen.', 'This field is not expected here.'],
+  malformed: ['Die Eingabe ist unvollständig.', 'The input is incomplete.'],
   unique: ['Dieser Wert ist schon vergeben.', 'This value is already taken.'],
   conflict: ['Dieser Wert ist schon vergeben.', 'This value is already taken.'],
   arrayMinSize: ['Bitte mindestens einen Eintrag wählen.', 'Please choose at least one.'],

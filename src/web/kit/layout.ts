@@ -69,6 +69,14 @@ function flash(ctx: PageContext): Html {
   </div>`;
 }
 
+/** The signed-in user's name (the profile) and sign-out. */
+const account = (ctx: PageContext, user: WebUser): Html =>
+  html`<a href="/profile">${user.displayName}</a>
+    <form class="inline" method="post" action="/logout">
+      ${csrfField(ctx)}
+      <button type="submit" class="link">${t(ctx.locale, 'signOut')}</button>
+    </form>`;
+
 export function layout(ctx: PageContext, title: string, body: Html): Html {
   const user = ctx.user;
   const nav = user
@@ -122,13 +130,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
                             >
                           </li>`,
                       )}
-                      <li class="account">
-                        <a href="/profile">${user.displayName}</a>
-                        <form class="inline" method="post" action="/logout">
-                          ${csrfField(ctx)}
-                          <button type="submit" class="link">${t(ctx.locale, 'signOut')}</button>
-                        </form>
-                      </li>
+                      <li class="account">${account(ctx, user)}</li>
                     </ul>
                   </nav>
                   <form class="global-search" method="get" action="/search" role="search">
@@ -150,7 +152,8 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
                     />
                     <div id="global-results" class="global-results" aria-live="polite"></div>
                   </form>
-                  ${canLog ? html`<a class="button primary" id="log-contact" href="/log" title="${t(ctx.locale, 'logContactHint')}">${t(ctx.locale, 'logContact')}</a>` : ''}`
+                  <div class="account-top">${account(ctx, user)}</div>
+                  ${canLog ? html`<a class="button primary" id="log-contact" href="/log" title="${t(ctx.locale, 'logContactHint')}" aria-label="${t(ctx.locale, 'logContact')}"><span aria-hidden="true" class="plus">+</span><span class="long">${t(ctx.locale, 'logContact')}</span></a>` : ''}`
               : ''
           }
         </header>

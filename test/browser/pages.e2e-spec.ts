@@ -1,0 +1,1131 @@
+/// <reference lib="dom" />
+/**
+ * The page walk: every GET page route the routes CLI lists, for every demo role, in German and in
+ * English, at 1280×800 and 390×844. On each page it checks what a user would see at once — no
+ * sideways scrolling, an empty console, no raw domain codes, no label of the other language — and
+ * it takes a screenshot and the page's server time. All problems of a run are collected and
+ * reported together, so one run is the whole to-do list of the web pages.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Action, can, Role } from '../../src/auth/permissions';
+import { TEST_JWT_SECRET, TestApp, startTestApp } from '../helpers/app';
+import { describeInBrowser, launch, screenshot, SCREENSHOTS, signIn } from './browser';
+
+// ---------------------------------------------------------------------------- what is checked
+
+/** The codes of the domain. None of them may show on a page as it is stored. */
+export const DOMAIN_CODES = {
+  interactionKinds: ['meeting', 'call', 'email', 'event', 'visit', 'reception', 'other'],
+  followUpStatuses: ['open', 'done', 'cancelled'],
+  priorities: ['low', 'normal', 'high'],
+  partnerKinds: [
+    'technology_park',
+    'campus',
+    'university',
+    'chamber',
+    'government',
+    'association',
+    'company',
+    'other',
+  ],
+  tripStatuses: ['planned', 'confirmed', 'completed', 'cancelled'],
+  appointmentKinds: [
+    'state_reception',
+    'company_visit',
+    'signing',
+    'meeting',
+    'networking',
+    'site_visit',
+    'other',
+  ],
+  agreementKinds: ['cooperation', 'mou', 'friendship'],
+  agreementStatuses: ['draft', 'negotiating', 'signed', 'active', 'expired', 'terminated'],
+  costBearers: ['self', 'agency'],
+  roles: ['admin', 'staff', 'viewer', 'company'],
+  legalBases: ['public_task', 'consent', 'legitimate_interest', 'contract'],
+  timelineTypes: ['followUp', 'lead', 'interaction'],
+  leadStages: ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'],
+} as const;
+
+/**
+ * Codes that are also German words when capitalised ("Normal", "Campus", "Lead" …): on German
+ * pages a cell is compared with the codes ignoring case, except for these.
+ */
+export const GERMAN_HOMOGRAPHS = [
+  'normal',
+  'campus',
+  'event',
+  'admin',
+  'lead',
+  'meeting',
+  'networking',
+];
+
+/**
+ * Words of the interface's chrome (headings, labels, buttons, navigation, badges, options) by
+ * language: the German ones must not be on English pages and the English ones not on German
+ * pages. Matched case-sensitively as whole words. Left out on purpose: words both languages use
+ * ("Leads", "Partner", "Status", "Name", "Website", "Position", "Delegation", "Phase", "Liaison",
+ * "April", "August", "September", "November").
+ */
+export const CHROME_WORDS: Record<'de' | 'en', readonly string[]> = {
+  de: [
+    'Übersicht',
+    'Unternehmensportal',
+    'Kontakte',
+    'Kontakt',
+    'Kontakt erfassen',
+    'Kontaktlog',
+    'Unternehmen',
+    'Wiedervorlagen',
+    'Wiedervorlage',
+    'Reisen',
+    'Reise',
+    'Vereinbarungen',
+    'Vereinbarung',
+    'Benutzer',
+    'Profil',
+    'Anmelden',
+    'Abmelden',
+    'Passwort',
+    'Speichern',
+    'Bearbeiten',
+    'Abbrechen',
+    'Löschen',
+    'Suchen',
+    'Anlegen',
+    'Deaktivieren',
+    'deaktivieren',
+    'Erledigt',
+    'erledigt',
+    'Fällig',
+    'fällig',
+    'überfällig',
+    'Mehr laden',
+    'Keine Einträge',
+    'keine',
+    'Branche',
+    'Niederlassungen',
+    'Unterzeichnet',
+    'Ausland',
+    'Telefon',
+    'Abschluss',
+    'erwartet',
+    'Beschreibung',
+    'Titel',
+    'Betreff',
+    'Wann',
+    'Wo',
+    'Wer',
+    'Art',
+    'Termin',
+    'Nachname',
+    'Vorname',
+    'Funktion',
+    'Vertraulich',
+    'Notizen',
+    'Notiz',
+    'Verlauf',
+    'Reiseplan',
+    'Kosten',
+    'Kostenträger',
+    'Ergebnisse',
+    'Kalender',
+    'Sprache',
+    'Anzeigename',
+    'Rolle',
+    'Aktiv',
+    'Verschieben',
+    'Priorität',
+    'Land',
+    'Ort',
+    'Zuständig',
+    'Treffer',
+    'Wert',
+    'von',
+    'bis',
+    'selbst',
+    'Neu',
+    'Kontaktiert',
+    'Qualifiziert',
+    'Angebot',
+    'Gewonnen',
+    'Verloren',
+    'Offen',
+    'Abgesagt',
+    'Niedrig',
+    'Hoch',
+    'Entwurf',
+    'Geplant',
+    'Bestätigt',
+    'Abgeschlossen',
+    'Besprechung',
+    'Anruf',
+    'Besuch',
+    'Empfang',
+    'Sonstiges',
+    'Originalschrift',
+    'Zum Inhalt springen',
+    'Montag',
+    'Dienstag',
+    'Mittwoch',
+    'Donnerstag',
+    'Freitag',
+    'Samstag',
+    'Sonntag',
+    'Januar',
+    'Februar',
+    'März',
+    'Mai',
+    'Juni',
+    'Juli',
+    'Oktober',
+    'Dezember',
+  ],
+  en: [
+    'Dashboard',
+    'Company portal',
+    'Contacts',
+    'Contact',
+    'Log a contact',
+    'Contact log',
+    'Companies',
+    'Company',
+    'Partners',
+    'Follow-ups',
+    'Follow-up',
+    'Trips',
+    'Trip',
+    'Agreements',
+    'Agreement',
+    'Users',
+    'User',
+    'Profile',
+    'Sign in',
+    'Sign out',
+    'Password',
+    'Email',
+    'Save',
+    'Edit',
+    'Cancel',
+    'Delete',
+    'Create',
+    'Search',
+    'Load more',
+    'Nothing here',
+    'Mark done',
+    'Due on',
+    'due',
+    'overdue',
+    'done',
+    'none',
+    'Industry',
+    'Branches',
+    'Signed',
+    'Legal name',
+    'Phone',
+    'Expected close',
+    'Description',
+    'Title',
+    'Subject',
+    'When',
+    'Where',
+    'Who',
+    'Kind',
+    'Appointment',
+    'Family name',
+    'Given name',
+    'Confidential',
+    'Notes',
+    'Note',
+    'Timeline',
+    'Itinerary',
+    'Delegates',
+    'Costs',
+    'Paid by',
+    'Calendar',
+    'Language',
+    'Display name',
+    'Role',
+    'Active',
+    'Deactivate',
+    'Move to',
+    'Priority',
+    'Country',
+    'City',
+    'Assignee',
+    'Results',
+    'Value',
+    'Stage',
+    'from',
+    'to',
+    'self',
+    'agency',
+    'New',
+    'Contacted',
+    'Qualified',
+    'Proposal',
+    'Won',
+    'Lost',
+    'Open',
+    'Cancelled',
+    'Low',
+    'High',
+    'Draft',
+    'Planned',
+    'Confirmed',
+    'Completed',
+    'Call',
+    'Visit',
+    'Reception',
+    'Other',
+    'Skip to content',
+    'Monday',
+    'Tuesday',
+    'Wednesday',
+    'Thursday',
+    'Friday',
+    'Saturday',
+    'Sunday',
+    'January',
+    'February',
+    'March',
+    'May',
+    'June',
+    'July',
+    'October',
+    'December',
+  ],
+};
+
+/** The page's chrome: where the interface speaks, rather than the data. */
+export const CHROME_SELECTOR =
+  'th, dt, label, legend, button, nav a, h1, h2, h3, summary, option, .badge, caption';
+
+/** Where a whole text may be a stored value shown as it is. */
+const VALUE_SELECTOR = 'td, dd, .badge, option';
+
+/** The requirement: page server time p95 ≤ 50 ms on the demo data. */
+const SERVER_TIME_P95_MS = 50;
+
+/** Fewer checked pages than this for a role means the walk went wrong, not that pages are fine. */
+const MIN_PAGES: Record<Role, number> = { admin: 20, staff: 20, viewer: 14, company: 10 };
+
+const WIDTHS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+] as const;
+const LOCALES = ['de', 'en'] as const;
+type Locale = (typeof LOCALES)[number];
+
+const USERS: { name: string; email: string; role: Role }[] = [
+  { name: 'admin', email: 'admin@liaison.test', role: 'admin' },
+  { name: 'staff', email: 'staff@liaison.test', role: 'staff' },
+  { name: 'viewer', email: 'viewer@liaison.test', role: 'viewer' },
+  { name: 'dovo', email: 'dovo@liaison.test', role: 'company' },
+  { name: 'zwilling', email: 'zwilling@liaison.test', role: 'company' },
+];
+
+// ---------------------------------------------------------------------------- routes and ids
+
+interface Route {
+  method: string;
+  path: string;
+  handler: string;
+  access?: { public: true } | { action: string };
+}
+
+/** Page routes that are not pages to walk, each with the reason. */
+const NOT_WALKED: Record<string, string> = {
+  '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
+  '/trips/:id/itinerary.ics': 'a download, checked on its own below',
+  '/logout': 'sign-out',
+};
+/** Walked without a session (signed in, they redirect). */
+const SIGNED_OUT: readonly string[] = ['/login'];
+
+interface Who {
+  role: Role;
+  userId: string;
+  companyId: string | null;
+}
+
+/**
+ * How to fill a route parameter, by the path segment before it: an id of that kind the caller may
+ * see (a company user: of its own company's leads, trips …), preferring records with much to
+ * show; undefined when there is none. A page route with a parameter not listed here fails the walk.
+ */
+export const ID_RECIPES: Record<string, (db: Pool, who: Who) => Promise<string | undefined>> = {
+  'contacts/:id': (db, who) =>
+    first(
+      db,
+      who.role === 'company'
+        ? `SELECT c.id FROM contacts c
+           WHERE c.deleted_at IS NULL AND EXISTS (SELECT 1 FROM leads l
+             WHERE l.contact_id = c.id AND l.company_id = $1 AND l.deleted_at IS NULL)
+           ORDER BY c.created_at, c.id LIMIT 1`
+        : `SELECT c.id FROM contacts c WHERE c.deleted_at IS NULL
+           ORDER BY (SELECT count(*) FROM interaction_contacts ic WHERE ic.contact_id = c.id)
+                  + (SELECT count(*) FROM leads l WHERE l.contact_id = c.id)
+                  + (SELECT count(*) FROM follow_ups f WHERE f.contact_id = c.id) DESC,
+                  c.created_at, c.id LIMIT 1`,
+      who.role === 'company' ? [who.companyId] : [],
+    ),
+  'companies/:id': (db, who) =>
+    first(
+      db,
+      who.role === 'company'
+        ? `SELECT id FROM companies WHERE id = $1 AND deleted_at IS NULL`
+        : `SELECT id FROM companies WHERE deleted_at IS NULL
+           ORDER BY cardinality(branch_countries) DESC, created_at, id LIMIT 1`,
+      who.role === 'company' ? [who.companyId] : [],
+    ),
+  'partners/:id': (db, who) =>
+    first(
+      db,
+      who.role === 'company'
+        ? `SELECT p.id FROM partners p
+           WHERE p.deleted_at IS NULL AND EXISTS (SELECT 1 FROM leads l
+             WHERE l.partner_id = p.id AND l.company_id = $1 AND l.deleted_at IS NULL)
+           ORDER BY p.created_at, p.id LIMIT 1`
+        : `SELECT p.id FROM partners p WHERE p.deleted_at IS NULL
+           ORDER BY (SELECT count(*) FROM contacts c WHERE c.partner_id = p.id) DESC,
+                    p.created_at, p.id LIMIT 1`,
+      who.role === 'company' ? [who.companyId] : [],
+    ),
+  'interactions/:id': (db, who) =>
+    who.role === 'company'
+      ? Promise.resolve(undefined) // a company user sees no interactions
+      : first(
+          db,
+          `SELECT i.id FROM interactions i WHERE i.deleted_at IS NULL AND ($1 OR NOT i.confidential)
+           ORDER BY (i.trip_id IS NOT NULL) DESC,
+                    (SELECT count(*) FROM interaction_contacts ic WHERE ic.interaction_id = i.id) DESC,
+                    i.created_at, i.id LIMIT 1`,
+          [can(who.role, 'interaction:read-confidential')],
+        ),
+  'follow-ups/:id': (db, who) =>
+    first(
+      db,
+      `SELECT f.id FROM follow_ups f WHERE f.deleted_at IS NULL
+         ${who.role === 'company' ? 'AND (f.company_id = $1 OR f.assignee_id = $2)' : ''}
+       ORDER BY (f.status = 'open') DESC, (f.lead_id IS NOT NULL) DESC,
+                (f.contact_id IS NOT NULL) DESC, f.created_at, f.id LIMIT 1`,
+      who.role === 'company' ? [who.companyId, who.userId] : [],
+    ),
+  'leads/:id': (db, who) =>
+    first(
+      db,
+      `SELECT l.id FROM leads l WHERE l.deleted_at IS NULL
+         ${who.role === 'company' ? 'AND l.company_id = $1' : ''}
+       ORDER BY (SELECT count(*) FROM lead_notes n WHERE n.lead_id = l.id) DESC, l.created_at, l.id
+       LIMIT 1`,
+      who.role === 'company' ? [who.companyId] : [],
+    ),
+  'trips/:id': (db, who) =>
+    first(
+      db,
+      `SELECT t.id FROM trips t WHERE t.deleted_at IS NULL
+         ${
+           who.role === 'company'
+             ? `AND EXISTS (SELECT 1 FROM participants p
+                  WHERE p.trip_id = t.id AND p.company_id = $1 AND p.deleted_at IS NULL)`
+             : ''
+         }
+       ORDER BY (t.title ILIKE '%China%') DESC, t.starts_on DESC, t.id LIMIT 1`,
+      who.role === 'company' ? [who.companyId] : [],
+    ),
+};
+
+async function first(db: Pool, sql: string, params: unknown[]): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(sql, params);
+  return rows[0]?.id;
+}
+
+/** `/contacts/:id/edit` → contacts-id-edit; `/` → home. */
+export const pageName = (route: string): string =>
+  route
+    .replace(/^\//, '')
+    .replace(/:/g, '')
+    .replace(/[^\w.-]+/g, '-') || 'home';
+
+// ---------------------------------------------------------------------------- the inspection
+
+interface Problem {
+  who: string;
+  url: string;
+  route: string;
+  kind:
+    | 'status'
+    | 'overflow'
+    | 'console'
+    | 'raw code'
+    | 'other language'
+    | 'mixed label'
+    | 'empty'
+    | 'server time'
+    | 'no id recipe';
+  detail: string;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A whole word (or phrase): no letter, digit, `_` or `-` right before or after it. */
+const wordRe = (words: readonly string[], flags = 'u') =>
+  new RegExp(
+    `(?<![\\p{L}\\p{N}_-])(?:${[...words]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRe)
+      .join('|')})(?![\\p{L}\\p{N}_-])`,
+    flags,
+  );
+
+const ALL_CODES = [...new Set(Object.values(DOMAIN_CODES).flat())] as string[];
+/** Codes that are no word of either language (technology_park, followUp): wrong anywhere. */
+const ODD_CODES = ALL_CODES.filter((c) => /_|[a-z][A-Z]/.test(c));
+const ODD_CODE_RE = wordRe(ODD_CODES, 'gu');
+
+export interface PageFacts {
+  lang: string;
+  scrollWidth: number;
+  innerWidth: number;
+  culprits: string[];
+  inlineStyles: string[];
+  hasIcon: boolean;
+  mainText: string;
+  values: { el: string; text: string }[];
+  chrome: { el: string; text: string }[];
+}
+
+/** What the checks need from the page, read in the page. */
+async function readFacts(page: Page, chromeSelector: string, valueSelector: string) {
+  return page.evaluate(
+    ([chromeSel, valueSel]) => {
+      const describe = (el: Element) =>
+        el.tagName.toLowerCase() +
+        (el.id ? `#${el.id}` : '') +
+        [...el.classList].map((c) => `.${c}`).join('');
+      const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+      const innerWidth = window.innerWidth;
+      // What makes the page wider than the window: the outermost boxes that stick out (their
+      // parent still fits), and boxes that fit but whose own content runs out of them (a long
+      // word, a <pre>). Content inside a scrolling or clipping box is that box's business.
+      const culprits: string[] = [];
+      const fits = (el: Element) => el.getBoundingClientRect().right <= innerWidth + 0.5;
+      const spills = (el: Element) =>
+        el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
+      const clipped = (el: Element) => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
+          if (getComputedStyle(a).overflowX !== 'visible') return true;
+        return false;
+      };
+      const overflowing = document.documentElement.scrollWidth > innerWidth;
+      for (const el of overflowing ? document.body.querySelectorAll('*') : []) {
+        const parent = el.parentElement;
+        const sticksOut = !fits(el) && parent !== null && fits(parent);
+        const runsOut =
+          fits(el) &&
+          spills(el) &&
+          ![...el.children].some((c) => !fits(c) || (c.scrollWidth > c.clientWidth + 1 && fits(c)));
+        if ((sticksOut || runsOut) && !clipped(el))
+          culprits.push(
+            `${describe(el)} to ${Math.round(Math.max(el.getBoundingClientRect().right, el.getBoundingClientRect().left + el.scrollWidth))}px "${squash(el.textContent).slice(0, 40)}"`,
+          );
+        if (culprits.length >= 4) break;
+      }
+      // An element's own words: without the values of the form controls inside a label.
+      const ownText = (el: Element) => {
+        const copy = el.cloneNode(true) as Element;
+        copy.querySelectorAll('select, textarea, input, datalist').forEach((n) => n.remove());
+        return squash(copy.textContent);
+      };
+      const main = document.querySelector('main');
+      const chrome = [...document.querySelectorAll(chromeSel)].map((el) => ({
+        el: describe(el),
+        text: ownText(el),
+      }));
+      for (const el of document.querySelectorAll('[aria-label], [placeholder], [title]'))
+        for (const name of ['aria-label', 'placeholder', 'title'])
+          if (el.hasAttribute(name))
+            chrome.push({ el: `${describe(el)}[${name}]`, text: squash(el.getAttribute(name)) });
+      chrome.push({ el: 'title', text: squash(document.title) });
+      return {
+        lang: document.documentElement.lang,
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth,
+        culprits,
+        inlineStyles: [...document.querySelectorAll('[style]')].map(describe),
+        hasIcon: document.querySelector('link[rel~="icon"]') !== null,
+        mainText: main ? main.innerText : '',
+        values: main
+          ? [...main.querySelectorAll(valueSel)].map((el) => ({
+              el: describe(el),
+              text: squash(el.textContent),
+            }))
+          : [],
+        chrome,
+      };
+    },
+    [chromeSelector, valueSelector] as const,
+  );
+}
+
+/**
+ * The language checks of one page's facts; `data` removes the demo's own words (names, titles),
+ * which are German whatever the interface language.
+ */
+export function inspect(
+  facts: PageFacts,
+  locale: Locale,
+  data: (text: string) => string,
+): { kind: Problem['kind']; detail: string }[] {
+  const out: { kind: Problem['kind']; detail: string }[] = [];
+  if (facts.lang !== locale)
+    out.push({ kind: 'other language', detail: `<html lang="${facts.lang}">` });
+  if (facts.scrollWidth > facts.innerWidth)
+    out.push({
+      kind: 'overflow',
+      detail: `scrollWidth ${facts.scrollWidth} > ${facts.innerWidth}${facts.culprits.length ? `: ${facts.culprits.join('; ')}` : ''}`,
+    });
+  if (facts.mainText.trim() === '') out.push({ kind: 'empty', detail: 'no text in main' });
+  if (facts.chrome.length === 0) out.push({ kind: 'empty', detail: 'no chrome to check' });
+
+  // Raw codes: the odd ones anywhere in main, any code as a whole value.
+  const odd = new Set(facts.mainText.match(ODD_CODE_RE) ?? []);
+  for (const code of odd) out.push({ kind: 'raw code', detail: `"${code}" in main` });
+  const homographs = new Set(GERMAN_HOMOGRAPHS);
+  for (const v of facts.values) {
+    const hit =
+      locale === 'en' || homographs.has(v.text.toLowerCase())
+        ? ALL_CODES.find((c) => c === v.text)
+        : ALL_CODES.find((c) => c.toLowerCase() === v.text.toLowerCase());
+    if (hit && !odd.has(hit)) out.push({ kind: 'raw code', detail: `"${v.text}" in ${v.el}` });
+  }
+
+  // Labels of the other language, and labels of both ("Branche / Industry").
+  const other = locale === 'en' ? 'de' : 'en';
+  const otherRe = wordRe(CHROME_WORDS[other], 'gu');
+  const deRe = wordRe(CHROME_WORDS.de);
+  const enRe = wordRe(CHROME_WORDS.en);
+  const seen = new Set<string>();
+  for (const c of facts.chrome) {
+    const text = data(c.text);
+    if (text === '') continue;
+    const parts = text.split(/\s+\/\s+/);
+    const mixed =
+      parts.length > 1 && parts.some((p) => deRe.test(p)) && parts.some((p) => enRe.test(p));
+    const detail = mixed
+      ? `"${c.text}" in ${c.el}`
+      : [...new Set(text.match(otherRe) ?? [])]
+          .map((w) => `"${w}" in ${c.el} "${c.text}"`)
+          .join(', ');
+    if (!detail || seen.has(detail)) continue;
+    seen.add(detail);
+    out.push({ kind: mixed ? 'mixed label' : 'other language', detail });
+  }
+  return out;
+}
+
+/** Removes the demo data's own words (names, titles) from a text, longest first. */
+async function demoDataRemover(db: Pool): Promise<(text: string) => string> {
+  const { rows } = await db.query<{ s: string }>(`
+    SELECT s FROM (
+      SELECT name AS s FROM companies UNION SELECT legal_name FROM companies
+      UNION SELECT name FROM partners UNION SELECT native_name FROM partners
+      UNION SELECT family_name FROM contacts UNION SELECT given_name FROM contacts
+      UNION SELECT native_name FROM contacts UNION SELECT position FROM contacts
+      UNION SELECT title FROM trips UNION SELECT title FROM appointments
+      UNION SELECT subject FROM interactions UNION SELECT title FROM follow_ups
+      UNION SELECT title FROM leads UNION SELECT title FROM agreements
+      UNION SELECT display_name FROM users UNION SELECT name FROM participants
+      UNION SELECT function FROM participants
+    ) x WHERE s IS NOT NULL AND length(s) > 1`);
+  const re = wordRe(
+    rows.map((r) => r.s),
+    'gu',
+  );
+  return (text) => text.replace(re, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+    : NaN;
+
+/** What the console said, shortened: a CSP refusal without Chrome's advice on nonces. */
+const shorten = (text: string) =>
+  text.replace(/\. Either the 'unsafe-inline'.*?\('(sha256-[^']+)'\).*$/s, ' ($1)').slice(0, 300);
+
+/**
+ * A browser tab that keeps what its console says (errors, warnings — CSP refusals among them —
+ * and uncaught exceptions) with the page it is showing; messages that come after the checks
+ * (a favicon's 404 …) still count for their page.
+ */
+interface Tab {
+  page: Page;
+  current?: { console: string[] };
+}
+function tab(page: Page): Tab {
+  const t: Tab = { page };
+  page.on('console', (m) => {
+    if (m.location().url.endsWith('/favicon.ico')) return; // once per browser: checked on its own
+    if (m.type() === 'error' || m.type() === 'warning')
+      t.current?.console.push(
+        `${m.type()}: ${shorten(m.text())}${m.location().url && !m.location().url.startsWith(page.url()) ? ` (${new URL(m.location().url).pathname})` : ''}`,
+      );
+  });
+  page.on('pageerror', (e) => t.current?.console.push(`pageerror: ${shorten(e.message)}`));
+  return t;
+}
+
+// ---------------------------------------------------------------------------- the walk
+
+let app: TestApp;
+let browser: Browser;
+let routes: Route[];
+const contexts: BrowserContext[] = [];
+
+async function newContext(
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ timezoneId: 'Europe/Berlin', ...options });
+  contexts.push(context);
+  return context;
+}
+
+describeInBrowser('every page, every role, both languages, desktop and phone', () => {
+  beforeAll(async () => {
+    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
+    browser = await launch();
+    const out = execFileSync(process.execPath, ['dist/cli.js', 'routes'], {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: app.databaseUrl,
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+    });
+    routes = JSON.parse(out) as Route[];
+  }, 90_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('finds the planted problems on a planted page, and nothing on its right parts', async () => {
+    const context = await newContext({ viewport: WIDTHS[1] });
+    const page = await context.newPage();
+    const planted = tab(page);
+    planted.current = { console: [] };
+    // Served from the app's origin under the app's CSP, so a refused inline style is planted too.
+    await page.route(`${app.url}/planted*`, (route) =>
+      route.fulfill(
+        route.request().url().endsWith('.js')
+          ? { contentType: 'text/javascript', body: `throw new Error('planted')` }
+          : {
+              contentType: 'text/html',
+              headers: { 'content-security-policy': "default-src 'self'" },
+              body: `<!doctype html><html lang="en"><head><title>Contacts · Liaison</title>
+      <script src="/planted.js"></script></head><body>
+      <nav><a href="/">Dashboard</a><a href="/leads">Leads</a></nav>
+      <main><h1>Wirtschaftsreise China 2019: Peking und Shanghai</h1>
+      <table><caption>Results</caption><thead><tr><th>Status</th><th>Branche / Industry</th><th>Company / Partner</th></tr></thead>
+      <tbody><tr><td>open</td><td>Open</td><td><span class="badge">followUp</span></td></tr></tbody></table>
+      <p>Kind: technology_park</p><button>Speichern</button><p style="color:red">styled</p>
+      <pre>${'wide '.repeat(200)}</pre></main></body></html>`,
+            },
+      ),
+    );
+    await page.goto(`${app.url}/planted`);
+    const data = await demoDataRemover(app.db);
+    const found = inspect(await readFacts(page, CHROME_SELECTOR, VALUE_SELECTOR), 'en', data);
+    const text = found.map((f) => `${f.kind}: ${f.detail}`);
+    expect(text).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^overflow: scrollWidth \d{4} > 390: pre to /),
+        'raw code: "technology_park" in main',
+        'raw code: "followUp" in main',
+        'raw code: "open" in td',
+        'mixed label: "Branche / Industry" in th',
+        'other language: "Speichern" in button "Speichern"',
+      ]),
+    );
+    // Right: capitalised English values, words both languages use, the demo's German titles.
+    expect(
+      text.filter((t) =>
+        /"(Open|Status|Leads|Company \/ Partner|Results|Dashboard)"|Wirtschaftsreise/.test(t),
+      ),
+    ).toEqual([]);
+    expect(text).toHaveLength(6);
+    expect(planted.current.console).toEqual([
+      'pageerror: planted',
+      expect.stringMatching(/^error: Applying inline style violates .*'default-src 'self''/),
+    ]);
+    // German: a capitalised English value in a cell is a raw code too, "Normal" is German.
+    const german = inspect(
+      {
+        lang: 'de',
+        scrollWidth: 390,
+        innerWidth: 390,
+        culprits: [],
+        inlineStyles: [],
+        hasIcon: true,
+        mainText: 'x',
+        values: [
+          { el: 'td', text: 'Open' },
+          { el: 'td', text: 'Normal' },
+          { el: 'dd', text: 'Campus' },
+        ],
+        chrome: [
+          { el: 'th', text: 'Unternehmen / Partner' },
+          { el: 'button', text: 'Save' },
+          { el: 'h1', text: 'Status' },
+        ],
+      },
+      'de',
+      data,
+    );
+    expect(german.map((f) => `${f.kind}: ${f.detail}`)).toEqual([
+      'raw code: "Open" in td',
+      'other language: "Save" in button "Save"',
+    ]);
+  });
+
+  it('walks every page route for every role in both languages at both widths', async () => {
+    const started = Date.now();
+    const problems: Problem[] = [];
+    const serverTimes: number[] = [];
+    const timesByRoute = new Map<string, number[]>();
+    let withoutIcon = 0;
+    const checked: Record<string, number> = {};
+    const data = await demoDataRemover(app.db);
+
+    const pageRoutes = routes.filter(
+      (r) =>
+        r.method === 'GET' &&
+        !r.path.startsWith('/api') &&
+        !r.path.startsWith('/health') &&
+        !r.path.startsWith('/assets'),
+    );
+    expect(pageRoutes.length).toBeGreaterThan(20);
+    // Every parameter of every walked route needs a recipe; a route without one is a problem
+    // (nobody adds a page the walk cannot reach) and is left out of the walk.
+    const unfilled = (path: string) =>
+      path
+        .split('/')
+        .map((seg, i, segs) => (seg.startsWith(':') ? `${segs[i - 1]}/${seg}` : ''))
+        .filter((key) => key && !(key in ID_RECIPES));
+    for (const r of pageRoutes.filter((r) => !(r.path in NOT_WALKED)))
+      for (const key of unfilled(r.path))
+        problems.push({
+          who: '*',
+          url: r.path,
+          route: r.path,
+          kind: 'no id recipe',
+          detail: `no id recipe for ${key}: add one to ID_RECIPES`,
+        });
+    const walked = pageRoutes.filter(
+      (r) => !(r.path in NOT_WALKED) && unfilled(r.path).length === 0,
+    );
+    // A route listed as a fragment must still be one (no full page behind it).
+    const adminCookie = await signedInCookie('admin@liaison.test');
+    for (const path of Object.keys(NOT_WALKED).filter((p) => p === '/contacts/suggest')) {
+      const res = await fetch(`${app.url}${path}?q=wang`, { headers: { cookie: adminCookie } });
+      const body = await res.text();
+      if (/<main|<html/i.test(body))
+        problems.push({
+          who: 'admin',
+          url: path,
+          route: path,
+          kind: 'status',
+          detail: 'listed as a fragment but serves a page',
+        });
+    }
+
+    interface Step {
+      who: string;
+      locale: Locale;
+      width: number;
+      route: string;
+      url: string;
+      expected: number;
+      note: string;
+      console: string[];
+      inlineStyles?: string[];
+    }
+    const add = (step: Step, kind: Problem['kind'], detail: string) =>
+      problems.push({ who: step.who, url: step.url, route: step.route, kind, detail });
+
+    const visit = async (t: Tab, step: Step) => {
+      t.current = step;
+      const response = await t.page.goto(`${app.url}${step.url}`);
+      const status = response?.status();
+      if (status !== step.expected) {
+        add(step, 'status', `expected ${step.expected}${step.note}, got ${status}`);
+        return;
+      }
+      if (step.expected !== 200) return; // the refusal is right: nothing else to look at
+      const landed = new URL(t.page.url()).pathname;
+      if (landed !== step.url.split('?')[0]) add(step, 'status', `landed on ${landed}`);
+      const timing = /(?:^|,)\s*app;dur=([\d.]+)/.exec(response?.headers()['server-timing'] ?? '');
+      if (timing) {
+        serverTimes.push(Number(timing[1]));
+        timesByRoute.set(step.route, [...(timesByRoute.get(step.route) ?? []), Number(timing[1])]);
+      } else add(step, 'server time', 'no Server-Timing: app;dur=… header');
+      const facts = await readFacts(t.page, CHROME_SELECTOR, VALUE_SELECTOR);
+      step.inlineStyles = facts.inlineStyles;
+      if (!facts.hasIcon) withoutIcon++;
+      for (const p of inspect(facts, step.locale, data)) add(step, p.kind, p.detail);
+      const user = step.who.split('-')[0];
+      await screenshot(t.page, `${user}-${step.locale}-${step.width}-${pageName(step.route)}`);
+      checked[user] = (checked[user] ?? 0) + 1;
+    };
+
+    /** Walks the steps in one tab of a fresh context, then reads what each page's console said. */
+    const walk = async (options: Parameters<Browser['newContext']>[0], steps: Step[]) => {
+      const context = await newContext(options);
+      const t = tab(await context.newPage());
+      for (const step of steps) await visit(t, step);
+      await t.page.waitForTimeout(200);
+      t.current = undefined;
+      await context.close();
+      for (const step of steps) {
+        if (step.inlineStyles === undefined) continue; // not looked at
+        for (const m of new Set(step.console))
+          add(
+            step,
+            'console',
+            /inline style/.test(m) && step.inlineStyles.length
+              ? `${m}; style="…" on ${step.inlineStyles.join(', ')}`
+              : m,
+          );
+      }
+    };
+
+    // Signed out: the sign-in form (German: there is no user whose language to follow).
+    for (const size of WIDTHS)
+      await walk(
+        { viewport: size, locale: 'de-DE' },
+        SIGNED_OUT.map((path) => ({
+          who: `anonymous-de-${size.width}`,
+          locale: 'de',
+          width: size.width,
+          route: path,
+          url: path,
+          expected: 200,
+          note: '',
+          console: [],
+        })),
+      );
+
+    for (const user of USERS) {
+      const { rows } = await app.db.query<{ id: string; company_id: string | null }>(
+        'SELECT id, company_id FROM users WHERE email = $1',
+        [user.email],
+      );
+      const who: Who = { role: user.role, userId: rows[0].id, companyId: rows[0].company_id };
+      const agency: Who = { role: 'admin', userId: '', companyId: null };
+      // The URL and the expected answer of each route for this user.
+      const plan: { route: string; url: string; expected: number; note: string }[] = [];
+      for (const r of walked) {
+        if (SIGNED_OUT.includes(r.path)) continue;
+        const action = r.access && 'action' in r.access ? (r.access.action as Action) : undefined;
+        const allowed = action ? can(user.role, action) : true;
+        let url = r.path;
+        let inScope = true;
+        const segments = r.path.split('/');
+        for (const [i, seg] of segments.entries()) {
+          if (!seg.startsWith(':')) continue;
+          const key = `${segments[i - 1]}/${seg}`;
+          const own = await ID_RECIPES[key](app.db, who);
+          const any = own ?? (await ID_RECIPES[key](app.db, agency));
+          if (!any) throw new Error(`the demo data has no record for ${key}`);
+          if (!own) inScope = false;
+          url = url.replace(seg, any);
+        }
+        plan.push({
+          route: r.path,
+          url,
+          // Not allowed at all: 403. Allowed, but nothing of the kind is the user's: 404.
+          expected: !allowed ? 403 : inScope ? 200 : 404,
+          note: !allowed
+            ? ` (${user.role} may not ${action})`
+            : inScope
+              ? ''
+              : ' (nothing in scope)',
+        });
+      }
+
+      const signInContext = await newContext({ viewport: WIDTHS[0] });
+      await signIn(await signInContext.newPage(), app.url, user.email);
+      const storageState = await signInContext.storageState();
+      await signInContext.close();
+
+      for (const locale of LOCALES) {
+        // The session reads the user's language on every request.
+        await app.db.query('UPDATE users SET locale = $1 WHERE id = $2', [locale, who.userId]);
+        for (const size of WIDTHS)
+          await walk(
+            { viewport: size, storageState, locale: locale === 'de' ? 'de-DE' : 'en-GB' },
+            plan.map((p) => ({
+              ...p,
+              who: `${user.name}-${locale}-${size.width}`,
+              locale,
+              width: size.width,
+              console: [],
+            })),
+          );
+      }
+      await app.db.query(`UPDATE users SET locale = 'de' WHERE id = $1`, [who.userId]);
+    }
+
+    // Not vacuous: every role had its pages looked at, on every combination.
+    for (const user of USERS) {
+      const min = MIN_PAGES[user.role] * LOCALES.length * WIDTHS.length;
+      if ((checked[user.name] ?? 0) < min)
+        problems.push({
+          who: user.name,
+          url: '*',
+          route: '*',
+          kind: 'empty',
+          detail: `only ${checked[user.name] ?? 0} pages checked, expected at least ${min}`,
+        });
+    }
+
+    // Without <link rel="icon"> the browser asks for /favicon.ico (once a session): a 404 there is
+    // an error in the console.
+    const favicon = await fetch(`${app.url}/favicon.ico`);
+    if (withoutIcon > 0 && favicon.status >= 400)
+      problems.push({
+        who: '*',
+        url: '/favicon.ico',
+        route: '/favicon.ico',
+        kind: 'console',
+        detail: `error: Failed to load resource: ${favicon.status} (/favicon.ico; ${withoutIcon} pages have no <link rel="icon">)`,
+      });
+
+    serverTimes.sort((a, b) => a - b);
+    const median = percentile(serverTimes, 50);
+    const p95 = percentile(serverTimes, 95);
+    if (!(p95 <= SERVER_TIME_P95_MS))
+      problems.push({
+        who: '*',
+        url: '*',
+        route: '*',
+        kind: 'server time',
+        detail: `p95 ${p95} ms > ${SERVER_TIME_P95_MS} ms (median ${median} ms, ${serverTimes.length} pages)`,
+      });
+
+    const slowest = [...timesByRoute]
+      .map(([route, times]) => {
+        const sorted = [...times].sort((a, b) => a - b);
+        return {
+          route,
+          median: percentile(sorted, 50),
+          p95: percentile(sorted, 95),
+          max: sorted.at(-1)!,
+        };
+      })
+      .sort((a, b) => b.p95 - a.p95)
+      .slice(0, 6)
+      .map((r) => `${r.route} ${r.median} / ${r.p95} / ${r.max}`)
+      .join(', ');
+    const total = Object.values(checked).reduce((a, b) => a + b, 0);
+    // One line per problem and page (a raw code in ten cells of a page is one problem).
+    const unique = [
+      ...new Map(problems.map((p) => [`${p.who} ${p.url} ${p.kind} ${p.detail}`, p])).values(),
+    ];
+    const summary = `${formatReport(unique)}\n\n## page server time\nmedian ${median} ms, p95 ${p95} ms over ${serverTimes.length} pages; slowest (median / p95 / max ms): ${slowest}`;
+    const list = unique
+      .map((p) => `${p.who.replace(/-/g, ' ')}  ${p.url}  ${p.kind}: ${p.detail}`)
+      .join('\n');
+    mkdirSync(join(SCREENSHOTS, '..'), { recursive: true });
+    writeFileSync(
+      join(SCREENSHOTS, '..', 'page-walk.txt'),
+      `${summary}\n\n## every problem\n${list}\n`,
+    );
+    process.stdout.write(
+      `page walk: ${walked.length} routes, ${total} pages checked (${JSON.stringify(checked)}) in ${Math.round((Date.now() - started) / 1000)} s\n` +
+        `page server time over ${serverTimes.length} pages: median ${median} ms, p95 ${p95} ms (max ${serverTimes.at(-1)} ms)\n` +
+        `slowest pages (median / p95 / max ms): ${slowest}\n` +
+        `${unique.length} problems; by kind and page in test/output/page-walk.txt\n${summary}\n`,
+    );
+    expect(total).toBeGreaterThan(0);
+    if (unique.length)
+      throw new Error(`${unique.length} problems (role locale width  url  what):\n${list}`);
+  }, 400_000);
+
+  it('downloads the China itinerary from the trip page: 13 events for staff, 12 for DOVO', async () => {
+    expect(routes.some((r) => r.method === 'GET' && r.path === '/trips/:id/itinerary.ics')).toBe(
+      true,
+    );
+    const { rows } = await app.db.query<{ id: string }>(
+      `SELECT t.id FROM trips t WHERE t.deleted_at IS NULL AND (t.title ILIKE '%China%' OR
+         (extract(year FROM t.starts_on) = 2019 AND
+          (SELECT count(*) FROM appointments a WHERE a.trip_id = t.id AND a.deleted_at IS NULL) = 13))
+       ORDER BY t.starts_on LIMIT 1`,
+    );
+    expect(rows).toHaveLength(1);
+    const found: Record<string, string> = {};
+    for (const email of ['staff@liaison.test', 'dovo@liaison.test']) {
+      const context = await newContext({ viewport: WIDTHS[0], acceptDownloads: true });
+      const page = await context.newPage();
+      await signIn(page, app.url, email);
+      expect((await page.goto(`${app.url}/trips/${rows[0].id}`))?.status()).toBe(200);
+      // The page's own calendar link, as the browser downloads it …
+      const link = page.locator('a[href$="/itinerary.ics"]');
+      expect(await link.count()).toBe(1);
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const failure = await download.failure();
+      // … and the same link with the session cookie, to tell why when the download fails.
+      const response = await page.request.get(
+        new URL((await link.getAttribute('href'))!, page.url()).toString(),
+      );
+      const body =
+        failure === null ? readFileSync(await download.path(), 'utf8') : await response.text();
+      const events = (body.match(/^BEGIN:VEVENT\r?$/gm) ?? []).length;
+      found[email] =
+        failure === null && response.headers()['content-type']?.startsWith('text/calendar')
+          ? `${events} events`
+          : `download ${failure ?? 'done'}: ${response.status()} ${response.headers()['content-type']}`;
+      await context.close();
+    }
+    expect(found).toEqual({ 'staff@liaison.test': '13 events', 'dovo@liaison.test': '12 events' });
+  });
+});
+
+/** A session cookie for plain fetches. */
+async function signedInCookie(email: string): Promise<string> {
+  const context = await newContext();
+  const page = await context.newPage();
+  await signIn(page, app.url, email);
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  await context.close();
+  return cookie;
+}
+
+/** Problems by kind, then by route, each with the role-locale-width combinations it was seen on. */
+function formatReport(problems: Problem[]): string {
+  const lines: string[] = [];
+  const kinds = [...new Set(problems.map((p) => p.kind))];
+  for (const kind of kinds) {
+    const ofKind = problems.filter((p) => p.kind === kind);
+    lines.push(`\n## ${kind} (${ofKind.length})`);
+    const byRoute = new Map<string, Map<string, string[]>>();
+    for (const p of ofKind) {
+      const details = byRoute.get(p.route) ?? new Map<string, string[]>();
+      byRoute.set(p.route, details);
+      details.set(p.detail, [...new Set([...(details.get(p.detail) ?? []), p.who])]);
+    }
+    for (const [route, details] of byRoute) {
+      lines.push(`${route}`);
+      for (const [detail, whos] of details) lines.push(`  - ${detail}  [${whos.join(' ')}]`);
+    }
+  }
+  return lines.join('\n');
+}
