@@ -47,12 +47,14 @@ const RENAME: Record<string, string> = {
   'lead.valueEur': 'leadValueEur',
 };
 
+/**
+ * Berlin first, then every IANA zone by its id, kept as it is (`America/New_York`): an id that
+ * reads the same in both languages, as the trip pages show a zone beside a time.
+ */
 function zoneChoices(l: Locale) {
   return [
     { value: HOME_ZONE, label: w(l, 'berlinZone') },
-    ...[...ZONES]
-      .filter((z) => z !== HOME_ZONE)
-      .map((z) => ({ value: z, label: z.replace(/_/g, ' ') })),
+    ...[...ZONES].filter((z) => z !== HOME_ZONE).map((z) => ({ value: z, label: z })),
   ];
 }
 

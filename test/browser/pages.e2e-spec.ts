@@ -342,6 +342,7 @@ interface Route {
 /** Page routes that are not pages to walk, each with the reason. */
 const NOT_WALKED: Record<string, string> = {
   '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
+  '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',
   '/logout': 'sign-out',
 };
@@ -834,7 +835,7 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
     );
     // A route listed as a fragment must still be one (no full page behind it).
     const adminCookie = await signedInCookie('admin@liaison.test');
-    for (const path of Object.keys(NOT_WALKED).filter((p) => p === '/contacts/suggest')) {
+    for (const path of Object.keys(NOT_WALKED).filter((p) => p.endsWith('/suggest'))) {
       const res = await fetch(`${app.url}${path}?q=wang`, { headers: { cookie: adminCookie } });
       const body = await res.text();
       if (/<main|<html/i.test(body))
