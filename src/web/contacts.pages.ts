@@ -45,7 +45,11 @@ export interface DirectoryUser {
 /** Active admin and staff users, for owner pickers; nothing for roles that may not ask. */
 export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
   if (user.role === 'company') return [];
-  const answer = await api.call<{ items: DirectoryUser[] }>(user, 'GET', '/api/v1/users/directory');
+  const answer = await api.call<{ items: DirectoryUser[] }>(
+    user,
+    'GET',
+    '/api/v1/users/directory?limit=200',
+  );
   return answer.status === 200 ? answer.body.items : [];
 }
 
@@ -245,10 +249,10 @@ const TIMELINE_PAGES: Record<string, { path: string; action: Parameters<typeof c
   lead: { path: '/leads', action: 'lead:read' },
 };
 
+/** What happened, where the item's own badges do not say it already (occurred, due). */
 const EVENTS: Record<string, Parameters<typeof w>[1]> = {
   created: 'eventCreated',
   stageChanged: 'eventStageChanged',
-  due: 'eventDue',
   completed: 'eventCompleted',
 };
 
@@ -288,7 +292,8 @@ function timelineItem(ctx: PageContext, item: TimelineItemView, labels: Labels):
   if (str(item.location)) details.push(str(item.location)!);
   const company = item.type === 'lead' ? labels.get(str(item.companyId)) : '';
   if (company) details.push(company);
-  return html`<li class="timeline-${item.type}" id="timeline-${item.id}">
+  // A lead's items share its id (created, then each change of stage): no element id from it.
+  return html`<li class="timeline-${item.type}" data-id="${item.id}">
     <p class="when"><span class="badge type">${label(l, 'timelineType', item.type)}</span>
       <time datetime="${item.at}">${when}</time></p>
     <p class="what">${title}${badges.map((b) => html` <span class="badge">${b}</span>`)}${

@@ -30,7 +30,6 @@ export const w = dictionary({
   ],
   eventCreated: ['angelegt', 'created'],
   eventStageChanged: ['Phase geändert', 'stage changed'],
-  eventDue: ['fällig', 'due'],
   eventCompleted: ['erledigt', 'completed'],
   whenZoned: ['Wann (Uhrzeit in der gewählten Zeitzone)', 'When (time in the chosen time zone)'],
   occurredZone: ['Zeitzone der Uhrzeit', 'Time zone of the time'],
