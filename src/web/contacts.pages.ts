@@ -263,7 +263,13 @@ function timelineItem(ctx: PageContext, item: TimelineItemView, labels: Labels):
   const l = ctx.locale;
   const page = TIMELINE_PAGES[item.type];
   const zone = str(item.timeZone);
-  const when = zone ? bothClocks(item.at, l, zone) : dateTime(item.at, l);
+  // A follow-up that is due sits at the start of its day: the day is what it says.
+  const when =
+    item.event === 'due' && str(item.dueOn)
+      ? day(str(item.dueOn), l)
+      : zone
+        ? bothClocks(item.at, l, zone)
+        : dateTime(item.at, l);
   const title =
     page && ctx.user && can(ctx.user.role, page.action)
       ? html`<a href="${page.path}/${item.id}">${item.title}</a>`
