@@ -2,10 +2,17 @@ import fastifyCookie from '@fastify/cookie';
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  getSchemaPath,
+  OpenAPIObject,
+  OperationObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
+import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { runWithRequestId } from './common/request-context';
 import { requestIdFor } from './logging';
 
@@ -48,9 +55,26 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    { extraModels: [ProblemDto] },
   );
+  documentBadRequests(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/** Every API operation can answer 400 (a bad id, query or body): the problem it sends then. */
+function documentBadRequests(document: OpenAPIObject): void {
+  const problem = {
+    description: 'Bad input: `errors` names each bad field with the code of the rule it broke.',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  };
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (!path.startsWith('/api/')) continue;
+    for (const operation of Object.values(operations as Record<string, OperationObject>)) {
+      if (typeof operation !== 'object' || !operation || !('responses' in operation)) continue;
+      operation.responses['400'] ??= problem;
+    }
+  }
 }
 
 export interface RouteDeclaration {

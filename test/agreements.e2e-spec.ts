@@ -230,7 +230,7 @@ describe('agreements: lists and filters', () => {
   });
 
   it.each([
-    ['sort=title', 'sort'],
+    ['sort=kind', 'sort'],
     ['status=valid', 'status'],
     ['kind=x', 'kind'],
     ['tripId=abc', 'tripId'],

@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './helpers/app';
 import { PASSWORD, Session, factories, login, loginAdmin } from './helpers/auth';
+import { Cast, cast, statusReport, statusesOf } from './helpers/roles';
 
 let app: TestApp;
 let admin: Session;
@@ -518,6 +519,89 @@ describe('users: PATCH with null', () => {
         .set('If-Match', `"${user.version}"`)
         .send(body);
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
+    }
+  });
+});
+
+describe('users: directory', () => {
+  const directory = (session: Session, query = '') =>
+    app.http.get(`/api/v1/users/directory${query}`).set(session.auth);
+  let c: Cast;
+  let zoe: { id: string };
+  let gone: { id: string };
+  let viewerUser: { id: string };
+  let companyUser: { id: string };
+  beforeAll(async () => {
+    c = await cast(app, admin);
+    zoe = await make.user({ role: 'staff', displayName: 'Zoë Verzeichnis' });
+    await make.user({ role: 'admin', displayName: 'Zacharias Verzeichnis' });
+    viewerUser = await make.user({ role: 'viewer', displayName: 'Viola Verzeichnis' });
+    companyUser = await make.user({
+      role: 'company',
+      companyId: c.ownCompany.id,
+      displayName: 'Konrad Verzeichnis',
+    });
+    const inactive = await make.user({ role: 'staff', displayName: 'Gerd Verzeichnis' });
+    gone = inactive;
+    await app.http
+      .patch(`/api/v1/users/${inactive.id}`)
+      .set(admin.auth)
+      .set('If-Match', `"${inactive.version}"`)
+      .send({ active: false });
+  });
+
+  it('is for the agency’s roles: admin, staff and viewer 200, a company user 403', async () => {
+    const statuses = await statusesOf(
+      c,
+      async (_role, session) => (await directory(session)).status,
+    );
+    expect(
+      statusReport({ admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 }, statuses),
+    ).toEqual([]);
+  });
+
+  it('lists the active admin and staff users by name, with name and role only', async () => {
+    const res = await directory(c.sessions.viewer, '?q=verzeichnis');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [
+        { id: expect.any(String), displayName: 'Zacharias Verzeichnis', role: 'admin' },
+        { id: zoe.id, displayName: 'Zoë Verzeichnis', role: 'staff' },
+      ],
+      nextCursor: null,
+    });
+    const all = await directory(c.sessions.staff, '?limit=200');
+    const listed = (all.body.items as { id: string; role: string }[]).map((u) => u.id);
+    expect(listed).toContain(c.sessions.staff.user.id);
+    for (const id of [gone.id, viewerUser.id, companyUser.id, c.sessions.own.user.id])
+      expect(listed).not.toContain(id);
+  });
+
+  it('finds by part of the name, accent- and case-insensitively, and pages', async () => {
+    expect((await directory(c.sessions.staff, '?q=ZOE')).body.items).toEqual([
+      { id: zoe.id, displayName: 'Zoë Verzeichnis', role: 'staff' },
+    ]);
+    expect((await directory(c.sessions.staff, '?q=%25')).body.items).toEqual([]);
+    const first = await directory(c.sessions.staff, '?q=verzeichnis&limit=1');
+    expect(first.body.items).toHaveLength(1);
+    const second = await directory(
+      c.sessions.staff,
+      `?q=verzeichnis&limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(second.body.items.map((u: { id: string }) => u.id)).toEqual([zoe.id]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('refuses bad queries with 400 naming the parameter', async () => {
+    for (const [query, field, code] of [
+      [`?q=${'x'.repeat(201)}`, 'q', 'maxLength'],
+      ['?role=company', 'role', 'unknown'],
+      ['?sort=email', 'sort', 'isIn'],
+      ['?limit=0', 'limit', 'min'],
+    ]) {
+      const res = await directory(c.sessions.staff, query);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ field, code }));
     }
   });
 });

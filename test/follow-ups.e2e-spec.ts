@@ -373,7 +373,7 @@ describe('follow-ups: list, filters and sort', () => {
 
   it.each([
     ['garbage cursor', 'cursor=%27%20OR%201%3D1', 'cursor'],
-    ['unknown sort', 'sort=title', 'sort'],
+    ['unknown sort', 'sort=status', 'sort'],
     ['limit 500', 'limit=500', 'limit'],
     ['bad status', 'status=closed', 'status'],
     ['bad priority', 'priority=urgent', 'priority'],

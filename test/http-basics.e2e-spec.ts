@@ -78,7 +78,39 @@ describe('problem details', () => {
   it('answers a malformed id with 400 naming id, not a database error', async () => {
     const res = await app.http.get('/api/v1/users/not-a-uuid').set(admin.auth);
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
+    expect(res.body.errors).toEqual([
+      { field: 'id', code: 'isUuid', message: 'id must be a UUID' },
+    ]);
+  });
+
+  it('gives each bad field the code of the rule it broke', async () => {
+    const invalid = await app.http
+      .post('/api/v1/contacts')
+      .set(admin.auth)
+      .send({ familyName: 'Code', email: 'not-an-email', nickname: 'x' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([
+      { field: 'nickname', code: 'unknown', message: 'property nickname should not exist' },
+      { field: 'email', code: 'isEmail', message: 'email must be an email address' },
+    ]);
+    const dangling = await app.http
+      .post('/api/v1/contacts')
+      .set(admin.auth)
+      .send({ familyName: 'Code', companyId: '00000000-0000-4000-8000-000000000000' });
+    expect(dangling.status).toBe(400);
+    expect(dangling.body.errors).toEqual([
+      { field: 'companyId', code: 'reference', message: 'companyId must be an existing company' },
+    ]);
+    const missing = await app.http.post('/api/v1/contacts').set(admin.auth).send({});
+    expect(missing.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'familyName', code: 'required' })]),
+    );
+    const malformed = await app.http
+      .post('/api/v1/contacts')
+      .set(admin.auth)
+      .set('content-type', 'application/json')
+      .send('{"familyName": ');
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ code: 'malformed' })]);
   });
 
   it('answers an unexpected failure with a plain 500: no stack, no SQL, but a request id', async () => {
@@ -261,6 +293,15 @@ describe('OpenAPI', () => {
     expect(Object.keys(json.body.paths)).toEqual(
       expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users/{id}']),
     );
+    expect(json.body.components.schemas.FieldErrorDto.required).toEqual([
+      'field',
+      'code',
+      'message',
+    ]);
+    expect(
+      json.body.paths['/api/v1/contacts'].post.responses['400'].content['application/problem+json']
+        .schema,
+    ).toEqual({ $ref: '#/components/schemas/ProblemDto' });
     const ui = await app.http.get('/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toMatch(/swagger/i);

@@ -247,7 +247,7 @@ describe('interactions: bad input', () => {
     ['to=tomorrow', 'to'],
     ['confidential=maybe', 'confidential'],
     ['deleted=1', 'deleted'],
-    ['sort=subject', 'sort'],
+    ['sort=kind', 'sort'],
     ['sort=-summary', 'sort'],
     ['limit=0', 'limit'],
     ['limit=201', 'limit'],
@@ -765,5 +765,49 @@ describe('interactions: audit', () => {
         contactIds: { before: null, after: [contactA.id] },
       },
     });
+  });
+});
+
+describe('contact log', () => {
+  const log = (body: Record<string, unknown>) =>
+    app.http
+      .post('/api/v1/contact-log')
+      .set(c.sessions.staff.auth)
+      .send({ ...BASE, ...body });
+
+  it('adds a new contact given only by a name in Chinese script, in pinyin', async () => {
+    const res = await log({ newContacts: [{ nativeName: '欧阳娜娜' }, { nativeName: '王小明' }] });
+    expect(res.status).toBe(201);
+    const contacts = await Promise.all(
+      (res.body.contactIds as string[]).map(
+        async (id) => (await app.http.get(`/api/v1/contacts/${id}`).set(admin.auth)).body,
+      ),
+    );
+    expect(contacts.map((x) => [x.familyName, x.givenName, x.nativeName])).toEqual([
+      ['Ouyang', 'Nana', '欧阳娜娜'],
+      ['Wang', 'Xiaoming', '王小明'],
+    ]);
+  });
+
+  it('still needs a familyName otherwise, and names each bad field with its code', async () => {
+    const before = await count();
+    const res = await log({
+      newContacts: [{ nativeName: '李明' }, { givenName: 'Jürgen', nativeName: 'Müller' }],
+      tripId: UNKNOWN_ID,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual(
+      expect.arrayContaining([['newContacts.1.familyName', 'required']]),
+    );
+    expect(fields(res.body)).not.toContain('newContacts.0.familyName');
+    const dangling = await log({ contactIds: [contactA.id], tripId: UNKNOWN_ID });
+    expect(dangling.body.errors).toEqual([
+      expect.objectContaining({ field: 'tripId', code: 'reference' }),
+    ]);
+    const nobody = await log({});
+    expect(nobody.body.errors).toEqual([
+      expect.objectContaining({ field: 'contactIds', code: 'required' }),
+    ]);
+    expect(await count()).toBe(before);
   });
 });

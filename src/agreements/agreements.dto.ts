@@ -12,7 +12,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { iso, QueryBoolean, Trim, TrimToNull } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { IsDay, OmitOrValid } from '../trips/validators';
 import {
   Agreement,
@@ -93,9 +93,21 @@ export class UpdateAgreementDto extends PartialType(CreateAgreementDto, {
   skipNullProperties: false,
 }) {}
 
-export const AGREEMENT_SORTS = ['createdAt', 'signedOn'] as const;
+export const AGREEMENT_SORTS = [
+  'title',
+  'signedOn',
+  'validUntil',
+  'reviewOn',
+  'createdAt',
+  'updatedAt',
+] as const;
+export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
+export const AGREEMENT_DEFAULT_SORT = '-createdAt';
 
 export class AgreementListQuery extends PageQuery {
+  @SortOf(AGREEMENT_SORTS, AGREEMENT_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({ description: 'Part of the title or summary, accent-insensitive.' })
   @IsOptional()
   @IsString()

@@ -5,13 +5,19 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, Forbidden, NotFound } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
+import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike } from '../common/search';
 import { referenceProblems } from '../trips/references';
 import { Agreement } from './agreement.entity';
-import { AgreementListQuery, CreateAgreementDto, UpdateAgreementDto } from './agreements.dto';
+import {
+  AGREEMENT_DEFAULT_SORT,
+  AgreementListQuery,
+  AgreementSort,
+  CreateAgreementDto,
+  UpdateAgreementDto,
+} from './agreements.dto';
 
 const AUDITED = [
   'partnerId',
@@ -93,16 +99,30 @@ export class AgreementsService {
         { tripId: query.tripId },
       );
     }
-    const page = await this.paginator.page(qb, query, {
-      sorts: {
-        createdAt: { sql: 'g.created_at', type: 'timestamptz', value: (g) => g.createdAt },
-        signedOn: {
-          sql: `coalesce(g.signed_on, '0001-01-01'::date)`,
-          type: 'date',
-          value: (g) => g.signedOn ?? '0001-01-01',
-        },
+    const sorts: Sorts<Agreement, AgreementSort> = {
+      title: { sql: 'lower(g.title)', type: 'text', value: (g) => g.title.toLowerCase() },
+      signedOn: {
+        sql: `coalesce(g.signed_on, '0001-01-01'::date)`,
+        type: 'date',
+        value: (g) => g.signedOn ?? '0001-01-01',
       },
-      defaultSort: '-createdAt',
+      // open-ended (no validUntil) and not planned for review come last
+      validUntil: {
+        sql: `coalesce(g.valid_until, '9999-12-31'::date)`,
+        type: 'date',
+        value: (g) => g.validUntil ?? '9999-12-31',
+      },
+      reviewOn: {
+        sql: `coalesce(g.review_on, '9999-12-31'::date)`,
+        type: 'date',
+        value: (g) => g.reviewOn ?? '9999-12-31',
+      },
+      createdAt: { sql: 'g.created_at', type: 'timestamptz', value: (g) => g.createdAt },
+      updatedAt: { sql: 'g.updated_at', type: 'timestamptz', value: (g) => g.updatedAt },
+    };
+    const page = await this.paginator.page(qb, query, {
+      sorts,
+      defaultSort: AGREEMENT_DEFAULT_SORT,
       idColumn: 'g.id',
     });
     return { items: await this.withTrips(page.items), nextCursor: page.nextCursor };
@@ -134,10 +154,13 @@ export class AgreementsService {
       { field: 'appointmentId', kind: 'appointment', id: values.appointmentId },
     ]);
     if (values.signedOn && values.validUntil && values.validUntil < values.signedOn) {
-      problems.push({
-        field: dto.validUntil !== undefined ? 'validUntil' : 'signedOn',
-        message: 'validUntil must not be before signedOn',
-      });
+      problems.push(
+        fieldError(
+          dto.validUntil !== undefined ? 'validUntil' : 'signedOn',
+          'order',
+          'validUntil must not be before signedOn',
+        ),
+      );
     }
     if (problems.length) throw new BadInput(problems);
   }

@@ -184,7 +184,7 @@ export class AuthService {
       .where('u.id = :id', { id: actor.userId })
       .getOneOrFail();
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw BadInput.field('currentPassword', 'currentPassword is wrong');
+      throw BadInput.field('currentPassword', 'wrongPassword', 'currentPassword is wrong');
     }
     const passwordHash = await hashPassword(newPassword);
     await this.db.transaction(async (em) => {

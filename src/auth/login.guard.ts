@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { BadInput, Unauthorized } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation';
+import { flattenValidationErrors } from '../common/validation-errors';
 import { LoginDto } from './auth.dto';
 
 /**
@@ -17,7 +17,11 @@ export class LoginGuard extends AuthGuard('local') {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const body: unknown = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw BadInput.field('body', 'body must be a JSON object with email and password');
+      throw BadInput.field(
+        'body',
+        'malformed',
+        'body must be a JSON object with email and password',
+      );
     }
     const errors = await validate(plainToInstance(LoginDto, body), {
       whitelist: true,

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'account:self': EVERYONE,
   // accounts and the audit trail
   'user:read': ADMIN,
+  // the agency's own people (name and role only), to pick an owner or assignee
+  'user:directory': AGENCY_READERS,
   'user:create': ADMIN,
   'user:update': ADMIN,
   'audit:read': ADMIN,

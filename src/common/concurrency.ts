@@ -21,6 +21,7 @@ export function parseIfMatch(header: string | string[] | undefined): number {
   if (!match) {
     throw BadInput.field(
       'If-Match',
+      'versionTag',
       'If-Match must be one version tag as sent in the ETag, e.g. "3"',
     );
   }

@@ -1,8 +1,66 @@
+/**
+ * The codes of the rules the services check themselves, one per rule and the same rule the same
+ * code everywhere, so that a client can translate each one. Fields that fail a class-validator
+ * constraint carry the constraint's key instead (`isEmail`, `maxLength`, `isIn`, …), except that
+ * a field that is not allowed is `unknown` and a missing value is `required`.
+ */
+export const SERVICE_ERROR_CODES = [
+  /** A value the rule needs is missing (familyName, a follow-up's assignee or company, …). */
+  'required',
+  /** A field that is not allowed in this request. */
+  'unknown',
+  /** Names a record that does not exist or is deleted. */
+  'reference',
+  /** Names no active user. */
+  'activeUser',
+  /** Names no active admin or staff user (owners of contacts and leads). */
+  'agencyUser',
+  /** Ends before it starts: endsOn/startsOn, to/from, endsAt/startsAt, validUntil/signedOn. */
+  'order',
+  /** An appointment outside its trip's days. */
+  'range',
+  /** A contact at a company and at a partner at once. */
+  'oneOrganisation',
+  /** An appointment of another trip than the record's tripId. */
+  'sameTrip',
+  /** A delegate's login belongs to another company than the delegate. */
+  'sameCompany',
+  /** An attendee who is not a delegate of the appointment's trip. */
+  'attendee',
+  /** companyId on a user whose role is not company. */
+  'companyRole',
+  /** lostReason on a lead that is not in stage lost. */
+  'onlyWhenLost',
+  /** The current password given is not the user's. */
+  'wrongPassword',
+  /** A cursor this server did not issue, or one of another sort order. */
+  'cursor',
+  /** If-Match that is not one version tag. */
+  'versionTag',
+  /** The body as a whole: not JSON, not an object. */
+  'malformed',
+  /** An id in the path that is not a UUID (the key class-validator uses for the same rule). */
+  'isUuid',
+  /** A sort that is not in the list's whitelist (the key class-validator uses for the same rule). */
+  'isIn',
+] as const;
+
+export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
+
 /** A field-level complaint about the request, as it appears in a problem's `errors`. */
 export interface FieldError {
   field: string;
+  /** The rule it broke: a ServiceErrorCode or a class-validator constraint key. */
+  code: string;
   message: string;
 }
+
+/** A complaint of a service's own rule. */
+export const fieldError = (field: string, code: ServiceErrorCode, message: string): FieldError => ({
+  field,
+  code,
+  message,
+});
 
 /**
  * Domain errors: services throw these, one exception filter turns them into problem+json.
@@ -20,8 +78,8 @@ export class BadInput extends DomainError {
   constructor(readonly errors: FieldError[]) {
     super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
   }
-  static field(field: string, message: string): BadInput {
-    return new BadInput([{ field, message }]);
+  static field(field: string, code: ServiceErrorCode, message: string): BadInput {
+    return new BadInput([fieldError(field, code, message)]);
   }
 }
 

@@ -32,6 +32,17 @@ export class PageQuery {
   sort?: string;
 }
 
+/**
+ * A list's `?sort=` in the OpenAPI document: the fields of its whitelist, each ascending or
+ * `-descending`. The service's KeysetOptions.sorts has exactly these keys (`Sorts<T, …>`), and
+ * the paginator refuses any other (400, code isIn).
+ */
+export const SortOf = (fields: readonly string[], defaultSort: string) =>
+  ApiPropertyOptional({
+    enum: fields.flatMap((f) => [f, `-${f}`]),
+    default: defaultSort,
+  });
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -47,6 +58,9 @@ export interface SortKey<T> {
   /** The same value read off a fetched row. */
   value: (row: T) => string | number | Date;
 }
+
+/** A list's whitelist: one SortKey for each of its sort fields. */
+export type Sorts<T, Field extends string> = Record<Field, SortKey<T>>;
 
 export interface KeysetOptions<T> {
   /** The whitelist: API field name → how to sort by it. */
@@ -79,6 +93,7 @@ export class Paginator {
     if (!sortKey) {
       throw BadInput.field(
         'sort',
+        'isIn',
         `sort must be one of ${Object.keys(options.sorts)
           .map((f) => `${f}, -${f}`)
           .join(', ')}`,
@@ -88,12 +103,12 @@ export class Paginator {
 
     if (query.cursor !== undefined) {
       const cursor = decodeCursor(this.key, query.cursor);
-      if (!cursor) throw BadInput.field('cursor', 'cursor is not one this server issued');
+      if (!cursor) throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
       if (cursor.sort !== sortParam) {
-        throw BadInput.field('cursor', 'cursor belongs to another sort order');
+        throw BadInput.field('cursor', 'cursor', 'cursor belongs to another sort order');
       }
       if (!/^[0-9a-f-]{36}$/.test(cursor.id) || cursor.value === null) {
-        throw BadInput.field('cursor', 'cursor is not one this server issued');
+        throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
       }
       const op = descending ? '<' : '>';
       qb.andWhere(

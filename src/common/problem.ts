@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
-import { DomainError, FieldError } from './errors';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DomainError, FieldError, fieldError } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -13,6 +14,29 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: FieldError[];
+}
+
+export class FieldErrorDto implements FieldError {
+  @ApiProperty({ example: 'companyId' }) field: string;
+  @ApiProperty({
+    example: 'reference',
+    description:
+      'The rule it broke: one of SERVICE_ERROR_CODES (src/common/errors.ts) or a class-validator constraint key (isEmail, maxLength, isIn, …).',
+  })
+  code: string;
+  @ApiProperty({ example: 'companyId must be an existing company' }) message: string;
+}
+
+/** The problem+json body, as the OpenAPI document shows it. */
+export class ProblemDto implements Problem {
+  @ApiProperty({ example: '/problems/validation' }) type: string;
+  @ApiProperty({ example: 'Bad Request' }) title: string;
+  @ApiProperty({ example: 400 }) status: number;
+  @ApiProperty() detail: string;
+  @ApiPropertyOptional() instance?: string;
+  @ApiPropertyOptional() requestId?: string;
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'On a 400: each bad field.' })
+  errors?: FieldErrorDto[];
 }
 
 export interface ProblemWithHeaders {
@@ -100,7 +124,7 @@ export function toProblem(error: unknown): ProblemWithHeaders {
       typeof body === 'object' && body.errors
         ? body.errors
         : status === 400
-          ? [{ field: 'body', message: detail }]
+          ? [fieldError('body', 'malformed', detail)]
           : undefined;
     return {
       problem: problemFor(status, detail, errors ? { errors } : {}),
@@ -130,7 +154,7 @@ export function toProblem(error: unknown): ProblemWithHeaders {
       problem: problemFor(
         status,
         detail,
-        status === 400 ? { errors: [{ field: 'body', message: detail }] } : {},
+        status === 400 ? { errors: [fieldError('body', 'malformed', detail)] } : {},
       ),
       headers: {},
       unexpected: false,

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { FieldError } from './errors';
+import { FieldError, fieldError } from './errors';
 
 /** The soft-deletable records another record may link to, with the noun a message uses. */
 const LINKABLE = {
@@ -36,7 +36,9 @@ export async function deadLinks(manager: EntityManager, links: Link[]): Promise<
       [id],
     )) as unknown[];
     if (rows.length === 0) {
-      errors.push({ field, message: `${field} must name an existing ${LINKABLE[table]}` });
+      errors.push(
+        fieldError(field, 'reference', `${field} must name an existing ${LINKABLE[table]}`),
+      );
     }
   }
   return errors;

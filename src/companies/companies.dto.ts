@@ -20,7 +20,7 @@ import {
   UpperCase,
   WEBSITE_OPTIONS,
 } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { Company } from './company.entity';
 
 export class CreateCompanyDto {
@@ -90,8 +90,13 @@ export class UpdateCompanyDto extends PartialType(CreateCompanyDto, {
 }) {}
 
 export const COMPANY_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+export type CompanySort = (typeof COMPANY_SORTS)[number];
+export const COMPANY_DEFAULT_SORT = 'name';
 
 export class CompanyListQuery extends PageQuery {
+  @SortOf(COMPANY_SORTS, COMPANY_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({ description: 'Part of the name, accent- and case-insensitive.' })
   @IsOptional()
   @IsString()

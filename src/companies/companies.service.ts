@@ -7,12 +7,18 @@ import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { stripUndefined } from '../common/dto';
 import { Forbidden, NotFound } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
-import { CompanyListQuery, CreateCompanyDto, UpdateCompanyDto } from './companies.dto';
+import {
+  COMPANY_DEFAULT_SORT,
+  CompanyListQuery,
+  CompanySort,
+  CreateCompanyDto,
+  UpdateCompanyDto,
+} from './companies.dto';
 
 const AUDITED = [
   'name',
@@ -66,13 +72,14 @@ export class CompaniesService {
       qb.andWhere(':branchCountry = ANY(c.branch_countries)', {
         branchCountry: query.branchCountry,
       });
+    const sorts: Sorts<Company, CompanySort> = {
+      name: { sql: 'lower(c.name)', type: 'text', value: (c) => c.name.toLowerCase() },
+      createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
+      updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
+    };
     return this.paginator.page(qb, query, {
-      sorts: {
-        name: { sql: 'lower(c.name)', type: 'text', value: (c) => c.name.toLowerCase() },
-        createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
-        updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
-      },
-      defaultSort: 'name',
+      sorts,
+      defaultSort: COMPANY_DEFAULT_SORT,
       idColumn: 'c.id',
     });
   }

@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Trim, TrimToNull } from '../common/dto';
+import { FAMILY_NAME_DESCRIPTION, FamilyNameUnlessChinese } from '../contacts/contacts.dto';
 
 export const INTERACTION_KINDS = [
   'meeting',
@@ -30,11 +31,12 @@ export const INTERACTION_KINDS = [
 ] as const;
 
 export class NewContactDto {
-  @ApiProperty({ example: 'Zhao' })
+  @ApiPropertyOptional({ example: 'Zhao', description: FAMILY_NAME_DESCRIPTION })
+  @FamilyNameUnlessChinese()
   @Trim()
   @IsString()
   @Length(1, 200)
-  familyName: string;
+  familyName?: string;
 
   @ApiPropertyOptional({ example: 'Lei' })
   @IsOptional()

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { BadInput, FieldError } from '../common/errors';
+import { BadInput, FieldError, fieldError } from '../common/errors';
 import { searchColumns } from '../common/search';
 import { contactSearchParts } from '../contacts/contact-search';
+import { familyNameRequired, newContactNames } from '../contacts/names';
 import { ContactLogDto, ContactLogResultDto } from './contact-log.dto';
 
 async function insert(
@@ -37,6 +38,7 @@ export class ContactLogService {
     if (!(dto.contactIds?.length || dto.newContacts?.length)) {
       throw BadInput.field(
         'contactIds',
+        'required',
         'name at least one contact, existing (contactIds) or new (newContacts)',
       );
     }
@@ -50,18 +52,25 @@ export class ContactLogService {
         )) as { id: string }[];
         const known = new Set(found.map((r) => r.id));
         if (ids.some((id) => !known.has(id)))
-          errors.push({
-            field: fieldName,
-            message: `${fieldName} names a record that does not exist`,
-          });
+          errors.push(
+            fieldError(fieldName, 'reference', `${fieldName} names a record that does not exist`),
+          );
       };
       await missing('contacts', dto.contactIds ?? [], 'contactIds');
-      for (const [i, c] of (dto.newContacts ?? []).entries()) {
+      const newContacts = (dto.newContacts ?? []).map((c, i) => {
+        const names = newContactNames(c);
+        if (!names) errors.push(familyNameRequired(`newContacts.${i}.familyName`));
+        return { ...c, familyName: names?.familyName ?? '', givenName: names?.givenName ?? null };
+      });
+      for (const [i, c] of newContacts.entries()) {
         if (c.companyId && c.partnerId)
-          errors.push({
-            field: `newContacts.${i}.partnerId`,
-            message: 'a contact belongs to a company or a partner, not both',
-          });
+          errors.push(
+            fieldError(
+              `newContacts.${i}.partnerId`,
+              'oneOrganisation',
+              'a contact belongs to a company or a partner, not both',
+            ),
+          );
         if (c.companyId) await missing('companies', [c.companyId], `newContacts.${i}.companyId`);
         if (c.partnerId) await missing('partners', [c.partnerId], `newContacts.${i}.partnerId`);
       }
@@ -75,22 +84,24 @@ export class ContactLogService {
           trip_id: string;
         }[];
         if (!appointment)
-          errors.push({
-            field: 'appointmentId',
-            message: 'appointmentId names an appointment that does not exist',
-          });
+          errors.push(
+            fieldError(
+              'appointmentId',
+              'reference',
+              'appointmentId names an appointment that does not exist',
+            ),
+          );
         else if (tripId && appointment.trip_id !== tripId)
-          errors.push({
-            field: 'appointmentId',
-            message: 'the appointment belongs to another trip',
-          });
+          errors.push(
+            fieldError('appointmentId', 'sameTrip', 'the appointment belongs to another trip'),
+          );
         else tripId = appointment.trip_id;
       }
       if (dto.lead) await missing('companies', [dto.lead.companyId], 'lead.companyId');
       if (errors.length) throw new BadInput(errors);
 
       const contactIds = [...(dto.contactIds ?? [])];
-      for (const c of dto.newContacts ?? []) {
+      for (const c of newContacts) {
         const [organisation] = (await em.query(
           `SELECT (SELECT array[name, legal_name] FROM companies WHERE id = $1) AS company, (SELECT array[name, native_name] FROM partners WHERE id = $2) AS partner`,
           [c.companyId ?? null, c.partnerId ?? null],
@@ -103,7 +114,7 @@ export class ContactLogService {
         );
         const id = await insert(em, 'contacts', {
           family_name: c.familyName,
-          given_name: c.givenName ?? null,
+          given_name: c.givenName,
           native_name: c.nativeName ?? null,
           position: c.position ?? null,
           company_id: c.companyId ?? null,
@@ -123,6 +134,7 @@ export class ContactLogService {
           entityId: id,
           changes: {
             familyName: { before: null, after: c.familyName },
+            ...(c.givenName !== null && { givenName: { before: null, after: c.givenName } }),
             nativeName: { before: null, after: c.nativeName ?? null },
           },
         });

@@ -16,6 +16,7 @@ import {
   Matches,
   MaxLength,
   Validate,
+  ValidateIf,
   ValidateNested,
   ValidationArguments,
   ValidatorConstraint,
@@ -30,8 +31,9 @@ import {
   TrimToNull,
   UpperCase,
 } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
+import { isChineseName } from './names';
 
 /** `en-us` → `en-US`, `zh-hans-cn` → `zh-Hans-CN`; anything Intl refuses is left for the validator. */
 export function canonicalLanguageTag(tag: unknown): unknown {
@@ -137,12 +139,27 @@ export class LegalBasisDto {
   source?: string | null;
 }
 
+/**
+ * familyName is required, unless nativeName is a name in Chinese script: then the family and
+ * given name are derived from it (newContactNames). A familyName that is sent is validated.
+ */
+export const FamilyNameUnlessChinese = () =>
+  ValidateIf(
+    (body: { familyName?: unknown; nativeName?: unknown }) =>
+      body.familyName !== undefined ||
+      !isChineseName(typeof body.nativeName === 'string' ? body.nativeName : null),
+  );
+
+export const FAMILY_NAME_DESCRIPTION =
+  'Required, unless nativeName is a name in Chinese script: then it is derived from it in pinyin (李明 → Li; 欧阳娜娜 → Ouyang), and so is givenName when left out (Ming; Nana).';
+
 export class CreateContactDto {
-  @ApiProperty({ example: 'Wang' })
+  @ApiPropertyOptional({ example: 'Wang', description: FAMILY_NAME_DESCRIPTION })
+  @FamilyNameUnlessChinese()
   @Trim()
   @IsString()
   @Length(1, 200)
-  familyName: string;
+  familyName?: string;
 
   @ApiPropertyOptional({ example: 'Fang' })
   @IsOptional()
@@ -274,7 +291,14 @@ export class UpdateContactDto extends PartialType(CreateContactDto, {
   skipNullProperties: false,
 }) {}
 
+export const CONTACT_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+export const CONTACT_DEFAULT_SORT = 'name';
+
 export class ContactListQuery extends PageQuery {
+  @SortOf(CONTACT_SORTS, CONTACT_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({
     description:
       'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
@@ -404,37 +428,80 @@ export const toContactDto = (c: Contact, view: ContactView = 'agency'): ContactD
 export const TIMELINE_TYPES = ['interaction', 'followUp', 'lead'] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 
+/**
+ * What happened at `at`: an interaction took place; a follow-up was done, is due, or (with
+ * neither) was written down; a lead was created or changed its stage.
+ */
+export const TIMELINE_EVENTS = ['occurred', 'completed', 'due', 'created', 'stageChanged'] as const;
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
+
 /** One row of a contact's timeline, as the service reads it. */
 export interface TimelineEntry {
   type: TimelineType;
+  event: TimelineEvent;
   id: string;
   at: Date;
   title: string;
   kind: string | null;
+  summary: string | null;
+  location: string | null;
   confidential: boolean | null;
+  tripId: string | null;
   status: string | null;
   priority: string | null;
   dueOn: string | null;
+  completedAt: Date | null;
   stage: string | null;
+  fromStage: string | null;
+  valueEur: number | null;
   companyId: string | null;
 }
 
 export class TimelineItemDto {
   @ApiProperty({ enum: TIMELINE_TYPES }) type: TimelineType;
-  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    description: 'When it happened: an interaction’s occurredAt, otherwise when it was created.',
+    enum: TIMELINE_EVENTS,
+    description:
+      'interaction: occurred; followUp: completed, due or created; lead: created or stageChanged.',
+  })
+  event: TimelineEvent;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The record’s id (a lead’s items share it: created, then each stage change).',
+  })
+  id: string;
+  @ApiProperty({
+    description:
+      'When it happened: an interaction’s occurredAt; a follow-up’s completedAt when done, else the start of its dueOn in Europe/Berlin, else its createdAt; a lead’s createdAt, or the time of the stage change.',
   })
   at: string;
   @ApiProperty({ description: 'Subject of an interaction, title of a follow-up or lead.' })
   title: string;
   @ApiPropertyOptional({ description: 'interaction: meeting, call, …' }) kind?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'interaction: its summary, cut at 500 characters (ending in …).',
+  })
+  summary?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'interaction' }) location?: string | null;
   @ApiPropertyOptional({ description: 'interaction' }) confidential?: boolean;
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'interaction' })
+  tripId?: string | null;
   @ApiPropertyOptional({ description: 'followUp: open, done, cancelled' }) status?: string;
   @ApiPropertyOptional({ description: 'followUp: low, normal, high' }) priority?: string;
   @ApiPropertyOptional({ nullable: true, description: 'followUp, YYYY-MM-DD' })
   dueOn?: string | null;
-  @ApiPropertyOptional({ description: 'lead: new, contacted, …' }) stage?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'followUp' }) completedAt?: string | null;
+  @ApiPropertyOptional({
+    description: 'lead: its stage now (created), the stage it moved to (stageChanged).',
+  })
+  stage?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'lead: the stage it left (stageChanged); null for created.',
+  })
+  fromStage?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'lead, EUR' }) valueEur?: number | null;
   @ApiPropertyOptional({ format: 'uuid', description: 'lead: the local company' })
   companyId?: string;
 }
@@ -445,13 +512,32 @@ export class TimelinePageDto {
 }
 
 export function toTimelineItemDto(e: TimelineEntry): TimelineItemDto {
-  const base = { type: e.type, id: e.id, at: e.at.toISOString(), title: e.title };
+  const base = { type: e.type, event: e.event, id: e.id, at: e.at.toISOString(), title: e.title };
   switch (e.type) {
     case 'interaction':
-      return { ...base, kind: e.kind!, confidential: e.confidential! };
+      return {
+        ...base,
+        kind: e.kind!,
+        summary: e.summary,
+        location: e.location,
+        confidential: e.confidential!,
+        tripId: e.tripId,
+      };
     case 'followUp':
-      return { ...base, status: e.status!, priority: e.priority!, dueOn: e.dueOn };
+      return {
+        ...base,
+        status: e.status!,
+        priority: e.priority!,
+        dueOn: e.dueOn,
+        completedAt: iso(e.completedAt),
+      };
     case 'lead':
-      return { ...base, stage: e.stage!, companyId: e.companyId! };
+      return {
+        ...base,
+        stage: e.stage!,
+        fromStage: e.fromStage,
+        valueEur: e.valueEur,
+        companyId: e.companyId!,
+      };
   }
 }

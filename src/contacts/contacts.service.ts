@@ -7,9 +7,16 @@ import { can } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
-import { CURSOR_KEY, Page, Paginator } from '../common/pagination';
+import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
 import {
   liveVersion,
   purgeRecord,
@@ -18,10 +25,14 @@ import {
   softDeleteRecord,
 } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
+import { HOME_TIME_ZONE } from '../trips/time';
 import { Contact } from './contact.entity';
 import { contactNameOrder, contactSearchParts } from './contact-search';
+import { familyNameRequired, newContactNames } from './names';
 import {
+  CONTACT_DEFAULT_SORT,
   ContactListQuery,
+  ContactSort,
   CreateContactDto,
   LegalBasisDto,
   TimelineEntry,
@@ -127,17 +138,18 @@ export class ContactsService {
       query.q !== undefined &&
       (query.sort ?? 'name').replace(/^-/, '') === 'name' &&
       (await estimatedMatches(qb)) <= SORT_MATCHES_UP_TO;
-    return this.paginator.page(qb, query, {
-      sorts: {
-        name: {
-          sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
-          type: 'text',
-          value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
-        },
-        createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
-        updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
+    const sorts: Sorts<Contact, ContactSort> = {
+      name: {
+        sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
+        type: 'text',
+        value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
       },
-      defaultSort: 'name',
+      createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
+      updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
+    };
+    return this.paginator.page(qb, query, {
+      sorts,
+      defaultSort: CONTACT_DEFAULT_SORT,
       idColumn: 'c.id',
     });
   }
@@ -149,6 +161,8 @@ export class ContactsService {
   }
 
   async create(actor: Actor, dto: CreateContactDto): Promise<Contact> {
+    const names = newContactNames(dto);
+    if (!names) throw new BadInput([familyNameRequired()]);
     return this.db.transaction(async (em) => {
       const companyId = dto.companyId ?? null;
       const partnerId = dto.partnerId ?? null;
@@ -160,8 +174,8 @@ export class ContactsService {
         changed: { companyId: true, partnerId: true, ownerId: dto.ownerId !== undefined },
       });
       const values: Partial<Contact> = {
-        familyName: dto.familyName,
-        givenName: dto.givenName ?? null,
+        familyName: names.familyName,
+        givenName: names.givenName,
         nativeName: dto.nativeName ?? null,
         salutation: dto.salutation ?? null,
         position: dto.position ?? null,
@@ -265,9 +279,13 @@ export class ContactsService {
   }
 
   /**
-   * Interactions, follow-ups and leads of a contact, newest first, in one query. Each branch
+   * What happened with a contact, newest first, in one query: its interactions when they took
+   * place; its follow-ups when done, else on the day they are due (in Berlin), else when written
+   * down; its leads when created and at every change of stage (from the audit trail). Each branch
    * carries the caller's scope: no interactions for a company user (nor confidential ones for a
    * viewer), only its own company's leads and the follow-ups assigned to it or its company.
+   * A lead's items share its id, so the order's tie-breaker is the item's `key` (the record's id,
+   * or the audit event's for a change of stage).
    */
   async timeline(actor: Actor, id: string, query: TimelineQuery): Promise<Page<TimelineEntry>> {
     await this.get(actor, id);
@@ -276,15 +294,31 @@ export class ContactsService {
       params.push(value);
       return `$${params.length}`;
     };
+    // Every branch has these columns, in this order; what does not apply is NULL.
+    const row = (columns: Partial<Record<(typeof TIMELINE_COLUMNS)[number], string>>) =>
+      TIMELINE_COLUMNS.map(
+        (c) => `${columns[c] ?? `NULL::${TIMELINE_COLUMN_TYPES[c]}`} AS ${c}`,
+      ).join(', ');
     const branches: string[] = [];
     if (can(actor.role, 'interaction:read')) {
       const confidential = can(actor.role, 'interaction:read-confidential')
         ? ''
         : 'AND NOT i.confidential';
       branches.push(`
-        SELECT 'interaction'::text AS type, i.id, i.occurred_at AS at, i.subject AS title,
-               i.kind, i.confidential, NULL::text AS status, NULL::text AS priority,
-               NULL::date AS due_on, NULL::text AS stage, NULL::uuid AS company_id
+        SELECT ${row({
+          type: `'interaction'`,
+          event: `'occurred'`,
+          id: 'i.id',
+          key: 'i.id',
+          at: 'i.occurred_at',
+          title: 'i.subject',
+          kind: 'i.kind',
+          summary: `CASE WHEN length(i.summary) > ${SUMMARY_LENGTH}
+                      THEN left(i.summary, ${SUMMARY_LENGTH - 1}) || '…' ELSE i.summary END`,
+          location: 'i.location',
+          confidential: 'i.confidential',
+          trip_id: 'i.trip_id',
+        })}
         FROM interaction_contacts ic
         JOIN interactions i ON i.id = ic.interaction_id
         WHERE ic.contact_id = $1 AND i.deleted_at IS NULL ${confidential}`);
@@ -293,21 +327,53 @@ export class ContactsService {
       const scope = seesAll(actor)
         ? ''
         : `AND (f.assignee_id = ${param(actor.userId)} OR f.company_id = ${param(actor.companyId)})`;
+      const done = `f.status = 'done' AND f.completed_at IS NOT NULL`;
       branches.push(`
-        SELECT 'followUp'::text AS type, f.id, f.created_at AS at, f.title,
-               NULL::text AS kind, NULL::boolean AS confidential, f.status, f.priority,
-               f.due_on, NULL::text AS stage, NULL::uuid AS company_id
+        SELECT ${row({
+          type: `'followUp'`,
+          event: `CASE WHEN ${done} THEN 'completed' WHEN f.due_on IS NOT NULL THEN 'due'
+                  ELSE 'created' END`,
+          id: 'f.id',
+          key: 'f.id',
+          at: `CASE WHEN ${done} THEN f.completed_at
+               WHEN f.due_on IS NOT NULL THEN f.due_on::timestamp AT TIME ZONE ${param(HOME_TIME_ZONE)}
+               ELSE f.created_at END`,
+          title: 'f.title',
+          status: 'f.status',
+          priority: 'f.priority',
+          due_on: 'f.due_on',
+          completed_at: 'f.completed_at',
+        })}
         FROM follow_ups f
         WHERE f.contact_id = $1 AND f.deleted_at IS NULL ${scope}`);
     }
     if (can(actor.role, 'lead:read')) {
       const scope = seesAll(actor) ? '' : `AND l.company_id = ${param(actor.companyId)}`;
+      const lead = {
+        type: `'lead'`,
+        id: 'l.id',
+        title: 'l.title',
+        value_eur: 'l.value_eur',
+        company_id: 'l.company_id',
+      };
       branches.push(`
-        SELECT 'lead'::text AS type, l.id, l.created_at AS at, l.title,
-               NULL::text AS kind, NULL::boolean AS confidential, NULL::text AS status,
-               NULL::text AS priority, NULL::date AS due_on, l.stage, l.company_id
+        SELECT ${row({ ...lead, event: `'created'`, key: 'l.id', at: 'l.created_at', stage: 'l.stage' })}
         FROM leads l
         WHERE l.contact_id = $1 AND l.deleted_at IS NULL ${scope}`);
+      // Through audit_events_entity_idx: the few events of each of the contact's leads.
+      branches.push(`
+        SELECT ${row({
+          ...lead,
+          event: `'stageChanged'`,
+          key: 'e.id',
+          at: 'e.at',
+          stage: `e.changes -> 'stage' ->> 'after'`,
+          from_stage: `e.changes -> 'stage' ->> 'before'`,
+        })}
+        FROM leads l
+        JOIN audit_events e ON e.entity = 'lead' AND e.entity_id = l.id
+        WHERE l.contact_id = $1 AND l.deleted_at IS NULL ${scope}
+          AND e.action = 'update' AND e.changes -> 'stage' IS NOT NULL`);
     }
     if (branches.length === 0) return { items: [], nextCursor: null };
 
@@ -321,28 +387,28 @@ export class ContactsService {
         Number.isNaN(Date.parse(cursor.value)) ||
         !UUID.test(cursor.id)
       ) {
-        throw BadInput.field('cursor', 'cursor is not one this server issued');
+        throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
       }
-      after = `WHERE (t.at, t.id) < (${param(cursor.value)}::timestamptz, ${param(cursor.id)}::uuid)`;
+      after = `WHERE (t.at, t.key) < (${param(cursor.value)}::timestamptz, ${param(cursor.id)}::uuid)`;
     }
     const rows = (await this.db.query(
       `SELECT * FROM (${branches.join('\n UNION ALL')}) t
        ${after}
-       ORDER BY t.at DESC, t.id DESC
+       ORDER BY t.at DESC, t.key DESC
        LIMIT ${param(query.limit + 1)}`,
       params,
     )) as TimelineRow[];
     const hasMore = rows.length > query.limit;
-    const items = rows.slice(0, query.limit).map(toTimelineEntry);
-    const last = items[items.length - 1];
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
     return {
-      items,
+      items: page.map(toTimelineEntry),
       nextCursor:
         hasMore && last
           ? encodeCursor(this.cursorKey, {
               sort: TIMELINE_SORT,
               value: last.at.toISOString(),
-              id: last.id,
+              id: last.key,
             })
           : null,
     };
@@ -369,8 +435,8 @@ export class ContactsService {
       const message =
         'a contact works at a company or at a partner, not both; clear one of companyId and partnerId';
       throw new BadInput([
-        { field: 'companyId', message },
-        { field: 'partnerId', message },
+        fieldError('companyId', 'oneOrganisation', message),
+        fieldError('partnerId', 'oneOrganisation', message),
       ]);
     }
     let organisation: (string | null)[] = [];
@@ -380,7 +446,7 @@ export class ContactsService {
         [refs.companyId],
       )) as { name: string; legal_name: string | null; deleted_at: Date | null }[];
       if (!row || (refs.changed.companyId && row.deleted_at)) {
-        errors.push({ field: 'companyId', message: 'companyId must be an existing company' });
+        errors.push(fieldError('companyId', 'reference', 'companyId must be an existing company'));
       } else organisation = [row.name, row.legal_name];
     }
     if (refs.partnerId) {
@@ -389,7 +455,7 @@ export class ContactsService {
         [refs.partnerId],
       )) as { name: string; native_name: string | null; deleted_at: Date | null }[];
       if (!row || (refs.changed.partnerId && row.deleted_at)) {
-        errors.push({ field: 'partnerId', message: 'partnerId must be an existing partner' });
+        errors.push(fieldError('partnerId', 'reference', 'partnerId must be an existing partner'));
       } else organisation = [row.name, row.native_name];
     }
     if (refs.changed.ownerId && refs.ownerId) {
@@ -398,7 +464,7 @@ export class ContactsService {
         [refs.ownerId],
       )) as unknown[];
       if (rows.length === 0)
-        errors.push({ field: 'ownerId', message: 'ownerId must be an active agency user' });
+        errors.push(fieldError('ownerId', 'agencyUser', 'ownerId must be an active agency user'));
     }
     if (errors.length) throw new BadInput(errors);
     return organisation;
@@ -421,30 +487,75 @@ function contactSearchColumns(contact: Contact, organisation: (string | null)[])
   return searchColumns(contactSearchParts({ ...contact, organisation }));
 }
 
+/** The columns of every branch of the timeline's UNION ALL, with their SQL types. */
+const TIMELINE_COLUMN_TYPES = {
+  type: 'text',
+  event: 'text',
+  id: 'uuid',
+  key: 'uuid',
+  at: 'timestamptz',
+  title: 'text',
+  kind: 'text',
+  summary: 'text',
+  location: 'text',
+  confidential: 'boolean',
+  trip_id: 'uuid',
+  status: 'text',
+  priority: 'text',
+  due_on: 'date',
+  completed_at: 'timestamptz',
+  stage: 'text',
+  from_stage: 'text',
+  value_eur: 'numeric',
+  company_id: 'uuid',
+} as const;
+const TIMELINE_COLUMNS = Object.keys(
+  TIMELINE_COLUMN_TYPES,
+) as (keyof typeof TIMELINE_COLUMN_TYPES)[];
+
+/** An interaction's summary in the timeline: enough to read, never a whole report. */
+const SUMMARY_LENGTH = 500;
+
 interface TimelineRow {
   type: TimelineEntry['type'];
+  event: TimelineEntry['event'];
   id: string;
+  key: string;
   at: Date;
   title: string;
   kind: string | null;
+  summary: string | null;
+  location: string | null;
   confidential: boolean | null;
+  trip_id: string | null;
   status: string | null;
   priority: string | null;
   due_on: string | null;
+  completed_at: Date | null;
   stage: string | null;
+  from_stage: string | null;
+  /** numeric arrives as a string */
+  value_eur: string | null;
   company_id: string | null;
 }
 
 const toTimelineEntry = (row: TimelineRow): TimelineEntry => ({
   type: row.type,
+  event: row.event,
   id: row.id,
   at: row.at,
   title: row.title,
   kind: row.kind,
+  summary: row.summary,
+  location: row.location,
   confidential: row.confidential,
+  tripId: row.trip_id,
   status: row.status,
   priority: row.priority,
   dueOn: row.due_on,
+  completedAt: row.completed_at,
   stage: row.stage,
+  fromStage: row.from_stage,
+  valueEur: row.value_eur === null ? null : Number(row.value_eur),
   companyId: row.company_id,
 });

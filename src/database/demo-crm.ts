@@ -261,6 +261,9 @@ export async function seedDemoCrm(
     expected_close_on: '2020-06-30',
     contact_id: contact.liWei,
     partner_id: partners.campus3d,
+    // written down the evening after the signing at the 3D campus, not on the day of the seed
+    created_at: '2019-10-24T18:00:00+08:00',
+    updated_at: '2019-10-24T18:00:00+08:00',
   });
   const zwillingLead = await lead({
     company_id: ids.companies.zwilling,
@@ -272,13 +275,28 @@ export async function seedDemoCrm(
     expected_close_on: '2020-03-31',
     contact_id: contact.wangFang,
     partner_id: partners.techPark,
+    created_at: '2019-10-21T15:00:00+08:00',
+    updated_at: '2019-11-12T10:00:00+01:00',
   });
+  // Qualified once the floor plan had arrived: the change the contact's timeline shows.
+  await em.query(
+    `INSERT INTO audit_events (at, actor_id, action, entity, entity_id, changes)
+     VALUES ($1, $2, 'update', 'lead', $3, $4)`,
+    [
+      '2019-11-12T10:00:00+01:00',
+      staff,
+      zwillingLead,
+      JSON.stringify({ stage: { before: 'contacted', after: 'qualified' } }),
+    ],
+  );
   await lead({
     company_id: ids.companies.zwilling,
     title: 'Fortbildung für Vertriebsteam der Niederlassung Shanghai',
     stage: 'contacted',
     value_eur: 18000,
     contact_id: contact.liuYang,
+    created_at: '2019-10-23T18:00:00+08:00',
+    updated_at: '2019-10-23T18:00:00+08:00',
   });
 
   const note = (leadId: string, authorId: string, body: string, at: string) =>

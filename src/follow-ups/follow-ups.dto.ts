@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { IsDay } from '../common/day';
 import { IsUserIdOrMe, iso, OptionalNonNull, QueryBoolean, Trim, TrimToNull } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import {
   FOLLOW_UP_PRIORITIES,
   FOLLOW_UP_STATUSES,
@@ -95,7 +95,21 @@ export class UpdateFollowUpDto extends PartialType(CreateFollowUpDto, {
   skipNullProperties: false,
 }) {}
 
+export const FOLLOW_UP_SORTS = [
+  'dueOn',
+  'title',
+  'priority',
+  'completedAt',
+  'createdAt',
+  'updatedAt',
+] as const;
+export type FollowUpSort = (typeof FOLLOW_UP_SORTS)[number];
+export const FOLLOW_UP_DEFAULT_SORT = 'dueOn';
+
 export class FollowUpListQuery extends PageQuery {
+  @SortOf(FOLLOW_UP_SORTS, FOLLOW_UP_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({ description: 'Part of the title, case-insensitive.' })
   @IsOptional()
   @IsString()

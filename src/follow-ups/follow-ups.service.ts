@@ -7,8 +7,15 @@ import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import {
   liveVersion,
   purgeRecord,
@@ -20,8 +27,14 @@ import {
 } from '../common/records';
 import { deadLinks, Link } from '../common/references';
 import { escapeLike } from '../common/search';
-import { FollowUp } from './follow-up.entity';
-import { CreateFollowUpDto, FollowUpListQuery, UpdateFollowUpDto } from './follow-ups.dto';
+import { FOLLOW_UP_PRIORITIES, FollowUp } from './follow-up.entity';
+import {
+  CreateFollowUpDto,
+  FOLLOW_UP_DEFAULT_SORT,
+  FollowUpListQuery,
+  FollowUpSort,
+  UpdateFollowUpDto,
+} from './follow-ups.dto';
 
 const AUDITED = [
   'title',
@@ -65,10 +78,14 @@ const EDITABLE = [
   ...LINKS.map(([field]) => field),
 ] as const;
 
-const NEEDS_SOMEONE: FieldError = {
-  field: 'assigneeId',
-  message: 'a follow-up needs an assigneeId or a companyId',
-};
+const NEEDS_SOMEONE = fieldError(
+  'assigneeId',
+  'required',
+  'a follow-up needs an assigneeId or a companyId',
+);
+
+/** A priority's place in FOLLOW_UP_PRIORITIES, as follow_ups_priority_rank_idx holds it. */
+const PRIORITY_RANK = `CASE f.priority ${FOLLOW_UP_PRIORITIES.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} END`;
 
 const FOLLOW_UP: RecordSpec<FollowUp> = {
   entity: FollowUp,
@@ -140,16 +157,31 @@ export class FollowUpsService {
       qb.andWhere('f.interaction_id = :interactionId', { interactionId: query.interactionId });
     if (query.agreementId)
       qb.andWhere('f.agreement_id = :agreementId', { agreementId: query.agreementId });
-    return this.paginator.page(qb, query, {
-      sorts: {
-        dueOn: {
-          sql: `coalesce(f.due_on, '9999-12-31'::date)`,
-          type: 'date',
-          value: (f) => f.dueOn ?? '9999-12-31',
-        },
-        createdAt: { sql: 'f.created_at', type: 'timestamptz', value: (f) => f.createdAt },
+    const sorts: Sorts<FollowUp, FollowUpSort> = {
+      dueOn: {
+        sql: `coalesce(f.due_on, '9999-12-31'::date)`,
+        type: 'date',
+        value: (f) => f.dueOn ?? '9999-12-31',
       },
-      defaultSort: 'dueOn',
+      title: { sql: 'lower(f.title)', type: 'text', value: (f) => f.title.toLowerCase() },
+      // low, normal, high: `-priority` puts the urgent first
+      priority: {
+        sql: PRIORITY_RANK,
+        type: 'integer',
+        value: (f) => FOLLOW_UP_PRIORITIES.indexOf(f.priority),
+      },
+      // not done yet (no completedAt) comes last in `-completedAt`
+      completedAt: {
+        sql: `coalesce(f.completed_at, '-infinity'::timestamptz)`,
+        type: 'timestamptz',
+        value: (f) => f.completedAt ?? '-infinity',
+      },
+      createdAt: { sql: 'f.created_at', type: 'timestamptz', value: (f) => f.createdAt },
+      updatedAt: { sql: 'f.updated_at', type: 'timestamptz', value: (f) => f.updatedAt },
+    };
+    return this.paginator.page(qb, query, {
+      sorts,
+      defaultSort: FOLLOW_UP_DEFAULT_SORT,
       idColumn: 'f.id',
     });
   }
@@ -320,5 +352,5 @@ async function assigneeErrors(
   ])) as unknown[];
   return rows.length
     ? []
-    : [{ field: 'assigneeId', message: 'assigneeId must name an active user' }];
+    : [fieldError('assigneeId', 'activeUser', 'assigneeId must name an active user')];
 }

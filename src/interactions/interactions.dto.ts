@@ -18,7 +18,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { iso, QueryBoolean, Trim, TrimToNull } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { isInstant } from './instant';
 import { INTERACTION_KINDS, InteractionKind, InteractionRecord } from './interaction.entity';
 
@@ -204,9 +204,14 @@ export class UpdateInteractionDto {
   confidential?: boolean;
 }
 
-export const INTERACTION_SORTS = ['occurredAt', 'createdAt'] as const;
+export const INTERACTION_SORTS = ['occurredAt', 'subject', 'createdAt', 'updatedAt'] as const;
+export type InteractionSort = (typeof INTERACTION_SORTS)[number];
+export const INTERACTION_DEFAULT_SORT = '-occurredAt';
 
 export class InteractionListQuery extends PageQuery {
+  @SortOf(INTERACTION_SORTS, INTERACTION_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({
     description: 'Words of the subject or summary, accent- and case-insensitive.',
   })

@@ -6,14 +6,23 @@ import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
 import {
   CreateInteractionDto,
+  INTERACTION_DEFAULT_SORT,
   InteractionListQuery,
+  InteractionSort,
   UpdateInteractionDto,
 } from './interactions.dto';
 
@@ -119,7 +128,7 @@ export class InteractionsService {
       });
     const from = query.from !== undefined ? new Date(query.from) : undefined;
     const to = query.to !== undefined ? new Date(query.to) : undefined;
-    if (from && to && from > to) throw BadInput.field('to', 'to must not be before from');
+    if (from && to && from > to) throw BadInput.field('to', 'order', 'to must not be before from');
     if (from) qb.andWhere('i.occurred_at >= :from', { from });
     if (to) qb.andWhere('i.occurred_at < :to', { to });
     if (query.confidential !== undefined)
@@ -133,12 +142,15 @@ export class InteractionsService {
       );
     }
 
+    const sorts: Sorts<Interaction, InteractionSort> = {
+      occurredAt: { sql: 'i.occurred_at', type: 'timestamptz', value: (i) => i.occurredAt },
+      subject: { sql: 'lower(i.subject)', type: 'text', value: (i) => i.subject.toLowerCase() },
+      createdAt: { sql: 'i.created_at', type: 'timestamptz', value: (i) => i.createdAt },
+      updatedAt: { sql: 'i.updated_at', type: 'timestamptz', value: (i) => i.updatedAt },
+    };
     const page = await this.paginator.page(qb, query, {
-      sorts: {
-        occurredAt: { sql: 'i.occurred_at', type: 'timestamptz', value: (i) => i.occurredAt },
-        createdAt: { sql: 'i.created_at', type: 'timestamptz', value: (i) => i.createdAt },
-      },
-      defaultSort: '-occurredAt',
+      sorts,
+      defaultSort: INTERACTION_DEFAULT_SORT,
       idColumn: 'i.id',
     });
     return {
@@ -341,10 +353,13 @@ export class InteractionsService {
         const known = new Set(found.filter((r) => r.link === i).map((r) => r.id));
         const missing = added[i].filter((x) => !known.has(x));
         if (missing.length > 0) {
-          errors.push({
-            field: link.field,
-            message: `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
-          });
+          errors.push(
+            fieldError(
+              link.field,
+              'reference',
+              `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
+            ),
+          );
         }
       });
     }
@@ -363,17 +378,23 @@ export class InteractionsService {
         [appointmentId, appointmentChanged],
       )) as { trip_id: string }[];
       if (!appointment) {
-        errors.push({
-          field: 'appointmentId',
-          message: `appointmentId: no appointment with id ${appointmentId}`,
-        });
+        errors.push(
+          fieldError(
+            'appointmentId',
+            'reference',
+            `appointmentId: no appointment with id ${appointmentId}`,
+          ),
+        );
       } else if (dto.appointmentId !== undefined && dto.tripId === undefined) {
         tripId = appointment.trip_id;
       } else if (appointment.trip_id !== tripId) {
-        errors.push({
-          field: 'appointmentId',
-          message: 'appointmentId must be an appointment of the trip tripId',
-        });
+        errors.push(
+          fieldError(
+            'appointmentId',
+            'sameTrip',
+            'appointmentId must be an appointment of the trip tripId',
+          ),
+        );
       }
     }
     if (tripId !== null && tripChanged) {
@@ -381,7 +402,8 @@ export class InteractionsService {
         'SELECT 1 FROM trips WHERE id = $1 AND deleted_at IS NULL',
         [tripId],
       )) as unknown[];
-      if (!trip) errors.push({ field: 'tripId', message: `tripId: no trip with id ${tripId}` });
+      if (!trip)
+        errors.push(fieldError('tripId', 'reference', `tripId: no trip with id ${tripId}`));
     }
 
     if (errors.length > 0) throw new BadInput(errors);

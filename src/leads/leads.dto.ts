@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { IsDay } from '../common/day';
 import { IsUserIdOrMe, iso, OptionalNonNull, QueryBoolean, Trim, TrimToNull } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES, type LeadStage } from './lead.entity';
 
@@ -100,7 +100,21 @@ export class CreateLeadDto {
 /** PATCH: any field of a lead; a company user may send only `stage` and `lostReason`. */
 export class UpdateLeadDto extends PartialType(CreateLeadDto, { skipNullProperties: false }) {}
 
+export const LEAD_SORTS = [
+  'title',
+  'stage',
+  'valueEur',
+  'expectedCloseOn',
+  'createdAt',
+  'updatedAt',
+] as const;
+export type LeadSort = (typeof LEAD_SORTS)[number];
+export const LEAD_DEFAULT_SORT = '-createdAt';
+
 export class LeadListQuery extends PageQuery {
+  @SortOf(LEAD_SORTS, LEAD_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({ description: 'Words of the title, accent- and case-insensitive.' })
   @IsOptional()
   @IsString()

@@ -7,8 +7,15 @@ import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import { BadInput, FieldError, Forbidden, NotFound, VersionConflict } from '../common/errors';
-import { Page, PageQuery, Paginator } from '../common/pagination';
+import {
+  BadInput,
+  FieldError,
+  fieldError,
+  Forbidden,
+  NotFound,
+  VersionConflict,
+} from '../common/errors';
+import { Page, PageQuery, Paginator, Sorts } from '../common/pagination';
 import {
   liveVersion,
   purgeRecord,
@@ -21,11 +28,13 @@ import {
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { LeadNote } from './lead-note.entity';
-import { Lead } from './lead.entity';
+import { Lead, LEAD_STAGES } from './lead.entity';
 import {
   CreateLeadDto,
   CreateLeadNoteDto,
+  LEAD_DEFAULT_SORT,
   LeadListQuery,
+  LeadSort,
   PipelineRowDto,
   UpdateLeadDto,
 } from './leads.dto';
@@ -49,10 +58,14 @@ const AUDITED = [
 /** What a company user may change on its own leads: it works the pipeline, the agency the rest. */
 const COMPANY_EDITABLE: ReadonlySet<string> = new Set(['stage', 'lostReason']);
 
-const LOST_REASON_ONLY_WHEN_LOST: FieldError = {
-  field: 'lostReason',
-  message: 'lostReason is only kept for a lead in stage lost',
-};
+const LOST_REASON_ONLY_WHEN_LOST = fieldError(
+  'lostReason',
+  'onlyWhenLost',
+  'lostReason is only kept for a lead in stage lost',
+);
+
+/** A stage's place in LEAD_STAGES, as leads_stage_rank_idx holds it. */
+const STAGE_RANK = `CASE l.stage ${LEAD_STAGES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
 const LEAD: RecordSpec<Lead> = {
   entity: Lead,
@@ -127,23 +140,26 @@ export class LeadsService {
     if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
     if (query.ownerId)
       qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
-    return this.paginator.page(qb, query, {
-      sorts: {
-        createdAt: { sql: 'l.created_at', type: 'timestamptz', value: (l) => l.createdAt },
-        updatedAt: { sql: 'l.updated_at', type: 'timestamptz', value: (l) => l.updatedAt },
-        title: { sql: 'lower(l.title)', type: 'text', value: (l) => l.title.toLowerCase() },
-        valueEur: {
-          sql: 'coalesce(l.value_eur, 0)',
-          type: 'numeric',
-          value: (l) => l.valueEur ?? 0,
-        },
-        expectedCloseOn: {
-          sql: `coalesce(l.expected_close_on, '9999-12-31'::date)`,
-          type: 'date',
-          value: (l) => l.expectedCloseOn ?? '9999-12-31',
-        },
+    const sorts: Sorts<Lead, LeadSort> = {
+      createdAt: { sql: 'l.created_at', type: 'timestamptz', value: (l) => l.createdAt },
+      updatedAt: { sql: 'l.updated_at', type: 'timestamptz', value: (l) => l.updatedAt },
+      title: { sql: 'lower(l.title)', type: 'text', value: (l) => l.title.toLowerCase() },
+      // in the pipeline's order, new … won, lost
+      stage: { sql: STAGE_RANK, type: 'integer', value: (l) => LEAD_STAGES.indexOf(l.stage) },
+      valueEur: {
+        sql: 'coalesce(l.value_eur, 0)',
+        type: 'numeric',
+        value: (l) => l.valueEur ?? 0,
       },
-      defaultSort: '-createdAt',
+      expectedCloseOn: {
+        sql: `coalesce(l.expected_close_on, '9999-12-31'::date)`,
+        type: 'date',
+        value: (l) => l.expectedCloseOn ?? '9999-12-31',
+      },
+    };
+    return this.paginator.page(qb, query, {
+      sorts,
+      defaultSort: LEAD_DEFAULT_SORT,
       idColumn: 'l.id',
     });
   }
@@ -374,10 +390,13 @@ export class LeadsService {
         const appointmentTrip = rows[0].trip_id;
         if (tripId === null && dto.tripId === undefined) tripId = appointmentTrip;
         else if (tripId !== appointmentTrip) {
-          errors.push({
-            field: 'appointmentId',
-            message: 'appointmentId must be an appointment of the lead’s trip (tripId)',
-          });
+          errors.push(
+            fieldError(
+              'appointmentId',
+              'sameTrip',
+              'appointmentId must be an appointment of the lead’s trip (tripId)',
+            ),
+          );
         }
       }
     }
@@ -397,7 +416,7 @@ async function ownerErrors(
   )) as unknown[];
   return rows.length
     ? []
-    : [{ field: 'ownerId', message: 'ownerId must name an active admin or staff user' }];
+    : [fieldError('ownerId', 'agencyUser', 'ownerId must name an active admin or staff user')];
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   UpperCase,
   WEBSITE_OPTIONS,
 } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { Partner, PARTNER_KINDS, PartnerKind } from './partner.entity';
 
 const KIND_MESSAGE = `kind must be one of ${PARTNER_KINDS.join(', ')}`;
@@ -81,7 +81,14 @@ export class UpdatePartnerDto extends PartialType(CreatePartnerDto, {
   skipNullProperties: false,
 }) {}
 
+export const PARTNER_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+export type PartnerSort = (typeof PARTNER_SORTS)[number];
+export const PARTNER_DEFAULT_SORT = 'name';
+
 export class PartnerListQuery extends PageQuery {
+  @SortOf(PARTNER_SORTS, PARTNER_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({
     description: 'Part of the name or native name, accent- and case-insensitive; pinyin works.',
   })

@@ -7,7 +7,7 @@ import { can } from '../auth/permissions';
 import { stripUndefined } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { Forbidden, NotFound, VersionConflict } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import {
   liveVersion,
   purgeRecord,
@@ -18,7 +18,13 @@ import {
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
-import { CreatePartnerDto, PartnerListQuery, UpdatePartnerDto } from './partners.dto';
+import {
+  CreatePartnerDto,
+  PARTNER_DEFAULT_SORT,
+  PartnerListQuery,
+  PartnerSort,
+  UpdatePartnerDto,
+} from './partners.dto';
 
 const AUDITED = [
   'name',
@@ -74,13 +80,14 @@ export class PartnersService {
     }
     if (query.country) qb.andWhere('p.country = :country', { country: query.country });
     if (query.kind) qb.andWhere('p.kind = :kind', { kind: query.kind });
+    const sorts: Sorts<Partner, PartnerSort> = {
+      name: { sql: 'lower(p.name)', type: 'text', value: (p) => p.name.toLowerCase() },
+      createdAt: { sql: 'p.created_at', type: 'timestamptz', value: (p) => p.createdAt },
+      updatedAt: { sql: 'p.updated_at', type: 'timestamptz', value: (p) => p.updatedAt },
+    };
     return this.paginator.page(qb, query, {
-      sorts: {
-        name: { sql: 'lower(p.name)', type: 'text', value: (p) => p.name.toLowerCase() },
-        createdAt: { sql: 'p.created_at', type: 'timestamptz', value: (p) => p.createdAt },
-        updatedAt: { sql: 'p.updated_at', type: 'timestamptz', value: (p) => p.updatedAt },
-      },
-      defaultSort: 'name',
+      sorts,
+      defaultSort: PARTNER_DEFAULT_SORT,
       idColumn: 'p.id',
     });
   }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, NotFound } from '../common/errors';
+import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import { RecordSpec, softDeleteRecord } from '../common/records';
 import { Appointment } from './appointment.entity';
@@ -182,17 +182,19 @@ export class AppointmentsService {
       const known = new Set(rows.map((r) => r.id));
       const strangers = attendeeIds.filter((id) => !known.has(id));
       if (strangers.length) {
-        problems.push({
-          field: 'attendeeIds',
-          message: `attendeeIds must be participants of this trip; not: ${strangers.join(', ')}`,
-        });
+        problems.push(
+          fieldError(
+            'attendeeIds',
+            'attendee',
+            `attendeeIds must be participants of this trip; not: ${strangers.join(', ')}`,
+          ),
+        );
       }
     }
     if (values.restricted && attendeesField.length === 0) {
-      problems.push({
-        field: 'attendeeIds',
-        message: 'a restricted appointment must name its attendees',
-      });
+      problems.push(
+        fieldError('attendeeIds', 'required', 'a restricted appointment must name its attendees'),
+      );
     }
     problems.push(
       ...(await referenceProblems(em, [

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, NotFound } from '../common/errors';
+import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
 import { RecordSpec, softDeleteRecord } from '../common/records';
 import { CostLine, costReport, CostReport } from './costs';
@@ -113,10 +113,13 @@ export class ParticipantsService {
         values.userId,
       ])) as { company_id: string | null }[];
       if (user.company_id !== null && user.company_id !== values.companyId) {
-        problems.push({
-          field: 'userId',
-          message: "userId is a login of another company than the delegate's companyId",
-        });
+        problems.push(
+          fieldError(
+            'userId',
+            'sameCompany',
+            "userId is a login of another company than the delegate's companyId",
+          ),
+        );
       }
     }
     if (problems.length) throw new BadInput(problems);

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import type { FieldError } from '../common/errors';
+import { FieldError, fieldError } from '../common/errors';
 
 const TABLES = {
   company: { table: 'companies', softDeleted: true },
@@ -26,7 +26,8 @@ export async function referenceProblems(
       `SELECT 1 FROM ${table} WHERE id = $1${softDeleted ? ' AND deleted_at IS NULL' : ''}`,
       [id],
     )) as unknown[];
-    if (rows.length === 0) problems.push({ field, message: `${field} names no existing ${kind}` });
+    if (rows.length === 0)
+      problems.push(fieldError(field, 'reference', `${field} names no existing ${kind}`));
   }
   return problems;
 }

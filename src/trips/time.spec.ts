@@ -190,7 +190,7 @@ describe('appointments within the trip', () => {
     ).toEqual([expect.objectContaining({ field: 'endsAt' })]);
     expect(
       appointmentTimeProblems(at('2019-10-21T10:00:00+08:00', '2019-10-21T09:00:00+08:00'), trip),
-    ).toEqual([{ field: 'endsAt', message: 'endsAt must be after startsAt' }]);
+    ).toEqual([{ field: 'endsAt', code: 'order', message: 'endsAt must be after startsAt' }]);
     expect(
       appointmentTimeProblems(at('2019-10-21T10:00:00+08:00', '2019-10-21T10:00:00+08:00'), trip),
     ).toHaveLength(1);

@@ -3,6 +3,8 @@
  * over Intl (no Nest, no database), so the rules are unit-tested on their own.
  */
 
+import type { ServiceErrorCode } from '../common/errors';
+
 /** The agency's own zone: where the delegates' offices and families read the itinerary. */
 export const HOME_TIME_ZONE = 'Europe/Berlin';
 
@@ -208,6 +210,7 @@ export function localSpan(startsAt: Date, endsAt: Date, timeZone: string): Local
 
 export interface FieldProblem {
   field: string;
+  code: Extract<ServiceErrorCode, 'order' | 'range'>;
   message: string;
 }
 
@@ -222,13 +225,14 @@ export function appointmentTimeProblems(
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (appointment.endsAt.getTime() <= appointment.startsAt.getTime()) {
-    problems.push({ field: 'endsAt', message: 'endsAt must be after startsAt' });
+    problems.push({ field: 'endsAt', code: 'order', message: 'endsAt must be after startsAt' });
   }
   for (const field of ['startsAt', 'endsAt'] as const) {
     const day = localDay(appointment[field], appointment.timeZone);
     if (day < trip.startsOn || day > trip.endsOn) {
       problems.push({
         field,
+        code: 'range',
         message: `${field} falls on ${day} in ${appointment.timeZone}, outside the trip's days ${trip.startsOn} to ${trip.endsOn}`,
       });
     }

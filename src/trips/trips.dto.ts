@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { iso, QueryBoolean, Trim, TrimToNull, UpperCase } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { Trip, TRIP_STATUSES, type TripStatus } from './trip.entity';
 import { IsDay, OmitOrValid } from './validators';
 
@@ -70,9 +70,14 @@ export class CreateTripDto {
 /** A field sent as null is validated (and refused where the field cannot be empty). */
 export class UpdateTripDto extends PartialType(CreateTripDto, { skipNullProperties: false }) {}
 
-export const TRIP_SORTS = ['startsOn', 'createdAt'] as const;
+export const TRIP_SORTS = ['startsOn', 'endsOn', 'title', 'createdAt', 'updatedAt'] as const;
+export type TripSort = (typeof TRIP_SORTS)[number];
+export const TRIP_DEFAULT_SORT = '-startsOn';
 
 export class TripListQuery extends PageQuery {
+  @SortOf(TRIP_SORTS, TRIP_DEFAULT_SORT)
+  override sort?: string = undefined;
+
   @ApiPropertyOptional({ description: 'Part of the title, accent- and case-insensitive.' })
   @IsOptional()
   @IsString()

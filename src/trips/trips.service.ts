@@ -5,9 +5,9 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, Forbidden, NotFound } from '../common/errors';
+import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
-import { Page, Paginator } from '../common/pagination';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
@@ -18,7 +18,9 @@ import {
   LEAD_STAGES,
   LeadStage,
   ProducedDto,
+  TRIP_DEFAULT_SORT,
   TripListQuery,
+  TripSort,
   UpdateTripDto,
 } from './trips.dto';
 
@@ -65,7 +67,7 @@ export class TripsService {
     if (query.deleted && !can(actor.role, 'trip:write'))
       throw new Forbidden('Only agency staff see deleted records.');
     if (query.from && query.to && query.to < query.from)
-      throw BadInput.field('to', 'to must not be before from');
+      throw BadInput.field('to', 'order', 'to must not be before from');
     const qb = this.scoped(actor, this.db.manager, query.deleted === true);
     if (query.deleted) qb.andWhere('t.deleted_at IS NOT NULL');
     if (query.q !== undefined && query.q.trim() !== '') {
@@ -77,12 +79,16 @@ export class TripsService {
     // A trip is in [from, to] when any of its days is.
     if (query.from) qb.andWhere('t.ends_on >= :from', { from: query.from });
     if (query.to) qb.andWhere('t.starts_on <= :to', { to: query.to });
+    const sorts: Sorts<Trip, TripSort> = {
+      startsOn: { sql: 't.starts_on', type: 'date', value: (t) => t.startsOn },
+      endsOn: { sql: 't.ends_on', type: 'date', value: (t) => t.endsOn },
+      title: { sql: 'lower(t.title)', type: 'text', value: (t) => t.title.toLowerCase() },
+      createdAt: { sql: 't.created_at', type: 'timestamptz', value: (t) => t.createdAt },
+      updatedAt: { sql: 't.updated_at', type: 'timestamptz', value: (t) => t.updatedAt },
+    };
     return this.paginator.page(qb, query, {
-      sorts: {
-        startsOn: { sql: 't.starts_on', type: 'date', value: (t) => t.startsOn },
-        createdAt: { sql: 't.created_at', type: 'timestamptz', value: (t) => t.createdAt },
-      },
-      defaultSort: '-startsOn',
+      sorts,
+      defaultSort: TRIP_DEFAULT_SORT,
       idColumn: 't.id',
     });
   }
@@ -131,7 +137,7 @@ export class TripsService {
 
   async create(actor: Actor, dto: CreateTripDto): Promise<Trip> {
     if (dto.endsOn < dto.startsOn)
-      throw BadInput.field('endsOn', 'endsOn must not be before startsOn');
+      throw BadInput.field('endsOn', 'order', 'endsOn must not be before startsOn');
     return this.db.transaction(async (em) => {
       const { identifiers } = await em.insert(Trip, {
         title: dto.title,
@@ -164,6 +170,7 @@ export class TripsService {
       if (endsOn < startsOn) {
         throw BadInput.field(
           dto.endsOn !== undefined ? 'endsOn' : 'startsOn',
+          'order',
           'endsOn must not be before startsOn',
         );
       }
@@ -219,8 +226,8 @@ export class TripsService {
       .join(', ');
     const message = `${outside.length} appointment(s) would fall outside the trip's days (${names}); move them first`;
     const errors: FieldError[] = [];
-    if (dto.startsOn !== undefined) errors.push({ field: 'startsOn', message });
-    if (dto.endsOn !== undefined) errors.push({ field: 'endsOn', message });
+    if (dto.startsOn !== undefined) errors.push(fieldError('startsOn', 'range', message));
+    if (dto.endsOn !== undefined) errors.push(fieldError('endsOn', 'range', message));
     throw new BadInput(errors);
   }
 

@@ -1,10 +1,19 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import { IfMatch } from '../common/concurrency';
 import { Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
-import { CreateUserDto, toUserDto, UpdateUserDto, UserDto, UserListQuery } from './users.dto';
+import {
+  CreateUserDto,
+  toUserDirectoryEntryDto,
+  toUserDto,
+  UpdateUserDto,
+  UserDirectoryPageDto,
+  UserDirectoryQuery,
+  UserDto,
+  UserListQuery,
+} from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -18,6 +27,15 @@ export class UsersController {
   async list(@Query() query: UserListQuery): Promise<Page<UserDto>> {
     const page = await this.users.list(query);
     return { items: page.items.map(toUserDto), nextCursor: page.nextCursor };
+  }
+
+  /** Agency users to pick an owner or assignee from: any agency role may read it. */
+  @Get('directory')
+  @Allow('user:directory')
+  @ApiOkResponse({ type: UserDirectoryPageDto })
+  async directory(@Query() query: UserDirectoryQuery): Promise<UserDirectoryPageDto> {
+    const page = await this.users.directory(query);
+    return { items: page.items.map(toUserDirectoryEntryDto), nextCursor: page.nextCursor };
   }
 
   @Post()

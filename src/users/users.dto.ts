@@ -13,7 +13,7 @@ import {
 import { ROLES, type Role } from '../auth/permissions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../config/config';
 import { OptionalNonNull } from '../common/dto';
-import { PageQuery } from '../common/pagination';
+import { PageQuery, SortOf } from '../common/pagination';
 import { LOCALES, type Locale, User } from './user.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -127,6 +127,41 @@ export class UserListQuery extends PageQuery {
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
 }
+
+/** The people a picker of owner or assignee offers: active agency staff (admin, staff). */
+export const DIRECTORY_ROLES = ['admin', 'staff'] as const satisfies readonly Role[];
+
+export const DIRECTORY_SORTS = ['displayName'] as const;
+export type DirectorySort = (typeof DIRECTORY_SORTS)[number];
+export const DIRECTORY_DEFAULT_SORT = 'displayName';
+
+export class UserDirectoryQuery extends PageQuery {
+  @SortOf(DIRECTORY_SORTS, DIRECTORY_DEFAULT_SORT)
+  override sort?: string = undefined;
+
+  @ApiPropertyOptional({ description: 'Part of the name, accent- and case-insensitive.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class UserDirectoryEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Anna Beispiel' }) displayName: string;
+  @ApiProperty({ enum: DIRECTORY_ROLES }) role: Role;
+}
+
+export class UserDirectoryPageDto {
+  @ApiProperty({ type: [UserDirectoryEntryDto] }) items: UserDirectoryEntryDto[];
+  @ApiProperty({ nullable: true }) nextCursor: string | null;
+}
+
+export const toUserDirectoryEntryDto = (u: User): UserDirectoryEntryDto => ({
+  id: u.id,
+  displayName: u.displayName,
+  role: u.role,
+});
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -8,9 +8,17 @@ import { revokeAllSessions } from '../auth/sessions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, Conflict, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
-import { Page, Paginator } from '../common/pagination';
+import { Page, Paginator, Sorts } from '../common/pagination';
 import { User } from './user.entity';
-import { CreateUserDto, UpdateUserDto, UserListQuery } from './users.dto';
+import {
+  CreateUserDto,
+  DIRECTORY_DEFAULT_SORT,
+  DIRECTORY_ROLES,
+  DirectorySort,
+  UpdateUserDto,
+  UserDirectoryQuery,
+  UserListQuery,
+} from './users.dto';
 
 const AUDITED_FIELDS = ['email', 'displayName', 'role', 'companyId', 'locale', 'active'] as const;
 
@@ -43,6 +51,33 @@ export class UsersService {
         },
       },
       defaultSort: 'displayName',
+      idColumn: 'u.id',
+    });
+  }
+
+  /**
+   * The agency's active admin and staff users, by name: whom a contact or lead may be owned by
+   * and a follow-up assigned to. Name and role only, for every agency role (not company users).
+   */
+  async directory(query: UserDirectoryQuery): Promise<Page<User>> {
+    // Literal roles, as in the predicate of users_directory_idx, so that the planner uses it.
+    const roles = DIRECTORY_ROLES.map((role) => `'${role}'`).join(', ');
+    const qb = this.users.createQueryBuilder('u').where(`u.active AND u.role IN (${roles})`);
+    if (query.q !== undefined && query.q.trim() !== '') {
+      qb.andWhere('immutable_unaccent(lower(u.display_name)) LIKE immutable_unaccent(lower(:q))', {
+        q: `%${escapeLike(query.q.trim())}%`,
+      });
+    }
+    const sorts: Sorts<User, DirectorySort> = {
+      displayName: {
+        sql: 'lower(u.display_name)',
+        type: 'text',
+        value: (u) => u.displayName.toLowerCase(),
+      },
+    };
+    return this.paginator.page(qb, query, {
+      sorts,
+      defaultSort: DIRECTORY_DEFAULT_SORT,
       idColumn: 'u.id',
     });
   }
@@ -146,16 +181,24 @@ export class UsersService {
   ): Promise<string | null> {
     if (role !== 'company') {
       if (companyId)
-        throw BadInput.field('companyId', 'companyId is only for users with role company');
+        throw BadInput.field(
+          'companyId',
+          'companyRole',
+          'companyId is only for users with role company',
+        );
       return null;
     }
     if (!companyId)
-      throw BadInput.field('companyId', 'companyId is required for users with role company');
+      throw BadInput.field(
+        'companyId',
+        'required',
+        'companyId is required for users with role company',
+      );
     const found = (await em.query('SELECT 1 FROM companies WHERE id = $1 AND deleted_at IS NULL', [
       companyId,
     ])) as unknown[];
     if (found.length === 0)
-      throw BadInput.field('companyId', 'companyId does not name an existing company');
+      throw BadInput.field('companyId', 'reference', 'companyId does not name an existing company');
     return companyId;
   }
 

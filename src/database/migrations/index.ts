@@ -7,6 +7,8 @@ import { LeadsInteractionsFollowUps1764160500000 } from './1764160500000-leads-i
 import { PartnersUpdatedAt1764160631000 } from './1764160631000-partners-updated-at';
 import { WebSessions1764161000000 } from './1764161000000-web-sessions';
 import { ContactSearchStatistics1764162000000 } from './1764162000000-contact-search-statistics';
+import { UserDirectory1764163000000 } from './1764163000000-user-directory';
+import { ListSorts1764163100000 } from './1764163100000-list-sorts';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   PartnersUpdatedAt1764160631000,
   WebSessions1764161000000,
   ContactSearchStatistics1764162000000,
+  UserDirectory1764163000000,
+  ListSorts1764163100000,
 ];
