@@ -95,6 +95,32 @@
       if (results) results.innerHTML = '';
     }
   });
+  // Arrow keys move from the search box into its results and between them; Escape (above)
+  // goes back. A click elsewhere closes the results.
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    var box = document.getElementById('global-search');
+    var results = document.getElementById('global-results');
+    if (!box || !results) return;
+    var links = Array.prototype.slice.call(results.querySelectorAll('a'));
+    if (!links.length) return;
+    var at = links.indexOf(document.activeElement);
+    if (document.activeElement === box && event.key === 'ArrowDown') {
+      event.preventDefault();
+      links[0].focus();
+    } else if (at >= 0) {
+      event.preventDefault();
+      var next = event.key === 'ArrowDown' ? at + 1 : at - 1;
+      if (next < 0) box.focus();
+      else links[Math.min(next, links.length - 1)].focus();
+    }
+  });
+  document.addEventListener('click', function (event) {
+    var results = document.getElementById('global-results');
+    if (!results || !results.innerHTML) return;
+    if (event.target.closest && event.target.closest('.global-search')) return;
+    results.innerHTML = '';
+  });
   // The menu folds away on a phone.
   document.addEventListener('click', function (event) {
     var toggle = event.target.closest && event.target.closest('#menu-toggle');

@@ -309,8 +309,12 @@ export function deletedActions<T extends Row>(
  * The routes every record kind shares — new, create, edit, save, delete, restore, purge — each
  * declaring its permission. A feature's page class extends this and adds its list and page.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, write: Action) {
+export function RecordRoutes(
+  /** The kind, for this request; `api` where its form's choices come from the API. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kindOf: (ctx: PageContext, api: WebApi) => RecordKind<any>,
+  write: Action,
+) {
   @WebPages()
   class Routes {
     constructor(readonly api: WebApi) {}
@@ -319,7 +323,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
     @Allow(write)
     newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
       const ctx = pageContext(request);
-      return showCreate(ctx, reply, kindOf(ctx));
+      return showCreate(ctx, reply, kindOf(ctx, this.api));
     }
 
     @Post()
@@ -330,7 +334,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return create(this.api, ctx, request, reply, kindOf(ctx), body);
+      return create(this.api, ctx, request, reply, kindOf(ctx, this.api), body);
     }
 
     @Get(':id/edit')
@@ -341,7 +345,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Param('id', UuidParam()) id: string,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return showEdit(this.api, ctx, reply, kindOf(ctx), id);
+      return showEdit(this.api, ctx, reply, kindOf(ctx, this.api), id);
     }
 
     @Post(':id/edit')
@@ -353,7 +357,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return saveEdit(this.api, ctx, request, reply, kindOf(ctx), id, body);
+      return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api), id, body);
     }
 
     @Post(':id/delete')
@@ -365,7 +369,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return remove(this.api, ctx, request, reply, kindOf(ctx), id, body);
+      return remove(this.api, ctx, request, reply, kindOf(ctx, this.api), id, body);
     }
 
     @Post(':id/restore')
@@ -376,7 +380,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Param('id', UuidParam()) id: string,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return restore(this.api, ctx, request, reply, kindOf(ctx), id);
+      return restore(this.api, ctx, request, reply, kindOf(ctx, this.api), id);
     }
 
     @Post(':id/purge')
@@ -387,7 +391,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Param('id', UuidParam()) id: string,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return purge(this.api, ctx, request, reply, kindOf(ctx), id);
+      return purge(this.api, ctx, request, reply, kindOf(ctx, this.api), id);
     }
   }
   return Routes;
