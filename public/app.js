@@ -23,9 +23,33 @@
     var button = event.target.closest && event.target.closest('[data-pick-contact]');
     if (!button) return;
     event.preventDefault();
-    var list = document.getElementById('picked-contacts');
     var id = button.getAttribute('data-pick-contact');
-    if (!list || list.querySelector('input[value="' + id + '"]')) return;
+    // A picker for one contact fills a select: the suggestion becomes its chosen option.
+    var into = button.closest('[data-pick-into]');
+    var select = into && document.getElementById(into.getAttribute('data-pick-into'));
+    if (select && select.tagName === 'SELECT') {
+      var option = select.querySelector('option[value="' + id + '"]');
+      if (!option) {
+        option = document.createElement('option');
+        option.value = id;
+        option.textContent = button.getAttribute('data-label');
+        select.appendChild(option);
+      }
+      select.value = id;
+      into.innerHTML = '';
+      select.focus();
+      return;
+    }
+    var list = document.getElementById('picked-contacts');
+    if (!list) return;
+    // Already on the form (linked before, or picked): tick it rather than add it twice.
+    var form = list.closest('form') || list;
+    var present = form.querySelector('input[name="contactIds"][value="' + id + '"]');
+    if (present) {
+      present.checked = true;
+      present.focus();
+      return;
+    }
     var li = document.createElement('li');
     var label = document.createElement('label');
     var box = document.createElement('input');
@@ -38,6 +62,17 @@
     li.appendChild(label);
     list.appendChild(li);
     box.focus();
+  });
+  // Enter in a suggestion box inside a form looks up, it does not submit the form.
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    if (
+      event.key === 'Enter' &&
+      target &&
+      target.hasAttribute &&
+      target.hasAttribute('data-suggest')
+    )
+      event.preventDefault();
   });
   // "/" jumps to the search box in the header.
   document.addEventListener('keydown', function (event) {
@@ -59,6 +94,32 @@
       }
       if (results) results.innerHTML = '';
     }
+  });
+  // Arrow keys move from the search box into its results and between them; Escape (above)
+  // goes back. A click elsewhere closes the results.
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    var box = document.getElementById('global-search');
+    var results = document.getElementById('global-results');
+    if (!box || !results) return;
+    var links = Array.prototype.slice.call(results.querySelectorAll('a'));
+    if (!links.length) return;
+    var at = links.indexOf(document.activeElement);
+    if (document.activeElement === box && event.key === 'ArrowDown') {
+      event.preventDefault();
+      links[0].focus();
+    } else if (at >= 0) {
+      event.preventDefault();
+      var next = event.key === 'ArrowDown' ? at + 1 : at - 1;
+      if (next < 0) box.focus();
+      else links[Math.min(next, links.length - 1)].focus();
+    }
+  });
+  document.addEventListener('click', function (event) {
+    var results = document.getElementById('global-results');
+    if (!results || !results.innerHTML) return;
+    if (event.target.closest && event.target.closest('.global-search')) return;
+    results.innerHTML = '';
   });
   // The menu folds away on a phone.
   document.addEventListener('click', function (event) {

@@ -3,30 +3,43 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { pageContext } from './account.pages';
-import { berlinLocalToIso, isoToBerlinLocal } from './kit/format';
+import { organisationChoices, organisationFields, organisations } from './contacts.pages';
+import { w } from './contacts.words';
+import {
+  errorSummary,
+  FieldSpec,
+  fieldMessages,
+  FormValues,
+  readForm,
+  renderField,
+} from './kit/forms';
+import { countries, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
-import { t } from './kit/i18n';
-import { csrfField, errorSummary, field, layout, PageContext } from './kit/layout';
+import { Locale, options, t } from './kit/i18n';
+import { Labels } from './kit/labels';
+import { csrfField, layout, PageContext } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
-import { ApiError, ApiProblem, fieldErrors, WebApi } from './kit/web-api';
+import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from './kit/session';
-import { CompanyView, Page, TripView } from './kit/views';
+import { Page, TripView } from './kit/views';
 
-const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
-const list = (value: unknown): string[] =>
-  Array.isArray(value)
-    ? value.filter((v): v is string => typeof v === 'string')
-    : typeof value === 'string' && value
-      ? [value]
-      : [];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
-const KINDS = ['meeting', 'call', 'email', 'event', 'visit', 'reception', 'other'];
+const ids = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : typeof value === 'string' && value ? [value] : []).filter(
+    (v): v is string => typeof v === 'string' && UUID.test(v),
+  );
 
-/** API field paths → the form's field names, so errors appear next to the right input. */
-const FIELD_NAMES: Record<string, string> = {
+/** API field paths → the form's inputs, so a refusal appears beside the right one. */
+const RENAME: Record<string, string> = {
+  newContacts: 'contactIds',
   'newContacts.0.familyName': 'newFamilyName',
   'newContacts.0.givenName': 'newGivenName',
   'newContacts.0.nativeName': 'newNativeName',
+  'newContacts.0.position': 'newPosition',
+  'newContacts.0.companyId': 'newOrganisation',
+  'newContacts.0.partnerId': 'newOrganisation',
   'followUp.title': 'followUpTitle',
   'followUp.dueOn': 'followUpDueOn',
   'lead.title': 'leadTitle',
@@ -34,6 +47,161 @@ const FIELD_NAMES: Record<string, string> = {
   'lead.valueEur': 'leadValueEur',
 };
 
+/**
+ * Berlin first, then every IANA zone by its id, kept as it is (`America/New_York`): an id that
+ * reads the same in both languages, as the trip pages show a zone beside a time.
+ */
+function zoneChoices(l: Locale) {
+  return [
+    { value: HOME_ZONE, label: w(l, 'berlinZone') },
+    ...[...ZONES].filter((z) => z !== HOME_ZONE).map((z) => ({ value: z, label: z })),
+  ];
+}
+
+interface Choices {
+  trips: TripView[];
+  orgs: Awaited<ReturnType<typeof organisations>>;
+}
+
+/** The form's inputs by section, each named as the page posts it. */
+function sections(l: Locale, c: Choices) {
+  const field = (f: FieldSpec) => f;
+  return {
+    contacts: field({ name: 'contactIds', label: t(l, 'who') }),
+    newContact: [
+      field({
+        name: 'newFamilyName',
+        label: t(l, 'familyName'),
+        maxLength: 200,
+        hint: w(l, 'familyNameHint'),
+      }),
+      field({ name: 'newGivenName', label: t(l, 'givenName'), maxLength: 200 }),
+      field({
+        name: 'newNativeName',
+        label: t(l, 'nativeName'),
+        maxLength: 200,
+        lang: 'zh',
+        hint: w(l, 'nativeNameHint'),
+      }),
+      field({ name: 'newPosition', label: t(l, 'position'), maxLength: 200 }),
+      field({
+        name: 'newOrganisation',
+        label: w(l, 'newContactOrganisation'),
+        type: 'select',
+        blank: t(l, 'none'),
+        choices: organisationChoices(l, c.orgs),
+      }),
+      field({
+        name: 'newCountry',
+        label: w(l, 'newContactCountry'),
+        type: 'select',
+        blank: t(l, 'none'),
+        choices: countries(l),
+      }),
+    ],
+    interaction: [
+      field({ name: 'occurredAt', label: w(l, 'whenZoned'), type: 'datetime', required: true }),
+      field({
+        name: 'occurredZone',
+        label: w(l, 'occurredZone'),
+        type: 'select',
+        choices: zoneChoices(l),
+      }),
+      field({
+        name: 'kind',
+        label: t(l, 'kind'),
+        type: 'select',
+        choices: options(l, 'interactionKind'),
+      }),
+      field({ name: 'location', label: t(l, 'where'), maxLength: 300 }),
+      field({
+        name: 'tripId',
+        label: t(l, 'trip'),
+        type: 'select',
+        blank: t(l, 'none'),
+        choices: c.trips.map((trip) => ({ value: trip.id, label: trip.title })),
+      }),
+      field({ name: 'subject', label: t(l, 'subject'), required: true, maxLength: 300 }),
+      field({ name: 'summary', label: t(l, 'summary'), type: 'textarea', maxLength: 20_000 }),
+      field({ name: 'confidential', label: t(l, 'confidential'), type: 'checkbox' }),
+    ],
+    followUp: [
+      field({ name: 'followUpTitle', label: t(l, 'title'), maxLength: 300 }),
+      field({ name: 'followUpDueOn', label: t(l, 'dueOn'), type: 'date' }),
+    ],
+    lead: [
+      field({
+        name: 'leadCompanyId',
+        label: t(l, 'company'),
+        type: 'select',
+        blank: t(l, 'none'),
+        choices: c.orgs.companies.map((co) => ({ value: co.id, label: co.name })),
+      }),
+      field({ name: 'leadTitle', label: t(l, 'title'), maxLength: 300 }),
+      field({ name: 'leadValueEur', label: t(l, 'valueEur'), type: 'number' }),
+    ],
+  };
+}
+
+const allFields = (s: ReturnType<typeof sections>): FieldSpec[] => [
+  s.contacts,
+  ...s.newContact,
+  ...s.interaction,
+  ...s.followUp,
+  ...s.lead,
+];
+
+const text = (v: FormValues, name: string) => {
+  const value = v[name];
+  return typeof value === 'string' ? value.trim() : '';
+};
+
+/** The form as the contact log's one request: who, what, and what comes next. */
+function logBody(v: FormValues, contactIds: string[]): Record<string, unknown> {
+  const zone = ZONES.has(text(v, 'occurredZone')) ? text(v, 'occurredZone') : HOME_ZONE;
+  const occurredAt = localToIso(text(v, 'occurredAt'), zone) ?? text(v, 'occurredAt');
+  const hasNew = ['newFamilyName', 'newGivenName', 'newNativeName'].some((n) => text(v, n));
+  const organisation = organisationFields(text(v, 'newOrganisation'));
+  const value = text(v, 'leadValueEur').replace(/\s/g, '').replace(',', '.');
+  return {
+    occurredAt,
+    kind: text(v, 'kind') || 'meeting',
+    subject: text(v, 'subject'),
+    summary: text(v, 'summary') || null,
+    location: text(v, 'location') || null,
+    confidential: v.confidential === 'on',
+    ...(contactIds.length && { contactIds }),
+    ...(hasNew && {
+      newContacts: [
+        {
+          // Left out when empty: a name in Chinese script alone gives the family name.
+          ...(text(v, 'newFamilyName') && { familyName: text(v, 'newFamilyName') }),
+          givenName: text(v, 'newGivenName') || null,
+          nativeName: text(v, 'newNativeName') || null,
+          position: text(v, 'newPosition') || null,
+          ...(organisation.companyId && { companyId: organisation.companyId }),
+          ...(organisation.partnerId && { partnerId: organisation.partnerId }),
+        },
+      ],
+    }),
+    ...(text(v, 'tripId') && { tripId: text(v, 'tripId') }),
+    ...(text(v, 'followUpTitle') && {
+      followUp: {
+        title: text(v, 'followUpTitle'),
+        ...(text(v, 'followUpDueOn') && { dueOn: text(v, 'followUpDueOn') }),
+      },
+    }),
+    ...((text(v, 'leadTitle') || text(v, 'leadCompanyId')) && {
+      lead: {
+        companyId: text(v, 'leadCompanyId'),
+        title: text(v, 'leadTitle'),
+        ...(value && { valueEur: Number.isFinite(Number(value)) ? Number(value) : value }),
+      },
+    }),
+  };
+}
+
+/** Log a contact: one form for an encounter, the people met, and what comes next. */
 @ApiExcludeController()
 @WebPages()
 @Controller('log')
@@ -44,10 +212,13 @@ export class LogPages {
   @Allow('interaction:write')
   async form(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
     const ctx = pageContext(request);
-    sendPage(
-      reply,
-      await this.page(ctx, { occurredAt: isoToBerlinLocal(new Date()), kind: 'meeting' }, {}),
-    );
+    const picked = ids(ctx.query.contactId).slice(0, 1);
+    const values: FormValues = {
+      occurredAt: isoToLocal(new Date()),
+      occurredZone: HOME_ZONE,
+      kind: 'meeting',
+    };
+    sendPage(reply, await this.page(ctx, values, {}, picked));
   }
 
   @Post()
@@ -58,152 +229,103 @@ export class LogPages {
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
     const ctx = pageContext(request);
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v;
-    const contactIds = list(body.contactIds);
-    const occurredAt = berlinLocalToIso(str(body.occurredAt));
-    const dto = {
-      occurredAt: occurredAt ?? str(body.occurredAt),
-      kind: str(body.kind) || 'meeting',
-      subject: str(body.subject),
-      summary: str(body.summary) || null,
-      location: str(body.location) || null,
-      confidential: body.confidential === 'on',
-      ...(contactIds.length && { contactIds }),
-      ...(str(body.newFamilyName) || str(body.newNativeName) || str(body.newGivenName)
-        ? {
-            newContacts: [
-              {
-                familyName: str(body.newFamilyName),
-                givenName: str(body.newGivenName) || null,
-                nativeName: str(body.newNativeName) || null,
-                position: str(body.newPosition) || null,
-              },
-            ],
-          }
-        : {}),
-      ...(str(body.tripId) && { tripId: str(body.tripId) }),
-      ...(str(body.followUpTitle) && {
-        followUp: {
-          title: str(body.followUpTitle),
-          ...(str(body.followUpDueOn) && { dueOn: str(body.followUpDueOn) }),
-        },
-      }),
-      ...(str(body.leadTitle) && {
-        lead: {
-          companyId: str(body.leadCompanyId),
-          title: str(body.leadTitle),
-          ...(str(body.leadValueEur) && {
-            valueEur: Number(str(body.leadValueEur).replace(',', '.')),
-          }),
-        },
-      }),
-    };
+    const user = ctx.user!;
+    const choices = await this.choices(ctx);
+    const fields = allFields(sections(ctx.locale, choices));
+    const values = readForm(fields, body);
+    const contactIds = [...new Set(ids(body.contactIds))];
     const answer = await this.api.call<{ contactIds: string[] } | ApiProblem>(
-      ctx.user!,
+      user,
       'POST',
       '/api/v1/contact-log',
-      { body: dto },
+      { body: logBody(values, contactIds) },
     );
     if (answer.status === 201) {
       const result = answer.body as { contactIds: string[] };
-      return redirect(request, reply, `/contacts/${result.contactIds[0]}`);
+      const created = result.contactIds.slice(contactIds.length);
+      const country = text(values, 'newCountry');
+      // The contact log takes no country for a new person: it is set on the contact after.
+      if (country && created.length) await this.setCountry(ctx, created[0], country);
+      return redirect(request, reply, `/contacts/${created[0] ?? result.contactIds[0]}`);
     }
     if (answer.status !== 400) throw new ApiError(answer as never);
-    const errors: Record<string, string> = {};
-    for (const [k, m] of Object.entries(fieldErrors(answer.body as ApiProblem)))
-      errors[FIELD_NAMES[k] ?? k] = m;
-    sendPage(reply, await this.page(ctx, values, errors, contactIds), 400);
+    const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, RENAME);
+    sendPage(reply, await this.page(ctx, values, errors, contactIds, choices), 400);
+  }
+
+  private async setCountry(ctx: PageContext, id: string, country: string): Promise<void> {
+    const contact = await this.api.get<{ version: number }>(ctx.user!, `/api/v1/contacts/${id}`);
+    await this.api.call(ctx.user!, 'PATCH', `/api/v1/contacts/${id}`, {
+      body: { country },
+      ifMatch: contact.version,
+    });
+  }
+
+  private async choices(ctx: PageContext): Promise<Choices> {
+    const user = ctx.user!;
+    const [trips, orgs] = await Promise.all([
+      this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
+      organisations(this.api, user),
+    ]);
+    return { trips: trips.items, orgs };
   }
 
   private async page(
     ctx: PageContext,
-    v: Record<string, string>,
+    v: FormValues,
     errors: Record<string, string>,
     picked: string[] = [],
+    known?: Choices,
   ): Promise<Html> {
-    const user = ctx.user!;
-    const [trips, companies] = await Promise.all([
-      this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
-      this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200'),
+    const l = ctx.locale;
+    const [choices, names] = await Promise.all([
+      known ?? this.choices(ctx),
+      new Labels(this.api, ctx.user!).load('contacts', picked),
     ]);
-    const text = (name: string, label: string, attrs: Html = html``, type = 'text') =>
-      field(
-        label,
-        html`<input
-          type="${type}"
-          id="f-${name}"
-          name="${name}"
-          value="${v[name] ?? ''}"
-          ${attrs}
-          aria-invalid="${errors[name] ? 'true' : 'false'}"
-        />`,
-        errors[name],
-      );
+    const s = sections(l, choices);
+    const fields = allFields(s);
+    const render = (f: FieldSpec) => renderField(f, v[f.name], errors[f.name]);
+    // Only people the user may see are shown (and sent again); each by name.
+    const chosen = picked.filter((id) => names.get(id));
+    const newOpen = s.newContact.some((f) => text(v, f.name) || errors[f.name]);
     return layout(
       ctx,
-      t(ctx.locale, 'logContact'),
-      html`<h1>${t(ctx.locale, 'logContact')}</h1>
-${errorSummary(ctx, errors)}
-<form method="post" action="/log" id="log-form">
-${csrfField(ctx)}
-<fieldset><legend>${t(ctx.locale, 'who')}</legend>
-  <label for="contact-search">${t(ctx.locale, 'pickContacts')}</label>
-  <input id="contact-search" type="search" name="q" autocomplete="off" maxlength="200"
-    hx-get="/contacts/suggest" hx-trigger="input changed delay:250ms, search" hx-target="#suggestions" hx-include="this" hx-vals='{}'>
-  <ul id="suggestions" class="suggestions" aria-live="polite"></ul>
-  <ul id="picked-contacts" class="chips">${picked.map(
-    (id) =>
-      html`<li>
-        <label><input type="checkbox" name="contactIds" value="${id}" checked /> ${id}</label>
-      </li>`,
-  )}</ul>
-  ${errors.contactIds ? html`<p class="error" role="alert">${errors.contactIds}</p>` : ''}
-  <details${v.newFamilyName || v.newNativeName ? html` open` : ''}><summary>${t(ctx.locale, 'newContact')}</summary>
-    ${text('newFamilyName', t(ctx.locale, 'familyName'))}
-    ${text('newGivenName', t(ctx.locale, 'givenName'))}
-    ${text('newNativeName', t(ctx.locale, 'nativeName'), html` lang="zh"`)}
-    ${text('newPosition', t(ctx.locale, 'position'))}
-  </details>
-</fieldset>
-<fieldset><legend>${t(ctx.locale, 'interactions')}</legend>
-  ${text('occurredAt', t(ctx.locale, 'when'), html` required`, 'datetime-local')}
-  ${field(
-    t(ctx.locale, 'kind'),
-    html`<select name="kind">
-      ${KINDS.map((k) => html`<option value="${k}" ${v.kind === k ? html` selected` : ''}>${k}</option>`)}
-    </select>`,
-  )}
-  ${text('location', t(ctx.locale, 'where'))}
-  ${field(
-    t(ctx.locale, 'trip'),
-    html`<select name="tripId">
-      <option value="">${t(ctx.locale, 'none')}</option>
-      ${trips.items.map((trip) => html`<option value="${trip.id}" ${v.tripId === trip.id ? html` selected` : ''}>${trip.title}</option>`)}
-    </select>`,
-  )}
-  ${text('subject', t(ctx.locale, 'subject'), html` required maxlength="300"`)}
-  ${field(t(ctx.locale, 'summary'), html`<textarea name="summary" id="f-summary">${v.summary ?? ''}</textarea>`, errors.summary)}
-  <div class="field"><label><input type="checkbox" name="confidential"${v.confidential === 'on' ? html` checked` : ''}> ${t(ctx.locale, 'confidential')}</label></div>
-</fieldset>
-<fieldset><legend>${t(ctx.locale, 'optionalFollowUp')}</legend>
-  ${text('followUpTitle', t(ctx.locale, 'title'))}
-  ${text('followUpDueOn', t(ctx.locale, 'dueOn'), html``, 'date')}
-</fieldset>
-<fieldset><legend>${t(ctx.locale, 'optionalLead')}</legend>
-  ${field(
-    t(ctx.locale, 'company'),
-    html`<select name="leadCompanyId" id="f-leadCompanyId">
-      <option value="">${t(ctx.locale, 'none')}</option>
-      ${companies.items.map((c) => html`<option value="${c.id}" ${v.leadCompanyId === c.id ? html` selected` : ''}>${c.name}</option>`)}
-    </select>`,
-    errors.leadCompanyId,
-  )}
-  ${text('leadTitle', t(ctx.locale, 'title'))}
-  ${text('leadValueEur', `${t(ctx.locale, 'value')} (EUR)`, html` inputmode="decimal"`)}
-</fieldset>
-<p><button class="primary" type="submit">${t(ctx.locale, 'save')}</button></p>
-</form>`,
+      t(l, 'logContact'),
+      html`<h1>${t(l, 'logContact')}</h1>
+        ${errorSummary(ctx, fields, errors)}
+        <form method="post" action="/log" id="log-form" class="log-form">
+          ${csrfField(ctx)}
+          <fieldset id="f-contactIds"${errors.contactIds ? html` class="invalid"` : ''}>
+            <legend>${t(l, 'who')}</legend>
+            <label for="contact-search">${t(l, 'pickContacts')}</label>
+            <input id="contact-search" type="search" autocomplete="off" maxlength="200" name="q"
+              hx-get="/contacts/suggest" hx-trigger="input changed delay:250ms, search"
+              hx-target="#suggestions" hx-include="this" />
+            <ul id="suggestions" class="suggestions" aria-live="polite"></ul>
+            <ul id="picked-contacts" class="chips" aria-label="${w(l, 'pickedContacts')}">${chosen.map(
+              (id) =>
+                html`<li><label><input type="checkbox" name="contactIds" value="${id}" checked /> ${names.get(id)}</label></li>`,
+            )}</ul>
+            ${errors.contactIds ? html`<p class="error" role="alert">${errors.contactIds}</p>` : ''}
+            <details${newOpen ? html` open` : ''}>
+              <summary>${t(l, 'newContact')}</summary>
+              ${s.newContact.map(render)}
+            </details>
+          </fieldset>
+          <fieldset>
+            <legend>${w(l, 'encounter')}</legend>
+            ${s.interaction.map(render)}
+          </fieldset>
+          <fieldset>
+            <legend>${t(l, 'optionalFollowUp')}</legend>
+            ${s.followUp.map(render)}
+          </fieldset>
+          <fieldset>
+            <legend>${t(l, 'optionalLead')}</legend>
+            ${s.lead.map(render)}
+          </fieldset>
+          <p class="actions"><button class="primary" type="submit">${t(l, 'save')}</button></p>
+        </form>`,
     );
   }
 }

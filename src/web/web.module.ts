@@ -3,11 +3,15 @@ import { AccountPages } from './account.pages';
 import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
 import { CompanyPages } from './companies.pages';
-import { CrmPages } from './crm.pages';
-import { EditPages } from './edit.pages';
+import { ContactPages } from './contacts.pages';
+import { DashboardPages } from './dashboard.pages';
+import { FollowUpPages } from './follow-ups.pages';
+import { InteractionPages } from './interactions.pages';
 import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
-import { RecordPages } from './records.pages';
+import { PartnerPages } from './partners.pages';
+import { SearchPages } from './search.pages';
+import { TripPages } from './trips.pages';
 import { UserPages } from './users.pages';
 import { WebApi } from './kit/web-api';
 
@@ -18,11 +22,15 @@ import { WebApi } from './kit/web-api';
     AccountPages,
     AgreementPages,
     CompanyPages,
-    CrmPages,
-    EditPages,
+    ContactPages,
+    DashboardPages,
+    FollowUpPages,
+    InteractionPages,
     LeadPages,
     LogPages,
-    RecordPages,
+    PartnerPages,
+    SearchPages,
+    TripPages,
     UserPages,
   ],
   providers: [WebApi],

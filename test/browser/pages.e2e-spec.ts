@@ -342,7 +342,11 @@ interface Route {
 /** Page routes that are not pages to walk, each with the reason. */
 const NOT_WALKED: Record<string, string> = {
   '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
+  '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
+  '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',
+  '/trips/:id/participants/:pid': "redirects to the delegate's row on the trip's page",
+  '/trips/:id/appointments/:aid': "redirects to the appointment in the trip's itinerary",
   '/logout': 'sign-out',
 };
 /** Walked without a session (signed in, they redirect). */
@@ -454,6 +458,32 @@ export const ID_RECIPES: Record<string, (db: Pool, who: Who) => Promise<string |
       db,
       `SELECT id FROM users ORDER BY (company_id IS NOT NULL) DESC, created_at, id LIMIT 1`,
       [],
+    ),
+  // A delegate and an appointment of the trip `trips/:id` picks (a company user: its own).
+  'participants/:pid': (db, who) =>
+    first(
+      db,
+      `SELECT p.id FROM participants p JOIN trips t ON t.id = p.trip_id
+       WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL
+         ${who.role === 'company' ? 'AND p.company_id = $1' : ''}
+       ORDER BY (t.title ILIKE '%China%') DESC, t.starts_on DESC, t.id, p.created_at, p.id LIMIT 1`,
+      who.role === 'company' ? [who.companyId] : [],
+    ),
+  'appointments/:aid': (db, who) =>
+    first(
+      db,
+      `SELECT a.id FROM appointments a JOIN trips t ON t.id = a.trip_id
+       WHERE a.deleted_at IS NULL AND t.deleted_at IS NULL
+         ${
+           who.role === 'company'
+             ? `AND NOT a.restricted AND EXISTS (SELECT 1 FROM participants p
+                  WHERE p.trip_id = t.id AND p.company_id = $1 AND p.deleted_at IS NULL)`
+             : ''
+         }
+       ORDER BY (t.title ILIKE '%China%') DESC, t.starts_on DESC, t.id,
+                (SELECT count(*) FROM appointment_attendees aa WHERE aa.appointment_id = a.id) DESC,
+                a.starts_at, a.id LIMIT 1`,
+      who.role === 'company' ? [who.companyId] : [],
     ),
 };
 
@@ -850,7 +880,7 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
     );
     // A route listed as a fragment must still be one (no full page behind it).
     const adminCookie = await signedInCookie('admin@liaison.test');
-    for (const path of Object.keys(NOT_WALKED).filter((p) => p === '/contacts/suggest')) {
+    for (const path of Object.keys(NOT_WALKED).filter((p) => p.endsWith('/suggest'))) {
       const res = await fetch(`${app.url}${path}?q=wang`, { headers: { cookie: adminCookie } });
       const body = await res.text();
       if (/<main|<html/i.test(body))

@@ -92,7 +92,7 @@ describeInBrowser('the web app in a browser', () => {
     await second.goto(editUrl);
     await first.fill('input[name=position]', 'Exportleiterin');
     await Promise.all([
-      first.waitForURL(/\/contacts\/[0-9a-f-]{36}$/),
+      first.waitForURL(/\/contacts\/[0-9a-f-]{36}\?flash=saved$/),
       first.click('form.card button[type=submit]'),
     ]);
 
@@ -104,7 +104,7 @@ describeInBrowser('the web app in a browser', () => {
     expect(await second.locator('input[name=city]').inputValue()).toBe('Haan'); // the user's own input is kept
     await screenshot(second, 'stale-edit');
     await Promise.all([
-      second.waitForURL(/\/contacts\/[0-9a-f-]{36}$/),
+      second.waitForURL(/\/contacts\/[0-9a-f-]{36}\?flash=saved$/),
       second.click('form.card button[type=submit]'),
     ]);
     const after = await app.db.query(`SELECT position, city FROM contacts WHERE id = $1`, [

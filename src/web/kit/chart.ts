@@ -17,18 +17,29 @@ const STAGE_COLOURS: Record<string, string> = {
   lost: '#b04a4a',
 };
 
+/** The text table's column headers, in the user's language. */
+export interface PipelineHeaders {
+  company: string;
+  stage: string;
+  count: string;
+  value: string;
+}
+
 /**
  * The leads pipeline as an SVG drawn on the server: one horizontal bar per company, split by
  * stage, its length the value in EUR; with a title per segment and a text table for readers
- * who cannot see the chart.
+ * who cannot see the chart. Only the `stages` given are drawn and counted in the totals (the
+ * open pipeline leaves out won and lost).
  */
 export function pipelineChart(
-  rows: PipelineRow[],
+  allRows: PipelineRow[],
   stages: string[],
   label: (stage: string) => string,
   money: (value: number) => string,
   caption: string,
+  headers: PipelineHeaders = { company: 'Company', stage: 'Stage', count: '#', value: 'EUR' },
 ): Html {
+  const rows = allRows.filter((r) => stages.includes(r.stage));
   const companies = [...new Set(rows.map((r) => r.companyName))].sort();
   const totals = companies.map((c) =>
     rows.filter((r) => r.companyName === c).reduce((sum, r) => sum + r.valueEur, 0),
@@ -65,10 +76,10 @@ export function pipelineChart(
       <table>
         <thead>
           <tr>
-            <th>Company</th>
-            <th>Stage</th>
-            <th>#</th>
-            <th>EUR</th>
+            <th scope="col">${headers.company}</th>
+            <th scope="col">${headers.stage}</th>
+            <th scope="col">${headers.count}</th>
+            <th scope="col">${headers.value}</th>
           </tr>
         </thead>
         <tbody>

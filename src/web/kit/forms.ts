@@ -11,6 +11,8 @@ export type FormValues = Record<string, string | string[]>;
 export interface Choice {
   value: string;
   label: string;
+  /** select: choices of one group are shown under its heading (`<optgroup>`). */
+  group?: string;
 }
 
 export type FieldType =
@@ -54,6 +56,12 @@ export interface FieldSpec {
   /** Custom conversions where the API's shape is not the input's. */
   fromApi?: (record: Record<string, unknown>) => string | string[];
   toApi?: (value: string | string[], values: FormValues) => unknown;
+  /**
+   * An input whose value the API takes in other fields than its name: one organisation select
+   * → `companyId` and `partnerId`; basis and source → `legalBasis`. What it returns is merged
+   * into the body instead of the input's own name.
+   */
+  apiFields?: (values: FormValues) => Record<string, unknown>;
 }
 
 const asString = (value: unknown): string =>
@@ -106,7 +114,10 @@ export function readForm(fields: FieldSpec[], body: Record<string, unknown>): Fo
       out[f.name] = (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
         (x): x is string => typeof x === 'string' && x !== '',
       );
-    else out[f.name] = typeof v === 'string' ? v : Array.isArray(v) ? asString(v[0]) : '';
+    else
+      out[f.name] = (typeof v === 'string' ? v : Array.isArray(v) ? asString(v[0]) : '')
+        // Browsers post a textarea's line breaks as CRLF: as typed, they are the record's \n.
+        .replace(/\r\n?/g, '\n');
   }
   return out;
 }
@@ -157,6 +168,10 @@ function apiValue(f: FieldSpec, values: FormValues): unknown {
 export function createBody(fields: FieldSpec[], values: FormValues): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of fields) {
+    if (f.apiFields) {
+      for (const [k, v] of Object.entries(f.apiFields(values))) if (!isEmpty(v)) body[k] = v;
+      continue;
+    }
     const value = apiValue(f, values);
     if (!isEmpty(value) || f.type === 'checkbox') body[f.name] = value;
   }
@@ -180,7 +195,9 @@ export function patchBody(
   base: FormValues,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const f of changedFields(fields, values, base)) body[f.name] = apiValue(f, values);
+  for (const f of changedFields(fields, values, base))
+    if (f.apiFields) Object.assign(body, f.apiFields(values));
+    else body[f.name] = apiValue(f, values);
   // A wall time depends on its zone: a changed zone sends the instants it governs again.
   for (const f of fields)
     if (f.zoneField && f.zoneField in body && !(f.name in body)) body[f.name] = apiValue(f, values);
@@ -232,6 +249,25 @@ export function fieldMessages(
   return out;
 }
 
+const option = (c: Choice, chosen: string) =>
+  html`<option value="${c.value}"${c.value === chosen ? html` selected` : ''}>${c.label}</option>`;
+
+/** The options of a select; consecutive choices of one group under their `<optgroup>`. */
+export function choiceOptions(choices: Choice[], chosen: string): Html {
+  const out: Html[] = [];
+  for (let i = 0; i < choices.length;) {
+    const group = choices[i].group;
+    if (group === undefined) {
+      out.push(option(choices[i++], chosen));
+      continue;
+    }
+    const members: Choice[] = [];
+    while (i < choices.length && choices[i].group === group) members.push(choices[i++]);
+    out.push(html`<optgroup label="${group}">${members.map((c) => option(c, chosen))}</optgroup>`);
+  }
+  return html`${out}`;
+}
+
 /** One input of a field spec, with its label and, when the server refused it, the error. */
 export function renderField(
   f: FieldSpec,
@@ -266,7 +302,7 @@ export function renderField(
   else if (f.type === 'select')
     input = html`<select id="${id}" name="${f.name}"${required}${invalid}>
       ${f.blank !== undefined ? html`<option value="">${f.blank}</option>` : ''}
-      ${(f.choices ?? []).map((c) => html`<option value="${c.value}"${c.value === text ? html` selected` : ''}>${c.label}</option>`)}
+      ${choiceOptions(f.choices ?? [], text)}
     </select>`;
   else {
     const type =

@@ -2,12 +2,13 @@ import { personName } from '../../contacts/names';
 import { WebApi } from './web-api';
 import { WebUser } from './session';
 
-type Kind = 'companies' | 'partners' | 'contacts' | 'trips' | 'leads';
+type Kind =
+  'companies' | 'partners' | 'contacts' | 'trips' | 'leads' | 'interactions' | 'agreements';
 
 const nameOf = (kind: Kind, record: Record<string, unknown>): string =>
   kind === 'contacts'
     ? personName(record as Parameters<typeof personName>[0])
-    : String(record.name ?? record.title ?? '');
+    : String(record.name ?? record.title ?? record.subject ?? '');
 
 /**
  * Names for the ids a page shows (a contact's company, a lead's partner), fetched for those ids

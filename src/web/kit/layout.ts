@@ -192,7 +192,7 @@ export function facts(rows: [string, Html | string | number | null | undefined][
   </dl>`;
 }
 
-/** Until every page uses the forms kit: the old error list and edit link. */
+/** A list of messages for forms outside the record kit (sign-in, password). */
 export const errorSummary = (ctx: PageContext, errors: Record<string, string>): Html =>
   Object.keys(errors).length
     ? html`<div class="alert" role="alert">
@@ -201,9 +201,4 @@ export const errorSummary = (ctx: PageContext, errors: Record<string, string>): 
           ${Object.values(errors).map((m) => html`<li>${m}</li>`)}
         </ul>
       </div>`
-    : html``;
-
-export const editLink = (ctx: PageContext, action: Action, href: string): Html =>
-  ctx.user && can(ctx.user.role, action)
-    ? html`<p><a class="button" href="${href}">${t(ctx.locale, 'edit')}</a></p>`
     : html``;

@@ -23,6 +23,8 @@ export interface Filter {
   label: string;
   type: 'select' | 'date' | 'checkbox' | 'text';
   choices?: Choice[];
+  /** The API's value for the page's (a day → the instant it starts in Berlin); none drops it. */
+  toApi?: (value: string) => string | undefined;
 }
 
 export interface ListSpec<T> {
@@ -91,9 +93,12 @@ export async function listPage<T extends { id: string }>(
   const state = listState(spec, ctx.query);
   const deleted = state.deleted === 'true' && !!spec.deleted && can(user.role, spec.deleted.action);
   const cursor = ctx.query.cursor && ctx.query.cursor.length < 2000 ? ctx.query.cursor : undefined;
+  const apiState: Record<string, string | undefined> = { ...state };
+  for (const f of spec.filters ?? [])
+    if (f.toApi && state[f.name] !== undefined) apiState[f.name] = f.toApi(state[f.name]);
   const apiParams = {
     ...spec.fixed,
-    ...state,
+    ...apiState,
     deleted: deleted ? 'true' : undefined,
     sort: state.sort ?? spec.defaultSort,
     limit: String(spec.limit ?? 25),

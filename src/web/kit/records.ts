@@ -52,6 +52,8 @@ export interface RecordKind<T extends Row = Row> {
   createdAt?: (record: T) => string;
   /** Whether the API restores a soft-deleted record of this kind (undo after delete). */
   restorable?: boolean;
+  /** Markup inside the create and edit forms after the fields (a picker that fills one). */
+  formExtra?: Html;
 }
 
 const pageOf = (kind: { page: string }, id: string) => `${kind.page}/${id}`;
@@ -84,7 +86,7 @@ export async function showCreate<T extends Row>(
         submit: t(ctx.locale, 'create'),
         cancel: kind.listPage ?? kind.page,
         id: 'record-form',
-        extra: idempotencyField(randomUUID()),
+        extra: html`${idempotencyField(randomUUID())}${kind.formExtra ?? ''}`,
       }),
     ),
   );
@@ -128,7 +130,7 @@ export async function create<T extends Row>(
         submit: t(ctx.locale, 'create'),
         cancel: kind.listPage ?? kind.page,
         id: 'record-form',
-        extra: idempotencyField(key),
+        extra: html`${idempotencyField(key)}${kind.formExtra ?? ''}`,
       }),
     ),
     answer.status,
@@ -173,6 +175,7 @@ function editPage<T extends Row>(
       submit: conflict ? t(ctx.locale, 'reapply') : t(ctx.locale, 'save'),
       cancel: pageOf(kind, record.id),
       id: 'record-form',
+      extra: kind.formExtra,
     })}`,
   );
 }
@@ -306,8 +309,12 @@ export function deletedActions<T extends Row>(
  * The routes every record kind shares — new, create, edit, save, delete, restore, purge — each
  * declaring its permission. A feature's page class extends this and adds its list and page.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, write: Action) {
+export function RecordRoutes(
+  /** The kind, for this request; `api` where its form's choices come from the API. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kindOf: (ctx: PageContext, api: WebApi) => RecordKind<any>,
+  write: Action,
+) {
   @WebPages()
   class Routes {
     constructor(readonly api: WebApi) {}
@@ -316,7 +323,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
     @Allow(write)
     newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
       const ctx = pageContext(request);
-      return showCreate(ctx, reply, kindOf(ctx));
+      return showCreate(ctx, reply, kindOf(ctx, this.api));
     }
 
     @Post()
@@ -327,7 +334,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return create(this.api, ctx, request, reply, kindOf(ctx), body);
+      return create(this.api, ctx, request, reply, kindOf(ctx, this.api), body);
     }
 
     @Get(':id/edit')
@@ -338,7 +345,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Param('id', UuidParam()) id: string,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return showEdit(this.api, ctx, reply, kindOf(ctx), id);
+      return showEdit(this.api, ctx, reply, kindOf(ctx, this.api), id);
     }
 
     @Post(':id/edit')
@@ -350,7 +357,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return saveEdit(this.api, ctx, request, reply, kindOf(ctx), id, body);
+      return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api), id, body);
     }
 
     @Post(':id/delete')
@@ -362,7 +369,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return remove(this.api, ctx, request, reply, kindOf(ctx), id, body);
+      return remove(this.api, ctx, request, reply, kindOf(ctx, this.api), id, body);
     }
 
     @Post(':id/restore')
@@ -373,7 +380,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Param('id', UuidParam()) id: string,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return restore(this.api, ctx, request, reply, kindOf(ctx), id);
+      return restore(this.api, ctx, request, reply, kindOf(ctx, this.api), id);
     }
 
     @Post(':id/purge')
@@ -384,7 +391,7 @@ export function RecordRoutes(kindOf: (ctx: PageContext) => RecordKind<any>, writ
       @Param('id', UuidParam()) id: string,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return purge(this.api, ctx, request, reply, kindOf(ctx), id);
+      return purge(this.api, ctx, request, reply, kindOf(ctx, this.api), id);
     }
   }
   return Routes;

@@ -1,0 +1,536 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { UuidParam } from '../common/params';
+import { personName } from '../contacts/names';
+import { w } from './contacts.words';
+import { Choice, FieldSpec, FormValues } from './kit/forms';
+import {
+  bothClocks,
+  countries,
+  countryName,
+  dateTime,
+  day,
+  isoToLocal,
+  localToIso,
+  money,
+} from './kit/format';
+import { Html, html } from './kit/html';
+import { label, Locale, options, t } from './kit/i18n';
+import { Labels } from './kit/labels';
+import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { listPage } from './kit/lists';
+import * as records from './kit/records';
+import { sendPage } from './kit/respond';
+import { WebRequest, WebUser } from './kit/session';
+import { CompanyView, ContactView, Page, PartnerView, TimelineItemView } from './kit/views';
+import { WebApi } from './kit/web-api';
+
+/** A contact as the API gives it, with the fields only agency users get. */
+export type Contact = ContactView & {
+  ownerId: string | null;
+  legalBasis?: { basis: string; recordedAt: string | null; source: string | null } | null;
+  createdAt: string;
+  deletedAt: string | null;
+} & Record<string, unknown>;
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  role: string;
+}
+
+/** Active admin and staff users, for owner pickers; nothing for roles that may not ask. */
+export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
+  if (user.role === 'company') return [];
+  const answer = await api.call<{ items: DirectoryUser[] }>(
+    user,
+    'GET',
+    '/api/v1/users/directory?limit=200',
+  );
+  return answer.status === 200 ? answer.body.items : [];
+}
+
+/** The companies and partners the user may see, for a select of a contact's organisation. */
+export async function organisations(
+  api: WebApi,
+  user: WebUser,
+): Promise<{ companies: CompanyView[]; partners: PartnerView[] }> {
+  const [companies, partners] = await Promise.all([
+    api.call<Page<CompanyView>>(user, 'GET', '/api/v1/companies?limit=200&sort=name'),
+    api.call<Page<PartnerView>>(user, 'GET', '/api/v1/partners?limit=200&sort=name'),
+  ]);
+  return {
+    companies: companies.status === 200 ? companies.body.items : [],
+    partners: partners.status === 200 ? partners.body.items : [],
+  };
+}
+
+/** `company:<id>` / `partner:<id>`: one select for both, grouped under their headings. */
+export function organisationChoices(
+  locale: Locale,
+  orgs: { companies: CompanyView[]; partners: PartnerView[] },
+): Choice[] {
+  return [
+    ...orgs.companies.map((c) => ({
+      value: `company:${c.id}`,
+      label: c.name,
+      group: t(locale, 'companies'),
+    })),
+    ...orgs.partners.map((p) => ({
+      value: `partner:${p.id}`,
+      label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
+      group: t(locale, 'partners'),
+    })),
+  ];
+}
+
+export const organisationValue = (r: { companyId?: unknown; partnerId?: unknown }): string =>
+  typeof r.companyId === 'string' && r.companyId
+    ? `company:${r.companyId}`
+    : typeof r.partnerId === 'string' && r.partnerId
+      ? `partner:${r.partnerId}`
+      : '';
+
+/** The select's value as the API's two fields: the one chosen, and the other null. */
+export function organisationFields(value: string | string[] | undefined): {
+  companyId: string | null;
+  partnerId: string | null;
+} {
+  const v = typeof value === 'string' ? value : '';
+  const [kind, id] = v.split(':');
+  return {
+    companyId: kind === 'company' && id ? id : null,
+    partnerId: kind === 'partner' && id ? id : null,
+  };
+}
+
+const text = (v: string | string[] | undefined) => (typeof v === 'string' ? v.trim() : '');
+
+/** Basis, when and source: the one `legalBasis` object of the API, or null without a basis. */
+function legalBasisOf(values: FormValues): Record<string, unknown> {
+  const basis = text(values.legalBasis);
+  const recorded = text(values.legalBasisRecordedAt);
+  const source = text(values.legalBasisSource) || null;
+  if (!basis && !recorded && !source) return { legalBasis: null };
+  return {
+    legalBasis: {
+      // Without a basis the API says so beside the select, instead of the source being dropped.
+      basis: basis || null,
+      ...(recorded && { recordedAt: localToIso(recorded) ?? recorded }),
+      source,
+    },
+  };
+}
+
+/** Language tags by name: `zh-CN` → „Chinesisch (China)“. */
+export function languageName(tag: string, locale: Locale): string {
+  try {
+    return (
+      new Intl.DisplayNames([locale === 'de' ? 'de' : 'en-GB'], { type: 'language' }).of(tag) ?? tag
+    );
+  } catch {
+    return tag;
+  }
+}
+
+export const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Contact> => ({
+  api: '/api/v1/contacts',
+  page: '/contacts',
+  write: 'contact:write',
+  newTitle: t(ctx.locale, 'newContact'),
+  title: (c) => personName(c),
+  rename: {
+    companyId: 'organisation',
+    partnerId: 'organisation',
+    'legalBasis.basis': 'legalBasis',
+    'legalBasis.recordedAt': 'legalBasisRecordedAt',
+    'legalBasis.source': 'legalBasisSource',
+  },
+  fields: async (c, record): Promise<FieldSpec[]> => {
+    const l = c.locale;
+    const [orgs, users] = await Promise.all([organisations(api, c.user!), directory(api, c.user!)]);
+    const orgChoices = organisationChoices(l, orgs);
+    const current = record ? organisationValue(record) : '';
+    if (current && !orgChoices.some((o) => o.value === current))
+      orgChoices.unshift({ value: current, label: w(l, 'unknownEntry') });
+    const owners: Choice[] = users.map((u) => ({ value: u.id, label: u.displayName }));
+    // Without the directory (a role that may not ask) the owner stays as it is.
+    if (owners.length && record?.ownerId && !owners.some((o) => o.value === record.ownerId))
+      owners.unshift({ value: record.ownerId, label: w(l, 'formerUser') });
+    return [
+      { name: 'salutation', label: t(l, 'salutation'), maxLength: 50 },
+      {
+        name: 'familyName',
+        label: t(l, 'familyName'),
+        maxLength: 200,
+        hint: w(l, 'familyNameHint'),
+      },
+      { name: 'givenName', label: t(l, 'givenName'), maxLength: 200 },
+      {
+        name: 'nativeName',
+        label: t(l, 'nativeName'),
+        maxLength: 200,
+        lang: 'zh',
+        hint: w(l, 'nativeNameHint'),
+      },
+      { name: 'position', label: t(l, 'position'), maxLength: 200 },
+      {
+        name: 'organisation',
+        label: t(l, 'organisation'),
+        type: 'select',
+        blank: w(l, 'noOrganisation'),
+        choices: orgChoices,
+        fromApi: organisationValue,
+        apiFields: (values) => organisationFields(values.organisation),
+      },
+      { name: 'email', label: t(l, 'email'), type: 'email', maxLength: 254 },
+      { name: 'phone', label: t(l, 'phone'), type: 'tel', maxLength: 40 },
+      { name: 'wechatId', label: t(l, 'wechatId'), maxLength: 100 },
+      { name: 'languages', label: t(l, 'languages'), type: 'list', hint: t(l, 'languagesHint') },
+      {
+        name: 'country',
+        label: t(l, 'country'),
+        type: 'select',
+        blank: t(l, 'none'),
+        choices: countries(l),
+      },
+      { name: 'city', label: t(l, 'city'), maxLength: 200 },
+      { name: 'notes', label: t(l, 'notes'), type: 'textarea', maxLength: 10_000 },
+      { name: 'tags', label: t(l, 'tags'), type: 'list', hint: t(l, 'tagsHint') },
+      ...(owners.length
+        ? [
+            {
+              name: 'ownerId',
+              label: t(l, 'owner'),
+              type: 'select',
+              choices: owners,
+            } satisfies FieldSpec,
+          ]
+        : []),
+      {
+        name: 'legalBasis',
+        label: t(l, 'legalBasis'),
+        type: 'select',
+        blank: w(l, 'notRecorded'),
+        choices: options(l, 'legalBasis'),
+        fromApi: (r) => (r.legalBasis as Contact['legalBasis'])?.basis ?? '',
+        apiFields: legalBasisOf,
+      },
+      {
+        name: 'legalBasisRecordedAt',
+        label: w(l, 'legalBasisRecordedAt'),
+        type: 'datetime',
+        hint: w(l, 'legalBasisRecordedAtHint'),
+        fromApi: (r) => {
+          const at = (r.legalBasis as Contact['legalBasis'])?.recordedAt;
+          return at ? isoToLocal(at) : '';
+        },
+        apiFields: legalBasisOf,
+      },
+      {
+        name: 'legalBasisSource',
+        label: t(l, 'legalBasisSource'),
+        maxLength: 500,
+        fromApi: (r) => (r.legalBasis as Contact['legalBasis'])?.source ?? '',
+        apiFields: legalBasisOf,
+      },
+    ];
+  },
+  // A public agency processes most contacts as a public task (GDPR art. 6(1)(e), recital 43).
+  defaults: (c) => ({ legalBasis: 'public_task', ...(c.user && { ownerId: c.user.userId }) }),
+});
+
+const TIMELINE_PAGES: Record<string, { path: string; action: Parameters<typeof can>[1] }> = {
+  interaction: { path: '/interactions', action: 'interaction:read' },
+  followUp: { path: '/follow-ups', action: 'follow-up:read' },
+  lead: { path: '/leads', action: 'lead:read' },
+};
+
+/** What happened, where the item's own badges do not say it already (occurred, due). */
+const EVENTS: Record<string, Parameters<typeof w>[1]> = {
+  created: 'eventCreated',
+  stageChanged: 'eventStageChanged',
+  completed: 'eventCompleted',
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
+/** One thing that happened with a contact, as a line of its timeline. */
+function timelineItem(ctx: PageContext, item: TimelineItemView, labels: Labels): Html {
+  const l = ctx.locale;
+  const page = TIMELINE_PAGES[item.type];
+  const zone = str(item.timeZone);
+  // A follow-up that is due sits at the start of its day: the day is what it says.
+  const when =
+    item.event === 'due' && str(item.dueOn)
+      ? day(str(item.dueOn), l)
+      : zone
+        ? bothClocks(item.at, l, zone)
+        : dateTime(item.at, l);
+  const title =
+    page && ctx.user && can(ctx.user.role, page.action)
+      ? html`<a href="${page.path}/${item.id}">${item.title}</a>`
+      : html`${item.title}`;
+  const badges: string[] = [];
+  const event = str(item.event);
+  if (event && Object.hasOwn(EVENTS, event)) badges.push(w(l, EVENTS[event]));
+  if (item.type === 'interaction' && str(item.kind))
+    badges.push(label(l, 'interactionKind', str(item.kind)));
+  if (item.type === 'followUp') {
+    if (str(item.status)) badges.push(label(l, 'followUpStatus', str(item.status)));
+    if (str(item.priority) && item.priority !== 'normal')
+      badges.push(label(l, 'priority', str(item.priority)));
+  }
+  if (item.type === 'lead' && str(item.stage))
+    badges.push(
+      str(item.fromStage)
+        ? `${label(l, 'stage', str(item.fromStage))} → ${label(l, 'stage', str(item.stage))}`
+        : label(l, 'stage', str(item.stage)),
+    );
+  const details: (Html | string)[] = [];
+  if (str(item.dueOn)) details.push(`${t(l, 'dueOn')} ${day(str(item.dueOn), l)}`);
+  if (str(item.completedAt))
+    details.push(`${t(l, 'completedAt')} ${dateTime(str(item.completedAt), l)}`);
+  if (typeof item.valueEur === 'number') details.push(money(item.valueEur, l));
+  if (str(item.location)) details.push(str(item.location)!);
+  const company = item.type === 'lead' ? labels.get(str(item.companyId)) : '';
+  if (company) details.push(company);
+  // A lead's items share its id (created, then each change of stage): no element id from it.
+  return html`<li class="timeline-${item.type}" data-id="${item.id}">
+    <p class="when"><span class="badge type">${label(l, 'timelineType', item.type)}</span>
+      <time datetime="${item.at}">${when}</time></p>
+    <p class="what">${title}${badges.map((b) => html` <span class="badge">${b}</span>`)}${
+      item.confidential === true
+        ? html` <span class="badge warn">${t(l, 'confidential')}</span>`
+        : ''
+    }</p>
+    ${details.length ? html`<p class="muted">${details.join(' · ')}</p>` : ''}
+    ${str(item.summary) ? html`<p class="summary">${str(item.summary)}</p>` : ''}
+  </li>`;
+}
+
+/** Contacts: the people the agency has met, with what happened with each of them. */
+@ApiExcludeController()
+@Controller('contacts')
+export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
+  @Get()
+  @Allow('contact:read')
+  async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const l = ctx.locale;
+    const [orgs, users] = await Promise.all([
+      organisations(this.api, user),
+      directory(this.api, user),
+    ]);
+    const labels = new Labels(this.api, user);
+    const known = new Map<string, string>([
+      ...orgs.companies.map((c): [string, string] => [c.id, c.name]),
+      ...orgs.partners.map((p): [string, string] => [p.id, p.name]),
+    ]);
+    const orgName = (id: string | null) => (id && known.get(id)) || labels.get(id);
+    return listPage<Contact>(this.api, ctx, reply, {
+      path: '/contacts',
+      api: '/api/v1/contacts',
+      title: t(l, 'contacts'),
+      search: true,
+      defaultSort: 'name',
+      create: { href: '/contacts/new', label: t(l, 'newContact'), action: 'contact:write' },
+      deleted: {
+        action: 'contact:write',
+        cell: (c) => records.deletedActions(ctx, kind(ctx, this.api), c),
+      },
+      filters: [
+        ...(orgs.companies.length
+          ? [
+              {
+                name: 'companyId',
+                label: t(l, 'company'),
+                type: 'select' as const,
+                choices: orgs.companies.map((c) => ({ value: c.id, label: c.name })),
+              },
+            ]
+          : []),
+        ...(orgs.partners.length
+          ? [
+              {
+                name: 'partnerId',
+                label: t(l, 'partner'),
+                type: 'select' as const,
+                choices: orgs.partners.map((p) => ({ value: p.id, label: p.name })),
+              },
+            ]
+          : []),
+        ...(users.length
+          ? [
+              {
+                name: 'ownerId',
+                label: t(l, 'owner'),
+                type: 'select' as const,
+                choices: [
+                  { value: 'me', label: w(l, 'me') },
+                  ...users.map((u) => ({ value: u.id, label: u.displayName })),
+                ],
+              },
+            ]
+          : []),
+        { name: 'country', label: t(l, 'country'), type: 'select', choices: countries(l) },
+      ],
+      // The filters' choices name most rows already; the others are asked for, for these rows.
+      prepare: async (items) => {
+        const missing = (ids: (string | null)[]) => ids.filter((id) => id && !known.has(id));
+        await Promise.all([
+          labels.load('companies', missing(items.map((c) => c.companyId))),
+          labels.load('partners', missing(items.map((c) => c.partnerId))),
+        ]);
+      },
+      columns: [
+        {
+          header: t(l, 'name'),
+          sort: 'name',
+          primary: true,
+          cell: (c) => html`<a href="/contacts/${c.id}">${personName(c)}</a>`,
+        },
+        { header: t(l, 'position'), cell: (c) => c.position },
+        { header: t(l, 'organisation'), cell: (c) => orgName(c.companyId ?? c.partnerId) },
+        { header: t(l, 'email'), cell: (c) => c.email },
+        {
+          header: t(l, 'city'),
+          cell: (c) => [c.city, countryName(c.country, l)].filter(Boolean).join(', '),
+        },
+        { header: t(l, 'updatedAt'), sort: 'updatedAt', cell: (c) => dateTime(c.updatedAt, l) },
+      ],
+    });
+  }
+
+  /** Suggestions for the contact picker of "Log a contact" (an htmx fragment). */
+  @Get('suggest')
+  @Allow('contact:read')
+  async suggest(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Query('q') term?: unknown,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const q = typeof term === 'string' ? term.trim().slice(0, 200) : '';
+    if (q === '') return sendPage(reply, html``);
+    const answer = await this.api.call<Page<ContactView>>(
+      ctx.user!,
+      'GET',
+      `/api/v1/contacts?${new URLSearchParams({ q, limit: '8' }).toString()}`,
+    );
+    const items = answer.status === 200 ? answer.body.items : [];
+    sendPage(
+      reply,
+      items.length
+        ? html`${items.map(
+            (c) =>
+              html`<li><button type="button" class="link" data-pick-contact="${c.id}" data-label="${personName(c)}">${personName(c)}${c.position ? html` <span class="muted">· ${c.position}</span>` : ''}</button></li>`,
+          )}`
+        : html`<li class="muted">${t(ctx.locale, 'noEntries')}</li>`,
+    );
+  }
+
+  @Get(':id')
+  @Allow('contact:read')
+  async show(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const l = ctx.locale;
+    const [c, timeline, users] = await Promise.all([
+      this.api.get<Contact>(user, `/api/v1/contacts/${id}`),
+      this.api.get<Page<TimelineItemView>>(user, `/api/v1/contacts/${id}/timeline?limit=50`),
+      directory(this.api, user),
+    ]);
+    const labels = new Labels(this.api, user);
+    await Promise.all([
+      labels.load('companies', [
+        c.companyId,
+        ...timeline.items.map((i) => (i.type === 'lead' ? str(i.companyId) : undefined)),
+      ]),
+      labels.load('partners', [c.partnerId]),
+    ]);
+    const orgName = labels.get(c.companyId ?? c.partnerId);
+    const organisation = orgName
+      ? html`<a href="${c.companyId ? '/companies' : '/partners'}/${c.companyId ?? c.partnerId}">${orgName}</a>`
+      : '';
+    const owner =
+      users.find((u) => u.id === c.ownerId)?.displayName ??
+      (c.ownerId === user.userId ? user.displayName : '');
+    const basis = c.legalBasis;
+    const extra = html`${
+      can(user.role, 'interaction:write')
+        ? html`<a class="button" id="log-interaction" href="/log?contactId=${c.id}">${w(l, 'logInteraction')}</a>`
+        : ''
+    }${
+      can(user.role, 'follow-up:write')
+        ? html`<a class="button" id="add-follow-up" href="/follow-ups/new?contactId=${c.id}">${w(l, 'addFollowUp')}</a>`
+        : ''
+    }`;
+    const items = [...timeline.items].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    const agency = user.role !== 'company';
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        personName(c),
+        html`<h1>${personName(c)}</h1>
+          ${c.position || orgName ? html`<p class="lead-line">${[c.position, orgName].filter(Boolean).join(' · ')}</p>` : ''}
+          ${records.recordActions(ctx, kind(ctx, this.api), c, extra)}
+          ${facts([
+            [t(l, 'salutation'), c.salutation],
+            [t(l, 'familyName'), c.familyName],
+            [t(l, 'givenName'), c.givenName],
+            [t(l, 'nativeName'), c.nativeName ? html`<span lang="zh">${c.nativeName}</span>` : ''],
+            [t(l, 'position'), c.position],
+            [t(l, 'organisation'), organisation],
+            [t(l, 'email'), c.email ? html`<a href="mailto:${c.email}">${c.email}</a>` : ''],
+            [
+              t(l, 'phone'),
+              c.phone
+                ? html`<a href="tel:${c.phone.replace(/[^+\d]/g, '')}" id="contact-phone">${c.phone}</a>`
+                : '',
+            ],
+            [t(l, 'wechatId'), c.wechatId],
+            [t(l, 'languages'), c.languages.map((x) => languageName(x, l)).join(', ')],
+            [t(l, 'country'), countryName(c.country, l)],
+            [t(l, 'city'), c.city],
+            ...(agency
+              ? ([
+                  [t(l, 'notes'), c.notes],
+                  [t(l, 'tags'), (c.tags ?? []).join(', ')],
+                  [t(l, 'owner'), owner],
+                  [
+                    t(l, 'legalBasis'),
+                    basis
+                      ? html`${label(l, 'legalBasis', basis.basis)}${
+                          basis.recordedAt
+                            ? html` <span class="muted">· ${w(l, 'recordedAt')} ${dateTime(basis.recordedAt, l)}</span>`
+                            : ''
+                        }${basis.source ? html`<br />${w(l, 'source')}: ${basis.source}` : ''}`
+                      : w(l, 'notRecorded'),
+                  ],
+                ] as [string, Html | string | null][])
+              : []),
+            [t(l, 'createdAt'), dateTime(c.createdAt, l)],
+            [t(l, 'updatedAt'), dateTime(c.updatedAt, l)],
+          ])}
+          <h2 id="h-timeline">${t(l, 'timeline')}</h2>
+          ${
+            items.length
+              ? html`<ol class="timeline" id="timeline" aria-labelledby="h-timeline">
+                  ${items.map((item) => timelineItem(ctx, item, labels))}
+                </ol>`
+              : html`<p class="muted" id="timeline">${t(l, 'noEntries')}</p>`
+          }`,
+      ),
+    );
+  }
+}

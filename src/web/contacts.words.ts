@@ -1,0 +1,41 @@
+import { dictionary } from './kit/i18n';
+
+/** The words of the contact, partner, search and log pages (German first, English second). */
+export const w = dictionary({
+  logInteraction: ['Begegnung erfassen', 'Log an interaction'],
+  addFollowUp: ['Wiedervorlage anlegen', 'Add a follow-up'],
+  familyNameHint: [
+    'bei einem Namen in chinesischer Schrift optional',
+    'optional with a name in Chinese script',
+  ],
+  nativeNameHint: ['z. B. 王芳', 'e.g. 王芳'],
+  legalBasisRecordedAt: ['Rechtsgrundlage festgestellt am', 'Legal basis recorded on'],
+  legalBasisRecordedAtHint: ['Berliner Zeit; leer: jetzt', 'Berlin time; empty: now'],
+  notRecorded: ['– nicht erfasst –', '– not recorded –'],
+  me: ['Ich selbst', 'Me'],
+  formerUser: ['(ehemaliger Benutzer)', '(former user)'],
+  unknownEntry: ['(nicht mehr vorhanden)', '(no longer available)'],
+  noOrganisation: ['– keine –', '– none –'],
+  recordedAt: ['festgestellt am', 'recorded on'],
+  source: ['Quelle', 'Source'],
+  contactsHere: ['Kontakte bei diesem Partner', 'Contacts at this partner'],
+  agreementsHere: ['Vereinbarungen mit diesem Partner', 'Agreements with this partner'],
+  searchTitle: ['Suche', 'Search'],
+  resultsFor: ['Treffer für', 'Results for'],
+  noResults: ['Nichts gefunden.', 'Nothing found.'],
+  allResults: ['Alle Treffer anzeigen', 'Show all results'],
+  searchHint: [
+    'Name (auch Pinyin oder 王芳), E-Mail, Organisation oder Lead',
+    'Name (pinyin or 王芳 too), email, organisation or lead',
+  ],
+  eventCreated: ['angelegt', 'created'],
+  eventStageChanged: ['Phase geändert', 'stage changed'],
+  eventCompleted: ['erledigt', 'completed'],
+  whenZoned: ['Wann (Uhrzeit in der gewählten Zeitzone)', 'When (time in the chosen time zone)'],
+  occurredZone: ['Zeitzone der Uhrzeit', 'Time zone of the time'],
+  berlinZone: ['Berliner Zeit (Europe/Berlin)', 'Berlin time (Europe/Berlin)'],
+  newContactOrganisation: ['Organisation des neuen Kontakts', 'Organisation of the new contact'],
+  newContactCountry: ['Land des neuen Kontakts', 'Country of the new contact'],
+  pickedContacts: ['Ausgewählte Kontakte', 'Chosen contacts'],
+  encounter: ['Begegnung', 'Interaction'],
+});

@@ -1,0 +1,578 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { UuidParam } from '../common/params';
+import { Choice, FieldSpec, FormValues } from './kit/forms';
+import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
+import { Html, html } from './kit/html';
+import { dictionary, label, options, t } from './kit/i18n';
+import { Labels } from './kit/labels';
+import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
+import { listPage } from './kit/lists';
+import * as records from './kit/records';
+import { redirect, safeNext, sendPage } from './kit/respond';
+import { ApiError, WebApi } from './kit/web-api';
+import { WebPages, WebRequest, WebUser } from './kit/session';
+import { CompanyView, Page, PartnerView, TripView } from './kit/views';
+
+/** A follow-up as the API answers it. */
+export interface FollowUp extends Record<string, unknown> {
+  id: string;
+  title: string;
+  notes: string | null;
+  dueOn: string | null;
+  status: string;
+  priority: string;
+  assigneeId: string | null;
+  companyId: string | null;
+  contactId: string | null;
+  partnerId: string | null;
+  leadId: string | null;
+  interactionId: string | null;
+  agreementId: string | null;
+  tripId: string | null;
+  completedAt: string | null;
+  version: number;
+  deletedAt: string | null;
+}
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  role: string;
+}
+
+export const words = dictionary({
+  overdueOnly: ['Nur überfällige', 'Overdue only'],
+  me: ['Ich selbst', 'Me'],
+  nobody: ['– niemand –', '– nobody –'],
+  companyResponsible: ['Zuständiges Unternehmen', 'Company responsible'],
+  assigneeHint: ['Eine Person, ein Unternehmen oder beide', 'A person, a company or both'],
+  findContact: ['Kontakt suchen (Name, Pinyin oder 王芳)', 'Find a contact (name, pinyin or 王芳)'],
+  markDoneAction: ['Als erledigt markieren', 'Mark as done'],
+  responsible: ['Zuständig', 'Responsible'],
+  interaction: ['Kontakteintrag', 'Interaction'],
+  otherUser: ['(andere Person)', '(someone else)'],
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+const uuidOrEmpty = (value: unknown): string => (UUID.test(str(value)) ? str(value) : '');
+
+/** Today in Berlin, the agency's calendar: a follow-up due before it is overdue. */
+export const today = (): string => localDay(new Date(), HOME_ZONE);
+export const isOverdue = (f: Pick<FollowUp, 'status' | 'dueOn'>): boolean =>
+  f.status === 'open' && f.dueOn !== null && f.dueOn < today();
+
+export const overdueBadge = (ctx: PageContext, f: Pick<FollowUp, 'status' | 'dueOn'>): Html =>
+  isOverdue(f) ? html` <span class="badge bad overdue">${t(ctx.locale, 'overdue')}</span>` : html``;
+
+/**
+ * The active agency users (for assignee pickers and names). A company user may not read it
+ * (403); an API without the directory yet answers 404: then the list holds the user alone.
+ */
+export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
+  const answer =
+    user.role === 'company'
+      ? undefined
+      : await api.call<{ items: DirectoryUser[] }>(
+          user,
+          'GET',
+          '/api/v1/users/directory?limit=200',
+        );
+  const items = answer?.status === 200 ? answer.body.items : [];
+  if (items.some((u) => u.id === user.userId) || user.role === 'company' || user.role === 'viewer')
+    return items;
+  return [{ id: user.userId, displayName: user.displayName, role: user.role }, ...items];
+}
+
+const nameIn = (people: DirectoryUser[], user: WebUser, id: string | null): string =>
+  !id
+    ? ''
+    : id === user.userId
+      ? user.displayName
+      : (people.find((u) => u.id === id)?.displayName ?? '');
+
+/**
+ * "Mark done" for a follow-up that is open, for a role that may (a company user for its own):
+ * POST /follow-ups/:id/complete at the version shown, then back to the page it came from.
+ */
+export function doneButton(ctx: PageContext, f: FollowUp, back: string): Html {
+  const role = ctx.user?.role;
+  if (!role || !can(role, 'follow-up:complete') || f.status !== 'open') return html``;
+  return html`<form method="post" action="/follow-ups/${f.id}/complete" class="inline">
+    ${csrfField(ctx)}<input type="hidden" name="version" value="${f.version}" /><input
+      type="hidden"
+      name="back"
+      value="${back}"
+    /><button type="submit" id="done-${f.id}" aria-label="${words(ctx.locale, 'markDoneAction')}: ${f.title}">
+      ${t(ctx.locale, 'markDone')}
+    </button>
+  </form>`;
+}
+
+/** The page's own URL without paging or messages: where a form on it returns to. */
+export function backTo(ctx: PageContext): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(ctx.query))
+    if (!['cursor', 'fragment', 'shown', 'flash', 'undo'].includes(k) && v) params.set(k, v);
+  const query = params.toString().replace(/\+/g, '%20');
+  return `${ctx.path}${query ? `?${query}` : ''}`;
+}
+
+const LINKS = ['contactId', 'partnerId', 'leadId', 'interactionId', 'agreementId', 'tripId'];
+
+/** The id a link field holds on this form: as posted, else as saved, else from `?contactId=`. */
+function linkOf(
+  ctx: PageContext,
+  field: string,
+  record: FollowUp | undefined,
+  posted: Record<string, unknown>,
+): string {
+  if (field in posted) return uuidOrEmpty(posted[field]);
+  if (record) return (record[field] as string | null) ?? '';
+  return uuidOrEmpty(ctx.query[field]);
+}
+
+interface Titled {
+  id: string;
+  title?: string;
+  subject?: string;
+  name?: string;
+  occurredAt?: string;
+}
+
+/** The choices of a link select, with the linked record named even when it is not among them. */
+function linkChoices(
+  items: Titled[],
+  current: string,
+  labels: Labels,
+  text: (x: Titled) => string,
+) {
+  const choices: Choice[] = items.map((x) => ({ value: x.id, label: text(x) }));
+  if (current && !choices.some((c) => c.value === current))
+    choices.unshift({ value: current, label: labels.get(current) || current });
+  return choices;
+}
+
+async function followUpFields(
+  api: WebApi,
+  ctx: PageContext,
+  record: FollowUp | undefined,
+  posted: Record<string, unknown>,
+): Promise<FieldSpec[]> {
+  const user = ctx.user!;
+  const l = ctx.locale;
+  const link = (field: string) => linkOf(ctx, field, record, posted);
+  const labels = new Labels(api, user);
+  const empty = Promise.resolve({ items: [], nextCursor: null });
+  // The interaction is the one the follow-up came from (`?interactionId=`): named, not listed.
+  const [people, companies, partners, leads, agreements, trips] = await Promise.all([
+    directory(api, user),
+    api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
+    api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
+    api.get<Page<Titled>>(user, '/api/v1/leads?limit=50&sort=-updatedAt'),
+    can(user.role, 'agreement:read')
+      ? api.get<Page<Titled>>(user, '/api/v1/agreements?limit=200')
+      : empty,
+    api.get<Page<TripView>>(user, '/api/v1/trips?limit=20&sort=-startsOn'),
+    labels.load('contacts', [link('contactId')]),
+    labels.load('leads', [link('leadId')]),
+    labels.load('interactions', [link('interactionId')]),
+  ]);
+  const none = t(l, 'none');
+  const assignee = (posted.assigneeId ?? record?.assigneeId ?? user.userId) as string | null;
+  const assignees: Choice[] = people.map((u) => ({ value: u.id, label: u.displayName }));
+  if (assignee && !assignees.some((c) => c.value === assignee))
+    assignees.push({ value: assignee, label: words(l, 'otherUser') });
+  const contact = link('contactId');
+  return [
+    { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
+    { name: 'dueOn', label: t(l, 'dueOn'), type: 'date' },
+    {
+      name: 'status',
+      label: t(l, 'status'),
+      type: 'select',
+      choices: options(l, 'followUpStatus'),
+    },
+    { name: 'priority', label: t(l, 'priority'), type: 'select', choices: options(l, 'priority') },
+    {
+      name: 'assigneeId',
+      label: t(l, 'assignee'),
+      type: 'select',
+      blank: words(l, 'nobody'),
+      choices: assignees,
+      hint: words(l, 'assigneeHint'),
+    },
+    {
+      name: 'companyId',
+      label: words(l, 'companyResponsible'),
+      type: 'select',
+      blank: none,
+      choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+    },
+    { name: 'notes', label: t(l, 'notes'), type: 'textarea', maxLength: 10_000 },
+    {
+      name: 'tripId',
+      label: t(l, 'trip'),
+      type: 'select',
+      blank: none,
+      choices: linkChoices(trips.items, link('tripId'), labels, (x) => x.title ?? ''),
+    },
+    {
+      name: 'partnerId',
+      label: t(l, 'partner'),
+      type: 'select',
+      blank: none,
+      choices: linkChoices(partners.items, link('partnerId'), labels, (x) => x.name ?? ''),
+    },
+    {
+      name: 'leadId',
+      label: t(l, 'lead'),
+      type: 'select',
+      blank: none,
+      choices: linkChoices(leads.items, link('leadId'), labels, (x) => x.title ?? ''),
+    },
+    {
+      name: 'interactionId',
+      label: words(l, 'interaction'),
+      type: 'select',
+      blank: none,
+      choices: linkChoices([], link('interactionId'), labels, () => ''),
+    },
+    {
+      name: 'agreementId',
+      label: t(l, 'agreement'),
+      type: 'select',
+      blank: none,
+      choices: linkChoices(agreements.items, link('agreementId'), labels, (x) => x.title ?? ''),
+    },
+    {
+      name: 'contactId',
+      label: t(l, 'contact'),
+      type: 'select',
+      blank: none,
+      choices: contact ? [{ value: contact, label: labels.get(contact) || contact }] : [],
+    },
+  ];
+}
+
+/** The contact picker under the form: a suggestion picked becomes the contact chosen. */
+export const contactPicker = (ctx: PageContext, into?: string): Html =>
+  html`<div class="field picker">
+    <label for="contact-search">${into ? words(ctx.locale, 'findContact') : t(ctx.locale, 'pickContacts')}</label>
+    <input
+      id="contact-search"
+      type="search"
+      name="q"
+      autocomplete="off"
+      maxlength="200"
+      data-suggest
+      hx-get="/contacts/suggest"
+      hx-trigger="input changed delay:250ms, search"
+      hx-target="#suggestions"
+      hx-include="this"
+      aria-controls="suggestions"
+    />
+    <ul id="suggestions" class="suggestions" aria-live="polite"${into ? html` data-pick-into="${into}"` : ''}></ul>
+  </div>`;
+
+export const followUpKind = (
+  api: WebApi,
+  ctx: PageContext,
+  posted: Record<string, unknown> = {},
+): records.RecordKind<FollowUp> => ({
+  api: '/api/v1/follow-ups',
+  page: '/follow-ups',
+  write: 'follow-up:write',
+  newTitle: t(ctx.locale, 'newFollowUp'),
+  title: (f) => f.title,
+  fields: (c, record) => followUpFields(api, c, record, posted),
+  defaults: (c): FormValues => {
+    const values: FormValues = { status: 'open', priority: 'normal', assigneeId: c.user!.userId };
+    for (const field of [...LINKS, 'companyId'])
+      if (uuidOrEmpty(c.query[field])) values[field] = uuidOrEmpty(c.query[field]);
+    return values;
+  },
+  formExtra: contactPicker(ctx, 'f-contactId'),
+});
+
+/** Follow-ups: what someone must do next, for a person or a local company. */
+@ApiExcludeController()
+@WebPages()
+@Controller('follow-ups')
+export class FollowUpPages {
+  constructor(private readonly api: WebApi) {}
+
+  @Get()
+  @Allow('follow-up:read')
+  async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const l = ctx.locale;
+    const agency = user.role !== 'company';
+    const [people, companies] = await Promise.all([
+      agency ? directory(this.api, user) : Promise.resolve([]),
+      agency
+        ? this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name')
+        : Promise.resolve({ items: [], nextCursor: null }),
+    ]);
+    const kind = followUpKind(this.api, ctx);
+    const labels = new Labels(this.api, user);
+    const back = backTo(ctx);
+    return listPage<FollowUp>(this.api, ctx, reply, {
+      path: '/follow-ups',
+      api: '/api/v1/follow-ups',
+      title: t(l, 'followUps'),
+      search: true,
+      defaultSort: 'dueOn',
+      create: { href: '/follow-ups/new', label: t(l, 'newFollowUp'), action: 'follow-up:write' },
+      deleted: {
+        action: 'follow-up:write',
+        cell: (f) => records.deletedActions(ctx, kind, f),
+      },
+      filters: [
+        {
+          name: 'status',
+          label: t(l, 'status'),
+          type: 'select',
+          choices: options(l, 'followUpStatus'),
+        },
+        { name: 'overdue', label: words(l, 'overdueOnly'), type: 'checkbox' },
+        {
+          name: 'priority',
+          label: t(l, 'priority'),
+          type: 'select',
+          choices: options(l, 'priority'),
+        },
+        ...(agency
+          ? [
+              {
+                name: 'assigneeId',
+                label: t(l, 'assignee'),
+                type: 'select' as const,
+                choices: [
+                  { value: 'me', label: words(l, 'me') },
+                  ...people
+                    .filter((u) => u.id !== user.userId)
+                    .map((u) => ({ value: u.id, label: u.displayName })),
+                ],
+              },
+              {
+                name: 'companyId',
+                label: t(l, 'company'),
+                type: 'select' as const,
+                choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+              },
+            ]
+          : []),
+      ],
+      prepare: async (items) => {
+        await labels.load(
+          'companies',
+          items.map((f) => f.companyId),
+        );
+      },
+      columns: [
+        {
+          header: t(l, 'title'),
+          sort: 'title',
+          primary: true,
+          cell: (f) => html`<a href="/follow-ups/${f.id}">${f.title}</a>`,
+        },
+        {
+          header: t(l, 'dueOn'),
+          sort: 'dueOn',
+          cell: (f) => html`${day(f.dueOn, l)}${overdueBadge(ctx, f)}`,
+        },
+        {
+          header: t(l, 'priority'),
+          sort: 'priority',
+          cell: (f) =>
+            html`<span class="badge${f.priority === 'high' ? ' warn' : ''}">${label(l, 'priority', f.priority)}</span>`,
+        },
+        {
+          header: t(l, 'status'),
+          cell: (f) =>
+            html`<span class="badge${f.status === 'done' ? ' ok' : ''}">${label(l, 'followUpStatus', f.status)}</span>
+              ${doneButton(ctx, f, back)}`,
+        },
+        {
+          header: words(l, 'responsible'),
+          cell: (f) =>
+            [nameIn(people, user, f.assigneeId), labels.get(f.companyId)]
+              .filter(Boolean)
+              .join(' · '),
+        },
+        {
+          header: t(l, 'completedAt'),
+          sort: 'completedAt',
+          cell: (f) => dateTime(f.completedAt, l),
+        },
+      ],
+    });
+  }
+
+  @Get('new')
+  @Allow('follow-up:write')
+  newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = pageContext(request);
+    return records.showCreate(ctx, reply, followUpKind(this.api, ctx));
+  }
+
+  @Post()
+  @Allow('follow-up:write')
+  create(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.create(this.api, ctx, request, reply, followUpKind(this.api, ctx, body), body);
+  }
+
+  @Get(':id')
+  @Allow('follow-up:read')
+  async show(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const user = ctx.user!;
+    const l = ctx.locale;
+    const f = await this.api.get<FollowUp>(user, `/api/v1/follow-ups/${id}`);
+    const labels = new Labels(this.api, user);
+    const [people] = await Promise.all([
+      f.assigneeId && f.assigneeId !== user.userId ? directory(this.api, user) : [],
+      labels.load('companies', [f.companyId]),
+      labels.load('contacts', [f.contactId]),
+      labels.load('partners', [f.partnerId]),
+      labels.load('leads', [f.leadId]),
+      labels.load('trips', [f.tripId]),
+      can(user.role, 'interaction:read') ? labels.load('interactions', [f.interactionId]) : null,
+      can(user.role, 'agreement:read') ? labels.load('agreements', [f.agreementId]) : null,
+    ]);
+    // A link is shown only when the user may see what it leads to (then it has a name).
+    const linkTo = (path: string, linked: string | null) => {
+      const name = labels.get(linked);
+      return name ? html`<a href="/${path}/${linked}">${name}</a>` : '';
+    };
+    const kind = followUpKind(this.api, ctx);
+    const done = doneButton(ctx, f, `/follow-ups/${f.id}`);
+    sendPage(
+      reply,
+      layout(
+        ctx,
+        f.title,
+        html`<h1>${f.title}</h1>
+          <p class="badges">
+            <span class="badge${f.status === 'done' ? ' ok' : ''}" id="follow-up-status">${label(l, 'followUpStatus', f.status)}</span>
+            <span class="badge${f.priority === 'high' ? ' warn' : ''}">${label(l, 'priority', f.priority)}</span>${overdueBadge(ctx, f)}
+          </p>
+          ${
+            can(user.role, kind.write)
+              ? records.recordActions(ctx, kind, f, done)
+              : done.value
+                ? html`<div class="actions">${done}</div>`
+                : ''
+          }
+          ${facts([
+            [t(l, 'status'), label(l, 'followUpStatus', f.status)],
+            [t(l, 'priority'), label(l, 'priority', f.priority)],
+            [t(l, 'dueOn'), html`${day(f.dueOn, l)}${overdueBadge(ctx, f)}`],
+            [t(l, 'assignee'), nameIn(people, user, f.assigneeId)],
+            [words(l, 'companyResponsible'), linkTo('companies', f.companyId)],
+            [t(l, 'contact'), linkTo('contacts', f.contactId)],
+            [t(l, 'partner'), linkTo('partners', f.partnerId)],
+            [t(l, 'lead'), linkTo('leads', f.leadId)],
+            [words(l, 'interaction'), linkTo('interactions', f.interactionId)],
+            [t(l, 'agreement'), linkTo('agreements', f.agreementId)],
+            [t(l, 'trip'), linkTo('trips', f.tripId)],
+            [t(l, 'completedAt'), dateTime(f.completedAt, l)],
+            [t(l, 'notes'), f.notes ? html`<span class="text">${f.notes}</span>` : ''],
+          ])}`,
+      ),
+    );
+  }
+
+  @Get(':id/edit')
+  @Allow('follow-up:write')
+  edit(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.showEdit(this.api, ctx, reply, followUpKind(this.api, ctx), id);
+  }
+
+  @Post(':id/edit')
+  @Allow('follow-up:write')
+  save(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const kind = followUpKind(this.api, ctx, body);
+    return records.saveEdit(this.api, ctx, request, reply, kind, id, body);
+  }
+
+  /** Marks it done at the version shown (a company user's one way to change a follow-up). */
+  @Post(':id/complete')
+  @Allow('follow-up:complete')
+  async complete(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const answer = await this.api.call(ctx.user!, 'POST', `/api/v1/follow-ups/${id}/complete`, {
+      ifMatch: Number(body.version) || 0,
+    });
+    const back = safeNext(body.back);
+    // Someone changed it since: the page shows it as it is now.
+    if (answer.status === 412) return redirect(request, reply, back);
+    if (answer.status !== 200) throw new ApiError(answer as never);
+    redirect(request, reply, `${back}${back.includes('?') ? '&' : '?'}flash=saved`);
+  }
+
+  @Post(':id/delete')
+  @Allow('follow-up:write')
+  remove(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.remove(this.api, ctx, request, reply, followUpKind(this.api, ctx), id, body);
+  }
+
+  @Post(':id/restore')
+  @Allow('follow-up:write')
+  restore(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.restore(this.api, ctx, request, reply, followUpKind(this.api, ctx), id);
+  }
+
+  @Post(':id/purge')
+  @Allow('record:purge')
+  purge(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.purge(this.api, ctx, request, reply, followUpKind(this.api, ctx), id);
+  }
+}
