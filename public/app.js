@@ -36,6 +36,12 @@
         select.appendChild(option);
       }
       select.value = id;
+      // The form's address keeps the pick: a form sent back with a message still offers it.
+      if (select.form) {
+        var action = new URL(select.form.getAttribute('action'), window.location.href);
+        action.searchParams.set(select.name, id);
+        select.form.setAttribute('action', action.pathname + action.search);
+      }
       into.innerHTML = '';
       select.focus();
       return;
@@ -323,78 +329,5 @@
     event.preventDefault();
     move(card, stages[i]);
     card.focus();
-  });
-
-  // ------------------------------------------------------------ contact picker of a form
-  // A contact select (#f-contactId) lists only the contact in hand; a search box beside it finds
-  // any other by name or pinyin, and picking one selects it. The form's address keeps the pick,
-  // so it is still offered when the form comes back with a message.
-  function addContactPicker() {
-    var select = document.getElementById('f-contactId');
-    if (!select || !window.htmx || document.getElementById('contact-search')) return;
-    var en = document.documentElement.lang === 'en';
-    var box = document.createElement('div');
-    box.className = 'field contact-picker';
-    var label = document.createElement('label');
-    label.setAttribute('for', 'contact-search');
-    label.textContent = en
-      ? 'Find a contact (name, pinyin or 王芳)'
-      : 'Kontakt suchen (Name, Pinyin oder 王芳)';
-    var input = document.createElement('input');
-    input.type = 'search';
-    input.id = 'contact-search';
-    input.name = 'q';
-    input.autocomplete = 'off';
-    input.maxLength = 200;
-    input.setAttribute('data-pick-search', '');
-    input.setAttribute('hx-get', '/contacts/suggest');
-    input.setAttribute('hx-trigger', 'input changed delay:250ms, search');
-    input.setAttribute('hx-target', '#suggestions');
-    input.setAttribute('hx-include', 'this');
-    var list = document.createElement('ul');
-    list.id = 'suggestions';
-    list.className = 'suggestions';
-    list.setAttribute('aria-live', 'polite');
-    list.setAttribute('data-pick-into', 'f-contactId');
-    box.appendChild(label);
-    box.appendChild(input);
-    box.appendChild(list);
-    select.closest('.field').insertAdjacentElement('afterend', box);
-    window.htmx.process(box);
-  }
-  document.addEventListener('DOMContentLoaded', addContactPicker);
-  document.addEventListener('click', function (event) {
-    var button =
-      event.target.closest && event.target.closest('[data-pick-into] [data-pick-contact]');
-    if (!button) return;
-    var list = button.closest('[data-pick-into]');
-    var select = document.getElementById(list.getAttribute('data-pick-into'));
-    if (!select) return;
-    var id = button.getAttribute('data-pick-contact');
-    var option = select.querySelector('option[value="' + id + '"]');
-    if (!option) {
-      option = document.createElement('option');
-      option.value = id;
-      option.textContent = button.getAttribute('data-label');
-      select.appendChild(option);
-    }
-    select.value = id;
-    var form = select.form;
-    if (form) {
-      var action = new URL(form.getAttribute('action'), window.location.href);
-      action.searchParams.set('contactId', id);
-      form.setAttribute('action', action.pathname + action.search);
-    }
-    list.innerHTML = '';
-    select.focus();
-  });
-  // Enter in a search box of a form searches; it does not send the form.
-  document.addEventListener('keydown', function (event) {
-    if (
-      event.key === 'Enter' &&
-      event.target.hasAttribute &&
-      event.target.hasAttribute('data-pick-search')
-    )
-      event.preventDefault();
   });
 })();

@@ -47,16 +47,13 @@ const w = dictionary({
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECENT_TRIPS = 5;
 
-/** The kit asks a kind for its fields with the page's context only; the choices need the API. */
-let pagesApi: WebApi | undefined;
-
-const kind = (ctx: PageContext): records.RecordKind<Agreement> => ({
+const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Agreement> => ({
   api: '/api/v1/agreements',
   page: '/agreements',
   write: 'agreement:write',
   newTitle: t(ctx.locale, 'newAgreement'),
   title: (a) => a.title,
-  fields: (fctx, record) => agreementFields(fctx, record),
+  fields: (fctx, record) => agreementFields(api, fctx, record),
   defaults: (c) => ({
     kind: 'cooperation',
     status: 'draft',
@@ -71,8 +68,11 @@ const appointmentLabel = (ctx: PageContext, a: Appointment, trip?: string): stri
  * The appointment it was signed at: every appointment of its own trip (or the trip the page was
  * opened from), and the signing appointments of the most recent trips.
  */
-async function appointmentChoices(ctx: PageContext, record?: Agreement): Promise<Choice[]> {
-  const api = pagesApi!;
+async function appointmentChoices(
+  api: WebApi,
+  ctx: PageContext,
+  record?: Agreement,
+): Promise<Choice[]> {
   const user = ctx.user!;
   const ownTrip =
     record?.tripId ?? (ctx.query.tripId && UUID.test(ctx.query.tripId) ? ctx.query.tripId : null);
@@ -99,11 +99,15 @@ async function appointmentChoices(ctx: PageContext, record?: Agreement): Promise
   return choices;
 }
 
-async function agreementFields(ctx: PageContext, record?: Agreement): Promise<FieldSpec[]> {
+async function agreementFields(
+  api: WebApi,
+  ctx: PageContext,
+  record?: Agreement,
+): Promise<FieldSpec[]> {
   const l = ctx.locale;
   const [partners, appointments] = await Promise.all([
-    pagesApi!.get<Page<PartnerView>>(ctx.user!, '/api/v1/partners?limit=200&sort=name'),
-    appointmentChoices(ctx, record),
+    api.get<Page<PartnerView>>(ctx.user!, '/api/v1/partners?limit=200&sort=name'),
+    appointmentChoices(api, ctx, record),
   ]);
   const partnerChoices = partners.items.map((p) => ({
     value: p.id,
@@ -153,11 +157,6 @@ async function agreementFields(ctx: PageContext, record?: Agreement): Promise<Fi
 @ApiExcludeController()
 @Controller('agreements')
 export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write') {
-  constructor(api: WebApi) {
-    super(api);
-    pagesApi = api;
-  }
-
   @Get()
   @Allow('agreement:read')
   async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -179,7 +178,7 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
       create: { href: '/agreements/new', label: t(l, 'newAgreement'), action: 'agreement:write' },
       deleted: {
         action: 'agreement:write',
-        cell: (a) => records.deletedActions(ctx, kind(ctx), a),
+        cell: (a) => records.deletedActions(ctx, kind(ctx, this.api), a),
       },
       prepare: async (items) => {
         await labels.load(
@@ -259,7 +258,7 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
         ctx,
         a.title,
         html`<h1>${a.title}</h1>
-          ${records.recordActions(ctx, kind(ctx), a)}
+          ${records.recordActions(ctx, kind(ctx, this.api), a)}
           ${facts([
             [
               t(l, 'partner'),

@@ -5,6 +5,7 @@ import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
+import { contactPicker } from './follow-ups.pages';
 import { Choice, FieldSpec, fieldMessages } from './kit/forms';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
@@ -134,16 +135,15 @@ const ownerChoices = (l: Locale, people: DirectoryUser[]): Choice[] => [
   ...choicesOf(people, (p) => p.displayName),
 ];
 
-/** The kit asks a kind for its fields with the page's context only; the choices need the API. */
-let pagesApi: WebApi | undefined;
-
-const kind = (ctx: PageContext): records.RecordKind<Lead> => ({
+const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Lead> => ({
   api: '/api/v1/leads',
   page: '/leads',
   write: 'lead:write',
   newTitle: t(ctx.locale, 'newLead'),
   title: (lead) => lead.title,
-  fields: (fctx, record) => leadFields(fctx, record),
+  fields: (fctx, record) => leadFields(api, fctx, record),
+  // There are too many contacts to list: one is found by name or pinyin and picked.
+  formExtra: contactPicker(ctx, 'f-contactId'),
   defaults: (c) => ({
     stage: 'new',
     ...(c.query.companyId && UUID.test(c.query.companyId) && { companyId: c.query.companyId }),
@@ -152,10 +152,9 @@ const kind = (ctx: PageContext): records.RecordKind<Lead> => ({
 });
 
 /** Every field of a lead; the contact is picked by searching (there are too many to list). */
-async function leadFields(ctx: PageContext, record?: Lead): Promise<FieldSpec[]> {
+async function leadFields(api: WebApi, ctx: PageContext, record?: Lead): Promise<FieldSpec[]> {
   const l = ctx.locale;
   const user = ctx.user!;
-  const api = pagesApi!;
   const contactIds = [record?.contactId, ctx.query.contactId].filter(
     (id): id is string => !!id && UUID.test(id),
   );
@@ -303,12 +302,7 @@ function sendJson(reply: FastifyReply, status: number, body: unknown): void {
 /** Leads: the board by stage (drag and drop, or the select on each card), the list, the lead. */
 @ApiExcludeController()
 @Controller('leads')
-export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:write') {
-  constructor(api: WebApi) {
-    super(api);
-    pagesApi = api;
-  }
-
+export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
   private async cardNames(
     ctx: PageContext,
     leads: Lead[],
@@ -500,7 +494,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
       create: { href: '/leads/new', label: t(l, 'newLead'), action: 'lead:write' },
       deleted: {
         action: 'lead:write',
-        cell: (lead) => records.deletedActions(ctx, kind(ctx), lead),
+        cell: (lead) => records.deletedActions(ctx, kind(ctx, this.api), lead),
       },
       prepare: async (items) => {
         await labels.load(
@@ -609,7 +603,7 @@ export class LeadPages extends records.RecordRoutes((ctx) => kind(ctx), 'lead:wr
       lead.title,
       html`<h1>${lead.title}</h1>
         ${alert}
-        ${records.recordActions(ctx, kind(ctx), lead)}
+        ${records.recordActions(ctx, kind(ctx, this.api), lead)}
         ${facts([
           [t(l, 'company'), link('/companies', lead.companyId)],
           [

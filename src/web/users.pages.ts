@@ -43,23 +43,24 @@ const w = dictionary({
   initialPassword: ['Passwort (mind. 12 Zeichen)', 'Password (at least 12 characters)'],
 });
 
-/** The kit asks a kind for its fields with the page's context only; the choices need the API. */
-let pagesApi: WebApi | undefined;
-
-const kind = (ctx: PageContext): records.RecordKind<UserRecord> => ({
+const kind = (ctx: PageContext, api: WebApi): records.RecordKind<UserRecord> => ({
   api: '/api/v1/users',
   page: '/users',
   write: 'user:update',
   newTitle: w(ctx.locale, 'newUser'),
   title: (u) => u.displayName,
   restorable: false,
-  fields: (fctx, record) => userFields(fctx, record),
+  fields: (fctx, record) => userFields(api, fctx, record),
   defaults: () => ({ role: 'staff', locale: 'de' }),
 });
 
-async function userFields(ctx: PageContext, record?: UserRecord): Promise<FieldSpec[]> {
+async function userFields(
+  api: WebApi,
+  ctx: PageContext,
+  record?: UserRecord,
+): Promise<FieldSpec[]> {
   const l = ctx.locale;
-  const companies = await pagesApi!.get<Page<CompanyView>>(
+  const companies = await api.get<Page<CompanyView>>(
     ctx.user!,
     '/api/v1/companies?limit=200&sort=name',
   );
@@ -125,9 +126,7 @@ async function userFields(ctx: PageContext, record?: UserRecord): Promise<FieldS
 @WebPages()
 @Controller('users')
 export class UserPages {
-  constructor(private readonly api: WebApi) {
-    pagesApi = api;
-  }
+  constructor(private readonly api: WebApi) {}
 
   @Get()
   @Allow('user:read')
@@ -186,7 +185,7 @@ export class UserPages {
   @Allow('user:create')
   newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
     const ctx = pageContext(request);
-    return records.showCreate(ctx, reply, kind(ctx));
+    return records.showCreate(ctx, reply, kind(ctx, this.api));
   }
 
   /** Create: as the kit's, and a taken email is said beside the email field. */
@@ -199,7 +198,7 @@ export class UserPages {
   ): Promise<void> {
     const ctx = pageContext(request);
     const l = ctx.locale;
-    const k = kind(ctx);
+    const k = kind(ctx, this.api);
     const fields = await k.fields(ctx);
     const values = readForm(fields, body);
     const answer = await this.api.call<UserRecord | ApiProblem>(
@@ -282,7 +281,7 @@ export class UserPages {
     @Param('id', UuidParam()) id: string,
   ): Promise<void> {
     const ctx = pageContext(request);
-    return records.showEdit(this.api, ctx, reply, kind(ctx), id);
+    return records.showEdit(this.api, ctx, reply, kind(ctx, this.api), id);
   }
 
   @Post(':id/edit')
@@ -294,6 +293,6 @@ export class UserPages {
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
     const ctx = pageContext(request);
-    return records.saveEdit(this.api, ctx, request, reply, kind(ctx), id, body);
+    return records.saveEdit(this.api, ctx, request, reply, kind(ctx, this.api), id, body);
   }
 }
