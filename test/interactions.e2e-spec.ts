@@ -789,6 +789,19 @@ describe('contact log', () => {
     ]);
   });
 
+  it('gives a new contact its country in the same transaction, and refuses a code that is none', async () => {
+    const res = await log({ newContacts: [{ familyName: 'Chen', country: 'cn' }] });
+    expect(res.status).toBe(201);
+    const [id] = res.body.contactIds as string[];
+    const contact = (await app.http.get(`/api/v1/contacts/${id}`).set(admin.auth)).body;
+    expect(contact.country).toBe('CN');
+    const bad = await log({ newContacts: [{ familyName: 'Chen', country: 'XX' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      expect.objectContaining({ field: 'newContacts.0.country', code: 'isISO31661Alpha2' }),
+    ]);
+  });
+
   it('still needs a familyName otherwise, and names each bad field with its code', async () => {
     const before = await count();
     const res = await log({

@@ -14,6 +14,7 @@ import {
   webUserFor,
 } from '../web/kit/session';
 import { ACCESS_KEY, AccessDeclaration, Actor, RequestWithActor } from './actor';
+import { pageCallActor, PAGE_CALL_HEADER } from './page-calls';
 import { Action, can } from './permissions';
 
 const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
@@ -49,8 +50,10 @@ export class AccessGuard extends AuthGuard('jwt') {
     }
     if ('public' in declaration) return true;
 
-    await super.canActivate(context);
     const request = context.switchToHttp().getRequest<RequestWithActor & { user?: Actor }>();
+    const pageActor = pageCallActor(request.headers[PAGE_CALL_HEADER]);
+    if (pageActor) request.user = pageActor;
+    else await super.canActivate(context);
     const actor = request.user;
     if (!actor) throw new Unauthorized();
     request.actor = actor;

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsISO31661Alpha2,
   IsISO8601,
   IsNumber,
   IsOptional,
@@ -17,7 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Trim, TrimToNull } from '../common/dto';
+import { Trim, TrimToNull, UpperCase } from '../common/dto';
 import { FAMILY_NAME_DESCRIPTION, FamilyNameUnlessChinese } from '../contacts/contacts.dto';
 
 export const INTERACTION_KINDS = [
@@ -68,6 +69,12 @@ export class NewContactDto {
   @IsOptional()
   @IsUUID()
   partnerId?: string;
+
+  @ApiPropertyOptional({ example: 'CN', description: 'ISO 3166-1 alpha-2 code.' })
+  @IsOptional()
+  @UpperCase()
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as DE or CN' })
+  country?: string | null;
 }
 
 export class LogFollowUpDto {

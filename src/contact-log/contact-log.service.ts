@@ -119,6 +119,7 @@ export class ContactLogService {
           position: c.position ?? null,
           company_id: c.companyId ?? null,
           partner_id: c.partnerId ?? null,
+          country: c.country ?? null,
           owner_id: actor.userId,
           legal_basis: 'public_task',
           legal_basis_recorded_at: new Date().toISOString(),
@@ -136,6 +137,7 @@ export class ContactLogService {
             familyName: { before: null, after: c.familyName },
             ...(c.givenName !== null && { givenName: { before: null, after: c.givenName } }),
             nativeName: { before: null, after: c.nativeName ?? null },
+            ...(c.country && { country: { before: null, after: c.country } }),
           },
         });
       }

@@ -14,7 +14,7 @@ import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, safeNext, sendPage } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
-import { WebPages, WebRequest, WebUser } from './kit/session';
+import { WebRequest, WebUser } from './kit/session';
 import { CompanyView, Page, PartnerView, TripView } from './kit/views';
 
 /** A follow-up as the API answers it. */
@@ -301,11 +301,11 @@ export const followUpKind = (
 
 /** Follow-ups: what someone must do next, for a person or a local company. */
 @ApiExcludeController()
-@WebPages()
 @Controller('follow-ups')
-export class FollowUpPages {
-  constructor(private readonly api: WebApi) {}
-
+export class FollowUpPages extends records.RecordRoutes(
+  (ctx, api, posted) => followUpKind(api, ctx, posted),
+  'follow-up:write',
+) {
   @Get()
   @Allow('follow-up:read')
   async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -415,24 +415,6 @@ export class FollowUpPages {
     });
   }
 
-  @Get('new')
-  @Allow('follow-up:write')
-  newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showCreate(ctx, reply, followUpKind(this.api, ctx));
-  }
-
-  @Post()
-  @Allow('follow-up:write')
-  create(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.create(this.api, ctx, request, reply, followUpKind(this.api, ctx, body), body);
-  }
-
   @Get(':id')
   @Allow('follow-up:read')
   async show(
@@ -498,30 +480,6 @@ export class FollowUpPages {
     );
   }
 
-  @Get(':id/edit')
-  @Allow('follow-up:write')
-  edit(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showEdit(this.api, ctx, reply, followUpKind(this.api, ctx), id);
-  }
-
-  @Post(':id/edit')
-  @Allow('follow-up:write')
-  save(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = followUpKind(this.api, ctx, body);
-    return records.saveEdit(this.api, ctx, request, reply, kind, id, body);
-  }
-
   /** Marks it done at the version shown (a company user's one way to change a follow-up). */
   @Post(':id/complete')
   @Allow('follow-up:complete')
@@ -540,39 +498,5 @@ export class FollowUpPages {
     if (answer.status === 412) return redirect(request, reply, back);
     if (answer.status !== 200) throw new ApiError(answer as never);
     redirect(request, reply, `${back}${back.includes('?') ? '&' : '?'}flash=saved`);
-  }
-
-  @Post(':id/delete')
-  @Allow('follow-up:write')
-  remove(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.remove(this.api, ctx, request, reply, followUpKind(this.api, ctx), id, body);
-  }
-
-  @Post(':id/restore')
-  @Allow('follow-up:write')
-  restore(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.restore(this.api, ctx, request, reply, followUpKind(this.api, ctx), id);
-  }
-
-  @Post(':id/purge')
-  @Allow('record:purge')
-  purge(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.purge(this.api, ctx, request, reply, followUpKind(this.api, ctx), id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
@@ -15,7 +15,7 @@ import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
-import { WebPages, WebRequest, WebUser } from './kit/session';
+import { WebRequest, WebUser } from './kit/session';
 import { AppointmentView, CompanyView, Page, PartnerView, TripView } from './kit/views';
 
 /** An interaction (one entry of the contact log) as the API answers it. */
@@ -237,11 +237,11 @@ export const interactionKind = (
 
 /** The contact log: every encounter, with the people, firms and partners met. */
 @ApiExcludeController()
-@WebPages()
 @Controller('interactions')
-export class InteractionPages {
-  constructor(private readonly api: WebApi) {}
-
+export class InteractionPages extends records.RecordRoutes(
+  (ctx, api, posted) => interactionKind(api, ctx, posted),
+  'interaction:write',
+) {
   @Get()
   @Allow('interaction:read')
   async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -342,25 +342,6 @@ export class InteractionPages {
     );
   }
 
-  @Get('new')
-  @Allow('interaction:write')
-  newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showCreate(ctx, reply, interactionKind(this.api, ctx));
-  }
-
-  @Post()
-  @Allow('interaction:write')
-  create(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = interactionKind(this.api, ctx, body);
-    return records.create(this.api, ctx, request, reply, kind, body);
-  }
-
   @Get(':id')
   @Allow('interaction:read')
   async show(
@@ -447,63 +428,5 @@ export class InteractionPages {
           )}`,
       ),
     );
-  }
-
-  @Get(':id/edit')
-  @Allow('interaction:write')
-  edit(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showEdit(this.api, ctx, reply, interactionKind(this.api, ctx), id);
-  }
-
-  @Post(':id/edit')
-  @Allow('interaction:write')
-  save(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = interactionKind(this.api, ctx, body);
-    return records.saveEdit(this.api, ctx, request, reply, kind, id, body);
-  }
-
-  @Post(':id/delete')
-  @Allow('interaction:write')
-  remove(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.remove(this.api, ctx, request, reply, interactionKind(this.api, ctx), id, body);
-  }
-
-  @Post(':id/restore')
-  @Allow('interaction:write')
-  restore(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.restore(this.api, ctx, request, reply, interactionKind(this.api, ctx), id);
-  }
-
-  @Post(':id/purge')
-  @Allow('record:purge')
-  purge(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.purge(this.api, ctx, request, reply, interactionKind(this.api, ctx), id);
   }
 }

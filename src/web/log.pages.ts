@@ -40,6 +40,7 @@ const RENAME: Record<string, string> = {
   'newContacts.0.position': 'newPosition',
   'newContacts.0.companyId': 'newOrganisation',
   'newContacts.0.partnerId': 'newOrganisation',
+  'newContacts.0.country': 'newCountry',
   'followUp.title': 'followUpTitle',
   'followUp.dueOn': 'followUpDueOn',
   'lead.title': 'leadTitle',
@@ -181,6 +182,7 @@ function logBody(v: FormValues, contactIds: string[]): Record<string, unknown> {
           position: text(v, 'newPosition') || null,
           ...(organisation.companyId && { companyId: organisation.companyId }),
           ...(organisation.partnerId && { partnerId: organisation.partnerId }),
+          ...(text(v, 'newCountry') && { country: text(v, 'newCountry') }),
         },
       ],
     }),
@@ -243,22 +245,11 @@ export class LogPages {
     if (answer.status === 201) {
       const result = answer.body as { contactIds: string[] };
       const created = result.contactIds.slice(contactIds.length);
-      const country = text(values, 'newCountry');
-      // The contact log takes no country for a new person: it is set on the contact after.
-      if (country && created.length) await this.setCountry(ctx, created[0], country);
       return redirect(request, reply, `/contacts/${created[0] ?? result.contactIds[0]}`);
     }
     if (answer.status !== 400) throw new ApiError(answer as never);
     const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, RENAME);
     sendPage(reply, await this.page(ctx, values, errors, contactIds, choices), 400);
-  }
-
-  private async setCountry(ctx: PageContext, id: string, country: string): Promise<void> {
-    const contact = await this.api.get<{ version: number }>(ctx.user!, `/api/v1/contacts/${id}`);
-    await this.api.call(ctx.user!, 'PATCH', `/api/v1/contacts/${id}`, {
-      body: { country },
-      ifMatch: contact.version,
-    });
   }
 
   private async choices(ctx: PageContext): Promise<Choices> {

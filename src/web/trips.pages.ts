@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
@@ -12,10 +12,10 @@ import { Labels } from './kit/labels';
 import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
-import { redirect, sendPage } from './kit/respond';
+import { sendPage } from './kit/respond';
 import { WebRequest } from './kit/session';
 import { CompanyView, Page, PartnerView } from './kit/views';
-import { ApiError } from './kit/web-api';
+import { ApiError, WebApi } from './kit/web-api';
 import {
   costsBody,
   CostReport,
@@ -472,323 +472,192 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       .header('X-Content-Type-Options', 'nosniff')
       .send(answer.body);
   }
-
-  // ---------------------------------------------------------------- delegates
-
-  /** The delegates of one trip as a nested record kind; the trip is read first (404 if unseen). */
-  private async participantKind(
-    ctx: PageContext,
-    tripId: string,
-  ): Promise<records.RecordKind<Participant>> {
-    const l = ctx.locale;
-    const trip = await this.api.get<Trip>(ctx.user!, `/api/v1/trips/${tripId}`);
-    return {
-      api: `/api/v1/trips/${tripId}/participants`,
-      page: `/trips/${tripId}/participants`,
-      listPage: `/trips/${tripId}`,
-      createdAt: () => `/trips/${tripId}`,
-      restorable: false,
-      write: 'trip:write',
-      newTitle: `${t(l, 'newParticipant')}: ${trip.title}`,
-      title: (p) => p.name,
-      fields: async (_ctx, record): Promise<FieldSpec[]> => {
-        const [companies, directory] = await Promise.all([
-          this.api.get<Page<CompanyView>>(ctx.user!, '/api/v1/companies?limit=200&sort=name'),
-          this.api.get<Page<{ id: string; displayName: string }>>(
-            ctx.user!,
-            '/api/v1/users/directory?limit=200',
-          ),
-        ]);
-        const logins = directory.items.map((u) => ({ value: u.id, label: u.displayName }));
-        // A login the directory does not list (a company's) stays as it is unless changed.
-        if (record?.userId && !logins.some((u) => u.value === record.userId))
-          logins.unshift({ value: record.userId, label: w(l, 'currentLogin') });
-        return [
-          { name: 'name', label: t(l, 'name'), required: true, maxLength: 200 },
-          { name: 'function', label: t(l, 'participantFunction'), maxLength: 200 },
-          {
-            name: 'companyId',
-            label: t(l, 'company'),
-            type: 'select',
-            blank: w(l, 'noCompany'),
-            choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
-          },
-          {
-            name: 'userId',
-            label: t(l, 'login'),
-            type: 'select',
-            blank: t(l, 'none'),
-            choices: logins,
-            hint: w(l, 'loginHint'),
-          },
-          {
-            name: 'costBearer',
-            label: t(l, 'costBearer'),
-            type: 'select',
-            choices: options(l, 'costBearer'),
-          },
-          { name: 'estimatedCostEur', label: t(l, 'estimatedCost'), type: 'number' },
-        ];
-      },
-      defaults: () => ({ costBearer: 'self' }),
-    };
-  }
-
-  @Get(':id/participants/new')
-  @Allow('trip:write')
-  async newParticipant(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showCreate(ctx, reply, await this.participantKind(ctx, id));
-  }
-
-  @Post(':id/participants')
-  @Allow('trip:write')
-  async createParticipant(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = await this.participantKind(ctx, id);
-    return records.create(this.api, ctx, request, reply, kind, body);
-  }
-
-  /** A delegate has no page of its own: its row on the trip's page. */
-  @Get(':id/participants/:pid')
-  @Allow('trip:read')
-  participant(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('pid', UuidParam('pid')) pid: string,
-  ): void {
-    redirect(request, reply, this.onTripPage(request, id, `participant-${pid}`));
-  }
-
-  @Get(':id/participants/:pid/edit')
-  @Allow('trip:write')
-  async editParticipant(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('pid', UuidParam('pid')) pid: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showEdit(this.api, ctx, reply, await this.participantKind(ctx, id), pid);
-  }
-
-  @Post(':id/participants/:pid/edit')
-  @Allow('trip:write')
-  async saveParticipant(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('pid', UuidParam('pid')) pid: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = await this.participantKind(ctx, id);
-    return records.saveEdit(this.api, ctx, request, reply, kind, pid, body);
-  }
-
-  @Post(':id/participants/:pid/delete')
-  @Allow('trip:write')
-  async removeParticipant(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('pid', UuidParam('pid')) pid: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = await this.participantKind(ctx, id);
-    return records.remove(this.api, ctx, request, reply, kind, pid, body);
-  }
-
-  // ---------------------------------------------------------------- appointments
-
-  /**
-   * The appointments of one trip as a nested record kind. Start and end are typed in the wall
-   * time of the appointment's own zone; the zones offered first are the destinations'.
-   */
-  private async appointmentKind(
-    ctx: PageContext,
-    tripId: string,
-  ): Promise<records.RecordKind<Appointment>> {
-    const l = ctx.locale;
-    const user = ctx.user!;
-    const trip = await this.api.get<Trip>(user, `/api/v1/trips/${tripId}`);
-    return {
-      api: `/api/v1/trips/${tripId}/appointments`,
-      page: `/trips/${tripId}/appointments`,
-      listPage: `/trips/${tripId}`,
-      createdAt: () => `/trips/${tripId}`,
-      restorable: false,
-      write: 'trip:write',
-      newTitle: `${t(l, 'newAppointment')}: ${trip.title}`,
-      title: (a) => a.title,
-      fields: async (_ctx, record): Promise<FieldSpec[]> => {
-        const [participants, companies, partners] = await Promise.all([
-          this.api.get<Page<Participant>>(user, `/api/v1/trips/${tripId}/participants?limit=200`),
-          this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
-          this.api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
-        ]);
-        const current = record?.timeZone ?? defaultZone(trip.destinations, ctx.query.timeZone);
-        return [
-          { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
-          {
-            name: 'kind',
-            label: t(l, 'kind'),
-            type: 'select',
-            choices: options(l, 'appointmentKind'),
-          },
-          {
-            name: 'timeZone',
-            label: t(l, 'timeZone'),
-            type: 'select',
-            choices: zoneChoices(trip.destinations, l, current),
-            hint: w(l, 'zoneHint'),
-          },
-          {
-            name: 'startsAt',
-            label: t(l, 'startsAt'),
-            type: 'datetime',
-            zoneField: 'timeZone',
-            required: true,
-            hint: w(l, 'wallTimeHint'),
-          },
-          {
-            name: 'endsAt',
-            label: t(l, 'endsAt'),
-            type: 'datetime',
-            zoneField: 'timeZone',
-            required: true,
-            hint: w(l, 'wallTimeHint'),
-          },
-          { name: 'city', label: t(l, 'city'), maxLength: 200 },
-          { name: 'venue', label: t(l, 'venue'), maxLength: 300 },
-          {
-            name: 'partnerId',
-            label: t(l, 'partner'),
-            type: 'select',
-            blank: t(l, 'none'),
-            choices: partners.items.map((p) => ({
-              value: p.id,
-              label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
-            })),
-          },
-          {
-            name: 'companyId',
-            label: t(l, 'company'),
-            type: 'select',
-            blank: t(l, 'none'),
-            choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
-          },
-          { name: 'restricted', label: t(l, 'restrictedField'), type: 'checkbox' },
-          {
-            name: 'attendeeIds',
-            label: t(l, 'attendees'),
-            type: 'multi',
-            hint: w(l, 'attendeesHint'),
-            choices: participants.items.map((p) => ({ value: p.id, label: p.name })),
-          },
-          { name: 'notes', label: t(l, 'notes'), type: 'textarea', maxLength: 10_000 },
-        ];
-      },
-      defaults: (): FormValues => ({
-        kind: 'meeting',
-        timeZone: defaultZone(trip.destinations, ctx.query.timeZone),
-        startsAt: `${trip.startsOn}T09:00`,
-        endsAt: `${trip.startsOn}T10:00`,
-      }),
-    };
-  }
-
-  @Get(':id/appointments/new')
-  @Allow('trip:write')
-  async newAppointment(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showCreate(ctx, reply, await this.appointmentKind(ctx, id));
-  }
-
-  @Post(':id/appointments')
-  @Allow('trip:write')
-  async createAppointment(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = await this.appointmentKind(ctx, id);
-    return records.create(this.api, ctx, request, reply, kind, body);
-  }
-
-  /** An appointment has no page of its own: its place in the itinerary. */
-  @Get(':id/appointments/:aid')
-  @Allow('trip:read')
-  appointment(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('aid', UuidParam('aid')) aid: string,
-  ): void {
-    redirect(request, reply, this.onTripPage(request, id, `appointment-${aid}`));
-  }
-
-  @Get(':id/appointments/:aid/edit')
-  @Allow('trip:write')
-  async editAppointment(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('aid', UuidParam('aid')) aid: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showEdit(this.api, ctx, reply, await this.appointmentKind(ctx, id), aid);
-  }
-
-  @Post(':id/appointments/:aid/edit')
-  @Allow('trip:write')
-  async saveAppointment(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('aid', UuidParam('aid')) aid: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = await this.appointmentKind(ctx, id);
-    return records.saveEdit(this.api, ctx, request, reply, kind, aid, body);
-  }
-
-  @Post(':id/appointments/:aid/delete')
-  @Allow('trip:write')
-  async removeAppointment(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Param('aid', UuidParam('aid')) aid: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    const kind = await this.appointmentKind(ctx, id);
-    return records.remove(this.api, ctx, request, reply, kind, aid, body);
-  }
-
-  /** The trip's page at a row, keeping the flash message a save left. */
-  private onTripPage(request: WebRequest, tripId: string, anchor: string): string {
-    const flash = pageContext(request).query.flash;
-    const query = flash && /^[a-z]{1,20}$/.test(flash) ? `?flash=${flash}` : '';
-    return `/trips/${tripId}${query}#${anchor}`;
-  }
 }
+
+// ---------------------------------------------------------------- delegates
+
+/** The delegates of one trip as a nested record kind; the trip is read first (404 if unseen). */
+async function participantKind(
+  api: WebApi,
+  ctx: PageContext,
+  tripId: string,
+): Promise<records.RecordKind<Participant>> {
+  const l = ctx.locale;
+  const trip = await api.get<Trip>(ctx.user!, `/api/v1/trips/${tripId}`);
+  return {
+    api: `/api/v1/trips/${tripId}/participants`,
+    page: `/trips/${tripId}/participants`,
+    listPage: `/trips/${tripId}`,
+    createdAt: () => `/trips/${tripId}`,
+    restorable: false,
+    write: 'trip:write',
+    newTitle: `${t(l, 'newParticipant')}: ${trip.title}`,
+    title: (p) => p.name,
+    fields: async (_ctx, record): Promise<FieldSpec[]> => {
+      const [companies, directory] = await Promise.all([
+        api.get<Page<CompanyView>>(ctx.user!, '/api/v1/companies?limit=200&sort=name'),
+        api.get<Page<{ id: string; displayName: string }>>(
+          ctx.user!,
+          '/api/v1/users/directory?limit=200',
+        ),
+      ]);
+      const logins = directory.items.map((u) => ({ value: u.id, label: u.displayName }));
+      // A login the directory does not list (a company's) stays as it is unless changed.
+      if (record?.userId && !logins.some((u) => u.value === record.userId))
+        logins.unshift({ value: record.userId, label: w(l, 'currentLogin') });
+      return [
+        { name: 'name', label: t(l, 'name'), required: true, maxLength: 200 },
+        { name: 'function', label: t(l, 'participantFunction'), maxLength: 200 },
+        {
+          name: 'companyId',
+          label: t(l, 'company'),
+          type: 'select',
+          blank: w(l, 'noCompany'),
+          choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+        },
+        {
+          name: 'userId',
+          label: t(l, 'login'),
+          type: 'select',
+          blank: t(l, 'none'),
+          choices: logins,
+          hint: w(l, 'loginHint'),
+        },
+        {
+          name: 'costBearer',
+          label: t(l, 'costBearer'),
+          type: 'select',
+          choices: options(l, 'costBearer'),
+        },
+        { name: 'estimatedCostEur', label: t(l, 'estimatedCost'), type: 'number' },
+      ];
+    },
+    defaults: () => ({ costBearer: 'self' }),
+  };
+}
+
+/** A trip's delegates: added, changed and removed on the trip's page. */
+@ApiExcludeController()
+@Controller('trips')
+export class TripParticipantPages extends records.NestedRecordRoutes({
+  parent: 'trips',
+  segment: 'participants',
+  param: 'pid',
+  anchor: 'participant',
+  kindOf: participantKind,
+  read: 'trip:read',
+  write: 'trip:write',
+}) {}
+
+// ---------------------------------------------------------------- appointments
+
+/**
+ * The appointments of one trip as a nested record kind. Start and end are typed in the wall
+ * time of the appointment's own zone; the zones offered first are the destinations'.
+ */
+async function appointmentKind(
+  api: WebApi,
+  ctx: PageContext,
+  tripId: string,
+): Promise<records.RecordKind<Appointment>> {
+  const l = ctx.locale;
+  const user = ctx.user!;
+  const trip = await api.get<Trip>(user, `/api/v1/trips/${tripId}`);
+  return {
+    api: `/api/v1/trips/${tripId}/appointments`,
+    page: `/trips/${tripId}/appointments`,
+    listPage: `/trips/${tripId}`,
+    createdAt: () => `/trips/${tripId}`,
+    restorable: false,
+    write: 'trip:write',
+    newTitle: `${t(l, 'newAppointment')}: ${trip.title}`,
+    title: (a) => a.title,
+    fields: async (_ctx, record): Promise<FieldSpec[]> => {
+      const [participants, companies, partners] = await Promise.all([
+        api.get<Page<Participant>>(user, `/api/v1/trips/${tripId}/participants?limit=200`),
+        api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
+        api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
+      ]);
+      const current = record?.timeZone ?? defaultZone(trip.destinations, ctx.query.timeZone);
+      return [
+        { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
+        {
+          name: 'kind',
+          label: t(l, 'kind'),
+          type: 'select',
+          choices: options(l, 'appointmentKind'),
+        },
+        {
+          name: 'timeZone',
+          label: t(l, 'timeZone'),
+          type: 'select',
+          choices: zoneChoices(trip.destinations, l, current),
+          hint: w(l, 'zoneHint'),
+        },
+        {
+          name: 'startsAt',
+          label: t(l, 'startsAt'),
+          type: 'datetime',
+          zoneField: 'timeZone',
+          required: true,
+          hint: w(l, 'wallTimeHint'),
+        },
+        {
+          name: 'endsAt',
+          label: t(l, 'endsAt'),
+          type: 'datetime',
+          zoneField: 'timeZone',
+          required: true,
+          hint: w(l, 'wallTimeHint'),
+        },
+        { name: 'city', label: t(l, 'city'), maxLength: 200 },
+        { name: 'venue', label: t(l, 'venue'), maxLength: 300 },
+        {
+          name: 'partnerId',
+          label: t(l, 'partner'),
+          type: 'select',
+          blank: t(l, 'none'),
+          choices: partners.items.map((p) => ({
+            value: p.id,
+            label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
+          })),
+        },
+        {
+          name: 'companyId',
+          label: t(l, 'company'),
+          type: 'select',
+          blank: t(l, 'none'),
+          choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+        },
+        { name: 'restricted', label: t(l, 'restrictedField'), type: 'checkbox' },
+        {
+          name: 'attendeeIds',
+          label: t(l, 'attendees'),
+          type: 'multi',
+          hint: w(l, 'attendeesHint'),
+          choices: participants.items.map((p) => ({ value: p.id, label: p.name })),
+        },
+        { name: 'notes', label: t(l, 'notes'), type: 'textarea', maxLength: 10_000 },
+      ];
+    },
+    defaults: (): FormValues => ({
+      kind: 'meeting',
+      timeZone: defaultZone(trip.destinations, ctx.query.timeZone),
+      startsAt: `${trip.startsOn}T09:00`,
+      endsAt: `${trip.startsOn}T10:00`,
+    }),
+  };
+}
+
+/** A trip's appointments: added, changed and removed in the trip's itinerary. */
+@ApiExcludeController()
+@Controller('trips')
+export class TripAppointmentPages extends records.NestedRecordRoutes({
+  parent: 'trips',
+  segment: 'appointments',
+  param: 'aid',
+  anchor: 'appointment',
+  kindOf: appointmentKind,
+  read: 'trip:read',
+  write: 'trip:write',
+}) {}

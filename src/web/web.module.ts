@@ -11,7 +11,7 @@ import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
 import { PartnerPages } from './partners.pages';
 import { SearchPages } from './search.pages';
-import { TripPages } from './trips.pages';
+import { TripAppointmentPages, TripPages, TripParticipantPages } from './trips.pages';
 import { UserPages } from './users.pages';
 import { WebApi } from './kit/web-api';
 
@@ -31,6 +31,8 @@ import { WebApi } from './kit/web-api';
     PartnerPages,
     SearchPages,
     TripPages,
+    TripParticipantPages,
+    TripAppointmentPages,
     UserPages,
   ],
   providers: [WebApi],

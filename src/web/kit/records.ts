@@ -310,9 +310,16 @@ export function deletedActions<T extends Row>(
  * declaring its permission. A feature's page class extends this and adds its list and page.
  */
 export function RecordRoutes(
-  /** The kind, for this request; `api` where its form's choices come from the API. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  kindOf: (ctx: PageContext, api: WebApi) => RecordKind<any>,
+  /**
+   * The kind, for this request; `api` where its form's choices come from the API, `posted` the
+   * form as sent (a picker's choices travel with it).
+   */
+  kindOf: (
+    ctx: PageContext,
+    api: WebApi,
+    posted?: Record<string, unknown>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ) => RecordKind<any>,
   write: Action,
 ) {
   @WebPages()
@@ -334,7 +341,7 @@ export function RecordRoutes(
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return create(this.api, ctx, request, reply, kindOf(ctx, this.api), body);
+      return create(this.api, ctx, request, reply, kindOf(ctx, this.api, body), body);
     }
 
     @Get(':id/edit')
@@ -357,7 +364,7 @@ export function RecordRoutes(
       @Body() body: Record<string, unknown>,
     ): Promise<void> {
       const ctx = pageContext(request);
-      return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api), id, body);
+      return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api, body), id, body);
     }
 
     @Post(':id/delete')
@@ -392,6 +399,110 @@ export function RecordRoutes(
     ): Promise<void> {
       const ctx = pageContext(request);
       return purge(this.api, ctx, request, reply, kindOf(ctx, this.api), id);
+    }
+  }
+  return Routes;
+}
+
+/**
+ * The routes of a record kept inside another one's page (a trip's delegates and appointments):
+ * new, create, edit, save and delete under `/<parent>/:id/<segment>`; the record's own address
+ * leads to its place on the parent's page.
+ */
+export function NestedRecordRoutes(options: {
+  /** `trips`: the parent's pages are `/trips/:id`. */
+  parent: string;
+  /** `participants`: the records are `/trips/:id/participants/:pid`. */
+  segment: string;
+  /** The route parameter of the record's id (`pid`). */
+  param: string;
+  /** The element id on the parent's page is `<anchor>-<id>`. */
+  anchor: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kindOf: (api: WebApi, ctx: PageContext, parentId: string) => Promise<RecordKind<any>>;
+  read: Action;
+  write: Action;
+}) {
+  const { segment, param, write } = options;
+  @WebPages()
+  class Routes {
+    constructor(readonly api: WebApi) {}
+
+    @Get(`:id/${segment}/new`)
+    @Allow(write)
+    async newForm(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return showCreate(ctx, reply, await options.kindOf(this.api, ctx, id));
+    }
+
+    @Post(`:id/${segment}`)
+    @Allow(write)
+    async create(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      const kind = await options.kindOf(this.api, ctx, id);
+      return create(this.api, ctx, request, reply, kind, body);
+    }
+
+    @Get(`:id/${segment}/:${param}`)
+    @Allow(options.read)
+    show(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Param(param, UuidParam(param)) recordId: string,
+    ): void {
+      const flash = pageContext(request).query.flash;
+      const query = flash && /^[a-z]{1,20}$/.test(flash) ? `?flash=${flash}` : '';
+      redirect(request, reply, `/${options.parent}/${id}${query}#${options.anchor}-${recordId}`);
+    }
+
+    @Get(`:id/${segment}/:${param}/edit`)
+    @Allow(write)
+    async edit(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Param(param, UuidParam(param)) recordId: string,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return showEdit(this.api, ctx, reply, await options.kindOf(this.api, ctx, id), recordId);
+    }
+
+    @Post(`:id/${segment}/:${param}/edit`)
+    @Allow(write)
+    async save(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Param(param, UuidParam(param)) recordId: string,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      const kind = await options.kindOf(this.api, ctx, id);
+      return saveEdit(this.api, ctx, request, reply, kind, recordId, body);
+    }
+
+    @Post(`:id/${segment}/:${param}/delete`)
+    @Allow(write)
+    async remove(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Param(param, UuidParam(param)) recordId: string,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      const kind = await options.kindOf(this.api, ctx, id);
+      return remove(this.api, ctx, request, reply, kind, recordId, body);
     }
   }
   return Routes;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { AuthService } from '../../auth/auth.service';
+import { asPageCall, PAGE_CALL_HEADER } from '../../auth/page-calls';
 import { WebUser } from './session';
 
 export interface ApiAnswer<T> {
@@ -19,15 +19,12 @@ export interface ApiProblem {
 /**
  * The pages are a client of the HTTP API, called in-process: the same validation, scope, audit
  * and concurrency rules apply to a click as to an API call, and the API stays the one contract.
- * The call carries an access token of the user's own browser session, so revoking the session
- * ends both at once.
+ * The call acts as the user whose browser session the page request has just checked (a ticket
+ * of src/auth/page-calls.ts), so revoking the session ends both at once.
  */
 @Injectable()
 export class WebApi {
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   async call<T>(
     user: WebUser,
@@ -41,19 +38,18 @@ export class WebApi {
     } = {},
   ): Promise<ApiAnswer<T>> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.auth.accessTokenFor(user.userId, user.sessionId)}`,
-      accept: 'application/json',
-    };
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
     if (options.requestId) headers['x-request-id'] = options.requestId;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    const response = await fastify.inject({
-      method,
-      url,
-      headers,
-      ...(options.body !== undefined && { payload: options.body as object }),
-    });
+    const response = await asPageCall(user, (ticket) =>
+      fastify.inject({
+        method,
+        url,
+        headers: { ...headers, [PAGE_CALL_HEADER]: ticket },
+        ...(options.body !== undefined && { payload: options.body as object }),
+      }),
+    );
     const text = response.body;
     const json = /json/.test(String(response.headers['content-type'] ?? ''));
     return {
