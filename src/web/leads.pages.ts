@@ -307,13 +307,14 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
     ctx: PageContext,
     leads: Lead[],
     rows?: PipelineRow[],
+    known?: DirectoryUser[],
   ): Promise<CardNames> {
     const user = ctx.user!;
     const companyNames = new Map((rows ?? []).map((r) => [r.companyId, r.companyName]));
     const missing = leads.map((x) => x.companyId).filter((id) => !companyNames.has(id));
     const [labels, people] = await Promise.all([
       new Labels(this.api, user).load('companies', missing),
-      directory(this.api, user),
+      known ?? directory(this.api, user),
     ]);
     const owners = new Map(people.map((p) => [p.id, p.displayName]));
     return {
@@ -365,6 +366,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
       ctx,
       stages.flatMap((s) => s.items),
       pipeline.items,
+      people,
     );
     const sum = (stage: string) =>
       rows
