@@ -36,12 +36,6 @@
         select.appendChild(option);
       }
       select.value = id;
-      // The form's address keeps the pick: a form sent back with a message still offers it.
-      if (select.form) {
-        var action = new URL(select.form.getAttribute('action'), window.location.href);
-        action.searchParams.set(select.name, id);
-        select.form.setAttribute('action', action.pathname + action.search);
-      }
       into.innerHTML = '';
       select.focus();
       return;

@@ -135,13 +135,17 @@ const ownerChoices = (l: Locale, people: DirectoryUser[]): Choice[] => [
   ...choicesOf(people, (p) => p.displayName),
 ];
 
-const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Lead> => ({
+const kind = (
+  ctx: PageContext,
+  api: WebApi,
+  posted?: Record<string, unknown>,
+): records.RecordKind<Lead> => ({
   api: '/api/v1/leads',
   page: '/leads',
   write: 'lead:write',
   newTitle: t(ctx.locale, 'newLead'),
   title: (lead) => lead.title,
-  fields: (fctx, record) => leadFields(api, fctx, record),
+  fields: (fctx, record) => leadFields(api, fctx, record, posted),
   // There are too many contacts to list: one is found by name or pinyin and picked.
   formExtra: contactPicker(ctx, 'f-contactId'),
   defaults: (c) => ({
@@ -152,11 +156,18 @@ const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Lead> => ({
 });
 
 /** Every field of a lead; the contact is picked by searching (there are too many to list). */
-async function leadFields(api: WebApi, ctx: PageContext, record?: Lead): Promise<FieldSpec[]> {
+async function leadFields(
+  api: WebApi,
+  ctx: PageContext,
+  record?: Lead,
+  posted?: Record<string, unknown>,
+): Promise<FieldSpec[]> {
   const l = ctx.locale;
   const user = ctx.user!;
-  const contactIds = [record?.contactId, ctx.query.contactId].filter(
-    (id): id is string => !!id && UUID.test(id),
+  // The contacts offered: the lead's, the one the page was opened for, and one picked by search
+  // (a form sent back with a message still offers it).
+  const contactIds = [record?.contactId, ctx.query.contactId, posted?.contactId].filter(
+    (id): id is string => typeof id === 'string' && UUID.test(id),
   );
   const [companies, partners, trips, people, contacts] = await Promise.all([
     api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),

@@ -104,6 +104,14 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await suggestion.waitFor();
     await suggestion.click();
     expect(await page.locator('#f-contactId option:checked').innerText()).toContain('李伟');
+    // Refused (not a number): the form comes back with the message and the picked contact.
+    await page.fill('#f-valueEur', '1,2,3');
+    await page.click('#record-form button[type=submit]');
+    await page.locator('#errors').waitFor();
+    expect(await page.locator('#errors').innerText()).toContain('Wert (EUR)');
+    expect(await page.locator('#f-contactId option:checked').innerText()).toContain('李伟');
+    expect(await page.locator('#f-title').inputValue()).toBe('Scheren für den Campus-Shop');
+    await page.fill('#f-valueEur', '12500');
     await screenshot(page, 'lead-new');
     await submit(
       page,
@@ -591,10 +599,10 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await expectNoOverflow(dovo, '/leads');
     await expectNoOverflow(dovo, `/leads/${dovoLead}`);
     expect(problems).toEqual([]);
-    // Pages answered 403 (a viewer's „new“), 404 (another company's lead) or 409 (a lost race)
-    // on purpose; the browser notes such statuses itself. Anything else (a CSP refusal, a script
-    // error, a hint) is a fault.
-    const deliberate = /Failed to load resource: the server responded with a status of 40[349]/;
+    // Pages answered 400 (a refused form), 403 (a viewer's „new“), 404 (another company's lead)
+    // or 409 (a lost race) on purpose; the browser notes such statuses itself. Anything else (a
+    // CSP refusal, a script error, a hint) is a fault.
+    const deliberate = /Failed to load resource: the server responded with a status of 40[0349]/;
     expect(consoleLines.filter((line) => !deliberate.test(line))).toEqual([]);
   });
 });
