@@ -921,7 +921,8 @@ describe('contacts: timeline', () => {
       id: expected['Own lead'],
       at: '2026-10-19T09:00:00.000Z',
       title: 'Own lead',
-      stage: 'qualified',
+      // The stage it was created in (before its first change), not the one it has now.
+      stage: 'new',
       fromStage: null,
       valueEur: 45000,
       companyId: c.ownCompany.id,

@@ -48,6 +48,14 @@ describe('the demo contacts’ timelines', () => {
       '2019-10-21 lead created: Showroom im Technologiepark Peking',
       '2019-10-21 interaction occurred: Gespräch zur Kooperation mit dem Technologiepark',
     ]);
+    // The lead was created in the stage it later left, not in the one it has now.
+    const lead = (event: string) =>
+      items.find((i) => i.type === 'lead' && i.event === event) as Item & Record<string, unknown>;
+    expect([lead('created').stage, lead('stageChanged').fromStage]).toEqual([
+      'contacted',
+      'contacted',
+    ]);
+    expect(lead('stageChanged').stage).toBe('qualified');
   });
 
   it('shows a company user its follow-up and lead among 2019, without the interactions', async () => {

@@ -357,7 +357,17 @@ export class ContactsService {
         company_id: 'l.company_id',
       };
       branches.push(`
-        SELECT ${row({ ...lead, event: `'created'`, key: 'l.id', at: 'l.created_at', stage: 'l.stage' })}
+        SELECT ${row({
+          ...lead,
+          event: `'created'`,
+          key: 'l.id',
+          at: 'l.created_at',
+          // The stage it was created in: before its first change, if it changed since.
+          stage: `COALESCE((SELECT first.changes -> 'stage' ->> 'before' FROM audit_events first
+            WHERE first.entity = 'lead' AND first.entity_id = l.id AND first.action = 'update'
+              AND first.changes -> 'stage' IS NOT NULL
+            ORDER BY first.at, first.id LIMIT 1), l.stage)`,
+        })}
         FROM leads l
         WHERE l.contact_id = $1 AND l.deleted_at IS NULL ${scope}`);
       // Through audit_events_entity_idx: the few events of each of the contact's leads.
