@@ -1,0 +1,149 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TestApp, startTestApp } from '../helpers/app';
+import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+
+let app: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const consoleLines: string[] = [];
+
+/** A refused form (400) or a lost race (409) the test asks for on purpose. */
+const EXPECTED_STATUS = /Failed to load resource: the server responded with a status of (400|409)/;
+
+async function signedIn(email: string, width = 1280, locale = 'de-DE'): Promise<Page> {
+  const context = await browser.newContext({
+    locale,
+    timezoneId: 'Europe/Berlin',
+    viewport: { width, height: 900 },
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if ((m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text()))
+      consoleLines.push(`${page.url()}: ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleLines.push(`${page.url()}: ${e.message}`));
+  await signIn(page, app.url, email);
+  return page;
+}
+
+const RECORD = /\/companies\/[0-9a-f-]{36}(\?.*)?$/;
+const facts = (page: Page) => page.locator('dl.facts').innerText();
+
+async function submit(page: Page, url: RegExp | string) {
+  await Promise.all([page.waitForURL(url), page.click('#record-form button[type=submit]')]);
+}
+
+describeInBrowser('companies in a browser', () => {
+  beforeAll(async () => {
+    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await app?.stop();
+  });
+  afterEach(() => {
+    const lines = consoleLines.splice(0);
+    expect(lines).toEqual([]);
+  });
+
+  it('takes a company through create, edit, a lost race, delete, undo and restore', async () => {
+    const page = await signedIn('staff@liaison.test');
+    await page.goto(`${app.url}/companies`);
+    await page.click('#new-record');
+    // A refusal of the API is shown beside its field, in German, by the field's label.
+    await page.fill('#f-name', 'Klingenwerk Solingen GmbH');
+    await page.selectOption('#f-country', 'DE');
+    await page.fill('#f-branchCountries', 'CN, XX');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('#record-form button[type=submit]'),
+    ]);
+    expect(await page.locator('#errors').innerText()).toContain('Niederlassungen im Ausland');
+    expect(await page.locator('#f-branchCountries-error').innerText()).toMatch(/Ländercode/);
+    expect(await page.inputValue('#f-name')).toBe('Klingenwerk Solingen GmbH');
+    await page.fill('#f-branchCountries', 'CN, US');
+    await page.fill('#f-industry', 'Schneidwaren');
+    await submit(page, RECORD);
+    expect(await page.locator('#flash').innerText()).toContain('Angelegt');
+    expect(await facts(page)).toContain('China, Vereinigte Staaten');
+    await screenshot(page, 'company-created');
+    const url = page.url().split('?')[0];
+
+    // Two people edit at once: the second one's save meets the first one's change.
+    const other = await signedIn('admin@liaison.test');
+    await other.goto(`${url}/edit`);
+    await page.goto(`${url}/edit`);
+    await other.fill('#f-industry', 'Messer und Scheren');
+    await submit(other, RECORD);
+    await page.fill('#f-city', 'Solingen');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('#record-form button[type=submit]'),
+    ]);
+    const stale = await page.locator('#stale').innerText();
+    expect(stale).toContain('Jemand anderes hat diesen Datensatz inzwischen geändert');
+    expect(await page.locator('#stale tr[data-field="industry"] td.theirs').innerText()).toBe(
+      'Messer und Scheren',
+    );
+    expect(await page.locator('#stale tr[data-field="city"] td.yours').innerText()).toBe(
+      'Solingen',
+    );
+    await screenshot(page, 'company-conflict');
+    // Re-applying sends this user's change only: the other person's industry stays.
+    await submit(page, RECORD);
+    const after = await facts(page);
+    expect(after).toContain('Messer und Scheren');
+    expect(after).toContain('Solingen');
+
+    await Promise.all([page.waitForURL(/\/companies\?flash=deleted/), page.click('#delete')]);
+    expect(await page.locator('#list').innerText()).not.toContain('Klingenwerk');
+    await Promise.all([page.waitForURL(/flash=restored/), page.click('#undo')]);
+    expect(await page.locator('h1').innerText()).toBe('Klingenwerk Solingen GmbH');
+
+    await Promise.all([page.waitForURL(/flash=deleted/), page.click('#delete')]);
+    await page.click('#show-deleted');
+    const row = page.locator('#list tr', { hasText: 'Klingenwerk' });
+    await Promise.all([page.waitForURL(/flash=restored/), row.locator('button.restore').click()]);
+    expect(await page.locator('#flash').innerText()).toContain('Wiederhergestellt');
+  });
+
+  it('sorts and filters in the URL, in English too', async () => {
+    const page = await signedIn('staff@liaison.test');
+    await page.goto(`${app.url}/companies?sort=-name`);
+    const names = await page.locator('#list td.primary').allInnerTexts();
+    expect(names.length).toBeGreaterThan(2);
+    expect([names[0], names.at(-1)]).toEqual(['Zwilling', 'DOVO Stahlwaren']);
+    await page.selectOption('#filter-branchCountry', 'JP');
+    await Promise.all([page.waitForURL(/branchCountry=JP/), page.click('.filters button')]);
+    expect(page.url()).toContain('sort=-name');
+    expect(await page.locator('#list td.primary').allInnerTexts()).toEqual(['Zwilling']);
+
+    await app.db.query(`UPDATE users SET locale = 'en' WHERE email = 'viewer@liaison.test'`);
+    const viewer = await signedIn('viewer@liaison.test');
+    await viewer.goto(`${app.url}/companies`);
+    expect(await viewer.locator('thead').innerText()).toMatch(/Company.*Industry/s);
+    expect(await viewer.locator('#new-record').count()).toBe(0);
+    await viewer.locator('#list a', { hasText: 'Zwilling' }).click();
+    expect(await facts(viewer)).toContain('China, United States');
+    expect(await viewer.locator('#edit, #delete').count()).toBe(0);
+  });
+
+  it('fits a phone and passes axe', async () => {
+    const page = await signedIn('staff@liaison.test', 390);
+    for (const path of ['/companies', '/companies/new']) {
+      await page.goto(`${app.url}${path}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(390);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+    await page.goto(`${app.url}/companies`);
+    await page.locator('#list a', { hasText: 'Zwilling' }).click();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    await screenshot(page, 'company-phone');
+  });
+});
