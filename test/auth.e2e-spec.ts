@@ -354,6 +354,30 @@ describe('users', () => {
       .set(admin.auth)
       .send({ email: 'DUP@test.liaison', displayName: 'D', role: 'staff', password: PASSWORD });
     expect(res.status).toBe(409);
+    expect(res.body.errors).toEqual([
+      { field: 'email', code: 'unique', message: expect.any(String) },
+    ]);
+  });
+
+  it('creates one user when the same email is sent four times at once, and answers 409 to the rest', async () => {
+    const send = (i: number) =>
+      app.http
+        .post('/api/v1/users')
+        .set(admin.auth)
+        .send({
+          email: 'race@test.liaison',
+          displayName: `R${i}`,
+          role: 'staff',
+          password: PASSWORD,
+        });
+    const answers = await Promise.all([0, 1, 2, 3].map(send));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
+    for (const a of answers.filter((x) => x.status === 409))
+      expect(a.body.errors).toEqual([expect.objectContaining({ field: 'email', code: 'unique' })]);
+    const { rows } = await app.db.query(
+      `SELECT count(*)::int AS n FROM users WHERE email = 'race@test.liaison'`,
+    );
+    expect(rows[0].n).toBe(1);
   });
 
   it('enforces password length 12..128 without composition rules', async () => {

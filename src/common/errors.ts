@@ -11,6 +11,8 @@ export const SERVICE_ERROR_CODES = [
   'unknown',
   /** Names a record that does not exist or is deleted. */
   'reference',
+  /** A value that must be unique and is taken (a user's email). */
+  'unique',
   /** Names no active user. */
   'activeUser',
   /** Names no active admin or staff user (owners of contacts and leads). */
@@ -111,6 +113,13 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   readonly status = 409;
   readonly slug = 'conflict';
+  /** The field it is about, when it is one (a taken email). */
+  constructor(
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
 }
 
 export class VersionConflict extends DomainError {

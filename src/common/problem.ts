@@ -160,6 +160,16 @@ export function toProblem(error: unknown): ProblemWithHeaders {
       unexpected: false,
     };
   }
+  const unique = uniqueViolation(error);
+  if (unique) {
+    return {
+      problem: problemFor(409, `This ${unique} is already taken.`, {
+        errors: [fieldError(unique, 'unique', `${unique} is already taken`)],
+      }),
+      headers: {},
+      unexpected: false,
+    };
+  }
   if (isDatabaseUnavailable(error)) {
     return {
       problem: problemFor(503, 'The database is unavailable right now. Try again shortly.'),
@@ -175,4 +185,21 @@ export function toProblem(error: unknown): ProblemWithHeaders {
     headers: {},
     unexpected: true,
   };
+}
+
+/**
+ * A unique constraint PostgreSQL refused (two writers raced past a service's own check): the
+ * field it is about, from the constraint's key (`Key (email)=…` → `email`), never the value.
+ */
+function uniqueViolation(error: unknown): string | undefined {
+  const e = error as {
+    code?: string;
+    detail?: string;
+    driverError?: { code?: string; detail?: string };
+  };
+  const code = e?.code ?? e?.driverError?.code;
+  if (code !== '23505') return undefined;
+  const detail = e.detail ?? e.driverError?.detail ?? '';
+  const column = /^Key \((?:lower\()?"?([a-z_]+)/.exec(detail)?.[1];
+  return column ? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : 'body';
 }

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor';
 import { hashPassword } from '../auth/passwords';
 import { revokeAllSessions } from '../auth/sessions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, Conflict, Forbidden, NotFound } from '../common/errors';
+import { BadInput, Conflict, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator, Sorts } from '../common/pagination';
 import { User } from './user.entity';
@@ -205,7 +205,9 @@ export class UsersService {
   private async checkEmailFree(em: EntityManager, email: string): Promise<void> {
     const taken = (await em.query('SELECT 1 FROM users WHERE email = $1', [email])) as unknown[];
     if (taken.length > 0) {
-      throw new Conflict('A user with this email already exists.');
+      throw new Conflict('A user with this email already exists.', [
+        fieldError('email', 'unique', 'email is already taken'),
+      ]);
     }
   }
 
