@@ -12,7 +12,7 @@ import {
   WEB_KEY,
   WebRequest,
   webUserFor,
-} from '../web/kit/session';
+} from './browser-session';
 import { ACCESS_KEY, AccessDeclaration, Actor, RequestWithActor } from './actor';
 import { pageCallActor, PAGE_CALL_HEADER } from './page-calls';
 import { Action, can } from './permissions';

@@ -1,7 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendErrorPage, statusOf } from '../web/kit/errors';
-import { isPageRequest } from '../web/kit/respond';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 const logger = new Logger('Problem');
@@ -25,19 +23,27 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
     .send(JSON.stringify(problem));
 }
 
+/**
+ * A feature module may answer the errors of its own requests itself (the web pages answer with
+ * an HTML page or a sign-in redirect); everything else is problem+json.
+ */
+export interface ErrorResponder {
+  handles(request: FastifyRequest): boolean;
+  send(error: unknown, request: FastifyRequest, reply: FastifyReply): void;
+}
+const responders: ErrorResponder[] = [];
+export const respondToErrorsOf = (responder: ErrorResponder): void => {
+  responders.push(responder);
+};
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    if (isPageRequest(request.url)) {
-      const status = statusOf(error);
-      if (status >= 500)
-        logger.error({ err: error, requestId: request.id, url: request.url }, 'page failed');
-      sendErrorPage(error, request, reply);
-      return;
-    }
+    const responder = responders.find((r) => r.handles(request));
+    if (responder) return responder.send(error, request, reply);
     sendProblem(error, request, reply);
   }
 }

@@ -28,7 +28,7 @@ import {
   setSessionCookie,
   WebPages,
   WebRequest,
-} from './kit/session';
+} from '../auth/browser-session';
 
 export { pageContext };
 

@@ -12,7 +12,7 @@ import { facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
-import { WebRequest } from './kit/session';
+import { WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
 import { AppointmentView, Page, PartnerView, TripView } from './kit/views';
 

@@ -12,7 +12,7 @@ import { facts, layout, linkList, PageContext, pageContext } from './kit/layout'
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
-import { WebRequest } from './kit/session';
+import { WebRequest } from '../auth/browser-session';
 import { CompanyView, ContactView, LeadView, Page } from './kit/views';
 import { UuidParam } from '../common/params';
 

@@ -24,7 +24,7 @@ import { facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
-import { WebRequest, WebUser } from './kit/session';
+import { WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, ContactView, Page, PartnerView, TimelineItemView } from './kit/views';
 import { WebApi } from './kit/web-api';
 

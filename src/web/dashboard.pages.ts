@@ -12,7 +12,7 @@ import { dictionary, label, LEAD_STAGES, t } from './kit/i18n';
 import { card, layout, linkList, PageContext, pageContext } from './kit/layout';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
-import { WebPages, WebRequest, WebUser } from './kit/session';
+import { WebPages, WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, LeadView, Page, TripView } from './kit/views';
 
 const words = dictionary({

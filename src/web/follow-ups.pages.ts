@@ -14,7 +14,7 @@ import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, safeNext, sendPage } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
-import { WebRequest, WebUser } from './kit/session';
+import { WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, Page, PartnerView, TripView } from './kit/views';
 
 /** A follow-up as the API answers it. */

@@ -15,7 +15,7 @@ import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
-import { WebRequest, WebUser } from './kit/session';
+import { WebRequest, WebUser } from '../auth/browser-session';
 import { AppointmentView, CompanyView, Page, PartnerView, TripView } from './kit/views';
 
 /** An interaction (one entry of the contact log) as the API answers it. */

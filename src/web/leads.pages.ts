@@ -15,7 +15,7 @@ import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, securityHeaders, sendPage } from './kit/respond';
-import { WebRequest, WebUser } from './kit/session';
+import { WebRequest, WebUser } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { CompanyView, ContactView, Page, PartnerView, TripView } from './kit/views';
 

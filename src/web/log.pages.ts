@@ -20,7 +20,7 @@ import { Labels } from './kit/labels';
 import { csrfField, layout, PageContext } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
-import { WebPages, WebRequest } from './kit/session';
+import { WebPages, WebRequest } from '../auth/browser-session';
 import { Page, TripView } from './kit/views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

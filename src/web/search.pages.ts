@@ -9,7 +9,7 @@ import { label, Locale, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
 import { layout, PageContext, pageContext } from './kit/layout';
 import { sendPage } from './kit/respond';
-import { WebPages, WebRequest } from './kit/session';
+import { WebPages, WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
 
 interface Hit {

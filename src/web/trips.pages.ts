@@ -13,7 +13,7 @@ import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
-import { WebRequest } from './kit/session';
+import { WebRequest } from '../auth/browser-session';
 import { CompanyView, Page, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {

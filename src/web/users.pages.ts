@@ -13,7 +13,7 @@ import { facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
-import { WebPages, WebRequest } from './kit/session';
+import { WebPages, WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { CompanyView, Page } from './kit/views';
 

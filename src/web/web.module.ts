@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { respondToErrorsOf } from '../common/problem.filter';
 import { AccountPages } from './account.pages';
 import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
@@ -13,6 +14,8 @@ import { PartnerPages } from './partners.pages';
 import { SearchPages } from './search.pages';
 import { TripAppointmentPages, TripPages, TripParticipantPages } from './trips.pages';
 import { UserPages } from './users.pages';
+import { sendErrorPage } from './kit/errors';
+import { isPageRequest } from './kit/respond';
 import { WebApi } from './kit/web-api';
 
 /** The browser front end: server-rendered pages over the HTTP API, served at `/`. */
@@ -37,4 +40,12 @@ import { WebApi } from './kit/web-api';
   ],
   providers: [WebApi],
 })
-export class WebModule {}
+export class WebModule implements OnModuleInit {
+  /** Errors of page requests are pages too (a sign-in redirect, a 404 in the user's language). */
+  onModuleInit(): void {
+    respondToErrorsOf({
+      handles: (request) => isPageRequest(request.url),
+      send: sendErrorPage,
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, SignInRequired } from '../../common/errors';
 import { html } from './html';
@@ -6,7 +6,7 @@ import { t } from './i18n';
 import { layout } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError } from './web-api';
-import { WebRequest } from './session';
+import { WebRequest } from '../../auth/browser-session';
 
 export function statusOf(error: unknown): number {
   if (error instanceof ApiError) return error.status;
@@ -16,8 +16,12 @@ export function statusOf(error: unknown): number {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
 
+const logger = new Logger('Pages');
+
 /** Errors on browser pages: sign-in redirect, or a page in the user's language. */
 export function sendErrorPage(error: unknown, request: WebRequest, reply: FastifyReply): void {
+  if (statusOf(error) >= 500)
+    logger.error({ err: error, requestId: request.id, url: request.url }, 'page failed');
   if (error instanceof SignInRequired || (error instanceof ApiError && error.status === 401)) {
     redirect(request, reply, `/login?next=${encodeURIComponent(request.url)}`);
     return;

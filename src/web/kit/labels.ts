@@ -1,6 +1,6 @@
 import { personName } from '../../contacts/names';
 import { WebApi } from './web-api';
-import { WebUser } from './session';
+import { WebUser } from '../../auth/browser-session';
 
 type Kind =
   'companies' | 'partners' | 'contacts' | 'trips' | 'leads' | 'interactions' | 'agreements';

@@ -1,7 +1,7 @@
 import { Action, can } from '../../auth/permissions';
 import { Html, html } from './html';
 import { Locale, t, Word } from './i18n';
-import { CSRF_FIELD, WebRequest, WebUser } from './session';
+import { CSRF_FIELD, WebRequest, WebUser } from '../../auth/browser-session';
 
 export interface PageContext {
   user?: WebUser;

@@ -22,7 +22,7 @@ import { t } from './i18n';
 import { csrfField, layout, PageContext, pageContext } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, WebApi } from './web-api';
-import { WebPages, WebRequest } from './session';
+import { WebPages, WebRequest } from '../../auth/browser-session';
 
 type Row = { id: string; version: number; deletedAt?: string | null } & Record<string, unknown>;
 

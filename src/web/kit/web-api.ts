@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { asPageCall, PAGE_CALL_HEADER } from '../../auth/page-calls';
-import { WebUser } from './session';
+import { WebUser } from '../../auth/browser-session';
 
 export interface ApiAnswer<T> {
   status: number;

@@ -3,9 +3,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SetMetadata } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '../../auth/actor';
-import type { Role } from '../../auth/permissions';
-import { hashToken, REFRESH_TOKEN_TTL_SECONDS } from '../../auth/sessions';
+import type { Actor } from './actor';
+import type { Role } from './permissions';
+import { hashToken, REFRESH_TOKEN_TTL_SECONDS } from './sessions';
 
 export const SESSION_COOKIE = 'liaison_session';
 export const CSRF_COOKIE = 'liaison_csrf';
