@@ -6,14 +6,25 @@
  * it takes a screenshot and the page's server time. All problems of a run are collected and
  * reported together, so one run is the whole to-do list of the web pages.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Pool } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Action, can, Role } from '../../src/auth/permissions';
-import { TEST_JWT_SECRET, TestApp, startTestApp } from '../helpers/app';
+import { TestApp, startTestApp } from '../helpers/app';
+import {
+  listRoutes,
+  MIN_PAGES,
+  NOT_WALKED,
+  pageRoutes as pageRoutesOf,
+  planPages,
+  Route,
+  SIGNED_OUT,
+  unfilled,
+  USERS,
+  walkedRoutes,
+  whoIs,
+} from '../helpers/pages';
 import { describeInBrowser, launch, screenshot, SCREENSHOTS, signIn } from './browser';
 
 // ---------------------------------------------------------------------------- what is checked
@@ -320,185 +331,12 @@ const SERVER_TIME_P95_MS = 50;
 const BUSY_SERVER_TIME_P95_MS = 4 * SERVER_TIME_P95_MS;
 const busyMachine = () => loadavg()[0] / availableParallelism() >= 1;
 
-/** Fewer checked pages than this for a role means the walk went wrong, not that pages are fine. */
-const MIN_PAGES: Record<Role, number> = { admin: 20, staff: 20, viewer: 14, company: 10 };
-
 const WIDTHS = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
 ] as const;
 const LOCALES = ['de', 'en'] as const;
 type Locale = (typeof LOCALES)[number];
-
-const USERS: { name: string; email: string; role: Role }[] = [
-  { name: 'admin', email: 'admin@liaison.test', role: 'admin' },
-  { name: 'staff', email: 'staff@liaison.test', role: 'staff' },
-  { name: 'viewer', email: 'viewer@liaison.test', role: 'viewer' },
-  { name: 'dovo', email: 'dovo@liaison.test', role: 'company' },
-  { name: 'zwilling', email: 'zwilling@liaison.test', role: 'company' },
-];
-
-// ---------------------------------------------------------------------------- routes and ids
-
-interface Route {
-  method: string;
-  path: string;
-  handler: string;
-  access?: { public: true } | { action: string };
-}
-
-/** Page routes that are not pages to walk, each with the reason. */
-const NOT_WALKED: Record<string, string> = {
-  '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
-  '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
-  '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
-  '/trips/:id/itinerary.ics': 'a download, checked on its own below',
-  '/trips/:id/participants/:pid': "redirects to the delegate's row on the trip's page",
-  '/trips/:id/appointments/:aid': "redirects to the appointment in the trip's itinerary",
-  '/logout': 'sign-out',
-};
-/** Walked without a session (signed in, they redirect). */
-const SIGNED_OUT: readonly string[] = ['/login'];
-
-interface Who {
-  role: Role;
-  userId: string;
-  companyId: string | null;
-}
-
-/**
- * How to fill a route parameter, by the path segment before it: an id of that kind the caller may
- * see (a company user: of its own company's leads, trips …), preferring records with much to
- * show; undefined when there is none. A page route with a parameter not listed here fails the walk.
- */
-export const ID_RECIPES: Record<string, (db: Pool, who: Who) => Promise<string | undefined>> = {
-  'contacts/:id': (db, who) =>
-    first(
-      db,
-      who.role === 'company'
-        ? `SELECT c.id FROM contacts c
-           WHERE c.deleted_at IS NULL AND EXISTS (SELECT 1 FROM leads l
-             WHERE l.contact_id = c.id AND l.company_id = $1 AND l.deleted_at IS NULL)
-           ORDER BY c.created_at, c.id LIMIT 1`
-        : `SELECT c.id FROM contacts c WHERE c.deleted_at IS NULL
-           ORDER BY (SELECT count(*) FROM interaction_contacts ic WHERE ic.contact_id = c.id)
-                  + (SELECT count(*) FROM leads l WHERE l.contact_id = c.id)
-                  + (SELECT count(*) FROM follow_ups f WHERE f.contact_id = c.id) DESC,
-                  c.created_at, c.id LIMIT 1`,
-      who.role === 'company' ? [who.companyId] : [],
-    ),
-  'companies/:id': (db, who) =>
-    first(
-      db,
-      who.role === 'company'
-        ? `SELECT id FROM companies WHERE id = $1 AND deleted_at IS NULL`
-        : `SELECT id FROM companies WHERE deleted_at IS NULL
-           ORDER BY cardinality(branch_countries) DESC, created_at, id LIMIT 1`,
-      who.role === 'company' ? [who.companyId] : [],
-    ),
-  'partners/:id': (db, who) =>
-    first(
-      db,
-      who.role === 'company'
-        ? `SELECT p.id FROM partners p
-           WHERE p.deleted_at IS NULL AND EXISTS (SELECT 1 FROM leads l
-             WHERE l.partner_id = p.id AND l.company_id = $1 AND l.deleted_at IS NULL)
-           ORDER BY p.created_at, p.id LIMIT 1`
-        : `SELECT p.id FROM partners p WHERE p.deleted_at IS NULL
-           ORDER BY (SELECT count(*) FROM contacts c WHERE c.partner_id = p.id) DESC,
-                    p.created_at, p.id LIMIT 1`,
-      who.role === 'company' ? [who.companyId] : [],
-    ),
-  'interactions/:id': (db, who) =>
-    who.role === 'company'
-      ? Promise.resolve(undefined) // a company user sees no interactions
-      : first(
-          db,
-          `SELECT i.id FROM interactions i WHERE i.deleted_at IS NULL AND ($1 OR NOT i.confidential)
-           ORDER BY (i.trip_id IS NOT NULL) DESC,
-                    (SELECT count(*) FROM interaction_contacts ic WHERE ic.interaction_id = i.id) DESC,
-                    i.created_at, i.id LIMIT 1`,
-          [can(who.role, 'interaction:read-confidential')],
-        ),
-  'follow-ups/:id': (db, who) =>
-    first(
-      db,
-      `SELECT f.id FROM follow_ups f WHERE f.deleted_at IS NULL
-         ${who.role === 'company' ? 'AND (f.company_id = $1 OR f.assignee_id = $2)' : ''}
-       ORDER BY (f.status = 'open') DESC, (f.lead_id IS NOT NULL) DESC,
-                (f.contact_id IS NOT NULL) DESC, f.created_at, f.id LIMIT 1`,
-      who.role === 'company' ? [who.companyId, who.userId] : [],
-    ),
-  'leads/:id': (db, who) =>
-    first(
-      db,
-      `SELECT l.id FROM leads l WHERE l.deleted_at IS NULL
-         ${who.role === 'company' ? 'AND l.company_id = $1' : ''}
-       ORDER BY (SELECT count(*) FROM lead_notes n WHERE n.lead_id = l.id) DESC, l.created_at, l.id
-       LIMIT 1`,
-      who.role === 'company' ? [who.companyId] : [],
-    ),
-  'trips/:id': (db, who) =>
-    first(
-      db,
-      `SELECT t.id FROM trips t WHERE t.deleted_at IS NULL
-         ${
-           who.role === 'company'
-             ? `AND EXISTS (SELECT 1 FROM participants p
-                  WHERE p.trip_id = t.id AND p.company_id = $1 AND p.deleted_at IS NULL)`
-             : ''
-         }
-       ORDER BY (t.title ILIKE '%China%') DESC, t.starts_on DESC, t.id LIMIT 1`,
-      who.role === 'company' ? [who.companyId] : [],
-    ),
-  // The signed agreement at an appointment of a trip, with signatories: every fact filled in.
-  'agreements/:id': (db) =>
-    first(
-      db,
-      `SELECT g.id FROM agreements g WHERE g.deleted_at IS NULL
-       ORDER BY (g.appointment_id IS NOT NULL) DESC, cardinality(g.signatories) DESC,
-                g.created_at, g.id LIMIT 1`,
-      [],
-    ),
-  // A company user: its company is named on the page.
-  'users/:id': (db) =>
-    first(
-      db,
-      `SELECT id FROM users ORDER BY (company_id IS NOT NULL) DESC, created_at, id LIMIT 1`,
-      [],
-    ),
-  // A delegate and an appointment of the trip `trips/:id` picks (a company user: its own).
-  'participants/:pid': (db, who) =>
-    first(
-      db,
-      `SELECT p.id FROM participants p JOIN trips t ON t.id = p.trip_id
-       WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL
-         ${who.role === 'company' ? 'AND p.company_id = $1' : ''}
-       ORDER BY (t.title ILIKE '%China%') DESC, t.starts_on DESC, t.id, p.created_at, p.id LIMIT 1`,
-      who.role === 'company' ? [who.companyId] : [],
-    ),
-  'appointments/:aid': (db, who) =>
-    first(
-      db,
-      `SELECT a.id FROM appointments a JOIN trips t ON t.id = a.trip_id
-       WHERE a.deleted_at IS NULL AND t.deleted_at IS NULL
-         ${
-           who.role === 'company'
-             ? `AND NOT a.restricted AND EXISTS (SELECT 1 FROM participants p
-                  WHERE p.trip_id = t.id AND p.company_id = $1 AND p.deleted_at IS NULL)`
-             : ''
-         }
-       ORDER BY (t.title ILIKE '%China%') DESC, t.starts_on DESC, t.id,
-                (SELECT count(*) FROM appointment_attendees aa WHERE aa.appointment_id = a.id) DESC,
-                a.starts_at, a.id LIMIT 1`,
-      who.role === 'company' ? [who.companyId] : [],
-    ),
-};
-
-async function first(db: Pool, sql: string, params: unknown[]): Promise<string | undefined> {
-  const { rows } = await db.query<{ id: string }>(sql, params);
-  return rows[0]?.id;
-}
 
 /** `/contacts/:id/edit` → contacts-id-edit; `/` → home. */
 export const pageName = (route: string): string =>
@@ -754,16 +592,7 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
   beforeAll(async () => {
     app = await startTestApp({ env: { SEED_DEMO: 'true' } });
     browser = await launch();
-    const out = execFileSync(process.execPath, ['dist/cli.js', 'routes'], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: app.databaseUrl,
-        JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: 'silent',
-      },
-      encoding: 'utf8',
-    });
-    routes = JSON.parse(out) as Route[];
+    routes = listRoutes(app.databaseUrl);
   }, 90_000);
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
@@ -859,21 +688,10 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
     const checked: Record<string, number> = {};
     const data = await demoDataRemover(app.db);
 
-    const pageRoutes = routes.filter(
-      (r) =>
-        r.method === 'GET' &&
-        !r.path.startsWith('/api') &&
-        !r.path.startsWith('/health') &&
-        !r.path.startsWith('/assets'),
-    );
+    const pageRoutes = pageRoutesOf(routes);
     expect(pageRoutes.length).toBeGreaterThan(20);
     // Every parameter of every walked route needs a recipe; a route without one is a problem
     // (nobody adds a page the walk cannot reach) and is left out of the walk.
-    const unfilled = (path: string) =>
-      path
-        .split('/')
-        .map((seg, i, segs) => (seg.startsWith(':') ? `${segs[i - 1]}/${seg}` : ''))
-        .filter((key) => key && !(key in ID_RECIPES));
     for (const r of pageRoutes.filter((r) => !(r.path in NOT_WALKED)))
       for (const key of unfilled(r.path))
         problems.push({
@@ -883,9 +701,7 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
           kind: 'no id recipe',
           detail: `no id recipe for ${key}: add one to ID_RECIPES`,
         });
-    const walked = pageRoutes.filter(
-      (r) => !(r.path in NOT_WALKED) && unfilled(r.path).length === 0,
-    );
+    const walked = walkedRoutes(routes);
     // A route listed as a fragment must still be one (no full page behind it).
     const adminCookie = await signedInCookie('admin@liaison.test');
     for (const path of Object.keys(NOT_WALKED).filter((p) => p.endsWith('/suggest'))) {
@@ -978,42 +794,9 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
       );
 
     for (const user of USERS) {
-      const { rows } = await app.db.query<{ id: string; company_id: string | null }>(
-        'SELECT id, company_id FROM users WHERE email = $1',
-        [user.email],
-      );
-      const who: Who = { role: user.role, userId: rows[0].id, companyId: rows[0].company_id };
-      const agency: Who = { role: 'admin', userId: '', companyId: null };
+      const who = await whoIs(app.db, user);
       // The URL and the expected answer of each route for this user.
-      const plan: { route: string; url: string; expected: number; note: string }[] = [];
-      for (const r of walked) {
-        if (SIGNED_OUT.includes(r.path)) continue;
-        const action = r.access && 'action' in r.access ? (r.access.action as Action) : undefined;
-        const allowed = action ? can(user.role, action) : true;
-        let url = r.path;
-        let inScope = true;
-        const segments = r.path.split('/');
-        for (const [i, seg] of segments.entries()) {
-          if (!seg.startsWith(':')) continue;
-          const key = `${segments[i - 1]}/${seg}`;
-          const own = await ID_RECIPES[key](app.db, who);
-          const any = own ?? (await ID_RECIPES[key](app.db, agency));
-          if (!any) throw new Error(`the demo data has no record for ${key}`);
-          if (!own) inScope = false;
-          url = url.replace(seg, any);
-        }
-        plan.push({
-          route: r.path,
-          url,
-          // Not allowed at all: 403. Allowed, but nothing of the kind is the user's: 404.
-          expected: !allowed ? 403 : inScope ? 200 : 404,
-          note: !allowed
-            ? ` (${user.role} may not ${action})`
-            : inScope
-              ? ''
-              : ' (nothing in scope)',
-        });
-      }
+      const plan = await planPages(app.db, walked, who);
 
       const signInContext = await newContext({ viewport: WIDTHS[0] });
       await signIn(await signInContext.newPage(), app.url, user.email);

@@ -1,0 +1,204 @@
+/**
+ * The pages' smoke test, over plain HTTP (no browser), so every page route is covered by
+ * `npm test` even where Chromium is missing and the browser walk is skipped. Every GET page route
+ * the routes CLI lists, for every demo login, with its ids filled from the demo data: the status
+ * the permission table gives the role, an HTML page with the security headers, a <main> with
+ * something in it, nothing rendered from a missing value and no stack trace. Signed out, every
+ * page but the sign-in form sends to /login. All problems are collected and reported together.
+ * The plan (routes, ids, expected statuses) is the browser walk's: test/helpers/pages.ts.
+ */
+import { TestApp, startTestApp } from './helpers/app';
+import {
+  AGENCY,
+  DEMO_PASSWORD,
+  fillIds,
+  listRoutes,
+  MIN_PAGES,
+  NOT_WALKED,
+  pageRoutes,
+  planPages,
+  Route,
+  SIGNED_OUT,
+  unfilled,
+  USERS,
+  walkedRoutes,
+  whoIs,
+} from './helpers/pages';
+
+let app: TestApp;
+let routes: Route[];
+
+beforeAll(async () => {
+  app = await startTestApp({ env: { SEED_DEMO: 'true' } });
+  routes = listRoutes(app.databaseUrl);
+}, 90_000);
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** The problems of one page's answer (any status: an error page is a page too). */
+function pageProblems(response: { headers: Headers }, body: string): string[] {
+  const out: string[] = [];
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('text/html')) out.push(`content-type ${type || 'missing'}`);
+  if (!response.headers.get('content-security-policy')) out.push('no Content-Security-Policy');
+  const frame = response.headers.get('x-frame-options');
+  if (frame !== 'DENY') out.push(`X-Frame-Options ${frame ?? 'missing'}`);
+  const main = /<main\b[^>]*>([\s\S]*?)<\/main>/i.exec(body);
+  if (!main) out.push('no <main>');
+  else if (
+    main[1]
+      .replace(/<[^>]*>/g, '')
+      .replace(/&nbsp;|\s+/g, '')
+      .trim() === ''
+  )
+    out.push('empty <main>');
+  for (const [name, re] of [
+    ['undefined', /\bundefined\b/],
+    ['[object Object]', /\[object Object\]/],
+    ['NaN', /\bNaN\b/],
+  ] as const)
+    if (re.test(body)) out.push(`"${name}" in the HTML: ${excerpt(body, re)}`);
+  const trace = /\bat (?:async )?[\w$.<>[\] ]*\(?(?:file:\/\/|node:|\/)[^\s()<>"]*:\d+:\d+\)?/;
+  if (trace.test(body)) out.push(`a stack trace in the HTML: ${excerpt(body, trace)}`);
+  return out;
+}
+
+const excerpt = (body: string, re: RegExp) => {
+  const at = re.exec(body)?.index ?? 0;
+  return JSON.stringify(body.slice(Math.max(0, at - 40), at + 60).replace(/\s+/g, ' '));
+};
+
+/** A session cookie from the sign-in form, as a browser gets it. */
+async function signIn(email: string): Promise<string> {
+  const form = await fetch(`${app.url}/login`);
+  const page = await form.text();
+  const csrfCookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('liaison_csrf='));
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!csrfCookie || !token) throw new Error(`no CSRF token on the sign-in form: ${form.status}`);
+  const response = await fetch(`${app.url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({ _csrf: token, next: '/', email, password: DEMO_PASSWORD }),
+  });
+  const session = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('liaison_session='));
+  if (response.status !== 303 || !session)
+    throw new Error(`signing in as ${email}: ${response.status}, no session cookie`);
+  return `${csrfCookie}; ${session}`;
+}
+
+describe('every page over HTTP, for every role', () => {
+  it('finds the planted problems on a planted page, and none on a right one', () => {
+    const good = new Headers({
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'self'",
+      'x-frame-options': 'DENY',
+    });
+    expect(
+      pageProblems({ headers: good }, '<main><h1>Kontakte</h1><p>Nan Wang</p></main>'),
+    ).toEqual([]);
+    const bad = new Headers({ 'content-type': 'application/json' });
+    const found = pageProblems(
+      { headers: bad },
+      `<main> <p>Due undefined, NaN days, [object Object]</p>
+       <pre>TypeError: x is not a function
+    at ContactsPages.show (/app/dist/src/web/contacts.pages.js:42:17)</pre></main>`,
+    );
+    expect(found.map((p) => p.replace(/:.*$/, ''))).toEqual([
+      'content-type application/json',
+      'no Content-Security-Policy',
+      'X-Frame-Options missing',
+      '"undefined" in the HTML',
+      '"[object Object]" in the HTML',
+      '"NaN" in the HTML',
+      'a stack trace in the HTML',
+    ]);
+    expect(pageProblems({ headers: good }, '<main>\n  <div></div> </main>')).toEqual([
+      'empty <main>',
+    ]);
+    expect(pageProblems({ headers: good }, '<body>x</body>')).toEqual(['no <main>']);
+  });
+
+  it('serves every page route its status for every role, and sends the signed-out to /login', async () => {
+    const started = Date.now();
+    const problems: string[] = [];
+    const walked = walkedRoutes(routes);
+    expect(walked.length).toBeGreaterThan(20);
+    for (const r of pageRoutes(routes).filter((r) => !(r.path in NOT_WALKED)))
+      for (const key of unfilled(r.path))
+        problems.push(`* ${r.path}: no id recipe for ${key} (add one to ID_RECIPES)`);
+
+    // Signed out: the sign-in form is a page, everything else sends to it.
+    const signedOut = async (): Promise<string[]> => {
+      const found: string[] = [];
+      for (const r of walked) {
+        const { url } = await fillIds(app.db, r.path, AGENCY);
+        const response = await fetch(`${app.url}${url}`, { redirect: 'manual' });
+        const body = await response.text();
+        const isPublic = r.access !== undefined && 'public' in r.access;
+        if (SIGNED_OUT.includes(r.path)) {
+          if (response.status !== 200) found.push(`signed out ${url}: ${response.status}`);
+          else for (const p of pageProblems(response, body)) found.push(`signed out ${url}: ${p}`);
+        } else if (!isPublic) {
+          const location = response.headers.get('location') ?? '';
+          if (response.status !== 303 || !location.startsWith('/login'))
+            found.push(
+              `signed out ${url}: expected 303 to /login, got ${response.status} ${location}`,
+            );
+        }
+      }
+      return found;
+    };
+
+    // Requests by user and status, in the order of USERS.
+    const requests: Record<string, Record<number, number>> = Object.fromEntries(
+      USERS.map((u) => [u.name, {}]),
+    );
+    const signedIn = async (user: (typeof USERS)[number]): Promise<string[]> => {
+      const found: string[] = [];
+      const plan = await planPages(app.db, walked, await whoIs(app.db, user));
+      const cookie = await signIn(user.email);
+      let pages = 0;
+      for (const step of plan) {
+        const response = await fetch(`${app.url}${step.url}`, {
+          headers: { cookie },
+          redirect: 'manual',
+        });
+        const body = await response.text();
+        requests[user.name][response.status] = (requests[user.name][response.status] ?? 0) + 1;
+        const where = `${user.name} ${step.url}`;
+        if (response.status !== step.expected) {
+          const location = response.headers.get('location');
+          found.push(
+            `${where}: expected ${step.expected}${step.note}, got ${response.status}${location ? ` to ${location}` : ''}`,
+          );
+          continue;
+        }
+        for (const p of pageProblems(response, body)) found.push(`${where}: ${p}`);
+        if (response.status === 200) pages++;
+      }
+      // Not vacuous: a role that sees too few pages means the plan or the sign-in went wrong.
+      if (pages < MIN_PAGES[user.role])
+        found.push(
+          `${user.name}: only ${pages} pages answered 200, expected at least ${MIN_PAGES[user.role]}`,
+        );
+      return found;
+    };
+    // The users one beside the other (each its own session); the problems in a stable order.
+    for (const found of await Promise.all([signedOut(), ...USERS.map(signedIn)]))
+      problems.push(...found);
+
+    process.stdout.write(
+      `pages smoke: ${walked.length} routes, ${walked.length} requests signed out, by user and status ${JSON.stringify(requests)} in ${Date.now() - started} ms\n`,
+    );
+    if (problems.length)
+      throw new Error(`${problems.length} problems (who url: what):\n${problems.join('\n')}`);
+  }, 60_000);
+});
