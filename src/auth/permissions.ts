@@ -72,3 +72,9 @@ export function permissionTableMarkdown(): string {
   );
   return [header, rule, ...rows].join('\n');
 }
+
+/** The agency's own roles; everyone else (a company's user) sees only its company's share. */
+export const AGENCY_ROLES: readonly Role[] = ['admin', 'staff', 'viewer'];
+
+/** Whether the caller works for the agency: the one test every scope starts from. */
+export const isAgency = (actor: { role: Role }): boolean => AGENCY_ROLES.includes(actor.role);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { stripUndefined } from '../common/dto';
 import { Forbidden, NotFound } from '../common/errors';
@@ -53,7 +53,7 @@ export class CompaniesService {
   ): SelectQueryBuilder<Company> {
     const qb = manager.getRepository(Company).createQueryBuilder('c');
     if (withDeleted) qb.withDeleted();
-    if (actor.role === 'company')
+    if (!isAgency(actor))
       qb.andWhere('c.id = :scopeCompanyId', { scopeCompanyId: actor.companyId });
     return qb;
   }

@@ -16,8 +16,9 @@ import {
   UpdateContactDto,
 } from './contacts.dto';
 import { ContactsService } from './contacts.service';
+import { isAgency } from '../auth/permissions';
 
-const viewOf = (actor: Actor): ContactView => (actor.role === 'company' ? 'company' : 'agency');
+const viewOf = (actor: Actor): ContactView => (!isAgency(actor) ? 'company' : 'agency');
 
 @ApiTags('contacts')
 @ApiBearerAuth()

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
@@ -78,10 +78,6 @@ const AUDITED = [
   'deletedAt',
 ] as const;
 
-/** The agency's roles read every contact; anyone else only what its company's leads link to. */
-const seesAll = (actor: Actor) =>
-  actor.role === 'admin' || actor.role === 'staff' || actor.role === 'viewer';
-
 const TIMELINE_SORT = '-at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -107,7 +103,7 @@ export class ContactsService {
   ): SelectQueryBuilder<Contact> {
     const qb = manager.getRepository(Contact).createQueryBuilder('c');
     if (withDeleted) qb.withDeleted();
-    if (!seesAll(actor)) {
+    if (!isAgency(actor)) {
       qb.andWhere(
         `EXISTS (SELECT 1 FROM leads l
                  WHERE l.contact_id = c.id AND l.company_id = :scopeCompanyId AND l.deleted_at IS NULL)`,
@@ -324,7 +320,7 @@ export class ContactsService {
         WHERE ic.contact_id = $1 AND i.deleted_at IS NULL ${confidential}`);
     }
     if (can(actor.role, 'follow-up:read')) {
-      const scope = seesAll(actor)
+      const scope = isAgency(actor)
         ? ''
         : `AND (f.assignee_id = ${param(actor.userId)} OR f.company_id = ${param(actor.companyId)})`;
       const done = `f.status = 'done' AND f.completed_at IS NOT NULL`;
@@ -348,7 +344,7 @@ export class ContactsService {
         WHERE f.contact_id = $1 AND f.deleted_at IS NULL ${scope}`);
     }
     if (can(actor.role, 'lead:read')) {
-      const scope = seesAll(actor) ? '' : `AND l.company_id = ${param(actor.companyId)}`;
+      const scope = isAgency(actor) ? '' : `AND l.company_id = ${param(actor.companyId)}`;
       const lead = {
         type: `'lead'`,
         id: 'l.id',

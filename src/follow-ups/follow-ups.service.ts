@@ -4,7 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
 import {
@@ -113,7 +113,7 @@ export class FollowUpsService {
   ): SelectQueryBuilder<FollowUp> {
     const qb = manager.getRepository(FollowUp).createQueryBuilder('f');
     if (withDeleted) qb.withDeleted();
-    if (actor.role === 'company') {
+    if (!isAgency(actor)) {
       qb.andWhere('(f.assignee_id = :scopeUserId OR f.company_id = :scopeCompanyId)', {
         scopeUserId: actor.userId,
         scopeCompanyId: actor.companyId,
@@ -124,7 +124,7 @@ export class FollowUpsService {
 
   /** The same scope as an extra WHERE on an UPDATE of `follow_ups`. */
   private writeScope(actor: Actor): Scope {
-    return actor.role === 'company'
+    return !isAgency(actor)
       ? {
           sql: 'deleted_at IS NULL AND (assignee_id = :scopeUserId OR company_id = :scopeCompanyId)',
           params: { scopeUserId: actor.userId, scopeCompanyId: actor.companyId },

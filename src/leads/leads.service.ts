@@ -4,7 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
 import {
@@ -93,14 +93,14 @@ export class LeadsService {
   ): SelectQueryBuilder<Lead> {
     const qb = manager.getRepository(Lead).createQueryBuilder('l');
     if (withDeleted) qb.withDeleted();
-    if (actor.role === 'company')
+    if (!isAgency(actor))
       qb.andWhere('l.company_id = :scopeCompanyId', { scopeCompanyId: actor.companyId });
     return qb;
   }
 
   /** The same scope as an extra WHERE on an UPDATE of `leads`. */
   private writeScope(actor: Actor): Scope {
-    return actor.role === 'company'
+    return !isAgency(actor)
       ? {
           sql: 'deleted_at IS NULL AND company_id = :scopeCompanyId',
           params: { scopeCompanyId: actor.companyId },
@@ -225,7 +225,7 @@ export class LeadsService {
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdateLeadDto): Promise<Lead> {
-    if (actor.role === 'company') {
+    if (!isAgency(actor)) {
       // Decided by the role alone (before any lookup), so it tells nothing about the record.
       const refused = Object.entries(dto)
         .filter(([field, value]) => value !== undefined && !COMPANY_EDITABLE.has(field))

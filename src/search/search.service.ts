@@ -6,6 +6,7 @@ import { estimatedRows } from '../common/estimate';
 import { escapeLike, MAX_SEARCH_WORDS, normalize, searchCondition } from '../common/search';
 import { contactNameOrder } from '../contacts/contact-search';
 import { SearchHitDto, SearchResultsDto } from './search.dto';
+import { isAgency } from '../auth/permissions';
 
 type Params = Record<string, unknown>;
 
@@ -50,10 +51,9 @@ export class SearchService {
     const term = normalize(q);
     // Nothing searchable (only punctuation or wildcards): nothing found, and no query run.
     if (term === '') return { contacts: [], companies: [], partners: [], leads: [] };
-    const scope: Scope =
-      actor.role === 'company'
-        ? { agency: false, params: { scopeCompanyId: actor.companyId } }
-        : { agency: true, params: {} };
+    const scope: Scope = !isAgency(actor)
+      ? { agency: false, params: { scopeCompanyId: actor.companyId } }
+      : { agency: true, params: {} };
     if (!scope.agency && !actor.companyId)
       return { contacts: [], companies: [], partners: [], leads: [] };
     const [contacts, companies, partners, leads] = await Promise.all([

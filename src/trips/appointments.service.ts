@@ -19,6 +19,7 @@ import { appointmentScope } from './scope';
 import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
 import { Trip } from './trip.entity';
 import { TripsService } from './trips.service';
+import { isAgency } from '../auth/permissions';
 
 const AUDITED = [
   'title',
@@ -103,7 +104,7 @@ export class AppointmentsService {
     }
     for (const a of appointments) {
       a.attendeeIds = attendees.get(a.id) ?? [];
-      if (actor.role === 'company') {
+      if (!isAgency(actor)) {
         // A company user never learns which other company or which partner institution a
         // record points at; the title and venue say what the delegation needs to know.
         if (a.companyId !== actor.companyId) a.companyId = null;

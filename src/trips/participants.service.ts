@@ -16,6 +16,7 @@ import {
 } from './participants.dto';
 import { referenceProblems } from './references';
 import { TripsService } from './trips.service';
+import { isAgency } from '../auth/permissions';
 
 const AUDITED = [
   'name',
@@ -58,7 +59,7 @@ export class ParticipantsService {
    * and how much only for its own company's delegates, and nothing that names another company.
    */
   private redact(actor: Actor, p: Participant): Participant {
-    if (actor.role !== 'company' || p.companyId === actor.companyId) return p;
+    if (isAgency(actor) || p.companyId === actor.companyId) return p;
     return Object.assign(p, {
       companyId: null,
       userId: null,
@@ -206,8 +207,7 @@ export class ParticipantsService {
   async costs(actor: Actor, tripId: string): Promise<CostReport> {
     await this.trips.get(actor, tripId);
     const qb = this.ofTrip(tripId).orderBy('p.created_at').addOrderBy('p.id');
-    if (actor.role === 'company')
-      qb.andWhere('p.company_id = :companyId', { companyId: actor.companyId });
+    if (!isAgency(actor)) qb.andWhere('p.company_id = :companyId', { companyId: actor.companyId });
     const participants = await qb.getMany();
     return costReport(
       participants.map((p): CostLine => ({

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor';
+import { isAgency } from '../auth/permissions';
 
 /**
  * What a company user may see of trips, as SQL for the `where` of every query that reads them:
@@ -7,7 +8,7 @@ import type { Actor } from '../auth/actor';
  * attends. Agency roles see everything, so the conditions are empty for them.
  */
 export function tripScope(actor: Actor, tripAlias: string): SqlCondition | undefined {
-  if (actor.role !== 'company') return undefined;
+  if (isAgency(actor)) return undefined;
   return {
     sql: `EXISTS (SELECT 1 FROM participants scope_p WHERE scope_p.trip_id = ${tripAlias}.id AND scope_p.company_id = :scopeCompanyId AND scope_p.deleted_at IS NULL)`,
     params: { scopeCompanyId: actor.companyId },
@@ -15,7 +16,7 @@ export function tripScope(actor: Actor, tripAlias: string): SqlCondition | undef
 }
 
 export function appointmentScope(actor: Actor, appointmentAlias: string): SqlCondition | undefined {
-  if (actor.role !== 'company') return undefined;
+  if (isAgency(actor)) return undefined;
   return {
     sql: `(${appointmentAlias}.restricted = false OR EXISTS (
       SELECT 1 FROM appointment_attendees scope_aa

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
@@ -111,7 +111,7 @@ export class TripsService {
   }
 
   private async produced(actor: Actor, tripId: string): Promise<ProducedDto> {
-    const company = actor.role === 'company';
+    const company = !isAgency(actor);
     const stages = (await this.db.query(
       `SELECT stage, count(*)::int AS count FROM leads
        WHERE trip_id = $1 AND deleted_at IS NULL ${company ? 'AND company_id = $2' : ''}

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { personName } from '../contacts/names';
 import { FieldSpec } from './kit/forms';
 import { countries, countryName, money } from './kit/format';
@@ -106,7 +106,7 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
     const l = ctx.locale;
     const [c, contacts, leads] = await Promise.all([
       this.api.get<CompanyView & Record<string, unknown>>(user, `/api/v1/companies/${id}`),
-      can(user.role, 'contact:read') && user.role !== 'company'
+      can(user.role, 'contact:read') && isAgency(user)
         ? this.api.get<Page<ContactView>>(user, `/api/v1/contacts?companyId=${id}&limit=50`)
         : Promise.resolve(undefined),
       this.api.get<Page<LeadView>>(user, `/api/v1/leads?companyId=${id}&limit=50`),

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
 import { w } from './contacts.words';
@@ -44,7 +44,7 @@ export interface DirectoryUser {
 
 /** Active admin and staff users, for owner pickers; nothing for roles that may not ask. */
 export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  if (user.role === 'company') return [];
+  if (!isAgency(user)) return [];
   const answer = await api.call<{ items: DirectoryUser[] }>(
     user,
     'GET',
@@ -475,7 +475,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
         : ''
     }`;
     const items = [...timeline.items].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-    const agency = user.role !== 'company';
+    const agency = isAgency(user);
     sendPage(
       reply,
       layout(

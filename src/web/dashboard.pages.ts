@@ -2,7 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { doneButton, FollowUp, isOverdue, overdueBadge } from './follow-ups.pages';
 import { appointmentsOf, Interaction, whenText } from './interactions.pages';
 import { pipelineChart, PipelineRow } from './kit/chart';
@@ -91,7 +91,7 @@ export class DashboardPages {
     const user = ctx.user!;
     sendPage(
       reply,
-      user.role === 'company' ? await this.portal(ctx, user) : await this.dashboard(ctx, user),
+      !isAgency(user) ? await this.portal(ctx, user) : await this.dashboard(ctx, user),
     );
   }
 

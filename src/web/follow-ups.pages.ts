@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { Choice, FieldSpec, FormValues } from './kit/forms';
 import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
@@ -74,16 +74,11 @@ export const overdueBadge = (ctx: PageContext, f: Pick<FollowUp, 'status' | 'due
  * (403); an API without the directory yet answers 404: then the list holds the user alone.
  */
 export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  const answer =
-    user.role === 'company'
-      ? undefined
-      : await api.call<{ items: DirectoryUser[] }>(
-          user,
-          'GET',
-          '/api/v1/users/directory?limit=200',
-        );
+  const answer = !isAgency(user)
+    ? undefined
+    : await api.call<{ items: DirectoryUser[] }>(user, 'GET', '/api/v1/users/directory?limit=200');
   const items = answer?.status === 200 ? answer.body.items : [];
-  if (items.some((u) => u.id === user.userId) || user.role === 'company' || user.role === 'viewer')
+  if (items.some((u) => u.id === user.userId) || !isAgency(user) || user.role === 'viewer')
     return items;
   return [{ id: user.userId, displayName: user.displayName, role: user.role }, ...items];
 }
@@ -312,7 +307,7 @@ export class FollowUpPages extends records.RecordRoutes(
     const ctx = pageContext(request);
     const user = ctx.user!;
     const l = ctx.locale;
-    const agency = user.role !== 'company';
+    const agency = isAgency(user);
     const [people, companies] = await Promise.all([
       agency ? directory(this.api, user) : Promise.resolve([]),
       agency

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
 import { contactPicker } from './follow-ups.pages';
@@ -107,7 +107,7 @@ const queryString = (params: Record<string, string | undefined>) => {
 
 /** Admin and staff users, for owner pickers and names; company users may not ask (403). */
 export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  if (user.role === 'company') return [];
+  if (!isAgency(user)) return [];
   const answer = await api.call<{ items: DirectoryUser[] }>(
     user,
     'GET',
@@ -120,8 +120,9 @@ export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUs
 function filtersOf(ctx: PageContext): Record<string, string> {
   const out: Record<string, string> = {};
   const { companyId, ownerId, tripId } = ctx.query;
-  if (companyId && UUID.test(companyId) && ctx.user?.role !== 'company') out.companyId = companyId;
-  if (ownerId && (UUID.test(ownerId) || ownerId === 'me') && ctx.user?.role !== 'company')
+  if (companyId && UUID.test(companyId) && !!ctx.user && isAgency(ctx.user))
+    out.companyId = companyId;
+  if (ownerId && (UUID.test(ownerId) || ownerId === 'me') && !!ctx.user && isAgency(ctx.user))
     out.ownerId = ownerId;
   if (tripId && UUID.test(tripId)) out.tripId = tripId;
   return out;
@@ -413,8 +414,8 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
         </div>
       </div>
       <form method="get" action="/leads" class="card filters" role="search">
-        ${user.role !== 'company' ? selectFilter('companyId', t(l, 'company'), companies) : ''}
-        ${user.role !== 'company' ? selectFilter('ownerId', t(l, 'owner'), ownerChoices(l, people)) : ''}
+        ${isAgency(user) ? selectFilter('companyId', t(l, 'company'), companies) : ''}
+        ${isAgency(user) ? selectFilter('ownerId', t(l, 'owner'), ownerChoices(l, people)) : ''}
         ${selectFilter('tripId', t(l, 'trip'), tripChoices)}
         <div class="field buttons">
           <button type="submit">${t(l, 'filter')}</button>
@@ -485,7 +486,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
     const ctx = pageContext(request);
     const user = ctx.user!;
     const l = ctx.locale;
-    const agency = user.role !== 'company';
+    const agency = isAgency(user);
     const [companies, people, trips] = await Promise.all([
       agency
         ? this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name')
@@ -628,7 +629,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
           [t(l, 'contact'), link('/contacts', lead.contactId)],
           [t(l, 'partner'), link('/partners', lead.partnerId)],
           [t(l, 'trip'), link('/trips', lead.tripId)],
-          ...(user.role !== 'company' ? [[t(l, 'owner'), owner] as [string, string]] : []),
+          ...(isAgency(user) ? [[t(l, 'owner'), owner] as [string, string]] : []),
           ...(lead.stage === 'lost' || lead.lostReason
             ? [[t(l, 'lostReason'), lead.lostReason] as [string, string | null]]
             : []),

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { can } from '../auth/permissions';
+import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { FieldSpec, FormValues } from './kit/forms';
 import { day, HOME_ZONE, money, weekday } from './kit/format';
@@ -194,7 +194,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
     // the user's scope: a company user is only ever shown its own company's name.
     const labels = new Labels(this.api, user);
     const own = (ids: (string | null)[]) =>
-      user.role === 'company' ? ids.filter((cid) => cid === user.companyId) : ids;
+      !isAgency(user) ? ids.filter((cid) => cid === user.companyId) : ids;
     const appointmentsP = this.api.get<Page<Appointment>>(
       user,
       `/api/v1/trips/${id}/appointments?limit=200`,
@@ -254,7 +254,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       ${
         costs
           ? html`<section aria-labelledby="h-costs" id="costs">
-              <h2 id="h-costs">${user.role === 'company' ? w(l, 'ownDelegates') : t(l, 'costs')}</h2>
+              <h2 id="h-costs">${!isAgency(user) ? w(l, 'ownDelegates') : t(l, 'costs')}</h2>
               ${costsBody(l, user.role, costs)}
             </section>`
           : ''

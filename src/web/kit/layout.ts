@@ -1,4 +1,4 @@
-import { Action, can } from '../../auth/permissions';
+import { Action, can, isAgency } from '../../auth/permissions';
 import { Html, html } from './html';
 import { Locale, t, Word } from './i18n';
 import { CSRF_FIELD, WebRequest, WebUser } from '../../auth/browser-session';
@@ -80,9 +80,7 @@ const account = (ctx: PageContext, user: WebUser): Html =>
 export function layout(ctx: PageContext, title: string, body: Html): Html {
   const user = ctx.user;
   const nav = user
-    ? NAV.filter(
-        (item) => can(user.role, item.action) && !(item.agencyOnly && user.role === 'company'),
-      )
+    ? NAV.filter((item) => can(user.role, item.action) && !(item.agencyOnly && !isAgency(user)))
     : [];
   const canLog = user ? can(user.role, 'interaction:write') : false;
   const current = (href: string) =>
