@@ -76,10 +76,3 @@ export class ApiError extends Error {
     return this.answer.status;
   }
 }
-
-/** `{field: message}` of a 400 problem, for showing errors next to their fields. */
-export function fieldErrors(problem: ApiProblem | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of problem?.errors ?? []) out[e.field] ??= e.message;
-  return out;
-}
