@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CompaniesModule } from './companies/companies.module';
-import { ContactLogModule } from './contact-log/contact-log.module';
+import { ContactLogModule } from './interactions/contact-log.module';
 import { PartnersModule } from './partners/partners.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { InteractionsModule } from './interactions/interactions.module';

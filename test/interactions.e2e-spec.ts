@@ -823,4 +823,146 @@ describe('contact log', () => {
     ]);
     expect(await count()).toBe(before);
   });
+
+  it('writes a new contact as POST /contacts does: the same row, search keys and all, and the same audit event', async () => {
+    const input = {
+      familyName: 'Zhao',
+      givenName: 'Lei',
+      nativeName: '赵磊',
+      position: 'Generalsekretär',
+      companyId: c.ownCompany.id,
+      country: 'cn',
+    };
+    const logged = await log({ newContacts: [input] });
+    expect(logged.status).toBe(201);
+    // What the log adds of its own: a person met is kept for the agency's public task.
+    const legalBasis = { basis: 'public_task', source: 'Kontakt erfasst / contact logged' };
+    const direct = await app.http
+      .post('/api/v1/contacts')
+      .set(c.sessions.staff.auth)
+      .send({ ...input, legalBasis });
+    expect(direct.status).toBe(201);
+    const ids = [(logged.body.contactIds as string[])[0], direct.body.id as string];
+
+    const { rows } = await app.db.query('SELECT * FROM contacts WHERE id = ANY($1)', [ids]);
+    const [fromLog, fromContacts] = ids.map((id) => {
+      const {
+        id: _id,
+        created_at,
+        updated_at,
+        legal_basis_recorded_at,
+        ...row
+      } = rows.find((r: { id: string }) => r.id === id);
+      expect([created_at, updated_at, legal_basis_recorded_at]).toEqual([
+        expect.any(Date),
+        expect.any(Date),
+        expect.any(Date),
+      ]);
+      return row as Record<string, unknown>;
+    });
+    expect(fromLog).toEqual(fromContacts);
+    expect(fromLog).toMatchObject({
+      family_name: 'Zhao',
+      country: 'CN',
+      legal_basis: 'public_task',
+    });
+    expect(fromLog.search_key).toEqual(expect.stringContaining('zhao'));
+    expect(fromLog.search_prefixes).toEqual(expect.arrayContaining(['zh']));
+
+    const [logEvents, contactEvents] = await Promise.all(
+      ids.map(async (id) => {
+        const res = await app.http
+          .get(`/api/v1/audit?entity=contact&entityId=${id}`)
+          .set(admin.auth);
+        return res.body.items as {
+          action: string;
+          entity: string;
+          actorId: string;
+          changes: Record<string, { before: unknown; after: unknown }>;
+        }[];
+      }),
+    );
+    const comparable = (events: typeof logEvents) =>
+      events.map(({ action, entity, actorId, changes }) => {
+        const { legalBasisRecordedAt, ...rest } = changes;
+        expect(legalBasisRecordedAt).toEqual({ before: null, after: expect.any(String) });
+        return { action, entity, actorId, changes: rest };
+      });
+    expect(comparable(logEvents)).toEqual(comparable(contactEvents));
+    expect(comparable(logEvents)).toEqual([
+      expect.objectContaining({
+        action: 'create',
+        entity: 'contact',
+        actorId: c.sessions.staff.user.id,
+        changes: expect.objectContaining({
+          familyName: { before: null, after: 'Zhao' },
+          companyId: { before: null, after: c.ownCompany.id },
+          legalBasis: { before: null, after: 'public_task' },
+        }),
+      }),
+    ]);
+  });
+
+  it("names an owner's refusal by its place in the log, and keeps nothing of it", async () => {
+    const gone = await rows.company({ name: 'Aufgelöst GmbH' });
+    await rows.softDelete('companies', gone.id);
+    const before = await count();
+    const badContact = await log({ newContacts: [{ familyName: 'Sun', companyId: gone.id }] });
+    expect(badContact.status).toBe(400);
+    expect(badContact.body.errors).toEqual([
+      expect.objectContaining({ field: 'newContacts.0.companyId', code: 'reference' }),
+    ]);
+    const badLead = await log({
+      newContacts: [{ familyName: 'Sun' }],
+      lead: { companyId: gone.id, title: 'Kooperation' },
+    });
+    expect(badLead.status).toBe(400);
+    expect(badLead.body.errors).toEqual([
+      expect.objectContaining({ field: 'lead.companyId', code: 'reference' }),
+    ]);
+    expect(await count()).toBe(before);
+    const { rows: sun } = await app.db.query(`SELECT 1 FROM contacts WHERE family_name = 'Sun'`);
+    expect(sun).toEqual([]);
+  });
+
+  it('stores nothing and audits nothing when the follow-up, the last record written, fails', async () => {
+    const tables = ['contacts', 'interactions', 'interaction_contacts', 'leads', 'follow_ups'];
+    const counts = async () =>
+      (
+        await app.db.query(
+          `SELECT ${[...tables, 'audit_events'].map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ')}`,
+        )
+      ).rows[0];
+    const body = {
+      newContacts: [{ familyName: 'Qian' }],
+      lead: { companyId: c.ownCompany.id, title: 'Austausch' },
+      followUp: { title: 'Unterlagen schicken' },
+    };
+    const before = await counts();
+    // The database refuses this one follow-up, after everything before it has been written.
+    await app.db.query(
+      `ALTER TABLE follow_ups ADD CONSTRAINT test_refused CHECK (title <> 'Unterlagen schicken') NOT VALID`,
+    );
+    try {
+      expect((await log(body)).status).toBe(500);
+    } finally {
+      await app.db.query('ALTER TABLE follow_ups DROP CONSTRAINT test_refused');
+    }
+    expect(await counts()).toEqual(before);
+
+    const res = await log(body);
+    expect(res.status).toBe(201);
+    const after = await counts();
+    expect(tables.map((t) => after[t] - before[t])).toEqual([1, 1, 1, 1, 1]);
+    expect(after.audit_events - before.audit_events).toBe(4);
+    const followUp = (
+      await app.http.get(`/api/v1/follow-ups/${res.body.followUpId}`).set(admin.auth)
+    ).body;
+    expect(followUp).toMatchObject({
+      contactId: res.body.contactIds[0],
+      interactionId: res.body.interactionId,
+      leadId: res.body.leadId,
+      assigneeId: c.sessions.staff.user.id,
+    });
+  });
 });

@@ -85,6 +85,20 @@ export class BadInput extends DomainError {
   }
 }
 
+/**
+ * Runs the write of a record that a larger request carries at `path` (`newContacts.0`,
+ * `followUp`): the owner's complaints about its fields are named by their place in that request
+ * (`newContacts.0.familyName`), as the validation pipe names the fields it refuses there.
+ */
+export async function asPartOf<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof BadInput)) throw error;
+    throw new BadInput(error.errors.map((e) => ({ ...e, field: `${path}.${e.field}` })));
+  }
+}
+
 export class Unauthorized extends DomainError {
   readonly status = 401;
   readonly slug = 'unauthorized';

@@ -25,6 +25,7 @@ import {
   softDeleteRecord,
 } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
+import { inTransaction } from '../common/transaction';
 import { HOME_TIME_ZONE } from '../trips/time';
 import { Contact } from './contact.entity';
 import { contactNameOrder, contactSearchParts } from './contact-search';
@@ -156,10 +157,10 @@ export class ContactsService {
     return contact;
   }
 
-  async create(actor: Actor, dto: CreateContactDto): Promise<Contact> {
+  async create(actor: Actor, dto: CreateContactDto, manager?: EntityManager): Promise<Contact> {
     const names = newContactNames(dto);
     if (!names) throw new BadInput([familyNameRequired()]);
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, manager, async (em) => {
       const companyId = dto.companyId ?? null;
       const partnerId = dto.partnerId ?? null;
       const ownerId = dto.ownerId ?? actor.userId;

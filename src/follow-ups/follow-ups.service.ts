@@ -27,6 +27,7 @@ import {
 } from '../common/records';
 import { deadLinks, Link } from '../common/references';
 import { escapeLike } from '../common/search';
+import { inTransaction } from '../common/transaction';
 import { FOLLOW_UP_PRIORITIES, FollowUp } from './follow-up.entity';
 import {
   CreateFollowUpDto,
@@ -192,8 +193,8 @@ export class FollowUpsService {
     return followUp;
   }
 
-  async create(actor: Actor, dto: CreateFollowUpDto): Promise<FollowUp> {
-    return this.db.transaction(async (em) => {
+  async create(actor: Actor, dto: CreateFollowUpDto, manager?: EntityManager): Promise<FollowUp> {
+    return inTransaction(this.db, manager, async (em) => {
       const companyId = dto.companyId ?? null;
       // Nobody named: whoever writes it down does it.
       const assigneeId = dto.assigneeId ?? (companyId ? null : actor.userId);

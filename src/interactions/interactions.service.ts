@@ -17,6 +17,7 @@ import {
 import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
+import { inTransaction } from '../common/transaction';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
 import {
   CreateInteractionDto,
@@ -174,8 +175,12 @@ export class InteractionsService {
     return record;
   }
 
-  async create(actor: Actor, dto: CreateInteractionDto): Promise<InteractionRecord> {
-    return this.db.transaction(async (em) => {
+  async create(
+    actor: Actor,
+    dto: CreateInteractionDto,
+    manager?: EntityManager,
+  ): Promise<InteractionRecord> {
+    return inTransaction(this.db, manager, async (em) => {
       const { tripId, appointmentId } = await this.checkReferences(em, dto);
       const { identifiers } = await em.insert(Interaction, {
         occurredAt: new Date(dto.occurredAt),

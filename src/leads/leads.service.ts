@@ -27,6 +27,7 @@ import {
 } from '../common/records';
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
+import { inTransaction } from '../common/transaction';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES } from './lead.entity';
 import {
@@ -176,8 +177,8 @@ export class LeadsService {
     return lead;
   }
 
-  async create(actor: Actor, dto: CreateLeadDto): Promise<Lead> {
-    return this.db.transaction(async (em) => {
+  async create(actor: Actor, dto: CreateLeadDto, manager?: EntityManager): Promise<Lead> {
+    return inTransaction(this.db, manager, async (em) => {
       const stage = dto.stage ?? 'new';
       const lostReason = dto.lostReason ?? null;
       const errors: FieldError[] = [];
