@@ -62,7 +62,8 @@ const SIGNATORIES = [
 interface DemoTripPlan {
   title: string;
   purpose: string;
-  destinations: { country: string; city: string }[];
+  /** The country visited; the destinations are the cities of the appointments, in order. */
+  country: string;
   startsOn: string;
   endsOn: string;
   timeZone: string;
@@ -332,15 +333,11 @@ const ISRAEL_APPOINTMENTS: Record<string, DemoAppointment> = {
   },
 };
 
-// Asia/Shanghai has kept +08:00 all year since 1991.
 const CHINA_TRIP: DemoTripPlan = {
   title: 'Wirtschaftsreise China 2019: Peking und Shanghai',
   purpose:
     'Erster Gegenbesuch in China nach zahlreichen chinesischen Delegationen in Solingen: Kontakte knüpfen, Netzwerke auf- und ausbauen, die Marke Solingen international bekannter machen. Kooperationsvereinbarungen mit einem Technologiepark in Peking und einem 3D-Campus in Shanghai; keine Städtepartnerschaft.',
-  destinations: [
-    { country: 'CN', city: 'Peking' },
-    { country: 'CN', city: 'Shanghai' },
-  ],
+  country: 'CN',
   startsOn: '2019-10-20',
   endsOn: '2019-10-24',
   timeZone: 'Asia/Shanghai',
@@ -349,15 +346,11 @@ const CHINA_TRIP: DemoTripPlan = {
   appointments: CHINA_APPOINTMENTS,
 };
 
-// Israel was on standard time (+02:00) again from 27 October 2017.
 const ISRAEL_TRIP: DemoTripPlan = {
   title: 'Wirtschaftsreise Israel 2017',
   purpose:
     'Erste Wirtschaftsreise der Internationalisierungsstrategie: Start-up-Szene, Wasser- und Energiewirtschaft, Kontakte zur deutsch-israelischen Wirtschaft.',
-  destinations: [
-    { country: 'IL', city: 'Tel Aviv' },
-    { country: 'IL', city: 'Jerusalem' },
-  ],
+  country: 'IL',
   startsOn: '2017-11-05',
   endsOn: '2017-11-09',
   timeZone: 'Asia/Jerusalem',
@@ -381,7 +374,12 @@ async function insertTrip(em: EntityManager, ids: DemoTripIds, plan: DemoTripPla
   const tripId = await insert(em, 'trips', {
     title: plan.title,
     purpose: plan.purpose,
-    destinations: JSON.stringify(plan.destinations),
+    destinations: JSON.stringify(
+      [...new Set(Object.values(appointments).map((a) => a.city))].map((city) => ({
+        country: plan.country,
+        city,
+      })),
+    ),
     starts_on: plan.startsOn,
     ends_on: plan.endsOn,
     status: 'completed',
