@@ -271,6 +271,20 @@ export async function generate(
   const id = (entity: string, i: number) => rowId(seed, entity, i);
   const loader = new Loader(client);
   const pipeline = new Pipeline(loader);
+  /** Rows of one table as they are made, sent CHUNK at a time; `end` sends the rest. */
+  const chunked = (table: Table) => {
+    let batch = table.batch();
+    return {
+      async push(...row: unknown[]) {
+        batch.push(...row);
+        if (batch.size === CHUNK) {
+          await pipeline.send(batch);
+          batch = table.batch();
+        }
+      },
+      end: () => pipeline.send(batch),
+    };
+  };
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   const step = async (label: string, work: () => Promise<void>) => {
     const started = performance.now();
@@ -291,7 +305,7 @@ export async function generate(
   await step('companies', async () => {
     const r = new Random(seed, 'companies');
     const taken = new Set<string>();
-    let batch = T.companies.batch();
+    const rows = chunked(T.companies);
     for (let i = 0; i < sizes.companies; i++) {
       const [core, industry] = r.pick(names.COMPANY_CORES);
       const owner = r.chance(0.5)
@@ -311,7 +325,7 @@ export async function generate(
         : [];
       const search = searchColumns([name, legalName]);
       const created = NOW - r.next() * 10 * YEAR_MS;
-      batch.push(
+      await rows.push(
         id('companies', i),
         name,
         legalName,
@@ -326,12 +340,8 @@ export async function generate(
         iso(created),
         iso(created + r.next() * (NOW - created)),
       );
-      if (batch.size === CHUNK) {
-        await pipeline.send(batch);
-        batch = T.companies.batch();
-      }
     }
-    await pipeline.send(batch);
+    await rows.end();
   });
 
   // Users: the demo logins, agency staff, and one account for each of the busiest companies.
@@ -373,7 +383,7 @@ export async function generate(
   await step('partners', async () => {
     const r = new Random(seed, 'partners');
     const taken = new Set<string>();
-    let batch = T.partners.batch();
+    const rows = chunked(T.partners);
     for (let i = 0; i < sizes.partners; i++) {
       const country = r.weighted(names.PARTNER_COUNTRIES);
       const kind = r.weighted(names.PARTNER_KINDS);
@@ -411,7 +421,7 @@ export async function generate(
       partnersByCountry.set(country, list);
       const search = searchColumns([name, native]);
       const created = NOW - r.next() * 8 * YEAR_MS;
-      batch.push(
+      await rows.push(
         id('partners', i),
         name,
         native,
@@ -424,12 +434,8 @@ export async function generate(
         iso(created),
         iso(created + r.next() * (NOW - created)),
       );
-      if (batch.size === CHUNK) {
-        await pipeline.send(batch);
-        batch = T.partners.batch();
-      }
     }
-    await pipeline.send(batch);
+    await rows.end();
   });
   const randomPartner = (r: Random, country?: string) => {
     const list = country ? partnersByCountry.get(country) : undefined;
@@ -452,7 +458,7 @@ export async function generate(
     r.chance(0.25) ? r.int(0, keyContacts - 1) : r.int(0, sizes.contacts - 1);
   await step('contacts', async () => {
     const r = new Random(seed, 'contacts');
-    let batch = T.contacts.batch();
+    const rows = chunked(T.contacts);
     for (let i = 0; i < sizes.contacts; i++) {
       let familyName: string;
       let givenName: string | null;
@@ -522,7 +528,7 @@ export async function generate(
       );
       const created = NOW - r.next() * 8 * YEAR_MS;
       const deleted = rowFraction(seed, 'contacts-deleted', i) < 0.01;
-      batch.push(
+      await rows.push(
         id('contacts', i),
         familyName,
         givenName,
@@ -549,12 +555,8 @@ export async function generate(
         iso(created + r.next() * (NOW - created)),
         deleted ? iso(NOW - r.next() * YEAR_MS) : null,
       );
-      if (batch.size === CHUNK) {
-        await pipeline.send(batch);
-        batch = T.contacts.batch();
-      }
     }
-    await pipeline.send(batch);
+    await rows.end();
   });
 
   // Trips with their delegates and appointments (the first trip is the big one).
@@ -664,12 +666,12 @@ export async function generate(
 
   await step('leads', async () => {
     const r = new Random(seed, 'leads');
-    let batch = T.leads.batch();
+    const rows = chunked(T.leads);
     for (let i = 0; i < sizes.leads; i++) {
       const stage = r.weighted(names.LEAD_STAGES);
       const created = NOW - r.next() * 6 * YEAR_MS;
       const trip = r.chance(0.1) ? r.int(0, sizes.trips - 1) : -1;
-      batch.push(
+      await rows.push(
         id('leads', i),
         id('companies', r.zipf(sizes.companies, 0.8)),
         `${r.pick(names.LEAD_TITLES)} ${r.pick(names.CITIES_BY_COUNTRY.CN)}`,
@@ -687,12 +689,8 @@ export async function generate(
         iso(created + r.next() * (NOW - created)),
         rowFraction(seed, 'leads-deleted', i) < 0.005 ? iso(NOW - r.next() * YEAR_MS) : null,
       );
-      if (batch.size === CHUNK) {
-        await pipeline.send(batch);
-        batch = T.leads.batch();
-      }
     }
-    await pipeline.send(batch);
+    await rows.end();
   });
 
   await step('interactions', async () => {
@@ -761,7 +759,7 @@ export async function generate(
 
   await step('follow-ups', async () => {
     const r = new Random(seed, 'follow-ups');
-    let batch = T.followUps.batch();
+    const rows = chunked(T.followUps);
     for (let i = 0; i < sizes.followUps; i++) {
       const created = NOW - r.next() * 6 * YEAR_MS;
       const due = created + r.int(-5, 60) * DAY_MS;
@@ -777,7 +775,7 @@ export async function generate(
           : 'done';
       const toCompany = r.chance(0.25);
       const author = r.pick(staffIds);
-      batch.push(
+      await rows.push(
         id('follow-ups', i),
         r.pick(names.FOLLOW_UP_TITLES),
         r.chance(0.3) ? r.pick(names.SUMMARY_SENTENCES) : null,
@@ -801,12 +799,8 @@ export async function generate(
         iso(created + r.next() * (NOW - created)),
         rowFraction(seed, 'follow-ups-deleted', i) < 0.005 ? iso(NOW - r.next() * YEAR_MS) : null,
       );
-      if (batch.size === CHUNK) {
-        await pipeline.send(batch);
-        batch = T.followUps.batch();
-      }
     }
-    await pipeline.send(batch);
+    await rows.end();
   });
 
   await pipeline.drain();

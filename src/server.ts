@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { ensureAdmin } from './auth/bootstrap';
 import type { AppConfig } from './config/config';
 import { installPgTypeParsers, runMigrations } from './database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
-import { seedDemo } from './database/seed';
+import { seedDemo } from './demo';
 import { Lifecycle } from './health/lifecycle';
 
 export interface Running {
@@ -70,7 +71,7 @@ export async function startServer(config: AppConfig, log: Logger): Promise<Runni
     await app.init();
     // The demo seeds only an empty database, so it goes before the bootstrap admin.
     if (config.seedDemo) {
-      const seeded = await seedDemo(app);
+      const seeded = await seedDemo(app.get(DataSource));
       log.info(
         seeded
           ? 'demo data seeded: sign in as admin@, staff@, viewer@, dovo@ or zwilling@liaison.test with password liaison-demo'

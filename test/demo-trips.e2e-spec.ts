@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { seedDemoTrips } from '../src/trips/demo-trips';
+import { seedDemoTrips } from '../src/demo/trips';
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, factories, loginAdmin } from './helpers/auth';
 import type { Appointment, Participant } from './helpers/trips';
