@@ -105,37 +105,26 @@ beforeAll(async () => {
     await trips.appointment(the.foreignTrip, { title: 'Klinge Termin' })
   ).id;
 
-  the.ownLead = (
-    await post('/leads', {
-      companyId: ownId,
-      title: 'Klinge Auftrag',
-      contactId: the.sharedContact,
-      partnerId: the.sharedPartner,
-      tripId: the.sharedTrip,
-      appointmentId: the.restrictedAppointment,
-    })
-  ).id;
-  the.ownLeadOnForeignTrip = (
-    await post('/leads', {
-      companyId: ownId,
-      title: 'Klinge Folgeauftrag',
-      contactId: the.partnerContact,
-      tripId: the.foreignTrip,
-      appointmentId: the.foreignAppointment,
-    })
-  ).id;
-  the.foreignLead = (
-    await post('/leads', {
-      companyId: foreignId,
-      title: 'Klinge Großauftrag',
-      contactId: the.sharedContact,
-      partnerId: the.foreignPartner,
-      tripId: the.sharedTrip,
-    })
-  ).id;
-  await post('/leads', {
-    companyId: foreignId,
-    title: 'Klinge Nebenauftrag',
+  const lead = async (companyId: string, title: string, links: Body) =>
+    (await post('/leads', { companyId, title, ...links })).id;
+  the.ownLead = await lead(ownId, 'Klinge Auftrag', {
+    contactId: the.sharedContact,
+    partnerId: the.sharedPartner,
+    tripId: the.sharedTrip,
+    // open to the foreign company's delegate only
+    appointmentId: the.restrictedAppointment,
+  });
+  the.ownLeadOnForeignTrip = await lead(ownId, 'Klinge Folgeauftrag', {
+    contactId: the.partnerContact,
+    tripId: the.foreignTrip,
+    appointmentId: the.foreignAppointment,
+  });
+  the.foreignLead = await lead(foreignId, 'Klinge Großauftrag', {
+    contactId: the.sharedContact,
+    partnerId: the.foreignPartner,
+    tripId: the.sharedTrip,
+  });
+  await lead(foreignId, 'Klinge Nebenauftrag', {
     contactId: the.foreignOnlyContact,
     partnerId: the.sharedPartner,
   });
@@ -152,37 +141,31 @@ beforeAll(async () => {
     );
   the.agreement = (await raw.agreement(the.sharedPartner)).id;
 
+  const followUp = async (title: string, links: Body) =>
+    (await post('/follow-ups', { title, ...links })).id;
   // The own company's follow-up, linked to what only the foreign company (or the agency) sees.
-  the.ownFollowUp = (
-    await post('/follow-ups', {
-      title: 'Klinge nachfassen',
-      companyId: ownId,
-      contactId: the.sharedContact,
-      partnerId: the.foreignPartner,
-      leadId: the.foreignLead,
-      interactionId: the.interaction,
-      agreementId: the.agreement,
-      tripId: the.foreignTrip,
-    })
-  ).id;
+  the.ownFollowUp = await followUp('Klinge nachfassen', {
+    companyId: ownId,
+    contactId: the.sharedContact,
+    // none of these
+    partnerId: the.foreignPartner,
+    leadId: the.foreignLead,
+    interactionId: the.interaction,
+    agreementId: the.agreement,
+    tripId: the.foreignTrip,
+  });
   // assigned to the own company's user, about the foreign company
-  the.assignedFollowUp = (
-    await post('/follow-ups', {
-      title: 'Klinge anrufen',
-      assigneeId: own.user.id,
-      companyId: foreignId,
-      contactId: the.foreignOnlyContact,
-      leadId: the.ownLead,
-      tripId: the.sharedTrip,
-    })
-  ).id;
-  the.confidentialFollowUp = (
-    await post('/follow-ups', {
-      title: 'Klinge vertraulich',
-      interactionId: the.confidentialInteraction,
-      contactId: the.sharedContact,
-    })
-  ).id;
+  the.assignedFollowUp = await followUp('Klinge anrufen', {
+    assigneeId: own.user.id,
+    companyId: foreignId,
+    contactId: the.foreignOnlyContact,
+    leadId: the.ownLead,
+    tripId: the.sharedTrip,
+  });
+  the.confidentialFollowUp = await followUp('Klinge vertraulich', {
+    interactionId: the.confidentialInteraction,
+    contactId: the.sharedContact,
+  });
 });
 afterAll(() => app?.stop());
 
