@@ -3,15 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can, isAgency } from '../auth/permissions';
+import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { stripUndefined } from '../common/dto';
 import { Forbidden, NotFound } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
+import { scopedQuery } from '../common/scope';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
+import { companyScope } from './scope';
 import {
   COMPANY_DEFAULT_SORT,
   CompanyListQuery,
@@ -51,11 +53,7 @@ export class CompaniesService {
     manager: EntityManager = this.db.manager,
     withDeleted = false,
   ): SelectQueryBuilder<Company> {
-    const qb = manager.getRepository(Company).createQueryBuilder('c');
-    if (withDeleted) qb.withDeleted();
-    if (!isAgency(actor))
-      qb.andWhere('c.id = :scopeCompanyId', { scopeCompanyId: actor.companyId });
-    return qb;
+    return scopedQuery(manager, Company, 'c', companyScope(actor, 'c'), withDeleted);
   }
 
   async list(actor: Actor, query: CompanyListQuery): Promise<Page<Company>> {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can, isAgency } from '../auth/permissions';
+import { can } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
@@ -24,11 +24,18 @@ import {
   restoreRecord,
   softDeleteRecord,
 } from '../common/records';
+import { andPositional, filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
 import { searchColumns, searchCondition } from '../common/search';
 import { inTransaction } from '../common/transaction';
+import { visibleCompanyIds } from '../companies/scope';
+import { followUpScope } from '../follow-ups/scope';
+import { interactionScope } from '../interactions/scope';
+import { leadScope } from '../leads/scope';
+import { visiblePartnerIds } from '../partners/scope';
 import { HOME_TIME_ZONE } from '../trips/time';
 import { Contact } from './contact.entity';
 import { contactNameOrder, contactSearchParts } from './contact-search';
+import { contactScope } from './scope';
 import { familyNameRequired, newContactNames } from './names';
 import {
   CONTACT_DEFAULT_SORT,
@@ -102,16 +109,15 @@ export class ContactsService {
     manager: EntityManager = this.db.manager,
     withDeleted = false,
   ): SelectQueryBuilder<Contact> {
-    const qb = manager.getRepository(Contact).createQueryBuilder('c');
-    if (withDeleted) qb.withDeleted();
-    if (!isAgency(actor)) {
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM leads l
-                 WHERE l.contact_id = c.id AND l.company_id = :scopeCompanyId AND l.deleted_at IS NULL)`,
-        { scopeCompanyId: actor.companyId },
-      );
-    }
-    return qb;
+    return scopedQuery(manager, Contact, 'c', contactScope(actor, 'c'), withDeleted);
+  }
+
+  /** What a contact reveals of others: only what the caller may see (README, "what an answer reveals"). */
+  private reveal(actor: Actor, contacts: Contact[], manager: EntityManager = this.db.manager) {
+    return hideInvisibleIds(contacts, {
+      companyId: visibleCompanyIds(manager, actor),
+      partnerId: visiblePartnerIds(manager, actor),
+    });
   }
 
   async list(actor: Actor, query: ContactListQuery): Promise<Page<Contact>> {
@@ -123,6 +129,14 @@ export class ContactsService {
       const search = searchCondition('c', query.q);
       qb.andWhere(search.sql, search.params);
     }
+    // A filter by a record the caller may not see finds nothing.
+    if (
+      await filtersOnInvisible([
+        [query.companyId, visibleCompanyIds(this.db.manager, actor)],
+        [query.partnerId, visiblePartnerIds(this.db.manager, actor)],
+      ])
+    )
+      qb.andWhere('FALSE');
     if (query.companyId) qb.andWhere('c.company_id = :companyId', { companyId: query.companyId });
     if (query.partnerId) qb.andWhere('c.partner_id = :partnerId', { partnerId: query.partnerId });
     if (query.ownerId)
@@ -144,16 +158,19 @@ export class ContactsService {
       createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
       updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
     };
-    return this.paginator.page(qb, query, {
+    const page = await this.paginator.page(qb, query, {
       sorts,
       defaultSort: CONTACT_DEFAULT_SORT,
       idColumn: 'c.id',
     });
+    await this.reveal(actor, page.items);
+    return page;
   }
 
   async get(actor: Actor, id: string, manager?: EntityManager): Promise<Contact> {
     const contact = await this.scoped(actor, manager).andWhere('c.id = :id', { id }).getOne();
     if (!contact) throw new NotFound('contact', id);
+    await this.reveal(actor, [contact], manager);
     return contact;
   }
 
@@ -298,9 +315,7 @@ export class ContactsService {
       ).join(', ');
     const branches: string[] = [];
     if (can(actor.role, 'interaction:read')) {
-      const confidential = can(actor.role, 'interaction:read-confidential')
-        ? ''
-        : 'AND NOT i.confidential';
+      const scope = andPositional(interactionScope(actor, 'i'), param);
       branches.push(`
         SELECT ${row({
           type: `'interaction'`,
@@ -318,12 +333,10 @@ export class ContactsService {
         })}
         FROM interaction_contacts ic
         JOIN interactions i ON i.id = ic.interaction_id
-        WHERE ic.contact_id = $1 AND i.deleted_at IS NULL ${confidential}`);
+        WHERE ic.contact_id = $1 AND i.deleted_at IS NULL ${scope}`);
     }
     if (can(actor.role, 'follow-up:read')) {
-      const scope = isAgency(actor)
-        ? ''
-        : `AND (f.assignee_id = ${param(actor.userId)} OR f.company_id = ${param(actor.companyId)})`;
+      const scope = andPositional(followUpScope(actor, 'f'), param);
       const done = `f.status = 'done' AND f.completed_at IS NOT NULL`;
       branches.push(`
         SELECT ${row({
@@ -345,7 +358,7 @@ export class ContactsService {
         WHERE f.contact_id = $1 AND f.deleted_at IS NULL ${scope}`);
     }
     if (can(actor.role, 'lead:read')) {
-      const scope = isAgency(actor) ? '' : `AND l.company_id = ${param(actor.companyId)}`;
+      const scope = andPositional(leadScope(actor, 'l'), param);
       const lead = {
         type: `'lead'`,
         id: 'l.id',

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can, isAgency } from '../auth/permissions';
+import { can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
 import {
@@ -26,9 +26,18 @@ import {
   softDeleteRecord,
 } from '../common/records';
 import { deadLinks, Link } from '../common/references';
+import { filtersOnInvisible, hideInvisibleIds, scopedQuery, VisibleIds } from '../common/scope';
 import { escapeLike } from '../common/search';
 import { inTransaction } from '../common/transaction';
+import { visibleAgreementIds } from '../agreements/scope';
+import { visibleCompanyIds } from '../companies/scope';
+import { visibleContactIds } from '../contacts/scope';
+import { visibleInteractionIds } from '../interactions/scope';
+import { visibleLeadIds } from '../leads/scope';
+import { visiblePartnerIds } from '../partners/scope';
+import { visibleTripIds } from '../trips/scope';
 import { FOLLOW_UP_PRIORITIES, FollowUp } from './follow-up.entity';
+import { followUpScope, followUpWriteScope } from './scope';
 import {
   CreateFollowUpDto,
   FOLLOW_UP_DEFAULT_SORT,
@@ -112,25 +121,28 @@ export class FollowUpsService {
     manager: EntityManager = this.db.manager,
     withDeleted = false,
   ): SelectQueryBuilder<FollowUp> {
-    const qb = manager.getRepository(FollowUp).createQueryBuilder('f');
-    if (withDeleted) qb.withDeleted();
-    if (!isAgency(actor)) {
-      qb.andWhere('(f.assignee_id = :scopeUserId OR f.company_id = :scopeCompanyId)', {
-        scopeUserId: actor.userId,
-        scopeCompanyId: actor.companyId,
-      });
-    }
-    return qb;
+    return scopedQuery(manager, FollowUp, 'f', followUpScope(actor, 'f'), withDeleted);
   }
 
   /** The same scope as an extra WHERE on an UPDATE of `follow_ups`. */
   private writeScope(actor: Actor): Scope {
-    return !isAgency(actor)
-      ? {
-          sql: 'deleted_at IS NULL AND (assignee_id = :scopeUserId OR company_id = :scopeCompanyId)',
-          params: { scopeUserId: actor.userId, scopeCompanyId: actor.companyId },
-        }
-      : { sql: 'deleted_at IS NULL' };
+    return followUpWriteScope(actor);
+  }
+
+  /**
+   * What a follow-up reveals of the records it links to: only what the caller may see
+   * (README, "what an answer reveals"), each kind by its own rule.
+   */
+  private links(actor: Actor, manager: EntityManager = this.db.manager) {
+    return {
+      companyId: visibleCompanyIds(manager, actor),
+      contactId: visibleContactIds(manager, actor),
+      partnerId: visiblePartnerIds(manager, actor),
+      leadId: visibleLeadIds(manager, actor),
+      interactionId: visibleInteractionIds(manager, actor),
+      agreementId: visibleAgreementIds(manager, actor),
+      tripId: visibleTripIds(manager, actor),
+    } satisfies Partial<Record<(typeof LINKS)[number][0], VisibleIds>>;
   }
 
   async list(actor: Actor, query: FollowUpListQuery): Promise<Page<FollowUp>> {
@@ -149,6 +161,14 @@ export class FollowUpsService {
       const assigneeId = userIdOrMe(query.assigneeId, actor);
       qb.andWhere('f.assignee_id = :assigneeId', { assigneeId });
     }
+    // A filter by a record the caller may not see finds nothing.
+    const links = this.links(actor);
+    if (
+      await filtersOnInvisible(
+        LINKS.map(([field]): [string | undefined, VisibleIds] => [query[field], links[field]]),
+      )
+    )
+      qb.andWhere('FALSE');
     if (query.companyId) qb.andWhere('f.company_id = :companyId', { companyId: query.companyId });
     if (query.contactId) qb.andWhere('f.contact_id = :contactId', { contactId: query.contactId });
     if (query.partnerId) qb.andWhere('f.partner_id = :partnerId', { partnerId: query.partnerId });
@@ -180,16 +200,19 @@ export class FollowUpsService {
       createdAt: { sql: 'f.created_at', type: 'timestamptz', value: (f) => f.createdAt },
       updatedAt: { sql: 'f.updated_at', type: 'timestamptz', value: (f) => f.updatedAt },
     };
-    return this.paginator.page(qb, query, {
+    const page = await this.paginator.page(qb, query, {
       sorts,
       defaultSort: FOLLOW_UP_DEFAULT_SORT,
       idColumn: 'f.id',
     });
+    await hideInvisibleIds(page.items, links);
+    return page;
   }
 
   async get(actor: Actor, id: string, manager?: EntityManager): Promise<FollowUp> {
     const followUp = await this.scoped(actor, manager).andWhere('f.id = :id', { id }).getOne();
     if (!followUp) throw new NotFound('follow-up', id);
+    await hideInvisibleIds([followUp], this.links(actor, manager));
     return followUp;
   }
 

@@ -16,9 +16,11 @@ import {
 } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
+import { scopedQuery } from '../common/scope';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { inTransaction } from '../common/transaction';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
+import { interactionScope } from './scope';
 import {
   CreateInteractionDto,
   INTERACTION_DEFAULT_SORT,
@@ -93,12 +95,7 @@ export class InteractionsService {
     manager: EntityManager = this.db.manager,
     withDeleted = false,
   ): SelectQueryBuilder<Interaction> {
-    const qb = manager.getRepository(Interaction).createQueryBuilder('i');
-    if (withDeleted) qb.withDeleted();
-    // The permission table already keeps other roles out; this keeps the query honest anyway.
-    if (!can(actor.role, 'interaction:read')) qb.andWhere('FALSE');
-    if (!can(actor.role, 'interaction:read-confidential')) qb.andWhere('NOT i.confidential');
-    return qb;
+    return scopedQuery(manager, Interaction, 'i', interactionScope(actor, 'i'), withDeleted);
   }
 
   async list(actor: Actor, query: InteractionListQuery): Promise<Page<InteractionRecord>> {

@@ -26,6 +26,12 @@ import {
   softDeleteRecord,
 } from '../common/records';
 import { deadLinks } from '../common/references';
+import { filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
+import { visibleCompanyIds } from '../companies/scope';
+import { visibleContactIds } from '../contacts/scope';
+import { visiblePartnerIds } from '../partners/scope';
+import { visibleAppointmentIds, visibleTripIds } from '../trips/scope';
+import { leadScope, leadWriteScope } from './scope';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { inTransaction } from '../common/transaction';
 import { LeadNote } from './lead-note.entity';
@@ -92,26 +98,46 @@ export class LeadsService {
     manager: EntityManager = this.db.manager,
     withDeleted = false,
   ): SelectQueryBuilder<Lead> {
-    const qb = manager.getRepository(Lead).createQueryBuilder('l');
-    if (withDeleted) qb.withDeleted();
-    if (!isAgency(actor))
-      qb.andWhere('l.company_id = :scopeCompanyId', { scopeCompanyId: actor.companyId });
-    return qb;
+    return scopedQuery(manager, Lead, 'l', leadScope(actor, 'l'), withDeleted);
   }
 
   /** The same scope as an extra WHERE on an UPDATE of `leads`. */
   private writeScope(actor: Actor): Scope {
-    return !isAgency(actor)
-      ? {
-          sql: 'deleted_at IS NULL AND company_id = :scopeCompanyId',
-          params: { scopeCompanyId: actor.companyId },
-        }
-      : { sql: 'deleted_at IS NULL' };
+    return leadWriteScope(actor);
+  }
+
+  /** What a lead reveals of others: only what the caller may see (README, "what an answer reveals"). */
+  private reveal(actor: Actor, leads: Lead[], manager: EntityManager = this.db.manager) {
+    return hideInvisibleIds(leads, {
+      contactId: visibleContactIds(manager, actor),
+      partnerId: visiblePartnerIds(manager, actor),
+      tripId: visibleTripIds(manager, actor),
+      appointmentId: visibleAppointmentIds(manager, actor),
+    });
+  }
+
+  /** A filter by a record the caller may not see finds nothing. */
+  private async filterOnInvisible(
+    actor: Actor,
+    qb: SelectQueryBuilder<Lead>,
+    query: { companyId?: string; contactId?: string; partnerId?: string; tripId?: string },
+  ): Promise<void> {
+    const m = this.db.manager;
+    if (
+      await filtersOnInvisible([
+        [query.companyId, visibleCompanyIds(m, actor)],
+        [query.contactId, visibleContactIds(m, actor)],
+        [query.partnerId, visiblePartnerIds(m, actor)],
+        [query.tripId, visibleTripIds(m, actor)],
+      ])
+    )
+      qb.andWhere('FALSE');
   }
 
   /** The pipeline: count and value of open and closed leads per company and stage, in scope. */
   async pipeline(actor: Actor, query: LeadPipelineQuery = {}): Promise<PipelineRowDto[]> {
     const qb = this.scoped(actor);
+    await this.filterOnInvisible(actor, qb, query);
     if (query.companyId) qb.andWhere('l.company_id = :companyId', { companyId: query.companyId });
     if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
     if (query.ownerId)
@@ -136,6 +162,7 @@ export class LeadsService {
       throw new Forbidden('Only agency staff see deleted records.');
     const qb = this.scoped(actor, this.db.manager, query.deleted === true);
     if (query.deleted) qb.andWhere('l.deleted_at IS NOT NULL');
+    await this.filterOnInvisible(actor, qb, query);
     if (query.q !== undefined) {
       const search = titleSearch('l', query.q);
       qb.andWhere(search.sql, search.params);
@@ -164,16 +191,19 @@ export class LeadsService {
         value: (l) => l.expectedCloseOn ?? '9999-12-31',
       },
     };
-    return this.paginator.page(qb, query, {
+    const page = await this.paginator.page(qb, query, {
       sorts,
       defaultSort: LEAD_DEFAULT_SORT,
       idColumn: 'l.id',
     });
+    await this.reveal(actor, page.items);
+    return page;
   }
 
   async get(actor: Actor, id: string, manager?: EntityManager): Promise<Lead> {
     const lead = await this.scoped(actor, manager).andWhere('l.id = :id', { id }).getOne();
     if (!lead) throw new NotFound('lead', id);
+    await this.reveal(actor, [lead], manager);
     return lead;
   }
 

@@ -15,9 +15,11 @@ import {
   restoreRecord,
   softDeleteRecord,
 } from '../common/records';
+import { scopedQuery } from '../common/scope';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
+import { partnerScope } from './scope';
 import {
   CreatePartnerDto,
   PARTNER_DEFAULT_SORT,
@@ -57,16 +59,7 @@ export class PartnersService {
     manager: EntityManager = this.db.manager,
     withDeleted = false,
   ): SelectQueryBuilder<Partner> {
-    const qb = manager.getRepository(Partner).createQueryBuilder('p');
-    if (withDeleted) qb.withDeleted();
-    if (actor.role !== 'admin' && actor.role !== 'staff' && actor.role !== 'viewer') {
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM leads l
-                 WHERE l.partner_id = p.id AND l.company_id = :scopeCompanyId AND l.deleted_at IS NULL)`,
-        { scopeCompanyId: actor.companyId },
-      );
-    }
-    return qb;
+    return scopedQuery(manager, Partner, 'p', partnerScope(actor, 'p'), withDeleted);
   }
 
   async list(actor: Actor, query: PartnerListQuery): Promise<Page<Partner>> {

@@ -2,30 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { isAgency } from '../auth/permissions';
 import { estimatedRows } from '../common/estimate';
+import { onlyWhere, SqlCondition } from '../common/scope';
 import { escapeLike, MAX_SEARCH_WORDS, normalize, searchCondition } from '../common/search';
 import { contactNameOrder } from '../contacts/contact-search';
+import { contactScope } from '../contacts/scope';
+import { companyScope } from '../companies/scope';
+import { leadScope } from '../leads/scope';
+import { partnerScope } from '../partners/scope';
 import { SearchHitDto, SearchResultsDto } from './search.dto';
-import { isAgency } from '../auth/permissions';
 
 type Params = Record<string, unknown>;
 
-interface Scope {
-  /** Agency roles see every record that is not deleted. */
-  agency: boolean;
-  params: Params;
-}
+/** `AND <rule>` for a query's WHERE, empty where the caller sees every record of the kind. */
+const and = (condition: SqlCondition | undefined): string =>
+  condition ? `AND ${condition.sql}` : '';
 
 /** `technology_park` → `technology park` */
 const words = (code: string | null): string | null => (code ? code.replace(/_/g, ' ') : null);
 const joined = (...parts: (string | null | undefined)[]): string | null =>
   parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' · ') || null;
-
-// A company user sees contacts and partners through the live leads of its company.
-const CONTACT_IN_SCOPE = `EXISTS (SELECT 1 FROM leads l
-  WHERE l.contact_id = c.id AND l.company_id = :scopeCompanyId AND l.deleted_at IS NULL)`;
-const PARTNER_IN_SCOPE = (alias: string) => `EXISTS (SELECT 1 FROM leads l
-  WHERE l.partner_id = ${alias}.id AND l.company_id = :scopeCompanyId AND l.deleted_at IS NULL)`;
 
 /**
  * How hits are ranked depends on how many match, as the planner estimates it. Up to
@@ -51,22 +48,19 @@ export class SearchService {
     const term = normalize(q);
     // Nothing searchable (only punctuation or wildcards): nothing found, and no query run.
     if (term === '') return { contacts: [], companies: [], partners: [], leads: [] };
-    const scope: Scope = !isAgency(actor)
-      ? { agency: false, params: { scopeCompanyId: actor.companyId } }
-      : { agency: true, params: {} };
-    if (!scope.agency && !actor.companyId)
+    if (!isAgency(actor) && !actor.companyId)
       return { contacts: [], companies: [], partners: [], leads: [] };
     const [contacts, companies, partners, leads] = await Promise.all([
-      this.contacts(scope, q, term, limit),
-      this.companies(scope, q, term, limit),
-      this.partners(scope, q, term, limit),
-      this.leads(scope, term, limit),
+      this.contacts(actor, q, term, limit),
+      this.companies(actor, q, term, limit),
+      this.partners(actor, q, term, limit),
+      this.leads(actor, term, limit),
     ]);
     return { contacts, companies, partners, leads };
   }
 
   private async contacts(
-    scope: Scope,
+    actor: Actor,
     q: string,
     term: string,
     limit: number,
@@ -74,10 +68,10 @@ export class SearchService {
     const search = searchCondition('c', q);
     // The organisation shown is one the caller may know of: for a company user its own company,
     // or a partner linked to one of its leads.
-    const organisation = scope.agency
-      ? 'coalesce(co.name, p.name)'
-      : `coalesce(CASE WHEN co.id = :scopeCompanyId THEN co.name END,
-                  CASE WHEN ${PARTNER_IN_SCOPE('p')} THEN p.name END)`;
+    const company = companyScope(actor, 'co');
+    const partner = partnerScope(actor, 'p');
+    const contact = contactScope(actor, 'c');
+    const organisation = `coalesce(${onlyWhere(company, 'co.name')}, ${onlyWhere(partner, 'p.name')})`;
     const rows = await this.ranked<{
       id: string;
       family_name: string;
@@ -95,12 +89,12 @@ export class SearchService {
                 LEFT JOIN partners p ON p.id = c.partner_id AND p.deleted_at IS NULL`,
         where: `c.deleted_at IS NULL
                 AND ${search.sql}
-                ${scope.agency ? '' : `AND ${CONTACT_IN_SCOPE}`}`,
+                ${and(contact)}`,
         similarity: 'similarity(c.search_key, :term)',
         name: contactNameOrder('c'),
         id: 'c.id',
       },
-      { ...search.params, ...scope.params, term, limit },
+      { ...search.params, ...company?.params, ...partner?.params, ...contact?.params, term, limit },
     );
     return rows.map((r) => ({
       id: r.id,
@@ -112,12 +106,13 @@ export class SearchService {
   }
 
   private async companies(
-    scope: Scope,
+    actor: Actor,
     q: string,
     term: string,
     limit: number,
   ): Promise<SearchHitDto[]> {
     const search = searchCondition('co', q);
+    const scope = companyScope(actor, 'co');
     const rows = await this.ranked<{
       id: string;
       name: string;
@@ -130,13 +125,13 @@ export class SearchService {
         from: 'companies co',
         where: `co.deleted_at IS NULL
                 AND ${search.sql}
-                ${scope.agency ? '' : 'AND co.id = :scopeCompanyId'}`,
+                ${and(scope)}`,
         similarity: 'similarity(co.search_key, :term)',
         name: 'lower(co.name)',
         id: 'co.id',
         small: true,
       },
-      { ...search.params, ...scope.params, term, limit },
+      { ...search.params, ...scope?.params, term, limit },
     );
     return rows.map((r) => ({
       id: r.id,
@@ -146,12 +141,13 @@ export class SearchService {
   }
 
   private async partners(
-    scope: Scope,
+    actor: Actor,
     q: string,
     term: string,
     limit: number,
   ): Promise<SearchHitDto[]> {
     const search = searchCondition('p', q);
+    const scope = partnerScope(actor, 'p');
     const rows = await this.ranked<{
       id: string;
       name: string;
@@ -165,13 +161,13 @@ export class SearchService {
         from: 'partners p',
         where: `p.deleted_at IS NULL
                 AND ${search.sql}
-                ${scope.agency ? '' : `AND ${PARTNER_IN_SCOPE('p')}`}`,
+                ${and(scope)}`,
         similarity: 'similarity(p.search_key, :term)',
         name: 'lower(p.name)',
         id: 'p.id',
         small: true,
       },
-      { ...search.params, ...scope.params, term, limit },
+      { ...search.params, ...scope?.params, term, limit },
     );
     return rows.map((r) => ({
       id: r.id,
@@ -180,12 +176,13 @@ export class SearchService {
     }));
   }
 
-  private async leads(scope: Scope, term: string, limit: number): Promise<SearchHitDto[]> {
+  private async leads(actor: Actor, term: string, limit: number): Promise<SearchHitDto[]> {
+    const scope = leadScope(actor, 'l');
     // Lead titles are matched as the trigram index leads_search_idx holds them; every word of
     // the term must occur, and `%`/`_` are never wildcards (normalize() drops them, escapeLike
     // guards the rest).
     const title = 'immutable_unaccent(lower(l.title))';
-    const params: Params = { ...scope.params, term, limit };
+    const params: Params = { ...scope?.params, term, limit };
     const clauses = term
       .split(' ')
       .slice(0, MAX_SEARCH_WORDS)
@@ -205,7 +202,7 @@ export class SearchService {
         joins: 'JOIN companies co ON co.id = l.company_id',
         where: `l.deleted_at IS NULL
                 AND ${clauses.join(' AND ')}
-                ${scope.agency ? '' : 'AND l.company_id = :scopeCompanyId'}`,
+                ${and(scope)}`,
         similarity: `similarity(${title}, :term)`,
         name: 'lower(l.title)',
         id: 'l.id',

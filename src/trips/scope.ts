@@ -1,5 +1,7 @@
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
+import { SqlCondition, VISIBLE_ALIAS, VisibleIds, visibleIdsOf } from '../common/scope';
 
 /**
  * What a company user may see of trips, as SQL for the `where` of every query that reads them:
@@ -7,10 +9,14 @@ import { isAgency } from '../auth/permissions';
  * appointments open to the whole delegation plus the restricted ones one of its delegates
  * attends. Agency roles see everything, so the conditions are empty for them.
  */
-export function tripScope(actor: Actor, tripAlias: string): SqlCondition | undefined {
+export const tripScope = (actor: Actor, tripAlias: string): SqlCondition | undefined =>
+  takesPart(actor, `${tripAlias}.id`);
+
+/** The caller's company has a delegate of its own on the trip with this id. */
+function takesPart(actor: Actor, tripId: string): SqlCondition | undefined {
   if (isAgency(actor)) return undefined;
   return {
-    sql: `EXISTS (SELECT 1 FROM participants scope_p WHERE scope_p.trip_id = ${tripAlias}.id AND scope_p.company_id = :scopeCompanyId AND scope_p.deleted_at IS NULL)`,
+    sql: `EXISTS (SELECT 1 FROM participants scope_p WHERE scope_p.trip_id = ${tripId} AND scope_p.company_id = :scopeCompanyId AND scope_p.deleted_at IS NULL)`,
     params: { scopeCompanyId: actor.companyId },
   };
 }
@@ -27,7 +33,20 @@ export function appointmentScope(actor: Actor, appointmentAlias: string): SqlCon
   };
 }
 
-export interface SqlCondition {
-  sql: string;
-  params: Record<string, unknown>;
+export const visibleTripIds = (manager: EntityManager, actor: Actor): VisibleIds =>
+  visibleIdsOf(manager, 'trips', tripScope(actor, VISIBLE_ALIAS));
+
+/** An appointment the caller may attend, on a trip it may see. */
+export function visibleAppointmentIds(manager: EntityManager, actor: Actor): VisibleIds {
+  const trip = takesPart(actor, `${VISIBLE_ALIAS}.trip_id`);
+  const appointment = appointmentScope(actor, VISIBLE_ALIAS);
+  return visibleIdsOf(
+    manager,
+    'appointments',
+    trip &&
+      appointment && {
+        sql: `${trip.sql} AND ${appointment.sql}`,
+        params: { ...trip.params, ...appointment.params },
+      },
+  );
 }

@@ -8,6 +8,9 @@ import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator, Sorts } from '../common/pagination';
+import { andPositional, positionalParams, scopedQuery } from '../common/scope';
+import { interactionScope } from '../interactions/scope';
+import { leadScope } from '../leads/scope';
 import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
@@ -56,11 +59,7 @@ export class TripsService {
     manager: EntityManager = this.db.manager,
     withDeleted = false,
   ): SelectQueryBuilder<Trip> {
-    const qb = manager.getRepository(Trip).createQueryBuilder('t');
-    if (withDeleted) qb.withDeleted();
-    const scope = tripScope(actor, 't');
-    if (scope) qb.andWhere(scope.sql, scope.params);
-    return qb;
+    return scopedQuery(manager, Trip, 't', tripScope(actor, 't'), withDeleted);
   }
 
   async list(actor: Actor, query: TripListQuery): Promise<Page<Trip>> {
@@ -111,26 +110,29 @@ export class TripsService {
   }
 
   private async produced(actor: Actor, tripId: string): Promise<ProducedDto> {
-    const company = !isAgency(actor);
+    const leadsOf = positionalParams(tripId);
     const stages = (await this.db.query(
-      `SELECT stage, count(*)::int AS count FROM leads
-       WHERE trip_id = $1 AND deleted_at IS NULL ${company ? 'AND company_id = $2' : ''}
-       GROUP BY stage`,
-      company ? [tripId, actor.companyId] : [tripId],
+      `SELECT l.stage, count(*)::int AS count FROM leads l
+       WHERE l.trip_id = $1 AND l.deleted_at IS NULL
+         ${andPositional(leadScope(actor, 'l'), leadsOf.param)}
+       GROUP BY l.stage`,
+      leadsOf.values,
     )) as { stage: LeadStage; count: number }[];
     const byStage = Object.fromEntries(LEAD_STAGES.map((s) => [s, 0])) as Record<LeadStage, number>;
     for (const row of stages) byStage[row.stage] = row.count;
     const leads = { total: stages.reduce((sum, r) => sum + r.count, 0), byStage };
-    if (company) return { interactions: null, leads, agreements: null };
+    // A company user is told nothing of the agency's contact log and agreements, not even a count.
+    if (!isAgency(actor)) return { interactions: null, leads, agreements: null };
 
-    const confidential = can(actor.role, 'interaction:read-confidential');
+    const counted = positionalParams(tripId);
     const [counts] = (await this.db.query(
       `SELECT
          (SELECT count(*)::int FROM interactions i
-          WHERE i.trip_id = $1 AND i.deleted_at IS NULL ${confidential ? '' : 'AND NOT i.confidential'}) AS interactions,
+          WHERE i.trip_id = $1 AND i.deleted_at IS NULL
+            ${andPositional(interactionScope(actor, 'i'), counted.param)}) AS interactions,
          (SELECT count(*)::int FROM agreements g JOIN appointments a ON a.id = g.appointment_id
           WHERE a.trip_id = $1 AND g.deleted_at IS NULL) AS agreements`,
-      [tripId],
+      counted.values,
     )) as { interactions: number; agreements: number }[];
     return { interactions: counts.interactions, leads, agreements: counts.agreements };
   }
