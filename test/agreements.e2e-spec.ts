@@ -1,7 +1,8 @@
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, loginAdmin } from './helpers/auth';
 import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
-import { Appointment, Trip, tripFactories } from './helpers/trips';
+import { Appointment, Trip } from './helpers/trips';
+import { kit } from './helpers/make';
 
 let app: TestApp;
 let admin: Session;
@@ -16,12 +17,21 @@ beforeAll(async () => {
   app = await startTestApp();
   admin = await loginAdmin(app);
   c = await cast(app, admin);
-  const make = tripFactories(app, admin);
-  techPark = await make.partner('Technologiepark Peking');
-  campus3d = await make.partner('3D-Campus Shanghai', 'campus', 'Shanghai');
+  const make = kit(app, admin);
+  techPark = (
+    await make.row.partner({
+      name: 'Technologiepark Peking',
+      kind: 'technology_park',
+      city: 'Peking',
+    })
+  ).id;
+  campus3d = (
+    await make.row.partner({ name: '3D-Campus Shanghai', kind: 'campus', city: 'Shanghai' })
+  ).id;
   trip = await make.trip();
-  await make.participant(trip.id, { companyId: c.ownCompany.id });
-  signing = await make.appointment(trip.id, {
+  await make.participant({ tripId: trip.id, companyId: c.ownCompany.id });
+  signing = await make.appointment({
+    tripId: trip.id,
     title: 'Unterzeichnung Technologiepark',
     kind: 'signing',
     partnerId: techPark,
@@ -33,7 +43,8 @@ beforeAll(async () => {
     startsOn: '2020-05-04',
     endsOn: '2020-05-06',
   });
-  otherSigning = await make.appointment(other.id, {
+  otherSigning = await make.appointment({
+    tripId: other.id,
     kind: 'signing',
     startsAt: '2020-05-05T10:00:00+08:00',
     endsAt: '2020-05-05T11:00:00+08:00',

@@ -1,18 +1,19 @@
 import type { Response } from 'supertest';
 import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import { Session, loginAdmin } from './helpers/auth';
+import { Kit, kit } from './helpers/make';
 import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
 
 let app: TestApp;
 let admin: Session;
 let c: Cast;
-let make: ReturnType<typeof factories>;
+let make: Kit;
 
 beforeAll(async () => {
   app = await startTestApp();
   admin = await loginAdmin(app);
   c = await cast(app, admin);
-  make = factories(app, admin);
+  make = kit(app, admin);
 });
 afterAll(() => app?.stop());
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import { Session, loginAdmin } from './helpers/auth';
+import { Kit, kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
@@ -10,7 +11,6 @@ import {
   RoleCheck,
   statusesOf,
 } from './helpers/roles';
-import { rows } from './helpers/rows';
 
 interface FollowUpBody {
   id: string;
@@ -27,8 +27,7 @@ interface FollowUpBody {
 let app: TestApp;
 let admin: Session;
 let c: Cast;
-let make: ReturnType<typeof factories>;
-let row: ReturnType<typeof rows>;
+let make: Kit;
 /** Assigned to the own company; to the own company user; to the foreign company. */
 let ownFollowUp: FollowUpBody;
 let ownUserFollowUp: FollowUpBody;
@@ -41,8 +40,7 @@ beforeAll(async () => {
   app = await startTestApp();
   admin = await loginAdmin(app);
   c = await cast(app, admin);
-  make = factories(app, admin);
-  row = rows(app);
+  make = kit(app, admin);
   ownFollowUp = await followUp({
     title: 'Own company: Muster schicken',
     companyId: c.ownCompany.id,
@@ -119,12 +117,12 @@ describe('follow-ups: create and update', () => {
 
   it('links a contact, partner, lead, interaction, agreement and trip', async () => {
     const [contact, partner, trip, interaction] = await Promise.all([
-      row.contact(),
-      row.partner(),
-      row.trip(),
-      row.interaction(admin.user.id),
+      make.row.contact(),
+      make.row.partner(),
+      make.row.trip(),
+      make.row.interaction(admin.user.id),
     ]);
-    const agreement = await row.agreement(partner.id);
+    const agreement = await make.row.agreement(partner.id);
     const lead = await app.http
       .post('/api/v1/leads')
       .set(admin.auth)
@@ -155,19 +153,19 @@ describe('follow-ups: create and update', () => {
 
   it('refuses links to missing or deleted records, naming each field', async () => {
     const [contact, partner, trip, interaction, company] = await Promise.all([
-      row.contact(),
-      row.partner(),
-      row.trip(),
-      row.interaction(admin.user.id),
+      make.row.contact(),
+      make.row.partner(),
+      make.row.trip(),
+      make.row.interaction(admin.user.id),
       make.company(),
     ]);
-    const agreement = await row.agreement(partner.id);
+    const agreement = await make.row.agreement(partner.id);
     await Promise.all([
-      row.softDelete('contacts', contact.id),
-      row.softDelete('trips', trip.id),
-      row.softDelete('interactions', interaction.id),
-      row.softDelete('agreements', agreement.id),
-      row.softDelete('companies', company.id),
+      make.softDelete('contacts', contact.id),
+      make.softDelete('trips', trip.id),
+      make.softDelete('interactions', interaction.id),
+      make.softDelete('agreements', agreement.id),
+      make.softDelete('companies', company.id),
     ]);
     const res = await create(admin, {
       title: 'Tote Links',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import { Session, loginAdmin } from './helpers/auth';
+import { Kit, kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
@@ -10,7 +11,6 @@ import {
   RoleCheck,
   statusesOf,
 } from './helpers/roles';
-import { rows } from './helpers/rows';
 
 interface LeadBody {
   id: string;
@@ -24,8 +24,7 @@ interface LeadBody {
 let app: TestApp;
 let admin: Session;
 let c: Cast;
-let make: ReturnType<typeof factories>;
-let row: ReturnType<typeof rows>;
+let make: Kit;
 let ownLead: LeadBody;
 let foreignLead: LeadBody;
 
@@ -33,8 +32,7 @@ beforeAll(async () => {
   app = await startTestApp();
   admin = await loginAdmin(app);
   c = await cast(app, admin);
-  make = factories(app, admin);
-  row = rows(app);
+  make = kit(app, admin);
   ownLead = (await create(admin, { companyId: c.ownCompany.id, title: 'Own Rasiermesser China' }))
     .body;
   foreignLead = (
@@ -98,8 +96,12 @@ describe('leads: create and update', () => {
   });
 
   it('links a contact, partner, trip and appointment; an appointment brings its trip', async () => {
-    const [contact, partner, trip] = await Promise.all([row.contact(), row.partner(), row.trip()]);
-    const appointment = await row.appointment(trip.id);
+    const [contact, partner, trip] = await Promise.all([
+      make.row.contact(),
+      make.row.partner(),
+      make.row.trip(),
+    ]);
+    const appointment = await make.row.appointment(trip.id);
     const res = await create(admin, {
       companyId: c.ownCompany.id,
       title: 'Linked',
@@ -119,8 +121,8 @@ describe('leads: create and update', () => {
   });
 
   it('refuses an appointment of another trip, naming appointmentId', async () => {
-    const [trip, otherTrip] = await Promise.all([row.trip(), row.trip()]);
-    const appointment = await row.appointment(otherTrip.id);
+    const [trip, otherTrip] = await Promise.all([make.row.trip(), make.row.trip()]);
+    const appointment = await make.row.appointment(otherTrip.id);
     const res = await create(admin, {
       companyId: c.ownCompany.id,
       title: 'Mismatch',
@@ -140,12 +142,16 @@ describe('leads: create and update', () => {
   });
 
   it('refuses links to missing or deleted records, naming each field', async () => {
-    const [contact, trip, company] = await Promise.all([row.contact(), row.trip(), make.company()]);
-    const appointment = await row.appointment(trip.id);
+    const [contact, trip, company] = await Promise.all([
+      make.row.contact(),
+      make.row.trip(),
+      make.company(),
+    ]);
+    const appointment = await make.row.appointment(trip.id);
     await Promise.all([
-      row.softDelete('contacts', contact.id),
-      row.softDelete('appointments', appointment.id),
-      row.softDelete('companies', company.id),
+      make.softDelete('contacts', contact.id),
+      make.softDelete('appointments', appointment.id),
+      make.softDelete('companies', company.id),
     ]);
     const res = await create(admin, {
       companyId: company.id,
@@ -302,7 +308,11 @@ describe('leads: list, filters, search and sort', () => {
   };
 
   beforeAll(async () => {
-    [trip, contact, partner] = await Promise.all([row.trip(), row.contact(), row.partner()]);
+    [trip, contact, partner] = await Promise.all([
+      make.row.trip(),
+      make.row.contact(),
+      make.row.partner(),
+    ]);
     const company = await make.company({ name: 'Sortierwerk' });
     companyIds.push(company.id);
     const base = { companyId: company.id };
@@ -866,7 +876,10 @@ describe('leads pipeline', () => {
   });
 
   it('narrows to a company, a trip and an owner, so a filtered board totals what it shows', async () => {
-    const [trip, company] = await Promise.all([row.trip(), make.company({ name: 'Filterwerk' })]);
+    const [trip, company] = await Promise.all([
+      make.row.trip(),
+      make.company({ name: 'Filterwerk' }),
+    ]);
     const staffId = c.sessions.staff.user.id;
     await lead({ companyId: company.id, title: 'F1', valueEur: 100, tripId: trip.id });
     await lead({ companyId: company.id, title: 'F2', valueEur: 50, ownerId: staffId });

@@ -1,7 +1,8 @@
 import { TestApp, startTestApp } from './helpers/app';
 import { Session, loginAdmin } from './helpers/auth';
 import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
-import { Appointment, Participant, Trip, tripFactories } from './helpers/trips';
+import { Appointment, Participant, Trip } from './helpers/trips';
+import { Kit, kit } from './helpers/make';
 
 /**
  * Every trip route × admin, staff, viewer, a company user whose company has a delegate on the
@@ -11,7 +12,7 @@ import { Appointment, Participant, Trip, tripFactories } from './helpers/trips';
 let app: TestApp;
 let admin: Session;
 let c: Cast;
-let make: ReturnType<typeof tripFactories>;
+let make: Kit;
 let trip: Trip;
 let ownDelegate: Participant;
 let mayor: Participant;
@@ -22,15 +23,21 @@ beforeAll(async () => {
   app = await startTestApp();
   admin = await loginAdmin(app);
   c = await cast(app, admin);
-  make = tripFactories(app, admin);
+  make = kit(app, admin);
   trip = await make.trip();
-  ownDelegate = await make.participant(trip.id, {
+  ownDelegate = await make.participant({
+    tripId: trip.id,
     name: 'Delegierter Own',
     companyId: c.ownCompany.id,
   });
-  mayor = await make.participant(trip.id, { name: 'Oberbürgermeister', costBearer: 'agency' });
-  open = await make.appointment(trip.id, { title: 'Offen' });
-  reception = await make.appointment(trip.id, {
+  mayor = await make.participant({
+    tripId: trip.id,
+    name: 'Oberbürgermeister',
+    costBearer: 'agency',
+  });
+  open = await make.appointment({ tripId: trip.id, title: 'Offen' });
+  reception = await make.appointment({
+    tripId: trip.id,
     title: 'Staatsempfang',
     kind: 'state_reception',
     restricted: true,
@@ -104,7 +111,7 @@ describe('trips', () => {
 
   it('DELETE, restore, purge', async () => {
     const doomed = await make.trip({ title: 'Weg' });
-    await make.participant(doomed.id, { companyId: c.ownCompany.id });
+    await make.participant({ tripId: doomed.id, companyId: c.ownCompany.id });
     const p = `/api/v1/trips/${doomed.id}`;
     expect(statusReport(WRITE_FORBIDDEN, await each(status('delete', p), FORBIDDEN_ROLES))).toEqual(
       [],
@@ -148,7 +155,7 @@ describe('trips', () => {
 
   it('a company user loses the trip when its last delegate leaves', async () => {
     const t = await make.trip({ title: 'Einmalig' });
-    const only = await make.participant(t.id, { companyId: c.ownCompany.id });
+    const only = await make.participant({ tripId: t.id, companyId: c.ownCompany.id });
     const p = `/api/v1/trips/${t.id}`;
     expect((await app.http.get(p).set(c.sessions.own.auth)).status).toBe(200);
     await app.http
@@ -185,7 +192,7 @@ describe('participants', () => {
   });
 
   it('DELETE', async () => {
-    const p = await make.participant(trip.id, { name: 'Absage' });
+    const p = await make.participant({ tripId: trip.id, name: 'Absage' });
     expect(
       statusReport(
         WRITE_FORBIDDEN,
@@ -247,7 +254,7 @@ describe('appointments', () => {
   });
 
   it('DELETE', async () => {
-    const a = await make.appointment(trip.id, { title: 'Abgesagt' });
+    const a = await make.appointment({ tripId: trip.id, title: 'Abgesagt' });
     expect(
       statusReport(
         WRITE_FORBIDDEN,

@@ -1,5 +1,6 @@
 import type { TestApp } from './app';
-import { Session, factories } from './auth';
+import type { Session } from './auth';
+import { kit } from './make';
 
 export const ROLE_NAMES = ['admin', 'staff', 'viewer', 'own', 'foreign'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -17,7 +18,7 @@ export interface Cast {
  * ("own") and one of `foreignCompany` ("foreign").
  */
 export async function cast(app: TestApp, admin: Session): Promise<Cast> {
-  const make = factories(app, admin);
+  const make = kit(app, admin);
   const ownCompany = await make.company({ name: 'Own Messer GmbH' });
   const foreignCompany = await make.company({ name: 'Foreign Scheren AG' });
   const [staff, viewer, own, foreign] = await Promise.all([
