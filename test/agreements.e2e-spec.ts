@@ -1,12 +1,17 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import {
+  Cast,
+  RoleName,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+  startWithCast,
+} from './helpers/roles';
 import { Appointment, Trip } from './helpers/trips';
 import { kit } from './helpers/make';
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let techPark: string;
 let campus3d: string;
 let trip: Trip;
@@ -14,9 +19,7 @@ let signing: Appointment;
 let otherSigning: Appointment;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
+  ({ app, admin, c } = await startWithCast());
   const make = kit(app, admin);
   techPark = (
     await make.row.partner({

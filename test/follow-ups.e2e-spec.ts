@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Kit, kit } from './helpers/make';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { softDeleteStory } from './helpers/lifecycle';
+import type { Kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
   RoleName,
-  cast,
   statusReport,
   RoleCheck,
   statusesOf,
+  startWithCast,
 } from './helpers/roles';
 
 interface FollowUpBody {
@@ -24,9 +25,7 @@ interface FollowUpBody {
   [field: string]: unknown;
 }
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let make: Kit;
 /** Assigned to the own company; to the own company user; to the foreign company. */
 let ownFollowUp: FollowUpBody;
@@ -37,10 +36,7 @@ const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = kit(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
   ownFollowUp = await followUp({
     title: 'Own company: Muster schicken',
     companyId: c.ownCompany.id,
@@ -505,57 +501,13 @@ describe('follow-ups: role matrix', () => {
 
   it('deletes, restores and purges: agency deletes and restores, only admin purges', async () => {
     const target = await followUp({ title: 'Short-lived', companyId: c.ownCompany.id });
-    const url = `/api/v1/follow-ups/${target.id}`;
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.delete(url).set(s.auth).set('If-Match', '"1"')).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const staff = c.sessions.staff;
-    expect((await app.http.delete(url).set(staff.auth)).status).toBe(428);
-    expect((await app.http.delete(url).set(staff.auth).set('If-Match', '"5"')).status).toBe(412);
-    expect((await app.http.delete(url).set(staff.auth).set('If-Match', '"1"')).status).toBe(204);
-    expect((await app.http.get(url).set(admin.auth)).status).toBe(404);
-    expect((await app.http.get(url).set(c.sessions.own.auth)).status).toBe(404);
-    expect((await complete(c.sessions.own, target.id, '"2"')).status).toBe(404);
-    const own = await app.http.get('/api/v1/follow-ups?limit=200').set(c.sessions.own.auth);
-    expect(ids(own.body)).not.toContain(target.id);
-    const deleted = await app.http.get('/api/v1/follow-ups?deleted=true').set(staff.auth);
-    expect(ids(deleted.body)).toContain(target.id);
-    expect(
-      (await app.http.get('/api/v1/follow-ups?deleted=true').set(c.sessions.own.auth)).status,
-    ).toBe(403);
-
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.post(`${url}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const restored = await app.http.post(`${url}/restore`).set(staff.auth);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
-
-    await app.http.delete(url).set(admin.auth).set('If-Match', '"3"');
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.post(`${url}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    expect((await app.http.post(`${url}/purge`).set(admin.auth)).status).toBe(204);
-    expect((await app.http.post(`${url}/restore`).set(admin.auth)).status).toBe(404);
-    expect((await app.http.post(`${url}/purge`).set(admin.auth)).status).toBe(404);
+    await softDeleteStory(app, c, `/api/v1/follow-ups/${target.id}`, {
+      async whileDeleted() {
+        expect((await complete(c.sessions.own, target.id, '"2"')).status).toBe(404);
+        const own = await app.http.get('/api/v1/follow-ups?limit=200').set(c.sessions.own.auth);
+        expect(ids(own.body)).not.toContain(target.id);
+      },
+    });
   });
 });
 

@@ -1,19 +1,17 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Kit, kit } from './helpers/make';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
   RoleName,
-  cast,
   statusReport,
   RoleCheck,
   statusesOf,
+  startWithCast,
 } from './helpers/roles';
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let make: Kit;
 let contactA: { id: string };
 let contactB: { id: string };
@@ -26,10 +24,7 @@ let appointment: { id: string };
 let otherAppointment: { id: string };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = kit(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
   partner = await make.row.partner({
     name: 'Zhongguancun Technologiepark',
     kind: 'technology_park',

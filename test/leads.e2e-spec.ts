@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Kit, kit } from './helpers/make';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { softDeleteStory } from './helpers/lifecycle';
+import type { Kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
   RoleName,
-  cast,
   statusReport,
   RoleCheck,
   statusesOf,
+  startWithCast,
 } from './helpers/roles';
 
 interface LeadBody {
@@ -21,18 +22,13 @@ interface LeadBody {
   [field: string]: unknown;
 }
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let make: Kit;
 let ownLead: LeadBody;
 let foreignLead: LeadBody;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = kit(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
   ownLead = (await create(admin, { companyId: c.ownCompany.id, title: 'Own Rasiermesser China' }))
     .body;
   foreignLead = (
@@ -559,73 +555,7 @@ describe('leads: role matrix', () => {
 
   it('deletes, restores and purges: agency deletes and restores, only admin purges', async () => {
     const target = await lead({ title: 'Short-lived lead' });
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.delete(`/api/v1/leads/${target.id}`).set(s.auth).set('If-Match', '"1"'))
-              .status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const staff = c.sessions.staff;
-    expect((await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth)).status).toBe(428);
-    expect(
-      (await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth).set('If-Match', '"7"'))
-        .status,
-    ).toBe(412);
-    expect(
-      (await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth).set('If-Match', '"1"'))
-        .status,
-    ).toBe(204);
-    expect((await app.http.get(`/api/v1/leads/${target.id}`).set(admin.auth)).status).toBe(404);
-    expect(ids((await app.http.get('/api/v1/leads?limit=200').set(admin.auth)).body)).not.toContain(
-      target.id,
-    );
-    const deleted = await app.http.get('/api/v1/leads?deleted=true&limit=200').set(staff.auth);
-    expect(ids(deleted.body)).toContain(target.id);
-    for (const role of ['viewer', 'own'] as const) {
-      expect(
-        (await app.http.get('/api/v1/leads?deleted=true').set(c.sessions[role].auth)).status,
-      ).toBe(403);
-    }
-
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/leads/${target.id}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const restored = await app.http.post(`/api/v1/leads/${target.id}/restore`).set(staff.auth);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
-    expect((await app.http.post(`/api/v1/leads/${target.id}/restore`).set(staff.auth)).status).toBe(
-      404,
-    );
-
-    await app.http.delete(`/api/v1/leads/${target.id}`).set(admin.auth).set('If-Match', '"3"');
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/leads/${target.id}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    expect((await app.http.post(`/api/v1/leads/${target.id}/purge`).set(admin.auth)).status).toBe(
-      204,
-    );
-    expect((await app.http.post(`/api/v1/leads/${target.id}/restore`).set(admin.auth)).status).toBe(
-      404,
-    );
+    await softDeleteStory(app, c, `/api/v1/leads/${target.id}`);
   });
 
   it('purges a lead with its notes; a live one is 404, one still referenced 409', async () => {

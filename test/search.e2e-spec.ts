@@ -1,7 +1,7 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Kit, kit } from './helpers/make';
-import { Cast, ROLE_NAMES, cast, statusReport } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
+import { Cast, ROLE_NAMES, statusReport, startWithCast } from './helpers/roles';
 
 interface Hit {
   id: string;
@@ -16,16 +16,11 @@ interface Results {
 }
 const GROUPS = ['contacts', 'companies', 'partners', 'leads'] as const;
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let make: Kit;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = kit(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
 });
 afterAll(() => app?.stop());
 

@@ -1,17 +1,15 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { Cast, ROLE_NAMES, RoleName, statusReport, startWithCast } from './helpers/roles';
 import { Appointment, Participant, Trip } from './helpers/trips';
-import { Kit, kit } from './helpers/make';
+import type { Kit } from './helpers/make';
 
 /**
  * Every trip route × admin, staff, viewer, a company user whose company has a delegate on the
  * trip ("own") and one whose company has none ("foreign"), with the status the permission table
  * and the scope promise.
  */
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let make: Kit;
 let trip: Trip;
 let ownDelegate: Participant;
@@ -20,10 +18,7 @@ let open: Appointment;
 let reception: Appointment;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = kit(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
   trip = await make.trip();
   ownDelegate = await make.participant({
     tripId: trip.id,

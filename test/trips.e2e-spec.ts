@@ -1,23 +1,18 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Kit, kit } from './helpers/make';
-import { Cast, cast } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
+import { Cast, startWithCast } from './helpers/roles';
 import { Appointment, ArticleTrip, Participant, articleTrip } from './helpers/trips';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ICAL = require('ical.js');
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let story: ArticleTrip;
 let make: Kit;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = kit(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
   story = await articleTrip(app, admin, {
     zwilling: c.ownCompany.id,
     dovo: (await make.company({ name: 'DOVO Test' })).id,
@@ -529,7 +524,7 @@ describe('participants: bad input is a 400 naming the field', () => {
   });
 
   it("refuses a company user's login on a delegate of another company", async () => {
-    const user = await kit(app, admin).user({ role: 'company', companyId: c.ownCompany.id });
+    const user = await make.user({ role: 'company', companyId: c.ownCompany.id });
     const res = await app.http
       .post(`${tripPath()}/participants`)
       .set(admin.auth)
