@@ -1,11 +1,17 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
-import { Appointment, Trip, tripFactories } from './helpers/trips';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import {
+  Cast,
+  RoleName,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+  startWithCast,
+} from './helpers/roles';
+import { Appointment, Trip } from './helpers/trips';
+import { kit } from './helpers/make';
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let techPark: string;
 let campus3d: string;
 let trip: Trip;
@@ -13,15 +19,22 @@ let signing: Appointment;
 let otherSigning: Appointment;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  const make = tripFactories(app, admin);
-  techPark = await make.partner('Technologiepark Peking');
-  campus3d = await make.partner('3D-Campus Shanghai', 'campus', 'Shanghai');
+  ({ app, admin, c } = await startWithCast());
+  const make = kit(app, admin);
+  techPark = (
+    await make.row.partner({
+      name: 'Technologiepark Peking',
+      kind: 'technology_park',
+      city: 'Peking',
+    })
+  ).id;
+  campus3d = (
+    await make.row.partner({ name: '3D-Campus Shanghai', kind: 'campus', city: 'Shanghai' })
+  ).id;
   trip = await make.trip();
-  await make.participant(trip.id, { companyId: c.ownCompany.id });
-  signing = await make.appointment(trip.id, {
+  await make.participant({ tripId: trip.id, companyId: c.ownCompany.id });
+  signing = await make.appointment({
+    tripId: trip.id,
     title: 'Unterzeichnung Technologiepark',
     kind: 'signing',
     partnerId: techPark,
@@ -33,7 +46,8 @@ beforeAll(async () => {
     startsOn: '2020-05-04',
     endsOn: '2020-05-06',
   });
-  otherSigning = await make.appointment(other.id, {
+  otherSigning = await make.appointment({
+    tripId: other.id,
     kind: 'signing',
     startsAt: '2020-05-05T10:00:00+08:00',
     endsAt: '2020-05-05T11:00:00+08:00',

@@ -1,16 +1,17 @@
 import jwt from 'jsonwebtoken';
 import { ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './helpers/app';
-import { PASSWORD, Session, factories, login, loginAdmin } from './helpers/auth';
+import { PASSWORD, Session, login, loginAdmin } from './helpers/auth';
+import { Kit, kit } from './helpers/make';
 import { Cast, cast, statusReport, statusesOf } from './helpers/roles';
 
 let app: TestApp;
 let admin: Session;
-let make: ReturnType<typeof factories>;
+let make: Kit;
 
 beforeAll(async () => {
   app = await startTestApp();
   admin = await loginAdmin(app);
-  make = factories(app, admin);
+  make = kit(app, admin);
 });
 afterAll(() => app?.stop());
 

@@ -1,15 +1,19 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { softDeleteStory } from './helpers/lifecycle';
+import {
+  Cast,
+  RoleName,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+  startWithCast,
+} from './helpers/roles';
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
+  ({ app, admin, c } = await startWithCast());
 });
 afterAll(() => app?.stop());
 
@@ -164,68 +168,7 @@ describe('companies: role matrix', () => {
 
   it('deletes, restores and purges: staff deletes and restores, only admin purges', async () => {
     const target = (await create(admin, { name: 'Short-lived GmbH' })).body;
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (
-              await app.http
-                .delete(`/api/v1/companies/${target.id}`)
-                .set(s.auth)
-                .set('If-Match', '"1"')
-            ).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      (await app.http.delete(`/api/v1/companies/${target.id}`).set(c.sessions.staff.auth)).status,
-    ).toBe(428);
-    expect(
-      (
-        await app.http
-          .delete(`/api/v1/companies/${target.id}`)
-          .set(c.sessions.staff.auth)
-          .set('If-Match', '"9"')
-      ).status,
-    ).toBe(412);
-    expect(
-      (
-        await app.http
-          .delete(`/api/v1/companies/${target.id}`)
-          .set(c.sessions.staff.auth)
-          .set('If-Match', '"1"')
-      ).status,
-    ).toBe(204);
-    expect((await app.http.get(`/api/v1/companies/${target.id}`).set(admin.auth)).status).toBe(404);
-    const deleted = await app.http.get('/api/v1/companies?deleted=true').set(c.sessions.staff.auth);
-    expect(deleted.body.items.map((x: { id: string }) => x.id)).toContain(target.id);
-    expect(
-      (await app.http.get('/api/v1/companies?deleted=true').set(c.sessions.viewer.auth)).status,
-    ).toBe(403);
-
-    const restored = await app.http
-      .post(`/api/v1/companies/${target.id}/restore`)
-      .set(c.sessions.staff.auth);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
-    expect(
-      (await app.http.post(`/api/v1/companies/${target.id}/restore`).set(c.sessions.staff.auth))
-        .status,
-    ).toBe(404);
-
-    await app.http.delete(`/api/v1/companies/${target.id}`).set(admin.auth).set('If-Match', '"3"');
-    expect(
-      (await app.http.post(`/api/v1/companies/${target.id}/purge`).set(c.sessions.staff.auth))
-        .status,
-    ).toBe(403);
-    expect(
-      (await app.http.post(`/api/v1/companies/${target.id}/purge`).set(admin.auth)).status,
-    ).toBe(204);
-    expect(
-      (await app.http.post(`/api/v1/companies/${target.id}/restore`).set(admin.auth)).status,
-    ).toBe(404);
+    await softDeleteStory(app, c, `/api/v1/companies/${target.id}`);
   });
 
   it('refuses to purge a company still referenced (409) and a live one (404)', async () => {

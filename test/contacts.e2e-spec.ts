@@ -1,18 +1,22 @@
 import type { Response } from 'supertest';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
-import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
+import { softDeleteStory } from './helpers/lifecycle';
+import {
+  Cast,
+  RoleName,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+  startWithCast,
+} from './helpers/roles';
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
-let make: ReturnType<typeof factories>;
+let app: TestApp, admin: Session, c: Cast;
+let make: Kit;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = factories(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
 });
 afterAll(() => app?.stop());
 
@@ -618,79 +622,17 @@ describe('contacts: role matrix', () => {
   it('deletes, restores and purges: staff deletes and restores, only admin purges', async () => {
     const target = await contact({ familyName: 'Shortlived' });
     const l = await lead(c.ownCompany.id, target.id);
-    const remove = (s: Session, etag?: string) => {
-      const req = app.http.delete(`/api/v1/contacts/${target.id}`).set(s.auth);
-      return etag ? req.set('If-Match', etag) : req;
-    };
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(async (_, s) => (await remove(s, '"1"')).status, ['viewer', 'own', 'foreign']),
-      ),
-    ).toEqual([]);
-    expect((await remove(c.sessions.staff)).status).toBe(428);
-    expect((await remove(c.sessions.staff, 'W/"1"')).status).toBe(400);
-    const stale = await remove(c.sessions.staff, '"9"');
-    expect(stale.status).toBe(412);
-    expect(stale.headers.etag).toBe('"1"');
-    expect((await remove(c.sessions.staff, '"1"')).status).toBe(204);
-    expect(
-      statusReport(
-        { admin: 404, staff: 404, viewer: 404, own: 404, foreign: 404 },
-        await each(read(target.id)),
-      ),
-    ).toEqual([]);
-    expect(await found('shortlived')).toEqual([]);
-    const deleted = await app.http
-      .get('/api/v1/contacts?deleted=true&q=shortlived')
-      .set(c.sessions.staff.auth);
-    expect(ids(deleted.body)).toEqual([target.id]);
-
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/contacts/${target.id}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const restored = await app.http
-      .post(`/api/v1/contacts/${target.id}/restore`)
-      .set(c.sessions.staff.auth);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ id: target.id, deletedAt: null, version: 3 });
-    expect(restored.headers.etag).toBe('"3"');
-    expect(
-      (await app.http.post(`/api/v1/contacts/${target.id}/restore`).set(admin.auth)).status,
-    ).toBe(404);
-
-    expect(
-      (await app.http.post(`/api/v1/contacts/${target.id}/purge`).set(admin.auth)).status,
-    ).toBe(404);
-    await app.http.delete(`/api/v1/contacts/${target.id}`).set(admin.auth).set('If-Match', '"3"');
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/contacts/${target.id}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    // still named by a lead: 409 until that goes
-    expect(
-      (await app.http.post(`/api/v1/contacts/${target.id}/purge`).set(admin.auth)).status,
-    ).toBe(409);
-    await app.db.query('DELETE FROM leads WHERE id = $1', [l]);
-    expect(
-      (await app.http.post(`/api/v1/contacts/${target.id}/purge`).set(admin.auth)).status,
-    ).toBe(204);
-    expect(
-      (await app.http.post(`/api/v1/contacts/${target.id}/restore`).set(admin.auth)).status,
-    ).toBe(404);
+    await softDeleteStory(app, c, `/api/v1/contacts/${target.id}`, {
+      async whileDeleted() {
+        expect(await found('shortlived')).toEqual([]);
+        const deleted = await app.http
+          .get('/api/v1/contacts?deleted=true&q=shortlived')
+          .set(c.sessions.staff.auth);
+        expect(ids(deleted.body)).toEqual([target.id]);
+      },
+      // still named by a lead: 409 until that goes
+      unlink: async () => void (await app.db.query('DELETE FROM leads WHERE id = $1', [l])),
+    });
   });
 });
 

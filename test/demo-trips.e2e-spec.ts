@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { seedDemoTrips } from '../src/demo/trips';
 import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import { Session, loginAdmin } from './helpers/auth';
+import { kit } from './helpers/make';
 import type { Appointment, Participant } from './helpers/trips';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -166,7 +167,7 @@ describe('the demo trips', () => {
   });
 
   it("shows DOVO's login the China trip without the state reception, and not Israel", async () => {
-    const make = factories(app, admin);
+    const make = kit(app, admin);
     const dovo = await make.session('company', ids.companies.dovo);
     const visible = await tripIds(dovo);
     expect(Object.keys(visible)).toEqual(['china']);

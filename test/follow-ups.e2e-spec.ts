@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { softDeleteStory } from './helpers/lifecycle';
+import type { Kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
   RoleName,
-  cast,
   statusReport,
   RoleCheck,
   statusesOf,
+  startWithCast,
 } from './helpers/roles';
-import { rows } from './helpers/rows';
 
 interface FollowUpBody {
   id: string;
@@ -24,11 +25,8 @@ interface FollowUpBody {
   [field: string]: unknown;
 }
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
-let make: ReturnType<typeof factories>;
-let row: ReturnType<typeof rows>;
+let app: TestApp, admin: Session, c: Cast;
+let make: Kit;
 /** Assigned to the own company; to the own company user; to the foreign company. */
 let ownFollowUp: FollowUpBody;
 let ownUserFollowUp: FollowUpBody;
@@ -38,11 +36,7 @@ const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = factories(app, admin);
-  row = rows(app);
+  ({ app, admin, c, make } = await startWithCast());
   ownFollowUp = await followUp({
     title: 'Own company: Muster schicken',
     companyId: c.ownCompany.id,
@@ -119,12 +113,12 @@ describe('follow-ups: create and update', () => {
 
   it('links a contact, partner, lead, interaction, agreement and trip', async () => {
     const [contact, partner, trip, interaction] = await Promise.all([
-      row.contact(),
-      row.partner(),
-      row.trip(),
-      row.interaction(admin.user.id),
+      make.row.contact(),
+      make.row.partner(),
+      make.row.trip(),
+      make.row.interaction(admin.user.id),
     ]);
-    const agreement = await row.agreement(partner.id);
+    const agreement = await make.row.agreement(partner.id);
     const lead = await app.http
       .post('/api/v1/leads')
       .set(admin.auth)
@@ -155,19 +149,19 @@ describe('follow-ups: create and update', () => {
 
   it('refuses links to missing or deleted records, naming each field', async () => {
     const [contact, partner, trip, interaction, company] = await Promise.all([
-      row.contact(),
-      row.partner(),
-      row.trip(),
-      row.interaction(admin.user.id),
+      make.row.contact(),
+      make.row.partner(),
+      make.row.trip(),
+      make.row.interaction(admin.user.id),
       make.company(),
     ]);
-    const agreement = await row.agreement(partner.id);
+    const agreement = await make.row.agreement(partner.id);
     await Promise.all([
-      row.softDelete('contacts', contact.id),
-      row.softDelete('trips', trip.id),
-      row.softDelete('interactions', interaction.id),
-      row.softDelete('agreements', agreement.id),
-      row.softDelete('companies', company.id),
+      make.softDelete('contacts', contact.id),
+      make.softDelete('trips', trip.id),
+      make.softDelete('interactions', interaction.id),
+      make.softDelete('agreements', agreement.id),
+      make.softDelete('companies', company.id),
     ]);
     const res = await create(admin, {
       title: 'Tote Links',
@@ -507,57 +501,13 @@ describe('follow-ups: role matrix', () => {
 
   it('deletes, restores and purges: agency deletes and restores, only admin purges', async () => {
     const target = await followUp({ title: 'Short-lived', companyId: c.ownCompany.id });
-    const url = `/api/v1/follow-ups/${target.id}`;
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.delete(url).set(s.auth).set('If-Match', '"1"')).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const staff = c.sessions.staff;
-    expect((await app.http.delete(url).set(staff.auth)).status).toBe(428);
-    expect((await app.http.delete(url).set(staff.auth).set('If-Match', '"5"')).status).toBe(412);
-    expect((await app.http.delete(url).set(staff.auth).set('If-Match', '"1"')).status).toBe(204);
-    expect((await app.http.get(url).set(admin.auth)).status).toBe(404);
-    expect((await app.http.get(url).set(c.sessions.own.auth)).status).toBe(404);
-    expect((await complete(c.sessions.own, target.id, '"2"')).status).toBe(404);
-    const own = await app.http.get('/api/v1/follow-ups?limit=200').set(c.sessions.own.auth);
-    expect(ids(own.body)).not.toContain(target.id);
-    const deleted = await app.http.get('/api/v1/follow-ups?deleted=true').set(staff.auth);
-    expect(ids(deleted.body)).toContain(target.id);
-    expect(
-      (await app.http.get('/api/v1/follow-ups?deleted=true').set(c.sessions.own.auth)).status,
-    ).toBe(403);
-
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.post(`${url}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const restored = await app.http.post(`${url}/restore`).set(staff.auth);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
-
-    await app.http.delete(url).set(admin.auth).set('If-Match', '"3"');
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.post(`${url}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    expect((await app.http.post(`${url}/purge`).set(admin.auth)).status).toBe(204);
-    expect((await app.http.post(`${url}/restore`).set(admin.auth)).status).toBe(404);
-    expect((await app.http.post(`${url}/purge`).set(admin.auth)).status).toBe(404);
+    await softDeleteStory(app, c, `/api/v1/follow-ups/${target.id}`, {
+      async whileDeleted() {
+        expect((await complete(c.sessions.own, target.id, '"2"')).status).toBe(404);
+        const own = await app.http.get('/api/v1/follow-ups?limit=200').set(c.sessions.own.auth);
+        expect(ids(own.body)).not.toContain(target.id);
+      },
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import { Session, loginAdmin } from './helpers/auth';
+import { kit } from './helpers/make';
 
 let app: TestApp;
 let admin: Session;
@@ -136,7 +137,7 @@ describe('problem details', () => {
 
 describe('keyset pagination', () => {
   beforeAll(async () => {
-    const make = factories(app, admin);
+    const make = kit(app, admin);
     for (let i = 0; i < 7; i++)
       await make.user({ displayName: `Paged ${String.fromCharCode(65 + i)}` });
   });
@@ -216,7 +217,7 @@ describe('keyset pagination', () => {
 describe('ETag and If-Match', () => {
   let user: { id: string };
   beforeAll(async () => {
-    user = await factories(app, admin).user();
+    user = await kit(app, admin).user();
   });
 
   it('sends the version as ETag on reads', async () => {

@@ -1,20 +1,18 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { crmRows } from './helpers/crm-rows';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
   RoleName,
-  cast,
   statusReport,
   RoleCheck,
   statusesOf,
+  startWithCast,
 } from './helpers/roles';
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
-let rows: ReturnType<typeof crmRows>;
+let app: TestApp, admin: Session, c: Cast;
+let make: Kit;
 let contactA: { id: string };
 let contactB: { id: string };
 let deletedContact: { id: string };
@@ -26,21 +24,25 @@ let appointment: { id: string };
 let otherAppointment: { id: string };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  rows = crmRows(app);
-  partner = await rows.partner({ name: 'Zhongguancun Technologiepark', kind: 'technology_park' });
-  deletedPartner = await rows.partner({ name: 'Gone Campus' });
-  await rows.softDelete('partners', deletedPartner.id);
-  contactA = await rows.contact({ familyName: 'Wang', givenName: 'Fang', partnerId: partner.id });
-  contactB = await rows.contact({ familyName: 'Li', givenName: 'Na' });
-  deletedContact = await rows.contact({ familyName: 'Vergangen' });
-  await rows.softDelete('contacts', deletedContact.id);
-  trip = await rows.trip({ title: 'China 2026' });
-  otherTrip = await rows.trip({ title: 'Israel 2027' });
-  appointment = await rows.appointment(trip.id, { title: 'Technologiepark' });
-  otherAppointment = await rows.appointment(otherTrip.id, { title: 'Tel Aviv' });
+  ({ app, admin, c, make } = await startWithCast());
+  partner = await make.row.partner({
+    name: 'Zhongguancun Technologiepark',
+    kind: 'technology_park',
+  });
+  deletedPartner = await make.row.partner({ name: 'Gone Campus' });
+  await make.softDelete('partners', deletedPartner.id);
+  contactA = await make.row.contact({
+    familyName: 'Wang',
+    givenName: 'Fang',
+    partnerId: partner.id,
+  });
+  contactB = await make.row.contact({ familyName: 'Li', givenName: 'Na' });
+  deletedContact = await make.row.contact({ familyName: 'Vergangen' });
+  await make.softDelete('contacts', deletedContact.id);
+  trip = await make.row.trip({ title: 'China 2026' });
+  otherTrip = await make.row.trip({ title: 'Israel 2027' });
+  appointment = await make.row.appointment(trip.id, { title: 'Technologiepark' });
+  otherAppointment = await make.row.appointment(otherTrip.id, { title: 'Tel Aviv' });
 });
 afterAll(() => app?.stop());
 
@@ -209,8 +211,8 @@ describe('interactions: bad input', () => {
   });
 
   it('refuses a deleted trip', async () => {
-    const gone = await rows.trip({ title: 'Abgesagt' });
-    await rows.softDelete('trips', gone.id);
+    const gone = await make.row.trip({ title: 'Abgesagt' });
+    await make.softDelete('trips', gone.id);
     const res = await create(admin, { ...BASE, tripId: gone.id });
     expect(res.status).toBe(400);
     expect(fields(res.body)).toEqual(['tripId']);
@@ -302,9 +304,9 @@ describe('interactions: PATCH', () => {
   });
 
   it('keeps a link to a record deleted since, when the client sends the list back', async () => {
-    const doomed = await rows.contact({ familyName: 'Später gelöscht' });
+    const doomed = await make.row.contact({ familyName: 'Später gelöscht' });
     const target = await made({ contactIds: [doomed.id] });
-    await rows.softDelete('contacts', doomed.id);
+    await make.softDelete('contacts', doomed.id);
     const res = await patch(target.id, 1, { contactIds: [doomed.id, contactA.id] });
     expect(res.status).toBe(200);
     expect(res.body.contactIds).toEqual(sorted([doomed.id, contactA.id]));
@@ -377,8 +379,8 @@ describe('interactions: lists, filters, search', () => {
   };
 
   beforeAll(async () => {
-    listTrip = await rows.trip({ title: 'Listenreise' });
-    listAppointment = await rows.appointment(listTrip.id, { title: 'Empfang' });
+    listTrip = await make.row.trip({ title: 'Listenreise' });
+    listAppointment = await make.row.appointment(listTrip.id, { title: 'Empfang' });
     i1 = await made({
       occurredAt: '2026-10-20T09:00:00+08:00',
       subject: 'Besuch bei der Niederlassung Shanghai',

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { softDeleteStory } from './helpers/lifecycle';
+import type { Kit } from './helpers/make';
 import {
   Cast,
   ROLE_NAMES,
   RoleName,
-  cast,
   statusReport,
   RoleCheck,
   statusesOf,
+  startWithCast,
 } from './helpers/roles';
-import { rows } from './helpers/rows';
 
 interface LeadBody {
   id: string;
@@ -21,20 +22,13 @@ interface LeadBody {
   [field: string]: unknown;
 }
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
-let make: ReturnType<typeof factories>;
-let row: ReturnType<typeof rows>;
+let app: TestApp, admin: Session, c: Cast;
+let make: Kit;
 let ownLead: LeadBody;
 let foreignLead: LeadBody;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = factories(app, admin);
-  row = rows(app);
+  ({ app, admin, c, make } = await startWithCast());
   ownLead = (await create(admin, { companyId: c.ownCompany.id, title: 'Own Rasiermesser China' }))
     .body;
   foreignLead = (
@@ -98,8 +92,12 @@ describe('leads: create and update', () => {
   });
 
   it('links a contact, partner, trip and appointment; an appointment brings its trip', async () => {
-    const [contact, partner, trip] = await Promise.all([row.contact(), row.partner(), row.trip()]);
-    const appointment = await row.appointment(trip.id);
+    const [contact, partner, trip] = await Promise.all([
+      make.row.contact(),
+      make.row.partner(),
+      make.row.trip(),
+    ]);
+    const appointment = await make.row.appointment(trip.id);
     const res = await create(admin, {
       companyId: c.ownCompany.id,
       title: 'Linked',
@@ -119,8 +117,8 @@ describe('leads: create and update', () => {
   });
 
   it('refuses an appointment of another trip, naming appointmentId', async () => {
-    const [trip, otherTrip] = await Promise.all([row.trip(), row.trip()]);
-    const appointment = await row.appointment(otherTrip.id);
+    const [trip, otherTrip] = await Promise.all([make.row.trip(), make.row.trip()]);
+    const appointment = await make.row.appointment(otherTrip.id);
     const res = await create(admin, {
       companyId: c.ownCompany.id,
       title: 'Mismatch',
@@ -140,12 +138,16 @@ describe('leads: create and update', () => {
   });
 
   it('refuses links to missing or deleted records, naming each field', async () => {
-    const [contact, trip, company] = await Promise.all([row.contact(), row.trip(), make.company()]);
-    const appointment = await row.appointment(trip.id);
+    const [contact, trip, company] = await Promise.all([
+      make.row.contact(),
+      make.row.trip(),
+      make.company(),
+    ]);
+    const appointment = await make.row.appointment(trip.id);
     await Promise.all([
-      row.softDelete('contacts', contact.id),
-      row.softDelete('appointments', appointment.id),
-      row.softDelete('companies', company.id),
+      make.softDelete('contacts', contact.id),
+      make.softDelete('appointments', appointment.id),
+      make.softDelete('companies', company.id),
     ]);
     const res = await create(admin, {
       companyId: company.id,
@@ -302,7 +304,11 @@ describe('leads: list, filters, search and sort', () => {
   };
 
   beforeAll(async () => {
-    [trip, contact, partner] = await Promise.all([row.trip(), row.contact(), row.partner()]);
+    [trip, contact, partner] = await Promise.all([
+      make.row.trip(),
+      make.row.contact(),
+      make.row.partner(),
+    ]);
     const company = await make.company({ name: 'Sortierwerk' });
     companyIds.push(company.id);
     const base = { companyId: company.id };
@@ -549,73 +555,7 @@ describe('leads: role matrix', () => {
 
   it('deletes, restores and purges: agency deletes and restores, only admin purges', async () => {
     const target = await lead({ title: 'Short-lived lead' });
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.delete(`/api/v1/leads/${target.id}`).set(s.auth).set('If-Match', '"1"'))
-              .status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const staff = c.sessions.staff;
-    expect((await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth)).status).toBe(428);
-    expect(
-      (await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth).set('If-Match', '"7"'))
-        .status,
-    ).toBe(412);
-    expect(
-      (await app.http.delete(`/api/v1/leads/${target.id}`).set(staff.auth).set('If-Match', '"1"'))
-        .status,
-    ).toBe(204);
-    expect((await app.http.get(`/api/v1/leads/${target.id}`).set(admin.auth)).status).toBe(404);
-    expect(ids((await app.http.get('/api/v1/leads?limit=200').set(admin.auth)).body)).not.toContain(
-      target.id,
-    );
-    const deleted = await app.http.get('/api/v1/leads?deleted=true&limit=200').set(staff.auth);
-    expect(ids(deleted.body)).toContain(target.id);
-    for (const role of ['viewer', 'own'] as const) {
-      expect(
-        (await app.http.get('/api/v1/leads?deleted=true').set(c.sessions[role].auth)).status,
-      ).toBe(403);
-    }
-
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/leads/${target.id}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const restored = await app.http.post(`/api/v1/leads/${target.id}/restore`).set(staff.auth);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
-    expect((await app.http.post(`/api/v1/leads/${target.id}/restore`).set(staff.auth)).status).toBe(
-      404,
-    );
-
-    await app.http.delete(`/api/v1/leads/${target.id}`).set(admin.auth).set('If-Match', '"3"');
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/leads/${target.id}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    expect((await app.http.post(`/api/v1/leads/${target.id}/purge`).set(admin.auth)).status).toBe(
-      204,
-    );
-    expect((await app.http.post(`/api/v1/leads/${target.id}/restore`).set(admin.auth)).status).toBe(
-      404,
-    );
+    await softDeleteStory(app, c, `/api/v1/leads/${target.id}`);
   });
 
   it('purges a lead with its notes; a live one is 404, one still referenced 409', async () => {
@@ -866,7 +806,10 @@ describe('leads pipeline', () => {
   });
 
   it('narrows to a company, a trip and an owner, so a filtered board totals what it shows', async () => {
-    const [trip, company] = await Promise.all([row.trip(), make.company({ name: 'Filterwerk' })]);
+    const [trip, company] = await Promise.all([
+      make.row.trip(),
+      make.company({ name: 'Filterwerk' }),
+    ]);
     const staffId = c.sessions.staff.user.id;
     await lead({ companyId: company.id, title: 'F1', valueEur: 100, tripId: trip.id });
     await lead({ companyId: company.id, title: 'F2', valueEur: 50, ownerId: staffId });

@@ -1,5 +1,6 @@
 import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
+import { Session, loginAdmin } from './helpers/auth';
+import { kit } from './helpers/make';
 
 /**
  * The query parameters the web's list pages use, for every list at once: each filter narrows
@@ -24,7 +25,7 @@ const post = async (path: string, body: Body): Promise<Item> => {
 beforeAll(async () => {
   app = await startTestApp();
   admin = await loginAdmin(app);
-  const make = factories(app, admin);
+  const make = kit(app, admin);
   const owner = await make.user({ role: 'staff', displayName: 'Olga Owner' });
   ids.owner = owner.id;
   ids.alpha = (await post('/api/v1/companies', { name: 'Alpha Messer', country: 'DE' })).id;

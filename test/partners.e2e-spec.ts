@@ -1,16 +1,20 @@
 import type { Response } from 'supertest';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Cast, RoleName, cast, statusReport, RoleCheck, statusesOf } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { softDeleteStory } from './helpers/lifecycle';
+import {
+  Cast,
+  RoleName,
+  statusReport,
+  RoleCheck,
+  statusesOf,
+  startWithCast,
+} from './helpers/roles';
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
+  ({ app, admin, c } = await startWithCast());
 });
 afterAll(() => app?.stop());
 
@@ -321,77 +325,11 @@ describe('partners: role matrix', () => {
   it('deletes, restores and purges: staff deletes and restores, only admin purges', async () => {
     const target = await make({ name: 'Short-lived Park' });
     await linkToLead(c.ownCompany.id, target.id);
-    const remove = (s: Session, etag?: string) => {
-      const req = app.http.delete(`/api/v1/partners/${target.id}`).set(s.auth);
-      return etag ? req.set('If-Match', etag) : req;
-    };
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(async (_, s) => (await remove(s, '"1"')).status, ['viewer', 'own', 'foreign']),
-      ),
-    ).toEqual([]);
-    expect((await remove(c.sessions.staff)).status).toBe(428);
-    const stale = await remove(c.sessions.staff, '"9"');
-    expect(stale.status).toBe(412);
-    expect(stale.headers.etag).toBe('"1"');
-    expect((await remove(c.sessions.staff, '"1"')).status).toBe(204);
-    expect(
-      statusReport(
-        { admin: 404, staff: 404, viewer: 404, own: 404, foreign: 404 },
-        await each(read(target.id)),
-      ),
-    ).toEqual([]);
-    const deleted = await app.http.get('/api/v1/partners?deleted=true').set(c.sessions.staff.auth);
-    expect(ids(deleted.body)).toEqual([target.id]);
-    expect(
-      (await app.http.get('/api/v1/partners?deleted=true').set(c.sessions.viewer.auth)).status,
-    ).toBe(403);
-
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/partners/${target.id}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    const restored = await app.http
-      .post(`/api/v1/partners/${target.id}/restore`)
-      .set(c.sessions.staff.auth);
-    expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ id: target.id, deletedAt: null, version: 3 });
-    expect(
-      (await app.http.post(`/api/v1/partners/${target.id}/restore`).set(admin.auth)).status,
-    ).toBe(404);
-
     // purge: only deleted records, only admin, not while a lead still points to it
-    expect(
-      (await app.http.post(`/api/v1/partners/${target.id}/purge`).set(admin.auth)).status,
-    ).toBe(404);
-    await app.http.delete(`/api/v1/partners/${target.id}`).set(admin.auth).set('If-Match', '"3"');
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.post(`/api/v1/partners/${target.id}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      (await app.http.post(`/api/v1/partners/${target.id}/purge`).set(admin.auth)).status,
-    ).toBe(409);
-    await app.db.query('DELETE FROM leads WHERE partner_id = $1', [target.id]);
-    expect(
-      (await app.http.post(`/api/v1/partners/${target.id}/purge`).set(admin.auth)).status,
-    ).toBe(204);
-    expect(
-      (await app.http.post(`/api/v1/partners/${target.id}/restore`).set(admin.auth)).status,
-    ).toBe(404);
+    await softDeleteStory(app, c, `/api/v1/partners/${target.id}`, {
+      unlink: async () =>
+        void (await app.db.query('DELETE FROM leads WHERE partner_id = $1', [target.id])),
+    });
   });
 });
 

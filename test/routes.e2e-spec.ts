@@ -1,31 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { TEST_JWT_SECRET, TestApp, startTestApp } from './helpers/app';
-
-interface Route {
-  method: string;
-  path: string;
-  handler: string;
-  access?: { public: true } | { action: string };
-}
+import { TestApp, startTestApp } from './helpers/app';
+import { Route, fillPath, listRoutes } from './helpers/routes';
 
 let app: TestApp;
 let routes: Route[];
 
 beforeAll(async () => {
   app = await startTestApp();
-  const out = execFileSync(process.execPath, ['dist/cli.js', 'routes'], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: app.databaseUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'silent',
-    },
-    encoding: 'utf8',
-  });
-  routes = JSON.parse(out) as Route[];
+  routes = listRoutes(app);
 });
 afterAll(() => app?.stop());
 
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 const PUBLIC = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
@@ -44,9 +29,7 @@ describe('every route declares what it needs', () => {
     );
     expect(pages.length).toBeGreaterThan(3);
     for (const route of pages) {
-      const res = await app.http.get(
-        route.path.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000'),
-      );
+      const res = await app.http.get(fillPath(route.path, () => NO_SUCH_ID));
       expect({
         route: route.path,
         status: res.status,
@@ -97,7 +80,7 @@ describe('every route declares what it needs', () => {
     for (const route of routes.filter(
       (r) => r.access && !('public' in r.access) && r.path.startsWith('/api/'),
     )) {
-      const path = route.path.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
+      const path = fillPath(route.path, () => NO_SUCH_ID);
       const res = await app.http[route.method.toLowerCase() as 'get'](path);
       expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
         route: `${route.method} ${route.path}`,

@@ -1,7 +1,7 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { crmRows } from './helpers/crm-rows';
-import { Cast, ROLE_NAMES, cast, statusReport } from './helpers/roles';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
+import { Cast, ROLE_NAMES, statusReport, startWithCast } from './helpers/roles';
 
 interface Hit {
   id: string;
@@ -16,16 +16,11 @@ interface Results {
 }
 const GROUPS = ['contacts', 'companies', 'partners', 'leads'] as const;
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
-let rows: ReturnType<typeof crmRows>;
+let app: TestApp, admin: Session, c: Cast;
+let make: Kit;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  rows = crmRows(app);
+  ({ app, admin, c, make } = await startWithCast());
 });
 afterAll(() => app?.stop());
 
@@ -50,45 +45,49 @@ describe('search: what a company user may find', () => {
   const nobodys: string[] = [];
 
   beforeAll(async () => {
-    await rows.renameCompany(c.ownCompany.id, 'Kaiser Own Messer GmbH');
-    await rows.renameCompany(c.foreignCompany.id, 'Kaiser Foreign Scheren AG');
+    await make.row.renameCompany(c.ownCompany.id, 'Kaiser Own Messer GmbH');
+    await make.row.renameCompany(c.foreignCompany.id, 'Kaiser Foreign Scheren AG');
     own.companies.push(c.ownCompany.id);
     foreign.companies.push(c.foreignCompany.id);
 
-    const ownPartner = await rows.partner({ name: 'Kaiser Technologiepark Nord' });
-    const foreignPartner = await rows.partner({ name: 'Kaiser Campus Süd' });
-    const loosePartner = await rows.partner({ name: 'Kaiser Institut' });
-    const ownContact = await rows.contact({
+    const ownPartner = await make.row.partner({ name: 'Kaiser Technologiepark Nord' });
+    const foreignPartner = await make.row.partner({ name: 'Kaiser Campus Süd' });
+    const loosePartner = await make.row.partner({ name: 'Kaiser Institut' });
+    const ownContact = await make.row.contact({
       familyName: 'Kaiser',
       givenName: 'Anna',
       partnerId: loosePartner.id,
     });
-    const foreignContact = await rows.contact({ familyName: 'Kaiser', givenName: 'Bernd' });
-    const looseContact = await rows.contact({ familyName: 'Kaiser', givenName: 'Carla' });
-    const deadLeadContact = await rows.contact({ familyName: 'Kaiser', givenName: 'Dora' });
-    const ownLead = await rows.lead({
+    const foreignContact = await make.row.contact({ familyName: 'Kaiser', givenName: 'Bernd' });
+    const looseContact = await make.row.contact({ familyName: 'Kaiser', givenName: 'Carla' });
+    const deadLeadContact = await make.row.contact({ familyName: 'Kaiser', givenName: 'Dora' });
+    const ownLead = await make.row.lead({
       companyId: c.ownCompany.id,
       title: 'Kaiser Rasiermesser für Peking',
       contactId: ownContact.id,
       partnerId: ownPartner.id,
       stage: 'qualified',
     });
-    const foreignLead = await rows.lead({
+    const foreignLead = await make.row.lead({
       companyId: c.foreignCompany.id,
       title: 'Kaiser Scheren für Shanghai',
       contactId: foreignContact.id,
       partnerId: foreignPartner.id,
     });
-    const deadLead = await rows.lead({
+    const deadLead = await make.row.lead({
       companyId: c.ownCompany.id,
       title: 'Kaiser alter Lead',
       contactId: deadLeadContact.id,
       partnerId: loosePartner.id,
     });
-    await rows.softDelete('leads', deadLead.id);
-    const deletedContact = await rows.contact({ familyName: 'Kaiser', givenName: 'Emil' });
-    await rows.lead({ companyId: c.ownCompany.id, title: 'Bezug', contactId: deletedContact.id });
-    await rows.softDelete('contacts', deletedContact.id);
+    await make.softDelete('leads', deadLead.id);
+    const deletedContact = await make.row.contact({ familyName: 'Kaiser', givenName: 'Emil' });
+    await make.row.lead({
+      companyId: c.ownCompany.id,
+      title: 'Bezug',
+      contactId: deletedContact.id,
+    });
+    await make.softDelete('contacts', deletedContact.id);
 
     own.contacts.push(ownContact.id);
     own.partners.push(ownPartner.id);
@@ -182,12 +181,12 @@ describe('search: finding people the way staff remember them', () => {
   let lead: { id: string };
 
   beforeAll(async () => {
-    park = await rows.partner({
+    park = await make.row.partner({
       name: 'Zhongguancun Science Park',
       nativeName: '中关村科技园',
       kind: 'technology_park',
     });
-    wangFang = await rows.contact({
+    wangFang = await make.row.contact({
       familyName: 'Wang',
       givenName: 'Fang',
       nativeName: '王芳',
@@ -196,12 +195,12 @@ describe('search: finding people the way staff remember them', () => {
       partnerId: park.id,
     });
     // Only Chinese script: found by pinyin or not at all.
-    zhangWei = await rows.contact({ familyName: '张伟' });
-    mueller = await rows.contact({ familyName: 'Müller-Lüdenscheidt', givenName: 'Jürgen' });
-    company = (await rows.company({ name: 'Bäckerei Öztürk', industry: 'Lebensmittel' })) as {
+    zhangWei = await make.row.contact({ familyName: '张伟' });
+    mueller = await make.row.contact({ familyName: 'Müller-Lüdenscheidt', givenName: 'Jürgen' });
+    company = (await make.row.company({ name: 'Bäckerei Öztürk', industry: 'Lebensmittel' })) as {
       id: string;
     };
-    lead = await rows.lead({ companyId: company.id, title: 'Exportförderung für Peking' });
+    lead = await make.row.lead({ companyId: company.id, title: 'Exportförderung für Peking' });
   });
 
   it.each([
@@ -260,11 +259,11 @@ describe('search: finding people the way staff remember them', () => {
 
   it('ranks the closest match first', async () => {
     // The best match has the highest id, so an order by id alone would put it last.
-    const exact = await rows.company({
+    const exact = await make.row.company({
       id: 'ffffffff-ffff-4fff-8fff-ffffffffffff',
       name: 'Klingenmeister',
     });
-    const longer = await rows.company({
+    const longer = await make.row.company({
       id: '00000000-0000-4000-8000-00000000000a',
       name: 'Solinger Klingenmeister Werkzeugbau und Handel',
     });
@@ -273,7 +272,7 @@ describe('search: finding people the way staff remember them', () => {
   });
 
   it('honours limit per group', async () => {
-    for (let i = 0; i < 4; i++) await rows.contact({ familyName: `Limitmann ${i}` });
+    for (let i = 0; i < 4; i++) await make.row.contact({ familyName: `Limitmann ${i}` });
     const res = await search('limitmann', admin, '&limit=3');
     expect(res.status).toBe(200);
     expect(res.body.contacts).toHaveLength(3);
@@ -283,8 +282,8 @@ describe('search: finding people the way staff remember them', () => {
 
 describe('search: no term can make it fail', () => {
   beforeAll(async () => {
-    await rows.company({ name: '100% Edelstahl GmbH' });
-    await rows.lead({ companyId: c.ownCompany.id, title: 'Angebot 100% Edelstahl' });
+    await make.row.company({ name: '100% Edelstahl GmbH' });
+    await make.row.lead({ companyId: c.ownCompany.id, title: 'Angebot 100% Edelstahl' });
   });
 
   it.each(['%', '_', '%%', '%_%', '\\', '  ', '-- ;'])(

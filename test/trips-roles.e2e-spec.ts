@@ -1,17 +1,16 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, cast, statusReport } from './helpers/roles';
-import { Appointment, Participant, Trip, tripFactories } from './helpers/trips';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import { Cast, ROLE_NAMES, RoleName, statusReport, startWithCast } from './helpers/roles';
+import { Appointment, Participant, Trip } from './helpers/trips';
+import type { Kit } from './helpers/make';
 
 /**
  * Every trip route × admin, staff, viewer, a company user whose company has a delegate on the
  * trip ("own") and one whose company has none ("foreign"), with the status the permission table
  * and the scope promise.
  */
-let app: TestApp;
-let admin: Session;
-let c: Cast;
-let make: ReturnType<typeof tripFactories>;
+let app: TestApp, admin: Session, c: Cast;
+let make: Kit;
 let trip: Trip;
 let ownDelegate: Participant;
 let mayor: Participant;
@@ -19,18 +18,21 @@ let open: Appointment;
 let reception: Appointment;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  make = tripFactories(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
   trip = await make.trip();
-  ownDelegate = await make.participant(trip.id, {
+  ownDelegate = await make.participant({
+    tripId: trip.id,
     name: 'Delegierter Own',
     companyId: c.ownCompany.id,
   });
-  mayor = await make.participant(trip.id, { name: 'Oberbürgermeister', costBearer: 'agency' });
-  open = await make.appointment(trip.id, { title: 'Offen' });
-  reception = await make.appointment(trip.id, {
+  mayor = await make.participant({
+    tripId: trip.id,
+    name: 'Oberbürgermeister',
+    costBearer: 'agency',
+  });
+  open = await make.appointment({ tripId: trip.id, title: 'Offen' });
+  reception = await make.appointment({
+    tripId: trip.id,
     title: 'Staatsempfang',
     kind: 'state_reception',
     restricted: true,
@@ -104,7 +106,7 @@ describe('trips', () => {
 
   it('DELETE, restore, purge', async () => {
     const doomed = await make.trip({ title: 'Weg' });
-    await make.participant(doomed.id, { companyId: c.ownCompany.id });
+    await make.participant({ tripId: doomed.id, companyId: c.ownCompany.id });
     const p = `/api/v1/trips/${doomed.id}`;
     expect(statusReport(WRITE_FORBIDDEN, await each(status('delete', p), FORBIDDEN_ROLES))).toEqual(
       [],
@@ -148,7 +150,7 @@ describe('trips', () => {
 
   it('a company user loses the trip when its last delegate leaves', async () => {
     const t = await make.trip({ title: 'Einmalig' });
-    const only = await make.participant(t.id, { companyId: c.ownCompany.id });
+    const only = await make.participant({ tripId: t.id, companyId: c.ownCompany.id });
     const p = `/api/v1/trips/${t.id}`;
     expect((await app.http.get(p).set(c.sessions.own.auth)).status).toBe(200);
     await app.http
@@ -185,7 +187,7 @@ describe('participants', () => {
   });
 
   it('DELETE', async () => {
-    const p = await make.participant(trip.id, { name: 'Absage' });
+    const p = await make.participant({ tripId: trip.id, name: 'Absage' });
     expect(
       statusReport(
         WRITE_FORBIDDEN,
@@ -247,7 +249,7 @@ describe('appointments', () => {
   });
 
   it('DELETE', async () => {
-    const a = await make.appointment(trip.id, { title: 'Abgesagt' });
+    const a = await make.appointment({ tripId: trip.id, title: 'Abgesagt' });
     expect(
       statusReport(
         WRITE_FORBIDDEN,

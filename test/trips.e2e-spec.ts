@@ -1,28 +1,23 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, factories, loginAdmin } from './helpers/auth';
-import { Cast, cast } from './helpers/roles';
-import { Appointment, ArticleTrip, Participant, articleTrip, tripFactories } from './helpers/trips';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
+import { Cast, startWithCast } from './helpers/roles';
+import { Appointment, ArticleTrip, Participant, articleTrip } from './helpers/trips';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ICAL = require('ical.js');
 
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast;
 let story: ArticleTrip;
-let make: ReturnType<typeof tripFactories>;
+let make: Kit;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
-  const companies = factories(app, admin);
-  make = tripFactories(app, admin);
+  ({ app, admin, c, make } = await startWithCast());
   story = await articleTrip(app, admin, {
     zwilling: c.ownCompany.id,
-    dovo: (await companies.company({ name: 'DOVO Test' })).id,
-    sparkasse: (await companies.company({ name: 'Sparkasse Test' })).id,
-    stadtwerke: (await companies.company({ name: 'Stadtwerke Test' })).id,
+    dovo: (await make.company({ name: 'DOVO Test' })).id,
+    sparkasse: (await make.company({ name: 'Sparkasse Test' })).id,
+    stadtwerke: (await make.company({ name: 'Stadtwerke Test' })).id,
   });
 });
 afterAll(() => app?.stop());
@@ -176,7 +171,8 @@ describe('the trip story', () => {
   });
 
   it('shows a company user a restricted appointment its own delegate attends', async () => {
-    const dinner = await make.appointment(story.trip.id, {
+    const dinner = await make.appointment({
+      tripId: story.trip.id,
       title: 'Arbeitsessen mit dem Technologiepark',
       restricted: true,
       attendeeIds: [story.delegates.director.id, story.delegates.zwilling1.id],
@@ -239,7 +235,8 @@ describe('the trip story', () => {
   });
 
   it('shows an appointment past midnight in Shanghai on the day it starts', async () => {
-    const late = await make.appointment(story.trip.id, {
+    const late = await make.appointment({
+      tripId: story.trip.id,
       title: 'Karaoke mit Gastgebern',
       kind: 'networking',
       city: 'Shanghai',
@@ -287,7 +284,8 @@ describe('the trip story', () => {
   });
 
   it('accepts an early morning on the first day that is still the day before in UTC', async () => {
-    const early = await make.appointment(story.trip.id, {
+    const early = await make.appointment({
+      tripId: story.trip.id,
       title: 'Ankunft am Flughafen',
       startsAt: '2019-10-20T06:00:00+08:00',
       endsAt: '2019-10-20T07:00:00+08:00',
@@ -479,7 +477,8 @@ describe('trips: bad input is a 400 naming the field', () => {
 
   it('refuses to move the days so that appointments fall outside them', async () => {
     const trip = await make.trip();
-    await make.appointment(trip.id, {
+    await make.appointment({
+      tripId: trip.id,
       startsAt: '2019-10-20T10:00:00+08:00',
       endsAt: '2019-10-20T11:00:00+08:00',
     });
@@ -525,7 +524,7 @@ describe('participants: bad input is a 400 naming the field', () => {
   });
 
   it("refuses a company user's login on a delegate of another company", async () => {
-    const user = await factories(app, admin).user({ role: 'company', companyId: c.ownCompany.id });
+    const user = await make.user({ role: 'company', companyId: c.ownCompany.id });
     const res = await app.http
       .post(`${tripPath()}/participants`)
       .set(admin.auth)
@@ -546,7 +545,11 @@ describe('participants: bad input is a 400 naming the field', () => {
 
   it('changes a delegate with If-Match and records the change', async () => {
     const trip = await make.trip();
-    const p = await make.participant(trip.id, { name: 'Delegierte', estimatedCostEur: 100 });
+    const p = await make.participant({
+      tripId: trip.id,
+      name: 'Delegierte',
+      estimatedCostEur: 100,
+    });
     const path = `/api/v1/trips/${trip.id}/participants/${p.id}`;
     expect((await app.http.patch(path).set(admin.auth).send({ name: 'Y' })).status).toBe(428);
     expect(
@@ -578,7 +581,7 @@ describe('appointments: bad input is a 400 naming the field', () => {
   let otherTripDelegate: Participant;
   beforeAll(async () => {
     const other = await make.trip({ title: 'Andere Reise' });
-    otherTripDelegate = await make.participant(other.id, { name: 'Fremd' });
+    otherTripDelegate = await make.participant({ tripId: other.id, name: 'Fremd' });
   });
   const base = {
     title: 'Termin',
@@ -636,7 +639,8 @@ describe('appointments: bad input is a 400 naming the field', () => {
   it('judges the days in the zone the appointment happens in', async () => {
     // 23:00 on 24 October in Berlin is already 25 October in Shanghai: a call held on Berlin's
     // clocks is on the trip's last day, the same instants on Shanghai's clocks are not.
-    const berlin = await make.appointment(story.trip.id, {
+    const berlin = await make.appointment({
+      tripId: story.trip.id,
       title: 'Videokonferenz mit Solingen',
       timeZone: 'Europe/Berlin',
       startsAt: '2019-10-24T23:00:00+02:00',
@@ -656,7 +660,8 @@ describe('appointments: bad input is a 400 naming the field', () => {
   });
 
   it('validates a change against the merged appointment', async () => {
-    const a = await make.appointment(story.trip.id, {
+    const a = await make.appointment({
+      tripId: story.trip.id,
       title: 'Verschiebbar',
       startsAt: '2019-10-20T09:00:00+08:00',
       endsAt: '2019-10-20T10:00:00+08:00',
@@ -717,8 +722,8 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
 
   it('soft-deletes a trip with its nested routes, restores it, and purges it with them', async () => {
     const trip = await make.trip({ title: 'Kurzlebig' });
-    const p = await make.participant(trip.id, { companyId: c.ownCompany.id });
-    await make.appointment(trip.id, { restricted: true, attendeeIds: [p.id] });
+    const p = await make.participant({ tripId: trip.id, companyId: c.ownCompany.id });
+    await make.appointment({ tripId: trip.id, restricted: true, attendeeIds: [p.id] });
     const path = `/api/v1/trips/${trip.id}`;
     expect((await app.http.delete(path).set(admin.auth)).status).toBe(428);
     expect((await app.http.delete(path).set(admin.auth).set('If-Match', '"9"')).status).toBe(412);
@@ -756,7 +761,7 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
 
   it('keeps a trip whose appointment an agreement points at (409 on purge)', async () => {
     const trip = await make.trip({ title: 'Mit Vereinbarung' });
-    const signing = await make.appointment(trip.id, { kind: 'signing' });
+    const signing = await make.appointment({ tripId: trip.id, kind: 'signing' });
     await app.http
       .post('/api/v1/agreements')
       .set(admin.auth)

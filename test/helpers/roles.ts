@@ -1,5 +1,6 @@
-import type { TestApp } from './app';
-import { Session, factories } from './auth';
+import { TestApp, startTestApp } from './app';
+import { Session, loginAdmin } from './auth';
+import { Kit, kit } from './make';
 
 export const ROLE_NAMES = ['admin', 'staff', 'viewer', 'own', 'foreign'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -17,7 +18,7 @@ export interface Cast {
  * ("own") and one of `foreignCompany` ("foreign").
  */
 export async function cast(app: TestApp, admin: Session): Promise<Cast> {
-  const make = factories(app, admin);
+  const make = kit(app, admin);
   const ownCompany = await make.company({ name: 'Own Messer GmbH' });
   const foreignCompany = await make.company({ name: 'Foreign Scheren AG' });
   const [staff, viewer, own, foreign] = await Promise.all([
@@ -51,4 +52,21 @@ export async function statusesOf(
   const out: Partial<Record<RoleName, number>> = {};
   for (const role of roles) out[role] = await check(role, c.sessions[role]);
   return out;
+}
+
+export interface World {
+  app: TestApp;
+  admin: Session;
+  c: Cast;
+  make: Kit;
+}
+
+/**
+ * A test file's app, signed-in admin, cast and kit:
+ * `beforeAll(async () => ({ app, admin, c, make } = await startWithCast()))`.
+ */
+export async function startWithCast(): Promise<World> {
+  const app = await startTestApp();
+  const admin = await loginAdmin(app);
+  return { app, admin, c: await cast(app, admin), make: kit(app, admin) };
 }

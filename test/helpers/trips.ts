@@ -1,105 +1,8 @@
 import type { TestApp } from './app';
 import type { Session } from './auth';
+import { Appointment, Participant, Trip, kit } from './make';
 
-export interface Trip {
-  id: string;
-  title: string;
-  startsOn: string;
-  endsOn: string;
-  version: number;
-}
-export interface Participant {
-  id: string;
-  name: string;
-  function: string | null;
-  companyId: string | null;
-  costBearer: string | null;
-  estimatedCostEur: number | null;
-  version: number;
-}
-export interface LocalSpan {
-  timeZone: string;
-  date: string;
-  startTime: string;
-  endDate: string;
-  endTime: string;
-  utcOffset: string;
-}
-export interface Appointment {
-  id: string;
-  title: string;
-  kind: string;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  restricted: boolean;
-  attendeeIds: string[];
-  local: LocalSpan;
-  home: LocalSpan;
-  version: number;
-}
-
-const ok = <T>(res: { status: number; body: unknown }, expected: number, what: string): T => {
-  if (res.status !== expected) {
-    throw new Error(`${what}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  return res.body as T;
-};
-
-/** Trips, delegates and appointments made through the API, with defaults you override. */
-export function tripFactories(app: TestApp, session: Session) {
-  return {
-    async partner(name: string, kind = 'technology_park', city = 'Peking'): Promise<string> {
-      const { rows } = await app.db.query<{ id: string }>(
-        `INSERT INTO partners (name, kind, country, city) VALUES ($1, $2, 'CN', $3) RETURNING id`,
-        [name, kind, city],
-      );
-      return rows[0].id;
-    },
-
-    async trip(overrides: Record<string, unknown> = {}): Promise<Trip> {
-      const res = await app.http
-        .post('/api/v1/trips')
-        .set(session.auth)
-        .send({
-          title: 'Wirtschaftsreise China 2019',
-          destinations: [
-            { country: 'CN', city: 'Peking' },
-            { country: 'CN', city: 'Shanghai' },
-          ],
-          startsOn: '2019-10-20',
-          endsOn: '2019-10-24',
-          status: 'confirmed',
-          ...overrides,
-        });
-      return ok<Trip>(res, 201, 'creating a trip');
-    },
-
-    async participant(tripId: string, overrides: Record<string, unknown> = {}) {
-      const res = await app.http
-        .post(`/api/v1/trips/${tripId}/participants`)
-        .set(session.auth)
-        .send({ name: 'Delegate', costBearer: 'self', estimatedCostEur: 2500, ...overrides });
-      return ok<Participant>(res, 201, 'creating a participant');
-    },
-
-    async appointment(tripId: string, overrides: Record<string, unknown> = {}) {
-      const res = await app.http
-        .post(`/api/v1/trips/${tripId}/appointments`)
-        .set(session.auth)
-        .send({
-          title: 'Termin',
-          kind: 'meeting',
-          startsAt: '2019-10-21T09:00:00+08:00',
-          endsAt: '2019-10-21T10:00:00+08:00',
-          timeZone: 'Asia/Shanghai',
-          city: 'Peking',
-          ...overrides,
-        });
-      return ok<Appointment>(res, 201, 'creating an appointment');
-    },
-  };
-}
+export type { Appointment, Participant, Trip };
 
 export interface ArticleTrip {
   trip: Trip;
@@ -119,10 +22,18 @@ export async function articleTrip(
   session: Session,
   companies: { zwilling: string; dovo: string; sparkasse: string; stadtwerke: string },
 ): Promise<ArticleTrip> {
-  const make = tripFactories(app, session);
+  const make = kit(app, session);
   const partners = {
-    techPark: await make.partner('Technologiepark Peking'),
-    campus3d: await make.partner('3D-Campus Shanghai', 'campus', 'Shanghai'),
+    techPark: (
+      await make.row.partner({
+        name: 'Technologiepark Peking',
+        kind: 'technology_park',
+        city: 'Peking',
+      })
+    ).id,
+    campus3d: (
+      await make.row.partner({ name: '3D-Campus Shanghai', kind: 'campus', city: 'Shanghai' })
+    ).id,
   };
   const trip = await make.trip();
   const people: [string, Record<string, unknown>][] = [
@@ -206,7 +117,8 @@ export async function articleTrip(
     ['logistik', { name: 'Max Mustermann', function: 'Inhaber', estimatedCostEur: 2600 }],
   ];
   const delegates: Record<string, Participant> = {};
-  for (const [key, body] of people) delegates[key] = await make.participant(trip.id, body);
+  for (const [key, body] of people)
+    delegates[key] = await make.participant({ tripId: trip.id, ...body });
 
   const at = (day: string, from: string, to: string) => ({
     startsAt: `2019-10-${day}T${from}:00+08:00`,
@@ -306,6 +218,7 @@ export async function articleTrip(
     ],
   ];
   const appointments: Record<string, Appointment> = {};
-  for (const [key, body] of terms) appointments[key] = await make.appointment(trip.id, body);
+  for (const [key, body] of terms)
+    appointments[key] = await make.appointment({ tripId: trip.id, ...body });
   return { trip, delegates, appointments, partners };
 }
