@@ -906,8 +906,8 @@ describe('contact log', () => {
   });
 
   it("names an owner's refusal by its place in the log, and keeps nothing of it", async () => {
-    const gone = await rows.company({ name: 'Aufgelöst GmbH' });
-    await rows.softDelete('companies', gone.id);
+    const gone = await make.row.company({ name: 'Aufgelöst GmbH' });
+    await make.softDelete('companies', gone.id);
     const before = await count();
     const badContact = await log({ newContacts: [{ familyName: 'Sun', companyId: gone.id }] });
     expect(badContact.status).toBe(400);

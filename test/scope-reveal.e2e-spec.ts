@@ -1,9 +1,7 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { crmRows } from './helpers/crm-rows';
-import { Cast, cast } from './helpers/roles';
-import { rows } from './helpers/rows';
-import { tripFactories } from './helpers/trips';
+import type { TestApp } from './helpers/app';
+import type { Session } from './helpers/auth';
+import type { Kit } from './helpers/make';
+import { Cast, startWithCast } from './helpers/roles';
 
 /**
  * What a visible record reveals of invisible ones (README, "Conventions of the API"): a company
@@ -61,12 +59,11 @@ const the = {} as {
 };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  c = await cast(app, admin);
+  let make: Kit;
+  ({ app, admin, c, make } = await startWithCast());
   own = c.sessions.own;
-  const crm = crmRows(app);
-  const raw = rows(app);
+  const crm = make.row;
+  const raw = make.row;
   const ownId = c.ownCompany.id;
   const foreignId = c.foreignCompany.id;
 
@@ -80,20 +77,25 @@ beforeAll(async () => {
     await crm.contact({ familyName: 'Klingler', partnerId: the.foreignPartner })
   ).id;
 
-  const trips = tripFactories(app, admin);
-  the.sharedTrip = (await trips.trip({ title: 'Klinge Reise' })).id;
-  the.foreignTrip = (await trips.trip({ title: 'Klinge Sonderreise' })).id;
-  await trips.participant(the.sharedTrip, { name: 'DOVO delegate', companyId: ownId });
-  const foreignDelegate = await trips.participant(the.sharedTrip, {
+  the.sharedTrip = (await make.trip({ title: 'Klinge Reise' })).id;
+  the.foreignTrip = (await make.trip({ title: 'Klinge Sonderreise' })).id;
+  await make.participant({ tripId: the.sharedTrip, name: 'DOVO delegate', companyId: ownId });
+  const foreignDelegate = await make.participant({
+    tripId: the.sharedTrip,
     name: 'Zwilling delegate',
     companyId: foreignId,
   });
-  await trips.participant(the.foreignTrip, { name: 'Zwilling delegate', companyId: foreignId });
+  await make.participant({
+    tripId: the.foreignTrip,
+    name: 'Zwilling delegate',
+    companyId: foreignId,
+  });
   the.openAppointment = (
-    await trips.appointment(the.sharedTrip, { title: 'Klinge Werk', companyId: ownId })
+    await make.appointment({ tripId: the.sharedTrip, title: 'Klinge Werk', companyId: ownId })
   ).id;
   the.restrictedAppointment = (
-    await trips.appointment(the.sharedTrip, {
+    await make.appointment({
+      tripId: the.sharedTrip,
       title: 'Klinge Empfang',
       companyId: foreignId,
       partnerId: the.sharedPartner,
@@ -102,7 +104,7 @@ beforeAll(async () => {
     })
   ).id;
   the.foreignAppointment = (
-    await trips.appointment(the.foreignTrip, { title: 'Klinge Termin' })
+    await make.appointment({ tripId: the.foreignTrip, title: 'Klinge Termin' })
   ).id;
 
   const lead = async (companyId: string, title: string, links: Body) =>
