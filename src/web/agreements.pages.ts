@@ -14,15 +14,9 @@ import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
-import { AppointmentView, Page, PartnerView, TripView } from './kit/views';
+import { AgreementView, AppointmentView, Page, PartnerView, TripView } from './kit/views';
 
-export interface Agreement extends Record<string, unknown> {
-  id: string;
-  partnerId: string;
-  title: string;
-  kind: string;
-  status: string;
-  signedOn: string | null;
+export interface Agreement extends AgreementView, Record<string, unknown> {
   appointmentId: string | null;
   tripId: string | null;
   signatories: string[];

@@ -15,21 +15,11 @@ import * as records from './kit/records';
 import { redirect, safeNext, sendPage } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import { CompanyView, Page, PartnerView, TripView } from './kit/views';
+import { CompanyView, FollowUpView, Page, PartnerView, TripView } from './kit/views';
 
 /** A follow-up as the API answers it. */
-export interface FollowUp extends Record<string, unknown> {
-  id: string;
-  title: string;
-  notes: string | null;
-  dueOn: string | null;
-  status: string;
-  priority: string;
-  assigneeId: string | null;
-  companyId: string | null;
-  contactId: string | null;
+export interface FollowUp extends FollowUpView, Record<string, unknown> {
   partnerId: string | null;
-  leadId: string | null;
   interactionId: string | null;
   agreementId: string | null;
   tripId: string | null;

@@ -17,31 +17,22 @@ import * as records from './kit/records';
 import { redirect, securityHeaders, sendPage } from './kit/respond';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
-import { CompanyView, ContactView, Page, PartnerView, TripView } from './kit/views';
+import {
+  CompanyView,
+  ContactView,
+  LeadNoteView,
+  LeadView,
+  Page,
+  PartnerView,
+  TripView,
+} from './kit/views';
 
-export interface Lead extends Record<string, unknown> {
-  id: string;
-  companyId: string;
-  title: string;
-  description: string | null;
-  stage: string;
-  valueEur: number | null;
-  expectedCloseOn: string | null;
-  contactId: string | null;
-  partnerId: string | null;
-  tripId: string | null;
+export interface Lead extends LeadView, Record<string, unknown> {
   appointmentId: string | null;
   lostReason: string | null;
   ownerId: string | null;
   version: number;
   deletedAt: string | null;
-}
-
-interface Note {
-  id: string;
-  authorName?: string;
-  body: string;
-  createdAt: string;
 }
 
 interface PipelineRow {
@@ -592,7 +583,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
     const l = ctx.locale;
     const [lead, notes, people] = await Promise.all([
       this.api.get<Lead>(user, `/api/v1/leads/${id}`),
-      this.api.get<Page<Note>>(user, `/api/v1/leads/${id}/notes?limit=200`),
+      this.api.get<Page<LeadNoteView>>(user, `/api/v1/leads/${id}/notes?limit=200`),
       directory(this.api, user),
     ]);
     const labels = new Labels(this.api, user);
