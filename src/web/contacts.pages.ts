@@ -19,7 +19,7 @@ import {
 } from './kit/format';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { directory, Labels } from './kit/labels';
 import { facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
@@ -35,23 +35,6 @@ export type Contact = ContactView & {
   createdAt: string;
   deletedAt: string | null;
 } & Record<string, unknown>;
-
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  role: string;
-}
-
-/** Active admin and staff users, for owner pickers; nothing for roles that may not ask. */
-export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  if (!isAgency(user)) return [];
-  const answer = await api.call<{ items: DirectoryUser[] }>(
-    user,
-    'GET',
-    '/api/v1/users/directory?limit=200',
-  );
-  return answer.status === 200 ? answer.body.items : [];
-}
 
 /** The companies and partners the user may see, for a select of a contact's organisation. */
 export async function organisations(

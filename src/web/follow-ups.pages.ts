@@ -4,11 +4,11 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
-import { Choice, FieldSpec, FormValues } from './kit/forms';
+import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { directory, DirectoryUser, Labels } from './kit/labels';
 import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
@@ -28,19 +28,12 @@ export interface FollowUp extends FollowUpView, Record<string, unknown> {
   deletedAt: string | null;
 }
 
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  role: string;
-}
-
 export const words = dictionary({
   overdueOnly: ['Nur überfällige', 'Overdue only'],
   me: ['Ich selbst', 'Me'],
   nobody: ['– niemand –', '– nobody –'],
   companyResponsible: ['Zuständiges Unternehmen', 'Company responsible'],
   assigneeHint: ['Eine Person, ein Unternehmen oder beide', 'A person, a company or both'],
-  findContact: ['Kontakt suchen (Name, Pinyin oder 王芳)', 'Find a contact (name, pinyin or 王芳)'],
   markDoneAction: ['Als erledigt markieren', 'Mark as done'],
   responsible: ['Zuständig', 'Responsible'],
   interaction: ['Kontakteintrag', 'Interaction'],
@@ -59,15 +52,9 @@ export const isOverdue = (f: Pick<FollowUp, 'status' | 'dueOn'>): boolean =>
 export const overdueBadge = (ctx: PageContext, f: Pick<FollowUp, 'status' | 'dueOn'>): Html =>
   isOverdue(f) ? html` <span class="badge bad overdue">${t(ctx.locale, 'overdue')}</span>` : html``;
 
-/**
- * The active agency users (for assignee pickers and names). A company user may not read it
- * (403); an API without the directory yet answers 404: then the list holds the user alone.
- */
-export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  const answer = !isAgency(user)
-    ? undefined
-    : await api.call<{ items: DirectoryUser[] }>(user, 'GET', '/api/v1/users/directory?limit=200');
-  const items = answer?.status === 200 ? answer.body.items : [];
+/** The agency users for an assignee picker: the directory, with the user in it when they may be one. */
+async function assignable(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
+  const items = await directory(api, user);
   if (items.some((u) => u.id === user.userId) || !isAgency(user) || user.role === 'viewer')
     return items;
   return [{ id: user.userId, displayName: user.displayName, role: user.role }, ...items];
@@ -155,7 +142,7 @@ async function followUpFields(
   const empty = Promise.resolve({ items: [], nextCursor: null });
   // The interaction is the one the follow-up came from (`?interactionId=`): named, not listed.
   const [people, companies, partners, leads, agreements, trips] = await Promise.all([
-    directory(api, user),
+    assignable(api, user),
     api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
     api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
     api.get<Page<Titled>>(user, '/api/v1/leads?limit=50&sort=-updatedAt'),
@@ -244,26 +231,6 @@ async function followUpFields(
   ];
 }
 
-/** The contact picker under the form: a suggestion picked becomes the contact chosen. */
-export const contactPicker = (ctx: PageContext, into?: string): Html =>
-  html`<div class="field picker">
-    <label for="contact-search">${into ? words(ctx.locale, 'findContact') : t(ctx.locale, 'pickContacts')}</label>
-    <input
-      id="contact-search"
-      type="search"
-      name="q"
-      autocomplete="off"
-      maxlength="200"
-      data-suggest
-      hx-get="/contacts/suggest"
-      hx-trigger="input changed delay:250ms, search"
-      hx-target="#suggestions"
-      hx-include="this"
-      aria-controls="suggestions"
-    />
-    <ul id="suggestions" class="suggestions" aria-live="polite"${into ? html` data-pick-into="${into}"` : ''}></ul>
-  </div>`;
-
 export const followUpKind = (
   api: WebApi,
   ctx: PageContext,
@@ -299,7 +266,7 @@ export class FollowUpPages extends records.RecordRoutes(
     const l = ctx.locale;
     const agency = isAgency(user);
     const [people, companies] = await Promise.all([
-      agency ? directory(this.api, user) : Promise.resolve([]),
+      agency ? assignable(this.api, user) : Promise.resolve([]),
       agency
         ? this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name')
         : Promise.resolve({ items: [], nextCursor: null }),
@@ -413,7 +380,7 @@ export class FollowUpPages extends records.RecordRoutes(
     const f = await this.api.get<FollowUp>(user, `/api/v1/follow-ups/${id}`);
     const labels = new Labels(this.api, user);
     const [people] = await Promise.all([
-      f.assigneeId && f.assigneeId !== user.userId ? directory(this.api, user) : [],
+      f.assigneeId && f.assigneeId !== user.userId ? assignable(this.api, user) : [],
       labels.load('companies', [f.companyId]),
       labels.load('contacts', [f.contactId]),
       labels.load('partners', [f.partnerId]),

@@ -5,17 +5,16 @@ import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
-import { contactPicker } from './follow-ups.pages';
-import { Choice, FieldSpec, fieldMessages } from './kit/forms';
+import { Choice, contactPicker, FieldSpec, fieldMessages } from './kit/forms';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { directory, DirectoryUser, Labels } from './kit/labels';
 import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, securityHeaders, sendPage } from './kit/respond';
-import { WebRequest, WebUser } from '../auth/browser-session';
+import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import {
   CompanyView,
@@ -41,12 +40,6 @@ interface PipelineRow {
   stage: string;
   count: number;
   valueEur: number;
-}
-
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  role: string;
 }
 
 const w = dictionary({
@@ -95,17 +88,6 @@ const queryString = (params: Record<string, string | undefined>) => {
   const text = out.toString();
   return text ? `?${text}` : '';
 };
-
-/** Admin and staff users, for owner pickers and names; company users may not ask (403). */
-export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  if (!isAgency(user)) return [];
-  const answer = await api.call<{ items: DirectoryUser[] }>(
-    user,
-    'GET',
-    '/api/v1/users/directory?limit=200',
-  );
-  return answer.status === 200 ? answer.body.items : [];
-}
 
 /** The board's and list's filters the URL names, checked before they reach the API. */
 function filtersOf(ctx: PageContext): Record<string, string> {

@@ -62,6 +62,7 @@ const WORDS = {
     'Kontakte suchen (Name, Pinyin oder 王芳)',
     'Find contacts (name, pinyin or 王芳)',
   ],
+  findContact: ['Kontakt suchen (Name, Pinyin oder 王芳)', 'Find a contact (name, pinyin or 王芳)'],
   newContact: ['Neuer Kontakt', 'New contact'],
   familyName: ['Nachname', 'Family name'],
   givenName: ['Vorname', 'Given name'],
