@@ -8,7 +8,7 @@ import { bothClocks, day } from './kit/format';
 import { html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
-import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
@@ -248,10 +248,10 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
         : '';
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         a.title,
-        html`<h1>${a.title}</h1>
+        html`
           ${records.recordActions(ctx, kind(ctx, this.api), a)}
           ${facts([
             [

@@ -8,7 +8,7 @@ import { FieldSpec } from './kit/forms';
 import { countries, countryName, money } from './kit/format';
 import { html } from './kit/html';
 import { stageLabel, t } from './kit/i18n';
-import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
+import { facts, titledPage, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
@@ -113,10 +113,10 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
     ]);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         c.name,
-        html`<h1>${c.name}</h1>
+        html`
           ${records.recordActions(ctx, kind(ctx), c)}
           ${facts([
             [t(l, 'legalName'), c.legalName],

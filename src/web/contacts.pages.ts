@@ -20,7 +20,7 @@ import {
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
 import { directory, Labels } from './kit/labels';
-import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
@@ -461,10 +461,10 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
     const agency = isAgency(user);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         personName(c),
-        html`<h1>${personName(c)}</h1>
+        html`
           ${c.position || orgName ? html`<p class="lead-line">${[c.position, orgName].filter(Boolean).join(' · ')}</p>` : ''}
           ${records.recordActions(ctx, kind(ctx, this.api), c, extra)}
           ${facts([

@@ -9,7 +9,7 @@ import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
 import { directory, DirectoryUser, Labels } from './kit/labels';
-import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
+import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, safeNext, sendPage } from './kit/respond';
@@ -398,10 +398,10 @@ export class FollowUpPages extends records.RecordRoutes(
     const done = doneButton(ctx, f, `/follow-ups/${f.id}`);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         f.title,
-        html`<h1>${f.title}</h1>
+        html`
           <p class="badges">
             <span class="badge${f.status === 'done' ? ' ok' : ''}" id="follow-up-status">${label(l, 'followUpStatus', f.status)}</span>
             <span class="badge${f.priority === 'high' ? ' warn' : ''}">${label(l, 'priority', f.priority)}</span>${overdueBadge(ctx, f)}

@@ -10,7 +10,7 @@ import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
 import { directory, DirectoryUser, Labels } from './kit/labels';
-import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
+import { csrfField, facts, layout, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, securityHeaders, sendPage } from './kit/respond';
@@ -585,10 +585,10 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
         : moved === 'invalid'
           ? html`<div class="alert" role="alert">${w(l, 'moveFailed')}</div>`
           : '';
-    return layout(
+    return titledPage(
       ctx,
       lead.title,
-      html`<h1>${lead.title}</h1>
+      html`
         ${alert}
         ${records.recordActions(ctx, kind(ctx, this.api), lead)}
         ${facts([

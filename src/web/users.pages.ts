@@ -9,11 +9,11 @@ import { dateTime } from './kit/format';
 import { html } from './kit/html';
 import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
 import { Labels } from './kit/labels';
-import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
-import { WebPages, WebRequest } from '../auth/browser-session';
+import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { CompanyView, Page } from './kit/views';
 
@@ -123,11 +123,8 @@ async function userFields(
 
 /** Users (admin): who may sign in, with which role, for which company, in which language. */
 @ApiExcludeController()
-@WebPages()
 @Controller('users')
-export class UserPages {
-  constructor(private readonly api: WebApi) {}
-
+export class UserPages extends records.EditRoutes((ctx, api) => kind(ctx, api), 'user:update') {
   @Get()
   @Allow('user:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -218,10 +215,10 @@ export class UserPages {
         : fieldMessages(l, fields, answer.body as ApiProblem);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         k.newTitle,
-        html`<h1>${k.newTitle}</h1>${recordForm(ctx, {
+        html`${recordForm(ctx, {
           action: '/users',
           fields,
           values: { ...values, password: '' },
@@ -249,10 +246,10 @@ export class UserPages {
     const labels = await new Labels(this.api, ctx.user!).load('companies', [u.companyId]);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         u.displayName,
-        html`<h1>${u.displayName}</h1>
+        html`
           <div class="actions record-actions">
             <a class="button" href="/users/${u.id}/edit" id="edit">${t(l, 'edit')}</a>
           </div>
@@ -271,28 +268,5 @@ export class UserPages {
           ])}`,
       ),
     );
-  }
-
-  @Get(':id/edit')
-  @Allow('user:update')
-  edit(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showEdit(this.api, ctx, reply, kind(ctx, this.api), id);
-  }
-
-  @Post(':id/edit')
-  @Allow('user:update')
-  save(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.saveEdit(this.api, ctx, request, reply, kind(ctx, this.api), id, body);
   }
 }

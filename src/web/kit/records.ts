@@ -19,7 +19,7 @@ import {
 } from './forms';
 import { Html, html } from './html';
 import { t } from './i18n';
-import { csrfField, layout, PageContext, pageContext } from './layout';
+import { csrfField, PageContext, pageContext, titledPage } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, WebApi } from './web-api';
 import { WebPages, WebRequest } from '../../auth/browser-session';
@@ -58,10 +58,6 @@ export interface RecordKind<T extends Row = Row> {
 
 const pageOf = (kind: { page: string }, id: string) => `${kind.page}/${id}`;
 
-function formPage(ctx: PageContext, heading: string, body: Html): Html {
-  return layout(ctx, heading, html`<h1>${heading}</h1>${body}`);
-}
-
 /** `?key=` travels with the form so a double submit creates one record (Idempotency-Key). */
 const idempotencyField = (key: string) => html`<input type="hidden" name="_key" value="${key}" />`;
 const keyOf = (body: Record<string, unknown>): string | undefined =>
@@ -76,7 +72,7 @@ export async function showCreate<T extends Row>(
   const values = { ...valuesOf(fields, {}), ...(kind.defaults?.(ctx) ?? {}) };
   sendPage(
     reply,
-    formPage(
+    titledPage(
       ctx,
       kind.newTitle,
       recordForm(ctx, {
@@ -119,7 +115,7 @@ export async function create<T extends Row>(
   const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, kind.rename);
   sendPage(
     reply,
-    formPage(
+    titledPage(
       ctx,
       kind.newTitle,
       recordForm(ctx, {
@@ -162,7 +158,7 @@ function editPage<T extends Row>(
   errors: Record<string, string>,
   conflict?: Html,
 ): Html {
-  return formPage(
+  return titledPage(
     ctx,
     `${t(ctx.locale, 'edit')}: ${kind.title(record)}`,
     html`${conflict ?? ''}${recordForm(ctx, {
@@ -305,44 +301,19 @@ export function deletedActions<T extends Row>(
   </div>`;
 }
 
+/** A page class's record kind for this request (`posted`: the form as sent). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type KindOf = (ctx: PageContext, api: WebApi, posted?: Record<string, unknown>) => RecordKind<any>;
+
 /**
- * The routes every record kind shares — new, create, edit, save, delete, restore, purge — each
- * declaring its permission. A feature's page class extends this and adds its list and page.
+ * The routes that edit a record — the form and its save, with the lost-race view — declaring
+ * their permission; for a kind whose other flows are its own (users are created with a password
+ * and never deleted).
  */
-export function RecordRoutes(
-  /**
-   * The kind, for this request; `api` where its form's choices come from the API, `posted` the
-   * form as sent (a picker's choices travel with it).
-   */
-  kindOf: (
-    ctx: PageContext,
-    api: WebApi,
-    posted?: Record<string, unknown>,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  ) => RecordKind<any>,
-  write: Action,
-) {
+export function EditRoutes(kindOf: KindOf, write: Action) {
   @WebPages()
   class Routes {
     constructor(readonly api: WebApi) {}
-
-    @Get('new')
-    @Allow(write)
-    newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
-      const ctx = pageContext(request);
-      return showCreate(ctx, reply, kindOf(ctx, this.api));
-    }
-
-    @Post()
-    @Allow(write)
-    create(
-      @Req() request: WebRequest,
-      @Res() reply: FastifyReply,
-      @Body() body: Record<string, unknown>,
-    ): Promise<void> {
-      const ctx = pageContext(request);
-      return create(this.api, ctx, request, reply, kindOf(ctx, this.api, body), body);
-    }
 
     @Get(':id/edit')
     @Allow(write)
@@ -365,6 +336,42 @@ export function RecordRoutes(
     ): Promise<void> {
       const ctx = pageContext(request);
       return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api, body), id, body);
+    }
+  }
+  return Routes;
+}
+
+/**
+ * The routes every record kind shares — new, create, edit and save (`EditRoutes`), delete,
+ * restore, purge — each declaring its permission. A feature's page class extends this and adds
+ * its list and page.
+ */
+export function RecordRoutes(
+  /**
+   * The kind, for this request; `api` where its form's choices come from the API, `posted` the
+   * form as sent (a picker's choices travel with it).
+   */
+  kindOf: KindOf,
+  write: Action,
+) {
+  @WebPages()
+  class Routes extends EditRoutes(kindOf, write) {
+    @Get('new')
+    @Allow(write)
+    newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+      const ctx = pageContext(request);
+      return showCreate(ctx, reply, kindOf(ctx, this.api));
+    }
+
+    @Post()
+    @Allow(write)
+    create(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return create(this.api, ctx, request, reply, kindOf(ctx, this.api, body), body);
     }
 
     @Post(':id/delete')
