@@ -164,16 +164,9 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
     const partnerNames = new Map(partners.items.map((p) => [p.id, p.name]));
     const labels = new Labels(this.api, user);
     return listPage<Agreement>(this.api, ctx, reply, {
-      path: '/agreements',
-      api: '/api/v1/agreements',
+      ...records.listed(ctx, kind(ctx, this.api)),
       title: t(l, 'agreements'),
-      search: true,
       defaultSort: '-signedOn',
-      create: { href: '/agreements/new', label: t(l, 'newAgreement'), action: 'agreement:write' },
-      deleted: {
-        action: 'agreement:write',
-        cell: (a) => records.deletedActions(ctx, kind(ctx, this.api), a),
-      },
       prepare: async (items) => {
         await labels.load(
           'partners',

@@ -54,17 +54,10 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
     const ctx = pageContext(request);
     const l = ctx.locale;
-    return listPage<CompanyView>(this.api, ctx, reply, {
-      path: '/companies',
-      api: '/api/v1/companies',
+    return listPage<CompanyView & Record<string, unknown>>(this.api, ctx, reply, {
+      ...records.listed(ctx, kind(ctx)),
       title: t(l, 'companies'),
-      search: true,
       defaultSort: 'name',
-      create: { href: '/companies/new', label: t(l, 'newCompany'), action: 'company:write' },
-      deleted: {
-        action: 'company:write',
-        cell: (c) => records.deletedActions(ctx, kind(ctx), c as never),
-      },
       filters: [
         { name: 'country', label: t(l, 'country'), type: 'select', choices: countries(l) },
         {

@@ -316,16 +316,9 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
     ]);
     const orgName = (id: string | null) => (id && known.get(id)) || labels.get(id);
     return listPage<Contact>(this.api, ctx, reply, {
-      path: '/contacts',
-      api: '/api/v1/contacts',
+      ...records.listed(ctx, kind(ctx, this.api)),
       title: t(l, 'contacts'),
-      search: true,
       defaultSort: 'name',
-      create: { href: '/contacts/new', label: t(l, 'newContact'), action: 'contact:write' },
-      deleted: {
-        action: 'contact:write',
-        cell: (c) => records.deletedActions(ctx, kind(ctx, this.api), c),
-      },
       filters: [
         ...(orgs.companies.length
           ? [

@@ -275,16 +275,9 @@ export class FollowUpPages extends records.RecordRoutes(
     const labels = new Labels(this.api, user);
     const back = backTo(ctx);
     return listPage<FollowUp>(this.api, ctx, reply, {
-      path: '/follow-ups',
-      api: '/api/v1/follow-ups',
+      ...records.listed(ctx, kind),
       title: t(l, 'followUps'),
-      search: true,
       defaultSort: 'dueOn',
-      create: { href: '/follow-ups/new', label: t(l, 'newFollowUp'), action: 'follow-up:write' },
-      deleted: {
-        action: 'follow-up:write',
-        cell: (f) => records.deletedActions(ctx, kind, f),
-      },
       filters: [
         {
           name: 'status',

@@ -132,16 +132,9 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
     if (ctx.query.from && ctx.query.to && ctx.query.to < ctx.query.from)
       [ctx.query.from, ctx.query.to] = [ctx.query.to, ctx.query.from];
     return listPage<Trip>(this.api, ctx, reply, {
-      path: '/trips',
-      api: '/api/v1/trips',
+      ...records.listed(ctx, tripKind(ctx)),
       title: t(l, 'trips'),
-      search: true,
       defaultSort: '-startsOn',
-      create: { href: '/trips/new', label: t(l, 'newTrip'), action: 'trip:write' },
-      deleted: {
-        action: 'trip:write',
-        cell: (trip) => records.deletedActions(ctx, tripKind(ctx), trip),
-      },
       filters: [
         {
           name: 'status',

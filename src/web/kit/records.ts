@@ -286,6 +286,20 @@ export function recordActions<T extends Row>(
   </div>`;
 }
 
+/**
+ * What a kind's list takes from the kind: its addresses, search, the "New …" button for those who
+ * may write, and the deleted view with restore and purge.
+ */
+export function listed<T extends Row>(ctx: PageContext, kind: RecordKind<T>) {
+  return {
+    path: kind.page,
+    api: kind.api,
+    search: true,
+    create: { href: `${kind.page}/new`, label: kind.newTitle, action: kind.write },
+    deleted: { action: kind.write, cell: (record: T) => deletedActions(ctx, kind, record) },
+  };
+}
+
 /** In the list of deleted records: restore, and for admins purge for good. */
 export function deletedActions<T extends Row>(
   ctx: PageContext,
