@@ -13,7 +13,7 @@ import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
-import { WebRequest } from '../auth/browser-session';
+import { WebPages, WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { CompanyView, Page } from './kit/views';
 
@@ -123,8 +123,11 @@ async function userFields(
 
 /** Users (admin): who may sign in, with which role, for which company, in which language. */
 @ApiExcludeController()
+@WebPages()
 @Controller('users')
-export class UserPages extends records.EditRoutes((ctx, api) => kind(ctx, api), 'user:update') {
+export class UserPages {
+  constructor(private readonly api: WebApi) {}
+
   @Get()
   @Allow('user:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -268,5 +271,28 @@ export class UserPages extends records.EditRoutes((ctx, api) => kind(ctx, api), 
           ])}`,
       ),
     );
+  }
+
+  @Get(':id/edit')
+  @Allow('user:update')
+  edit(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.showEdit(this.api, ctx, reply, kind(ctx, this.api), id);
+  }
+
+  @Post(':id/edit')
+  @Allow('user:update')
+  save(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    return records.saveEdit(this.api, ctx, request, reply, kind(ctx, this.api), id, body);
   }
 }

@@ -315,19 +315,44 @@ export function deletedActions<T extends Row>(
   </div>`;
 }
 
-/** A page class's record kind for this request (`posted`: the form as sent). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type KindOf = (ctx: PageContext, api: WebApi, posted?: Record<string, unknown>) => RecordKind<any>;
-
 /**
- * The routes that edit a record — the form and its save, with the lost-race view — declaring
- * their permission; for a kind whose other flows are its own (users are created with a password
- * and never deleted).
+ * The routes every record kind shares — new, create, edit, save, delete, restore, purge — each
+ * declaring its permission. A feature's page class extends this and adds its list and page.
  */
-export function EditRoutes(kindOf: KindOf, write: Action) {
+export function RecordRoutes(
+  /**
+   * The kind, for this request; `api` where its form's choices come from the API, `posted` the
+   * form as sent (a picker's choices travel with it).
+   */
+  kindOf: (
+    ctx: PageContext,
+    api: WebApi,
+    posted?: Record<string, unknown>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ) => RecordKind<any>,
+  write: Action,
+) {
   @WebPages()
   class Routes {
     constructor(readonly api: WebApi) {}
+
+    @Get('new')
+    @Allow(write)
+    newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+      const ctx = pageContext(request);
+      return showCreate(ctx, reply, kindOf(ctx, this.api));
+    }
+
+    @Post()
+    @Allow(write)
+    create(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Body() body: Record<string, unknown>,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      return create(this.api, ctx, request, reply, kindOf(ctx, this.api, body), body);
+    }
 
     @Get(':id/edit')
     @Allow(write)
@@ -350,42 +375,6 @@ export function EditRoutes(kindOf: KindOf, write: Action) {
     ): Promise<void> {
       const ctx = pageContext(request);
       return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api, body), id, body);
-    }
-  }
-  return Routes;
-}
-
-/**
- * The routes every record kind shares — new, create, edit and save (`EditRoutes`), delete,
- * restore, purge — each declaring its permission. A feature's page class extends this and adds
- * its list and page.
- */
-export function RecordRoutes(
-  /**
-   * The kind, for this request; `api` where its form's choices come from the API, `posted` the
-   * form as sent (a picker's choices travel with it).
-   */
-  kindOf: KindOf,
-  write: Action,
-) {
-  @WebPages()
-  class Routes extends EditRoutes(kindOf, write) {
-    @Get('new')
-    @Allow(write)
-    newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
-      const ctx = pageContext(request);
-      return showCreate(ctx, reply, kindOf(ctx, this.api));
-    }
-
-    @Post()
-    @Allow(write)
-    create(
-      @Req() request: WebRequest,
-      @Res() reply: FastifyReply,
-      @Body() body: Record<string, unknown>,
-    ): Promise<void> {
-      const ctx = pageContext(request);
-      return create(this.api, ctx, request, reply, kindOf(ctx, this.api, body), body);
     }
 
     @Post(':id/delete')
