@@ -17,6 +17,7 @@ import {
   facts,
   field,
   layout,
+  titledPage,
   PageContext,
   pageContext,
 } from './kit/layout';
@@ -157,10 +158,10 @@ export class AccountPages {
   private profilePage(ctx: PageContext, errors: Record<string, string>) {
     const user = ctx.user!;
     const l = ctx.locale;
-    return layout(
+    return titledPage(
       ctx,
       t(l, 'profile'),
-      html`<h1>${t(l, 'profile')}</h1>
+      html`
         ${facts([
           [t(l, 'displayName'), user.displayName],
           [t(l, 'email'), user.email],

@@ -8,21 +8,15 @@ import { bothClocks, day } from './kit/format';
 import { html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
-import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
-import { AppointmentView, Page, PartnerView, TripView } from './kit/views';
+import { AgreementView, AppointmentView, Page, PartnerView, TripView } from './kit/views';
 
-export interface Agreement extends Record<string, unknown> {
-  id: string;
-  partnerId: string;
-  title: string;
-  kind: string;
-  status: string;
-  signedOn: string | null;
+export interface Agreement extends AgreementView, Record<string, unknown> {
   appointmentId: string | null;
   tripId: string | null;
   signatories: string[];
@@ -170,16 +164,9 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
     const partnerNames = new Map(partners.items.map((p) => [p.id, p.name]));
     const labels = new Labels(this.api, user);
     return listPage<Agreement>(this.api, ctx, reply, {
-      path: '/agreements',
-      api: '/api/v1/agreements',
+      ...records.listed(ctx, kind(ctx, this.api)),
       title: t(l, 'agreements'),
-      search: true,
       defaultSort: '-signedOn',
-      create: { href: '/agreements/new', label: t(l, 'newAgreement'), action: 'agreement:write' },
-      deleted: {
-        action: 'agreement:write',
-        cell: (a) => records.deletedActions(ctx, kind(ctx, this.api), a),
-      },
       prepare: async (items) => {
         await labels.load(
           'partners',
@@ -254,10 +241,10 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
         : '';
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         a.title,
-        html`<h1>${a.title}</h1>
+        html`
           ${records.recordActions(ctx, kind(ctx, this.api), a)}
           ${facts([
             [

@@ -8,7 +8,7 @@ import { FieldSpec } from './kit/forms';
 import { countries, countryName, money } from './kit/format';
 import { html } from './kit/html';
 import { stageLabel, t } from './kit/i18n';
-import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
+import { facts, titledPage, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
@@ -54,17 +54,10 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
     const ctx = pageContext(request);
     const l = ctx.locale;
-    return listPage<CompanyView>(this.api, ctx, reply, {
-      path: '/companies',
-      api: '/api/v1/companies',
+    return listPage<CompanyView & Record<string, unknown>>(this.api, ctx, reply, {
+      ...records.listed(ctx, kind(ctx)),
       title: t(l, 'companies'),
-      search: true,
       defaultSort: 'name',
-      create: { href: '/companies/new', label: t(l, 'newCompany'), action: 'company:write' },
-      deleted: {
-        action: 'company:write',
-        cell: (c) => records.deletedActions(ctx, kind(ctx), c as never),
-      },
       filters: [
         { name: 'country', label: t(l, 'country'), type: 'select', choices: countries(l) },
         {
@@ -113,10 +106,10 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
     ]);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         c.name,
-        html`<h1>${c.name}</h1>
+        html`
           ${records.recordActions(ctx, kind(ctx), c)}
           ${facts([
             [t(l, 'legalName'), c.legalName],

@@ -19,8 +19,8 @@ import {
 } from './kit/format';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
-import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { directory, Labels } from './kit/labels';
+import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
@@ -35,23 +35,6 @@ export type Contact = ContactView & {
   createdAt: string;
   deletedAt: string | null;
 } & Record<string, unknown>;
-
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  role: string;
-}
-
-/** Active admin and staff users, for owner pickers; nothing for roles that may not ask. */
-export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  if (!isAgency(user)) return [];
-  const answer = await api.call<{ items: DirectoryUser[] }>(
-    user,
-    'GET',
-    '/api/v1/users/directory?limit=200',
-  );
-  return answer.status === 200 ? answer.body.items : [];
-}
 
 /** The companies and partners the user may see, for a select of a contact's organisation. */
 export async function organisations(
@@ -333,16 +316,9 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
     ]);
     const orgName = (id: string | null) => (id && known.get(id)) || labels.get(id);
     return listPage<Contact>(this.api, ctx, reply, {
-      path: '/contacts',
-      api: '/api/v1/contacts',
+      ...records.listed(ctx, kind(ctx, this.api)),
       title: t(l, 'contacts'),
-      search: true,
       defaultSort: 'name',
-      create: { href: '/contacts/new', label: t(l, 'newContact'), action: 'contact:write' },
-      deleted: {
-        action: 'contact:write',
-        cell: (c) => records.deletedActions(ctx, kind(ctx, this.api), c),
-      },
       filters: [
         ...(orgs.companies.length
           ? [
@@ -478,10 +454,10 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
     const agency = isAgency(user);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         personName(c),
-        html`<h1>${personName(c)}</h1>
+        html`
           ${c.position || orgName ? html`<p class="lead-line">${[c.position, orgName].filter(Boolean).join(' · ')}</p>` : ''}
           ${records.recordActions(ctx, kind(ctx, this.api), c, extra)}
           ${facts([

@@ -9,7 +9,7 @@ import { pipelineChart, PipelineRow } from './kit/chart';
 import { day, money, number } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, LEAD_STAGES, t } from './kit/i18n';
-import { card, layout, linkList, PageContext, pageContext } from './kit/layout';
+import { card, layout, titledPage, linkList, PageContext, pageContext } from './kit/layout';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
 import { WebPages, WebRequest, WebUser } from '../auth/browser-session';
@@ -115,10 +115,10 @@ export class DashboardPages {
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=5&sort=-startsOn'),
       this.api.get<{ items: PipelineRow[] }>(user, '/api/v1/leads/pipeline'),
     ]);
-    return layout(
+    return titledPage(
       ctx,
       t(l, 'dashboard'),
-      html`<h1>${t(l, 'dashboard')}</h1>
+      html`
         <div class="grid">
           ${card('followups', t(l, 'myOpenFollowUps'), followUpList(ctx, followUps.items))}
           ${

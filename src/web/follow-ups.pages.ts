@@ -4,32 +4,22 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
-import { Choice, FieldSpec, FormValues } from './kit/forms';
+import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
-import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
+import { directory, DirectoryUser, Labels } from './kit/labels';
+import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, safeNext, sendPage } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import { CompanyView, Page, PartnerView, TripView } from './kit/views';
+import { CompanyView, FollowUpView, Page, PartnerView, TripView } from './kit/views';
 
 /** A follow-up as the API answers it. */
-export interface FollowUp extends Record<string, unknown> {
-  id: string;
-  title: string;
-  notes: string | null;
-  dueOn: string | null;
-  status: string;
-  priority: string;
-  assigneeId: string | null;
-  companyId: string | null;
-  contactId: string | null;
+export interface FollowUp extends FollowUpView, Record<string, unknown> {
   partnerId: string | null;
-  leadId: string | null;
   interactionId: string | null;
   agreementId: string | null;
   tripId: string | null;
@@ -38,19 +28,12 @@ export interface FollowUp extends Record<string, unknown> {
   deletedAt: string | null;
 }
 
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  role: string;
-}
-
 export const words = dictionary({
   overdueOnly: ['Nur überfällige', 'Overdue only'],
   me: ['Ich selbst', 'Me'],
   nobody: ['– niemand –', '– nobody –'],
   companyResponsible: ['Zuständiges Unternehmen', 'Company responsible'],
   assigneeHint: ['Eine Person, ein Unternehmen oder beide', 'A person, a company or both'],
-  findContact: ['Kontakt suchen (Name, Pinyin oder 王芳)', 'Find a contact (name, pinyin or 王芳)'],
   markDoneAction: ['Als erledigt markieren', 'Mark as done'],
   responsible: ['Zuständig', 'Responsible'],
   interaction: ['Kontakteintrag', 'Interaction'],
@@ -69,15 +52,9 @@ export const isOverdue = (f: Pick<FollowUp, 'status' | 'dueOn'>): boolean =>
 export const overdueBadge = (ctx: PageContext, f: Pick<FollowUp, 'status' | 'dueOn'>): Html =>
   isOverdue(f) ? html` <span class="badge bad overdue">${t(ctx.locale, 'overdue')}</span>` : html``;
 
-/**
- * The active agency users (for assignee pickers and names). A company user may not read it
- * (403); an API without the directory yet answers 404: then the list holds the user alone.
- */
-export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  const answer = !isAgency(user)
-    ? undefined
-    : await api.call<{ items: DirectoryUser[] }>(user, 'GET', '/api/v1/users/directory?limit=200');
-  const items = answer?.status === 200 ? answer.body.items : [];
+/** The agency users for an assignee picker: the directory, with the user in it when they may be one. */
+async function assignable(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
+  const items = await directory(api, user);
   if (items.some((u) => u.id === user.userId) || !isAgency(user) || user.role === 'viewer')
     return items;
   return [{ id: user.userId, displayName: user.displayName, role: user.role }, ...items];
@@ -165,7 +142,7 @@ async function followUpFields(
   const empty = Promise.resolve({ items: [], nextCursor: null });
   // The interaction is the one the follow-up came from (`?interactionId=`): named, not listed.
   const [people, companies, partners, leads, agreements, trips] = await Promise.all([
-    directory(api, user),
+    assignable(api, user),
     api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
     api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
     api.get<Page<Titled>>(user, '/api/v1/leads?limit=50&sort=-updatedAt'),
@@ -254,26 +231,6 @@ async function followUpFields(
   ];
 }
 
-/** The contact picker under the form: a suggestion picked becomes the contact chosen. */
-export const contactPicker = (ctx: PageContext, into?: string): Html =>
-  html`<div class="field picker">
-    <label for="contact-search">${into ? words(ctx.locale, 'findContact') : t(ctx.locale, 'pickContacts')}</label>
-    <input
-      id="contact-search"
-      type="search"
-      name="q"
-      autocomplete="off"
-      maxlength="200"
-      data-suggest
-      hx-get="/contacts/suggest"
-      hx-trigger="input changed delay:250ms, search"
-      hx-target="#suggestions"
-      hx-include="this"
-      aria-controls="suggestions"
-    />
-    <ul id="suggestions" class="suggestions" aria-live="polite"${into ? html` data-pick-into="${into}"` : ''}></ul>
-  </div>`;
-
 export const followUpKind = (
   api: WebApi,
   ctx: PageContext,
@@ -309,7 +266,7 @@ export class FollowUpPages extends records.RecordRoutes(
     const l = ctx.locale;
     const agency = isAgency(user);
     const [people, companies] = await Promise.all([
-      agency ? directory(this.api, user) : Promise.resolve([]),
+      agency ? assignable(this.api, user) : Promise.resolve([]),
       agency
         ? this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name')
         : Promise.resolve({ items: [], nextCursor: null }),
@@ -318,16 +275,9 @@ export class FollowUpPages extends records.RecordRoutes(
     const labels = new Labels(this.api, user);
     const back = backTo(ctx);
     return listPage<FollowUp>(this.api, ctx, reply, {
-      path: '/follow-ups',
-      api: '/api/v1/follow-ups',
+      ...records.listed(ctx, kind),
       title: t(l, 'followUps'),
-      search: true,
       defaultSort: 'dueOn',
-      create: { href: '/follow-ups/new', label: t(l, 'newFollowUp'), action: 'follow-up:write' },
-      deleted: {
-        action: 'follow-up:write',
-        cell: (f) => records.deletedActions(ctx, kind, f),
-      },
       filters: [
         {
           name: 'status',
@@ -423,7 +373,7 @@ export class FollowUpPages extends records.RecordRoutes(
     const f = await this.api.get<FollowUp>(user, `/api/v1/follow-ups/${id}`);
     const labels = new Labels(this.api, user);
     const [people] = await Promise.all([
-      f.assigneeId && f.assigneeId !== user.userId ? directory(this.api, user) : [],
+      f.assigneeId && f.assigneeId !== user.userId ? assignable(this.api, user) : [],
       labels.load('companies', [f.companyId]),
       labels.load('contacts', [f.contactId]),
       labels.load('partners', [f.partnerId]),
@@ -441,10 +391,10 @@ export class FollowUpPages extends records.RecordRoutes(
     const done = doneButton(ctx, f, `/follow-ups/${f.id}`);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         f.title,
-        html`<h1>${f.title}</h1>
+        html`
           <p class="badges">
             <span class="badge${f.status === 'done' ? ' ok' : ''}" id="follow-up-status">${label(l, 'followUpStatus', f.status)}</span>
             <span class="badge${f.priority === 'high' ? ' warn' : ''}">${label(l, 'priority', f.priority)}</span>${overdueBadge(ctx, f)}

@@ -4,8 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { UuidParam } from '../common/params';
-import { contactPicker, doneButton, FollowUp, overdueBadge } from './follow-ups.pages';
-import { Choice, FieldSpec, FormValues } from './kit/forms';
+import { doneButton, FollowUp, overdueBadge } from './follow-ups.pages';
+import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { bothClocks, dateTime, day, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
@@ -16,22 +16,18 @@ import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import { AppointmentView, CompanyView, Page, PartnerView, TripView } from './kit/views';
+import {
+  AppointmentView,
+  CompanyView,
+  InteractionView,
+  Page,
+  PartnerView,
+  TripView,
+} from './kit/views';
 
 /** An interaction (one entry of the contact log) as the API answers it. */
-export interface Interaction extends Record<string, unknown> {
-  id: string;
-  occurredAt: string;
-  kind: string;
-  subject: string;
-  summary: string | null;
-  location: string | null;
-  contactIds: string[];
-  companyIds: string[];
-  partnerIds: string[];
-  tripId: string | null;
+export interface Interaction extends InteractionView, Record<string, unknown> {
   appointmentId: string | null;
-  confidential: boolean;
   authorId: string;
   version: number;
   deletedAt: string | null;

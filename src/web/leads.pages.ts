@@ -5,43 +5,33 @@ import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
-import { contactPicker } from './follow-ups.pages';
-import { Choice, FieldSpec, fieldMessages } from './kit/forms';
+import { Choice, contactPicker, FieldSpec, fieldMessages } from './kit/forms';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
-import { Labels } from './kit/labels';
-import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
+import { directory, DirectoryUser, Labels } from './kit/labels';
+import { csrfField, facts, layout, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, securityHeaders, sendPage } from './kit/respond';
-import { WebRequest, WebUser } from '../auth/browser-session';
+import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
-import { CompanyView, ContactView, Page, PartnerView, TripView } from './kit/views';
+import {
+  CompanyView,
+  ContactView,
+  LeadNoteView,
+  LeadView,
+  Page,
+  PartnerView,
+  TripView,
+} from './kit/views';
 
-export interface Lead extends Record<string, unknown> {
-  id: string;
-  companyId: string;
-  title: string;
-  description: string | null;
-  stage: string;
-  valueEur: number | null;
-  expectedCloseOn: string | null;
-  contactId: string | null;
-  partnerId: string | null;
-  tripId: string | null;
+export interface Lead extends LeadView, Record<string, unknown> {
   appointmentId: string | null;
   lostReason: string | null;
   ownerId: string | null;
   version: number;
   deletedAt: string | null;
-}
-
-interface Note {
-  id: string;
-  authorName?: string;
-  body: string;
-  createdAt: string;
 }
 
 interface PipelineRow {
@@ -50,12 +40,6 @@ interface PipelineRow {
   stage: string;
   count: number;
   valueEur: number;
-}
-
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  role: string;
 }
 
 const w = dictionary({
@@ -104,17 +88,6 @@ const queryString = (params: Record<string, string | undefined>) => {
   const text = out.toString();
   return text ? `?${text}` : '';
 };
-
-/** Admin and staff users, for owner pickers and names; company users may not ask (403). */
-export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
-  if (!isAgency(user)) return [];
-  const answer = await api.call<{ items: DirectoryUser[] }>(
-    user,
-    'GET',
-    '/api/v1/users/directory?limit=200',
-  );
-  return answer.status === 200 ? answer.body.items : [];
-}
 
 /** The board's and list's filters the URL names, checked before they reach the API. */
 function filtersOf(ctx: PageContext): Record<string, string> {
@@ -592,7 +565,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
     const l = ctx.locale;
     const [lead, notes, people] = await Promise.all([
       this.api.get<Lead>(user, `/api/v1/leads/${id}`),
-      this.api.get<Page<Note>>(user, `/api/v1/leads/${id}/notes?limit=200`),
+      this.api.get<Page<LeadNoteView>>(user, `/api/v1/leads/${id}/notes?limit=200`),
       directory(this.api, user),
     ]);
     const labels = new Labels(this.api, user);
@@ -612,10 +585,10 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
         : moved === 'invalid'
           ? html`<div class="alert" role="alert">${w(l, 'moveFailed')}</div>`
           : '';
-    return layout(
+    return titledPage(
       ctx,
       lead.title,
-      html`<h1>${lead.title}</h1>
+      html`
         ${alert}
         ${records.recordActions(ctx, kind(ctx, this.api), lead)}
         ${facts([

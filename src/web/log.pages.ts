@@ -17,7 +17,7 @@ import { countries, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { Locale, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
-import { csrfField, layout, PageContext } from './kit/layout';
+import { csrfField, titledPage, PageContext } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from '../auth/browser-session';
@@ -279,10 +279,10 @@ export class LogPages {
     // Only people the user may see are shown (and sent again); each by name.
     const chosen = picked.filter((id) => names.get(id));
     const newOpen = s.newContact.some((f) => text(v, f.name) || errors[f.name]);
-    return layout(
+    return titledPage(
       ctx,
       t(l, 'logContact'),
-      html`<h1>${t(l, 'logContact')}</h1>
+      html`
         ${errorSummary(ctx, fields, errors)}
         <form method="post" action="/log" id="log-form" class="log-form">
           ${csrfField(ctx)}

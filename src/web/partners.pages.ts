@@ -67,16 +67,9 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write') {
     const ctx = pageContext(request);
     const l = ctx.locale;
     return listPage<Partner>(this.api, ctx, reply, {
-      path: '/partners',
-      api: '/api/v1/partners',
+      ...records.listed(ctx, kind(ctx)),
       title: t(l, 'partners'),
-      search: true,
       defaultSort: 'name',
-      create: { href: '/partners/new', label: t(l, 'newPartner'), action: 'partner:write' },
-      deleted: {
-        action: 'partner:write',
-        cell: (p) => records.deletedActions(ctx, kind(ctx), p),
-      },
       filters: [
         { name: 'kind', label: t(l, 'kind'), type: 'select', choices: options(l, 'partnerKind') },
         { name: 'country', label: t(l, 'country'), type: 'select', choices: countries(l) },

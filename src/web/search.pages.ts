@@ -7,7 +7,7 @@ import { countryName } from './kit/format';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
-import { layout, PageContext, pageContext } from './kit/layout';
+import { titledPage, PageContext, pageContext } from './kit/layout';
 import { sendPage } from './kit/respond';
 import { WebPages, WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
@@ -137,10 +137,10 @@ export class SearchPages {
     const title = q ? `${w(l, 'resultsFor')} „${q}“` : w(l, 'searchTitle');
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         title,
-        html`<h1>${title}</h1>
+        html`
           <form method="get" action="/search" class="card filters" role="search">
             <div class="field grow">
               <label for="search-q">${t(l, 'search')} <small>${w(l, 'searchHint')}</small></label>

@@ -14,7 +14,7 @@ import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
-import { CompanyView, Page, PartnerView } from './kit/views';
+import { AppointmentView, CompanyView, Page, ParticipantView, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {
   costsBody,
@@ -24,7 +24,6 @@ import {
   destinationLines,
   destinationNames,
   parseDestinations,
-  w,
   zoneChoices,
 } from './trips.view';
 
@@ -50,16 +49,11 @@ type TripDetail = Trip & {
   };
 };
 
-type Participant = Rec & {
-  id: string;
-  name: string;
-  function: string | null;
-  companyId: string | null;
-  userId: string | null;
-  costBearer: string | null;
-  estimatedCostEur: number | null;
-  version: number;
-};
+type Participant = Rec &
+  ParticipantView & {
+    userId: string | null;
+    version: number;
+  };
 
 /** An appointment on one clock, as the API gives it: `2019-10-21`, `14:00`. */
 interface LocalSpan {
@@ -69,24 +63,16 @@ interface LocalSpan {
   endTime: string;
 }
 
-type Appointment = Rec & {
-  id: string;
-  title: string;
-  kind: string;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  city: string | null;
-  venue: string | null;
-  partnerId: string | null;
-  companyId: string | null;
-  restricted: boolean;
-  attendeeIds: string[];
-  notes: string | null;
-  local: LocalSpan;
-  home: LocalSpan;
-  version: number;
-};
+type Appointment = Rec &
+  AppointmentView & {
+    partnerId: string | null;
+    companyId: string | null;
+    attendeeIds: string[];
+    notes: string | null;
+    local: LocalSpan;
+    home: LocalSpan;
+    version: number;
+  };
 
 const tripFields = (ctx: PageContext): FieldSpec[] => {
   const l = ctx.locale;
@@ -124,7 +110,7 @@ function period(ctx: PageContext, trip: Trip): string {
   const days =
     Math.round((Date.parse(trip.endsOn) - Date.parse(trip.startsOn)) / 86_400_000) + 1 || 0;
   const count =
-    days > 0 ? ` (${days} ${days === 1 ? w(ctx.locale, 'day') : w(ctx.locale, 'days')})` : '';
+    days > 0 ? ` (${days} ${days === 1 ? t(ctx.locale, 'day') : t(ctx.locale, 'days')})` : '';
   return `${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}${count}`;
 }
 
@@ -146,16 +132,9 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
     if (ctx.query.from && ctx.query.to && ctx.query.to < ctx.query.from)
       [ctx.query.from, ctx.query.to] = [ctx.query.to, ctx.query.from];
     return listPage<Trip>(this.api, ctx, reply, {
-      path: '/trips',
-      api: '/api/v1/trips',
+      ...records.listed(ctx, tripKind(ctx)),
       title: t(l, 'trips'),
-      search: true,
       defaultSort: '-startsOn',
-      create: { href: '/trips/new', label: t(l, 'newTrip'), action: 'trip:write' },
-      deleted: {
-        action: 'trip:write',
-        cell: (trip) => records.deletedActions(ctx, tripKind(ctx), trip),
-      },
       filters: [
         {
           name: 'status',
@@ -163,8 +142,8 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
           type: 'select',
           choices: options(l, 'tripStatus'),
         },
-        { name: 'from', label: w(l, 'fromDay'), type: 'date' },
-        { name: 'to', label: w(l, 'toDay'), type: 'date' },
+        { name: 'from', label: t(l, 'fromDay'), type: 'date' },
+        { name: 'to', label: t(l, 'toDay'), type: 'date' },
       ],
       columns: [
         {
@@ -173,7 +152,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
           primary: true,
           cell: (trip) => html`<a href="/trips/${trip.id}">${trip.title}</a>`,
         },
-        { header: w(l, 'dates'), sort: 'startsOn', cell: (trip) => period(ctx, trip) },
+        { header: t(l, 'dates'), sort: 'startsOn', cell: (trip) => period(ctx, trip) },
         { header: t(l, 'destinations'), cell: (trip) => destinationNames(trip.destinations, l) },
         { header: t(l, 'status'), cell: (trip) => statusBadge(ctx, trip.status) },
       ],
@@ -238,7 +217,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       </div>
       ${records.recordActions(ctx, tripKind(ctx), trip)}
       ${facts([
-        [w(l, 'dates'), period(ctx, trip)],
+        [t(l, 'dates'), period(ctx, trip)],
         [t(l, 'destinations'), destinationNames(trip.destinations, l)],
         [t(l, 'status'), label(l, 'tripStatus', trip.status)],
         [t(l, 'purpose'), trip.purpose],
@@ -247,14 +226,14 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
         <a class="button" id="download-ics" href="/trips/${trip.id}/itinerary.ics" download
           >${t(l, 'downloadIcs')}</a
         >
-        <span class="muted">${w(l, 'icsHint')}</span>
+        <span class="muted">${t(l, 'icsHint')}</span>
       </p>
       ${this.itinerary(ctx, trip, appointments, participants, labels, writer)}
       ${this.delegates(ctx, trip, participants, labels, writer)}
       ${
         costs
           ? html`<section aria-labelledby="h-costs" id="costs">
-              <h2 id="h-costs">${!isAgency(user) ? w(l, 'ownDelegates') : t(l, 'costs')}</h2>
+              <h2 id="h-costs">${!isAgency(user) ? t(l, 'ownDelegates') : t(l, 'costs')}</h2>
               ${costsBody(l, user.role, costs)}
             </section>`
           : ''
@@ -278,7 +257,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
     const lastZone = appointments.at(-1)?.timeZone;
     // The API gives each appointment on both clocks, where it happens and at home.
     const span = (clock: LocalSpan) =>
-      `${clock.startTime}–${clock.endTime}${clock.endDate !== clock.date ? ` (${w(l, 'nextDay')})` : ''}`;
+      `${clock.startTime}–${clock.endTime}${clock.endDate !== clock.date ? ` (${t(l, 'nextDay')})` : ''}`;
     const item = (a: Appointment, date: string) => {
       const berlinDay = a.home.date;
       const partner = labels.get(a.partnerId);
@@ -292,7 +271,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
           ${
             a.timeZone !== HOME_ZONE
               ? html`<span class="berlin"
-                  >· ${w(l, 'berlin')}
+                  >· ${t(l, 'berlin')}
                   ${berlinDay !== date ? `${day(berlinDay, l)}, ` : ''}${span(a.home)}</span
                 >`
               : ''
@@ -321,7 +300,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
                 <a class="button" href="/trips/${trip.id}/appointments/${a.id}/edit" id="edit-appointment-${a.id}"
                   >${t(l, 'edit')}<span class="visually-hidden">: ${a.title}</span></a
                 >
-                <form method="post" action="/trips/${trip.id}/appointments/${a.id}/delete" class="inline" data-confirm="${w(l, 'removeAppointmentConfirm')}">
+                <form method="post" action="/trips/${trip.id}/appointments/${a.id}/delete" class="inline" data-confirm="${t(l, 'removeAppointmentConfirm')}">
                   ${csrfField(ctx)}<input type="hidden" name="version" value="${a.version}" />
                   <button type="submit" class="danger" id="delete-appointment-${a.id}">
                     ${t(l, 'delete')}<span class="visually-hidden">: ${a.title}</span>
@@ -340,7 +319,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       </div>
       ${
         days.size === 0
-          ? html`<p class="empty muted">${w(l, 'noAppointments')}</p>`
+          ? html`<p class="empty muted">${t(l, 'noAppointments')}</p>`
           : [...days.entries()]
               .sort(([x], [y]) => x.localeCompare(y))
               .map(
@@ -372,7 +351,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
       </div>
       ${
         participants.length === 0
-          ? html`<p class="empty muted">${w(l, 'noDelegates')}</p>`
+          ? html`<p class="empty muted">${t(l, 'noDelegates')}</p>`
           : html`<div class="table-wrap">
               <table class="list delegates" id="delegate-list">
                 <caption class="visually-hidden">${t(l, 'delegates')}</caption>
@@ -382,7 +361,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
                     <th scope="col">${t(l, 'participantFunction')}</th>
                     <th scope="col">${t(l, 'company')}</th>
                     ${costs ? html`<th scope="col">${t(l, 'costBearer')}</th><th scope="col">${t(l, 'estimatedCost')}</th>` : ''}
-                    ${writer ? html`<th scope="col"><span class="visually-hidden">${w(l, 'actions')}</span></th>` : ''}
+                    ${writer ? html`<th scope="col"><span class="visually-hidden">${t(l, 'actions')}</span></th>` : ''}
                   </tr>
                 </thead>
                 <tbody>
@@ -405,10 +384,10 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
                               <a class="button" href="/trips/${trip.id}/participants/${p.id}/edit" id="edit-participant-${p.id}"
                                 >${t(l, 'edit')}<span class="visually-hidden">: ${p.name}</span></a
                               >
-                              <form method="post" action="/trips/${trip.id}/participants/${p.id}/delete" class="inline" data-confirm="${w(l, 'removeDelegateConfirm')}">
+                              <form method="post" action="/trips/${trip.id}/participants/${p.id}/delete" class="inline" data-confirm="${t(l, 'removeDelegateConfirm')}">
                                 ${csrfField(ctx)}<input type="hidden" name="version" value="${p.version}" />
                                 <button type="submit" class="danger" id="delete-participant-${p.id}">
-                                  ${w(l, 'remove')}<span class="visually-hidden">: ${p.name}</span>
+                                  ${t(l, 'remove')}<span class="visually-hidden">: ${p.name}</span>
                                 </button>
                               </form>
                             </td>`
@@ -431,7 +410,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
     const rows: [string, Html | string | number | null][] = [];
     if (p.interactions !== null) rows.push([t(l, 'interactions'), p.interactions]);
     rows.push([
-      w(l, 'producedLeads'),
+      t(l, 'producedLeads'),
       html`${p.leads.total}${
         stages.length
           ? html` <span class="stages">${stages.map(([stage, n]) => html`<span class="badge">${label(l, 'stage', stage)}: ${n}</span> `)}</span>`
@@ -504,7 +483,7 @@ async function participantKind(
       const logins = directory.items.map((u) => ({ value: u.id, label: u.displayName }));
       // A login the directory does not list (a company's) stays as it is unless changed.
       if (record?.userId && !logins.some((u) => u.value === record.userId))
-        logins.unshift({ value: record.userId, label: w(l, 'currentLogin') });
+        logins.unshift({ value: record.userId, label: t(l, 'currentLogin') });
       return [
         { name: 'name', label: t(l, 'name'), required: true, maxLength: 200 },
         { name: 'function', label: t(l, 'participantFunction'), maxLength: 200 },
@@ -512,7 +491,7 @@ async function participantKind(
           name: 'companyId',
           label: t(l, 'company'),
           type: 'select',
-          blank: w(l, 'noCompany'),
+          blank: t(l, 'noCompany'),
           choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
         },
         {
@@ -521,7 +500,7 @@ async function participantKind(
           type: 'select',
           blank: t(l, 'none'),
           choices: logins,
-          hint: w(l, 'loginHint'),
+          hint: t(l, 'loginHint'),
         },
         {
           name: 'costBearer',
@@ -592,7 +571,7 @@ async function appointmentKind(
           label: t(l, 'timeZone'),
           type: 'select',
           choices: zoneChoices(trip.destinations, l, current),
-          hint: w(l, 'zoneHint'),
+          hint: t(l, 'zoneHint'),
         },
         {
           name: 'startsAt',
@@ -600,7 +579,7 @@ async function appointmentKind(
           type: 'datetime',
           zoneField: 'timeZone',
           required: true,
-          hint: w(l, 'wallTimeHint'),
+          hint: t(l, 'wallTimeHint'),
         },
         {
           name: 'endsAt',
@@ -608,7 +587,7 @@ async function appointmentKind(
           type: 'datetime',
           zoneField: 'timeZone',
           required: true,
-          hint: w(l, 'wallTimeHint'),
+          hint: t(l, 'wallTimeHint'),
         },
         { name: 'city', label: t(l, 'city'), maxLength: 200 },
         { name: 'venue', label: t(l, 'venue'), maxLength: 300 },
@@ -634,7 +613,7 @@ async function appointmentKind(
           name: 'attendeeIds',
           label: t(l, 'attendees'),
           type: 'multi',
-          hint: w(l, 'attendeesHint'),
+          hint: t(l, 'attendeesHint'),
           choices: participants.items.map((p) => ({ value: p.id, label: p.name })),
         },
         { name: 'notes', label: t(l, 'notes'), type: 'textarea', maxLength: 10_000 },

@@ -2,67 +2,13 @@ import type { Role } from '../auth/permissions';
 import type { Choice } from './kit/forms';
 import { countries, countryName, HOME_ZONE, money } from './kit/format';
 import { Html, html } from './kit/html';
-import { dictionary, label, Locale } from './kit/i18n';
+import { label, Locale, t } from './kit/i18n';
 
 /**
  * The trip pages' pure parts — destinations typed as lines, the time zones a trip's appointments
  * are offered in, the costs as a role may see them — kept apart from the routes so they are
  * unit-tested without booting Nest.
  */
-
-/** The trip pages' own words, German first. */
-export const w = dictionary({
-  dates: ['Reisetage', 'Dates'],
-  days: ['Tage', 'days'],
-  day: ['Tag', 'day'],
-  fromDay: ['Reisetage ab', 'Travelling on or after'],
-  toDay: ['Reisetage bis', 'Travelling on or before'],
-  delegatesCount: ['Delegierte', 'delegates'],
-  delegateCount: ['Delegierte/r', 'delegate'],
-  total: ['Gesamt', 'Total'],
-  noCompany: [
-    '– keines (Stadt, Wirtschaftsförderung oder ohne Unternehmen) –',
-    '– none (city, agency or no company) –',
-  ],
-  noOwnDelegates: [
-    'Keiner Ihrer Delegierten reist auf dieser Reise mit.',
-    'None of your delegates travel on this trip.',
-  ],
-  ownDelegates: ['Kosten Ihrer Delegierten', 'Costs of your delegates'],
-  noAppointments: ['Noch keine Termine.', 'No appointments yet.'],
-  noDelegates: ['Noch keine Delegierten.', 'No delegates yet.'],
-  zoneHint: [
-    'Beginn und Ende gelten in dieser Zone.',
-    'Start and end are in this zone’s local time.',
-  ],
-  wallTimeHint: ['Ortszeit der gewählten Zeitzone', 'Local time of the chosen time zone'],
-  attendeesHint: [
-    'Bei Terminen nur für geladene Teilnehmende: wer geladen ist',
-    'For invitation-only appointments: who is invited',
-  ],
-  icsHint: [
-    'Alle Termine, an denen Sie teilnehmen dürfen, für Ihren Kalender',
-    'Every appointment you may attend, for your calendar',
-  ],
-  actions: ['Aktionen', 'Actions'],
-  removeDelegateConfirm: [
-    'Dieses Delegationsmitglied entfernen? Das lässt sich nicht rückgängig machen.',
-    'Remove this delegate? This cannot be undone.',
-  ],
-  removeAppointmentConfirm: [
-    'Diesen Termin löschen? Das lässt sich nicht rückgängig machen.',
-    'Delete this appointment? This cannot be undone.',
-  ],
-  remove: ['Entfernen', 'Remove'],
-  currentLogin: ['(bisheriges Benutzerkonto)', '(current user account)'],
-  loginHint: [
-    'Wenn das Delegationsmitglied ein Benutzerkonto hat',
-    'If the delegate has a user account',
-  ],
-  producedLeads: ['Leads', 'Leads'],
-  berlin: ['Berlin', 'Berlin'],
-  nextDay: ['am Folgetag', 'the next day'],
-});
 
 export interface Destination {
   country: string;
@@ -179,7 +125,7 @@ export interface CostReport {
 }
 
 const people = (locale: Locale, n: number) =>
-  `${n} ${n === 1 ? w(locale, 'delegateCount') : w(locale, 'delegatesCount')}`;
+  `${n} ${n === 1 ? t(locale, 'delegateCount') : t(locale, 'delegatesCount')}`;
 
 /**
  * The costs as the role sees them: the agency its totals by who pays; a company user the lines of
@@ -200,12 +146,12 @@ export function costsBody(locale: Locale, role: Role, costs: CostReport): Html {
         `${people(locale, costs.byBearer.self.count)} · ${money(costs.selfTotalEur, locale)}`,
       ],
       [
-        w(locale, 'total'),
+        t(locale, 'total'),
         `${people(locale, costs.participants)} · ${money(costs.agencyTotalEur + costs.selfTotalEur, locale)}`,
       ],
     ]);
   if (costs.lines.length === 0)
-    return html`<p class="muted" id="no-own-delegates">${w(locale, 'noOwnDelegates')}</p>`;
+    return html`<p class="muted" id="no-own-delegates">${t(locale, 'noOwnDelegates')}</p>`;
   const total = costs.lines.reduce((sum, line) => sum + (line.estimatedCostEur ?? 0), 0);
   return html`<ul class="cost-lines">
       ${costs.lines.map(
@@ -216,5 +162,5 @@ export function costsBody(locale: Locale, role: Role, costs: CostReport): Html {
           </li>`,
       )}
     </ul>
-    ${dl([[w(locale, 'total'), `${people(locale, costs.lines.length)} · ${money(total, locale)}`]])}`;
+    ${dl([[t(locale, 'total'), `${people(locale, costs.lines.length)} · ${money(total, locale)}`]])}`;
 }

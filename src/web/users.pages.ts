@@ -9,7 +9,7 @@ import { dateTime } from './kit/format';
 import { html } from './kit/html';
 import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
 import { Labels } from './kit/labels';
-import { facts, layout, PageContext, pageContext } from './kit/layout';
+import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
@@ -218,10 +218,10 @@ export class UserPages {
         : fieldMessages(l, fields, answer.body as ApiProblem);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         k.newTitle,
-        html`<h1>${k.newTitle}</h1>${recordForm(ctx, {
+        html`${recordForm(ctx, {
           action: '/users',
           fields,
           values: { ...values, password: '' },
@@ -249,10 +249,10 @@ export class UserPages {
     const labels = await new Labels(this.api, ctx.user!).load('companies', [u.companyId]);
     sendPage(
       reply,
-      layout(
+      titledPage(
         ctx,
         u.displayName,
-        html`<h1>${u.displayName}</h1>
+        html`
           <div class="actions record-actions">
             <a class="button" href="/users/${u.id}/edit" id="edit">${t(l, 'edit')}</a>
           </div>

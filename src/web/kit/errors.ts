@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError, SignInRequired } from '../../common/errors';
 import { html } from './html';
 import { t } from './i18n';
-import { layout } from './layout';
+import { titledPage } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError } from './web-api';
 import { WebRequest } from '../../auth/browser-session';
@@ -52,10 +52,10 @@ export function sendErrorPage(error: unknown, request: WebRequest, reply: Fastif
             : [t(locale, 'errorTitle'), t(locale, 'invalidField')];
   sendPage(
     reply,
-    layout(
+    titledPage(
       ctx,
       title,
-      html`<h1>${title}</h1>
+      html`
         <p>${text}</p>
         <p><a href="/">${t(locale, 'dashboard')}</a></p>`,
     ),

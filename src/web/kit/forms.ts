@@ -437,3 +437,27 @@ export function conflictTable(
     </div>
   </div>`;
 }
+
+/**
+ * The contact picker under a form (there are too many contacts for a select): a suggestion
+ * picked becomes the contact chosen in the select `into`, or, without one, one more of the
+ * contacts picked (public/app.js).
+ */
+export const contactPicker = (ctx: PageContext, into?: string): Html =>
+  html`<div class="field picker">
+    <label for="contact-search">${into ? t(ctx.locale, 'findContact') : t(ctx.locale, 'pickContacts')}</label>
+    <input
+      id="contact-search"
+      type="search"
+      name="q"
+      autocomplete="off"
+      maxlength="200"
+      data-suggest
+      hx-get="/contacts/suggest"
+      hx-trigger="input changed delay:250ms, search"
+      hx-target="#suggestions"
+      hx-include="this"
+      aria-controls="suggestions"
+    />
+    <ul id="suggestions" class="suggestions" aria-live="polite"${into ? html` data-pick-into="${into}"` : ''}></ul>
+  </div>`;

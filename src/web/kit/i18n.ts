@@ -62,6 +62,7 @@ const WORDS = {
     'Kontakte suchen (Name, Pinyin oder 王芳)',
     'Find contacts (name, pinyin or 王芳)',
   ],
+  findContact: ['Kontakt suchen (Name, Pinyin oder 王芳)', 'Find a contact (name, pinyin or 王芳)'],
   newContact: ['Neuer Kontakt', 'New contact'],
   familyName: ['Nachname', 'Family name'],
   givenName: ['Vorname', 'Given name'],
@@ -255,6 +256,57 @@ const WORDS = {
     'This is not possible while other records refer to it.',
   ],
   invalidField: ['Bitte prüfen Sie dieses Feld.', 'Please check this field.'],
+  // The trip pages.
+  dates: ['Reisetage', 'Dates'],
+  days: ['Tage', 'days'],
+  day: ['Tag', 'day'],
+  fromDay: ['Reisetage ab', 'Travelling on or after'],
+  toDay: ['Reisetage bis', 'Travelling on or before'],
+  delegatesCount: ['Delegierte', 'delegates'],
+  delegateCount: ['Delegierte/r', 'delegate'],
+  total: ['Gesamt', 'Total'],
+  noCompany: [
+    '– keines (Stadt, Wirtschaftsförderung oder ohne Unternehmen) –',
+    '– none (city, agency or no company) –',
+  ],
+  noOwnDelegates: [
+    'Keiner Ihrer Delegierten reist auf dieser Reise mit.',
+    'None of your delegates travel on this trip.',
+  ],
+  ownDelegates: ['Kosten Ihrer Delegierten', 'Costs of your delegates'],
+  noAppointments: ['Noch keine Termine.', 'No appointments yet.'],
+  noDelegates: ['Noch keine Delegierten.', 'No delegates yet.'],
+  zoneHint: [
+    'Beginn und Ende gelten in dieser Zone.',
+    'Start and end are in this zone’s local time.',
+  ],
+  wallTimeHint: ['Ortszeit der gewählten Zeitzone', 'Local time of the chosen time zone'],
+  attendeesHint: [
+    'Bei Terminen nur für geladene Teilnehmende: wer geladen ist',
+    'For invitation-only appointments: who is invited',
+  ],
+  icsHint: [
+    'Alle Termine, an denen Sie teilnehmen dürfen, für Ihren Kalender',
+    'Every appointment you may attend, for your calendar',
+  ],
+  actions: ['Aktionen', 'Actions'],
+  removeDelegateConfirm: [
+    'Dieses Delegationsmitglied entfernen? Das lässt sich nicht rückgängig machen.',
+    'Remove this delegate? This cannot be undone.',
+  ],
+  removeAppointmentConfirm: [
+    'Diesen Termin löschen? Das lässt sich nicht rückgängig machen.',
+    'Delete this appointment? This cannot be undone.',
+  ],
+  remove: ['Entfernen', 'Remove'],
+  currentLogin: ['(bisheriges Benutzerkonto)', '(current user account)'],
+  loginHint: [
+    'Wenn das Delegationsmitglied ein Benutzerkonto hat',
+    'If the delegate has a user account',
+  ],
+  producedLeads: ['Leads', 'Leads'],
+  berlin: ['Berlin', 'Berlin'],
+  nextDay: ['am Folgetag', 'the next day'],
 } as const;
 
 export type Word = keyof typeof WORDS;

@@ -1,6 +1,7 @@
 import { personName } from '../../contacts/names';
 import { WebApi } from './web-api';
 import { WebUser } from '../../auth/browser-session';
+import { isAgency } from '../../auth/permissions';
 
 type Kind =
   'companies' | 'partners' | 'contacts' | 'trips' | 'leads' | 'interactions' | 'agreements';
@@ -41,4 +42,24 @@ export class Labels {
   get(id: string | null | undefined): string {
     return (id && this.names.get(id)) || '';
   }
+}
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  role: string;
+}
+
+/**
+ * The active admin and staff users, for owner and assignee pickers and their names; nothing for
+ * a company user, who may not ask (403), nor where the API answers otherwise.
+ */
+export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUser[]> {
+  if (!isAgency(user)) return [];
+  const answer = await api.call<{ items: DirectoryUser[] }>(
+    user,
+    'GET',
+    '/api/v1/users/directory?limit=200',
+  );
+  return answer.status === 200 ? answer.body.items : [];
 }

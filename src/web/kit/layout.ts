@@ -77,6 +77,10 @@ const account = (ctx: PageContext, user: WebUser): Html =>
       <button type="submit" class="link">${t(ctx.locale, 'signOut')}</button>
     </form>`;
 
+/** A page whose heading is its title (a record's name, „Neues Unternehmen“, an error). */
+export const titledPage = (ctx: PageContext, title: string, body: Html): Html =>
+  layout(ctx, title, html`<h1>${title}</h1>${body}`);
+
 export function layout(ctx: PageContext, title: string, body: Html): Html {
   const user = ctx.user;
   const nav = user

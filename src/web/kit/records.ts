@@ -19,7 +19,7 @@ import {
 } from './forms';
 import { Html, html } from './html';
 import { t } from './i18n';
-import { csrfField, layout, PageContext, pageContext } from './layout';
+import { csrfField, PageContext, pageContext, titledPage } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, WebApi } from './web-api';
 import { WebPages, WebRequest } from '../../auth/browser-session';
@@ -58,10 +58,6 @@ export interface RecordKind<T extends Row = Row> {
 
 const pageOf = (kind: { page: string }, id: string) => `${kind.page}/${id}`;
 
-function formPage(ctx: PageContext, heading: string, body: Html): Html {
-  return layout(ctx, heading, html`<h1>${heading}</h1>${body}`);
-}
-
 /** `?key=` travels with the form so a double submit creates one record (Idempotency-Key). */
 const idempotencyField = (key: string) => html`<input type="hidden" name="_key" value="${key}" />`;
 const keyOf = (body: Record<string, unknown>): string | undefined =>
@@ -76,7 +72,7 @@ export async function showCreate<T extends Row>(
   const values = { ...valuesOf(fields, {}), ...(kind.defaults?.(ctx) ?? {}) };
   sendPage(
     reply,
-    formPage(
+    titledPage(
       ctx,
       kind.newTitle,
       recordForm(ctx, {
@@ -119,7 +115,7 @@ export async function create<T extends Row>(
   const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, kind.rename);
   sendPage(
     reply,
-    formPage(
+    titledPage(
       ctx,
       kind.newTitle,
       recordForm(ctx, {
@@ -162,7 +158,7 @@ function editPage<T extends Row>(
   errors: Record<string, string>,
   conflict?: Html,
 ): Html {
-  return formPage(
+  return titledPage(
     ctx,
     `${t(ctx.locale, 'edit')}: ${kind.title(record)}`,
     html`${conflict ?? ''}${recordForm(ctx, {
@@ -288,6 +284,20 @@ export function recordActions<T extends Row>(
       <button type="submit" class="danger" id="delete">${t(ctx.locale, 'delete')}</button>
     </form>
   </div>`;
+}
+
+/**
+ * What a kind's list takes from the kind: its addresses, search, the "New …" button for those who
+ * may write, and the deleted view with restore and purge.
+ */
+export function listed<T extends Row>(ctx: PageContext, kind: RecordKind<T>) {
+  return {
+    path: kind.page,
+    api: kind.api,
+    search: true,
+    create: { href: `${kind.page}/new`, label: kind.newTitle, action: kind.write },
+    deleted: { action: kind.write, cell: (record: T) => deletedActions(ctx, kind, record) },
+  };
 }
 
 /** In the list of deleted records: restore, and for admins purge for good. */
