@@ -1,74 +1,44 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray } from 'class-validator';
 import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-} from 'class-validator';
-import {
+  DeletedFilter,
+  IsCountries,
+  IsCountry,
   iso,
+  OptionalCountry,
   OptionalNonNull,
-  QueryBoolean,
-  Trim,
-  TrimToNull,
+  OptionalText,
+  OptionalWebsite,
+  RequiredText,
+  SearchTerm,
   UpperCase,
-  WEBSITE_OPTIONS,
 } from '../common/dto';
 import { PageQuery, SortOf } from '../common/pagination';
 import { Company } from './company.entity';
 
 export class CreateCompanyDto {
-  @ApiProperty({ example: 'DOVO Stahlwaren' })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredText(200, { example: 'DOVO Stahlwaren' })
   name: string;
 
-  @ApiPropertyOptional({ example: 'DOVO Stahlwaren Bracht GmbH & Co. KG' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(300)
+  @OptionalText(300, { example: 'DOVO Stahlwaren Bracht GmbH & Co. KG' })
   legalName?: string | null;
 
-  @ApiPropertyOptional({ example: 'Rasiermesser und Scheren' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Rasiermesser und Scheren' })
   industry?: string | null;
 
-  @ApiPropertyOptional({ example: 'Solingen' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Solingen' })
   city?: string | null;
 
   @ApiPropertyOptional({ example: 'DE', description: 'ISO 3166-1 alpha-2', default: 'DE' })
   @OptionalNonNull()
   @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as DE or CN' })
+  @IsCountry()
   country?: string;
 
-  @ApiPropertyOptional({ example: 'https://www.dovo.com' })
-  @IsOptional()
-  @TrimToNull()
-  @IsUrl(WEBSITE_OPTIONS, { message: 'website must be an http(s) URL' })
-  @MaxLength(500)
+  @OptionalWebsite({ example: 'https://www.dovo.com' })
   website?: string | null;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000)
   description?: string | null;
 
   @ApiPropertyOptional({
@@ -80,7 +50,7 @@ export class CreateCompanyDto {
   @IsArray()
   @ArrayMaxSize(250)
   @ArrayUnique()
-  @IsISO31661Alpha2({ each: true, message: 'branchCountries must hold ISO 3166-1 alpha-2 codes' })
+  @IsCountries()
   branchCountries?: string[];
 }
 
@@ -97,30 +67,16 @@ export class CompanyListQuery extends PageQuery {
   @SortOf(COMPANY_SORTS, COMPANY_DEFAULT_SORT)
   override sort?: string = undefined;
 
-  @ApiPropertyOptional({ description: 'Part of the name, accent- and case-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @SearchTerm('Part of the name, accent- and case-insensitive.')
   q?: string;
 
-  @ApiPropertyOptional({ example: 'DE' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' })
+  @OptionalCountry({ example: 'DE' })
   country?: string;
 
-  @ApiPropertyOptional({ example: 'CN', description: 'Companies with a branch in this country.' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'branchCountry must be an ISO 3166-1 alpha-2 code' })
+  @OptionalCountry({ example: 'CN', description: 'Companies with a branch in this country.' })
   branchCountry?: string;
 
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted records (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
+  @DeletedFilter()
   deleted?: boolean;
 }
 

@@ -4,14 +4,11 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsBoolean,
   IsEmail,
   IsIn,
-  IsISO31661Alpha2,
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   MaxLength,
@@ -23,13 +20,18 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import {
-  IsUserIdOrMe,
+  DeletedFilter,
+  IsId,
   iso,
+  OptionalCountry,
+  OptionalId,
   OptionalNonNull,
-  QueryBoolean,
+  OptionalText,
+  SearchTerm,
   Trim,
+  TrimEach,
   TrimToNull,
-  UpperCase,
+  UserIdOrMeFilter,
 } from '../common/dto';
 import { PageQuery, SortOf } from '../common/pagination';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
@@ -116,8 +118,6 @@ class OneOrganisation implements ValidatorConstraintInterface {
 /** Tags are compared without regard to case: `VIP` and `vip` are the same tag. */
 const tagIdentity = (tag: unknown) => (typeof tag === 'string' ? tag.toLowerCase() : tag);
 
-const UUID_MESSAGE = (field: string) => `${field} must be a UUID`;
-
 export class LegalBasisDto {
   @ApiProperty({ enum: LEGAL_BASES, example: 'public_task' })
   @IsIn(LEGAL_BASES, { message: `basis must be one of ${LEGAL_BASES.join(', ')}` })
@@ -131,11 +131,7 @@ export class LegalBasisDto {
   @Validate(IsPastInstant)
   recordedAt?: string | null;
 
-  @ApiPropertyOptional({ example: 'Business card exchanged at the Zhongguancun reception' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(500)
+  @OptionalText(500, { example: 'Business card exchanged at the Zhongguancun reception' })
   source?: string | null;
 }
 
@@ -161,43 +157,23 @@ export class CreateContactDto {
   @Length(1, 200)
   familyName?: string;
 
-  @ApiPropertyOptional({ example: 'Fang' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Fang' })
   givenName?: string | null;
 
-  @ApiPropertyOptional({ example: '王芳', description: 'The name in its own script.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: '王芳', description: 'The name in its own script.' })
   nativeName?: string | null;
 
-  @ApiPropertyOptional({ example: 'Ms.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(50)
+  @OptionalText(50, { example: 'Ms.' })
   salutation?: string | null;
 
-  @ApiPropertyOptional({ example: 'Head of International Cooperation' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Head of International Cooperation' })
   position?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The local company the contact works at.' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('companyId') })
+  @OptionalId({ description: 'The local company the contact works at.' })
   @Validate(OneOrganisation)
   companyId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The partner the contact works at.' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('partnerId') })
+  @OptionalId({ description: 'The partner the contact works at.' })
   @Validate(OneOrganisation)
   partnerId?: string | null;
 
@@ -238,31 +214,18 @@ export class CreateContactDto {
   @ArrayUnique({ message: 'languages must not repeat a language' })
   languages?: string[];
 
-  @ApiPropertyOptional({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as CN or DE' })
+  @OptionalCountry({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
   country?: string | null;
 
-  @ApiPropertyOptional({ example: 'Beijing' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Beijing' })
   city?: string | null;
 
-  @ApiPropertyOptional({ description: 'Internal notes of the agency.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000, { description: 'Internal notes of the agency.' })
   notes?: string | null;
 
   @ApiPropertyOptional({ example: ['delegation-2026', 'signing'] })
   @OptionalNonNull()
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? value.map((t) => (typeof t === 'string' ? t.trim() : t)) : value,
-  )
+  @TrimEach()
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
@@ -275,7 +238,7 @@ export class CreateContactDto {
     description: 'An active admin or staff user; defaults to whoever creates the contact.',
   })
   @OptionalNonNull()
-  @IsUUID('all', { message: UUID_MESSAGE('ownerId') })
+  @IsId()
   ownerId?: string;
 
   @ApiPropertyOptional({ type: LegalBasisDto, nullable: true })
@@ -299,35 +262,15 @@ export class ContactListQuery extends PageQuery {
   @SortOf(CONTACT_SORTS, CONTACT_DEFAULT_SORT)
   override sort?: string = undefined;
 
-  @ApiPropertyOptional({
-    description:
-      'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @SearchTerm(
+    'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
+  )
   q?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('companyId') })
-  companyId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('partnerId') })
-  partnerId?: string;
-
-  @ApiPropertyOptional({ description: 'A user id, or `me`.' })
-  @IsOptional()
-  @IsUserIdOrMe()
-  ownerId?: string;
-
-  @ApiPropertyOptional({ example: 'CN' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' })
-  country?: string;
+  @OptionalId() companyId?: string;
+  @OptionalId() partnerId?: string;
+  @UserIdOrMeFilter() ownerId?: string;
+  @OptionalCountry({ example: 'CN' }) country?: string;
 
   @ApiPropertyOptional({ example: 'signing' })
   @IsOptional()
@@ -336,12 +279,7 @@ export class ContactListQuery extends PageQuery {
   @Length(1, 50)
   tag?: string;
 
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted records (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
+  @DeletedFilter()
   deleted?: boolean;
 }
 

@@ -1,51 +1,28 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { iso, Trim, TrimToNull } from '../common/dto';
+import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { iso, OptionalId, OptionalNonNull, OptionalText, RequiredText } from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { COST_BEARERS, type CostBearer, CostReport } from './costs';
 import { Participant } from './participant.entity';
-import { OmitOrValid } from './validators';
 
 export class CreateParticipantDto {
-  @ApiProperty({ example: 'Oberbürgermeister der Stadt Solingen' })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredText(200, { example: 'Oberbürgermeister der Stadt Solingen' })
   name: string;
 
-  @ApiPropertyOptional({ example: 'Oberbürgermeister', nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Oberbürgermeister', nullable: true })
   function?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
+  @OptionalId({
     nullable: true,
     description: "The delegate's company; empty for the city's and the agency's own delegates.",
   })
-  @IsOptional()
-  @IsUUID('all', { message: 'companyId must be a UUID' })
   companyId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The login, if any.' })
-  @IsOptional()
-  @IsUUID('all', { message: 'userId must be a UUID' })
+  @OptionalId({ nullable: true, description: 'The login, if any.' })
   userId?: string | null;
 
   @ApiPropertyOptional({ enum: COST_BEARERS, default: 'self' })
-  @OmitOrValid()
+  @OptionalNonNull()
   @IsIn(COST_BEARERS, { message: 'costBearer must be self or agency' })
   costBearer?: CostBearer;
 

@@ -1,52 +1,42 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, ValidateNested } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { iso, QueryBoolean, Trim, TrimToNull, UpperCase } from '../common/dto';
+  DeletedFilter,
+  IsCountry,
+  IsDay,
+  iso,
+  OneOf,
+  OneOfFilter,
+  OptionalDay,
+  OptionalNonNull,
+  OptionalText,
+  RequiredText,
+  SearchTerm,
+  UpperCase,
+} from '../common/dto';
 import { PageQuery, SortOf } from '../common/pagination';
 import { Trip, TRIP_STATUSES, type TripStatus } from './trip.entity';
-import { IsDay, OmitOrValid } from './validators';
 
 export class DestinationDto {
   @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
   @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as CN or IL' })
+  @IsCountry()
   country: string;
 
-  @ApiPropertyOptional({ example: 'Peking', nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Peking', nullable: true })
   city?: string | null;
 }
 
 export class CreateTripDto {
-  @ApiProperty({ example: 'Wirtschaftsreise China 2019' })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredText(200, { example: 'Wirtschaftsreise China 2019' })
   title: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000, { nullable: true })
   purpose?: string | null;
 
   @ApiPropertyOptional({ type: [DestinationDto], default: [] })
-  @OmitOrValid()
+  @OptionalNonNull()
   @IsArray()
   @ArrayMaxSize(30)
   @ValidateNested({ each: true })
@@ -61,9 +51,7 @@ export class CreateTripDto {
   @IsDay()
   endsOn: string;
 
-  @ApiPropertyOptional({ enum: TRIP_STATUSES, default: 'planned' })
-  @OmitOrValid()
-  @IsIn(TRIP_STATUSES, { message: `status must be one of ${TRIP_STATUSES.join(', ')}` })
+  @OneOf(TRIP_STATUSES, { default: 'planned' })
   status?: TripStatus;
 }
 
@@ -78,37 +66,18 @@ export class TripListQuery extends PageQuery {
   @SortOf(TRIP_SORTS, TRIP_DEFAULT_SORT)
   override sort?: string = undefined;
 
-  @ApiPropertyOptional({ description: 'Part of the title, accent- and case-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @SearchTerm('Part of the title, accent- and case-insensitive.')
   q?: string;
 
-  @ApiPropertyOptional({ enum: TRIP_STATUSES })
-  @IsOptional()
-  @IsIn(TRIP_STATUSES, { message: `status must be one of ${TRIP_STATUSES.join(', ')}` })
-  status?: TripStatus;
+  @OneOfFilter(TRIP_STATUSES) status?: TripStatus;
 
-  @ApiPropertyOptional({
-    format: 'date',
-    description: 'Trips still under way on or after this day.',
-  })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ description: 'Trips still under way on or after this day.' })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'Trips begun on or before this day.' })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ description: 'Trips begun on or before this day.' })
   to?: string;
 
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted trips (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
-  deleted?: boolean;
+  @DeletedFilter('trips') deleted?: boolean;
 }
 
 export class TripDto {
