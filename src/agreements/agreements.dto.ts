@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsArray, IsString, Length } from 'class-validator';
 import {
   DeletedFilter,
   iso,
+  ListQuery,
   OneOf,
   OneOfFilter,
   OptionalDay,
@@ -11,10 +12,8 @@ import {
   OptionalText,
   RequiredId,
   RequiredText,
-  SearchTerm,
   TrimEach,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
 import {
   Agreement,
   AGREEMENT_KINDS,
@@ -76,13 +75,11 @@ export const AGREEMENT_SORTS = [
 export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
 export const AGREEMENT_DEFAULT_SORT = '-createdAt';
 
-export class AgreementListQuery extends PageQuery {
-  @SortOf(AGREEMENT_SORTS, AGREEMENT_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Part of the title or summary, accent-insensitive.')
-  q?: string;
-
+export class AgreementListQuery extends ListQuery(
+  AGREEMENT_SORTS,
+  AGREEMENT_DEFAULT_SORT,
+  'Part of the title or summary, accent-insensitive.',
+) {
   @OptionalId() partnerId?: string;
 
   @OptionalId({ description: "Signed at one of this trip's appointments." })

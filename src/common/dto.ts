@@ -20,6 +20,7 @@ import type { IsURLOptions } from 'validator';
 import type { Actor } from '../auth/actor';
 import { isDay } from './day';
 import { isInstant } from './instant';
+import { PageQuery, SortOf } from './pagination';
 
 /*
  * The kit of field validators every request DTO is written with: one name per idea, one message
@@ -224,6 +225,21 @@ export const DeletedFilter = (what = 'records') =>
 export const UserIdOrMeFilter = (
   api: ApiPropertyOptions = { description: 'A user id, or `me`.' },
 ) => field(ApiPropertyOptional(api), IsOptional(), IsString(), IsUserIdOrMe());
+
+/**
+ * A searchable list's query: `?limit=&cursor=`, `?sort=` from its whitelist and `?q=`, described
+ * per list. The list's filters follow in the class that extends it.
+ */
+export function ListQuery(sorts: readonly string[], defaultSort: string, search: string) {
+  class SearchableListQuery extends PageQuery {
+    @SortOf(sorts, defaultSort)
+    override sort?: string = undefined;
+
+    @SearchTerm(search)
+    q?: string;
+  }
+  return SearchableListQuery;
+}
 
 // ---- Mapping ----
 

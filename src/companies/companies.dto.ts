@@ -5,15 +5,14 @@ import {
   IsCountries,
   IsCountry,
   iso,
+  ListQuery,
   OptionalCountry,
   OptionalNonNull,
   OptionalText,
   OptionalWebsite,
   RequiredText,
-  SearchTerm,
   UpperCase,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
 import { Company } from './company.entity';
 
 export class CreateCompanyDto {
@@ -63,13 +62,11 @@ export const COMPANY_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type CompanySort = (typeof COMPANY_SORTS)[number];
 export const COMPANY_DEFAULT_SORT = 'name';
 
-export class CompanyListQuery extends PageQuery {
-  @SortOf(COMPANY_SORTS, COMPANY_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Part of the name, accent- and case-insensitive.')
-  q?: string;
-
+export class CompanyListQuery extends ListQuery(
+  COMPANY_SORTS,
+  COMPANY_DEFAULT_SORT,
+  'Part of the name, accent- and case-insensitive.',
+) {
   @OptionalCountry({ example: 'DE' })
   country?: string;
 

@@ -23,17 +23,17 @@ import {
   DeletedFilter,
   IsId,
   iso,
+  ListQuery,
   OptionalCountry,
   OptionalId,
   OptionalNonNull,
   OptionalText,
-  SearchTerm,
   Trim,
   TrimEach,
   TrimToNull,
   UserIdOrMeFilter,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+import { PageQuery } from '../common/pagination';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
 import { isChineseName } from './names';
 
@@ -258,15 +258,11 @@ export const CONTACT_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type ContactSort = (typeof CONTACT_SORTS)[number];
 export const CONTACT_DEFAULT_SORT = 'name';
 
-export class ContactListQuery extends PageQuery {
-  @SortOf(CONTACT_SORTS, CONTACT_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm(
-    'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
-  )
-  q?: string;
-
+export class ContactListQuery extends ListQuery(
+  CONTACT_SORTS,
+  CONTACT_DEFAULT_SORT,
+  'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
+) {
   @OptionalId() companyId?: string;
   @OptionalId() partnerId?: string;
   @UserIdOrMeFilter() ownerId?: string;

@@ -3,16 +3,15 @@ import {
   DeletedFilter,
   FlagFilter,
   iso,
+  ListQuery,
   OneOf,
   OneOfFilter,
   OptionalDay,
   OptionalId,
   OptionalText,
   RequiredText,
-  SearchTerm,
   UserIdOrMeFilter,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
 import {
   FOLLOW_UP_PRIORITIES,
   FOLLOW_UP_STATUSES,
@@ -71,13 +70,11 @@ export const FOLLOW_UP_SORTS = [
 export type FollowUpSort = (typeof FOLLOW_UP_SORTS)[number];
 export const FOLLOW_UP_DEFAULT_SORT = 'dueOn';
 
-export class FollowUpListQuery extends PageQuery {
-  @SortOf(FOLLOW_UP_SORTS, FOLLOW_UP_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Part of the title, case-insensitive.')
-  q?: string;
-
+export class FollowUpListQuery extends ListQuery(
+  FOLLOW_UP_SORTS,
+  FOLLOW_UP_DEFAULT_SORT,
+  'Part of the title, case-insensitive.',
+) {
   @OneOfFilter(FOLLOW_UP_STATUSES) status?: FollowUpStatus;
   @OneOfFilter(FOLLOW_UP_PRIORITIES) priority?: FollowUpPriority;
 

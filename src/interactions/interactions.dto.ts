@@ -8,6 +8,7 @@ import {
   IsInstant,
   IsOneOf,
   iso,
+  ListQuery,
   LowerCase,
   NonEmptyText,
   OneOf,
@@ -17,10 +18,8 @@ import {
   OptionalNonNull,
   OptionalText,
   RequiredText,
-  SearchTerm,
   UserIdOrMeFilter,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
 import { INTERACTION_KINDS, InteractionKind, InteractionRecord } from './interaction.entity';
 
 /** In a query string an unencoded `+` arrives as a space: `…T09:30:00 08:00` means `+08:00`. */
@@ -146,13 +145,11 @@ export const INTERACTION_SORTS = ['occurredAt', 'subject', 'createdAt', 'updated
 export type InteractionSort = (typeof INTERACTION_SORTS)[number];
 export const INTERACTION_DEFAULT_SORT = '-occurredAt';
 
-export class InteractionListQuery extends PageQuery {
-  @SortOf(INTERACTION_SORTS, INTERACTION_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Words of the subject or summary, accent- and case-insensitive.')
-  q?: string;
-
+export class InteractionListQuery extends ListQuery(
+  INTERACTION_SORTS,
+  INTERACTION_DEFAULT_SORT,
+  'Words of the subject or summary, accent- and case-insensitive.',
+) {
   @OptionalId({ description: 'Interactions with this contact.' })
   contactId?: string;
 

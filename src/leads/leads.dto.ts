@@ -3,6 +3,7 @@ import { IsNumber, IsOptional, Max, Min } from 'class-validator';
 import {
   DeletedFilter,
   iso,
+  ListQuery,
   OneOf,
   OneOfFilter,
   OptionalDay,
@@ -10,10 +11,8 @@ import {
   OptionalText,
   RequiredId,
   RequiredText,
-  SearchTerm,
   UserIdOrMeFilter,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES, type LeadStage } from './lead.entity';
 
@@ -78,13 +77,11 @@ export const LEAD_SORTS = [
 export type LeadSort = (typeof LEAD_SORTS)[number];
 export const LEAD_DEFAULT_SORT = '-createdAt';
 
-export class LeadListQuery extends PageQuery {
-  @SortOf(LEAD_SORTS, LEAD_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Words of the title, accent- and case-insensitive.')
-  q?: string;
-
+export class LeadListQuery extends ListQuery(
+  LEAD_SORTS,
+  LEAD_DEFAULT_SORT,
+  'Words of the title, accent- and case-insensitive.',
+) {
   @OneOfFilter(LEAD_STAGES) stage?: LeadStage;
   @OptionalId() companyId?: string;
   @OptionalId() contactId?: string;

@@ -3,16 +3,15 @@ import {
   DeletedFilter,
   IsCountry,
   iso,
+  ListQuery,
   OneOf,
   OneOfFilter,
   OptionalCountry,
   OptionalText,
   OptionalWebsite,
   RequiredText,
-  SearchTerm,
   UpperCase,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
 import { Partner, PARTNER_KINDS, PartnerKind } from './partner.entity';
 
 export class CreatePartnerDto {
@@ -52,13 +51,11 @@ export const PARTNER_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type PartnerSort = (typeof PARTNER_SORTS)[number];
 export const PARTNER_DEFAULT_SORT = 'name';
 
-export class PartnerListQuery extends PageQuery {
-  @SortOf(PARTNER_SORTS, PARTNER_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Part of the name or native name, accent- and case-insensitive; pinyin works.')
-  q?: string;
-
+export class PartnerListQuery extends ListQuery(
+  PARTNER_SORTS,
+  PARTNER_DEFAULT_SORT,
+  'Part of the name or native name, accent- and case-insensitive; pinyin works.',
+) {
   @OptionalCountry({ example: 'CN' })
   country?: string;
 

@@ -6,16 +6,15 @@ import {
   IsCountry,
   IsDay,
   iso,
+  ListQuery,
   OneOf,
   OneOfFilter,
   OptionalDay,
   OptionalNonNull,
   OptionalText,
   RequiredText,
-  SearchTerm,
   UpperCase,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
 import { Trip, TRIP_STATUSES, type TripStatus } from './trip.entity';
 
 export class DestinationDto {
@@ -62,13 +61,11 @@ export const TRIP_SORTS = ['startsOn', 'endsOn', 'title', 'createdAt', 'updatedA
 export type TripSort = (typeof TRIP_SORTS)[number];
 export const TRIP_DEFAULT_SORT = '-startsOn';
 
-export class TripListQuery extends PageQuery {
-  @SortOf(TRIP_SORTS, TRIP_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Part of the title, accent- and case-insensitive.')
-  q?: string;
-
+export class TripListQuery extends ListQuery(
+  TRIP_SORTS,
+  TRIP_DEFAULT_SORT,
+  'Part of the title, accent- and case-insensitive.',
+) {
   @OneOfFilter(TRIP_STATUSES) status?: TripStatus;
 
   @OptionalDay({ description: 'Trips still under way on or after this day.' })

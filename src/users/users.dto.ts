@@ -6,6 +6,7 @@ import {
   FlagFilter,
   IsFlag,
   IsOneOf,
+  ListQuery,
   NonEmptyText,
   OneOfFilter,
   OptionalId,
@@ -14,7 +15,7 @@ import {
   SearchTerm,
   Trim,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+import { PageQuery } from '../common/pagination';
 import { LOCALES, type Locale, User } from './user.entity';
 
 const PASSWORD_MESSAGE = `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`;
@@ -103,13 +104,11 @@ export const DIRECTORY_SORTS = ['displayName'] as const;
 export type DirectorySort = (typeof DIRECTORY_SORTS)[number];
 export const DIRECTORY_DEFAULT_SORT = 'displayName';
 
-export class UserDirectoryQuery extends PageQuery {
-  @SortOf(DIRECTORY_SORTS, DIRECTORY_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @SearchTerm('Part of the name, accent- and case-insensitive.')
-  q?: string;
-}
+export class UserDirectoryQuery extends ListQuery(
+  DIRECTORY_SORTS,
+  DIRECTORY_DEFAULT_SORT,
+  'Part of the name, accent- and case-insensitive.',
+) {}
 
 export class UserDirectoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
