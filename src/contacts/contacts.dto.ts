@@ -33,6 +33,7 @@ import {
   TrimToNull,
   UserIdOrMeFilter,
 } from '../common/dto';
+import { isInstant } from '../common/instant';
 import { PageQuery } from '../common/pagination';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
 import { isChineseName } from './names';
@@ -63,40 +64,21 @@ export class IsLanguageTag implements ValidatorConstraintInterface {
   }
 }
 
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
-
-/** An ISO 8601 date-time with an offset that names a real instant (no 2026-02-30, no 25:00). */
-export function isInstant(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const m = INSTANT.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m
-    .slice(1)
-    .map((part) => (part === undefined ? 0 : Number(part)));
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return (
-    year >= 1900 &&
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    offsetHours <= 14 &&
-    offsetMinutes <= 59 &&
-    !Number.isNaN(Date.parse(value))
-  );
-}
-
 /** A small allowance for clocks that run slightly ahead of ours. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 @ValidatorConstraint({ name: 'isPastInstant' })
 class IsPastInstant implements ValidatorConstraintInterface {
+  /** An instant in any letter case, from 1900 on, to the microsecond at most. */
   validate(value: unknown): boolean {
-    return isInstant(value) && Date.parse(value as string) <= Date.now() + CLOCK_SKEW_MS;
+    if (typeof value !== 'string') return false;
+    const instant = value.toUpperCase();
+    return (
+      isInstant(instant) &&
+      !/\.\d{7}/.test(instant) &&
+      Number(instant.slice(0, 4)) >= 1900 &&
+      Date.parse(instant) <= Date.now() + CLOCK_SKEW_MS
+    );
   }
   defaultMessage(args: ValidationArguments): string {
     return `${args.property} must be a real ISO 8601 date-time with offset, e.g. 2026-10-20T09:30:00+08:00, and not in the future`;
