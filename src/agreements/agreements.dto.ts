@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsString, Length } from 'class-validator';
 import {
   DeletedFilter,
-  iso,
   ListQuery,
   OneOf,
   OneOfFilter,
@@ -10,6 +9,8 @@ import {
   OptionalId,
   OptionalNonNull,
   OptionalText,
+  RecordDto,
+  recordStamps,
   RequiredId,
   RequiredText,
   TrimEach,
@@ -90,8 +91,7 @@ export class AgreementListQuery extends ListQuery(
   @DeletedFilter('agreements') deleted?: boolean;
 }
 
-export class AgreementDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class AgreementDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) partnerId: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: AGREEMENT_KINDS }) kind: AgreementKind;
@@ -108,10 +108,6 @@ export class AgreementDto {
   @ApiProperty({ format: 'date', nullable: true }) validUntil: string | null;
   @ApiProperty({ format: 'date', nullable: true }) reviewOn: string | null;
   @ApiProperty({ nullable: true }) summary: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toAgreementDto = (a: Agreement): AgreementDto => ({
@@ -127,8 +123,5 @@ export const toAgreementDto = (a: Agreement): AgreementDto => ({
   validUntil: a.validUntil,
   reviewOn: a.reviewOn,
   summary: a.summary,
-  version: a.version,
-  createdAt: a.createdAt.toISOString(),
-  updatedAt: a.updatedAt.toISOString(),
-  deletedAt: iso(a.deletedAt),
+  ...recordStamps(a),
 });

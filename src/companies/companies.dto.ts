@@ -4,12 +4,13 @@ import {
   DeletedFilter,
   IsCountries,
   IsCountry,
-  iso,
   ListQuery,
   OptionalCountry,
   OptionalNonNull,
   OptionalText,
   OptionalWebsite,
+  RecordDto,
+  recordStamps,
   RequiredText,
   UpperCase,
 } from '../common/dto';
@@ -77,8 +78,7 @@ export class CompanyListQuery extends ListQuery(
   deleted?: boolean;
 }
 
-export class CompanyDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class CompanyDto extends RecordDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true }) legalName: string | null;
   @ApiProperty({ nullable: true }) industry: string | null;
@@ -87,10 +87,6 @@ export class CompanyDto {
   @ApiProperty({ nullable: true }) website: string | null;
   @ApiProperty({ nullable: true }) description: string | null;
   @ApiProperty({ type: [String], example: ['CN'] }) branchCountries: string[];
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toCompanyDto = (c: Company): CompanyDto => ({
@@ -103,8 +99,5 @@ export const toCompanyDto = (c: Company): CompanyDto => ({
   website: c.website,
   description: c.description,
   branchCountries: c.branchCountries,
-  version: c.version,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-  deletedAt: iso(c.deletedAt),
+  ...recordStamps(c),
 });

@@ -28,6 +28,8 @@ import {
   OptionalId,
   OptionalNonNull,
   OptionalText,
+  RecordDto,
+  recordStamps,
   Trim,
   TrimEach,
   TrimToNull,
@@ -270,8 +272,7 @@ export class LegalBasisOutDto {
   @ApiProperty({ nullable: true }) source: string | null;
 }
 
-export class ContactDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class ContactDto extends RecordDto {
   @ApiProperty() familyName: string;
   @ApiProperty({ nullable: true }) givenName: string | null;
   @ApiProperty({ nullable: true }) nativeName: string | null;
@@ -296,10 +297,6 @@ export class ContactDto {
     description: 'Agency users only.',
   })
   legalBasis?: LegalBasisOutDto | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 /**
@@ -335,10 +332,7 @@ export const toContactDto = (c: Contact, view: ContactView = 'agency'): ContactD
       : null,
   }),
   ownerId: c.ownerId,
-  version: c.version,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-  deletedAt: iso(c.deletedAt),
+  ...recordStamps(c),
 });
 
 export const TIMELINE_TYPES = ['interaction', 'followUp', 'lead'] as const;

@@ -9,6 +9,8 @@ import {
   OptionalDay,
   OptionalId,
   OptionalText,
+  RecordDto,
+  recordStamps,
   RequiredText,
   UserIdOrMeFilter,
 } from '../common/dto';
@@ -92,8 +94,7 @@ export class FollowUpListQuery extends ListQuery(
   @DeletedFilter() deleted?: boolean;
 }
 
-export class FollowUpDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class FollowUpDto extends RecordDto {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) notes: string | null;
   @ApiProperty({ nullable: true, format: 'date' }) dueOn: string | null;
@@ -109,10 +110,6 @@ export class FollowUpDto {
   @ApiProperty({ nullable: true, format: 'uuid' }) tripId: string | null;
   @ApiProperty({ nullable: true }) completedAt: string | null;
   @ApiProperty({ nullable: true, format: 'uuid' }) createdBy: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toFollowUpDto = (f: FollowUp): FollowUpDto => ({
@@ -132,8 +129,5 @@ export const toFollowUpDto = (f: FollowUp): FollowUpDto => ({
   tripId: f.tripId,
   completedAt: iso(f.completedAt),
   createdBy: f.createdBy,
-  version: f.version,
-  createdAt: f.createdAt.toISOString(),
-  updatedAt: f.updatedAt.toISOString(),
-  deletedAt: iso(f.deletedAt),
+  ...recordStamps(f),
 });

@@ -7,7 +7,6 @@ import {
   FlagFilter,
   IsInstant,
   IsOneOf,
-  iso,
   ListQuery,
   LowerCase,
   NonEmptyText,
@@ -17,6 +16,8 @@ import {
   OptionalId,
   OptionalNonNull,
   OptionalText,
+  RecordDto,
+  recordStamps,
   RequiredText,
   UserIdOrMeFilter,
 } from '../common/dto';
@@ -188,8 +189,7 @@ export class InteractionListQuery extends ListQuery(
   @DeletedFilter() deleted?: boolean;
 }
 
-export class InteractionDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class InteractionDto extends RecordDto {
   @ApiProperty({ example: '2026-10-20T01:30:00.000Z' }) occurredAt: string;
   @ApiProperty({ enum: INTERACTION_KINDS }) kind: InteractionKind;
   @ApiProperty() subject: string;
@@ -202,10 +202,6 @@ export class InteractionDto {
   @ApiProperty({ format: 'uuid', nullable: true }) appointmentId: string | null;
   @ApiProperty() confidential: boolean;
   @ApiProperty({ format: 'uuid' }) authorId: string;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toInteractionDto = (i: InteractionRecord): InteractionDto => ({
@@ -222,8 +218,5 @@ export const toInteractionDto = (i: InteractionRecord): InteractionDto => ({
   appointmentId: i.appointmentId,
   confidential: i.confidential,
   authorId: i.authorId,
-  version: i.version,
-  createdAt: i.createdAt.toISOString(),
-  updatedAt: i.updatedAt.toISOString(),
-  deletedAt: iso(i.deletedAt),
+  ...recordStamps(i),
 });

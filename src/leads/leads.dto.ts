@@ -2,13 +2,14 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsNumber, IsOptional, Max, Min } from 'class-validator';
 import {
   DeletedFilter,
-  iso,
   ListQuery,
   OneOf,
   OneOfFilter,
   OptionalDay,
   OptionalId,
   OptionalText,
+  RecordDto,
+  recordStamps,
   RequiredId,
   RequiredText,
   UserIdOrMeFilter,
@@ -98,8 +99,7 @@ export class LeadPipelineQuery {
   @UserIdOrMeFilter() ownerId?: string;
 }
 
-export class LeadDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class LeadDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) companyId: string;
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) description: string | null;
@@ -112,10 +112,6 @@ export class LeadDto {
   @ApiProperty({ nullable: true, format: 'uuid' }) appointmentId: string | null;
   @ApiProperty({ nullable: true }) lostReason: string | null;
   @ApiProperty({ nullable: true, format: 'uuid' }) ownerId: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toLeadDto = (l: Lead): LeadDto => ({
@@ -132,10 +128,7 @@ export const toLeadDto = (l: Lead): LeadDto => ({
   appointmentId: l.appointmentId,
   lostReason: l.lostReason,
   ownerId: l.ownerId,
-  version: l.version,
-  createdAt: l.createdAt.toISOString(),
-  updatedAt: l.updatedAt.toISOString(),
-  deletedAt: iso(l.deletedAt),
+  ...recordStamps(l),
 });
 
 export class CreateLeadNoteDto {

@@ -2,13 +2,14 @@ import { ApiProperty, PartialType } from '@nestjs/swagger';
 import {
   DeletedFilter,
   IsCountry,
-  iso,
   ListQuery,
   OneOf,
   OneOfFilter,
   OptionalCountry,
   OptionalText,
   OptionalWebsite,
+  RecordDto,
+  recordStamps,
   RequiredText,
   UpperCase,
 } from '../common/dto';
@@ -66,8 +67,7 @@ export class PartnerListQuery extends ListQuery(
   deleted?: boolean;
 }
 
-export class PartnerDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class PartnerDto extends RecordDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true }) nativeName: string | null;
   @ApiProperty({ enum: PARTNER_KINDS }) kind: PartnerKind;
@@ -76,10 +76,6 @@ export class PartnerDto {
   @ApiProperty({ nullable: true }) address: string | null;
   @ApiProperty({ nullable: true }) website: string | null;
   @ApiProperty({ nullable: true }) description: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toPartnerDto = (p: Partner): PartnerDto => ({
@@ -92,8 +88,5 @@ export const toPartnerDto = (p: Partner): PartnerDto => ({
   address: p.address,
   website: p.website,
   description: p.description,
-  version: p.version,
-  createdAt: p.createdAt.toISOString(),
-  updatedAt: p.updatedAt.toISOString(),
-  deletedAt: iso(p.deletedAt),
+  ...recordStamps(p),
 });

@@ -9,12 +9,13 @@ import {
 } from 'class-validator';
 import {
   IsInstant,
-  iso,
   OneOf,
   OptionalFlag,
   OptionalId,
   OptionalNonNull,
   OptionalText,
+  RecordDto,
+  recordStamps,
   RequiredText,
 } from '../common/dto';
 import { PageQuery } from '../common/pagination';
@@ -107,8 +108,7 @@ export class LocalSpanDto {
   @ApiProperty({ example: '+08:00' }) utcOffset: string;
 }
 
-export class AppointmentDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class AppointmentDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) tripId: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: APPOINTMENT_KINDS }) kind: AppointmentKind;
@@ -126,10 +126,6 @@ export class AppointmentDto {
   @ApiProperty() restricted: boolean;
   @ApiProperty({ type: [String], format: 'uuid' }) attendeeIds: string[];
   @ApiProperty({ nullable: true }) notes: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toAppointmentDto = (a: Appointment): AppointmentDto => ({
@@ -149,8 +145,5 @@ export const toAppointmentDto = (a: Appointment): AppointmentDto => ({
   restricted: a.restricted,
   attendeeIds: a.attendeeIds ?? [],
   notes: a.notes,
-  version: a.version,
-  createdAt: a.createdAt.toISOString(),
-  updatedAt: a.updatedAt.toISOString(),
-  deletedAt: iso(a.deletedAt),
+  ...recordStamps(a),
 });

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { iso, OptionalId, OptionalNonNull, OptionalText, RequiredText } from '../common/dto';
+import {
+  OptionalId,
+  OptionalNonNull,
+  OptionalText,
+  RecordDto,
+  recordStamps,
+  RequiredText,
+} from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { COST_BEARERS, type CostBearer, CostReport } from './costs';
 import { Participant } from './participant.entity';
@@ -43,8 +50,7 @@ export class UpdateParticipantDto extends PartialType(CreateParticipantDto, {
 
 export class ParticipantListQuery extends PageQuery {}
 
-export class ParticipantDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class ParticipantDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) tripId: string;
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true }) function: string | null;
@@ -62,10 +68,6 @@ export class ParticipantDto {
   })
   costBearer: CostBearer | null;
   @ApiProperty({ nullable: true }) estimatedCostEur: number | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toParticipantDto = (p: Participant): ParticipantDto => ({
@@ -77,10 +79,7 @@ export const toParticipantDto = (p: Participant): ParticipantDto => ({
   userId: p.userId,
   costBearer: p.costBearer,
   estimatedCostEur: p.estimatedCostEur,
-  version: p.version,
-  createdAt: p.createdAt.toISOString(),
-  updatedAt: p.updatedAt.toISOString(),
-  deletedAt: iso(p.deletedAt),
+  ...recordStamps(p),
 });
 
 export class BearerTotalDto {

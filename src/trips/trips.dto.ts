@@ -5,13 +5,14 @@ import {
   DeletedFilter,
   IsCountry,
   IsDay,
-  iso,
   ListQuery,
   OneOf,
   OneOfFilter,
   OptionalDay,
   OptionalNonNull,
   OptionalText,
+  RecordDto,
+  recordStamps,
   RequiredText,
   UpperCase,
 } from '../common/dto';
@@ -77,18 +78,13 @@ export class TripListQuery extends ListQuery(
   @DeletedFilter('trips') deleted?: boolean;
 }
 
-export class TripDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class TripDto extends RecordDto {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) purpose: string | null;
   @ApiProperty({ type: [DestinationDto] }) destinations: DestinationDto[];
   @ApiProperty({ format: 'date' }) startsOn: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
   @ApiProperty({ enum: TRIP_STATUSES }) status: TripStatus;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const LEAD_STAGES = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const;
@@ -126,10 +122,7 @@ export const toTripDto = (t: Trip): TripDto => ({
   startsOn: t.startsOn,
   endsOn: t.endsOn,
   status: t.status,
-  version: t.version,
-  createdAt: t.createdAt.toISOString(),
-  updatedAt: t.updatedAt.toISOString(),
-  deletedAt: iso(t.deletedAt),
+  ...recordStamps(t),
 });
 
 export const toTripDetailDto = ({ trip, produced }: { trip: Trip; produced: ProducedDto }) => ({
