@@ -9,12 +9,11 @@ import {
   OptionalId,
   OptionalNonNull,
   OptionalText,
-  RecordDto,
-  recordStamps,
   RequiredId,
   RequiredText,
   TrimEach,
 } from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import {
   Agreement,
   AGREEMENT_KINDS,

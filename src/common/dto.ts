@@ -246,28 +246,6 @@ export function ListQuery(sorts: readonly string[], defaultSort: string, search:
 export const iso = (date: Date | null | undefined): string | null =>
   date ? date.toISOString() : null;
 
-/** What the answer for every kept record carries: its id, version and times. */
-export class RecordDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
-}
-
-/** A record's version and times as its answer gives them (last, after its own fields). */
-export const recordStamps = (record: {
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-  deletedAt: Date | null;
-}): Pick<RecordDto, 'version' | 'createdAt' | 'updatedAt' | 'deletedAt'> => ({
-  version: record.version,
-  createdAt: record.createdAt.toISOString(),
-  updatedAt: record.updatedAt.toISOString(),
-  deletedAt: iso(record.deletedAt),
-});
-
 /** The user a `?…Id=me` filter names: the caller for `me`, else the id as given. */
 export const userIdOrMe = (id: string, actor: Pick<Actor, 'userId'>): string =>
   id.toLowerCase() === 'me' ? actor.userId : id;

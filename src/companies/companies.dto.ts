@@ -9,11 +9,10 @@ import {
   OptionalNonNull,
   OptionalText,
   OptionalWebsite,
-  RecordDto,
-  recordStamps,
   RequiredText,
   UpperCase,
 } from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Company } from './company.entity';
 
 export class CreateCompanyDto {

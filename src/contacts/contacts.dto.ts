@@ -28,8 +28,6 @@ import {
   OptionalId,
   OptionalNonNull,
   OptionalText,
-  RecordDto,
-  recordStamps,
   Trim,
   TrimEach,
   TrimToNull,
@@ -37,6 +35,7 @@ import {
 } from '../common/dto';
 import { isInstant } from '../common/instant';
 import { PageQuery } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
 import { isChineseName } from './names';
 

@@ -9,11 +9,10 @@ import {
   OptionalDay,
   OptionalId,
   OptionalText,
-  RecordDto,
-  recordStamps,
   RequiredText,
   UserIdOrMeFilter,
 } from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import {
   FOLLOW_UP_PRIORITIES,
   FOLLOW_UP_STATUSES,

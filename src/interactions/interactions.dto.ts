@@ -16,11 +16,10 @@ import {
   OptionalId,
   OptionalNonNull,
   OptionalText,
-  RecordDto,
-  recordStamps,
   RequiredText,
   UserIdOrMeFilter,
 } from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { INTERACTION_KINDS, InteractionKind, InteractionRecord } from './interaction.entity';
 
 /** In a query string an unencoded `+` arrives as a space: `…T09:30:00 08:00` means `+08:00`. */

@@ -8,12 +8,11 @@ import {
   OptionalDay,
   OptionalId,
   OptionalText,
-  RecordDto,
-  recordStamps,
   RequiredId,
   RequiredText,
   UserIdOrMeFilter,
 } from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES, type LeadStage } from './lead.entity';
 

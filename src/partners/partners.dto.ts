@@ -8,11 +8,10 @@ import {
   OptionalCountry,
   OptionalText,
   OptionalWebsite,
-  RecordDto,
-  recordStamps,
   RequiredText,
   UpperCase,
 } from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Partner, PARTNER_KINDS, PartnerKind } from './partner.entity';
 
 export class CreatePartnerDto {

@@ -14,11 +14,10 @@ import {
   OptionalId,
   OptionalNonNull,
   OptionalText,
-  RecordDto,
-  recordStamps,
   RequiredText,
 } from '../common/dto';
 import { PageQuery } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Appointment, APPOINTMENT_KINDS, type AppointmentKind } from './appointment.entity';
 import { canonicalTimeZone, HOME_TIME_ZONE, localSpan, parseInstant } from './time';
 

@@ -1,14 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import {
-  OptionalId,
-  OptionalNonNull,
-  OptionalText,
-  RecordDto,
-  recordStamps,
-  RequiredText,
-} from '../common/dto';
+import { OptionalId, OptionalNonNull, OptionalText, RequiredText } from '../common/dto';
 import { PageQuery } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { COST_BEARERS, type CostBearer, CostReport } from './costs';
 import { Participant } from './participant.entity';
 

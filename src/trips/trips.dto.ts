@@ -11,11 +11,10 @@ import {
   OptionalDay,
   OptionalNonNull,
   OptionalText,
-  RecordDto,
-  recordStamps,
   RequiredText,
   UpperCase,
 } from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Trip, TRIP_STATUSES, type TripStatus } from './trip.entity';
 
 export class DestinationDto {
