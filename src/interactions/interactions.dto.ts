@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsUUID } from 'class-validator';
 import {
@@ -34,24 +34,31 @@ export const MAX_LINKS = 200;
  * A list of linked record ids: unique, at most MAX_LINKS. UUIDs are compared in lower case, so
  * the same id in two spellings counts as a duplicate rather than failing in the database.
  */
-const LinkIds = (field: string, what: string) =>
-  applyDecorators(
-    ApiPropertyOptional({
-      type: [String],
-      format: 'uuid',
-      description: `Ids of the ${what} met; replaces the whole list when given.`,
-    }),
-    OptionalNonNull(),
-    Transform(({ value }: { value: unknown }) =>
-      Array.isArray(value)
-        ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))
-        : value,
-    ),
-    IsArray({ message: `${field} must be an array of ids` }),
-    ArrayMaxSize(MAX_LINKS),
-    IsUUID('all', { each: true, message: `${field} must hold UUIDs` }),
-    ArrayUnique({ message: `${field} must not repeat an id` }),
-  );
+const LinkIds =
+  (what: string): PropertyDecorator =>
+  (target, key) => {
+    const field = String(key);
+    applyDecorators(
+      ApiPropertyOptional({
+        type: [String],
+        format: 'uuid',
+        description: `Ids of the ${what} met; replaces the whole list when given.`,
+      }),
+      OptionalNonNull(),
+      Transform(({ value }: { value: unknown }) =>
+        Array.isArray(value)
+          ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))
+          : value,
+      ),
+      IsArray({ message: `${field} must be an array of ids` }),
+      ArrayMaxSize(MAX_LINKS),
+      IsUUID('all', { each: true, message: `${field} must hold UUIDs` }),
+      ArrayUnique({ message: `${field} must not repeat an id` }),
+    )(target, key);
+  };
+
+/** A trip or appointment: an optional id, compared in lower case like the linked ids. */
+const LinkId = (api?: ApiPropertyOptions) => applyDecorators(OptionalId(api), LowerCase());
 
 export class CreateInteractionDto {
   @ApiProperty({ example: '2026-10-20T09:30:00+08:00', description: 'ISO 8601 with offset.' })
@@ -70,24 +77,15 @@ export class CreateInteractionDto {
   @OptionalText(300, { example: 'Beijing, Zhongguancun Science Park' })
   location?: string | null;
 
-  @LinkIds('contactIds', 'contacts')
-  contactIds?: string[];
+  @LinkIds('contacts') contactIds?: string[];
+  @LinkIds('local companies') companyIds?: string[];
+  @LinkIds('partner institutions') partnerIds?: string[];
+  @LinkId({ nullable: true }) tripId?: string | null;
 
-  @LinkIds('companyIds', 'local companies')
-  companyIds?: string[];
-
-  @LinkIds('partnerIds', 'partner institutions')
-  partnerIds?: string[];
-
-  @OptionalId({ nullable: true })
-  @LowerCase()
-  tripId?: string | null;
-
-  @OptionalId({
+  @LinkId({
     nullable: true,
     description: 'An appointment of the trip; given alone, its trip becomes the tripId.',
   })
-  @LowerCase()
   appointmentId?: string | null;
 
   @OptionalFlag({
@@ -120,22 +118,12 @@ export class UpdateInteractionDto {
   @OptionalText(300, { nullable: true })
   location?: string | null;
 
-  @LinkIds('contactIds', 'contacts')
-  contactIds?: string[];
+  @LinkIds('contacts') contactIds?: string[];
+  @LinkIds('local companies') companyIds?: string[];
+  @LinkIds('partner institutions') partnerIds?: string[];
+  @LinkId({ nullable: true }) tripId?: string | null;
 
-  @LinkIds('companyIds', 'local companies')
-  companyIds?: string[];
-
-  @LinkIds('partnerIds', 'partner institutions')
-  partnerIds?: string[];
-
-  @OptionalId({ nullable: true })
-  @LowerCase()
-  tripId?: string | null;
-
-  @OptionalId({ nullable: true })
-  @LowerCase()
-  appointmentId?: string | null;
+  @LinkId({ nullable: true }) appointmentId?: string | null;
 
   @OptionalFlag()
   confidential?: boolean;
