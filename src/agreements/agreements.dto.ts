@@ -1,19 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsString, Length } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-} from 'class-validator';
-import { iso, QueryBoolean, Trim, TrimToNull } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
-import { IsDay, OmitOrValid } from '../trips/validators';
+  DeletedFilter,
+  ListQuery,
+  OneOf,
+  OneOfFilter,
+  OptionalDay,
+  OptionalId,
+  OptionalNonNull,
+  OptionalText,
+  RequiredId,
+  RequiredText,
+  TrimEach,
+} from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import {
   Agreement,
   AGREEMENT_KINDS,
@@ -22,70 +22,41 @@ import {
   type AgreementStatus,
 } from './agreement.entity';
 
-const trimEach = () =>
-  Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value,
-  );
-
 export class CreateAgreementDto {
-  @ApiProperty({ format: 'uuid', description: 'The partner institution abroad.' })
-  @IsUUID('all', { message: 'partnerId must be a UUID' })
+  @RequiredId({ description: 'The partner institution abroad.' })
   partnerId: string;
 
-  @ApiProperty({ example: 'Kooperationsvereinbarung mit dem Technologiepark Peking' })
-  @Trim()
-  @IsString()
-  @Length(1, 300)
+  @RequiredText(300, { example: 'Kooperationsvereinbarung mit dem Technologiepark Peking' })
   title: string;
 
-  @ApiPropertyOptional({ enum: AGREEMENT_KINDS, default: 'cooperation' })
-  @OmitOrValid()
-  @IsIn(AGREEMENT_KINDS, { message: `kind must be one of ${AGREEMENT_KINDS.join(', ')}` })
+  @OneOf(AGREEMENT_KINDS, { default: 'cooperation' })
   kind?: AgreementKind;
 
-  @ApiPropertyOptional({ enum: AGREEMENT_STATUSES, default: 'draft' })
-  @OmitOrValid()
-  @IsIn(AGREEMENT_STATUSES, { message: `status must be one of ${AGREEMENT_STATUSES.join(', ')}` })
+  @OneOf(AGREEMENT_STATUSES, { default: 'draft' })
   status?: AgreementStatus;
 
-  @ApiPropertyOptional({ format: 'date', example: '2019-10-21', nullable: true })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ example: '2019-10-21', nullable: true })
   signedOn?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    description: 'The appointment (Termin) it was signed at.',
-  })
-  @IsOptional()
-  @IsUUID('all', { message: 'appointmentId must be a UUID' })
+  @OptionalId({ nullable: true, description: 'The appointment (Termin) it was signed at.' })
   appointmentId?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['Oberbürgermeister der Stadt Solingen'] })
-  @OmitOrValid()
-  @trimEach()
+  @OptionalNonNull()
+  @TrimEach()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @Length(1, 200, { each: true, message: 'signatories must be names of 1 to 200 characters' })
   signatories?: string[];
 
-  @ApiPropertyOptional({ format: 'date', nullable: true })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ nullable: true })
   validUntil?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, description: 'When to review it.' })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ nullable: true, description: 'When to review it.' })
   reviewOn?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000, { nullable: true })
   summary?: string | null;
 }
 
@@ -104,50 +75,22 @@ export const AGREEMENT_SORTS = [
 export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
 export const AGREEMENT_DEFAULT_SORT = '-createdAt';
 
-export class AgreementListQuery extends PageQuery {
-  @SortOf(AGREEMENT_SORTS, AGREEMENT_DEFAULT_SORT)
-  override sort?: string = undefined;
+export class AgreementListQuery extends ListQuery(
+  AGREEMENT_SORTS,
+  AGREEMENT_DEFAULT_SORT,
+  'Part of the title or summary, accent-insensitive.',
+) {
+  @OptionalId() partnerId?: string;
 
-  @ApiPropertyOptional({ description: 'Part of the title or summary, accent-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: 'partnerId must be a UUID' })
-  partnerId?: string;
-
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: "Signed at one of this trip's appointments.",
-  })
-  @IsOptional()
-  @IsUUID('all', { message: 'tripId must be a UUID' })
+  @OptionalId({ description: "Signed at one of this trip's appointments." })
   tripId?: string;
 
-  @ApiPropertyOptional({ enum: AGREEMENT_STATUSES })
-  @IsOptional()
-  @IsIn(AGREEMENT_STATUSES, { message: `status must be one of ${AGREEMENT_STATUSES.join(', ')}` })
-  status?: AgreementStatus;
-
-  @ApiPropertyOptional({ enum: AGREEMENT_KINDS })
-  @IsOptional()
-  @IsIn(AGREEMENT_KINDS, { message: `kind must be one of ${AGREEMENT_KINDS.join(', ')}` })
-  kind?: AgreementKind;
-
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted agreements (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
-  deleted?: boolean;
+  @OneOfFilter(AGREEMENT_STATUSES) status?: AgreementStatus;
+  @OneOfFilter(AGREEMENT_KINDS) kind?: AgreementKind;
+  @DeletedFilter('agreements') deleted?: boolean;
 }
 
-export class AgreementDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class AgreementDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) partnerId: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: AGREEMENT_KINDS }) kind: AgreementKind;
@@ -164,10 +107,6 @@ export class AgreementDto {
   @ApiProperty({ format: 'date', nullable: true }) validUntil: string | null;
   @ApiProperty({ format: 'date', nullable: true }) reviewOn: string | null;
   @ApiProperty({ nullable: true }) summary: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toAgreementDto = (a: Agreement): AgreementDto => ({
@@ -183,8 +122,5 @@ export const toAgreementDto = (a: Agreement): AgreementDto => ({
   validUntil: a.validUntil,
   reviewOn: a.reviewOn,
   summary: a.summary,
-  version: a.version,
-  createdAt: a.createdAt.toISOString(),
-  updatedAt: a.updatedAt.toISOString(),
-  deletedAt: iso(a.deletedAt),
+  ...recordStamps(a),
 });

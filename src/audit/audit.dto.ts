@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { OptionalId } from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { AuditEvent } from './audit-event.entity';
 
@@ -11,15 +12,8 @@ export class AuditQuery extends PageQuery {
   })
   entity?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  entityId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  actorId?: string;
+  @OptionalId() entityId?: string;
+  @OptionalId() actorId?: string;
 }
 
 export class AuditEventDto {

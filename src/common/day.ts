@@ -1,5 +1,3 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
-
 /**
  * True for a real calendar day written `YYYY-MM-DD`. `2026-02-30` is not one; nor is a timestamp
  * (`isISO8601` alone would accept `2026-02-28T10:00`), nor year 0, which PostgreSQL refuses.
@@ -16,17 +14,3 @@ export function isDay(value: unknown): value is string {
     date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
   );
 }
-
-/** A `date` column's input: a real calendar day, `YYYY-MM-DD`. */
-export const IsDay = (options?: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'isDay',
-      validator: {
-        validate: (value: unknown) => isDay(value),
-        defaultMessage: (args) =>
-          `${args?.property ?? 'value'} must be a real calendar day as YYYY-MM-DD`,
-      },
-    },
-    options,
-  );

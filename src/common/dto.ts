@@ -1,7 +1,35 @@
-import type { IsURLOptions } from 'validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { Matches, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+  type ValidationOptions,
+} from 'class-validator';
+import type { IsURLOptions } from 'validator';
 import type { Actor } from '../auth/actor';
+import { isDay } from './day';
+import { isInstant } from './instant';
+import { PageQuery, SortOf } from './pagination';
+
+/*
+ * The kit of field validators every request DTO is written with: one name per idea, one message
+ * per rule code. Rules (`IsId`, `IsCountry`, …) name the code a client gets; fields (`OptionalText`,
+ * `OptionalId`, `DeletedFilter`, …) bundle the OpenAPI property, presence, transform and rule of
+ * a field group that several kinds share.
+ */
+
+// ---- Transforms ----
 
 /** Trims strings; an empty string becomes null (a cleared field), other values pass through. */
 export const TrimToNull = () =>
@@ -15,6 +43,12 @@ export const TrimToNull = () =>
 export const Trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
+/** Trims each string of a list. */
+export const TrimEach = () =>
+  Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value,
+  );
+
 /** ISO codes arrive in any case; stored upper case. */
 export const UpperCase = () =>
   Transform(({ value }: { value: unknown }) =>
@@ -25,21 +59,19 @@ export const UpperCase = () =>
         : value,
   );
 
+/** UUIDs compare in lower case, as PostgreSQL writes them. */
+export const LowerCase = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+
 /** `?flag=true|false` → boolean; anything else stays and fails @IsBoolean. */
 export const QueryBoolean = () =>
   Transform(({ value }: { value: unknown }) =>
     value === 'true' ? true : value === 'false' ? false : value,
   );
 
-export const iso = (date: Date | null | undefined): string | null =>
-  date ? date.toISOString() : null;
-
-/** URL rule for websites: http(s) with a real host. */
-export const WEBSITE_OPTIONS: IsURLOptions = {
-  protocols: ['http', 'https'],
-  require_protocol: true,
-  require_tld: true,
-};
+// ---- Presence ----
 
 /**
  * For optional fields whose column is NOT NULL (a name, a kind, an array): the field may be left
@@ -49,11 +81,170 @@ export const WEBSITE_OPTIONS: IsURLOptions = {
 export const OptionalNonNull = () =>
   ValidateIf((_object: object, value: unknown) => value !== undefined);
 
-/** `?ownerId=me`, `?assigneeId=me`: a user's id, or `me` for the caller. */
+// ---- Rules: one message per code ----
+
+/** URL rule for websites: http(s) with a real host. */
+export const WEBSITE_OPTIONS: IsURLOptions = {
+  protocols: ['http', 'https'],
+  require_protocol: true,
+  require_tld: true,
+};
+
+/** isUuid */
+export const IsId = (options?: ValidationOptions) =>
+  IsUUID('all', { message: '$property must be a UUID', ...options });
+
+/** isIso31661Alpha2 */
+export const IsCountry = () =>
+  IsISO31661Alpha2({ message: '$property must be an ISO 3166-1 alpha-2 code such as DE or CN' });
+
+/** isIso31661Alpha2 for a list of countries. */
+export const IsCountries = () =>
+  IsISO31661Alpha2({ each: true, message: '$property must hold ISO 3166-1 alpha-2 codes' });
+
+/** isIn */
+export const IsOneOf = (values: readonly string[]) =>
+  IsIn(values, { message: `$property must be one of ${values.join(', ')}` });
+
+/** isBoolean */
+export const IsFlag = () => IsBoolean({ message: '$property must be true or false' });
+
+/** isUrl */
+export const IsWebsite = () =>
+  IsUrl(WEBSITE_OPTIONS, { message: '$property must be an http(s) URL' });
+
+/** matches: `?ownerId=me`, `?assigneeId=me`: a user's id, or `me` for the caller. */
 export const IsUserIdOrMe = () =>
   Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
     message: '$property must be a UUID or me',
   });
+
+/** isDay: a `date` column's input, a real calendar day `YYYY-MM-DD`. */
+export const IsDay = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isDay',
+      validator: {
+        validate: (value: unknown) => isDay(value),
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a real calendar day as YYYY-MM-DD`,
+      },
+    },
+    options,
+  );
+
+/**
+ * isInstant: an ISO 8601 instant with its offset on a real calendar day. `accepts` narrows the
+ * rule where the value's parser is stricter (an appointment's instant: milliseconds, year ≥ 1000).
+ */
+export const IsInstant = (accepts: (value: unknown) => boolean = isInstant) =>
+  ValidateBy({
+    name: 'isInstant',
+    validator: {
+      validate: (value: unknown) => accepts(value),
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must be an ISO 8601 instant with offset on a real date, e.g. 2026-10-20T09:30:00+08:00`,
+    },
+  });
+
+// ---- Fields: a field group written once ----
+
+/** Decorators in the order they are written above a property (the lowest applies first). */
+const field = (...decorators: PropertyDecorator[]) => applyDecorators(...decorators.reverse());
+
+/** A text that cannot be empty: trimmed, 1 to `max` characters. */
+export const NonEmptyText = (max: number) => field(Trim(), IsString(), Length(1, max));
+
+/** A required text, trimmed, 1 to `max` characters. */
+export const RequiredText = (max: number, api?: ApiPropertyOptions) =>
+  field(ApiProperty(api), NonEmptyText(max));
+
+/** An optional text, trimmed; empty or null clears it. */
+export const OptionalText = (max: number, api?: ApiPropertyOptions) =>
+  field(ApiPropertyOptional(api), IsOptional(), TrimToNull(), IsString(), MaxLength(max));
+
+/** A website, http(s) with a real host; empty or null clears it. */
+export const OptionalWebsite = (api?: ApiPropertyOptions) =>
+  field(ApiPropertyOptional(api), IsOptional(), TrimToNull(), IsWebsite(), MaxLength(500));
+
+/** The id of a record the body or query refers to. */
+export const RequiredId = (api?: ApiPropertyOptions) =>
+  field(ApiProperty({ format: 'uuid', ...api } as ApiPropertyOptions), IsId());
+
+/** An optional id: a reference in a body (null clears it), or a filter in a query. */
+export const OptionalId = (api?: ApiPropertyOptions) =>
+  field(
+    ApiPropertyOptional({ format: 'uuid', ...api } as ApiPropertyOptions),
+    IsOptional(),
+    IsId(),
+  );
+
+/** An optional calendar day (null clears it, or a query's bound). */
+export const OptionalDay = (api?: ApiPropertyOptions) =>
+  field(
+    ApiPropertyOptional({ format: 'date', ...api } as ApiPropertyOptions),
+    IsOptional(),
+    IsDay(),
+  );
+
+/** An optional country; `api` gives its example. */
+export const OptionalCountry = (api?: ApiPropertyOptions) =>
+  field(ApiPropertyOptional(api), IsOptional(), UpperCase(), IsCountry());
+
+/** A body's enumerated field with a default: it may be left out, not sent as null. */
+export const OneOf = (values: readonly string[], api?: ApiPropertyOptions) =>
+  field(
+    ApiPropertyOptional({ enum: values, ...api } as ApiPropertyOptions),
+    OptionalNonNull(),
+    IsOneOf(values),
+  );
+
+/** A body's flag with a default: it may be left out, not sent as null. */
+export const OptionalFlag = (api?: ApiPropertyOptions) =>
+  field(ApiPropertyOptional(api), OptionalNonNull(), IsFlag());
+
+/** `?q=`: words or part of a name, described per list. */
+export const SearchTerm = (description: string) =>
+  field(ApiPropertyOptional({ description }), IsOptional(), IsString(), MaxLength(200));
+
+/** `?status=`, `?kind=`: one of an enumeration's values. */
+export const OneOfFilter = (values: readonly string[]) =>
+  field(ApiPropertyOptional({ enum: values }), IsOptional(), IsOneOf(values));
+
+/** `?flag=true|false`. */
+export const FlagFilter = (api?: ApiPropertyOptions) =>
+  field(ApiPropertyOptional(api), IsOptional(), QueryBoolean(), IsFlag());
+
+/** `?deleted=true`: the soft-deleted records, to restore them. */
+export const DeletedFilter = (what = 'records') =>
+  FlagFilter({
+    description: `true: only soft-deleted ${what} (agency staff), to restore them.`,
+  });
+
+/** `?ownerId=me`: a user's id, or `me` for the caller. */
+export const UserIdOrMeFilter = (
+  api: ApiPropertyOptions = { description: 'A user id, or `me`.' },
+) => field(ApiPropertyOptional(api), IsOptional(), IsString(), IsUserIdOrMe());
+
+/**
+ * A searchable list's query: `?limit=&cursor=`, `?sort=` from its whitelist and `?q=`, described
+ * per list. The list's filters follow in the class that extends it.
+ */
+export function ListQuery(sorts: readonly string[], defaultSort: string, search: string) {
+  class SearchableListQuery extends PageQuery {
+    @SortOf(sorts, defaultSort)
+    override sort?: string = undefined;
+
+    @SearchTerm(search)
+    q?: string;
+  }
+  return SearchableListQuery;
+}
+
+// ---- Answers ----
+
+export const iso = (date: Date | null | undefined): string | null =>
+  date ? date.toISOString() : null;
 
 /** The user a `?…Id=me` filter names: the caller for `me`, else the id as given. */
 export const userIdOrMe = (id: string, actor: Pick<Actor, 'userId'>): string =>

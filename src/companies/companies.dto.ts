@@ -1,74 +1,43 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray } from 'class-validator';
 import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-} from 'class-validator';
-import {
-  iso,
+  DeletedFilter,
+  IsCountries,
+  IsCountry,
+  ListQuery,
+  OptionalCountry,
   OptionalNonNull,
-  QueryBoolean,
-  Trim,
-  TrimToNull,
+  OptionalText,
+  OptionalWebsite,
+  RequiredText,
   UpperCase,
-  WEBSITE_OPTIONS,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Company } from './company.entity';
 
 export class CreateCompanyDto {
-  @ApiProperty({ example: 'DOVO Stahlwaren' })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredText(200, { example: 'DOVO Stahlwaren' })
   name: string;
 
-  @ApiPropertyOptional({ example: 'DOVO Stahlwaren Bracht GmbH & Co. KG' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(300)
+  @OptionalText(300, { example: 'DOVO Stahlwaren Bracht GmbH & Co. KG' })
   legalName?: string | null;
 
-  @ApiPropertyOptional({ example: 'Rasiermesser und Scheren' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Rasiermesser und Scheren' })
   industry?: string | null;
 
-  @ApiPropertyOptional({ example: 'Solingen' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Solingen' })
   city?: string | null;
 
   @ApiPropertyOptional({ example: 'DE', description: 'ISO 3166-1 alpha-2', default: 'DE' })
   @OptionalNonNull()
   @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as DE or CN' })
+  @IsCountry()
   country?: string;
 
-  @ApiPropertyOptional({ example: 'https://www.dovo.com' })
-  @IsOptional()
-  @TrimToNull()
-  @IsUrl(WEBSITE_OPTIONS, { message: 'website must be an http(s) URL' })
-  @MaxLength(500)
+  @OptionalWebsite({ example: 'https://www.dovo.com' })
   website?: string | null;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000)
   description?: string | null;
 
   @ApiPropertyOptional({
@@ -80,7 +49,7 @@ export class CreateCompanyDto {
   @IsArray()
   @ArrayMaxSize(250)
   @ArrayUnique()
-  @IsISO31661Alpha2({ each: true, message: 'branchCountries must hold ISO 3166-1 alpha-2 codes' })
+  @IsCountries()
   branchCountries?: string[];
 }
 
@@ -93,39 +62,22 @@ export const COMPANY_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type CompanySort = (typeof COMPANY_SORTS)[number];
 export const COMPANY_DEFAULT_SORT = 'name';
 
-export class CompanyListQuery extends PageQuery {
-  @SortOf(COMPANY_SORTS, COMPANY_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @ApiPropertyOptional({ description: 'Part of the name, accent- and case-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @ApiPropertyOptional({ example: 'DE' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' })
+export class CompanyListQuery extends ListQuery(
+  COMPANY_SORTS,
+  COMPANY_DEFAULT_SORT,
+  'Part of the name, accent- and case-insensitive.',
+) {
+  @OptionalCountry({ example: 'DE' })
   country?: string;
 
-  @ApiPropertyOptional({ example: 'CN', description: 'Companies with a branch in this country.' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'branchCountry must be an ISO 3166-1 alpha-2 code' })
+  @OptionalCountry({ example: 'CN', description: 'Companies with a branch in this country.' })
   branchCountry?: string;
 
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted records (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
+  @DeletedFilter()
   deleted?: boolean;
 }
 
-export class CompanyDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class CompanyDto extends RecordDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true }) legalName: string | null;
   @ApiProperty({ nullable: true }) industry: string | null;
@@ -134,10 +86,6 @@ export class CompanyDto {
   @ApiProperty({ nullable: true }) website: string | null;
   @ApiProperty({ nullable: true }) description: string | null;
   @ApiProperty({ type: [String], example: ['CN'] }) branchCountries: string[];
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toCompanyDto = (c: Company): CompanyDto => ({
@@ -150,8 +98,5 @@ export const toCompanyDto = (c: Company): CompanyDto => ({
   website: c.website,
   description: c.description,
   branchCountries: c.branchCountries,
-  version: c.version,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-  deletedAt: iso(c.deletedAt),
+  ...recordStamps(c),
 });

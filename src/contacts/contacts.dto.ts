@@ -4,14 +4,11 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsBoolean,
   IsEmail,
   IsIn,
-  IsISO31661Alpha2,
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   MaxLength,
@@ -23,15 +20,22 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import {
-  IsUserIdOrMe,
+  DeletedFilter,
+  IsId,
   iso,
+  ListQuery,
+  OptionalCountry,
+  OptionalId,
   OptionalNonNull,
-  QueryBoolean,
+  OptionalText,
   Trim,
+  TrimEach,
   TrimToNull,
-  UpperCase,
+  UserIdOrMeFilter,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+import { isInstant } from '../common/instant';
+import { PageQuery } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Contact, LEGAL_BASES, LegalBasis } from './contact.entity';
 import { isChineseName } from './names';
 
@@ -61,40 +65,21 @@ export class IsLanguageTag implements ValidatorConstraintInterface {
   }
 }
 
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
-
-/** An ISO 8601 date-time with an offset that names a real instant (no 2026-02-30, no 25:00). */
-export function isInstant(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const m = INSTANT.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m
-    .slice(1)
-    .map((part) => (part === undefined ? 0 : Number(part)));
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return (
-    year >= 1900 &&
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    offsetHours <= 14 &&
-    offsetMinutes <= 59 &&
-    !Number.isNaN(Date.parse(value))
-  );
-}
-
 /** A small allowance for clocks that run slightly ahead of ours. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 @ValidatorConstraint({ name: 'isPastInstant' })
 class IsPastInstant implements ValidatorConstraintInterface {
+  /** An instant in any letter case, from 1900 on, to the microsecond at most. */
   validate(value: unknown): boolean {
-    return isInstant(value) && Date.parse(value as string) <= Date.now() + CLOCK_SKEW_MS;
+    if (typeof value !== 'string') return false;
+    const instant = value.toUpperCase();
+    return (
+      isInstant(instant) &&
+      !/\.\d{7}/.test(instant) &&
+      Number(instant.slice(0, 4)) >= 1900 &&
+      Date.parse(instant) <= Date.now() + CLOCK_SKEW_MS
+    );
   }
   defaultMessage(args: ValidationArguments): string {
     return `${args.property} must be a real ISO 8601 date-time with offset, e.g. 2026-10-20T09:30:00+08:00, and not in the future`;
@@ -116,8 +101,6 @@ class OneOrganisation implements ValidatorConstraintInterface {
 /** Tags are compared without regard to case: `VIP` and `vip` are the same tag. */
 const tagIdentity = (tag: unknown) => (typeof tag === 'string' ? tag.toLowerCase() : tag);
 
-const UUID_MESSAGE = (field: string) => `${field} must be a UUID`;
-
 export class LegalBasisDto {
   @ApiProperty({ enum: LEGAL_BASES, example: 'public_task' })
   @IsIn(LEGAL_BASES, { message: `basis must be one of ${LEGAL_BASES.join(', ')}` })
@@ -131,11 +114,7 @@ export class LegalBasisDto {
   @Validate(IsPastInstant)
   recordedAt?: string | null;
 
-  @ApiPropertyOptional({ example: 'Business card exchanged at the Zhongguancun reception' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(500)
+  @OptionalText(500, { example: 'Business card exchanged at the Zhongguancun reception' })
   source?: string | null;
 }
 
@@ -161,43 +140,23 @@ export class CreateContactDto {
   @Length(1, 200)
   familyName?: string;
 
-  @ApiPropertyOptional({ example: 'Fang' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Fang' })
   givenName?: string | null;
 
-  @ApiPropertyOptional({ example: '王芳', description: 'The name in its own script.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: '王芳', description: 'The name in its own script.' })
   nativeName?: string | null;
 
-  @ApiPropertyOptional({ example: 'Ms.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(50)
+  @OptionalText(50, { example: 'Ms.' })
   salutation?: string | null;
 
-  @ApiPropertyOptional({ example: 'Head of International Cooperation' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Head of International Cooperation' })
   position?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The local company the contact works at.' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('companyId') })
+  @OptionalId({ description: 'The local company the contact works at.' })
   @Validate(OneOrganisation)
   companyId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The partner the contact works at.' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('partnerId') })
+  @OptionalId({ description: 'The partner the contact works at.' })
   @Validate(OneOrganisation)
   partnerId?: string | null;
 
@@ -238,31 +197,18 @@ export class CreateContactDto {
   @ArrayUnique({ message: 'languages must not repeat a language' })
   languages?: string[];
 
-  @ApiPropertyOptional({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as CN or DE' })
+  @OptionalCountry({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
   country?: string | null;
 
-  @ApiPropertyOptional({ example: 'Beijing' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Beijing' })
   city?: string | null;
 
-  @ApiPropertyOptional({ description: 'Internal notes of the agency.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000, { description: 'Internal notes of the agency.' })
   notes?: string | null;
 
   @ApiPropertyOptional({ example: ['delegation-2026', 'signing'] })
   @OptionalNonNull()
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? value.map((t) => (typeof t === 'string' ? t.trim() : t)) : value,
-  )
+  @TrimEach()
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
@@ -275,7 +221,7 @@ export class CreateContactDto {
     description: 'An active admin or staff user; defaults to whoever creates the contact.',
   })
   @OptionalNonNull()
-  @IsUUID('all', { message: UUID_MESSAGE('ownerId') })
+  @IsId()
   ownerId?: string;
 
   @ApiPropertyOptional({ type: LegalBasisDto, nullable: true })
@@ -295,39 +241,15 @@ export const CONTACT_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type ContactSort = (typeof CONTACT_SORTS)[number];
 export const CONTACT_DEFAULT_SORT = 'name';
 
-export class ContactListQuery extends PageQuery {
-  @SortOf(CONTACT_SORTS, CONTACT_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @ApiPropertyOptional({
-    description:
-      'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('companyId') })
-  companyId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: UUID_MESSAGE('partnerId') })
-  partnerId?: string;
-
-  @ApiPropertyOptional({ description: 'A user id, or `me`.' })
-  @IsOptional()
-  @IsUserIdOrMe()
-  ownerId?: string;
-
-  @ApiPropertyOptional({ example: 'CN' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' })
-  country?: string;
+export class ContactListQuery extends ListQuery(
+  CONTACT_SORTS,
+  CONTACT_DEFAULT_SORT,
+  'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
+) {
+  @OptionalId() companyId?: string;
+  @OptionalId() partnerId?: string;
+  @UserIdOrMeFilter() ownerId?: string;
+  @OptionalCountry({ example: 'CN' }) country?: string;
 
   @ApiPropertyOptional({ example: 'signing' })
   @IsOptional()
@@ -336,12 +258,7 @@ export class ContactListQuery extends PageQuery {
   @Length(1, 50)
   tag?: string;
 
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted records (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
+  @DeletedFilter()
   deleted?: boolean;
 }
 
@@ -354,8 +271,7 @@ export class LegalBasisOutDto {
   @ApiProperty({ nullable: true }) source: string | null;
 }
 
-export class ContactDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class ContactDto extends RecordDto {
   @ApiProperty() familyName: string;
   @ApiProperty({ nullable: true }) givenName: string | null;
   @ApiProperty({ nullable: true }) nativeName: string | null;
@@ -380,10 +296,6 @@ export class ContactDto {
     description: 'Agency users only.',
   })
   legalBasis?: LegalBasisOutDto | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 /**
@@ -419,10 +331,7 @@ export const toContactDto = (c: Contact, view: ContactView = 'agency'): ContactD
       : null,
   }),
   ownerId: c.ownerId,
-  version: c.version,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-  deletedAt: iso(c.deletedAt),
+  ...recordStamps(c),
 });
 
 export const TIMELINE_TYPES = ['interaction', 'followUp', 'lead'] as const;

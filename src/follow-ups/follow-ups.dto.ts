@@ -1,8 +1,18 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
-import { IsDay } from '../common/day';
-import { IsUserIdOrMe, iso, OptionalNonNull, QueryBoolean, Trim, TrimToNull } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
+import {
+  DeletedFilter,
+  FlagFilter,
+  iso,
+  ListQuery,
+  OneOf,
+  OneOfFilter,
+  OptionalDay,
+  OptionalId,
+  OptionalText,
+  RequiredText,
+  UserIdOrMeFilter,
+} from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import {
   FOLLOW_UP_PRIORITIES,
   FOLLOW_UP_STATUSES,
@@ -11,84 +21,39 @@ import {
   type FollowUpStatus,
 } from './follow-up.entity';
 
-const statusMessage = `status must be one of ${FOLLOW_UP_STATUSES.join(', ')}`;
-const priorityMessage = `priority must be one of ${FOLLOW_UP_PRIORITIES.join(', ')}`;
-
 export class CreateFollowUpDto {
-  @ApiProperty({ example: 'Angebot an den Technologiepark Peking schicken' })
-  @Trim()
-  @IsString()
-  @Length(1, 300)
+  @RequiredText(300, { example: 'Angebot an den Technologiepark Peking schicken' })
   title: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000)
   notes?: string | null;
 
-  @ApiPropertyOptional({ example: '2026-11-15', format: 'date' })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ example: '2026-11-15' })
   dueOn?: string | null;
 
-  @ApiPropertyOptional({
-    enum: FOLLOW_UP_STATUSES,
+  @OneOf(FOLLOW_UP_STATUSES, {
     default: 'open',
     description: 'done sets completedAt; open or cancelled clears it.',
   })
-  @OptionalNonNull()
-  @IsIn(FOLLOW_UP_STATUSES, { message: statusMessage })
   status?: FollowUpStatus;
 
-  @ApiPropertyOptional({ enum: FOLLOW_UP_PRIORITIES, default: 'normal' })
-  @OptionalNonNull()
-  @IsIn(FOLLOW_UP_PRIORITIES, { message: priorityMessage })
+  @OneOf(FOLLOW_UP_PRIORITIES, { default: 'normal' })
   priority?: FollowUpPriority;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
+  @OptionalId({
     description: 'An active user. Without assigneeId and companyId, whoever creates it.',
   })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'assigneeId must be a UUID' })
   assigneeId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'A local company that should act.' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'companyId must be a UUID' })
+  @OptionalId({ description: 'A local company that should act.' })
   companyId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'contactId must be a UUID' })
-  contactId?: string | null;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'partnerId must be a UUID' })
-  partnerId?: string | null;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'leadId must be a UUID' })
-  leadId?: string | null;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'interactionId must be a UUID' })
-  interactionId?: string | null;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'agreementId must be a UUID' })
-  agreementId?: string | null;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'tripId must be a UUID' })
-  tripId?: string | null;
+  @OptionalId() contactId?: string | null;
+  @OptionalId() partnerId?: string | null;
+  @OptionalId() leadId?: string | null;
+  @OptionalId() interactionId?: string | null;
+  @OptionalId() agreementId?: string | null;
+  @OptionalId() tripId?: string | null;
 }
 
 export class UpdateFollowUpDto extends PartialType(CreateFollowUpDto, {
@@ -106,86 +71,29 @@ export const FOLLOW_UP_SORTS = [
 export type FollowUpSort = (typeof FOLLOW_UP_SORTS)[number];
 export const FOLLOW_UP_DEFAULT_SORT = 'dueOn';
 
-export class FollowUpListQuery extends PageQuery {
-  @SortOf(FOLLOW_UP_SORTS, FOLLOW_UP_DEFAULT_SORT)
-  override sort?: string = undefined;
+export class FollowUpListQuery extends ListQuery(
+  FOLLOW_UP_SORTS,
+  FOLLOW_UP_DEFAULT_SORT,
+  'Part of the title, case-insensitive.',
+) {
+  @OneOfFilter(FOLLOW_UP_STATUSES) status?: FollowUpStatus;
+  @OneOfFilter(FOLLOW_UP_PRIORITIES) priority?: FollowUpPriority;
 
-  @ApiPropertyOptional({ description: 'Part of the title, case-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES })
-  @IsOptional()
-  @IsIn(FOLLOW_UP_STATUSES, { message: statusMessage })
-  status?: FollowUpStatus;
-
-  @ApiPropertyOptional({ enum: FOLLOW_UP_PRIORITIES })
-  @IsOptional()
-  @IsIn(FOLLOW_UP_PRIORITIES, { message: priorityMessage })
-  priority?: FollowUpPriority;
-
-  @ApiPropertyOptional({
-    description: 'true: open and due before today; false: everything else.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'overdue must be true or false' })
+  @FlagFilter({ description: 'true: open and due before today; false: everything else.' })
   overdue?: boolean;
 
-  @ApiPropertyOptional({ description: 'A user id, or `me`.' })
-  @IsOptional()
-  @IsString()
-  @IsUserIdOrMe()
-  assigneeId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'companyId must be a UUID' })
-  companyId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'contactId must be a UUID' })
-  contactId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'partnerId must be a UUID' })
-  partnerId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'leadId must be a UUID' })
-  leadId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'tripId must be a UUID' })
-  tripId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'interactionId must be a UUID' })
-  interactionId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'agreementId must be a UUID' })
-  agreementId?: string;
-
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted records (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
-  deleted?: boolean;
+  @UserIdOrMeFilter() assigneeId?: string;
+  @OptionalId() companyId?: string;
+  @OptionalId() contactId?: string;
+  @OptionalId() partnerId?: string;
+  @OptionalId() leadId?: string;
+  @OptionalId() tripId?: string;
+  @OptionalId() interactionId?: string;
+  @OptionalId() agreementId?: string;
+  @DeletedFilter() deleted?: boolean;
 }
 
-export class FollowUpDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class FollowUpDto extends RecordDto {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) notes: string | null;
   @ApiProperty({ nullable: true, format: 'date' }) dueOn: string | null;
@@ -201,10 +109,6 @@ export class FollowUpDto {
   @ApiProperty({ nullable: true, format: 'uuid' }) tripId: string | null;
   @ApiProperty({ nullable: true }) completedAt: string | null;
   @ApiProperty({ nullable: true, format: 'uuid' }) createdBy: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toFollowUpDto = (f: FollowUp): FollowUpDto => ({
@@ -224,8 +128,5 @@ export const toFollowUpDto = (f: FollowUp): FollowUpDto => ({
   tripId: f.tripId,
   completedAt: iso(f.completedAt),
   createdBy: f.createdBy,
-  version: f.version,
-  createdAt: f.createdAt.toISOString(),
-  updatedAt: f.updatedAt.toISOString(),
-  deletedAt: iso(f.deletedAt),
+  ...recordStamps(f),
 });

@@ -1,19 +1,18 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsNumber, IsOptional, Max, Min } from 'class-validator';
 import {
-  IsBoolean,
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { IsDay } from '../common/day';
-import { IsUserIdOrMe, iso, OptionalNonNull, QueryBoolean, Trim, TrimToNull } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+  DeletedFilter,
+  ListQuery,
+  OneOf,
+  OneOfFilter,
+  OptionalDay,
+  OptionalId,
+  OptionalText,
+  RequiredId,
+  RequiredText,
+  UserIdOrMeFilter,
+} from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES, type LeadStage } from './lead.entity';
 
@@ -21,26 +20,16 @@ import { Lead, LEAD_STAGES, type LeadStage } from './lead.entity';
 export const MAX_VALUE_EUR = 999_999_999_999.99;
 
 export class CreateLeadDto {
-  @ApiProperty({ format: 'uuid', description: 'The local company the opportunity is for.' })
-  @IsUUID(undefined, { message: 'companyId must be a UUID' })
+  @RequiredId({ description: 'The local company the opportunity is for.' })
   companyId: string;
 
-  @ApiProperty({ example: 'Messerschmiede-Kooperation mit dem 3D-Campus Shanghai' })
-  @Trim()
-  @IsString()
-  @Length(1, 300)
+  @RequiredText(300, { example: 'Messerschmiede-Kooperation mit dem 3D-Campus Shanghai' })
   title: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000)
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: LEAD_STAGES, default: 'new' })
-  @OptionalNonNull()
-  @IsIn(LEAD_STAGES, { message: `stage must be one of ${LEAD_STAGES.join(', ')}` })
+  @OneOf(LEAD_STAGES, { default: 'new' })
   stage?: LeadStage;
 
   @ApiPropertyOptional({ example: 250000, description: 'EUR, at most two decimals.' })
@@ -53,47 +42,24 @@ export class CreateLeadDto {
   @Max(MAX_VALUE_EUR, { message: `valueEur must not exceed ${MAX_VALUE_EUR}` })
   valueEur?: number | null;
 
-  @ApiPropertyOptional({ example: '2026-12-31', format: 'date' })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ example: '2026-12-31' })
   expectedCloseOn?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'contactId must be a UUID' })
-  contactId?: string | null;
+  @OptionalId() contactId?: string | null;
+  @OptionalId() partnerId?: string | null;
+  @OptionalId() tripId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'partnerId must be a UUID' })
-  partnerId?: string | null;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'tripId must be a UUID' })
-  tripId?: string | null;
-
-  @ApiPropertyOptional({
-    format: 'uuid',
+  @OptionalId({
     description: 'An appointment of the trip; without a tripId, its trip becomes the tripId.',
   })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'appointmentId must be a UUID' })
   appointmentId?: string | null;
 
-  @ApiPropertyOptional({ description: 'Only for a lead in stage lost.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(2000)
+  @OptionalText(2000, { description: 'Only for a lead in stage lost.' })
   lostReason?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
+  @OptionalId({
     description: 'An active admin or staff user; defaults to whoever creates the lead.',
   })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'ownerId must be a UUID' })
   ownerId?: string | null;
 }
 
@@ -111,77 +77,28 @@ export const LEAD_SORTS = [
 export type LeadSort = (typeof LEAD_SORTS)[number];
 export const LEAD_DEFAULT_SORT = '-createdAt';
 
-export class LeadListQuery extends PageQuery {
-  @SortOf(LEAD_SORTS, LEAD_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @ApiPropertyOptional({ description: 'Words of the title, accent- and case-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @ApiPropertyOptional({ enum: LEAD_STAGES })
-  @IsOptional()
-  @IsIn(LEAD_STAGES, { message: `stage must be one of ${LEAD_STAGES.join(', ')}` })
-  stage?: LeadStage;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'companyId must be a UUID' })
-  companyId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'contactId must be a UUID' })
-  contactId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'partnerId must be a UUID' })
-  partnerId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'tripId must be a UUID' })
-  tripId?: string;
-
-  @ApiPropertyOptional({ description: 'A user id, or `me`.' })
-  @IsOptional()
-  @IsString()
-  @IsUserIdOrMe()
-  ownerId?: string;
-
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted records (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
-  deleted?: boolean;
+export class LeadListQuery extends ListQuery(
+  LEAD_SORTS,
+  LEAD_DEFAULT_SORT,
+  'Words of the title, accent- and case-insensitive.',
+) {
+  @OneOfFilter(LEAD_STAGES) stage?: LeadStage;
+  @OptionalId() companyId?: string;
+  @OptionalId() contactId?: string;
+  @OptionalId() partnerId?: string;
+  @OptionalId() tripId?: string;
+  @UserIdOrMeFilter() ownerId?: string;
+  @DeletedFilter() deleted?: boolean;
 }
 
 /** The pipeline's filters: the board's columns total what it shows. */
 export class LeadPipelineQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'companyId must be a UUID' })
-  companyId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID(undefined, { message: 'tripId must be a UUID' })
-  tripId?: string;
-
-  @ApiPropertyOptional({ description: 'A user id, or `me`.' })
-  @IsOptional()
-  @IsString()
-  @IsUserIdOrMe()
-  ownerId?: string;
+  @OptionalId() companyId?: string;
+  @OptionalId() tripId?: string;
+  @UserIdOrMeFilter() ownerId?: string;
 }
 
-export class LeadDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class LeadDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) companyId: string;
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) description: string | null;
@@ -194,10 +111,6 @@ export class LeadDto {
   @ApiProperty({ nullable: true, format: 'uuid' }) appointmentId: string | null;
   @ApiProperty({ nullable: true }) lostReason: string | null;
   @ApiProperty({ nullable: true, format: 'uuid' }) ownerId: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toLeadDto = (l: Lead): LeadDto => ({
@@ -214,17 +127,11 @@ export const toLeadDto = (l: Lead): LeadDto => ({
   appointmentId: l.appointmentId,
   lostReason: l.lostReason,
   ownerId: l.ownerId,
-  version: l.version,
-  createdAt: l.createdAt.toISOString(),
-  updatedAt: l.updatedAt.toISOString(),
-  deletedAt: iso(l.deletedAt),
+  ...recordStamps(l),
 });
 
 export class CreateLeadNoteDto {
-  @ApiProperty({ example: 'Muster sind angekommen; Rückmeldung bis Freitag.' })
-  @Trim()
-  @IsString()
-  @Length(1, 10_000)
+  @RequiredText(10_000, { example: 'Muster sind angekommen; Rückmeldung bis Freitag.' })
   body: string;
 }
 

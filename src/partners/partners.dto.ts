@@ -1,78 +1,44 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import {
-  IsBoolean,
-  IsIn,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-} from 'class-validator';
-import {
-  iso,
-  OptionalNonNull,
-  QueryBoolean,
-  Trim,
-  TrimToNull,
+  DeletedFilter,
+  IsCountry,
+  ListQuery,
+  OneOf,
+  OneOfFilter,
+  OptionalCountry,
+  OptionalText,
+  OptionalWebsite,
+  RequiredText,
   UpperCase,
-  WEBSITE_OPTIONS,
 } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Partner, PARTNER_KINDS, PartnerKind } from './partner.entity';
 
-const KIND_MESSAGE = `kind must be one of ${PARTNER_KINDS.join(', ')}`;
-
 export class CreatePartnerDto {
-  @ApiProperty({ example: 'Zhongguancun Science Park' })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredText(200, { example: 'Zhongguancun Science Park' })
   name: string;
 
-  @ApiPropertyOptional({ example: '中关村科技园区', description: 'The name in its own script.' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: '中关村科技园区', description: 'The name in its own script.' })
   nativeName?: string | null;
 
-  @ApiPropertyOptional({ enum: PARTNER_KINDS, default: 'other' })
-  @OptionalNonNull()
-  @IsIn(PARTNER_KINDS, { message: KIND_MESSAGE })
+  @OneOf(PARTNER_KINDS, { default: 'other' })
   kind?: PartnerKind;
 
   @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
   @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as CN or DE' })
+  @IsCountry()
   country: string;
 
-  @ApiPropertyOptional({ example: 'Beijing' })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Beijing' })
   city?: string | null;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(500)
+  @OptionalText(500)
   address?: string | null;
 
-  @ApiPropertyOptional({ example: 'https://www.zgc.gov.cn' })
-  @IsOptional()
-  @TrimToNull()
-  @IsUrl(WEBSITE_OPTIONS, { message: 'website must be an http(s) URL' })
-  @MaxLength(500)
+  @OptionalWebsite({ example: 'https://www.zgc.gov.cn' })
   website?: string | null;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000)
   description?: string | null;
 }
 
@@ -85,40 +51,22 @@ export const PARTNER_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type PartnerSort = (typeof PARTNER_SORTS)[number];
 export const PARTNER_DEFAULT_SORT = 'name';
 
-export class PartnerListQuery extends PageQuery {
-  @SortOf(PARTNER_SORTS, PARTNER_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @ApiPropertyOptional({
-    description: 'Part of the name or native name, accent- and case-insensitive; pinyin works.',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @ApiPropertyOptional({ example: 'CN' })
-  @IsOptional()
-  @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' })
+export class PartnerListQuery extends ListQuery(
+  PARTNER_SORTS,
+  PARTNER_DEFAULT_SORT,
+  'Part of the name or native name, accent- and case-insensitive; pinyin works.',
+) {
+  @OptionalCountry({ example: 'CN' })
   country?: string;
 
-  @ApiPropertyOptional({ enum: PARTNER_KINDS })
-  @IsOptional()
-  @IsIn(PARTNER_KINDS, { message: KIND_MESSAGE })
+  @OneOfFilter(PARTNER_KINDS)
   kind?: PartnerKind;
 
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted records (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
+  @DeletedFilter()
   deleted?: boolean;
 }
 
-export class PartnerDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class PartnerDto extends RecordDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true }) nativeName: string | null;
   @ApiProperty({ enum: PARTNER_KINDS }) kind: PartnerKind;
@@ -127,10 +75,6 @@ export class PartnerDto {
   @ApiProperty({ nullable: true }) address: string | null;
   @ApiProperty({ nullable: true }) website: string | null;
   @ApiProperty({ nullable: true }) description: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toPartnerDto = (p: Partner): PartnerDto => ({
@@ -143,8 +87,5 @@ export const toPartnerDto = (p: Partner): PartnerDto => ({
   address: p.address,
   website: p.website,
   description: p.description,
-  version: p.version,
-  createdAt: p.createdAt.toISOString(),
-  updatedAt: p.updatedAt.toISOString(),
-  deletedAt: iso(p.deletedAt),
+  ...recordStamps(p),
 });

@@ -3,74 +3,75 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
   IsUUID,
-  Length,
-  MaxLength,
+  ValidateBy,
+  type ValidationOptions,
 } from 'class-validator';
-import { iso, Trim, TrimToNull } from '../common/dto';
+import {
+  IsInstant,
+  OneOf,
+  OptionalFlag,
+  OptionalId,
+  OptionalNonNull,
+  OptionalText,
+  RequiredText,
+} from '../common/dto';
 import { PageQuery } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Appointment, APPOINTMENT_KINDS, type AppointmentKind } from './appointment.entity';
-import { HOME_TIME_ZONE, localSpan } from './time';
-import { IsInstant, IsTimeZone, OmitOrValid } from './validators';
+import { canonicalTimeZone, HOME_TIME_ZONE, localSpan, parseInstant } from './time';
+
+/** The instants the appointments' parser reads: milliseconds at most, year 1000 or later. */
+const isAppointmentInstant = (value: unknown) => parseInstant(value) !== undefined;
+
+/** An IANA time zone the server knows, e.g. `Asia/Shanghai`. */
+const IsTimeZone = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: (value) => canonicalTimeZone(value) !== undefined,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be an IANA time zone such as Asia/Shanghai or Europe/Berlin`,
+      },
+    },
+    options,
+  );
 
 export class CreateAppointmentDto {
-  @ApiProperty({ example: 'Unterzeichnung der Kooperationsvereinbarung mit dem Technologiepark' })
-  @Trim()
-  @IsString()
-  @Length(1, 300)
+  @RequiredText(300, {
+    example: 'Unterzeichnung der Kooperationsvereinbarung mit dem Technologiepark',
+  })
   title: string;
 
-  @ApiPropertyOptional({ enum: APPOINTMENT_KINDS, default: 'meeting' })
-  @OmitOrValid()
-  @IsIn(APPOINTMENT_KINDS, { message: `kind must be one of ${APPOINTMENT_KINDS.join(', ')}` })
+  @OneOf(APPOINTMENT_KINDS, { default: 'meeting' })
   kind?: AppointmentKind;
 
   @ApiProperty({ example: '2019-10-21T14:00:00+08:00', description: 'An instant with its offset.' })
-  @IsInstant()
+  @IsInstant(isAppointmentInstant)
   startsAt: string;
 
   @ApiProperty({ example: '2019-10-21T15:30:00+08:00', description: 'After startsAt.' })
-  @IsInstant()
+  @IsInstant(isAppointmentInstant)
   endsAt: string;
 
   @ApiProperty({ example: 'Asia/Shanghai', description: 'The IANA zone it happens in.' })
   @IsTimeZone()
   timeZone: string;
 
-  @ApiPropertyOptional({ example: 'Peking', nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Peking', nullable: true })
   city?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(300)
+  @OptionalText(300, { nullable: true })
   venue?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @IsUUID('all', { message: 'partnerId must be a UUID' })
-  partnerId?: string | null;
+  @OptionalId({ nullable: true }) partnerId?: string | null;
+  @OptionalId({ nullable: true }) companyId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @IsUUID('all', { message: 'companyId must be a UUID' })
-  companyId?: string | null;
-
-  @ApiPropertyOptional({
+  @OptionalFlag({
     default: false,
     description: 'Only the attendees may attend (e.g. a state reception).',
   })
-  @OmitOrValid()
-  @IsBoolean({ message: 'restricted must be true or false' })
   restricted?: boolean;
 
   @ApiPropertyOptional({
@@ -78,18 +79,14 @@ export class CreateAppointmentDto {
     format: 'uuid',
     description: 'Participants of this trip who attend; required when restricted.',
   })
-  @OmitOrValid()
+  @OptionalNonNull()
   @IsArray()
   @ArrayMaxSize(500)
   @ArrayUnique({ message: 'attendeeIds must not repeat a participant' })
   @IsUUID('all', { each: true, message: 'attendeeIds must hold participant ids (UUIDs)' })
   attendeeIds?: string[];
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000, { nullable: true })
   notes?: string | null;
 }
 
@@ -110,8 +107,7 @@ export class LocalSpanDto {
   @ApiProperty({ example: '+08:00' }) utcOffset: string;
 }
 
-export class AppointmentDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class AppointmentDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) tripId: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: APPOINTMENT_KINDS }) kind: AppointmentKind;
@@ -129,10 +125,6 @@ export class AppointmentDto {
   @ApiProperty() restricted: boolean;
   @ApiProperty({ type: [String], format: 'uuid' }) attendeeIds: string[];
   @ApiProperty({ nullable: true }) notes: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toAppointmentDto = (a: Appointment): AppointmentDto => ({
@@ -152,8 +144,5 @@ export const toAppointmentDto = (a: Appointment): AppointmentDto => ({
   restricted: a.restricted,
   attendeeIds: a.attendeeIds ?? [],
   notes: a.notes,
-  version: a.version,
-  createdAt: a.createdAt.toISOString(),
-  updatedAt: a.updatedAt.toISOString(),
-  deletedAt: iso(a.deletedAt),
+  ...recordStamps(a),
 });

@@ -1,51 +1,29 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { iso, Trim, TrimToNull } from '../common/dto';
+import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { OptionalId, OptionalNonNull, OptionalText, RequiredText } from '../common/dto';
 import { PageQuery } from '../common/pagination';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { COST_BEARERS, type CostBearer, CostReport } from './costs';
 import { Participant } from './participant.entity';
-import { OmitOrValid } from './validators';
 
 export class CreateParticipantDto {
-  @ApiProperty({ example: 'Oberbürgermeister der Stadt Solingen' })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredText(200, { example: 'Oberbürgermeister der Stadt Solingen' })
   name: string;
 
-  @ApiPropertyOptional({ example: 'Oberbürgermeister', nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Oberbürgermeister', nullable: true })
   function?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
+  @OptionalId({
     nullable: true,
     description: "The delegate's company; empty for the city's and the agency's own delegates.",
   })
-  @IsOptional()
-  @IsUUID('all', { message: 'companyId must be a UUID' })
   companyId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The login, if any.' })
-  @IsOptional()
-  @IsUUID('all', { message: 'userId must be a UUID' })
+  @OptionalId({ nullable: true, description: 'The login, if any.' })
   userId?: string | null;
 
   @ApiPropertyOptional({ enum: COST_BEARERS, default: 'self' })
-  @OmitOrValid()
+  @OptionalNonNull()
   @IsIn(COST_BEARERS, { message: 'costBearer must be self or agency' })
   costBearer?: CostBearer;
 
@@ -66,8 +44,7 @@ export class UpdateParticipantDto extends PartialType(CreateParticipantDto, {
 
 export class ParticipantListQuery extends PageQuery {}
 
-export class ParticipantDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class ParticipantDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) tripId: string;
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true }) function: string | null;
@@ -85,10 +62,6 @@ export class ParticipantDto {
   })
   costBearer: CostBearer | null;
   @ApiProperty({ nullable: true }) estimatedCostEur: number | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const toParticipantDto = (p: Participant): ParticipantDto => ({
@@ -100,10 +73,7 @@ export const toParticipantDto = (p: Participant): ParticipantDto => ({
   userId: p.userId,
   costBearer: p.costBearer,
   estimatedCostEur: p.estimatedCostEur,
-  version: p.version,
-  createdAt: p.createdAt.toISOString(),
-  updatedAt: p.updatedAt.toISOString(),
-  deletedAt: iso(p.deletedAt),
+  ...recordStamps(p),
 });
 
 export class BearerTotalDto {

@@ -3,33 +3,18 @@
  * over Intl (no Nest, no database), so the rules are unit-tested on their own.
  */
 
+import { isDay } from '../common/day';
 import type { ServiceErrorCode } from '../common/errors';
+
+export { isDay };
 
 /** The agency's own zone: where the delegates' offices and families read the itinerary. */
 export const HOME_TIME_ZONE = 'Europe/Berlin';
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
 /** Region/City names (and UTC, Etc/GMT+1): no bare offsets, which are not time zones. */
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-const isLeapYear = (year: number): boolean =>
-  (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-
-const daysInMonth = (year: number, month: number): number =>
-  month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
-
-/** `2019-10-20` is a day; `2019-02-30`, `2019-13-01` and `20.10.2019` are not. */
-export function isDay(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const match = DAY.exec(value);
-  if (!match) return false;
-  const [year, month, day] = match.slice(1).map(Number);
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
 
 /**
  * An ISO 8601 instant that says which offset it was written in (`2019-10-20T19:00:00+08:00` or

@@ -1,52 +1,41 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, ValidateNested } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { iso, QueryBoolean, Trim, TrimToNull, UpperCase } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+  DeletedFilter,
+  IsCountry,
+  IsDay,
+  ListQuery,
+  OneOf,
+  OneOfFilter,
+  OptionalDay,
+  OptionalNonNull,
+  OptionalText,
+  RequiredText,
+  UpperCase,
+} from '../common/dto';
+import { RecordDto, recordStamps } from '../common/record.dto';
 import { Trip, TRIP_STATUSES, type TripStatus } from './trip.entity';
-import { IsDay, OmitOrValid } from './validators';
 
 export class DestinationDto {
   @ApiProperty({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
   @UpperCase()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as CN or IL' })
+  @IsCountry()
   country: string;
 
-  @ApiPropertyOptional({ example: 'Peking', nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, { example: 'Peking', nullable: true })
   city?: string | null;
 }
 
 export class CreateTripDto {
-  @ApiProperty({ example: 'Wirtschaftsreise China 2019' })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredText(200, { example: 'Wirtschaftsreise China 2019' })
   title: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @TrimToNull()
-  @IsString()
-  @MaxLength(10_000)
+  @OptionalText(10_000, { nullable: true })
   purpose?: string | null;
 
   @ApiPropertyOptional({ type: [DestinationDto], default: [] })
-  @OmitOrValid()
+  @OptionalNonNull()
   @IsArray()
   @ArrayMaxSize(30)
   @ValidateNested({ each: true })
@@ -61,9 +50,7 @@ export class CreateTripDto {
   @IsDay()
   endsOn: string;
 
-  @ApiPropertyOptional({ enum: TRIP_STATUSES, default: 'planned' })
-  @OmitOrValid()
-  @IsIn(TRIP_STATUSES, { message: `status must be one of ${TRIP_STATUSES.join(', ')}` })
+  @OneOf(TRIP_STATUSES, { default: 'planned' })
   status?: TripStatus;
 }
 
@@ -74,55 +61,29 @@ export const TRIP_SORTS = ['startsOn', 'endsOn', 'title', 'createdAt', 'updatedA
 export type TripSort = (typeof TRIP_SORTS)[number];
 export const TRIP_DEFAULT_SORT = '-startsOn';
 
-export class TripListQuery extends PageQuery {
-  @SortOf(TRIP_SORTS, TRIP_DEFAULT_SORT)
-  override sort?: string = undefined;
+export class TripListQuery extends ListQuery(
+  TRIP_SORTS,
+  TRIP_DEFAULT_SORT,
+  'Part of the title, accent- and case-insensitive.',
+) {
+  @OneOfFilter(TRIP_STATUSES) status?: TripStatus;
 
-  @ApiPropertyOptional({ description: 'Part of the title, accent- and case-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @ApiPropertyOptional({ enum: TRIP_STATUSES })
-  @IsOptional()
-  @IsIn(TRIP_STATUSES, { message: `status must be one of ${TRIP_STATUSES.join(', ')}` })
-  status?: TripStatus;
-
-  @ApiPropertyOptional({
-    format: 'date',
-    description: 'Trips still under way on or after this day.',
-  })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ description: 'Trips still under way on or after this day.' })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'Trips begun on or before this day.' })
-  @IsOptional()
-  @IsDay()
+  @OptionalDay({ description: 'Trips begun on or before this day.' })
   to?: string;
 
-  @ApiPropertyOptional({
-    description: 'true: only soft-deleted trips (agency staff), to restore them.',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean({ message: 'deleted must be true or false' })
-  deleted?: boolean;
+  @DeletedFilter('trips') deleted?: boolean;
 }
 
-export class TripDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class TripDto extends RecordDto {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) purpose: string | null;
   @ApiProperty({ type: [DestinationDto] }) destinations: DestinationDto[];
   @ApiProperty({ format: 'date' }) startsOn: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
   @ApiProperty({ enum: TRIP_STATUSES }) status: TripStatus;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
 }
 
 export const LEAD_STAGES = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const;
@@ -160,10 +121,7 @@ export const toTripDto = (t: Trip): TripDto => ({
   startsOn: t.startsOn,
   endsOn: t.endsOn,
   status: t.status,
-  version: t.version,
-  createdAt: t.createdAt.toISOString(),
-  updatedAt: t.updatedAt.toISOString(),
-  deletedAt: iso(t.deletedAt),
+  ...recordStamps(t),
 });
 
 export const toTripDetailDto = ({ trip, produced }: { trip: Trip; produced: ProducedDto }) => ({

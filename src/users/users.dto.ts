@@ -1,131 +1,100 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-} from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../auth/permissions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../config/config';
-import { OptionalNonNull } from '../common/dto';
-import { PageQuery, SortOf } from '../common/pagination';
+import {
+  FlagFilter,
+  IsFlag,
+  IsOneOf,
+  ListQuery,
+  NonEmptyText,
+  OneOfFilter,
+  OptionalId,
+  OptionalNonNull,
+  RequiredText,
+  SearchTerm,
+  Trim,
+} from '../common/dto';
+import { PageQuery } from '../common/pagination';
 import { LOCALES, type Locale, User } from './user.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const booleanQuery = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
+const PASSWORD_MESSAGE = `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'anna.schmidt@wirtschaftsfoerderung.example' })
-  @Transform(trim)
+  @Trim()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'Anna Schmidt' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 120)
+  @RequiredText(120, { example: 'Anna Schmidt' })
   displayName: string;
 
   @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
+  @IsOneOf(ROLES)
   role: Role;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Required for role company, forbidden otherwise.',
-  })
-  @IsOptional()
-  @IsUUID()
+  @OptionalId({ description: 'Required for role company, forbidden otherwise.' })
   companyId?: string | null;
 
   @ApiPropertyOptional({ enum: LOCALES, default: 'de' })
   @IsOptional()
-  @IsIn(LOCALES)
+  @IsOneOf(LOCALES)
   locale?: Locale;
 
   @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
   @IsString()
-  @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, {
-    message: `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
-  })
+  @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, { message: PASSWORD_MESSAGE })
   password: string;
 }
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
   @OptionalNonNull()
-  @Transform(trim)
+  @Trim()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional()
   @OptionalNonNull()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 120)
+  @NonEmptyText(120)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
   @OptionalNonNull()
-  @IsIn(ROLES)
+  @IsOneOf(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @IsUUID()
+  @OptionalId({ nullable: true })
   companyId?: string | null;
 
   @ApiPropertyOptional({ enum: LOCALES })
   @OptionalNonNull()
-  @IsIn(LOCALES)
+  @IsOneOf(LOCALES)
   locale?: Locale;
 
   @ApiPropertyOptional({
     description: 'false deactivates the user and ends all its sessions at once.',
   })
   @OptionalNonNull()
-  @IsBoolean()
+  @IsFlag()
   active?: boolean;
 
   @ApiPropertyOptional({ description: 'Sets a new password (an admin reset); ends all sessions.' })
   @OptionalNonNull()
   @IsString()
-  @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, {
-    message: `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
-  })
+  @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, { message: PASSWORD_MESSAGE })
   password?: string;
 }
 
 export class UserListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Part of the name or email.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @SearchTerm('Part of the name or email.')
   q?: string;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES)
-  role?: Role;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  companyId?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(booleanQuery)
-  @IsBoolean({ message: 'active must be true or false' })
-  active?: boolean;
+  @OneOfFilter(ROLES) role?: Role;
+  @OptionalId() companyId?: string;
+  @FlagFilter() active?: boolean;
 }
 
 /** The people a picker of owner or assignee offers: active agency staff (admin, staff). */
@@ -135,16 +104,11 @@ export const DIRECTORY_SORTS = ['displayName'] as const;
 export type DirectorySort = (typeof DIRECTORY_SORTS)[number];
 export const DIRECTORY_DEFAULT_SORT = 'displayName';
 
-export class UserDirectoryQuery extends PageQuery {
-  @SortOf(DIRECTORY_SORTS, DIRECTORY_DEFAULT_SORT)
-  override sort?: string = undefined;
-
-  @ApiPropertyOptional({ description: 'Part of the name, accent- and case-insensitive.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-}
+export class UserDirectoryQuery extends ListQuery(
+  DIRECTORY_SORTS,
+  DIRECTORY_DEFAULT_SORT,
+  'Part of the name, accent- and case-insensitive.',
+) {}
 
 export class UserDirectoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
