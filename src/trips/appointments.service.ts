@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { RecordSpec, softDeleteRecord } from '../common/records';
+import { RecordSpec, ScopedLookup, softDeleteRecord, updateRecord } from '../common/records';
 import { Appointment } from './appointment.entity';
 import {
   AppointmentListQuery,
@@ -14,7 +13,7 @@ import {
   UpdateAppointmentDto,
 } from './appointments.dto';
 import { itineraryCalendar, itineraryFilename } from './itinerary';
-import { referenceProblems } from './references';
+import { deadLinks } from '../common/references';
 import { appointmentScope } from './scope';
 import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
 import { Trip } from './trip.entity';
@@ -198,9 +197,9 @@ export class AppointmentsService {
       );
     }
     problems.push(
-      ...(await referenceProblems(em, [
-        { field: 'partnerId', kind: 'partner', id: values.partnerId },
-        { field: 'companyId', kind: 'company', id: values.companyId },
+      ...(await deadLinks(em, [
+        { field: 'partnerId', table: 'partners', id: values.partnerId },
+        { field: 'companyId', table: 'companies', id: values.companyId },
       ])),
     );
     if (problems.length) throw new BadInput(problems);
@@ -258,50 +257,71 @@ export class AppointmentsService {
     version: number,
     dto: UpdateAppointmentDto,
   ): Promise<Appointment> {
-    return this.db.transaction(async (em) => {
-      const trip = await this.trips.get(actor, tripId, em);
-      const before = await this.get(actor, tripId, id, em);
-      const values: Partial<Appointment> = {};
-      if (dto.title !== undefined) values.title = dto.title;
-      if (dto.kind !== undefined) values.kind = dto.kind;
-      if (dto.startsAt !== undefined) values.startsAt = parseInstant(dto.startsAt)!;
-      if (dto.endsAt !== undefined) values.endsAt = parseInstant(dto.endsAt)!;
-      if (dto.timeZone !== undefined) values.timeZone = canonicalTimeZone(dto.timeZone)!;
-      if (dto.city !== undefined) values.city = dto.city;
-      if (dto.venue !== undefined) values.venue = dto.venue;
-      if (dto.partnerId !== undefined) values.partnerId = dto.partnerId;
-      if (dto.companyId !== undefined) values.companyId = dto.companyId;
-      if (dto.restricted !== undefined) values.restricted = dto.restricted;
-      if (dto.notes !== undefined) values.notes = dto.notes;
-      const merged = { ...before, ...values };
-      await this.check(em, trip, merged, dto.attendeeIds, dto.attendeeIds ?? before.attendeeIds);
-      const updated = await updateIfVersion(em, Appointment, id, version, values, {
-        sql: 'trip_id = :tripId AND deleted_at IS NULL',
-        params: { tripId },
-      });
-      if (!updated) {
-        const current = await this.find(actor, tripId, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('appointment', id));
-      }
-      if (dto.attendeeIds !== undefined) await this.setAttendees(em, id, dto.attendeeIds);
-      const after = await this.get(actor, tripId, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'appointment',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
-    });
+    return this.db.transaction((em) =>
+      updateRecord(
+        em,
+        this.audit,
+        actor,
+        APPOINTMENT,
+        id,
+        version,
+        this.lookup(actor, tripId, id, em),
+        async (before) => {
+          const trip = await this.trips.get(actor, tripId, em);
+          const values: Partial<Appointment> = {};
+          if (dto.title !== undefined) values.title = dto.title;
+          if (dto.kind !== undefined) values.kind = dto.kind;
+          if (dto.startsAt !== undefined) values.startsAt = parseInstant(dto.startsAt)!;
+          if (dto.endsAt !== undefined) values.endsAt = parseInstant(dto.endsAt)!;
+          if (dto.timeZone !== undefined) values.timeZone = canonicalTimeZone(dto.timeZone)!;
+          if (dto.city !== undefined) values.city = dto.city;
+          if (dto.venue !== undefined) values.venue = dto.venue;
+          if (dto.partnerId !== undefined) values.partnerId = dto.partnerId;
+          if (dto.companyId !== undefined) values.companyId = dto.companyId;
+          if (dto.restricted !== undefined) values.restricted = dto.restricted;
+          if (dto.notes !== undefined) values.notes = dto.notes;
+          const merged = { ...before, ...values };
+          await this.check(
+            em,
+            trip,
+            merged,
+            dto.attendeeIds,
+            dto.attendeeIds ?? before.attendeeIds,
+          );
+          return {
+            values,
+            scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
+            audited: AUDITED,
+            alsoWrite: async () => {
+              if (dto.attendeeIds !== undefined) await this.setAttendees(em, id, dto.attendeeIds);
+            },
+          };
+        },
+      ),
+    );
   }
 
   async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
     await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, APPOINTMENT, id, version, {
-        get: () => this.get(actor, tripId, id, em),
-      }),
+      softDeleteRecord(
+        em,
+        this.audit,
+        actor,
+        APPOINTMENT,
+        id,
+        version,
+        this.lookup(actor, tripId, id, em),
+      ),
     );
+  }
+
+  private lookup(
+    actor: Actor,
+    tripId: string,
+    id: string,
+    em: EntityManager,
+  ): ScopedLookup<Appointment> {
+    return { get: () => this.get(actor, tripId, id, em) };
   }
 
   /** The trip's itinerary as iCalendar: the appointments the caller may attend, in time order. */

@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { RecordSpec, softDeleteRecord } from '../common/records';
+import { RecordSpec, ScopedLookup, softDeleteRecord, updateRecord } from '../common/records';
 import { CostLine, costReport, CostReport } from './costs';
 import { Participant } from './participant.entity';
 import {
@@ -14,7 +13,7 @@ import {
   ParticipantListQuery,
   UpdateParticipantDto,
 } from './participants.dto';
-import { referenceProblems } from './references';
+import { deadLinks } from '../common/references';
 import { TripsService } from './trips.service';
 import { isAgency } from '../auth/permissions';
 
@@ -105,9 +104,9 @@ export class ParticipantsService {
     em: EntityManager,
     values: { companyId: string | null; userId: string | null },
   ): Promise<void> {
-    const problems: FieldError[] = await referenceProblems(em, [
-      { field: 'companyId', kind: 'company', id: values.companyId },
-      { field: 'userId', kind: 'user', id: values.userId },
+    const problems: FieldError[] = await deadLinks(em, [
+      { field: 'companyId', table: 'companies', id: values.companyId },
+      { field: 'userId', table: 'users', id: values.userId },
     ]);
     if (values.userId && !problems.some((p) => p.field === 'userId')) {
       const [user] = (await em.query('SELECT company_id FROM users WHERE id = $1', [
@@ -159,45 +158,58 @@ export class ParticipantsService {
     version: number,
     dto: UpdateParticipantDto,
   ): Promise<Participant> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, tripId, id, em);
-      await this.check(em, {
-        companyId: dto.companyId !== undefined ? dto.companyId : before.companyId,
-        userId: dto.userId !== undefined ? dto.userId : before.userId,
-      });
-      const values: Partial<Participant> = {};
-      if (dto.name !== undefined) values.name = dto.name;
-      if (dto.function !== undefined) values.function = dto.function;
-      if (dto.companyId !== undefined) values.companyId = dto.companyId;
-      if (dto.userId !== undefined) values.userId = dto.userId;
-      if (dto.costBearer !== undefined) values.costBearer = dto.costBearer;
-      if (dto.estimatedCostEur !== undefined) values.estimatedCostEur = dto.estimatedCostEur;
-      const updated = await updateIfVersion(em, Participant, id, version, values, {
-        sql: 'trip_id = :tripId AND deleted_at IS NULL',
-        params: { tripId },
-      });
-      if (!updated) {
-        const current = await this.find(tripId, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('participant', id));
-      }
-      const after = await this.get(actor, tripId, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'participant',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
-    });
+    return this.db.transaction((em) =>
+      updateRecord(
+        em,
+        this.audit,
+        actor,
+        PARTICIPANT,
+        id,
+        version,
+        this.lookup(actor, tripId, id, em),
+        async (before) => {
+          await this.check(em, {
+            companyId: dto.companyId !== undefined ? dto.companyId : before.companyId,
+            userId: dto.userId !== undefined ? dto.userId : before.userId,
+          });
+          const values: Partial<Participant> = {};
+          if (dto.name !== undefined) values.name = dto.name;
+          if (dto.function !== undefined) values.function = dto.function;
+          if (dto.companyId !== undefined) values.companyId = dto.companyId;
+          if (dto.userId !== undefined) values.userId = dto.userId;
+          if (dto.costBearer !== undefined) values.costBearer = dto.costBearer;
+          if (dto.estimatedCostEur !== undefined) values.estimatedCostEur = dto.estimatedCostEur;
+          return {
+            values,
+            scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
+            audited: AUDITED,
+          };
+        },
+      ),
+    );
   }
 
   async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
     await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, PARTICIPANT, id, version, {
-        get: () => this.get(actor, tripId, id, em),
-      }),
+      softDeleteRecord(
+        em,
+        this.audit,
+        actor,
+        PARTICIPANT,
+        id,
+        version,
+        this.lookup(actor, tripId, id, em),
+      ),
     );
+  }
+
+  private lookup(
+    actor: Actor,
+    tripId: string,
+    id: string,
+    em: EntityManager,
+  ): ScopedLookup<Participant> {
+    return { get: () => this.get(actor, tripId, id, em) };
   }
 
   /**
