@@ -164,9 +164,9 @@ export async function updateRecord<T extends ObjectLiteral, R extends Versioned>
   audit: AuditService,
   actor: Actor,
   spec: RecordSpec<T>,
+  lookup: ScopedLookup<R>,
   id: string,
   expectedVersion: number,
-  lookup: ScopedLookup<R>,
   change: (before: R) => Promise<RecordChange<T, R> | null>,
 ): Promise<R> {
   const before = await (lookup.locked ?? lookup.get)();
@@ -327,30 +327,61 @@ async function refusedWhileReferenced<V>(
   }
 }
 
-/**
- * The flows every soft-deletable kind's service shares, each in a transaction of its own and
- * through the module's own scoped lookup: update (`edit`), DELETE, restore and purge. The module
- * keeps its rules (what may change, validation) and its scope; it names its `get` and, where
- * delete and restore need more than that, its `lookup`.
- */
-export abstract class RecordService<T extends ObjectLiteral, R extends SoftDeletable> {
+/** The flows below, each in a transaction of its own, for a lookup the subclass binds. */
+abstract class RecordFlows<T extends ObjectLiteral, R extends SoftDeletable> {
   protected constructor(
     protected readonly db: DataSource,
     protected readonly audit: AuditService,
-    private readonly spec: RecordSpec<T>,
+    protected readonly spec: RecordSpec<T>,
   ) {}
 
+  protected editThrough(
+    lookup: (em: EntityManager) => ScopedLookup<R>,
+    actor: Actor,
+    id: string,
+    version: number,
+    change: (before: R, em: EntityManager) => Promise<RecordChange<T, R> | null>,
+  ): Promise<R> {
+    return this.db.transaction((em) =>
+      updateRecord(em, this.audit, actor, this.spec, lookup(em), id, version, (before) =>
+        change(before, em),
+      ),
+    );
+  }
+
+  protected async removeThrough(
+    lookup: (em: EntityManager) => ScopedLookup<R>,
+    actor: Actor,
+    id: string,
+    version: number,
+  ): Promise<void> {
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, this.spec, id, version, lookup(em)),
+    );
+  }
+}
+
+/**
+ * The flows every soft-deletable kind's service shares, through the module's own scoped lookup:
+ * update (`edit`), DELETE, restore and purge. The module keeps its rules (what may change,
+ * validation) and its scope; it names its `get` and, where delete and restore need more than
+ * that, `findWithDeleted` or its whole `lookup`.
+ */
+export abstract class RecordService<
+  T extends ObjectLiteral,
+  R extends SoftDeletable,
+> extends RecordFlows<T, R> {
   /** The live record in the caller's scope, or NotFound. */
   abstract get(actor: Actor, id: string, manager?: EntityManager): Promise<R>;
-
-  /** What exists only as part of the record and goes with it on purge; the result is audited. */
-  protected purgeParts?(em: EntityManager, id: string): Promise<Record<string, unknown> | void>;
 
   /**
    * The record in the caller's scope, deleted or not: where the module gives it, restore finds
    * the deleted record through it and delete and restore audit the `deletedAt` change.
    */
   protected findWithDeleted?(actor: Actor, id: string, em: EntityManager): Promise<R | null>;
+
+  /** What exists only as part of the record and goes with it on purge; the result is audited. */
+  protected purgeParts?(em: EntityManager, id: string): Promise<Record<string, unknown> | void>;
 
   protected lookup(actor: Actor, id: string, em: EntityManager): ScopedLookup<R> {
     const withDeleted = this.findWithDeleted?.bind(this);
@@ -367,24 +398,11 @@ export abstract class RecordService<T extends ObjectLiteral, R extends SoftDelet
     version: number,
     change: (before: R, em: EntityManager) => Promise<RecordChange<T, R> | null>,
   ): Promise<R> {
-    return this.db.transaction((em) =>
-      updateRecord(
-        em,
-        this.audit,
-        actor,
-        this.spec,
-        id,
-        version,
-        this.lookup(actor, id, em),
-        (before) => change(before, em),
-      ),
-    );
+    return this.editThrough((em) => this.lookup(actor, id, em), actor, id, version, change);
   }
 
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, this.spec, id, version, this.lookup(actor, id, em)),
-    );
+  remove(actor: Actor, id: string, version: number): Promise<void> {
+    return this.removeThrough((em) => this.lookup(actor, id, em), actor, id, version);
   }
 
   restore(actor: Actor, id: string): Promise<R> {
@@ -398,5 +416,41 @@ export abstract class RecordService<T extends ObjectLiteral, R extends SoftDelet
     await this.db.transaction((em) =>
       purgeRecord(em, this.audit, actor, this.spec, id, parts && (() => parts(em, id))),
     );
+  }
+}
+
+/**
+ * The same for records kept as part of another (a trip's delegates and appointments, under
+ * `/trips/:id/…`): found by the parent's id and their own, deleted with the parent's purge.
+ */
+export abstract class NestedRecordService<
+  T extends ObjectLiteral,
+  R extends SoftDeletable,
+> extends RecordFlows<T, R> {
+  /** The live record of that parent in the caller's scope, or NotFound. */
+  abstract get(actor: Actor, parentId: string, id: string, manager?: EntityManager): Promise<R>;
+
+  protected edit(
+    actor: Actor,
+    parentId: string,
+    id: string,
+    version: number,
+    change: (before: R, em: EntityManager) => Promise<RecordChange<T, R> | null>,
+  ): Promise<R> {
+    return this.editThrough(
+      (em) => this.lookup(actor, parentId, id, em),
+      actor,
+      id,
+      version,
+      change,
+    );
+  }
+
+  remove(actor: Actor, parentId: string, id: string, version: number): Promise<void> {
+    return this.removeThrough((em) => this.lookup(actor, parentId, id, em), actor, id, version);
+  }
+
+  private lookup(actor: Actor, parentId: string, id: string, em: EntityManager): ScopedLookup<R> {
+    return { get: () => this.get(actor, parentId, id, em) };
   }
 }

@@ -43,14 +43,14 @@ export async function deadLinks(manager: EntityManager, links: Link[]): Promise<
     }))
     .filter((link) => link.ids.length > 0);
   if (asked.length === 0) return [];
-  // A locking clause is allowed in each parenthesised branch of a UNION, not around it.
+  // Each branch a subquery of its own: a locking clause is not allowed on a UNION's branches.
   const found = (await manager.query(
     asked
       .map(
         ({ table }, i) =>
-          `(SELECT ${i} AS link, id::text AS id FROM ${table}
+          `SELECT * FROM (SELECT ${i} AS link, id::text AS id FROM ${table}
             WHERE id = ANY($${i + 1}::uuid[])${LINKABLE[table].softDeleted ? ' AND deleted_at IS NULL' : ''}
-            FOR KEY SHARE)`,
+            FOR KEY SHARE) link${i}`,
       )
       .join(' UNION ALL '),
     asked.map((link) => link.ids),

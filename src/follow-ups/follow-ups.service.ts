@@ -52,15 +52,11 @@ const LINKS = [
   Link['table'],
 ])[];
 
-const EDITABLE = [
-  'title',
-  'notes',
-  'dueOn',
-  'status',
-  'priority',
-  'assigneeId',
-  ...LINKS.map(([field]) => field),
-] as const;
+/** What an update may change: all but the bookkeeping (completedAt follows the status). */
+const EDITABLE = AUDITED.filter(
+  (field): field is Exclude<(typeof AUDITED)[number], 'completedAt' | 'deletedAt'> =>
+    field !== 'completedAt' && field !== 'deletedAt',
+);
 
 const NEEDS_SOMEONE = fieldError(
   'assigneeId',

@@ -5,7 +5,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { RecordSpec, ScopedLookup, softDeleteRecord, updateRecord } from '../common/records';
+import { NestedRecordService, RecordSpec } from '../common/records';
 import { Appointment } from './appointment.entity';
 import {
   AppointmentListQuery,
@@ -46,13 +46,15 @@ const APPOINTMENT: RecordSpec<Appointment> = {
 };
 
 @Injectable()
-export class AppointmentsService {
+export class AppointmentsService extends NestedRecordService<Appointment, Appointment> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
+    audit: AuditService,
     private readonly trips: TripsService,
-  ) {}
+  ) {
+    super(db, audit, APPOINTMENT);
+  }
 
   /**
    * The appointments of one trip the caller may attend: all of them for the agency; for a
@@ -257,71 +259,31 @@ export class AppointmentsService {
     version: number,
     dto: UpdateAppointmentDto,
   ): Promise<Appointment> {
-    return this.db.transaction((em) =>
-      updateRecord(
-        em,
-        this.audit,
-        actor,
-        APPOINTMENT,
-        id,
-        version,
-        this.lookup(actor, tripId, id, em),
-        async (before) => {
-          const trip = await this.trips.get(actor, tripId, em);
-          const values: Partial<Appointment> = {};
-          if (dto.title !== undefined) values.title = dto.title;
-          if (dto.kind !== undefined) values.kind = dto.kind;
-          if (dto.startsAt !== undefined) values.startsAt = parseInstant(dto.startsAt)!;
-          if (dto.endsAt !== undefined) values.endsAt = parseInstant(dto.endsAt)!;
-          if (dto.timeZone !== undefined) values.timeZone = canonicalTimeZone(dto.timeZone)!;
-          if (dto.city !== undefined) values.city = dto.city;
-          if (dto.venue !== undefined) values.venue = dto.venue;
-          if (dto.partnerId !== undefined) values.partnerId = dto.partnerId;
-          if (dto.companyId !== undefined) values.companyId = dto.companyId;
-          if (dto.restricted !== undefined) values.restricted = dto.restricted;
-          if (dto.notes !== undefined) values.notes = dto.notes;
-          const merged = { ...before, ...values };
-          await this.check(
-            em,
-            trip,
-            merged,
-            dto.attendeeIds,
-            dto.attendeeIds ?? before.attendeeIds,
-          );
-          return {
-            values,
-            scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
-            audited: AUDITED,
-            alsoWrite: async () => {
-              if (dto.attendeeIds !== undefined) await this.setAttendees(em, id, dto.attendeeIds);
-            },
-          };
+    return this.edit(actor, tripId, id, version, async (before, em) => {
+      const trip = await this.trips.get(actor, tripId, em);
+      const values: Partial<Appointment> = {};
+      if (dto.title !== undefined) values.title = dto.title;
+      if (dto.kind !== undefined) values.kind = dto.kind;
+      if (dto.startsAt !== undefined) values.startsAt = parseInstant(dto.startsAt)!;
+      if (dto.endsAt !== undefined) values.endsAt = parseInstant(dto.endsAt)!;
+      if (dto.timeZone !== undefined) values.timeZone = canonicalTimeZone(dto.timeZone)!;
+      if (dto.city !== undefined) values.city = dto.city;
+      if (dto.venue !== undefined) values.venue = dto.venue;
+      if (dto.partnerId !== undefined) values.partnerId = dto.partnerId;
+      if (dto.companyId !== undefined) values.companyId = dto.companyId;
+      if (dto.restricted !== undefined) values.restricted = dto.restricted;
+      if (dto.notes !== undefined) values.notes = dto.notes;
+      const merged = { ...before, ...values };
+      await this.check(em, trip, merged, dto.attendeeIds, dto.attendeeIds ?? before.attendeeIds);
+      return {
+        values,
+        scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
+        audited: AUDITED,
+        alsoWrite: async () => {
+          if (dto.attendeeIds !== undefined) await this.setAttendees(em, id, dto.attendeeIds);
         },
-      ),
-    );
-  }
-
-  async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(
-        em,
-        this.audit,
-        actor,
-        APPOINTMENT,
-        id,
-        version,
-        this.lookup(actor, tripId, id, em),
-      ),
-    );
-  }
-
-  private lookup(
-    actor: Actor,
-    tripId: string,
-    id: string,
-    em: EntityManager,
-  ): ScopedLookup<Appointment> {
-    return { get: () => this.get(actor, tripId, id, em) };
+      };
+    });
   }
 
   /** The trip's itinerary as iCalendar: the appointments the caller may attend, in time order. */

@@ -5,7 +5,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { RecordSpec, ScopedLookup, softDeleteRecord, updateRecord } from '../common/records';
+import { NestedRecordService, RecordSpec } from '../common/records';
 import { CostLine, costReport, CostReport } from './costs';
 import { Participant } from './participant.entity';
 import {
@@ -34,13 +34,15 @@ const PARTICIPANT: RecordSpec<Participant> = {
 };
 
 @Injectable()
-export class ParticipantsService {
+export class ParticipantsService extends NestedRecordService<Participant, Participant> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
+    audit: AuditService,
     private readonly trips: TripsService,
-  ) {}
+  ) {
+    super(db, audit, PARTICIPANT);
+  }
 
   /** The delegates of one trip; the caller's access to the trip is checked by trips.get first. */
   private ofTrip(
@@ -158,58 +160,24 @@ export class ParticipantsService {
     version: number,
     dto: UpdateParticipantDto,
   ): Promise<Participant> {
-    return this.db.transaction((em) =>
-      updateRecord(
-        em,
-        this.audit,
-        actor,
-        PARTICIPANT,
-        id,
-        version,
-        this.lookup(actor, tripId, id, em),
-        async (before) => {
-          await this.check(em, {
-            companyId: dto.companyId !== undefined ? dto.companyId : before.companyId,
-            userId: dto.userId !== undefined ? dto.userId : before.userId,
-          });
-          const values: Partial<Participant> = {};
-          if (dto.name !== undefined) values.name = dto.name;
-          if (dto.function !== undefined) values.function = dto.function;
-          if (dto.companyId !== undefined) values.companyId = dto.companyId;
-          if (dto.userId !== undefined) values.userId = dto.userId;
-          if (dto.costBearer !== undefined) values.costBearer = dto.costBearer;
-          if (dto.estimatedCostEur !== undefined) values.estimatedCostEur = dto.estimatedCostEur;
-          return {
-            values,
-            scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
-            audited: AUDITED,
-          };
-        },
-      ),
-    );
-  }
-
-  async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(
-        em,
-        this.audit,
-        actor,
-        PARTICIPANT,
-        id,
-        version,
-        this.lookup(actor, tripId, id, em),
-      ),
-    );
-  }
-
-  private lookup(
-    actor: Actor,
-    tripId: string,
-    id: string,
-    em: EntityManager,
-  ): ScopedLookup<Participant> {
-    return { get: () => this.get(actor, tripId, id, em) };
+    return this.edit(actor, tripId, id, version, async (before, em) => {
+      await this.check(em, {
+        companyId: dto.companyId !== undefined ? dto.companyId : before.companyId,
+        userId: dto.userId !== undefined ? dto.userId : before.userId,
+      });
+      const values: Partial<Participant> = {};
+      if (dto.name !== undefined) values.name = dto.name;
+      if (dto.function !== undefined) values.function = dto.function;
+      if (dto.companyId !== undefined) values.companyId = dto.companyId;
+      if (dto.userId !== undefined) values.userId = dto.userId;
+      if (dto.costBearer !== undefined) values.costBearer = dto.costBearer;
+      if (dto.estimatedCostEur !== undefined) values.estimatedCostEur = dto.estimatedCostEur;
+      return {
+        values,
+        scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
+        audited: AUDITED,
+      };
+    });
   }
 
   /**

@@ -129,9 +129,9 @@ export class UsersService {
         this.audit,
         actor,
         USER,
+        { get: () => this.get(id, em) },
         id,
         expectedVersion,
-        { get: () => this.get(id, em) },
         async (before) => {
           const role = dto.role ?? before.role;
           if (dto.role !== undefined && dto.role !== before.role && id === actor.userId) {
