@@ -29,11 +29,11 @@ export interface Link {
 
 /**
  * The one check that a link names a live record: the links that name a missing or soft-deleted
- * one, as 400 field errors (`${field} must name an existing ${noun}`, code `reference`), one per
- * field. All links are looked up in one statement, and each found row is locked FOR KEY SHARE
- * until the transaction ends, so it cannot be purged between this check and the write that
- * references it. A caller passes only the links its change sets: one that went stale since it
- * was set does not block other edits.
+ * one, as 400 field errors with code `reference`, one per field: `${field} must name an existing
+ * ${noun}`, and for a list of ids the same with the ids that do not. All links are looked up in
+ * one statement, and each found row is locked FOR KEY SHARE until the transaction ends, so it
+ * cannot be purged between this check and the write that references it. A caller passes only
+ * the links its change sets: one that went stale since it was set does not block other edits.
  */
 export async function deadLinks(manager: EntityManager, links: Link[]): Promise<FieldError[]> {
   const asked = links
@@ -56,14 +56,21 @@ export async function deadLinks(manager: EntityManager, links: Link[]): Promise<
     asked.map((link) => link.ids),
   )) as { link: number; id: string }[];
   const errors: FieldError[] = [];
-  asked.forEach(({ field, table, ids }, i) => {
+  asked.forEach(({ field, table, id, ids }, i) => {
     const live = new Set(found.filter((row) => row.link === i).map((row) => row.id));
     // PostgreSQL writes a uuid in lower case; the request may not.
-    if (ids.some((id) => !live.has(id.toLowerCase()))) {
-      errors.push(
-        fieldError(field, 'reference', `${field} must name an existing ${LINKABLE[table].noun}`),
-      );
-    }
+    const dead = ids.filter((x) => !live.has(x.toLowerCase()));
+    if (dead.length === 0) return;
+    const { noun } = LINKABLE[table];
+    errors.push(
+      fieldError(
+        field,
+        'reference',
+        typeof id === 'string'
+          ? `${field} must name an existing ${noun}`
+          : `${field} must each name an existing ${noun}; not: ${dead.join(', ')}`,
+      ),
+    );
   });
   return errors;
 }
