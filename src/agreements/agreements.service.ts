@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { escapeLike } from '../common/search';
 import { deadLinks } from '../common/references';
 import { Agreement } from './agreement.entity';
@@ -185,15 +185,14 @@ export class AgreementsService extends RecordService<Agreement, Agreement> {
       };
       await this.check(em, values, dto);
       const { identifiers } = await em.insert(Agreement, values);
-      const agreement = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'agreement',
-        entityId: agreement.id,
-        changes: diff({}, agreement, AUDITED),
-      });
-      return agreement;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        AGREEMENT,
+        await this.get(actor, identifiers[0].id as string, em),
+        AUDITED,
+      );
     });
   }
 

@@ -136,6 +136,29 @@ export interface SoftDeletable extends Versioned {
   deletedAt: Date | null;
 }
 
+/**
+ * The tail of every create: the new record (as the module's lookup reads it back) goes into the
+ * audit trail whole, after `context` (what is not a field of the record, e.g. its trip).
+ */
+export async function auditCreated<R extends { id: string }>(
+  manager: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  spec: { kind: string },
+  record: R,
+  audited: readonly (keyof R & string)[],
+  context: Record<string, unknown> = {},
+): Promise<R> {
+  await audit.record(manager, {
+    actorId: actor.userId,
+    action: 'create',
+    entity: spec.kind,
+    entityId: record.id,
+    changes: { ...context, ...diff({}, record, audited) },
+  });
+  return record;
+}
+
 /** What one update changes, as the module's rules decided it from the record before. */
 export interface RecordChange<T extends ObjectLiteral, R extends Versioned> {
   /** The columns to set (version and updatedAt are the kit's). */

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
 import { stripUndefined } from '../common/dto';
 import { NotFound } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
@@ -103,15 +103,14 @@ export class CompaniesService extends RecordService<Company, Company> {
         branchCountries: dto.branchCountries ?? [],
         ...searchColumns([dto.name, dto.legalName]),
       });
-      const company = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'company',
-        entityId: company.id,
-        changes: diff({}, company, AUDITED),
-      });
-      return company;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        COMPANY,
+        await this.get(actor, identifiers[0].id as string, em),
+        AUDITED,
+      );
     });
   }
 

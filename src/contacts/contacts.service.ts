@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { deadLinks } from '../common/references';
 import { searchColumns, searchCondition } from '../common/search';
 import { HOME_TIME_ZONE } from '../trips/time';
@@ -186,15 +186,14 @@ export class ContactsService extends RecordService<Contact, Contact> {
         ...values,
         ...contactSearchColumns(values as Contact, organisation),
       });
-      const contact = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'contact',
-        entityId: contact.id,
-        changes: diff({}, contact, AUDITED),
-      });
-      return contact;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        CONTACT,
+        await this.get(actor, identifiers[0].id as string, em),
+        AUDITED,
+      );
     });
   }
 

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
 import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
+import { auditCreated, listScope, RecordService, RecordSpec, Scope } from '../common/records';
 import { deadLinks, Link } from '../common/references';
 import { escapeLike } from '../common/search';
 import { FOLLOW_UP_PRIORITIES, FollowUp } from './follow-up.entity';
@@ -205,15 +205,14 @@ export class FollowUpsService extends RecordService<FollowUp, FollowUp> {
         completedAt: status === 'done' ? () => 'now()' : null,
         createdBy: actor.userId,
       });
-      const followUp = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'followUp',
-        entityId: followUp.id,
-        changes: diff({}, followUp, AUDITED),
-      });
-      return followUp;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        FOLLOW_UP,
+        await this.get(actor, identifiers[0].id as string, em),
+        AUDITED,
+      );
     });
   }
 

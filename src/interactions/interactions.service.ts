@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { userIdOrMe } from '../common/dto';
 import { BadInput, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, LIVE, RecordService, RecordSpec, ScopedLookup } from '../common/records';
+import {
+  auditCreated,
+  listScope,
+  LIVE,
+  RecordService,
+  RecordSpec,
+  ScopedLookup,
+} from '../common/records';
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
@@ -183,21 +190,20 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
       await this.writeLinks(em, id, dto, { created: true });
       // The links are the ones just written; read back, they would come sorted by id (the
       // lower-case UUIDs sort the same as strings), so they are not read again.
-      const interaction = await this.get(actor, id, em, {
-        links: {
-          contactIds: [...(dto.contactIds ?? [])].sort(),
-          companyIds: [...(dto.companyIds ?? [])].sort(),
-          partnerIds: [...(dto.partnerIds ?? [])].sort(),
-        },
-      });
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'interaction',
-        entityId: id,
-        changes: diff({}, interaction, AUDITED),
-      });
-      return interaction;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        INTERACTION,
+        await this.get(actor, id, em, {
+          links: {
+            contactIds: [...(dto.contactIds ?? [])].sort(),
+            companyIds: [...(dto.companyIds ?? [])].sort(),
+            partnerIds: [...(dto.partnerIds ?? [])].sort(),
+          },
+        }),
+        AUDITED,
+      );
     });
   }
 

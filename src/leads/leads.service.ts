@@ -15,7 +15,7 @@ import {
   VersionConflict,
 } from '../common/errors';
 import { Page, PageQuery, Paginator, Sorts } from '../common/pagination';
-import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
+import { auditCreated, listScope, RecordService, RecordSpec, Scope } from '../common/records';
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { LeadNote } from './lead-note.entity';
@@ -204,15 +204,14 @@ export class LeadsService extends RecordService<Lead, Lead> {
         lostReason,
         ownerId,
       });
-      const lead = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'lead',
-        entityId: lead.id,
-        changes: diff({}, lead, AUDITED),
-      });
-      return lead;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        LEAD,
+        await this.get(actor, identifiers[0].id as string, em),
+        AUDITED,
+      );
     });
   }
 

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { stripUndefined } from '../common/dto';
 import { NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
@@ -104,15 +104,14 @@ export class PartnersService extends RecordService<Partner, Partner> {
         description: dto.description ?? null,
         ...searchColumns([dto.name, dto.nativeName]),
       });
-      const partner = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'partner',
-        entityId: partner.id,
-        changes: diff({}, partner, AUDITED),
-      });
-      return partner;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        PARTNER,
+        await this.get(actor, identifiers[0].id as string, em),
+        AUDITED,
+      );
     });
   }
 

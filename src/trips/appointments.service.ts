@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { NestedRecordService, RecordSpec } from '../common/records';
+import { auditCreated, NestedRecordService, RecordSpec } from '../common/records';
 import { Appointment } from './appointment.entity';
 import {
   AppointmentListQuery,
@@ -240,15 +240,17 @@ export class AppointmentsService extends NestedRecordService<Appointment, Appoin
       const { identifiers } = await em.insert(Appointment, values);
       const id = identifiers[0].id as string;
       await this.setAttendees(em, id, attendeeIds);
-      const appointment = await this.get(actor, tripId, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'appointment',
-        entityId: id,
-        changes: { tripId: { before: null, after: tripId }, ...diff({}, appointment, AUDITED) },
-      });
-      return appointment;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        APPOINTMENT,
+        await this.get(actor, tripId, id, em),
+        AUDITED,
+        {
+          tripId: { before: null, after: tripId },
+        },
+      );
     });
   }
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { NestedRecordService, RecordSpec } from '../common/records';
+import { auditCreated, NestedRecordService, RecordSpec } from '../common/records';
 import { CostLine, costReport, CostReport } from './costs';
 import { Participant } from './participant.entity';
 import {
@@ -141,15 +141,17 @@ export class ParticipantsService extends NestedRecordService<Participant, Partic
       };
       await this.check(em, values);
       const { identifiers } = await em.insert(Participant, values);
-      const participant = await this.get(actor, tripId, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'participant',
-        entityId: participant.id,
-        changes: { tripId: { before: null, after: tripId }, ...diff({}, participant, AUDITED) },
-      });
-      return participant;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        PARTICIPANT,
+        await this.get(actor, tripId, identifiers[0].id as string, em),
+        AUDITED,
+        {
+          tripId: { before: null, after: tripId },
+        },
+      );
     });
   }
 

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
 import { appointmentTimeProblems } from './time';
@@ -150,15 +150,14 @@ export class TripsService extends RecordService<Trip, Trip> {
         endsOn: dto.endsOn,
         status: dto.status ?? 'planned',
       });
-      const trip = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'trip',
-        entityId: trip.id,
-        changes: diff({}, trip, AUDITED),
-      });
-      return trip;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        TRIP,
+        await this.get(actor, identifiers[0].id as string, em),
+        AUDITED,
+      );
     });
   }
 

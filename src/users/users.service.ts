@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { diff, AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { hashPassword } from '../auth/passwords';
 import { revokeAllSessions } from '../auth/sessions';
-import { RecordSpec, updateRecord } from '../common/records';
+import { auditCreated, RecordSpec, updateRecord } from '../common/records';
 import { deadLinks } from '../common/references';
 import { BadInput, Conflict, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
@@ -105,15 +105,14 @@ export class UsersService {
         active: true,
         passwordHash,
       });
-      const user = await this.get(identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'user',
-        entityId: user.id,
-        changes: diff({}, user, AUDITED_FIELDS),
-      });
-      return user;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        USER,
+        await this.get(identifiers[0].id as string, em),
+        AUDITED_FIELDS,
+      );
     });
   }
 
