@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { escapeLike } from '../common/search';
 import { deadLinks } from '../common/references';
 import { Agreement } from './agreement.entity';
@@ -185,14 +185,7 @@ export class AgreementsService extends RecordService<Agreement, Agreement> {
       };
       await this.check(em, values, dto);
       const { identifiers } = await em.insert(Agreement, values);
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        AGREEMENT,
-        await this.get(actor, identifiers[0].id as string, em),
-        AUDITED,
-      );
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 

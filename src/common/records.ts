@@ -126,8 +126,9 @@ export interface RecordSpec<T extends ObjectLiteral> {
   stillReferenced?: string;
 }
 
-/** The field of a versioned record that the update reads. */
+/** The fields of a versioned record that the update reads. */
 export interface Versioned {
+  id: string;
   version: number;
 }
 
@@ -412,6 +413,16 @@ export abstract class RecordService<
       get: () => this.get(actor, id, em),
       withDeleted: withDeleted && (() => withDeleted(actor, id, em)),
     };
+  }
+
+  /** The tail of a create: the new record, read back through `get`, audited whole. */
+  protected async created(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    audited: readonly (keyof R & string)[],
+  ): Promise<R> {
+    return auditCreated(em, this.audit, actor, this.spec, await this.get(actor, id, em), audited);
   }
 
   /** An update with the module's rules in `change`; see `updateRecord`. */

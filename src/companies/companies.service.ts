@@ -7,7 +7,7 @@ import { isAgency } from '../auth/permissions';
 import { stripUndefined } from '../common/dto';
 import { NotFound } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
@@ -103,14 +103,7 @@ export class CompaniesService extends RecordService<Company, Company> {
         branchCountries: dto.branchCountries ?? [],
         ...searchColumns([dto.name, dto.legalName]),
       });
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        COMPANY,
-        await this.get(actor, identifiers[0].id as string, em),
-        AUDITED,
-      );
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
-import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { deadLinks } from '../common/references';
 import { searchColumns, searchCondition } from '../common/search';
 import { HOME_TIME_ZONE } from '../trips/time';
@@ -186,14 +186,7 @@ export class ContactsService extends RecordService<Contact, Contact> {
         ...values,
         ...contactSearchColumns(values as Contact, organisation),
       });
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        CONTACT,
-        await this.get(actor, identifiers[0].id as string, em),
-        AUDITED,
-      );
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 

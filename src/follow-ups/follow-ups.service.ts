@@ -8,7 +8,7 @@ import { isAgency } from '../auth/permissions';
 import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { auditCreated, listScope, RecordService, RecordSpec, Scope } from '../common/records';
+import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
 import { deadLinks, Link } from '../common/references';
 import { escapeLike } from '../common/search';
 import { FOLLOW_UP_PRIORITIES, FollowUp } from './follow-up.entity';
@@ -205,14 +205,7 @@ export class FollowUpsService extends RecordService<FollowUp, FollowUp> {
         completedAt: status === 'done' ? () => 'now()' : null,
         createdBy: actor.userId,
       });
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        FOLLOW_UP,
-        await this.get(actor, identifiers[0].id as string, em),
-        AUDITED,
-      );
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 

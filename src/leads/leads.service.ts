@@ -15,7 +15,7 @@ import {
   VersionConflict,
 } from '../common/errors';
 import { Page, PageQuery, Paginator, Sorts } from '../common/pagination';
-import { auditCreated, listScope, RecordService, RecordSpec, Scope } from '../common/records';
+import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { LeadNote } from './lead-note.entity';
@@ -204,14 +204,7 @@ export class LeadsService extends RecordService<Lead, Lead> {
         lostReason,
         ownerId,
       });
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        LEAD,
-        await this.get(actor, identifiers[0].id as string, em),
-        AUDITED,
-      );
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor';
 import { stripUndefined } from '../common/dto';
 import { NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
@@ -104,14 +104,7 @@ export class PartnersService extends RecordService<Partner, Partner> {
         description: dto.description ?? null,
         ...searchColumns([dto.name, dto.nativeName]),
       });
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        PARTNER,
-        await this.get(actor, identifiers[0].id as string, em),
-        AUDITED,
-      );
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 

@@ -7,7 +7,7 @@ import { can, isAgency } from '../auth/permissions';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { auditCreated, listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
 import { appointmentTimeProblems } from './time';
@@ -150,14 +150,7 @@ export class TripsService extends RecordService<Trip, Trip> {
         endsOn: dto.endsOn,
         status: dto.status ?? 'planned',
       });
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        TRIP,
-        await this.get(actor, identifiers[0].id as string, em),
-        AUDITED,
-      );
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
