@@ -197,16 +197,9 @@ export async function updateRecord<T extends ObjectLiteral, R extends Versioned>
   const planned = await change(before);
   if (!planned) return before;
   if (before.version !== expectedVersion) throw new VersionConflict(before.version);
-  if (
-    !(await updateIfVersion(
-      manager,
-      spec.entity,
-      id,
-      expectedVersion,
-      planned.values,
-      planned.scope,
-    ))
-  ) {
+  const { values, scope } = planned;
+  if (!(await updateIfVersion(manager, spec.entity, id, expectedVersion, values, scope))) {
+    // Stale: 412 with the version there is now; gone or out of scope: the lookup's 404.
     throw new VersionConflict((await lookup.get()).version);
   }
   await planned.alsoWrite?.();
