@@ -100,7 +100,7 @@ describe('problem details', () => {
       .send({ familyName: 'Code', companyId: '00000000-0000-4000-8000-000000000000' });
     expect(dangling.status).toBe(400);
     expect(dangling.body.errors).toEqual([
-      { field: 'companyId', code: 'reference', message: 'companyId must be an existing company' },
+      { field: 'companyId', code: 'reference', message: 'companyId must name an existing company' },
     ]);
     const missing = await app.http.post('/api/v1/contacts').set(admin.auth).send({});
     expect(missing.body.errors).toEqual(

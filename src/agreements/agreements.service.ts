@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
+import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { escapeLike } from '../common/search';
-import { referenceProblems } from '../trips/references';
+import { deadLinks } from '../common/references';
 import { Agreement } from './agreement.entity';
 import {
   AGREEMENT_DEFAULT_SORT,
@@ -33,6 +31,11 @@ const AUDITED = [
   'deletedAt',
 ] as const;
 
+/** What an update may change: every field but the read-only tripId. */
+const EDITABLE = AUDITED.filter(
+  (field): field is Exclude<(typeof AUDITED)[number], 'deletedAt'> => field !== 'deletedAt',
+);
+
 const AGREEMENT: RecordSpec<Agreement> = {
   entity: Agreement,
   table: 'agreements',
@@ -40,12 +43,14 @@ const AGREEMENT: RecordSpec<Agreement> = {
 };
 
 @Injectable()
-export class AgreementsService {
+export class AgreementsService extends RecordService<Agreement, Agreement> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+  ) {
+    super(db, audit, AGREEMENT);
+  }
 
   /**
    * Agreements are read by the agency's own roles only (the permission table keeps company users
@@ -80,10 +85,9 @@ export class AgreementsService {
   }
 
   async list(actor: Actor, query: AgreementListQuery): Promise<Page<Agreement>> {
-    if (query.deleted && !can(actor.role, 'agreement:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
-    const qb = this.scoped(this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('g.deleted_at IS NOT NULL');
+    const qb = listScope(actor, query, 'agreement:write', (deleted) =>
+      this.scoped(this.db.manager, deleted),
+    );
     if (query.q !== undefined && query.q.trim() !== '') {
       qb.andWhere(
         `immutable_unaccent(lower(g.title || ' ' || coalesce(g.summary, ''))) LIKE immutable_unaccent(lower(:q))`,
@@ -149,9 +153,9 @@ export class AgreementsService {
     },
     dto: Partial<CreateAgreementDto>,
   ): Promise<void> {
-    const problems: FieldError[] = await referenceProblems(em, [
-      { field: 'partnerId', kind: 'partner', id: values.partnerId },
-      { field: 'appointmentId', kind: 'appointment', id: values.appointmentId },
+    const problems: FieldError[] = await deadLinks(em, [
+      { field: 'partnerId', table: 'partners', id: values.partnerId },
+      { field: 'appointmentId', table: 'appointments', id: values.appointmentId },
     ]);
     if (values.signedOn && values.validUntil && values.validUntil < values.signedOn) {
       problems.push(
@@ -181,15 +185,7 @@ export class AgreementsService {
       };
       await this.check(em, values, dto);
       const { identifiers } = await em.insert(Agreement, values);
-      const agreement = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'agreement',
-        entityId: agreement.id,
-        changes: diff({}, agreement, AUDITED),
-      });
-      return agreement;
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
@@ -199,21 +195,9 @@ export class AgreementsService {
     version: number,
     dto: UpdateAgreementDto,
   ): Promise<Agreement> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
+    return this.edit(actor, id, version, async (before, em) => {
       const values: Partial<Agreement> = {};
-      for (const key of [
-        'partnerId',
-        'title',
-        'kind',
-        'status',
-        'signedOn',
-        'appointmentId',
-        'signatories',
-        'validUntil',
-        'reviewOn',
-        'summary',
-      ] as const) {
+      for (const key of EDITABLE) {
         if (dto[key] !== undefined) Object.assign(values, { [key]: dto[key] });
       }
       const merged = { ...before, ...values };
@@ -229,39 +213,7 @@ export class AgreementsService {
         },
         dto,
       );
-      if (
-        !(await updateIfVersion(em, Agreement, id, version, values, { sql: 'deleted_at IS NULL' }))
-      ) {
-        const current = await this.find(id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('agreement', id));
-      }
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'agreement',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return { values, scope: LIVE, audited: AUDITED };
     });
-  }
-
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, AGREEMENT, id, version, {
-        get: () => this.get(actor, id, em),
-      }),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<Agreement> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, AGREEMENT, id, { get: () => this.get(actor, id, em) }),
-    );
-  }
-
-  async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, AGREEMENT, id));
   }
 }

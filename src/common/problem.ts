@@ -24,7 +24,7 @@ export class FieldErrorDto implements FieldError {
       'The rule it broke: one of SERVICE_ERROR_CODES (src/common/errors.ts) or a class-validator constraint key (isEmail, maxLength, isIn, …).',
   })
   code: string;
-  @ApiProperty({ example: 'companyId must be an existing company' }) message: string;
+  @ApiProperty({ example: 'companyId must name an existing company' }) message: string;
 }
 
 /** The problem+json body, as the OpenAPI document shows it. */

@@ -1,15 +1,42 @@
-import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  EntityTarget,
+  ObjectLiteral,
+  SelectQueryBuilder,
+} from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuditService } from '../audit/audit.service';
 import { diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
+import { Action, can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from './concurrency';
-import { Conflict, NotFound, VersionConflict } from './errors';
+import { Conflict, Forbidden, NotFound, VersionConflict } from './errors';
 
 /** An extra WHERE on an UPDATE: the caller's scope. */
 export interface Scope {
   sql: string;
   params?: Record<string, unknown>;
+}
+
+/** The write scope where every writer may change every record: any live one. */
+export const LIVE: Scope = { sql: 'deleted_at IS NULL' };
+
+/**
+ * A list's query in the caller's scope. `?deleted=true` lists the soft-deleted records instead,
+ * and only for those who may write the kind (agency staff): anyone else gets 403.
+ */
+export function listScope<E extends ObjectLiteral>(
+  actor: Actor,
+  query: { deleted?: boolean },
+  writePermission: Action,
+  scoped: (withDeleted: boolean) => SelectQueryBuilder<E>,
+): SelectQueryBuilder<E> {
+  if (query.deleted && !can(actor.role, writePermission))
+    throw new Forbidden('Only agency staff see deleted records.');
+  const qb = scoped(query.deleted === true);
+  if (query.deleted) qb.andWhere(`${qb.alias}.deleted_at IS NOT NULL`);
+  return qb;
 }
 
 /** Soft delete, checked against the version the caller read. False: stale, gone or out of scope. */
@@ -99,16 +126,104 @@ export interface RecordSpec<T extends ObjectLiteral> {
   stillReferenced?: string;
 }
 
-/** The fields of a soft-deletable, versioned record that the shared steps read. */
-export interface SoftDeletable {
+/** The fields of a versioned record that the update reads. */
+export interface Versioned {
+  id: string;
   version: number;
+}
+
+/** The fields of a soft-deletable, versioned record that the shared steps read. */
+export interface SoftDeletable extends Versioned {
   deletedAt: Date | null;
 }
 
+/**
+ * The tail of every create: the new record (as the module's lookup reads it back) goes into the
+ * audit trail whole, after `context` (what is not a field of the record, e.g. its trip).
+ */
+export async function auditCreated<R extends { id: string }>(
+  manager: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  spec: { kind: string },
+  record: R,
+  audited: readonly (keyof R & string)[],
+  context: Record<string, unknown> = {},
+): Promise<R> {
+  await audit.record(manager, {
+    actorId: actor.userId,
+    action: 'create',
+    entity: spec.kind,
+    entityId: record.id,
+    changes: { ...context, ...diff({}, record, audited) },
+  });
+  return record;
+}
+
+/** What one update changes, as the module's rules decided it from the record before. */
+export interface RecordChange<T extends ObjectLiteral, R extends Versioned> {
+  /** The columns to set (version and updatedAt are the kit's). */
+  values: QueryDeepPartialEntity<T>;
+  /** The caller's write scope: `LIVE`, the module's `writeScope(actor)`, or none at all. */
+  scope: Scope | undefined;
+  /** The fields whose before/after the audit event keeps. */
+  audited: readonly (keyof R & string)[];
+  /** The audit action; `update` when absent (e.g. `complete`). */
+  action?: string;
+  /** What is written beside the row (join tables), after it and before it is read again. */
+  alsoWrite?: () => Promise<void>;
+  /** What follows the write in the same transaction; what it returns is audited beside the diff. */
+  afterwards?: (after: R) => Promise<Record<string, unknown> | void>;
+}
+
+/**
+ * The tail every update shares: the record as the caller sees it (404 else), the module's rules
+ * on it (`change`; null: nothing to change, the record is answered as it is), then the versioned
+ * UPDATE in the caller's write scope (no match: 412 with the version there is now, or 404 when it
+ * is gone), the record read again through the module's lookup and the diff audited, all in the
+ * caller's transaction.
+ */
+export async function updateRecord<T extends ObjectLiteral, R extends Versioned>(
+  manager: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  spec: RecordSpec<T>,
+  lookup: ScopedLookup<R>,
+  id: string,
+  expectedVersion: number,
+  change: (before: R) => Promise<RecordChange<T, R> | null>,
+): Promise<R> {
+  const before = await (lookup.locked ?? lookup.get)();
+  const planned = await change(before);
+  if (!planned) return before;
+  if (before.version !== expectedVersion) throw new VersionConflict(before.version);
+  const { values, scope } = planned;
+  if (!(await updateIfVersion(manager, spec.entity, id, expectedVersion, values, scope))) {
+    // Stale: 412 with the version there is now; gone or out of scope: the lookup's 404.
+    throw new VersionConflict((await lookup.get()).version);
+  }
+  await planned.alsoWrite?.();
+  const after = await lookup.get();
+  const more = await planned.afterwards?.(after);
+  await audit.record(manager, {
+    actorId: actor.userId,
+    action: planned.action ?? 'update',
+    entity: spec.kind,
+    entityId: id,
+    changes: { ...diff(before, after, planned.audited), ...more },
+  });
+  return after;
+}
+
 /** The module's own scoped lookups, bound to the caller, the id and the transaction. */
-export interface ScopedLookup<R extends SoftDeletable> {
+export interface ScopedLookup<R extends Versioned> {
   /** The live record in the caller's scope, or NotFound. */
   get: () => Promise<R>;
+  /**
+   * The same, locked FOR UPDATE: when given, an update reads the record through it, so that
+   * concurrent writers queue and each sees the version the one before left.
+   */
+  locked?: () => Promise<R>;
   /**
    * The record in the caller's scope, deleted or not. When given, restore finds the deleted
    * record through it (so the scope applies) and delete and restore audit the `deletedAt` change.
@@ -226,5 +341,143 @@ async function refusedWhileReferenced<V>(
   } catch (error) {
     if ((error as { code?: string }).code === '23503') throw new Conflict(message);
     throw error;
+  }
+}
+
+/** The flows below, each in a transaction of its own, for a lookup the subclass binds. */
+abstract class RecordFlows<T extends ObjectLiteral, R extends SoftDeletable> {
+  protected constructor(
+    protected readonly db: DataSource,
+    protected readonly audit: AuditService,
+    protected readonly spec: RecordSpec<T>,
+  ) {}
+
+  protected editThrough(
+    lookup: (em: EntityManager) => ScopedLookup<R>,
+    actor: Actor,
+    id: string,
+    version: number,
+    change: (before: R, em: EntityManager) => Promise<RecordChange<T, R> | null>,
+  ): Promise<R> {
+    return this.db.transaction((em) =>
+      updateRecord(em, this.audit, actor, this.spec, lookup(em), id, version, (before) =>
+        change(before, em),
+      ),
+    );
+  }
+
+  protected async removeThrough(
+    lookup: (em: EntityManager) => ScopedLookup<R>,
+    actor: Actor,
+    id: string,
+    version: number,
+  ): Promise<void> {
+    await this.db.transaction((em) =>
+      softDeleteRecord(em, this.audit, actor, this.spec, id, version, lookup(em)),
+    );
+  }
+}
+
+/**
+ * The flows every soft-deletable kind's service shares, through the module's own scoped lookup:
+ * update (`edit`), DELETE, restore and purge. The module keeps its rules (what may change,
+ * validation) and its scope; it names its `get` and, where delete and restore need more than
+ * that, `findWithDeleted` or its whole `lookup`.
+ */
+export abstract class RecordService<
+  T extends ObjectLiteral,
+  R extends SoftDeletable,
+> extends RecordFlows<T, R> {
+  /** The live record in the caller's scope, or NotFound. */
+  abstract get(actor: Actor, id: string, manager?: EntityManager): Promise<R>;
+
+  /**
+   * The record in the caller's scope, deleted or not: where the module gives it, restore finds
+   * the deleted record through it and delete and restore audit the `deletedAt` change.
+   */
+  protected findWithDeleted?(actor: Actor, id: string, em: EntityManager): Promise<R | null>;
+
+  /** What exists only as part of the record and goes with it on purge; the result is audited. */
+  protected purgeParts?(em: EntityManager, id: string): Promise<Record<string, unknown> | void>;
+
+  protected lookup(actor: Actor, id: string, em: EntityManager): ScopedLookup<R> {
+    const withDeleted = this.findWithDeleted?.bind(this);
+    return {
+      get: () => this.get(actor, id, em),
+      withDeleted: withDeleted && (() => withDeleted(actor, id, em)),
+    };
+  }
+
+  /** The tail of a create: the new record, read back through `get`, audited whole. */
+  protected async created(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    audited: readonly (keyof R & string)[],
+  ): Promise<R> {
+    return auditCreated(em, this.audit, actor, this.spec, await this.get(actor, id, em), audited);
+  }
+
+  /** An update with the module's rules in `change`; see `updateRecord`. */
+  protected edit(
+    actor: Actor,
+    id: string,
+    version: number,
+    change: (before: R, em: EntityManager) => Promise<RecordChange<T, R> | null>,
+  ): Promise<R> {
+    return this.editThrough((em) => this.lookup(actor, id, em), actor, id, version, change);
+  }
+
+  remove(actor: Actor, id: string, version: number): Promise<void> {
+    return this.removeThrough((em) => this.lookup(actor, id, em), actor, id, version);
+  }
+
+  restore(actor: Actor, id: string): Promise<R> {
+    return this.db.transaction((em) =>
+      restoreRecord(em, this.audit, actor, this.spec, id, this.lookup(actor, id, em)),
+    );
+  }
+
+  async purge(actor: Actor, id: string): Promise<void> {
+    const parts = this.purgeParts?.bind(this);
+    await this.db.transaction((em) =>
+      purgeRecord(em, this.audit, actor, this.spec, id, parts && (() => parts(em, id))),
+    );
+  }
+}
+
+/**
+ * The same for records kept as part of another (a trip's delegates and appointments, under
+ * `/trips/:id/…`): found by the parent's id and their own, deleted with the parent's purge.
+ */
+export abstract class NestedRecordService<
+  T extends ObjectLiteral,
+  R extends SoftDeletable,
+> extends RecordFlows<T, R> {
+  /** The live record of that parent in the caller's scope, or NotFound. */
+  abstract get(actor: Actor, parentId: string, id: string, manager?: EntityManager): Promise<R>;
+
+  protected edit(
+    actor: Actor,
+    parentId: string,
+    id: string,
+    version: number,
+    change: (before: R, em: EntityManager) => Promise<RecordChange<T, R> | null>,
+  ): Promise<R> {
+    return this.editThrough(
+      (em) => this.lookup(actor, parentId, id, em),
+      actor,
+      id,
+      version,
+      change,
+    );
+  }
+
+  remove(actor: Actor, parentId: string, id: string, version: number): Promise<void> {
+    return this.removeThrough((em) => this.lookup(actor, parentId, id, em), actor, id, version);
+  }
+
+  private lookup(actor: Actor, parentId: string, id: string, em: EntityManager): ScopedLookup<R> {
+    return { get: () => this.get(actor, parentId, id, em) };
   }
 }

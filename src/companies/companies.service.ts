@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { stripUndefined } from '../common/dto';
-import { Forbidden, NotFound } from '../common/errors';
+import { NotFound } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { scopedQuery } from '../common/scope';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
@@ -37,12 +35,14 @@ const AUDITED = [
 const COMPANY: RecordSpec<Company> = { entity: Company, table: 'companies', kind: 'company' };
 
 @Injectable()
-export class CompaniesService {
+export class CompaniesService extends RecordService<Company, Company> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+  ) {
+    super(db, audit, COMPANY);
+  }
 
   /**
    * What the caller may see, as a query: agency roles see every company, a company user only
@@ -57,10 +57,9 @@ export class CompaniesService {
   }
 
   async list(actor: Actor, query: CompanyListQuery): Promise<Page<Company>> {
-    if (query.deleted && !can(actor.role, 'company:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
-    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('c.deleted_at IS NOT NULL');
+    const qb = listScope(actor, query, 'company:write', (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    );
     if (query.q !== undefined) {
       const search = searchCondition('c', query.q);
       qb.andWhere(search.sql, search.params);
@@ -101,62 +100,26 @@ export class CompaniesService {
         branchCountries: dto.branchCountries ?? [],
         ...searchColumns([dto.name, dto.legalName]),
       });
-      const company = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'company',
-        entityId: company.id,
-        changes: diff({}, company, AUDITED),
-      });
-      return company;
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdateCompanyDto): Promise<Company> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
-      const name = dto.name ?? before.name;
-      const legalName = dto.legalName !== undefined ? dto.legalName : before.legalName;
-      const values: Partial<Company> = {
+    return this.edit(actor, id, version, async (before, em) => ({
+      values: {
         ...stripUndefined(dto),
-        ...searchColumns([name, legalName]),
-      };
-      if (
-        !(await updateIfVersion(em, Company, id, version, values, { sql: 'deleted_at IS NULL' }))
-      ) {
-        throw staleOrMissing(before.version, () => new NotFound('company', id));
-      }
-      const after = await this.get(actor, id, em);
-      if (after.name !== before.name || after.legalName !== before.legalName) {
-        await refreshContactSearchKeys(em, { companyId: id });
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'company',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
-    });
-  }
-
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, COMPANY, id, version, {
-        get: () => this.get(actor, id, em),
-      }),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<Company> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, COMPANY, id, { get: () => this.get(actor, id, em) }),
-    );
-  }
-
-  async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, COMPANY, id));
+        ...searchColumns([
+          dto.name ?? before.name,
+          dto.legalName !== undefined ? dto.legalName : before.legalName,
+        ]),
+      },
+      scope: LIVE,
+      audited: AUDITED,
+      // Contacts are found by their organisation's names: rebuild their keys with the new ones.
+      afterwards: async (after) => {
+        if (after.name !== before.name || after.legalName !== before.legalName)
+          await refreshContactSearchKeys(em, { companyId: id });
+      },
+    }));
   }
 }

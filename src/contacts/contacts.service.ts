@@ -1,30 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import {
-  BadInput,
-  FieldError,
-  fieldError,
-  Forbidden,
-  NotFound,
-  VersionConflict,
-} from '../common/errors';
+import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
-import {
-  liveVersion,
-  purgeRecord,
-  RecordSpec,
-  restoreRecord,
-  softDeleteRecord,
-} from '../common/records';
 import { andPositional, filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { deadLinks } from '../common/references';
 import { searchColumns, searchCondition } from '../common/search';
 import { inTransaction } from '../common/transaction';
 import { visibleCompanyIds } from '../companies/scope';
@@ -89,16 +76,24 @@ const AUDITED = [
 const TIMELINE_SORT = '-at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Where a contact works, with the other name its search key holds beside the name. */
+const ORGANISATIONS = [
+  { field: 'companyId', table: 'companies', otherName: 'legal_name' },
+  { field: 'partnerId', table: 'partners', otherName: 'native_name' },
+] as const;
+
 const CONTACT: RecordSpec<Contact> = { entity: Contact, table: 'contacts', kind: 'contact' };
 
 @Injectable()
-export class ContactsService {
+export class ContactsService extends RecordService<Contact, Contact> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
+    audit: AuditService,
     @Inject(CURSOR_KEY) private readonly cursorKey: Buffer,
-  ) {}
+  ) {
+    super(db, audit, CONTACT);
+  }
 
   /**
    * What the caller may see, as a query: agency roles see every contact, a company user only
@@ -121,10 +116,9 @@ export class ContactsService {
   }
 
   async list(actor: Actor, query: ContactListQuery): Promise<Page<Contact>> {
-    if (query.deleted && !can(actor.role, 'contact:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
-    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('c.deleted_at IS NOT NULL');
+    const qb = listScope(actor, query, 'contact:write', (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    );
     if (query.q !== undefined) {
       const search = searchCondition('c', query.q);
       qb.andWhere(search.sql, search.params);
@@ -210,21 +204,12 @@ export class ContactsService {
         ...values,
         ...contactSearchColumns(values as Contact, organisation),
       });
-      const contact = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'contact',
-        entityId: contact.id,
-        changes: diff({}, contact, AUDITED),
-      });
-      return contact;
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdateContactDto): Promise<Contact> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
+    return this.edit(actor, id, version, async (before, em) => {
       if (before.version !== version) throw new VersionConflict(before.version);
       const { legalBasis, ...fields } = stripUndefined(dto);
       const values: Partial<Contact> = {
@@ -248,48 +233,12 @@ export class ContactsService {
           ownerId: dto.ownerId !== undefined && dto.ownerId !== before.ownerId,
         },
       });
-      const updated = await updateIfVersion(
-        em,
-        Contact,
-        id,
-        version,
-        { ...values, ...contactSearchColumns(next, organisation) },
-        { sql: 'deleted_at IS NULL' },
-      );
-      if (!updated) {
-        throw staleOrMissing(
-          await liveVersion(em, 'contacts', id),
-          () => new NotFound('contact', id),
-        );
-      }
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'contact',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return {
+        values: { ...values, ...contactSearchColumns(next, organisation) },
+        scope: LIVE,
+        audited: AUDITED,
+      };
     });
-  }
-
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, CONTACT, id, version, {
-        get: () => this.get(actor, id, em),
-      }),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<Contact> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, CONTACT, id, { get: () => this.get(actor, id, em) }),
-    );
-  }
-
-  async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, CONTACT, id));
   }
 
   /**
@@ -450,7 +399,6 @@ export class ContactsService {
       changed: { companyId: boolean; partnerId: boolean; ownerId: boolean };
     },
   ): Promise<(string | null)[]> {
-    const errors: FieldError[] = [];
     if (refs.companyId && refs.partnerId) {
       const message =
         'a contact works at a company or at a partner, not both; clear one of companyId and partnerId';
@@ -459,25 +407,25 @@ export class ContactsService {
         fieldError('partnerId', 'oneOrganisation', message),
       ]);
     }
+    // Read FOR SHARE (more than the link check's lock): a rename of the organisation rebuilds
+    // its contacts' keys, and must wait for this one's or be seen by it.
     let organisation: (string | null)[] = [];
-    if (refs.companyId) {
+    for (const { field, table, otherName } of ORGANISATIONS) {
+      if (!refs[field]) continue;
       const [row] = (await em.query(
-        'SELECT name, legal_name, deleted_at FROM companies WHERE id = $1 FOR SHARE',
-        [refs.companyId],
-      )) as { name: string; legal_name: string | null; deleted_at: Date | null }[];
-      if (!row || (refs.changed.companyId && row.deleted_at)) {
-        errors.push(fieldError('companyId', 'reference', 'companyId must be an existing company'));
-      } else organisation = [row.name, row.legal_name];
+        `SELECT name, ${otherName} AS other_name FROM ${table} WHERE id = $1 FOR SHARE`,
+        [refs[field]],
+      )) as { name: string; other_name: string | null }[];
+      if (row) organisation = [row.name, row.other_name];
     }
-    if (refs.partnerId) {
-      const [row] = (await em.query(
-        'SELECT name, native_name, deleted_at FROM partners WHERE id = $1 FOR SHARE',
-        [refs.partnerId],
-      )) as { name: string; native_name: string | null; deleted_at: Date | null }[];
-      if (!row || (refs.changed.partnerId && row.deleted_at)) {
-        errors.push(fieldError('partnerId', 'reference', 'partnerId must be an existing partner'));
-      } else organisation = [row.name, row.native_name];
-    }
+    const errors: FieldError[] = await deadLinks(
+      em,
+      ORGANISATIONS.map(({ field, table }) => ({
+        field,
+        table,
+        id: refs.changed[field] ? refs[field] : null,
+      })),
+    );
     if (refs.changed.ownerId && refs.ownerId) {
       const rows = (await em.query(
         `SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('admin', 'staff')`,

@@ -2,29 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import {
-  BadInput,
-  FieldError,
-  fieldError,
-  Forbidden,
-  NotFound,
-  VersionConflict,
-} from '../common/errors';
+import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import {
-  liveVersion,
-  purgeRecord,
-  RecordSpec,
-  restoreRecord,
-  Scope,
-  ScopedLookup,
-  softDeleteRecord,
-} from '../common/records';
+import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
 import { deadLinks, Link } from '../common/references';
 import { filtersOnInvisible, hideInvisibleIds, scopedQuery, VisibleIds } from '../common/scope';
 import { escapeLike } from '../common/search';
@@ -78,15 +61,11 @@ const LINKS = [
   Link['table'],
 ])[];
 
-const EDITABLE = [
-  'title',
-  'notes',
-  'dueOn',
-  'status',
-  'priority',
-  'assigneeId',
-  ...LINKS.map(([field]) => field),
-] as const;
+/** What an update may change: all but the bookkeeping (completedAt follows the status). */
+const EDITABLE = AUDITED.filter(
+  (field): field is Exclude<(typeof AUDITED)[number], 'completedAt' | 'deletedAt'> =>
+    field !== 'completedAt' && field !== 'deletedAt',
+);
 
 const NEEDS_SOMEONE = fieldError(
   'assigneeId',
@@ -105,12 +84,14 @@ const FOLLOW_UP: RecordSpec<FollowUp> = {
 };
 
 @Injectable()
-export class FollowUpsService {
+export class FollowUpsService extends RecordService<FollowUp, FollowUp> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+  ) {
+    super(db, audit, FOLLOW_UP);
+  }
 
   /**
    * What the caller may see, as a query: agency roles see every follow-up, a company user those
@@ -146,10 +127,9 @@ export class FollowUpsService {
   }
 
   async list(actor: Actor, query: FollowUpListQuery): Promise<Page<FollowUp>> {
-    if (query.deleted && !can(actor.role, 'follow-up:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
-    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('f.deleted_at IS NOT NULL');
+    const qb = listScope(actor, query, 'follow-up:write', (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    );
     if (query.q !== undefined)
       qb.andWhere('f.title ILIKE :q', { q: `%${escapeLike(query.q.trim())}%` });
     if (query.status) qb.andWhere('f.status = :status', { status: query.status });
@@ -248,15 +228,7 @@ export class FollowUpsService {
         completedAt: status === 'done' ? () => 'now()' : null,
         createdBy: actor.userId,
       });
-      const followUp = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'followUp',
-        entityId: followUp.id,
-        changes: diff({}, followUp, AUDITED),
-      });
-      return followUp;
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
@@ -266,8 +238,7 @@ export class FollowUpsService {
     version: number,
     dto: UpdateFollowUpDto,
   ): Promise<FollowUp> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
+    return this.edit(actor, id, version, async (before, em) => {
       if (before.version !== version) throw new VersionConflict(before.version);
 
       const values: QueryDeepPartialEntity<FollowUp> = {};
@@ -293,75 +264,27 @@ export class FollowUpsService {
         ...(await assigneeErrors(em, changed('assigneeId'))),
       );
       if (errors.length) throw new BadInput(errors);
-
-      if (!(await updateIfVersion(em, FollowUp, id, version, values, this.writeScope(actor)))) {
-        throw staleOrMissing(
-          await liveVersion(em, 'follow_ups', id),
-          () => new NotFound('follow-up', id),
-        );
-      }
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'followUp',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return { values, scope: this.writeScope(actor), audited: AUDITED };
     });
   }
 
   /** Marks it done: the agency, or a company user for a follow-up in its scope. */
   async complete(actor: Actor, id: string, version: number): Promise<FollowUp> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
+    return this.edit(actor, id, version, async (before) => {
       if (before.version !== version) throw new VersionConflict(before.version);
-      if (before.status === 'done') return before;
-      const values: QueryDeepPartialEntity<FollowUp> = {
-        status: 'done',
-        completedAt: () => 'now()',
-      };
-      if (!(await updateIfVersion(em, FollowUp, id, version, values, this.writeScope(actor)))) {
-        throw staleOrMissing(
-          await liveVersion(em, 'follow_ups', id),
-          () => new NotFound('follow-up', id),
-        );
-      }
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
+      if (before.status === 'done') return null;
+      return {
+        values: { status: 'done', completedAt: () => 'now()' },
+        scope: this.writeScope(actor),
+        audited: AUDITED,
         action: 'complete',
-        entity: 'followUp',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      };
     });
   }
 
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, FOLLOW_UP, id, version, this.lookup(actor, id, em)),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<FollowUp> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, FOLLOW_UP, id, this.lookup(actor, id, em)),
-    );
-  }
-
-  async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, FOLLOW_UP, id));
-  }
-
   /** Delete and restore audit the `deletedAt` change and restore only what the caller sees. */
-  private lookup(actor: Actor, id: string, em: EntityManager): ScopedLookup<FollowUp> {
-    return {
-      get: () => this.get(actor, id, em),
-      withDeleted: () => this.scoped(actor, em, true).andWhere('f.id = :id', { id }).getOne(),
-    };
+  protected override findWithDeleted(actor: Actor, id: string, em: EntityManager) {
+    return this.scoped(actor, em, true).andWhere('f.id = :id', { id }).getOne();
   }
 }
 

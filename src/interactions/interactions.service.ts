@@ -1,22 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { userIdOrMe } from '../common/dto';
-import {
-  BadInput,
-  FieldError,
-  fieldError,
-  Forbidden,
-  NotFound,
-  VersionConflict,
-} from '../common/errors';
+import { BadInput, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
 import { scopedQuery } from '../common/scope';
+import {
+  auditCreated,
+  listScope,
+  LIVE,
+  RecordService,
+  RecordSpec,
+  ScopedLookup,
+} from '../common/records';
+import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { inTransaction } from '../common/transaction';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
@@ -51,21 +50,18 @@ const LINKS = [
     table: 'interaction_contacts',
     column: 'contact_id',
     target: 'contacts',
-    noun: 'contact',
   },
   {
     field: 'companyIds',
     table: 'interaction_companies',
     column: 'company_id',
     target: 'companies',
-    noun: 'company',
   },
   {
     field: 'partnerIds',
     table: 'interaction_partners',
     column: 'partner_id',
     target: 'partners',
-    noun: 'partner',
   },
 ] as const;
 
@@ -79,12 +75,14 @@ const INTERACTION: RecordSpec<Interaction> = {
 };
 
 @Injectable()
-export class InteractionsService {
+export class InteractionsService extends RecordService<Interaction, InteractionRecord> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+  ) {
+    super(db, audit, INTERACTION);
+  }
 
   /**
    * What the caller may see, as a query: agency staff see every interaction, a viewer only the
@@ -99,10 +97,9 @@ export class InteractionsService {
   }
 
   async list(actor: Actor, query: InteractionListQuery): Promise<Page<InteractionRecord>> {
-    if (query.deleted && !can(actor.role, 'interaction:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
-    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('i.deleted_at IS NOT NULL');
+    const qb = listScope(actor, query, 'interaction:write', (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    );
 
     for (const [param, table, column] of [
       ['contactId', 'interaction_contacts', 'contact_id'],
@@ -194,21 +191,20 @@ export class InteractionsService {
       await this.writeLinks(em, id, dto, { created: true });
       // The links are the ones just written; read back, they would come sorted by id (the
       // lower-case UUIDs sort the same as strings), so they are not read again.
-      const interaction = await this.get(actor, id, em, {
-        links: {
-          contactIds: [...(dto.contactIds ?? [])].sort(),
-          companyIds: [...(dto.companyIds ?? [])].sort(),
-          partnerIds: [...(dto.partnerIds ?? [])].sort(),
-        },
-      });
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'interaction',
-        entityId: id,
-        changes: diff({}, interaction, AUDITED),
-      });
-      return interaction;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        INTERACTION,
+        await this.get(actor, id, em, {
+          links: {
+            contactIds: [...(dto.contactIds ?? [])].sort(),
+            companyIds: [...(dto.companyIds ?? [])].sort(),
+            partnerIds: [...(dto.partnerIds ?? [])].sort(),
+          },
+        }),
+        AUDITED,
+      );
     });
   }
 
@@ -218,9 +214,7 @@ export class InteractionsService {
     version: number,
     dto: UpdateInteractionDto,
   ): Promise<InteractionRecord> {
-    return this.db.transaction(async (em) => {
-      // Locked: concurrent writers queue here, and each sees the version the one before left.
-      const before = await this.get(actor, id, em, { forUpdate: true });
+    return this.edit(actor, id, version, async (before, em) => {
       if (before.version !== version) throw new VersionConflict(before.version);
       const { tripId, appointmentId } = await this.checkReferences(em, dto, before);
       const values: Partial<Interaction> = { tripId, appointmentId };
@@ -230,43 +224,25 @@ export class InteractionsService {
       if (dto.summary !== undefined) values.summary = dto.summary;
       if (dto.location !== undefined) values.location = dto.location;
       if (dto.confidential !== undefined) values.confidential = dto.confidential;
-      if (
-        !(await updateIfVersion(em, Interaction, id, version, values, {
-          sql: 'deleted_at IS NULL',
-        }))
-      ) {
-        throw staleOrMissing(before.version, () => new NotFound('interaction', id));
-      }
-      await this.writeLinks(em, id, dto);
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'interaction',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return {
+        values,
+        scope: LIVE,
+        audited: AUDITED,
+        alsoWrite: () => this.writeLinks(em, id, dto),
+      };
     });
   }
 
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, INTERACTION, id, version, {
-        get: () => this.get(actor, id, em),
-      }),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<InteractionRecord> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, INTERACTION, id, { get: () => this.get(actor, id, em) }),
-    );
-  }
-
-  async purge(actor: Actor, id: string): Promise<void> {
-    // The join rows go with it (ON DELETE CASCADE); a follow-up pointing here blocks it (409).
-    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, INTERACTION, id));
+  /** Updates read it locked: concurrent writers queue, and each sees the version the one before left. */
+  protected override lookup(
+    actor: Actor,
+    id: string,
+    em: EntityManager,
+  ): ScopedLookup<InteractionRecord> {
+    return {
+      get: () => this.get(actor, id, em),
+      locked: () => this.get(actor, id, em, { forUpdate: true }),
+    };
   }
 
   /** The linked ids of a whole page, in one query (never one per row). */
@@ -333,39 +309,6 @@ export class InteractionsService {
     dto: CreateInteractionDto | UpdateInteractionDto,
     before?: InteractionRecord,
   ): Promise<{ tripId: string | null; appointmentId: string | null }> {
-    const errors: FieldError[] = [];
-
-    // The newly linked records of every kind, looked up in one statement.
-    const added = LINKS.map((link) => {
-      const ids = dto[link.field];
-      if (ids === undefined) return [];
-      const linked = new Set(before?.[link.field] ?? []);
-      return ids.filter((x) => !linked.has(x));
-    });
-    if (added.some((ids) => ids.length > 0)) {
-      const found = (await manager.query(
-        LINKS.map(
-          (link, i) =>
-            `SELECT ${i} AS link, id::text AS id FROM ${link.target}
-             WHERE id = ANY($${i + 1}::uuid[]) AND deleted_at IS NULL`,
-        ).join(' UNION ALL '),
-        added,
-      )) as { link: number; id: string }[];
-      LINKS.forEach((link, i) => {
-        const known = new Set(found.filter((r) => r.link === i).map((r) => r.id));
-        const missing = added[i].filter((x) => !known.has(x));
-        if (missing.length > 0) {
-          errors.push(
-            fieldError(
-              link.field,
-              'reference',
-              `${link.field}: no ${link.noun} with id ${missing.join(', ')}`,
-            ),
-          );
-        }
-      });
-    }
-
     let tripId = dto.tripId !== undefined ? dto.tripId : (before?.tripId ?? null);
     const appointmentId =
       dto.appointmentId !== undefined ? dto.appointmentId : (before?.appointmentId ?? null);
@@ -373,21 +316,25 @@ export class InteractionsService {
     const appointmentChanged =
       dto.appointmentId !== undefined && appointmentId !== before?.appointmentId;
 
-    if (appointmentId !== null) {
+    const errors = await deadLinks(manager, [
+      // Of each list, the newly linked records.
+      ...LINKS.map(({ field, target }) => {
+        const linked = new Set(before?.[field] ?? []);
+        return { field, table: target, id: dto[field]?.filter((x) => !linked.has(x)) };
+      }),
+      {
+        field: 'appointmentId',
+        table: 'appointments',
+        id: appointmentChanged ? appointmentId : null,
+      },
+      { field: 'tripId', table: 'trips', id: tripChanged ? tripId : null },
+    ]);
+    if (appointmentId !== null && !errors.some((e) => e.field === 'appointmentId')) {
       const [appointment] = (await manager.query(
-        `SELECT trip_id::text AS trip_id FROM appointments
-         WHERE id = $1 AND (deleted_at IS NULL OR NOT $2)`,
-        [appointmentId, appointmentChanged],
+        'SELECT trip_id::text AS trip_id FROM appointments WHERE id = $1',
+        [appointmentId],
       )) as { trip_id: string }[];
-      if (!appointment) {
-        errors.push(
-          fieldError(
-            'appointmentId',
-            'reference',
-            `appointmentId: no appointment with id ${appointmentId}`,
-          ),
-        );
-      } else if (dto.appointmentId !== undefined && dto.tripId === undefined) {
+      if (dto.appointmentId !== undefined && dto.tripId === undefined) {
         tripId = appointment.trip_id;
       } else if (appointment.trip_id !== tripId) {
         errors.push(
@@ -398,14 +345,6 @@ export class InteractionsService {
           ),
         );
       }
-    }
-    if (tripId !== null && tripChanged) {
-      const [trip] = (await manager.query(
-        'SELECT 1 FROM trips WHERE id = $1 AND deleted_at IS NULL',
-        [tripId],
-      )) as unknown[];
-      if (!trip)
-        errors.push(fieldError('tripId', 'reference', `tripId: no trip with id ${tripId}`));
     }
 
     if (errors.length > 0) throw new BadInput(errors);

@@ -4,8 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can, isAgency } from '../auth/permissions';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { isAgency } from '../auth/permissions';
 import { userIdOrMe } from '../common/dto';
 import {
   BadInput,
@@ -16,15 +15,7 @@ import {
   VersionConflict,
 } from '../common/errors';
 import { Page, PageQuery, Paginator, Sorts } from '../common/pagination';
-import {
-  liveVersion,
-  purgeRecord,
-  RecordSpec,
-  restoreRecord,
-  Scope,
-  ScopedLookup,
-  softDeleteRecord,
-} from '../common/records';
+import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
 import { deadLinks } from '../common/references';
 import { filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
 import { visibleCompanyIds } from '../companies/scope';
@@ -82,12 +73,14 @@ const LEAD: RecordSpec<Lead> = {
 };
 
 @Injectable()
-export class LeadsService {
+export class LeadsService extends RecordService<Lead, Lead> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+  ) {
+    super(db, audit, LEAD);
+  }
 
   /**
    * What the caller may see, as a query: agency roles see every lead, a company user only its
@@ -158,10 +151,9 @@ export class LeadsService {
   }
 
   async list(actor: Actor, query: LeadListQuery): Promise<Page<Lead>> {
-    if (query.deleted && !can(actor.role, 'lead:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
-    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('l.deleted_at IS NOT NULL');
+    const qb = listScope(actor, query, 'lead:write', (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    );
     await this.filterOnInvisible(actor, qb, query);
     if (query.q !== undefined) {
       const search = titleSearch('l', query.q);
@@ -243,15 +235,7 @@ export class LeadsService {
         lostReason,
         ownerId,
       });
-      const lead = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'lead',
-        entityId: lead.id,
-        changes: diff({}, lead, AUDITED),
-      });
-      return lead;
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
@@ -267,8 +251,7 @@ export class LeadsService {
         );
       }
     }
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
+    return this.edit(actor, id, version, async (before, em) => {
       if (before.version !== version) throw new VersionConflict(before.version);
 
       const values: QueryDeepPartialEntity<Lead> = {};
@@ -319,48 +302,18 @@ export class LeadsService {
       );
       if (errors.length) throw new BadInput(errors);
 
-      if (!(await updateIfVersion(em, Lead, id, version, values, this.writeScope(actor)))) {
-        throw staleOrMissing(await liveVersion(em, 'leads', id), () => new NotFound('lead', id));
-      }
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'lead',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return { values, scope: this.writeScope(actor), audited: AUDITED };
     });
   }
 
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, LEAD, id, version, this.lookup(actor, id, em)),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<Lead> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, LEAD, id, this.lookup(actor, id, em)),
-    );
-  }
-
   /** Removes a soft-deleted lead for good, with its note thread (the notes are part of it). */
-  async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction((em) =>
-      purgeRecord(em, this.audit, actor, LEAD, id, async () => {
-        await em.query('DELETE FROM lead_notes WHERE lead_id = $1', [id]);
-      }),
-    );
+  protected override async purgeParts(em: EntityManager, id: string): Promise<void> {
+    await em.query('DELETE FROM lead_notes WHERE lead_id = $1', [id]);
   }
 
   /** Delete and restore audit the `deletedAt` change and restore only what the caller sees. */
-  private lookup(actor: Actor, id: string, em: EntityManager): ScopedLookup<Lead> {
-    return {
-      get: () => this.get(actor, id, em),
-      withDeleted: () => this.scoped(actor, em, true).andWhere('l.id = :id', { id }).getOne(),
-    };
+  protected override findWithDeleted(actor: Actor, id: string, em: EntityManager) {
+    return this.scoped(actor, em, true).andWhere('l.id = :id', { id }).getOne();
   }
 
   /** The lead's note thread, oldest first; a lead out of the caller's scope is not found. */

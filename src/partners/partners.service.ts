@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/permissions';
 import { stripUndefined } from '../common/dto';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { Forbidden, NotFound, VersionConflict } from '../common/errors';
+import { NotFound, VersionConflict } from '../common/errors';
 import { Page, Paginator, Sorts } from '../common/pagination';
-import {
-  liveVersion,
-  purgeRecord,
-  RecordSpec,
-  restoreRecord,
-  softDeleteRecord,
-} from '../common/records';
 import { scopedQuery } from '../common/scope';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
@@ -43,12 +35,14 @@ const AUDITED = [
 const PARTNER: RecordSpec<Partner> = { entity: Partner, table: 'partners', kind: 'partner' };
 
 @Injectable()
-export class PartnersService {
+export class PartnersService extends RecordService<Partner, Partner> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+  ) {
+    super(db, audit, PARTNER);
+  }
 
   /**
    * What the caller may see, as a query: agency roles see every partner, a company user only the
@@ -63,10 +57,9 @@ export class PartnersService {
   }
 
   async list(actor: Actor, query: PartnerListQuery): Promise<Page<Partner>> {
-    if (query.deleted && !can(actor.role, 'partner:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
-    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('p.deleted_at IS NOT NULL');
+    const qb = listScope(actor, query, 'partner:write', (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    );
     if (query.q !== undefined) {
       const search = searchCondition('p', query.q);
       qb.andWhere(search.sql, search.params);
@@ -104,66 +97,29 @@ export class PartnersService {
         description: dto.description ?? null,
         ...searchColumns([dto.name, dto.nativeName]),
       });
-      const partner = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'partner',
-        entityId: partner.id,
-        changes: diff({}, partner, AUDITED),
-      });
-      return partner;
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdatePartnerDto): Promise<Partner> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
+    return this.edit(actor, id, version, async (before, em) => {
       if (before.version !== version) throw new VersionConflict(before.version);
-      const name = dto.name ?? before.name;
-      const nativeName = dto.nativeName !== undefined ? dto.nativeName : before.nativeName;
-      const values: Partial<Partner> = {
-        ...stripUndefined(dto),
-        ...searchColumns([name, nativeName]),
+      return {
+        values: {
+          ...stripUndefined(dto),
+          ...searchColumns([
+            dto.name ?? before.name,
+            dto.nativeName !== undefined ? dto.nativeName : before.nativeName,
+          ]),
+        },
+        scope: LIVE,
+        audited: AUDITED,
+        // Contacts are found by their organisation's names: rebuild their keys with the new ones.
+        afterwards: async (after) => {
+          if (after.name !== before.name || after.nativeName !== before.nativeName)
+            await refreshContactSearchKeys(em, { partnerId: id });
+        },
       };
-      if (
-        !(await updateIfVersion(em, Partner, id, version, values, { sql: 'deleted_at IS NULL' }))
-      ) {
-        throw staleOrMissing(
-          await liveVersion(em, 'partners', id),
-          () => new NotFound('partner', id),
-        );
-      }
-      const after = await this.get(actor, id, em);
-      // Contacts are found by their organisation's names: rebuild their keys with the new ones.
-      if (after.name !== before.name || after.nativeName !== before.nativeName)
-        await refreshContactSearchKeys(em, { partnerId: id });
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'partner',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
     });
-  }
-
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, PARTNER, id, version, {
-        get: () => this.get(actor, id, em),
-      }),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<Partner> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, PARTNER, id, { get: () => this.get(actor, id, em) }),
-    );
-  }
-
-  async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction((em) => purgeRecord(em, this.audit, actor, PARTNER, id));
   }
 }

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { RecordSpec, softDeleteRecord } from '../common/records';
+import { auditCreated, NestedRecordService, RecordSpec } from '../common/records';
 import { Appointment } from './appointment.entity';
 import {
   AppointmentListQuery,
@@ -14,7 +13,7 @@ import {
   UpdateAppointmentDto,
 } from './appointments.dto';
 import { itineraryCalendar, itineraryFilename } from './itinerary';
-import { referenceProblems } from './references';
+import { deadLinks } from '../common/references';
 import { appointmentScope } from './scope';
 import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
 import { Trip } from './trip.entity';
@@ -47,13 +46,15 @@ const APPOINTMENT: RecordSpec<Appointment> = {
 };
 
 @Injectable()
-export class AppointmentsService {
+export class AppointmentsService extends NestedRecordService<Appointment, Appointment> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
+    audit: AuditService,
     private readonly trips: TripsService,
-  ) {}
+  ) {
+    super(db, audit, APPOINTMENT);
+  }
 
   /**
    * The appointments of one trip the caller may attend: all of them for the agency; for a
@@ -198,9 +199,9 @@ export class AppointmentsService {
       );
     }
     problems.push(
-      ...(await referenceProblems(em, [
-        { field: 'partnerId', kind: 'partner', id: values.partnerId },
-        { field: 'companyId', kind: 'company', id: values.companyId },
+      ...(await deadLinks(em, [
+        { field: 'partnerId', table: 'partners', id: values.partnerId },
+        { field: 'companyId', table: 'companies', id: values.companyId },
       ])),
     );
     if (problems.length) throw new BadInput(problems);
@@ -239,15 +240,17 @@ export class AppointmentsService {
       const { identifiers } = await em.insert(Appointment, values);
       const id = identifiers[0].id as string;
       await this.setAttendees(em, id, attendeeIds);
-      const appointment = await this.get(actor, tripId, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'appointment',
-        entityId: id,
-        changes: { tripId: { before: null, after: tripId }, ...diff({}, appointment, AUDITED) },
-      });
-      return appointment;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        APPOINTMENT,
+        await this.get(actor, tripId, id, em),
+        AUDITED,
+        {
+          tripId: { before: null, after: tripId },
+        },
+      );
     });
   }
 
@@ -258,9 +261,8 @@ export class AppointmentsService {
     version: number,
     dto: UpdateAppointmentDto,
   ): Promise<Appointment> {
-    return this.db.transaction(async (em) => {
+    return this.edit(actor, tripId, id, version, async (before, em) => {
       const trip = await this.trips.get(actor, tripId, em);
-      const before = await this.get(actor, tripId, id, em);
       const values: Partial<Appointment> = {};
       if (dto.title !== undefined) values.title = dto.title;
       if (dto.kind !== undefined) values.kind = dto.kind;
@@ -275,33 +277,15 @@ export class AppointmentsService {
       if (dto.notes !== undefined) values.notes = dto.notes;
       const merged = { ...before, ...values };
       await this.check(em, trip, merged, dto.attendeeIds, dto.attendeeIds ?? before.attendeeIds);
-      const updated = await updateIfVersion(em, Appointment, id, version, values, {
-        sql: 'trip_id = :tripId AND deleted_at IS NULL',
-        params: { tripId },
-      });
-      if (!updated) {
-        const current = await this.find(actor, tripId, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('appointment', id));
-      }
-      if (dto.attendeeIds !== undefined) await this.setAttendees(em, id, dto.attendeeIds);
-      const after = await this.get(actor, tripId, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'appointment',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return {
+        values,
+        scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
+        audited: AUDITED,
+        alsoWrite: async () => {
+          if (dto.attendeeIds !== undefined) await this.setAttendees(em, id, dto.attendeeIds);
+        },
+      };
     });
-  }
-
-  async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, APPOINTMENT, id, version, {
-        get: () => this.get(actor, tripId, id, em),
-      }),
-    );
   }
 
   /** The trip's itinerary as iCalendar: the appointments the caller may attend, in time order. */

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
 import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { Page, Paginator } from '../common/pagination';
-import { RecordSpec, softDeleteRecord } from '../common/records';
+import { auditCreated, NestedRecordService, RecordSpec } from '../common/records';
 import { CostLine, costReport, CostReport } from './costs';
 import { Participant } from './participant.entity';
 import {
@@ -14,7 +13,7 @@ import {
   ParticipantListQuery,
   UpdateParticipantDto,
 } from './participants.dto';
-import { referenceProblems } from './references';
+import { deadLinks } from '../common/references';
 import { TripsService } from './trips.service';
 import { isAgency } from '../auth/permissions';
 
@@ -35,13 +34,15 @@ const PARTICIPANT: RecordSpec<Participant> = {
 };
 
 @Injectable()
-export class ParticipantsService {
+export class ParticipantsService extends NestedRecordService<Participant, Participant> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
+    audit: AuditService,
     private readonly trips: TripsService,
-  ) {}
+  ) {
+    super(db, audit, PARTICIPANT);
+  }
 
   /** The delegates of one trip; the caller's access to the trip is checked by trips.get first. */
   private ofTrip(
@@ -105,9 +106,9 @@ export class ParticipantsService {
     em: EntityManager,
     values: { companyId: string | null; userId: string | null },
   ): Promise<void> {
-    const problems: FieldError[] = await referenceProblems(em, [
-      { field: 'companyId', kind: 'company', id: values.companyId },
-      { field: 'userId', kind: 'user', id: values.userId },
+    const problems: FieldError[] = await deadLinks(em, [
+      { field: 'companyId', table: 'companies', id: values.companyId },
+      { field: 'userId', table: 'users', id: values.userId },
     ]);
     if (values.userId && !problems.some((p) => p.field === 'userId')) {
       const [user] = (await em.query('SELECT company_id FROM users WHERE id = $1', [
@@ -140,15 +141,17 @@ export class ParticipantsService {
       };
       await this.check(em, values);
       const { identifiers } = await em.insert(Participant, values);
-      const participant = await this.get(actor, tripId, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'participant',
-        entityId: participant.id,
-        changes: { tripId: { before: null, after: tripId }, ...diff({}, participant, AUDITED) },
-      });
-      return participant;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        PARTICIPANT,
+        await this.get(actor, tripId, identifiers[0].id as string, em),
+        AUDITED,
+        {
+          tripId: { before: null, after: tripId },
+        },
+      );
     });
   }
 
@@ -159,8 +162,7 @@ export class ParticipantsService {
     version: number,
     dto: UpdateParticipantDto,
   ): Promise<Participant> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, tripId, id, em);
+    return this.edit(actor, tripId, id, version, async (before, em) => {
       await this.check(em, {
         companyId: dto.companyId !== undefined ? dto.companyId : before.companyId,
         userId: dto.userId !== undefined ? dto.userId : before.userId,
@@ -172,32 +174,12 @@ export class ParticipantsService {
       if (dto.userId !== undefined) values.userId = dto.userId;
       if (dto.costBearer !== undefined) values.costBearer = dto.costBearer;
       if (dto.estimatedCostEur !== undefined) values.estimatedCostEur = dto.estimatedCostEur;
-      const updated = await updateIfVersion(em, Participant, id, version, values, {
-        sql: 'trip_id = :tripId AND deleted_at IS NULL',
-        params: { tripId },
-      });
-      if (!updated) {
-        const current = await this.find(tripId, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('participant', id));
-      }
-      const after = await this.get(actor, tripId, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'participant',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return {
+        values,
+        scope: { sql: 'trip_id = :tripId AND deleted_at IS NULL', params: { tripId } },
+        audited: AUDITED,
+      };
     });
-  }
-
-  async remove(actor: Actor, tripId: string, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, PARTICIPANT, id, version, {
-        get: () => this.get(actor, tripId, id, em),
-      }),
-    );
   }
 
   /**

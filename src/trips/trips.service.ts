@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService, diff } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { can, isAgency } from '../auth/permissions';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
-import { BadInput, FieldError, fieldError, Forbidden, NotFound } from '../common/errors';
+import { isAgency } from '../auth/permissions';
+import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator, Sorts } from '../common/pagination';
 import { andPositional, positionalParams, scopedQuery } from '../common/scope';
 import { interactionScope } from '../interactions/scope';
 import { leadScope } from '../leads/scope';
-import { purgeRecord, RecordSpec, restoreRecord, softDeleteRecord } from '../common/records';
+import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
 import { appointmentTimeProblems } from './time';
@@ -46,12 +45,14 @@ const TRIP: RecordSpec<Trip> = {
 };
 
 @Injectable()
-export class TripsService {
+export class TripsService extends RecordService<Trip, Trip> {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly paginator: Paginator,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+  ) {
+    super(db, audit, TRIP);
+  }
 
   /** The trips the caller may see: all for the agency, a company user's own company's trips. */
   private scoped(
@@ -63,12 +64,11 @@ export class TripsService {
   }
 
   async list(actor: Actor, query: TripListQuery): Promise<Page<Trip>> {
-    if (query.deleted && !can(actor.role, 'trip:write'))
-      throw new Forbidden('Only agency staff see deleted records.');
+    const qb = listScope(actor, query, 'trip:write', (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    );
     if (query.from && query.to && query.to < query.from)
       throw BadInput.field('to', 'order', 'to must not be before from');
-    const qb = this.scoped(actor, this.db.manager, query.deleted === true);
-    if (query.deleted) qb.andWhere('t.deleted_at IS NOT NULL');
     if (query.q !== undefined && query.q.trim() !== '') {
       qb.andWhere('immutable_unaccent(lower(t.title)) LIKE immutable_unaccent(lower(:q))', {
         q: `%${escapeLike(query.q.trim())}%`,
@@ -152,21 +152,12 @@ export class TripsService {
         endsOn: dto.endsOn,
         status: dto.status ?? 'planned',
       });
-      const trip = await this.get(actor, identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'trip',
-        entityId: trip.id,
-        changes: diff({}, trip, AUDITED),
-      });
-      return trip;
+      return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdateTripDto): Promise<Trip> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(actor, id, em);
+    return this.edit(actor, id, version, async (before, em) => {
       const startsOn = dto.startsOn ?? before.startsOn;
       const endsOn = dto.endsOn ?? before.endsOn;
       if (endsOn < startsOn) {
@@ -190,19 +181,7 @@ export class TripsService {
       if (dto.startsOn !== undefined) values.startsOn = dto.startsOn;
       if (dto.endsOn !== undefined) values.endsOn = dto.endsOn;
       if (dto.status !== undefined) values.status = dto.status;
-      if (!(await updateIfVersion(em, Trip, id, version, values, { sql: 'deleted_at IS NULL' }))) {
-        const current = await this.find(actor, id, em);
-        throw staleOrMissing(current?.version, () => new NotFound('trip', id));
-      }
-      const after = await this.get(actor, id, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'trip',
-        entityId: id,
-        changes: diff(before, after, AUDITED),
-      });
-      return after;
+      return { values, scope: LIVE, audited: AUDITED };
     });
   }
 
@@ -233,36 +212,21 @@ export class TripsService {
     throw new BadInput(errors);
   }
 
-  async remove(actor: Actor, id: string, version: number): Promise<void> {
-    await this.db.transaction((em) =>
-      softDeleteRecord(em, this.audit, actor, TRIP, id, version, {
-        get: () => this.get(actor, id, em),
-      }),
-    );
-  }
-
-  async restore(actor: Actor, id: string): Promise<Trip> {
-    return this.db.transaction((em) =>
-      restoreRecord(em, this.audit, actor, TRIP, id, { get: () => this.get(actor, id, em) }),
-    );
-  }
-
   /**
    * Removes a soft-deleted trip for good, with its delegates and appointments (they exist only
    * as part of it); the audit counts them. Anything else still pointing at the trip or one of its
    * appointments (a lead, an interaction, an agreement) keeps it: 409.
    */
-  async purge(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction((em) =>
-      purgeRecord(em, this.audit, actor, TRIP, id, async () => {
-        const [, appointments] = (await em.query('DELETE FROM appointments WHERE trip_id = $1', [
-          id,
-        ])) as [unknown, number];
-        const [, participants] = (await em.query('DELETE FROM participants WHERE trip_id = $1', [
-          id,
-        ])) as [unknown, number];
-        return { removed: { appointments, participants } };
-      }),
-    );
+  protected override async purgeParts(
+    em: EntityManager,
+    id: string,
+  ): Promise<Record<string, unknown>> {
+    const [, appointments] = (await em.query('DELETE FROM appointments WHERE trip_id = $1', [
+      id,
+    ])) as [unknown, number];
+    const [, participants] = (await em.query('DELETE FROM participants WHERE trip_id = $1', [
+      id,
+    ])) as [unknown, number];
+    return { removed: { appointments, participants } };
   }
 }

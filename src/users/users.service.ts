@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { diff, AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { hashPassword } from '../auth/passwords';
 import { revokeAllSessions } from '../auth/sessions';
-import { staleOrMissing, updateIfVersion } from '../common/concurrency';
+import { auditCreated, RecordSpec, updateRecord } from '../common/records';
+import { deadLinks } from '../common/references';
 import { BadInput, Conflict, fieldError, Forbidden, NotFound } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { Page, Paginator, Sorts } from '../common/pagination';
@@ -21,6 +22,8 @@ import {
 } from './users.dto';
 
 const AUDITED_FIELDS = ['email', 'displayName', 'role', 'companyId', 'locale', 'active'] as const;
+
+const USER: RecordSpec<User> = { entity: User, table: 'users', kind: 'user' };
 
 @Injectable()
 export class UsersService {
@@ -102,15 +105,14 @@ export class UsersService {
         active: true,
         passwordHash,
       });
-      const user = await this.get(identifiers[0].id as string, em);
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'create',
-        entity: 'user',
-        entityId: user.id,
-        changes: diff({}, user, AUDITED_FIELDS),
-      });
-      return user;
+      return auditCreated(
+        em,
+        this.audit,
+        actor,
+        USER,
+        await this.get(identifiers[0].id as string, em),
+        AUDITED_FIELDS,
+      );
     });
   }
 
@@ -120,58 +122,69 @@ export class UsersService {
     expectedVersion: number,
     dto: UpdateUserDto,
   ): Promise<User> {
-    return this.db.transaction(async (em) => {
-      const before = await this.get(id, em);
-      const role = dto.role ?? before.role;
-      if (dto.role !== undefined && dto.role !== before.role && id === actor.userId) {
-        throw new Forbidden('You cannot change your own role.');
-      }
-      // A user who stops being a company user no longer belongs to a company.
-      const requestedCompany =
-        dto.companyId !== undefined ? dto.companyId : role === 'company' ? before.companyId : null;
-      const companyId = await this.checkCompanyForRole(em, role, requestedCompany);
-      if (dto.email !== undefined && dto.email.toLowerCase() !== before.email.toLowerCase()) {
-        await this.checkEmailFree(em, dto.email);
-      }
-      const losesAdmin =
-        before.role === 'admin' && before.active && (role !== 'admin' || dto.active === false);
-      if (losesAdmin) await this.checkAnotherAdminRemains(em, id);
+    return this.db.transaction((em) =>
+      updateRecord(
+        em,
+        this.audit,
+        actor,
+        USER,
+        { get: () => this.get(id, em) },
+        id,
+        expectedVersion,
+        async (before) => {
+          const role = dto.role ?? before.role;
+          if (dto.role !== undefined && dto.role !== before.role && id === actor.userId) {
+            throw new Forbidden('You cannot change your own role.');
+          }
+          // A user who stops being a company user no longer belongs to a company.
+          const requestedCompany =
+            dto.companyId !== undefined
+              ? dto.companyId
+              : role === 'company'
+                ? before.companyId
+                : null;
+          const companyId = await this.checkCompanyForRole(em, role, requestedCompany);
+          if (dto.email !== undefined && dto.email.toLowerCase() !== before.email.toLowerCase()) {
+            await this.checkEmailFree(em, dto.email);
+          }
+          const losesAdmin =
+            before.role === 'admin' && before.active && (role !== 'admin' || dto.active === false);
+          if (losesAdmin) await this.checkAnotherAdminRemains(em, id);
 
-      const values: Partial<User> = {
-        ...(dto.email !== undefined && { email: dto.email.toLowerCase() }),
-        ...(dto.displayName !== undefined && { displayName: dto.displayName }),
-        ...(dto.locale !== undefined && { locale: dto.locale }),
-        ...(dto.active !== undefined && { active: dto.active }),
-        role,
-        companyId,
-      };
-      if (dto.password !== undefined) {
-        values.passwordHash = await hashPassword(dto.password);
-        values.passwordChangedAt = new Date();
-      }
-      if (!(await updateIfVersion(em, User, id, expectedVersion, values))) {
-        throw staleOrMissing(before.version, () => new NotFound('user', id));
-      }
-      const after = await this.get(id, em);
-      const changes: Record<string, unknown> = diff(before, after, AUDITED_FIELDS);
-      if (dto.password !== undefined) changes.password = { before: '(set)', after: '(reset)' };
-      if (dto.password !== undefined || (before.active && !after.active)) {
-        const ended = await revokeAllSessions(
-          em,
-          id,
-          dto.password !== undefined ? 'password_reset' : 'deactivated',
-        );
-        changes.sessionsEnded = ended;
-      }
-      await this.audit.record(em, {
-        actorId: actor.userId,
-        action: 'update',
-        entity: 'user',
-        entityId: id,
-        changes,
-      });
-      return after;
-    });
+          const values: Partial<User> = {
+            ...(dto.email !== undefined && { email: dto.email.toLowerCase() }),
+            ...(dto.displayName !== undefined && { displayName: dto.displayName }),
+            ...(dto.locale !== undefined && { locale: dto.locale }),
+            ...(dto.active !== undefined && { active: dto.active }),
+            role,
+            companyId,
+          };
+          if (dto.password !== undefined) {
+            values.passwordHash = await hashPassword(dto.password);
+            values.passwordChangedAt = new Date();
+          }
+          return {
+            values,
+            // Users are never soft-deleted, and only admins write them.
+            scope: undefined,
+            audited: AUDITED_FIELDS,
+            afterwards: async (after) => {
+              const changes: Record<string, unknown> = {};
+              if (dto.password !== undefined)
+                changes.password = { before: '(set)', after: '(reset)' };
+              if (dto.password !== undefined || (before.active && !after.active)) {
+                changes.sessionsEnded = await revokeAllSessions(
+                  em,
+                  id,
+                  dto.password !== undefined ? 'password_reset' : 'deactivated',
+                );
+              }
+              return changes;
+            },
+          };
+        },
+      ),
+    );
   }
 
   private async checkCompanyForRole(
@@ -194,11 +207,8 @@ export class UsersService {
         'required',
         'companyId is required for users with role company',
       );
-    const found = (await em.query('SELECT 1 FROM companies WHERE id = $1 AND deleted_at IS NULL', [
-      companyId,
-    ])) as unknown[];
-    if (found.length === 0)
-      throw BadInput.field('companyId', 'reference', 'companyId does not name an existing company');
+    const errors = await deadLinks(em, [{ field: 'companyId', table: 'companies', id: companyId }]);
+    if (errors.length) throw new BadInput(errors);
     return companyId;
   }
 
