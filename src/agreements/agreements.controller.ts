@@ -1,5 +1,3 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RecordController } from '../common/record-controller';
 import {
   AgreementListQuery,
@@ -9,10 +7,8 @@ import {
 } from './agreements.dto';
 import { AgreementsService } from './agreements.service';
 
-@ApiTags('agreements')
-@ApiBearerAuth()
-@Controller('api/v1/agreements')
 export class AgreementsController extends RecordController({
+  path: 'api/v1/agreements/:id',
   service: AgreementsService,
   read: 'agreement:read',
   write: 'agreement:write',

@@ -1,5 +1,6 @@
 import {
   Body,
+  Controller,
   Delete,
   Get,
   HttpCode,
@@ -10,6 +11,7 @@ import {
   Query,
   Type,
 } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import type { Action } from '../auth/permissions';
 import { IfMatch } from './concurrency';
@@ -37,7 +39,13 @@ export interface NestedRecordService<E, C, U, Q> {
 }
 
 interface KindOptions<S, E, D, C, U, Q> {
-  /** The kind's service, injected as `this.service`. */
+  /**
+   * Where one record is: `api/v1/companies/:id`, or under its parent
+   * `api/v1/trips/:tripId/appointments/:appointmentId`. The segment after `api/v1` is the tag
+   * of its operations in the OpenAPI document.
+   */
+  path: string;
+  /** The kind's service: `this.service` in the controller. */
   service: Type<S>;
   read: Action;
   /** Create, delete and restore; PATCH too unless `update` names its own action. */
@@ -64,20 +72,49 @@ const ParamType =
     Reflect.defineMetadata('design:paramtypes', types, target, key!);
   };
 
+interface RecordPath {
+  /** The controller's path: the record's less its last parameter. */
+  base: string;
+  tag: string;
+  /** The parent's route parameter (`tripId`); empty if the record lives under none. */
+  parent: string;
+  /** The record's route parameter (`id`, `appointmentId`). */
+  id: string;
+}
+
+function recordPath(path: string): RecordPath {
+  const match = /^(api\/v1\/([\w-]+)(?:\/:(\w+)\/[\w-]+)?)\/:(\w+)$/.exec(path);
+  if (!match) throw new Error(`not a record path: ${path} (api/v1/x/:id or api/v1/x/:xId/y/:id)`);
+  const [, base, tag, parent, id] = match;
+  return { base, tag, parent: parent ?? '', id };
+}
+
+/** The kind's controller at its path, tagged, with the kind's service as `this.service`. */
+function KindController<S>(service: Type<S>, path: RecordPath) {
+  @ApiTags(path.tag)
+  @ApiBearerAuth()
+  @Controller(path.base)
+  class WithService {
+    constructor(@Inject(service) readonly service: S) {}
+  }
+  return WithService;
+}
+
 /**
  * The routes every CRM record has, declared once: `GET` list, `POST`, `GET :id`, `PATCH :id`
  * (If-Match), `DELETE :id` (204, If-Match), `POST :id/restore` (200), `POST :id/purge` (204,
- * admin). The kind's controller extends the class this returns, with its own `@Controller(path)`,
- * and adds only its own routes (or overrides one, as trips do with their `GET :id`).
+ * admin). The kind's controller extends the class this returns and adds only its own routes (or
+ * overrides one, as trips do with their `GET :id`).
  */
 export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U, Q>(
   options: KindOptions<S, E, D, C, U, Q>,
 ) {
   const { read, write, toDto } = options;
+  const path = recordPath(options.path);
+  const { id: param } = path;
+  if (path.parent) throw new Error(`${options.path} is nested: use NestedRecordController`);
 
-  class RecordRoutes {
-    constructor(@Inject(options.service) readonly service: S) {}
-
+  class RecordRoutes extends KindController(options.service, path) {
     @Get()
     @Allow(read)
     async list(
@@ -97,45 +134,54 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
       return toDto(await this.service.create(actor, dto), actor);
     }
 
-    @Get(':id')
+    @Get(`:${param}`)
     @Allow(read)
-    async get(@CurrentActor() actor: Actor, @Param('id', UuidParam()) id: string): Promise<D> {
+    async get(
+      @CurrentActor() actor: Actor,
+      @Param(param, UuidParam(param)) id: string,
+    ): Promise<D> {
       return toDto(await this.service.get(actor, id), actor);
     }
 
-    @Patch(':id')
+    @Patch(`:${param}`)
     @Allow(options.update ?? write)
     async update(
       @CurrentActor() actor: Actor,
-      @Param('id', UuidParam()) id: string,
+      @Param(param, UuidParam(param)) id: string,
       @IfMatch() version: number,
       @Body() @ParamType(options.body.update) dto: U,
     ): Promise<D> {
       return toDto(await this.service.update(actor, id, version, dto), actor);
     }
 
-    @Delete(':id')
+    @Delete(`:${param}`)
     @Allow(write)
     @HttpCode(204)
     async remove(
       @CurrentActor() actor: Actor,
-      @Param('id', UuidParam()) id: string,
+      @Param(param, UuidParam(param)) id: string,
       @IfMatch() version: number,
     ): Promise<void> {
       await this.service.remove(actor, id, version);
     }
 
-    @Post(':id/restore')
+    @Post(`:${param}/restore`)
     @Allow(write)
     @HttpCode(200)
-    async restore(@CurrentActor() actor: Actor, @Param('id', UuidParam()) id: string): Promise<D> {
+    async restore(
+      @CurrentActor() actor: Actor,
+      @Param(param, UuidParam(param)) id: string,
+    ): Promise<D> {
       return toDto(await this.service.restore(actor, id), actor);
     }
 
-    @Post(':id/purge')
+    @Post(`:${param}/purge`)
     @Allow('record:purge')
     @HttpCode(204)
-    async purge(@CurrentActor() actor: Actor, @Param('id', UuidParam()) id: string): Promise<void> {
+    async purge(
+      @CurrentActor() actor: Actor,
+      @Param(param, UuidParam(param)) id: string,
+    ): Promise<void> {
       await this.service.purge(actor, id);
     }
   }
@@ -147,17 +193,14 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
  * list, create, get, PATCH and DELETE, each with the parent's id; no restore or purge.
  */
 export function NestedRecordController<S extends NestedRecordService<E, C, U, Q>, E, D, C, U, Q>(
-  options: KindOptions<S, E, D, C, U, Q> & {
-    /** The parent's route parameter (`tripId`) and the record's (`appointmentId`). */
-    params: { parent: string; id: string };
-  },
+  options: KindOptions<S, E, D, C, U, Q>,
 ) {
   const { read, write, toDto } = options;
-  const { parent, id: param } = options.params;
+  const path = recordPath(options.path);
+  const { parent, id: param } = path;
+  if (!parent) throw new Error(`${options.path} has no parent: use RecordController`);
 
-  class NestedRecordRoutes {
-    constructor(@Inject(options.service) readonly service: S) {}
-
+  class NestedRecordRoutes extends KindController(options.service, path) {
     @Get()
     @Allow(read)
     async list(

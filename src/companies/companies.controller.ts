@@ -1,5 +1,3 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RecordController } from '../common/record-controller';
 import {
   CompanyListQuery,
@@ -9,10 +7,8 @@ import {
 } from './companies.dto';
 import { CompaniesService } from './companies.service';
 
-@ApiTags('companies')
-@ApiBearerAuth()
-@Controller('api/v1/companies')
 export class CompaniesController extends RecordController({
+  path: 'api/v1/companies/:id',
   service: CompaniesService,
   read: 'company:read',
   write: 'company:write',

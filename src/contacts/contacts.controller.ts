@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
@@ -19,10 +19,8 @@ import { ContactsService } from './contacts.service';
 
 const viewOf = (actor: Actor): ContactView => (!isAgency(actor) ? 'company' : 'agency');
 
-@ApiTags('contacts')
-@ApiBearerAuth()
-@Controller('api/v1/contacts')
 export class ContactsController extends RecordController({
+  path: 'api/v1/contacts/:id',
   service: ContactsService,
   read: 'contact:read',
   write: 'contact:write',

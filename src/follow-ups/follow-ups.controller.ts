@@ -1,5 +1,4 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { HttpCode, Param, Post } from '@nestjs/common';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import { IfMatch } from '../common/concurrency';
 import { UuidParam } from '../common/params';
@@ -13,10 +12,8 @@ import {
 } from './follow-ups.dto';
 import { FollowUpsService } from './follow-ups.service';
 
-@ApiTags('follow-ups')
-@ApiBearerAuth()
-@Controller('api/v1/follow-ups')
 export class FollowUpsController extends RecordController({
+  path: 'api/v1/follow-ups/:id',
   service: FollowUpsService,
   read: 'follow-up:read',
   write: 'follow-up:write',

@@ -1,5 +1,3 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RecordController } from '../common/record-controller';
 import {
   InteractionListQuery,
@@ -9,10 +7,8 @@ import {
 } from './interactions.dto';
 import { InteractionsService } from './interactions.service';
 
-@ApiTags('interactions')
-@ApiBearerAuth()
-@Controller('api/v1/interactions')
 export class InteractionsController extends RecordController({
+  path: 'api/v1/interactions/:id',
   service: InteractionsService,
   read: 'interaction:read',
   write: 'interaction:write',

@@ -1,5 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Param, Post, Query } from '@nestjs/common';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import { Page, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/params';
@@ -17,10 +16,8 @@ import {
 } from './leads.dto';
 import { LeadsService } from './leads.service';
 
-@ApiTags('leads')
-@ApiBearerAuth()
-@Controller('api/v1/leads')
 export class LeadsController extends RecordController({
+  path: 'api/v1/leads/:id',
   service: LeadsService,
   read: 'lead:read',
   write: 'lead:write',

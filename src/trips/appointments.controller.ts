@@ -1,5 +1,3 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { NestedRecordController } from '../common/record-controller';
 import {
   AppointmentListQuery,
@@ -9,12 +7,9 @@ import {
 } from './appointments.dto';
 import { AppointmentsService } from './appointments.service';
 
-@ApiTags('trips')
-@ApiBearerAuth()
-@Controller('api/v1/trips/:tripId/appointments')
 export class AppointmentsController extends NestedRecordController({
+  path: 'api/v1/trips/:tripId/appointments/:appointmentId',
   service: AppointmentsService,
-  params: { parent: 'tripId', id: 'appointmentId' },
   read: 'trip:read',
   write: 'trip:write',
   toDto: toAppointmentDto,

@@ -1,5 +1,3 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { NestedRecordController } from '../common/record-controller';
 import {
   ParticipantListQuery,
@@ -9,12 +7,9 @@ import {
 } from './participants.dto';
 import { ParticipantsService } from './participants.service';
 
-@ApiTags('trips')
-@ApiBearerAuth()
-@Controller('api/v1/trips/:tripId/participants')
 export class ParticipantsController extends NestedRecordController({
+  path: 'api/v1/trips/:tripId/participants/:participantId',
   service: ParticipantsService,
-  params: { parent: 'tripId', id: 'participantId' },
   read: 'trip:read',
   write: 'trip:write',
   toDto: toParticipantDto,

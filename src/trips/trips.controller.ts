@@ -1,5 +1,5 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Get, Header, Param, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import { UuidParam } from '../common/params';
@@ -17,10 +17,8 @@ import {
 } from './trips.dto';
 import { TripsService } from './trips.service';
 
-@ApiTags('trips')
-@ApiBearerAuth()
-@Controller('api/v1/trips')
 export class TripsController extends RecordController({
+  path: 'api/v1/trips/:id',
   service: TripsService,
   read: 'trip:read',
   write: 'trip:write',
