@@ -1,4 +1,4 @@
-import { Get, Header, Param, Res } from '@nestjs/common';
+import { Get, Header, Inject, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
@@ -26,10 +26,11 @@ export class TripsController extends RecordController({
   body: { create: CreateTripDto, update: UpdateTripDto },
   query: TripListQuery,
 }) {
+  // Named with @Inject: a class without a decorator of its own gets no parameter types recorded.
   constructor(
-    trips: TripsService,
-    private readonly participants: ParticipantsService,
-    private readonly appointments: AppointmentsService,
+    @Inject(TripsService) trips: TripsService,
+    @Inject(ParticipantsService) private readonly participants: ParticipantsService,
+    @Inject(AppointmentsService) private readonly appointments: AppointmentsService,
   ) {
     super(trips);
   }
