@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import { RequestMethod } from '@nestjs/common';
-import { DiscoveryService, NestFactory } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DocumentBuilder,
@@ -87,6 +87,7 @@ export interface RouteDeclaration {
 /** Every controller route with what it declares; the basis of the "every route declares" test. */
 export function routeDeclarations(app: NestFastifyApplication): RouteDeclaration[] {
   const discovery = app.get(DiscoveryService);
+  const scanner = new MetadataScanner();
   const routes: RouteDeclaration[] = [];
   for (const wrapper of discovery.getControllers()) {
     const instance = wrapper.instance as object | undefined;
@@ -94,9 +95,10 @@ export function routeDeclarations(app: NestFastifyApplication): RouteDeclaration
     if (!instance || !type) continue;
     const base = (Reflect.getMetadata('path', type) as string | undefined) ?? '';
     const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
-    for (const name of Object.getOwnPropertyNames(prototype)) {
+    // Every method Nest routes, inherited ones too (the record routes of src/common/record-controller.ts).
+    for (const name of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name];
-      if (name === 'constructor' || typeof handler !== 'function') continue;
+      if (typeof handler !== 'function') continue;
       const path = Reflect.getMetadata('path', handler) as string | undefined;
       const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
       if (path === undefined || method === undefined) continue;

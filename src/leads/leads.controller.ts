@@ -1,13 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Param, Post, Query } from '@nestjs/common';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
-import { IfMatch } from '../common/concurrency';
 import { Page, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/params';
+import { RecordController } from '../common/record-controller';
 import {
   CreateLeadDto,
   CreateLeadNoteDto,
-  LeadDto,
   LeadListQuery,
   LeadNoteDto,
   LeadPipelineQuery,
@@ -18,19 +16,17 @@ import {
 } from './leads.dto';
 import { LeadsService } from './leads.service';
 
-@ApiTags('leads')
-@ApiBearerAuth()
-@Controller('api/v1/leads')
-export class LeadsController {
-  constructor(private readonly leads: LeadsService) {}
-
-  @Get()
-  @Allow('lead:read')
-  async list(@CurrentActor() actor: Actor, @Query() query: LeadListQuery): Promise<Page<LeadDto>> {
-    const page = await this.leads.list(actor, query);
-    return { items: page.items.map(toLeadDto), nextCursor: page.nextCursor };
-  }
-
+export class LeadsController extends RecordController({
+  path: 'api/v1/leads/:id',
+  service: LeadsService,
+  read: 'lead:read',
+  write: 'lead:write',
+  // A company user may change its own leads but not create or delete them.
+  update: 'lead:update',
+  toDto: toLeadDto,
+  body: { create: CreateLeadDto, update: UpdateLeadDto },
+  query: LeadListQuery,
+}) {
   /** Leads by company and stage with their value: the dashboard's pipeline chart. */
   @Get('pipeline')
   @Allow('lead:read')
@@ -38,58 +34,7 @@ export class LeadsController {
     @CurrentActor() actor: Actor,
     @Query() query: LeadPipelineQuery,
   ): Promise<{ items: PipelineRowDto[] }> {
-    return { items: await this.leads.pipeline(actor, query) };
-  }
-
-  @Post()
-  @Allow('lead:write')
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateLeadDto): Promise<LeadDto> {
-    return toLeadDto(await this.leads.create(actor, dto));
-  }
-
-  @Get(':id')
-  @Allow('lead:read')
-  async get(@CurrentActor() actor: Actor, @Param('id', UuidParam()) id: string): Promise<LeadDto> {
-    return toLeadDto(await this.leads.get(actor, id));
-  }
-
-  @Patch(':id')
-  @Allow('lead:update')
-  async update(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam()) id: string,
-    @IfMatch() version: number,
-    @Body() dto: UpdateLeadDto,
-  ): Promise<LeadDto> {
-    return toLeadDto(await this.leads.update(actor, id, version, dto));
-  }
-
-  @Delete(':id')
-  @Allow('lead:write')
-  @HttpCode(204)
-  async remove(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam()) id: string,
-    @IfMatch() version: number,
-  ): Promise<void> {
-    await this.leads.remove(actor, id, version);
-  }
-
-  @Post(':id/restore')
-  @Allow('lead:write')
-  @HttpCode(200)
-  async restore(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<LeadDto> {
-    return toLeadDto(await this.leads.restore(actor, id));
-  }
-
-  @Post(':id/purge')
-  @Allow('record:purge')
-  @HttpCode(204)
-  async purge(@CurrentActor() actor: Actor, @Param('id', UuidParam()) id: string): Promise<void> {
-    await this.leads.purge(actor, id);
+    return { items: await this.service.pipeline(actor, query) };
   }
 
   @Get(':id/notes')
@@ -99,7 +44,7 @@ export class LeadsController {
     @Param('id', UuidParam()) id: string,
     @Query() query: PageQuery,
   ): Promise<Page<LeadNoteDto>> {
-    const page = await this.leads.notes(actor, id, query);
+    const page = await this.service.notes(actor, id, query);
     return { items: page.items.map(toLeadNoteDto), nextCursor: page.nextCursor };
   }
 
@@ -110,6 +55,6 @@ export class LeadsController {
     @Param('id', UuidParam()) id: string,
     @Body() dto: CreateLeadNoteDto,
   ): Promise<LeadNoteDto> {
-    return toLeadNoteDto(await this.leads.addNote(actor, id, dto));
+    return toLeadNoteDto(await this.service.addNote(actor, id, dto));
   }
 }

@@ -1,22 +1,9 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
-import { IfMatch } from '../common/concurrency';
-import { Page } from '../common/pagination';
 import { UuidParam } from '../common/params';
+import { RecordController } from '../common/record-controller';
 import { AppointmentsService } from './appointments.service';
 import { CostReportDto, toCostReportDto } from './participants.dto';
 import { ParticipantsService } from './participants.service';
@@ -25,81 +12,37 @@ import {
   toTripDetailDto,
   toTripDto,
   TripDetailDto,
-  TripDto,
   TripListQuery,
   UpdateTripDto,
 } from './trips.dto';
 import { TripsService } from './trips.service';
 
-@ApiTags('trips')
-@ApiBearerAuth()
-@Controller('api/v1/trips')
-export class TripsController {
+export class TripsController extends RecordController({
+  path: 'api/v1/trips/:id',
+  service: TripsService,
+  read: 'trip:read',
+  write: 'trip:write',
+  toDto: toTripDto,
+  body: { create: CreateTripDto, update: UpdateTripDto },
+  query: TripListQuery,
+}) {
+  // Named with @Inject: a class without a decorator of its own gets no parameter types recorded.
   constructor(
-    private readonly trips: TripsService,
-    private readonly participants: ParticipantsService,
-    private readonly appointments: AppointmentsService,
-  ) {}
-
-  @Get()
-  @Allow('trip:read')
-  async list(@CurrentActor() actor: Actor, @Query() query: TripListQuery): Promise<Page<TripDto>> {
-    const page = await this.trips.list(actor, query);
-    return { items: page.items.map(toTripDto), nextCursor: page.nextCursor };
+    @Inject(TripsService) trips: TripsService,
+    @Inject(ParticipantsService) private readonly participants: ParticipantsService,
+    @Inject(AppointmentsService) private readonly appointments: AppointmentsService,
+  ) {
+    super(trips);
   }
 
-  @Post()
-  @Allow('trip:write')
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateTripDto): Promise<TripDto> {
-    return toTripDto(await this.trips.create(actor, dto));
-  }
-
+  /** One trip answers with what it produced (interactions, leads, agreements); the list does not. */
   @Get(':id')
   @Allow('trip:read')
-  async get(
+  override async get(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParam()) id: string,
   ): Promise<TripDetailDto> {
-    return toTripDetailDto(await this.trips.detail(actor, id));
-  }
-
-  @Patch(':id')
-  @Allow('trip:write')
-  async update(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam()) id: string,
-    @IfMatch() version: number,
-    @Body() dto: UpdateTripDto,
-  ): Promise<TripDto> {
-    return toTripDto(await this.trips.update(actor, id, version, dto));
-  }
-
-  @Delete(':id')
-  @Allow('trip:write')
-  @HttpCode(204)
-  async remove(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam()) id: string,
-    @IfMatch() version: number,
-  ): Promise<void> {
-    await this.trips.remove(actor, id, version);
-  }
-
-  @Post(':id/restore')
-  @Allow('trip:write')
-  @HttpCode(200)
-  async restore(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<TripDto> {
-    return toTripDto(await this.trips.restore(actor, id));
-  }
-
-  @Post(':id/purge')
-  @Allow('record:purge')
-  @HttpCode(204)
-  async purge(@CurrentActor() actor: Actor, @Param('id', UuidParam()) id: string): Promise<void> {
-    await this.trips.purge(actor, id);
+    return toTripDetailDto(await this.service.detail(actor, id));
   }
 
   @Get(':id/costs')
