@@ -1,19 +1,11 @@
 import jwt from 'jsonwebtoken';
-import { ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './helpers/app';
-import { PASSWORD, Session, login, loginAdmin } from './helpers/auth';
-import { Kit, kit } from './helpers/make';
-import { Cast, cast, statusReport, statusesOf } from './helpers/roles';
+import { ADMIN, TEST_JWT_SECRET, startTestApp } from './helpers/app';
+import { PASSWORD, login, loginAdmin } from './helpers/auth';
+import { cast, statusReport, statusesOf } from './helpers/roles';
+import { Api, Cast, Kit, Session, TestApp, useApp } from './helpers/world';
 
-let app: TestApp;
-let admin: Session;
-let make: Kit;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  make = kit(app, admin);
-});
-afterAll(() => app?.stop());
+let app: TestApp, admin: Session, make: Kit, api: Api;
+useApp((w) => ({ app, admin, make, api } = w));
 
 const me = (token: string) =>
   app.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
@@ -146,11 +138,7 @@ describe('logout, deactivation and password changes end sessions at once', () =>
     const user = await make.user();
     const session = await login(app, user.email, user.password);
     expect((await me(session.accessToken)).status).toBe(200);
-    const off = await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ active: false });
+    const off = await api.patch(`/api/v1/users/${user.id}`, { active: false });
     expect(off.status).toBe(200);
     expect(off.body.active).toBe(false);
     expect((await me(session.accessToken)).status).toBe(401);
@@ -196,11 +184,7 @@ describe('logout, deactivation and password changes end sessions at once', () =>
   it("an admin password reset ends the user's sessions too", async () => {
     const user = await make.user();
     const session = await login(app, user.email, user.password);
-    const reset = await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ password: 'reset-by-admin-123' });
+    const reset = await api.patch(`/api/v1/users/${user.id}`, { password: 'reset-by-admin-123' });
     expect(reset.status).toBe(200);
     expect((await me(session.accessToken)).status).toBe(401);
     await login(app, user.email, 'reset-by-admin-123');
@@ -467,11 +451,7 @@ describe('users', () => {
 
   it('records user changes with before and after', async () => {
     const user = await make.user({ displayName: 'Before Name' });
-    await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ displayName: 'After Name', locale: 'en' });
+    await api.patch(`/api/v1/users/${user.id}`, { displayName: 'After Name', locale: 'en' });
     const res = await app.http.get(`/api/v1/audit?entity=user&entityId=${user.id}`).set(admin.auth);
     const update = (res.body.items as { action: string; changes: Record<string, unknown> }[]).find(
       (e) => e.action === 'update',
@@ -503,11 +483,7 @@ describe('roles', () => {
     const user = await make.user({ role: 'staff' });
     const session = await login(app, user.email, user.password);
     expect((await app.http.get('/api/v1/users').set(session.auth)).status).toBe(403);
-    await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ role: 'admin' });
+    await api.patch(`/api/v1/users/${user.id}`, { role: 'admin' });
     expect((await app.http.get('/api/v1/users').set(session.auth)).status).toBe(200);
   });
 });
@@ -538,11 +514,7 @@ describe('users: PATCH with null', () => {
       { locale: null },
       { password: null },
     ]) {
-      const res = await app.http
-        .patch(`/api/v1/users/${user.id}`)
-        .set(admin.auth)
-        .set('If-Match', `"${user.version}"`)
-        .send(body);
+      const res = await api.patch(`/api/v1/users/${user.id}`, body);
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
     }
   });
@@ -568,11 +540,7 @@ describe('users: directory', () => {
     });
     const inactive = await make.user({ role: 'staff', displayName: 'Gerd Verzeichnis' });
     gone = inactive;
-    await app.http
-      .patch(`/api/v1/users/${inactive.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${inactive.version}"`)
-      .send({ active: false });
+    await api.patch(`/api/v1/users/${inactive.id}`, { active: false });
   });
 
   it('is for the agency’s roles: admin, staff and viewer 200, a company user 403', async () => {
