@@ -7,7 +7,6 @@
  * page but the sign-in form sends to /login. All problems are collected and reported together.
  * The plan (routes, ids, expected statuses) is the browser walk's: test/helpers/pages.ts.
  */
-import { TestApp, startTestApp } from './helpers/app';
 import {
   AGENCY,
   DEMO_PASSWORD,
@@ -24,16 +23,12 @@ import {
   walkedRoutes,
   whoIs,
 } from './helpers/pages';
+import { TestApp, useApp } from './helpers/world';
 
-let app: TestApp;
-let routes: Route[];
-
-beforeAll(async () => {
-  app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-  routes = listRoutes(app.databaseUrl);
-}, 90_000);
-afterAll(async () => {
-  await app?.stop();
+let app: TestApp, routes: Route[];
+useApp((w) => (routes = listRoutes((app = w.app).databaseUrl)), {
+  env: { SEED_DEMO: 'true' },
+  timeout: 90_000,
 });
 
 /** The problems of one page's answer (any status: an error page is a page too). */

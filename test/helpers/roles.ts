@@ -1,6 +1,6 @@
-import { TestApp, startTestApp } from './app';
-import { Session, loginAdmin } from './auth';
-import { Kit, kit } from './make';
+import type { TestApp } from './app';
+import type { Session } from './auth';
+import { kit } from './make';
 
 export const ROLE_NAMES = ['admin', 'staff', 'viewer', 'own', 'foreign'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -52,21 +52,4 @@ export async function statusesOf(
   const out: Partial<Record<RoleName, number>> = {};
   for (const role of roles) out[role] = await check(role, c.sessions[role]);
   return out;
-}
-
-export interface World {
-  app: TestApp;
-  admin: Session;
-  c: Cast;
-  make: Kit;
-}
-
-/**
- * A test file's app, signed-in admin, cast and kit:
- * `beforeAll(async () => ({ app, admin, c, make } = await startWithCast()))`.
- */
-export async function startWithCast(): Promise<World> {
-  const app = await startTestApp();
-  const admin = await loginAdmin(app);
-  return { app, admin, c: await cast(app, admin), make: kit(app, admin) };
 }

@@ -31,8 +31,11 @@ export interface World extends AppWorld {
   c: Cast;
 }
 
+/** How to start the app; `timeout` for a start that seeds much (the demo). */
+export type WorldOptions = StartOptions & { timeout?: number };
+
 function use<W>(
-  options: StartOptions,
+  { timeout, ...options }: WorldOptions,
   build: (app: TestApp, admin: Session) => Promise<W>,
   fill: (w: W) => void,
 ): void {
@@ -40,7 +43,7 @@ function use<W>(
   beforeAll(async () => {
     app = await startTestApp(options);
     fill(await build(app, await loginAdmin(app)));
-  });
+  }, timeout);
   afterAll(() => app?.stop());
 }
 
@@ -50,11 +53,11 @@ const appWorld = (app: TestApp, admin: Session): AppWorld => {
 };
 
 /** Registers this file's start (before all its tests) and stop (after them): app, admin, kit. */
-export const useApp = (fill: (w: AppWorld) => void, options: StartOptions = {}): void =>
+export const useApp = (fill: (w: AppWorld) => void, options: WorldOptions = {}): void =>
   use(options, async (app, admin) => appWorld(app, admin), fill);
 
 /** As `useApp`, with the cast of `helpers/roles.ts`. */
-export const useWorld = (fill: (w: World) => void, options: StartOptions = {}): void =>
+export const useWorld = (fill: (w: World) => void, options: WorldOptions = {}): void =>
   use(
     options,
     async (app, admin) => ({ ...appWorld(app, admin), c: await cast(app, admin) }),
