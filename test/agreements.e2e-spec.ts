@@ -1,16 +1,6 @@
 import { statusReport, statusesOf } from './helpers/roles';
-import {
-  Api,
-  Appointment,
-  Cast,
-  Kit,
-  RoleCheck,
-  RoleName,
-  Session,
-  TestApp,
-  Trip,
-  useWorld,
-} from './helpers/world';
+import type { Appointment, Trip } from './helpers/world';
+import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
 useWorld((w) => ({ app, admin, c, make, api } = w));

@@ -1,17 +1,6 @@
 import { ROLE_NAMES, statusReport, statusesOf } from './helpers/roles';
-import {
-  Api,
-  Appointment,
-  Cast,
-  Kit,
-  Participant,
-  RoleCheck,
-  RoleName,
-  Session,
-  TestApp,
-  Trip,
-  useWorld,
-} from './helpers/world';
+import type { Appointment, Participant, Trip } from './helpers/world';
+import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 /**
  * Every trip route × admin, staff, viewer, a company user whose company has a delegate on the

@@ -1,14 +1,6 @@
 import { ArticleTrip, articleTrip } from './helpers/trips';
-import {
-  Api,
-  Appointment,
-  Cast,
-  Kit,
-  Participant,
-  Session,
-  TestApp,
-  useWorld,
-} from './helpers/world';
+import type { Appointment, Participant } from './helpers/world';
+import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ICAL = require('ical.js');

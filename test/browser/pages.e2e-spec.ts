@@ -10,8 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Pool } from 'pg';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestApp, startTestApp } from '../helpers/app';
+import type { Browser, Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app';
 import {
   listRoutes,
   MIN_PAGES,
@@ -25,7 +25,7 @@ import {
   walkedRoutes,
   whoIs,
 } from '../helpers/pages';
-import { describeInBrowser, launch, screenshot, SCREENSHOTS, signIn } from './browser';
+import { describeInBrowser, screenshot, SCREENSHOTS, signIn, useBrowser } from './browser';
 
 // ---------------------------------------------------------------------------- what is checked
 
@@ -576,30 +576,12 @@ function tab(page: Page): Tab {
 // ---------------------------------------------------------------------------- the walk
 
 let app: TestApp;
-let browser: Browser;
 let routes: Route[];
-const contexts: BrowserContext[] = [];
-
-async function newContext(
-  options: Parameters<Browser['newContext']>[0] = {},
-): Promise<BrowserContext> {
-  const context = await browser.newContext({ timezoneId: 'Europe/Berlin', ...options });
-  contexts.push(context);
-  return context;
-}
+const { newContext } = useBrowser((a) => (routes = listRoutes((app = a).databaseUrl)), {
+  timeout: 90_000,
+});
 
 describeInBrowser('every page, every role, both languages, desktop and phone', () => {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
-    routes = listRoutes(app.databaseUrl);
-  }, 90_000);
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
-
   it('finds the planted problems on a planted page, and nothing on its right parts', async () => {
     const context = await newContext({ viewport: WIDTHS[1] });
     const page = await context.newPage();
