@@ -1,14 +1,12 @@
-import { statusReport, statusesOf } from './helpers/roles';
+import { expectStatuses } from './helpers/roles';
 import type { Appointment, Trip } from './helpers/world';
-import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
+import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
 useWorld((w) => ({ app, admin, c, make, api } = w));
-let techPark: string;
-let campus3d: string;
-let trip: Trip;
-let signing: Appointment;
-let otherSigning: Appointment;
+/** The two partners, the trip, its signing and one of another trip. */
+let techPark: string, campus3d: string;
+let trip: Trip, signing: Appointment, otherSigning: Appointment;
 
 beforeAll(async () => {
   techPark = (
@@ -243,64 +241,49 @@ describe('agreements: lists and filters', () => {
 });
 
 describe('agreements: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   let target: { id: string };
   beforeAll(async () => {
     target = (await create(admin, { partnerId: techPark, title: 'Matrix' })).body;
   });
 
   it('reads: agency readers only; company users 403 (even with a delegate on the trip)', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(async (_, s) => (await app.http.get('/api/v1/agreements').set(s.auth)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.get(`/api/v1/agreements/${target.id}`).set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.get('/api/v1/agreements').set(s.auth)).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.get(`/api/v1/agreements/${target.id}`).set(s.auth)).status,
+    );
   });
 
   it('creates and updates: agency staff only', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role) =>
-            (await create(c.sessions[role], { partnerId: techPark, title: `Von ${role}` })).status,
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (await api.as(s).patch(`/api/v1/agreements/${target.id}`, { summary: `Von ${role}` }))
-              .status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      async (role) =>
+        (await create(c.sessions[role], { partnerId: techPark, title: `Von ${role}` })).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+      async (role, s) =>
+        (await api.as(s).patch(`/api/v1/agreements/${target.id}`, { summary: `Von ${role}` }))
+          .status,
+    );
   });
 
   it('deletes and restores: staff; purges: admin only', async () => {
     const doomed = (await create(admin, { partnerId: techPark, title: 'Kurzlebig' })).body;
     const path = `/api/v1/agreements/${doomed.id}`;
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await api.as(s).delete(path)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { viewer: 403, own: 403, foreign: 403 },
+      async (_, s) => (await api.as(s).delete(path)).status,
+      ['viewer', 'own', 'foreign'],
+    );
     expect((await app.http.delete(path).set(c.sessions.staff.auth)).status).toBe(428);
     expect((await api.as(c.sessions.staff).delete(path)).status).toBe(204);
     expect((await app.http.get(path).set(admin.auth)).status).toBe(404);
@@ -312,28 +295,22 @@ describe('agreements: role matrix', () => {
     expect(
       (await app.http.get('/api/v1/agreements?deleted=true').set(c.sessions.viewer.auth)).status,
     ).toBe(403);
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.post(`${path}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { viewer: 403, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.post(`${path}/restore`).set(s.auth)).status,
+      ['viewer', 'own', 'foreign'],
+    );
     const restored = await app.http.post(`${path}/restore`).set(c.sessions.staff.auth);
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ version: 3, deletedAt: null });
     expect((await api.delete(path)).status).toBe(204);
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403, admin: 204 },
-        await each(
-          async (_, s) => (await app.http.post(`${path}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign', 'admin'],
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { staff: 403, viewer: 403, own: 403, foreign: 403, admin: 204 },
+      async (_, s) => (await app.http.post(`${path}/purge`).set(s.auth)).status,
+      ['staff', 'viewer', 'own', 'foreign', 'admin'],
+    );
     expect((await app.http.post(`${path}/restore`).set(admin.auth)).status).toBe(404);
   });
 

@@ -298,13 +298,15 @@ describe('throttling', () => {
 describe('users', () => {
   it('requires companyId for a company user and forbids it otherwise', async () => {
     const company = await make.company();
-    const missing = await app.http
-      .post('/api/v1/users')
-      .set(admin.auth)
-      .send({ email: 'c1@test.liaison', displayName: 'C', role: 'company', password: PASSWORD });
+    const missing = await api.post('/api/v1/users', {
+      email: 'c1@test.liaison',
+      displayName: 'C',
+      role: 'company',
+      password: PASSWORD,
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'companyId' })]);
-    const forStaff = await app.http.post('/api/v1/users').set(admin.auth).send({
+    const forStaff = await api.post('/api/v1/users', {
       email: 'c2@test.liaison',
       displayName: 'C',
       role: 'staff',
@@ -313,7 +315,7 @@ describe('users', () => {
     });
     expect(forStaff.status).toBe(400);
     expect(forStaff.body.errors[0].field).toBe('companyId');
-    const unknown = await app.http.post('/api/v1/users').set(admin.auth).send({
+    const unknown = await api.post('/api/v1/users', {
       email: 'c3@test.liaison',
       displayName: 'C',
       role: 'company',
@@ -321,7 +323,7 @@ describe('users', () => {
       password: PASSWORD,
     });
     expect(unknown.status).toBe(400);
-    const ok = await app.http.post('/api/v1/users').set(admin.auth).send({
+    const ok = await api.post('/api/v1/users', {
       email: 'c4@test.liaison',
       displayName: 'C',
       role: 'company',
@@ -334,10 +336,12 @@ describe('users', () => {
 
   it('refuses a duplicate email regardless of case with 409', async () => {
     await make.user({ email: 'dup@test.liaison' });
-    const res = await app.http
-      .post('/api/v1/users')
-      .set(admin.auth)
-      .send({ email: 'DUP@test.liaison', displayName: 'D', role: 'staff', password: PASSWORD });
+    const res = await api.post('/api/v1/users', {
+      email: 'DUP@test.liaison',
+      displayName: 'D',
+      role: 'staff',
+      password: PASSWORD,
+    });
     expect(res.status).toBe(409);
     expect(res.body.errors).toEqual([
       { field: 'email', code: 'unique', message: expect.any(String) },
@@ -346,15 +350,12 @@ describe('users', () => {
 
   it('creates one user when the same email is sent four times at once, and answers 409 to the rest', async () => {
     const send = (i: number) =>
-      app.http
-        .post('/api/v1/users')
-        .set(admin.auth)
-        .send({
-          email: 'race@test.liaison',
-          displayName: `R${i}`,
-          role: 'staff',
-          password: PASSWORD,
-        });
+      api.post('/api/v1/users', {
+        email: 'race@test.liaison',
+        displayName: `R${i}`,
+        role: 'staff',
+        password: PASSWORD,
+      });
     const answers = await Promise.all([0, 1, 2, 3].map(send));
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
     for (const a of answers.filter((x) => x.status === 409))
@@ -367,30 +368,11 @@ describe('users', () => {
 
   it('enforces password length 12..128 without composition rules', async () => {
     const base = { displayName: 'P', role: 'staff' };
-    expect(
-      (
-        await app.http
-          .post('/api/v1/users')
-          .set(admin.auth)
-          .send({ ...base, email: 'p1@test.liaison', password: 'elevenchars' })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await app.http
-          .post('/api/v1/users')
-          .set(admin.auth)
-          .send({ ...base, email: 'p2@test.liaison', password: 'x'.repeat(129) })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await app.http
-          .post('/api/v1/users')
-          .set(admin.auth)
-          .send({ ...base, email: 'p3@test.liaison', password: 'alllowercaseletters' })
-      ).status,
-    ).toBe(201);
+    const created = async (email: string, password: string) =>
+      (await api.post('/api/v1/users', { ...base, email, password })).status;
+    expect(await created('p1@test.liaison', 'elevenchars')).toBe(400);
+    expect(await created('p2@test.liaison', 'x'.repeat(129))).toBe(400);
+    expect(await created('p3@test.liaison', 'alllowercaseletters')).toBe(201);
   });
 
   it('stores argon2id hashes at OWASP minimum parameters and never shows them', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { softDeleteStory } from './helpers/lifecycle';
-import { ROLE_NAMES, statusReport, statusesOf } from './helpers/roles';
-import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
+import { ROLE_NAMES, expectStatuses } from './helpers/roles';
+import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 interface FollowUpBody {
   id: string;
@@ -375,8 +375,6 @@ describe('follow-ups: list, filters and sort', () => {
 });
 
 describe('follow-ups: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
-
   it('lists all for the agency; for a company user those of its company or assigned to it', async () => {
     const everyone = [ownFollowUp.id, ownUserFollowUp.id, foreignFollowUp.id];
     for (const role of ['admin', 'staff', 'viewer'] as const) {
@@ -419,41 +417,31 @@ describe('follow-ups: role matrix', () => {
       [ownUserFollowUp, { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 }],
       [foreignFollowUp, { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 200 }],
     ] as const) {
-      expect(
-        statusReport(
-          expected,
-          await each(
-            async (_, s) =>
-              (await app.http.get(`/api/v1/follow-ups/${target.id}`).set(s.auth)).status,
-          ),
-        ),
-      ).toEqual([]);
+      await expectStatuses(
+        c,
+        expected,
+        async (_, s) => (await app.http.get(`/api/v1/follow-ups/${target.id}`).set(s.auth)).status,
+      );
     }
   });
 
   it('creates and updates: agency only (a company user may not edit even its own)', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (await create(s, { title: `By ${role}`, companyId: c.ownCompany.id })).status,
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (
-              await api
-                .as(s)
-                .patch(`/api/v1/follow-ups/${ownFollowUp.id}`, { notes: `Note by ${role}` })
-            ).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      async (role, s) =>
+        (await create(s, { title: `By ${role}`, companyId: c.ownCompany.id })).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+      async (role, s) =>
+        (
+          await api
+            .as(s)
+            .patch(`/api/v1/follow-ups/${ownFollowUp.id}`, { notes: `Note by ${role}` })
+        ).status,
+    );
   });
 
   it('completes: agency, and a company user for its own; foreign 404, viewer 403', async () => {
@@ -461,12 +449,11 @@ describe('follow-ups: role matrix', () => {
       ROLE_NAMES.map(() => followUp({ title: 'Zu erledigen', companyId: c.ownCompany.id })),
     );
     const byRole = Object.fromEntries(ROLE_NAMES.map((r, i) => [r, targets[i]]));
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
-        await each(async (role, s) => (await complete(s, byRole[role].id)).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
+      async (role, s) => (await complete(s, byRole[role].id)).status,
+    );
 
     const done = await complete(c.sessions.own, ownUserFollowUp.id);
     expect(done.status).toBe(200);

@@ -1,5 +1,5 @@
-import { ROLE_NAMES, statusReport, statusesOf } from './helpers/roles';
-import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
+import { ROLE_NAMES, expectStatuses } from './helpers/roles';
+import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
 useWorld((w) => ({ app, admin, c, make, api } = w));
@@ -547,7 +547,6 @@ describe('interactions: lists, filters, search', () => {
 });
 
 describe('interactions: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   const AGENCY_ONLY = { viewer: 403, own: 403, foreign: 403 };
 
   let shared: { id: string };
@@ -558,61 +557,50 @@ describe('interactions: role matrix', () => {
   });
 
   it('lists: agency readers 200, company users 403', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(async (_, s) => (await app.http.get('/api/v1/interactions').set(s.auth)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.get('/api/v1/interactions?deleted=true').set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.get('/api/v1/interactions').set(s.auth)).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.get('/api/v1/interactions?deleted=true').set(s.auth)).status,
+    );
   });
 
   it('reads one: agency readers 200, company users 403 even when their company is linked', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(async (_, s) => (await get(shared.id, s)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 404, own: 403, foreign: 403 },
-        await each(async (_, s) => (await get(secret.id, s)).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await get(shared.id, s)).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 404, own: 403, foreign: 403 },
+      async (_, s) => (await get(secret.id, s)).status,
+    );
   });
 
   it('creates: agency only', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, ...AGENCY_ONLY },
-        await each(async (role, s) => (await create(s, { ...BASE, subject: `By ${role}` })).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 201, staff: 201, ...AGENCY_ONLY },
+      async (role, s) => (await create(s, { ...BASE, subject: `By ${role}` })).status,
+    );
   });
 
   it('updates: agency only', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, ...AGENCY_ONLY },
-        await each(
-          async (role, s) =>
-            (
-              await api
-                .as(s)
-                .patch(`/api/v1/interactions/${shared.id}`, { location: `Written by ${role}` })
-            ).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, ...AGENCY_ONLY },
+      async (role, s) =>
+        (
+          await api
+            .as(s)
+            .patch(`/api/v1/interactions/${shared.id}`, { location: `Written by ${role}` })
+        ).status,
+    );
   });
 
   it('deletes and restores: agency only; purges: admin only', async () => {
@@ -620,27 +608,22 @@ describe('interactions: role matrix', () => {
       await Promise.all(ROLE_NAMES.map(async (role) => [role, (await made()).id] as const)),
     ) as Record<RoleName, string>;
     const del = (id: string, s: Session) => api.as(s).delete(`/api/v1/interactions/${id}`);
-    expect(
-      statusReport(
-        { admin: 204, staff: 204, ...AGENCY_ONLY },
-        await each(async (role, s) => (await del(targets[role], s)).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 204, staff: 204, ...AGENCY_ONLY },
+      async (role, s) => (await del(targets[role], s)).status,
+    );
     // Everything deleted now, so that restore is possible for each caller.
     for (const role of ['viewer', 'own', 'foreign'] as const) {
       expect((await del(targets[role], admin)).status).toBe(204);
     }
     expect((await get(targets.staff)).status).toBe(404);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, ...AGENCY_ONLY },
-        await each(
-          async (role, s) =>
-            (await app.http.post(`/api/v1/interactions/${targets[role]}/restore`).set(s.auth))
-              .status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, ...AGENCY_ONLY },
+      async (role, s) =>
+        (await app.http.post(`/api/v1/interactions/${targets[role]}/restore`).set(s.auth)).status,
+    );
     const restored = await get(targets.staff);
     expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
 
@@ -648,15 +631,12 @@ describe('interactions: role matrix', () => {
       const gone = await api.delete(`/api/v1/interactions/${targets[role]}`);
       expect(gone.status).toBe(204);
     }
-    expect(
-      statusReport(
-        { admin: 204, staff: 403, ...AGENCY_ONLY },
-        await each(
-          async (role, s) =>
-            (await app.http.post(`/api/v1/interactions/${targets[role]}/purge`).set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 204, staff: 403, ...AGENCY_ONLY },
+      async (role, s) =>
+        (await app.http.post(`/api/v1/interactions/${targets[role]}/purge`).set(s.auth)).status,
+    );
   });
 
   it('soft delete: gone from reads and lists, listed as deleted, not patchable', async () => {

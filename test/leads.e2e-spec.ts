@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { softDeleteStory } from './helpers/lifecycle';
-import { ROLE_NAMES, statusReport, statusesOf } from './helpers/roles';
-import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
+import { expectStatuses } from './helpers/roles';
+import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 interface LeadBody {
   id: string;
@@ -427,8 +427,6 @@ describe('leads: list, filters, search and sort', () => {
 });
 
 describe('leads: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
-
   it('lists every lead for the agency, only its own company’s for a company user', async () => {
     for (const role of ['admin', 'staff', 'viewer'] as const) {
       const res = await app.http.get('/api/v1/leads?limit=200').set(c.sessions[role].auth);
@@ -462,36 +460,26 @@ describe('leads: role matrix', () => {
   });
 
   it('reads: the own company’s lead 200, another company’s 404', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-        await each(
-          async (_, s) => (await app.http.get(`/api/v1/leads/${ownLead.id}`).set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { own: 404, foreign: 200 },
-        await each(
-          async (_, s) =>
-            (await app.http.get(`/api/v1/leads/${foreignLead.id}`).set(s.auth)).status,
-          ['own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+      async (_, s) => (await app.http.get(`/api/v1/leads/${ownLead.id}`).set(s.auth)).status,
+    );
+    await expectStatuses(
+      c,
+      { own: 404, foreign: 200 },
+      async (_, s) => (await app.http.get(`/api/v1/leads/${foreignLead.id}`).set(s.auth)).status,
+      ['own', 'foreign'],
+    );
   });
 
   it('creates: agency only, even for the own company', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (await create(s, { companyId: c.ownCompany.id, title: `By ${role}` })).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      async (role, s) =>
+        (await create(s, { companyId: c.ownCompany.id, title: `By ${role}` })).status,
+    );
   });
 
   it('moves the stage: agency and the own company, not the viewer nor another company', async () => {
@@ -502,15 +490,12 @@ describe('leads: role matrix', () => {
       own: 'proposal',
       foreign: 'won',
     };
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
-        await each(
-          async (role, s) =>
-            (await api.as(s).patch(`/api/v1/leads/${ownLead.id}`, { stage: stages[role] })).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
+      async (role, s) =>
+        (await api.as(s).patch(`/api/v1/leads/${ownLead.id}`, { stage: stages[role] })).status,
+    );
     expect((await app.http.get(`/api/v1/leads/${ownLead.id}`).set(admin.auth)).body.stage).toBe(
       'proposal',
     );
@@ -631,23 +616,16 @@ describe('leads: notes', () => {
   });
 
   it('role matrix on the own company’s lead: read all but the other company, write all but viewer', async () => {
-    const each = async (fn: (s: Session) => Promise<number>) => {
-      const out: Partial<Record<RoleName, number>> = {};
-      for (const role of ROLE_NAMES) out[role] = await fn(c.sessions[role]);
-      return out;
-    };
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-        await each(async (s) => (await read(s, ownLead.id)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 201, foreign: 404 },
-        await each(async (s) => (await post(s, ownLead.id, { body: 'Notiz' })).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+      async (_, s) => (await read(s, ownLead.id)).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 201, staff: 201, viewer: 403, own: 201, foreign: 404 },
+      async (_, s) => (await post(s, ownLead.id, { body: 'Notiz' })).status,
+    );
   });
 
   it('hides another company’s thread (404 both ways) and a deleted lead’s', async () => {

@@ -53,3 +53,13 @@ export async function statusesOf(
   for (const role of roles) out[role] = await check(role, c.sessions[role]);
   return out;
 }
+
+/** Asserts the status each role gets from `check`; every one of `roles` is called. */
+export async function expectStatuses(
+  c: Cast,
+  expected: Partial<Record<RoleName, number>>,
+  check: RoleCheck,
+  roles: readonly RoleName[] = ROLE_NAMES,
+): Promise<void> {
+  expect(statusReport(expected, await statusesOf(c, check, roles))).toEqual([]);
+}
