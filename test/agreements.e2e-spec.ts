@@ -1,4 +1,4 @@
-import { expectStatuses } from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, expectStatuses } from './helpers/roles';
 import type { Appointment, Trip } from './helpers/world';
 import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
@@ -262,13 +262,13 @@ describe('agreements: role matrix', () => {
   it('creates and updates: agency staff only', async () => {
     await expectStatuses(
       c,
-      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_CREATES,
       async (role) =>
         (await create(c.sessions[role], { partnerId: techPark, title: `Von ${role}` })).status,
     );
     await expectStatuses(
       c,
-      { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_WRITES,
       async (role, s) =>
         (await api.as(s).patch(`/api/v1/agreements/${target.id}`, { summary: `Von ${role}` }))
           .status,

@@ -1,5 +1,5 @@
 import { softDeleteStory } from './helpers/lifecycle';
-import { expectStatuses } from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, expectStatuses } from './helpers/roles';
 import { Api, Cast, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, api: Api;
@@ -123,7 +123,7 @@ describe('companies: role matrix', () => {
   it('creates: agency only', async () => {
     await expectStatuses(
       c,
-      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_CREATES,
       async (role, s) => (await create(s, { name: `Made by ${role}` })).status,
     );
   });
@@ -131,7 +131,7 @@ describe('companies: role matrix', () => {
   it('updates: agency only, even the own company', async () => {
     await expectStatuses(
       c,
-      { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_WRITES,
       async (role, s) =>
         (await api.as(s).patch(`/api/v1/companies/${c.ownCompany.id}`, { city: `City ${role}` }))
           .status,

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { softDeleteStory } from './helpers/lifecycle';
-import { expectStatuses } from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, expectLeadScoped, expectStatuses } from './helpers/roles';
 import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
@@ -531,21 +531,11 @@ describe('contacts: role matrix', () => {
 
   it('reads: a company user its leads’ contacts (200), any other 404', async () => {
     for (const suffix of ['', '/timeline']) {
-      await expectStatuses(
-        c,
-        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-        read(own.id, suffix),
-      );
-      await expectStatuses(
-        c,
-        { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 200 },
-        read(foreign.id, suffix),
-      );
-      await expectStatuses(
-        c,
-        { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 404 },
-        read(unlinked.id, suffix),
-      );
+      await expectLeadScoped(c, (id) => read(id, suffix), {
+        own: own.id,
+        foreign: foreign.id,
+        unlinked: unlinked.id,
+      });
     }
   });
 
@@ -576,7 +566,7 @@ describe('contacts: role matrix', () => {
   it('creates: agency only', async () => {
     await expectStatuses(
       c,
-      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_CREATES,
       async (role, s) => (await create(s, { familyName: `By ${role}` })).status,
     );
   });
@@ -585,7 +575,7 @@ describe('contacts: role matrix', () => {
     for (const target of [own, foreign, unlinked]) {
       await expectStatuses(
         c,
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+        AGENCY_WRITES,
         async (role, s) =>
           (await api.as(s).patch(`/api/v1/contacts/${target.id}`, { city: `City ${role}` })).status,
       );

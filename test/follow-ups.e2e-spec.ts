@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { softDeleteStory } from './helpers/lifecycle';
-import { ROLE_NAMES, expectStatuses } from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, ROLE_NAMES, expectStatuses } from './helpers/roles';
 import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 interface FollowUpBody {
@@ -428,13 +428,13 @@ describe('follow-ups: role matrix', () => {
   it('creates and updates: agency only (a company user may not edit even its own)', async () => {
     await expectStatuses(
       c,
-      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_CREATES,
       async (role, s) =>
         (await create(s, { title: `By ${role}`, companyId: c.ownCompany.id })).status,
     );
     await expectStatuses(
       c,
-      { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_WRITES,
       async (role, s) =>
         (
           await api

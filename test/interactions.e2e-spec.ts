@@ -1,4 +1,4 @@
-import { ROLE_NAMES, expectStatuses } from './helpers/roles';
+import { AGENCY_WRITES, ROLE_NAMES, expectStatuses } from './helpers/roles';
 import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
@@ -564,7 +564,7 @@ describe('interactions: role matrix', () => {
     );
     await expectStatuses(
       c,
-      { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_WRITES,
       async (_, s) => (await app.http.get('/api/v1/interactions?deleted=true').set(s.auth)).status,
     );
   });

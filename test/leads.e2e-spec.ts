@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { softDeleteStory } from './helpers/lifecycle';
-import { expectStatuses } from './helpers/roles';
+import { AGENCY_CREATES, expectStatuses } from './helpers/roles';
 import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 interface LeadBody {
@@ -476,7 +476,7 @@ describe('leads: role matrix', () => {
   it('creates: agency only, even for the own company', async () => {
     await expectStatuses(
       c,
-      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_CREATES,
       async (role, s) =>
         (await create(s, { companyId: c.ownCompany.id, title: `By ${role}` })).status,
     );

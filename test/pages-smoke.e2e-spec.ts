@@ -13,12 +13,10 @@ import {
   fillIds,
   listRoutes,
   MIN_PAGES,
-  NOT_WALKED,
-  pageRoutes,
+  missingRecipes,
   planPages,
   Route,
   SIGNED_OUT,
-  unfilled,
   USERS,
   walkedRoutes,
   whoIs,
@@ -126,9 +124,8 @@ describe('every page over HTTP, for every role', () => {
     const problems: string[] = [];
     const walked = walkedRoutes(routes);
     expect(walked.length).toBeGreaterThan(20);
-    for (const r of pageRoutes(routes).filter((r) => !(r.path in NOT_WALKED)))
-      for (const key of unfilled(r.path))
-        problems.push(`* ${r.path}: no id recipe for ${key} (add one to ID_RECIPES)`);
+    for (const { path, key } of missingRecipes(routes))
+      problems.push(`* ${path}: no id recipe for ${key} (add one to ID_RECIPES)`);
 
     // Signed out: the sign-in form is a page, everything else sends to it.
     const signedOut = async (): Promise<string[]> => {

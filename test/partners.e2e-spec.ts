@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { softDeleteStory } from './helpers/lifecycle';
-import { expectStatuses } from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, expectLeadScoped, expectStatuses } from './helpers/roles';
 import { Api, Cast, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, api: Api;
@@ -254,21 +254,11 @@ describe('partners: role matrix', () => {
   });
 
   it('reads: a company user its leads’ partners (200), any other 404', async () => {
-    await expectStatuses(
-      c,
-      { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-      read(own.id),
-    );
-    await expectStatuses(
-      c,
-      { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 200 },
-      read(foreign.id),
-    );
-    await expectStatuses(
-      c,
-      { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 404 },
-      read(unlinked.id),
-    );
+    await expectLeadScoped(c, read, {
+      own: own.id,
+      foreign: foreign.id,
+      unlinked: unlinked.id,
+    });
   });
 
   it('hides the partner again when the linking lead is deleted', async () => {
@@ -284,7 +274,7 @@ describe('partners: role matrix', () => {
   it('creates: agency only', async () => {
     await expectStatuses(
       c,
-      { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
+      AGENCY_CREATES,
       async (role, s) => (await create(s, { name: `By ${role}`, country: 'CN' })).status,
     );
   });
@@ -293,7 +283,7 @@ describe('partners: role matrix', () => {
     for (const target of [own, foreign]) {
       await expectStatuses(
         c,
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
+        AGENCY_WRITES,
         async (role, s) =>
           (await api.as(s).patch(`/api/v1/partners/${target.id}`, { city: `City ${role}` })).status,
       );

@@ -1,4 +1,4 @@
-import { ROLE_NAMES, expectStatuses } from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, ROLE_NAMES, expectStatuses } from './helpers/roles';
 import type { Appointment, Participant, Trip } from './helpers/world';
 import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
@@ -46,8 +46,6 @@ const status =
     ).status;
   };
 const READ = { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 };
-const WRITE_200 = { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 };
-const WRITE_201 = { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 };
 const WRITE_FORBIDDEN = { viewer: 403, own: 403, foreign: 403 } as const;
 const FORBIDDEN_ROLES = ['viewer', 'own', 'foreign'] as const;
 
@@ -70,7 +68,7 @@ describe('trips', () => {
   it('POST /trips', async () => {
     await expectStatuses(
       c,
-      WRITE_201,
+      AGENCY_CREATES,
       status('post', '/api/v1/trips', {
         title: 'Neu',
         startsOn: '2020-01-01',
@@ -80,7 +78,7 @@ describe('trips', () => {
   });
 
   it('PATCH /trips/:id (even the trip its own company takes part in)', async () => {
-    await expectStatuses(c, WRITE_200, status('patch', path(), { purpose: 'x' }));
+    await expectStatuses(c, AGENCY_WRITES, status('patch', path(), { purpose: 'x' }));
   });
 
   it('DELETE, restore, purge', async () => {
@@ -142,13 +140,13 @@ describe('participants', () => {
   });
 
   it('POST', async () => {
-    await expectStatuses(c, WRITE_201, status('post', base(), { name: 'Neu' }));
+    await expectStatuses(c, AGENCY_CREATES, status('post', base(), { name: 'Neu' }));
   });
 
   it('PATCH (a company user may not even change its own delegate)', async () => {
     await expectStatuses(
       c,
-      WRITE_200,
+      AGENCY_WRITES,
       status('patch', `${base()}/${ownDelegate.id}`, { function: 'Vertrieb' }),
     );
   });
@@ -191,7 +189,7 @@ describe('appointments', () => {
   it('POST', async () => {
     await expectStatuses(
       c,
-      WRITE_201,
+      AGENCY_CREATES,
       status('post', base(), {
         title: 'Neu',
         startsAt: '2019-10-22T09:00:00+08:00',
@@ -202,7 +200,7 @@ describe('appointments', () => {
   });
 
   it('PATCH', async () => {
-    await expectStatuses(c, WRITE_200, status('patch', `${base()}/${open.id}`, { venue: 'X' }));
+    await expectStatuses(c, AGENCY_WRITES, status('patch', `${base()}/${open.id}`, { venue: 'X' }));
   });
 
   it('DELETE', async () => {
