@@ -562,6 +562,7 @@ describe('appointments: bad input is a 400 naming the field', () => {
     endsAt: '2019-10-21T10:00:00+08:00',
     timeZone: 'Asia/Shanghai',
   };
+  const propose = (body: Record<string, unknown>) => api.post(`${tripPath()}/appointments`, body);
 
   it.each([
     [{}, ['title', 'startsAt', 'endsAt', 'timeZone']],
@@ -590,20 +591,17 @@ describe('appointments: bad input is a 400 naming the field', () => {
     [{ ...base, partnerId: '00000000-0000-4000-8000-000000000000' }, ['partnerId']],
     [{ ...base, companyId: '00000000-0000-4000-8000-000000000000' }, ['companyId']],
   ])('POST %j → 400 naming %j', async (body, expected) => {
-    const res = await app.http.post(`${tripPath()}/appointments`).set(admin.auth).send(body);
+    const res = await propose(body);
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(expect.arrayContaining(expected));
   });
 
   it("refuses an attendee who is not a participant of this trip (another trip's delegate)", async () => {
-    const res = await app.http
-      .post(`${tripPath()}/appointments`)
-      .set(admin.auth)
-      .send({
-        ...base,
-        restricted: true,
-        attendeeIds: [story.delegates.mayor.id, otherTripDelegate.id],
-      });
+    const res = await propose({
+      ...base,
+      restricted: true,
+      attendeeIds: [story.delegates.mayor.id, otherTripDelegate.id],
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['attendeeIds']);
     expect(res.body.errors[0].message).toContain(otherTripDelegate.id);
@@ -620,14 +618,11 @@ describe('appointments: bad input is a 400 naming the field', () => {
       endsAt: '2019-10-24T23:30:00+02:00',
     });
     expect(berlin.local).toMatchObject({ date: '2019-10-24', startTime: '23:00' });
-    const res = await app.http
-      .post(`${tripPath()}/appointments`)
-      .set(admin.auth)
-      .send({
-        ...base,
-        startsAt: '2019-10-24T23:00:00+02:00',
-        endsAt: '2019-10-24T23:30:00+02:00',
-      });
+    const res = await propose({
+      ...base,
+      startsAt: '2019-10-24T23:00:00+02:00',
+      endsAt: '2019-10-24T23:30:00+02:00',
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['startsAt', 'endsAt']);
   });
