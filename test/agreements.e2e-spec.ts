@@ -1,26 +1,14 @@
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
-import {
-  Cast,
-  RoleName,
-  statusReport,
-  RoleCheck,
-  statusesOf,
-  startWithCast,
-} from './helpers/roles';
-import { Appointment, Trip } from './helpers/trips';
-import { kit } from './helpers/make';
+import { AGENCY_CREATES, AGENCY_WRITES, expectStatuses } from './helpers/roles';
+import type { Appointment, Trip } from './helpers/world';
+import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
-let app: TestApp, admin: Session, c: Cast;
-let techPark: string;
-let campus3d: string;
-let trip: Trip;
-let signing: Appointment;
-let otherSigning: Appointment;
+let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
+useWorld((w) => ({ app, admin, c, make, api } = w));
+/** The two partners, the trip, its signing and one of another trip. */
+let techPark: string, campus3d: string;
+let trip: Trip, signing: Appointment, otherSigning: Appointment;
 
 beforeAll(async () => {
-  ({ app, admin, c } = await startWithCast());
-  const make = kit(app, admin);
   techPark = (
     await make.row.partner({
       name: 'Technologiepark Peking',
@@ -53,10 +41,9 @@ beforeAll(async () => {
     endsAt: '2020-05-05T11:00:00+08:00',
   });
 });
-afterAll(() => app?.stop());
 
 const create = (session: Session, body: Record<string, unknown>) =>
-  app.http.post('/api/v1/agreements').set(session.auth).send(body);
+  api.as(session).post('/api/v1/agreements', body);
 const fields = (res: { body: { errors?: { field: string }[] } }) => [
   ...new Set((res.body.errors ?? []).map((e) => e.field)),
 ];
@@ -153,11 +140,7 @@ describe('agreements: create and validate', () => {
       await create(admin, { partnerId: techPark, title: 'Änderbar', signedOn: '2019-10-21' })
     ).body;
     const patch = (body: Record<string, unknown>) =>
-      app.http
-        .patch(`/api/v1/agreements/${made.id}`)
-        .set(admin.auth)
-        .set('If-Match', '"1"')
-        .send(body);
+      api.patch(`/api/v1/agreements/${made.id}`, body);
     expect(fields(await patch({ validUntil: '2019-01-01' }))).toEqual(['validUntil']);
     expect(fields(await patch({ title: null }))).toEqual(['title']);
     expect(fields(await patch({ partnerId: null }))).toEqual(['partnerId']);
@@ -258,75 +241,51 @@ describe('agreements: lists and filters', () => {
 });
 
 describe('agreements: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   let target: { id: string };
   beforeAll(async () => {
     target = (await create(admin, { partnerId: techPark, title: 'Matrix' })).body;
   });
-  const etag = async (id: string) =>
-    (await app.http.get(`/api/v1/agreements/${id}`).set(admin.auth)).headers.etag as string;
 
   it('reads: agency readers only; company users 403 (even with a delegate on the trip)', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(async (_, s) => (await app.http.get('/api/v1/agreements').set(s.auth)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.get(`/api/v1/agreements/${target.id}`).set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.get('/api/v1/agreements').set(s.auth)).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.get(`/api/v1/agreements/${target.id}`).set(s.auth)).status,
+    );
   });
 
   it('creates and updates: agency staff only', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role) =>
-            (await create(c.sessions[role], { partnerId: techPark, title: `Von ${role}` })).status,
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (
-              await app.http
-                .patch(`/api/v1/agreements/${target.id}`)
-                .set(s.auth)
-                .set('If-Match', await etag(target.id))
-                .send({ summary: `Von ${role}` })
-            ).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      async (role) =>
+        (await create(c.sessions[role], { partnerId: techPark, title: `Von ${role}` })).status,
+    );
+    await expectStatuses(
+      c,
+      AGENCY_WRITES,
+      async (role, s) =>
+        (await api.as(s).patch(`/api/v1/agreements/${target.id}`, { summary: `Von ${role}` }))
+          .status,
+    );
   });
 
   it('deletes and restores: staff; purges: admin only', async () => {
     const doomed = (await create(admin, { partnerId: techPark, title: 'Kurzlebig' })).body;
     const path = `/api/v1/agreements/${doomed.id}`;
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.delete(path).set(s.auth).set('If-Match', '"1"')).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { viewer: 403, own: 403, foreign: 403 },
+      async (_, s) => (await api.as(s).delete(path)).status,
+      ['viewer', 'own', 'foreign'],
+    );
     expect((await app.http.delete(path).set(c.sessions.staff.auth)).status).toBe(428);
-    expect(
-      (await app.http.delete(path).set(c.sessions.staff.auth).set('If-Match', '"1"')).status,
-    ).toBe(204);
+    expect((await api.as(c.sessions.staff).delete(path)).status).toBe(204);
     expect((await app.http.get(path).set(admin.auth)).status).toBe(404);
     expect(
       (
@@ -336,28 +295,22 @@ describe('agreements: role matrix', () => {
     expect(
       (await app.http.get('/api/v1/agreements?deleted=true').set(c.sessions.viewer.auth)).status,
     ).toBe(403);
-    expect(
-      statusReport(
-        { viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) => (await app.http.post(`${path}/restore`).set(s.auth)).status,
-          ['viewer', 'own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { viewer: 403, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.post(`${path}/restore`).set(s.auth)).status,
+      ['viewer', 'own', 'foreign'],
+    );
     const restored = await app.http.post(`${path}/restore`).set(c.sessions.staff.auth);
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ version: 3, deletedAt: null });
-    await app.http.delete(path).set(admin.auth).set('If-Match', '"3"').expect(204);
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403, admin: 204 },
-        await each(
-          async (_, s) => (await app.http.post(`${path}/purge`).set(s.auth)).status,
-          ['staff', 'viewer', 'own', 'foreign', 'admin'],
-        ),
-      ),
-    ).toEqual([]);
+    expect((await api.delete(path)).status).toBe(204);
+    await expectStatuses(
+      c,
+      { staff: 403, viewer: 403, own: 403, foreign: 403, admin: 204 },
+      async (_, s) => (await app.http.post(`${path}/purge`).set(s.auth)).status,
+      ['staff', 'viewer', 'own', 'foreign', 'admin'],
+    );
     expect((await app.http.post(`${path}/restore`).set(admin.auth)).status).toBe(404);
   });
 
@@ -370,11 +323,7 @@ describe('agreements: role matrix', () => {
       `INSERT INTO follow_ups (title, assignee_id, agreement_id) VALUES ('Überprüfen', $1, $2)`,
       [rows[0].id, kept.id],
     );
-    await app.http
-      .delete(`/api/v1/agreements/${kept.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .expect(204);
+    expect((await api.delete(`/api/v1/agreements/${kept.id}`)).status).toBe(204);
     expect(
       (await app.http.post(`/api/v1/agreements/${kept.id}/purge`).set(admin.auth)).status,
     ).toBe(409);
@@ -384,12 +333,15 @@ describe('agreements: role matrix', () => {
 describe('agreements: audit and concurrency', () => {
   it('records before and after of each change', async () => {
     const made = (await create(admin, { partnerId: techPark, title: 'Prüfbar' })).body;
-    await app.http
-      .patch(`/api/v1/agreements/${made.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .send({ status: 'signed', signedOn: '2019-10-21', appointmentId: signing.id })
-      .expect(200);
+    expect(
+      (
+        await api.patch(`/api/v1/agreements/${made.id}`, {
+          status: 'signed',
+          signedOn: '2019-10-21',
+          appointmentId: signing.id,
+        })
+      ).status,
+    ).toBe(200);
     const audit = await app.http
       .get(`/api/v1/audit?entity=agreement&entityId=${made.id}`)
       .set(admin.auth);
@@ -408,11 +360,11 @@ describe('agreements: audit and concurrency', () => {
     const made = (await create(admin, { partnerId: techPark, title: 'Wettlauf' })).body;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/agreements/${made.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-          .send({ summary: `Schreiber ${i}` }),
+        api.patch(
+          `/api/v1/agreements/${made.id}`,
+          { summary: `Schreiber ${i}` },
+          { ifMatch: '"1"' },
+        ),
       ),
     );
     const statuses = results.map((r) => r.status);

@@ -1,19 +1,11 @@
 import jwt from 'jsonwebtoken';
-import { ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './helpers/app';
-import { PASSWORD, Session, login, loginAdmin } from './helpers/auth';
-import { Kit, kit } from './helpers/make';
-import { Cast, cast, statusReport, statusesOf } from './helpers/roles';
+import { ADMIN, TEST_JWT_SECRET, startTestApp } from './helpers/app';
+import { PASSWORD, login, loginAdmin } from './helpers/auth';
+import { cast, statusReport, statusesOf } from './helpers/roles';
+import { Api, Cast, Kit, Session, TestApp, useApp } from './helpers/world';
 
-let app: TestApp;
-let admin: Session;
-let make: Kit;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  make = kit(app, admin);
-});
-afterAll(() => app?.stop());
+let app: TestApp, admin: Session, make: Kit, api: Api;
+useApp((w) => ({ app, admin, make, api } = w));
 
 const me = (token: string) =>
   app.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
@@ -146,11 +138,7 @@ describe('logout, deactivation and password changes end sessions at once', () =>
     const user = await make.user();
     const session = await login(app, user.email, user.password);
     expect((await me(session.accessToken)).status).toBe(200);
-    const off = await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ active: false });
+    const off = await api.patch(`/api/v1/users/${user.id}`, { active: false });
     expect(off.status).toBe(200);
     expect(off.body.active).toBe(false);
     expect((await me(session.accessToken)).status).toBe(401);
@@ -196,11 +184,7 @@ describe('logout, deactivation and password changes end sessions at once', () =>
   it("an admin password reset ends the user's sessions too", async () => {
     const user = await make.user();
     const session = await login(app, user.email, user.password);
-    const reset = await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ password: 'reset-by-admin-123' });
+    const reset = await api.patch(`/api/v1/users/${user.id}`, { password: 'reset-by-admin-123' });
     expect(reset.status).toBe(200);
     expect((await me(session.accessToken)).status).toBe(401);
     await login(app, user.email, 'reset-by-admin-123');
@@ -314,13 +298,15 @@ describe('throttling', () => {
 describe('users', () => {
   it('requires companyId for a company user and forbids it otherwise', async () => {
     const company = await make.company();
-    const missing = await app.http
-      .post('/api/v1/users')
-      .set(admin.auth)
-      .send({ email: 'c1@test.liaison', displayName: 'C', role: 'company', password: PASSWORD });
+    const missing = await api.post('/api/v1/users', {
+      email: 'c1@test.liaison',
+      displayName: 'C',
+      role: 'company',
+      password: PASSWORD,
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'companyId' })]);
-    const forStaff = await app.http.post('/api/v1/users').set(admin.auth).send({
+    const forStaff = await api.post('/api/v1/users', {
       email: 'c2@test.liaison',
       displayName: 'C',
       role: 'staff',
@@ -329,7 +315,7 @@ describe('users', () => {
     });
     expect(forStaff.status).toBe(400);
     expect(forStaff.body.errors[0].field).toBe('companyId');
-    const unknown = await app.http.post('/api/v1/users').set(admin.auth).send({
+    const unknown = await api.post('/api/v1/users', {
       email: 'c3@test.liaison',
       displayName: 'C',
       role: 'company',
@@ -337,7 +323,7 @@ describe('users', () => {
       password: PASSWORD,
     });
     expect(unknown.status).toBe(400);
-    const ok = await app.http.post('/api/v1/users').set(admin.auth).send({
+    const ok = await api.post('/api/v1/users', {
       email: 'c4@test.liaison',
       displayName: 'C',
       role: 'company',
@@ -350,10 +336,12 @@ describe('users', () => {
 
   it('refuses a duplicate email regardless of case with 409', async () => {
     await make.user({ email: 'dup@test.liaison' });
-    const res = await app.http
-      .post('/api/v1/users')
-      .set(admin.auth)
-      .send({ email: 'DUP@test.liaison', displayName: 'D', role: 'staff', password: PASSWORD });
+    const res = await api.post('/api/v1/users', {
+      email: 'DUP@test.liaison',
+      displayName: 'D',
+      role: 'staff',
+      password: PASSWORD,
+    });
     expect(res.status).toBe(409);
     expect(res.body.errors).toEqual([
       { field: 'email', code: 'unique', message: expect.any(String) },
@@ -362,15 +350,12 @@ describe('users', () => {
 
   it('creates one user when the same email is sent four times at once, and answers 409 to the rest', async () => {
     const send = (i: number) =>
-      app.http
-        .post('/api/v1/users')
-        .set(admin.auth)
-        .send({
-          email: 'race@test.liaison',
-          displayName: `R${i}`,
-          role: 'staff',
-          password: PASSWORD,
-        });
+      api.post('/api/v1/users', {
+        email: 'race@test.liaison',
+        displayName: `R${i}`,
+        role: 'staff',
+        password: PASSWORD,
+      });
     const answers = await Promise.all([0, 1, 2, 3].map(send));
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
     for (const a of answers.filter((x) => x.status === 409))
@@ -383,30 +368,11 @@ describe('users', () => {
 
   it('enforces password length 12..128 without composition rules', async () => {
     const base = { displayName: 'P', role: 'staff' };
-    expect(
-      (
-        await app.http
-          .post('/api/v1/users')
-          .set(admin.auth)
-          .send({ ...base, email: 'p1@test.liaison', password: 'elevenchars' })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await app.http
-          .post('/api/v1/users')
-          .set(admin.auth)
-          .send({ ...base, email: 'p2@test.liaison', password: 'x'.repeat(129) })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await app.http
-          .post('/api/v1/users')
-          .set(admin.auth)
-          .send({ ...base, email: 'p3@test.liaison', password: 'alllowercaseletters' })
-      ).status,
-    ).toBe(201);
+    const created = async (email: string, password: string) =>
+      (await api.post('/api/v1/users', { ...base, email, password })).status;
+    expect(await created('p1@test.liaison', 'elevenchars')).toBe(400);
+    expect(await created('p2@test.liaison', 'x'.repeat(129))).toBe(400);
+    expect(await created('p3@test.liaison', 'alllowercaseletters')).toBe(201);
   });
 
   it('stores argon2id hashes at OWASP minimum parameters and never shows them', async () => {
@@ -467,11 +433,7 @@ describe('users', () => {
 
   it('records user changes with before and after', async () => {
     const user = await make.user({ displayName: 'Before Name' });
-    await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ displayName: 'After Name', locale: 'en' });
+    await api.patch(`/api/v1/users/${user.id}`, { displayName: 'After Name', locale: 'en' });
     const res = await app.http.get(`/api/v1/audit?entity=user&entityId=${user.id}`).set(admin.auth);
     const update = (res.body.items as { action: string; changes: Record<string, unknown> }[]).find(
       (e) => e.action === 'update',
@@ -503,11 +465,7 @@ describe('roles', () => {
     const user = await make.user({ role: 'staff' });
     const session = await login(app, user.email, user.password);
     expect((await app.http.get('/api/v1/users').set(session.auth)).status).toBe(403);
-    await app.http
-      .patch(`/api/v1/users/${user.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${user.version}"`)
-      .send({ role: 'admin' });
+    await api.patch(`/api/v1/users/${user.id}`, { role: 'admin' });
     expect((await app.http.get('/api/v1/users').set(session.auth)).status).toBe(200);
   });
 });
@@ -538,11 +496,7 @@ describe('users: PATCH with null', () => {
       { locale: null },
       { password: null },
     ]) {
-      const res = await app.http
-        .patch(`/api/v1/users/${user.id}`)
-        .set(admin.auth)
-        .set('If-Match', `"${user.version}"`)
-        .send(body);
+      const res = await api.patch(`/api/v1/users/${user.id}`, body);
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
     }
   });
@@ -568,11 +522,7 @@ describe('users: directory', () => {
     });
     const inactive = await make.user({ role: 'staff', displayName: 'Gerd Verzeichnis' });
     gone = inactive;
-    await app.http
-      .patch(`/api/v1/users/${inactive.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${inactive.version}"`)
-      .send({ active: false });
+    await api.patch(`/api/v1/users/${inactive.id}`, { active: false });
   });
 
   it('is for the agency’s roles: admin, staff and viewer 200, a company user 403', async () => {

@@ -1,26 +1,12 @@
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
 import { softDeleteStory } from './helpers/lifecycle';
-import {
-  Cast,
-  RoleName,
-  statusReport,
-  RoleCheck,
-  statusesOf,
-  startWithCast,
-} from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, expectStatuses } from './helpers/roles';
+import { Api, Cast, Session, TestApp, useWorld } from './helpers/world';
 
-let app: TestApp, admin: Session, c: Cast;
-
-beforeAll(async () => {
-  ({ app, admin, c } = await startWithCast());
-});
-afterAll(() => app?.stop());
+let app: TestApp, admin: Session, c: Cast, api: Api;
+useWorld((w) => ({ app, admin, c, api } = w));
 
 const create = (session: Session, body: Record<string, unknown>) =>
-  app.http.post('/api/v1/companies').set(session.auth).send(body);
-const etagOf = async (id: string) =>
-  (await app.http.get(`/api/v1/companies/${id}`).set(admin.auth)).headers.etag as string;
+  api.as(session).post('/api/v1/companies', body);
 
 describe('companies: validation', () => {
   it('creates with defaults and normalises ISO codes', async () => {
@@ -113,8 +99,6 @@ describe('companies: role matrix', () => {
     other = (await create(admin, { name: 'Third Party Cutlery' })).body;
   });
 
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
-
   it('lists all companies for the agency, only its own for a company user', async () => {
     for (const role of ['admin', 'staff', 'viewer'] as const) {
       const res = await app.http.get('/api/v1/companies?limit=200').set(c.sessions[role].auth);
@@ -128,42 +112,30 @@ describe('companies: role matrix', () => {
   });
 
   it('reads: own company 200, any other 404 for a company user', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-        await each(
-          async (_, s) =>
-            (await app.http.get(`/api/v1/companies/${c.ownCompany.id}`).set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+      async (_, s) =>
+        (await app.http.get(`/api/v1/companies/${c.ownCompany.id}`).set(s.auth)).status,
+    );
   });
 
   it('creates: agency only', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(async (role, s) => (await create(s, { name: `Made by ${role}` })).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      async (role, s) => (await create(s, { name: `Made by ${role}` })).status,
+    );
   });
 
   it('updates: agency only, even the own company', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (
-              await app.http
-                .patch(`/api/v1/companies/${c.ownCompany.id}`)
-                .set(s.auth)
-                .set('If-Match', await etagOf(c.ownCompany.id))
-                .send({ city: `City ${role}` })
-            ).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_WRITES,
+      async (role, s) =>
+        (await api.as(s).patch(`/api/v1/companies/${c.ownCompany.id}`, { city: `City ${role}` }))
+          .status,
+    );
   });
 
   it('deletes, restores and purges: staff deletes and restores, only admin purges', async () => {
@@ -179,10 +151,7 @@ describe('companies: role matrix', () => {
     await app.db.query(`INSERT INTO contacts (family_name, company_id) VALUES ('Linked', $1)`, [
       referenced.id,
     ]);
-    await app.http
-      .delete(`/api/v1/companies/${referenced.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"');
+    await api.delete(`/api/v1/companies/${referenced.id}`);
     expect(
       (await app.http.post(`/api/v1/companies/${referenced.id}/purge`).set(admin.auth)).status,
     ).toBe(409);
@@ -192,11 +161,7 @@ describe('companies: role matrix', () => {
 describe('companies: audit and concurrency', () => {
   it('records before and after of each change in the same transaction', async () => {
     const company = (await create(admin, { name: 'Audit Me', city: 'Solingen' })).body;
-    await app.http
-      .patch(`/api/v1/companies/${company.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .send({ city: 'Haan' });
+    await api.patch(`/api/v1/companies/${company.id}`, { city: 'Haan' });
     const audit = await app.http
       .get(`/api/v1/audit?entity=company&entityId=${company.id}`)
       .set(admin.auth);
@@ -215,11 +180,7 @@ describe('companies: audit and concurrency', () => {
     const company = (await create(admin, { name: 'Race GmbH' })).body;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/companies/${company.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-          .send({ city: `Writer ${i}` }),
+        api.patch(`/api/v1/companies/${company.id}`, { city: `Writer ${i}` }, { ifMatch: '"1"' }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -232,19 +193,11 @@ describe('companies: PATCH with null', () => {
   it('clears nullable fields and refuses null for required ones (400, never 500)', async () => {
     const admin2 = admin;
     const company = (await create(admin2, { name: 'Nullable GmbH', city: 'Solingen' })).body;
-    const cleared = await app.http
-      .patch(`/api/v1/companies/${company.id}`)
-      .set(admin2.auth)
-      .set('If-Match', '"1"')
-      .send({ city: null });
+    const cleared = await api.as(admin2).patch(`/api/v1/companies/${company.id}`, { city: null });
     expect(cleared.status).toBe(200);
     expect(cleared.body.city).toBeNull();
     for (const body of [{ name: null }, { country: null }, { branchCountries: null }]) {
-      const res = await app.http
-        .patch(`/api/v1/companies/${company.id}`)
-        .set(admin2.auth)
-        .set('If-Match', '"2"')
-        .send(body);
+      const res = await api.as(admin2).patch(`/api/v1/companies/${company.id}`, body);
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
     }
   });

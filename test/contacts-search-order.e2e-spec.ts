@@ -1,5 +1,4 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
+import { Session, TestApp, useApp } from './helpers/world';
 
 /**
  * A search listed by name runs one of two ways (src/contacts/contacts.service.ts): few matches are
@@ -8,8 +7,8 @@ import { Session, loginAdmin } from './helpers/auth';
  * (src/search/search.service.ts) ranks contacts one of three ways by the same estimate.
  */
 
-let app: TestApp;
-let admin: Session;
+let app: TestApp, admin: Session;
+useApp((w) => ({ app, admin } = w));
 
 const SPREAD = 12_000;
 const CLUSTERED = 150;
@@ -17,8 +16,6 @@ const MIDDLE = 1_500;
 const MIDDLETONS = 20;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
   // Family names spread over the alphabet, all matching "common"; a block of Zhangs at its end,
   // as a family name clusters them.
   await app.db.query(
@@ -45,7 +42,6 @@ beforeAll(async () => {
   );
   await app.db.query('ANALYZE contacts');
 });
-afterAll(() => app?.stop());
 
 async function estimate(term: string): Promise<number> {
   const { rows } = await app.db.query<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(

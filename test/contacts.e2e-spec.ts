@@ -1,24 +1,10 @@
 import type { Response } from 'supertest';
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
-import type { Kit } from './helpers/make';
 import { softDeleteStory } from './helpers/lifecycle';
-import {
-  Cast,
-  RoleName,
-  statusReport,
-  RoleCheck,
-  statusesOf,
-  startWithCast,
-} from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, expectLeadScoped, expectStatuses } from './helpers/roles';
+import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
-let app: TestApp, admin: Session, c: Cast;
-let make: Kit;
-
-beforeAll(async () => {
-  ({ app, admin, c, make } = await startWithCast());
-});
-afterAll(() => app?.stop());
+let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
+useWorld((w) => ({ app, admin, c, make, api } = w));
 
 type Body = Record<string, unknown>;
 interface ContactBody {
@@ -28,8 +14,7 @@ interface ContactBody {
   [field: string]: unknown;
 }
 
-const create = (session: Session, body: Body) =>
-  app.http.post('/api/v1/contacts').set(session.auth).send(body);
+const create = (session: Session, body: Body) => api.as(session).post('/api/v1/contacts', body);
 const contact = async (body: Body, session = admin): Promise<ContactBody> => {
   const res = await create(session, body);
   if (res.status !== 201) throw new Error(`contact: ${res.status} ${JSON.stringify(res.body)}`);
@@ -43,14 +28,6 @@ const partner = async (body: Body = {}): Promise<{ id: string; name: string }> =
   if (res.status !== 201) throw new Error(`partner: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string };
 };
-const etagOf = async (id: string) =>
-  (await app.http.get(`/api/v1/contacts/${id}`).set(admin.auth)).headers.etag as string;
-const patch = async (id: string, body: Body, session = admin) =>
-  app.http
-    .patch(`/api/v1/contacts/${id}`)
-    .set(session.auth)
-    .set('If-Match', await etagOf(id))
-    .send(body);
 const ids = (body: { items: { id: string }[] }) => body.items.map((x) => x.id);
 const fields = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
 const found = async (q: string, session: Session = admin) => {
@@ -141,7 +118,7 @@ describe('contacts: validation', () => {
     }
     // and a name cannot be cleared on PATCH, Chinese script or not
     const x = await contact({ nativeName: '张伟' });
-    const res = await patch(x.id, { familyName: null });
+    const res = await api.patch(`/api/v1/contacts/${x.id}`, { familyName: null });
     expect(res.status).toBe(400);
     expect(fields(res.body)).toContain('familyName');
   });
@@ -287,14 +264,18 @@ describe('contacts: validation', () => {
       legalBasis: { basis: 'public_task' },
     });
     for (const field of ['familyName', 'languages', 'tags', 'ownerId']) {
-      const res = await patch(x.id, { [field]: null });
+      const res = await api.patch(`/api/v1/contacts/${x.id}`, { [field]: null });
       expect({ field, status: res.status, fields: [...new Set(fields(res.body))] }).toEqual({
         field,
         status: 400,
         fields: [field],
       });
     }
-    const res = await patch(x.id, { city: null, legalBasis: null, tags: [] });
+    const res = await api.patch(`/api/v1/contacts/${x.id}`, {
+      city: null,
+      legalBasis: null,
+      tags: [],
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ city: null, legalBasis: null, tags: [], version: 2 });
   });
@@ -303,10 +284,13 @@ describe('contacts: validation', () => {
     const company = await make.company();
     const p = await partner();
     const x = await contact({ familyName: 'Mover', partnerId: p.id });
-    const both = await patch(x.id, { companyId: company.id });
+    const both = await api.patch(`/api/v1/contacts/${x.id}`, { companyId: company.id });
     expect(both.status).toBe(400);
     expect(fields(both.body).sort()).toEqual(['companyId', 'partnerId']);
-    const moved = await patch(x.id, { companyId: company.id, partnerId: null });
+    const moved = await api.patch(`/api/v1/contacts/${x.id}`, {
+      companyId: company.id,
+      partnerId: null,
+    });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ companyId: company.id, partnerId: null, version: 2 });
   });
@@ -315,20 +299,19 @@ describe('contacts: validation', () => {
     const company = await make.company();
     const x = await contact({ familyName: 'Stays', companyId: company.id });
     await app.db.query('UPDATE companies SET deleted_at = now() WHERE id = $1', [company.id]);
-    expect((await patch(x.id, { city: 'Haan' })).status).toBe(200);
+    expect((await api.patch(`/api/v1/contacts/${x.id}`, { city: 'Haan' })).status).toBe(200);
     const other = await contact({ familyName: 'Moves' });
-    const res = await patch(other.id, { companyId: company.id });
+    const res = await api.patch(`/api/v1/contacts/${other.id}`, { companyId: company.id });
     expect(res.status).toBe(400);
     expect(fields(res.body)).toEqual(['companyId']);
   });
 
   it('writes nothing when a change is refused', async () => {
     const x = await contact({ familyName: 'Untouched' });
-    const res = await app.http
-      .patch(`/api/v1/contacts/${x.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .send({ familyName: 'Changed', ownerId: '00000000-0000-4000-8000-000000000000' });
+    const res = await api.patch(`/api/v1/contacts/${x.id}`, {
+      familyName: 'Changed',
+      ownerId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(res.status).toBe(400);
     const after = await app.http.get(`/api/v1/contacts/${x.id}`).set(admin.auth);
     expect(after.body).toMatchObject({ familyName: 'Untouched', version: 1 });
@@ -412,16 +395,14 @@ describe('contacts: search and filters', () => {
   });
 
   it('follows a company rename (and a contact moving away) with what finds the contact', async () => {
-    const renamed = await app.http
-      .patch(`/api/v1/companies/${company.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .send({ name: 'Scherenwerk Haan' });
+    const renamed = await api.patch(`/api/v1/companies/${company.id}`, {
+      name: 'Scherenwerk Haan',
+    });
     expect(renamed.status).toBe(200);
     expect(await found('klingenhaus')).toEqual([]);
     expect(await found('scherenwerk')).toEqual([atCompany.id]);
 
-    const moved = await patch(atCompany.id, { companyId: null });
+    const moved = await api.patch(`/api/v1/contacts/${atCompany.id}`, { companyId: null });
     expect(moved.status).toBe(200);
     expect(await found('scherenwerk')).toEqual([]);
     expect(await found('schmidt')).toEqual([atCompany.id]);
@@ -509,8 +490,6 @@ describe('contacts: role matrix', () => {
     await lead(c.ownCompany.id, own.id);
     foreignLead = await lead(c.foreignCompany.id, foreign.id);
   });
-
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   const read =
     (id: string, suffix = '') =>
     async (_: RoleName, s: Session) =>
@@ -552,24 +531,11 @@ describe('contacts: role matrix', () => {
 
   it('reads: a company user its leads’ contacts (200), any other 404', async () => {
     for (const suffix of ['', '/timeline']) {
-      expect(
-        statusReport(
-          { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-          await each(read(own.id, suffix)),
-        ),
-      ).toEqual([]);
-      expect(
-        statusReport(
-          { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 200 },
-          await each(read(foreign.id, suffix)),
-        ),
-      ).toEqual([]);
-      expect(
-        statusReport(
-          { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 404 },
-          await each(read(unlinked.id, suffix)),
-        ),
-      ).toEqual([]);
+      await expectLeadScoped(c, (id) => read(id, suffix), {
+        own: own.id,
+        foreign: foreign.id,
+        unlinked: unlinked.id,
+      });
     }
   });
 
@@ -598,24 +564,21 @@ describe('contacts: role matrix', () => {
   });
 
   it('creates: agency only', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(async (role, s) => (await create(s, { familyName: `By ${role}` })).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      async (role, s) => (await create(s, { familyName: `By ${role}` })).status,
+    );
   });
 
   it('updates: agency only, even a contact of the own leads', async () => {
     for (const target of [own, foreign, unlinked]) {
-      expect(
-        statusReport(
-          { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-          await each(
-            async (role, s) => (await patch(target.id, { city: `City ${role}` }, s)).status,
-          ),
-        ),
-      ).toEqual([]);
+      await expectStatuses(
+        c,
+        AGENCY_WRITES,
+        async (role, s) =>
+          (await api.as(s).patch(`/api/v1/contacts/${target.id}`, { city: `City ${role}` })).status,
+      );
     }
   });
 
@@ -998,11 +961,11 @@ describe('contacts: timeline', () => {
 describe('contacts: audit and concurrency', () => {
   it('records before and after of each change', async () => {
     const x = await contact({ familyName: 'Audit', city: 'Beijing' });
-    await patch(x.id, {
+    await api.patch(`/api/v1/contacts/${x.id}`, {
       city: 'Shanghai',
       legalBasis: { basis: 'consent', recordedAt: '2026-10-20T09:30:00Z' },
     });
-    await app.http.delete(`/api/v1/contacts/${x.id}`).set(admin.auth).set('If-Match', '"2"');
+    await api.delete(`/api/v1/contacts/${x.id}`);
     const audit = await app.http
       .get(`/api/v1/audit?entity=contact&entityId=${x.id}`)
       .set(admin.auth);
@@ -1027,12 +990,8 @@ describe('contacts: audit and concurrency', () => {
     expect(
       (await app.http.patch(`/api/v1/contacts/${x.id}`).set(admin.auth).send({ city: 'A' })).status,
     ).toBe(428);
-    expect((await patch(x.id, { city: 'A' })).status).toBe(200);
-    const stale = await app.http
-      .patch(`/api/v1/contacts/${x.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .send({ city: 'B' });
+    expect((await api.patch(`/api/v1/contacts/${x.id}`, { city: 'A' })).status).toBe(200);
+    const stale = await api.patch(`/api/v1/contacts/${x.id}`, { city: 'B' }, { ifMatch: '"1"' });
     expect(stale.status).toBe(412);
     expect(stale.headers.etag).toBe('"2"');
   });
@@ -1041,11 +1000,11 @@ describe('contacts: audit and concurrency', () => {
     const x = await contact({ familyName: 'Race' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/contacts/${x.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-          .send({ city: `Writer ${i}`, tags: [`t${i}`] }),
+        api.patch(
+          `/api/v1/contacts/${x.id}`,
+          { city: `Writer ${i}`, tags: [`t${i}`] },
+          { ifMatch: '"1"' },
+        ),
       ),
     );
     const statuses = results.map((r) => r.status);

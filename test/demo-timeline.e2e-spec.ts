@@ -1,16 +1,12 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, login } from './helpers/auth';
+import { login } from './helpers/auth';
+import { Session, TestApp, useApp } from './helpers/world';
 
-let app: TestApp;
-let staff: Session;
-let dovo: Session;
-
+let app: TestApp, staff: Session, dovo: Session;
+useApp((w) => (app = w.app), { env: { SEED_DEMO: 'true' } });
 beforeAll(async () => {
-  app = await startTestApp({ env: { SEED_DEMO: 'true' } });
   staff = await login(app, 'staff@liaison.test', 'liaison-demo');
   dovo = await login(app, 'dovo@liaison.test', 'liaison-demo');
 });
-afterAll(() => app?.stop());
 
 interface Item {
   type: string;

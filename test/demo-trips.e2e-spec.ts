@@ -1,21 +1,16 @@
 import type { EntityManager } from 'typeorm';
 import { seedDemoTrips } from '../src/demo/trips';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { kit } from './helpers/make';
-import type { Appointment, Participant } from './helpers/trips';
+import { Appointment, Kit, Participant, Session, TestApp, useApp } from './helpers/world';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ICAL = require('ical.js');
 
-let app: TestApp;
-let admin: Session;
+let app: TestApp, admin: Session, make: Kit;
+useApp((w) => ({ app, admin, make } = w));
 let ids: Parameters<typeof seedDemoTrips>[1];
 
 /** The demo seed through a plain pg connection, in one transaction, as the main seed runs it. */
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
   const one = async (sql: string, params: unknown[]) =>
     (await app.db.query<{ id: string }>(sql, params)).rows[0].id;
   const company = (name: string) =>
@@ -52,7 +47,6 @@ beforeAll(async () => {
     client.release();
   }
 });
-afterAll(() => app?.stop());
 
 const get = async (path: string, session: Session = admin) => {
   const res = await app.http.get(path).set(session.auth);
@@ -167,7 +161,6 @@ describe('the demo trips', () => {
   });
 
   it("shows DOVO's login the China trip without the state reception, and not Israel", async () => {
-    const make = kit(app, admin);
     const dovo = await make.session('company', ids.companies.dovo);
     const visible = await tripIds(dovo);
     expect(Object.keys(visible)).toEqual(['china']);

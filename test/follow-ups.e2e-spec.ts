@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
 import { softDeleteStory } from './helpers/lifecycle';
-import type { Kit } from './helpers/make';
-import {
-  Cast,
-  ROLE_NAMES,
-  RoleName,
-  statusReport,
-  RoleCheck,
-  statusesOf,
-  startWithCast,
-} from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, ROLE_NAMES, expectStatuses } from './helpers/roles';
+import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 interface FollowUpBody {
   id: string;
@@ -25,8 +15,8 @@ interface FollowUpBody {
   [field: string]: unknown;
 }
 
-let app: TestApp, admin: Session, c: Cast;
-let make: Kit;
+let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
+useWorld((w) => ({ app, admin, c, make, api } = w));
 /** Assigned to the own company; to the own company user; to the foreign company. */
 let ownFollowUp: FollowUpBody;
 let ownUserFollowUp: FollowUpBody;
@@ -36,7 +26,6 @@ const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  ({ app, admin, c, make } = await startWithCast());
   ownFollowUp = await followUp({
     title: 'Own company: Muster schicken',
     companyId: c.ownCompany.id,
@@ -50,28 +39,17 @@ beforeAll(async () => {
     companyId: c.foreignCompany.id,
   });
 });
-afterAll(() => app?.stop());
 
 const create = (session: Session, body: Record<string, unknown>) =>
-  app.http.post('/api/v1/follow-ups').set(session.auth).send(body);
+  api.as(session).post('/api/v1/follow-ups', body);
 async function followUp(body: Record<string, unknown> = {}): Promise<FollowUpBody> {
   const res = await create(admin, { title: 'Nachfassen', ...body });
   if (res.status !== 201) throw new Error(`follow-up: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as FollowUpBody;
 }
-const etagOf = async (id: string) =>
-  (await app.http.get(`/api/v1/follow-ups/${id}`).set(admin.auth)).headers.etag as string;
-const patch = async (session: Session, id: string, body: Record<string, unknown>) =>
-  app.http
-    .patch(`/api/v1/follow-ups/${id}`)
-    .set(session.auth)
-    .set('If-Match', await etagOf(id))
-    .send(body);
-const complete = async (session: Session, id: string, etag?: string) =>
-  app.http
-    .post(`/api/v1/follow-ups/${id}/complete`)
-    .set(session.auth)
-    .set('If-Match', etag ?? (await etagOf(id)));
+/** Marks a follow-up done; `ifMatch` only where a test is about the precondition. */
+const complete = (session: Session, id: string, ifMatch?: string) =>
+  api.as(session).post(`/api/v1/follow-ups/${id}/complete`, undefined, { ifMatch });
 const fields = (body: { errors?: { field: string }[] }) => [
   ...new Set((body.errors ?? []).map((e) => e.field)),
 ];
@@ -201,10 +179,10 @@ describe('follow-ups: create and update', () => {
 
   it('keeps someone responsible: clearing both assignee and company is a 400', async () => {
     const target = await followUp({ companyId: c.ownCompany.id });
-    const res = await patch(admin, target.id, { companyId: null });
+    const res = await api.patch(`/api/v1/follow-ups/${target.id}`, { companyId: null });
     expect(res.status).toBe(400);
     expect(fields(res.body)).toEqual(['assigneeId']);
-    const moved = await patch(admin, target.id, {
+    const moved = await api.patch(`/api/v1/follow-ups/${target.id}`, {
       companyId: null,
       assigneeId: c.sessions.staff.user.id,
     });
@@ -214,15 +192,18 @@ describe('follow-ups: create and update', () => {
 
   it('sets completedAt when done and clears it when reopened or cancelled', async () => {
     const target = await followUp();
-    const done = await patch(admin, target.id, { status: 'done' });
+    const done = await api.patch(`/api/v1/follow-ups/${target.id}`, { status: 'done' });
     expect(done.body.status).toBe('done');
     expect(Date.parse(done.body.completedAt)).toBeGreaterThan(Date.now() - 60_000);
-    const renamed = await patch(admin, target.id, { title: 'Renamed' });
+    const renamed = await api.patch(`/api/v1/follow-ups/${target.id}`, { title: 'Renamed' });
     expect(renamed.body.completedAt).toBe(done.body.completedAt);
-    const reopened = await patch(admin, target.id, { status: 'open' });
+    const reopened = await api.patch(`/api/v1/follow-ups/${target.id}`, { status: 'open' });
     expect(reopened.body).toMatchObject({ status: 'open', completedAt: null });
-    await patch(admin, target.id, { status: 'done' });
-    expect((await patch(admin, target.id, { status: 'cancelled' })).body.completedAt).toBeNull();
+    await api.patch(`/api/v1/follow-ups/${target.id}`, { status: 'done' });
+    expect(
+      (await api.patch(`/api/v1/follow-ups/${target.id}`, { status: 'cancelled' })).body
+        .completedAt,
+    ).toBeNull();
     expect(
       (await create(admin, { title: 'Schon erledigt', status: 'done' })).body.completedAt,
     ).not.toBeNull();
@@ -267,7 +248,7 @@ describe('follow-ups: create and update', () => {
     [{ companyId: '00000000-0000-4000-8000-000000000000' }, ['companyId']],
     [{ id: randomUUID() }, ['id']],
   ])('refuses to update with %j, naming %j', async (body, expected) => {
-    const res = await patch(admin, ownFollowUp.id, body);
+    const res = await api.patch(`/api/v1/follow-ups/${ownFollowUp.id}`, body);
     expect(res.status).toBe(400);
     expect(fields(res.body)).toEqual(expected);
   });
@@ -276,9 +257,9 @@ describe('follow-ups: create and update', () => {
     const url = `/api/v1/follow-ups/${ownFollowUp.id}`;
     expect((await app.http.patch(url).set(admin.auth).send({ notes: 'x' })).status).toBe(428);
     expect((await app.http.post(`${url}/complete`).set(admin.auth)).status).toBe(428);
-    const stale = await app.http.patch(url).set(admin.auth).set('If-Match', '"99"').send({});
+    const stale = await api.patch(url, {}, { ifMatch: '"99"' });
     expect(stale.status).toBe(412);
-    expect(stale.headers.etag).toBe(await etagOf(ownFollowUp.id));
+    expect(stale.headers.etag).toBe((await api.get(url)).headers.etag);
     expect((await complete(admin, ownFollowUp.id, '"99"')).status).toBe(412);
   });
 });
@@ -394,8 +375,6 @@ describe('follow-ups: list, filters and sort', () => {
 });
 
 describe('follow-ups: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
-
   it('lists all for the agency; for a company user those of its company or assigned to it', async () => {
     const everyone = [ownFollowUp.id, ownUserFollowUp.id, foreignFollowUp.id];
     for (const role of ['admin', 'staff', 'viewer'] as const) {
@@ -438,36 +417,31 @@ describe('follow-ups: role matrix', () => {
       [ownUserFollowUp, { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 }],
       [foreignFollowUp, { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 200 }],
     ] as const) {
-      expect(
-        statusReport(
-          expected,
-          await each(
-            async (_, s) =>
-              (await app.http.get(`/api/v1/follow-ups/${target.id}`).set(s.auth)).status,
-          ),
-        ),
-      ).toEqual([]);
+      await expectStatuses(
+        c,
+        expected,
+        async (_, s) => (await app.http.get(`/api/v1/follow-ups/${target.id}`).set(s.auth)).status,
+      );
     }
   });
 
   it('creates and updates: agency only (a company user may not edit even its own)', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (await create(s, { title: `By ${role}`, companyId: c.ownCompany.id })).status,
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) => (await patch(s, ownFollowUp.id, { notes: `Note by ${role}` })).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      async (role, s) =>
+        (await create(s, { title: `By ${role}`, companyId: c.ownCompany.id })).status,
+    );
+    await expectStatuses(
+      c,
+      AGENCY_WRITES,
+      async (role, s) =>
+        (
+          await api
+            .as(s)
+            .patch(`/api/v1/follow-ups/${ownFollowUp.id}`, { notes: `Note by ${role}` })
+        ).status,
+    );
   });
 
   it('completes: agency, and a company user for its own; foreign 404, viewer 403', async () => {
@@ -475,12 +449,11 @@ describe('follow-ups: role matrix', () => {
       ROLE_NAMES.map(() => followUp({ title: 'Zu erledigen', companyId: c.ownCompany.id })),
     );
     const byRole = Object.fromEntries(ROLE_NAMES.map((r, i) => [r, targets[i]]));
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
-        await each(async (role, s) => (await complete(s, byRole[role].id)).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
+      async (role, s) => (await complete(s, byRole[role].id)).status,
+    );
 
     const done = await complete(c.sessions.own, ownUserFollowUp.id);
     expect(done.status).toBe(200);
@@ -518,7 +491,9 @@ describe('follow-ups: audit and concurrency', () => {
       priority: 'low',
       companyId: c.ownCompany.id,
     });
-    await patch(c.sessions.staff, target.id, { priority: 'high', dueOn: '2026-12-01' });
+    await api
+      .as(c.sessions.staff)
+      .patch(`/api/v1/follow-ups/${target.id}`, { priority: 'high', dueOn: '2026-12-01' });
     await complete(c.sessions.own, target.id);
     const audit = await app.http
       .get(`/api/v1/audit?entity=followUp&entityId=${target.id}`)
@@ -548,11 +523,7 @@ describe('follow-ups: audit and concurrency', () => {
     const target = await followUp({ title: 'Race' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/follow-ups/${target.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-          .send({ notes: `Writer ${i}` }),
+        api.patch(`/api/v1/follow-ups/${target.id}`, { notes: `Writer ${i}` }, { ifMatch: '"1"' }),
       ),
     );
     const statuses = results.map((r) => r.status).sort();

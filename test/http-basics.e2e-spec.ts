@@ -1,15 +1,7 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { kit } from './helpers/make';
+import { Kit, Session, TestApp, useApp } from './helpers/world';
 
-let app: TestApp;
-let admin: Session;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-});
-afterAll(() => app?.stop());
+let app: TestApp, admin: Session, make: Kit;
+useApp((w) => ({ app, admin, make } = w));
 
 const PROBLEM = /^application\/problem\+json/;
 
@@ -137,7 +129,6 @@ describe('problem details', () => {
 
 describe('keyset pagination', () => {
   beforeAll(async () => {
-    const make = kit(app, admin);
     for (let i = 0; i < 7; i++)
       await make.user({ displayName: `Paged ${String.fromCharCode(65 + i)}` });
   });
@@ -217,7 +208,7 @@ describe('keyset pagination', () => {
 describe('ETag and If-Match', () => {
   let user: { id: string };
   beforeAll(async () => {
-    user = await kit(app, admin).user();
+    user = await make.user();
   });
 
   it('sends the version as ETag on reads', async () => {

@@ -1,18 +1,8 @@
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
-import type { Kit } from './helpers/make';
-import {
-  Cast,
-  ROLE_NAMES,
-  RoleName,
-  statusReport,
-  RoleCheck,
-  statusesOf,
-  startWithCast,
-} from './helpers/roles';
+import { AGENCY_WRITES, ROLE_NAMES, expectStatuses } from './helpers/roles';
+import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
-let app: TestApp, admin: Session, c: Cast;
-let make: Kit;
+let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
+useWorld((w) => ({ app, admin, c, make, api } = w));
 let contactA: { id: string };
 let contactB: { id: string };
 let deletedContact: { id: string };
@@ -24,7 +14,6 @@ let appointment: { id: string };
 let otherAppointment: { id: string };
 
 beforeAll(async () => {
-  ({ app, admin, c, make } = await startWithCast());
   partner = await make.row.partner({
     name: 'Zhongguancun Technologiepark',
     kind: 'technology_park',
@@ -44,13 +33,12 @@ beforeAll(async () => {
   appointment = await make.row.appointment(trip.id, { title: 'Technologiepark' });
   otherAppointment = await make.row.appointment(otherTrip.id, { title: 'Tel Aviv' });
 });
-afterAll(() => app?.stop());
 
 const BASE = { occurredAt: '2026-10-20T09:30:00+08:00', subject: 'Gespräch im Technologiepark' };
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000001';
 
 const create = (session: Session, body: Record<string, unknown>) =>
-  app.http.post('/api/v1/interactions').set(session.auth).send(body);
+  api.as(session).post('/api/v1/interactions', body);
 const made = async (body: Record<string, unknown> = {}, session: Session = c.sessions.staff) => {
   const res = await create(session, { ...BASE, ...body });
   if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
@@ -58,12 +46,6 @@ const made = async (body: Record<string, unknown> = {}, session: Session = c.ses
 };
 const get = (id: string, session: Session = admin) =>
   app.http.get(`/api/v1/interactions/${id}`).set(session.auth);
-const patch = (id: string, version: number | string, body: Record<string, unknown>) =>
-  app.http
-    .patch(`/api/v1/interactions/${id}`)
-    .set(admin.auth)
-    .set('If-Match', typeof version === 'number' ? `"${version}"` : version)
-    .send(body);
 const fields = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
 const sorted = (list: string[]) => [...list].sort();
 const ids = (body: { items: { id: string }[] }) => body.items.map((x) => x.id);
@@ -230,7 +212,7 @@ describe('interactions: bad input', () => {
     [{ authorId: UNKNOWN_ID }, ['authorId']],
   ])('refuses PATCH %j with 400 naming %j', async (body, expected) => {
     const target = await made();
-    const res = await patch(target.id, 1, body);
+    const res = await api.patch(`/api/v1/interactions/${target.id}`, body);
     expect(res.status).toBe(400);
     expect([...new Set(fields(res.body))]).toEqual(expected);
     expect((await get(target.id)).body.version).toBe(1);
@@ -273,7 +255,7 @@ describe('interactions: PATCH', () => {
       contactIds: [contactA.id],
       partnerIds: [partner.id],
     });
-    const res = await patch(target.id, 1, {
+    const res = await api.patch(`/api/v1/interactions/${target.id}`, {
       contactIds: [contactB.id],
       companyIds: [c.ownCompany.id, c.foreignCompany.id],
       summary: null,
@@ -290,7 +272,10 @@ describe('interactions: PATCH', () => {
       companyIds: sorted([c.ownCompany.id, c.foreignCompany.id]),
       partnerIds: [partner.id],
     });
-    const cleared = await patch(target.id, 2, { contactIds: [], companyIds: [] });
+    const cleared = await api.patch(`/api/v1/interactions/${target.id}`, {
+      contactIds: [],
+      companyIds: [],
+    });
     expect(cleared.body).toMatchObject({
       contactIds: [],
       companyIds: [],
@@ -307,20 +292,27 @@ describe('interactions: PATCH', () => {
     const doomed = await make.row.contact({ familyName: 'Später gelöscht' });
     const target = await made({ contactIds: [doomed.id] });
     await make.softDelete('contacts', doomed.id);
-    const res = await patch(target.id, 1, { contactIds: [doomed.id, contactA.id] });
+    const res = await api.patch(`/api/v1/interactions/${target.id}`, {
+      contactIds: [doomed.id, contactA.id],
+    });
     expect(res.status).toBe(200);
     expect(res.body.contactIds).toEqual(sorted([doomed.id, contactA.id]));
   });
 
   it('moves the trip with the appointment, and refuses an appointment of another trip', async () => {
     const target = await made({ tripId: trip.id });
-    const moved = await patch(target.id, 1, { appointmentId: otherAppointment.id });
+    const moved = await api.patch(`/api/v1/interactions/${target.id}`, {
+      appointmentId: otherAppointment.id,
+    });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ tripId: otherTrip.id, appointmentId: otherAppointment.id });
-    const mismatch = await patch(target.id, 2, { tripId: trip.id });
+    const mismatch = await api.patch(`/api/v1/interactions/${target.id}`, { tripId: trip.id });
     expect(mismatch.status).toBe(400);
     expect(fields(mismatch.body)).toEqual(['appointmentId']);
-    const both = await patch(target.id, 2, { tripId: trip.id, appointmentId: null });
+    const both = await api.patch(`/api/v1/interactions/${target.id}`, {
+      tripId: trip.id,
+      appointmentId: null,
+    });
     expect(both.status).toBe(200);
     expect(both.body).toMatchObject({ tripId: trip.id, appointmentId: null });
   });
@@ -332,8 +324,15 @@ describe('interactions: PATCH', () => {
       .set(admin.auth)
       .send({ subject: 'x' });
     expect(none.status).toBe(428);
-    expect((await patch(target.id, 'W/"1"', { subject: 'x' })).status).toBe(400);
-    const stale = await patch(target.id, 5, { subject: 'x' });
+    expect(
+      (await api.patch(`/api/v1/interactions/${target.id}`, { subject: 'x' }, { ifMatch: 'W/"1"' }))
+        .status,
+    ).toBe(400);
+    const stale = await api.patch(
+      `/api/v1/interactions/${target.id}`,
+      { subject: 'x' },
+      { ifMatch: '"5"' },
+    );
     expect(stale.status).toBe(412);
     expect(stale.headers.etag).toBe('"1"');
     expect((await get(target.id)).body.subject).toBe(BASE.subject);
@@ -343,10 +342,14 @@ describe('interactions: PATCH', () => {
     const target = await made({ contactIds: [contactA.id] });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        patch(target.id, 1, {
-          subject: `Writer ${i}`,
-          contactIds: i % 2 === 0 ? [contactB.id] : [contactA.id, contactB.id],
-        }),
+        api.patch(
+          `/api/v1/interactions/${target.id}`,
+          {
+            subject: `Writer ${i}`,
+            contactIds: i % 2 === 0 ? [contactB.id] : [contactA.id, contactB.id],
+          },
+          { ifMatch: '"1"' },
+        ),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -544,9 +547,7 @@ describe('interactions: lists, filters, search', () => {
 });
 
 describe('interactions: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   const AGENCY_ONLY = { viewer: 403, own: 403, foreign: 403 };
-  const etag = async (id: string) => (await get(id)).headers.etag as string;
 
   let shared: { id: string };
   let secret: { id: string };
@@ -556,136 +557,104 @@ describe('interactions: role matrix', () => {
   });
 
   it('lists: agency readers 200, company users 403', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(async (_, s) => (await app.http.get('/api/v1/interactions').set(s.auth)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (_, s) =>
-            (await app.http.get('/api/v1/interactions?deleted=true').set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await app.http.get('/api/v1/interactions').set(s.auth)).status,
+    );
+    await expectStatuses(
+      c,
+      AGENCY_WRITES,
+      async (_, s) => (await app.http.get('/api/v1/interactions?deleted=true').set(s.auth)).status,
+    );
   });
 
   it('reads one: agency readers 200, company users 403 even when their company is linked', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
-        await each(async (_, s) => (await get(shared.id, s)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 404, own: 403, foreign: 403 },
-        await each(async (_, s) => (await get(secret.id, s)).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 403, foreign: 403 },
+      async (_, s) => (await get(shared.id, s)).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 404, own: 403, foreign: 403 },
+      async (_, s) => (await get(secret.id, s)).status,
+    );
   });
 
   it('creates: agency only', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, ...AGENCY_ONLY },
-        await each(async (role, s) => (await create(s, { ...BASE, subject: `By ${role}` })).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 201, staff: 201, ...AGENCY_ONLY },
+      async (role, s) => (await create(s, { ...BASE, subject: `By ${role}` })).status,
+    );
   });
 
   it('updates: agency only', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, ...AGENCY_ONLY },
-        await each(
-          async (role, s) =>
-            (
-              await app.http
-                .patch(`/api/v1/interactions/${shared.id}`)
-                .set(s.auth)
-                .set('If-Match', await etag(shared.id))
-                .send({ location: `Written by ${role}` })
-            ).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, ...AGENCY_ONLY },
+      async (role, s) =>
+        (
+          await api
+            .as(s)
+            .patch(`/api/v1/interactions/${shared.id}`, { location: `Written by ${role}` })
+        ).status,
+    );
   });
 
   it('deletes and restores: agency only; purges: admin only', async () => {
     const targets = Object.fromEntries(
       await Promise.all(ROLE_NAMES.map(async (role) => [role, (await made()).id] as const)),
     ) as Record<RoleName, string>;
-    const del = (id: string, s: Session) =>
-      app.http.delete(`/api/v1/interactions/${id}`).set(s.auth).set('If-Match', '"1"');
-    expect(
-      statusReport(
-        { admin: 204, staff: 204, ...AGENCY_ONLY },
-        await each(async (role, s) => (await del(targets[role], s)).status),
-      ),
-    ).toEqual([]);
+    const del = (id: string, s: Session) => api.as(s).delete(`/api/v1/interactions/${id}`);
+    await expectStatuses(
+      c,
+      { admin: 204, staff: 204, ...AGENCY_ONLY },
+      async (role, s) => (await del(targets[role], s)).status,
+    );
     // Everything deleted now, so that restore is possible for each caller.
     for (const role of ['viewer', 'own', 'foreign'] as const) {
       expect((await del(targets[role], admin)).status).toBe(204);
     }
     expect((await get(targets.staff)).status).toBe(404);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, ...AGENCY_ONLY },
-        await each(
-          async (role, s) =>
-            (await app.http.post(`/api/v1/interactions/${targets[role]}/restore`).set(s.auth))
-              .status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, ...AGENCY_ONLY },
+      async (role, s) =>
+        (await app.http.post(`/api/v1/interactions/${targets[role]}/restore`).set(s.auth)).status,
+    );
     const restored = await get(targets.staff);
     expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
 
     for (const role of ['admin', 'staff'] as const) {
-      const gone = await app.http
-        .delete(`/api/v1/interactions/${targets[role]}`)
-        .set(admin.auth)
-        .set('If-Match', '"3"');
+      const gone = await api.delete(`/api/v1/interactions/${targets[role]}`);
       expect(gone.status).toBe(204);
     }
-    expect(
-      statusReport(
-        { admin: 204, staff: 403, ...AGENCY_ONLY },
-        await each(
-          async (role, s) =>
-            (await app.http.post(`/api/v1/interactions/${targets[role]}/purge`).set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 204, staff: 403, ...AGENCY_ONLY },
+      async (role, s) =>
+        (await app.http.post(`/api/v1/interactions/${targets[role]}/purge`).set(s.auth)).status,
+    );
   });
 
   it('soft delete: gone from reads and lists, listed as deleted, not patchable', async () => {
     const target = await made({ contactIds: [contactA.id] });
-    expect(
-      (
-        await app.http
-          .delete(`/api/v1/interactions/${target.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"2"')
-      ).status,
-    ).toBe(412);
+    expect((await api.delete(`/api/v1/interactions/${target.id}`, { ifMatch: '"2"' })).status).toBe(
+      412,
+    );
     expect(
       (await app.http.delete(`/api/v1/interactions/${target.id}`).set(admin.auth)).status,
     ).toBe(428);
-    expect(
-      (
-        await app.http
-          .delete(`/api/v1/interactions/${target.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-      ).status,
-    ).toBe(204);
+    expect((await api.delete(`/api/v1/interactions/${target.id}`, { ifMatch: '"1"' })).status).toBe(
+      204,
+    );
     expect((await get(target.id)).status).toBe(404);
-    expect((await patch(target.id, 2, { subject: 'x' })).status).toBe(404);
+    expect(
+      (await api.patch(`/api/v1/interactions/${target.id}`, { subject: 'x' }, { ifMatch: '"2"' }))
+        .status,
+    ).toBe(404);
     const live = await app.http
       .get(`/api/v1/interactions?contactId=${contactA.id}&limit=200`)
       .set(admin.auth);
@@ -708,10 +677,7 @@ describe('interactions: role matrix', () => {
     const target = await made({ contactIds: [contactA.id], partnerIds: [partner.id] });
     const purge = (id: string) => app.http.post(`/api/v1/interactions/${id}/purge`).set(admin.auth);
     expect((await purge(target.id)).status).toBe(404);
-    await app.http
-      .delete(`/api/v1/interactions/${target.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"');
+    await api.delete(`/api/v1/interactions/${target.id}`);
     expect((await purge(target.id)).status).toBe(204);
     const { rows: left } = await app.db.query(
       `SELECT (SELECT count(*) FROM interactions WHERE id = $1)
@@ -726,10 +692,7 @@ describe('interactions: role matrix', () => {
       `INSERT INTO follow_ups (title, assignee_id, interaction_id) VALUES ('Nachfassen', $1, $2)`,
       [admin.user.id, referenced.id],
     );
-    await app.http
-      .delete(`/api/v1/interactions/${referenced.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"');
+    await api.delete(`/api/v1/interactions/${referenced.id}`);
     expect((await purge(referenced.id)).status).toBe(409);
   });
 });
@@ -737,11 +700,11 @@ describe('interactions: role matrix', () => {
 describe('interactions: audit', () => {
   it('records each change with before and after, the id lists included', async () => {
     const target = await made({ contactIds: [contactA.id], subject: 'Erstkontakt' });
-    await patch(target.id, 1, { contactIds: [contactA.id, contactB.id], subject: 'Zweitkontakt' });
-    await app.http
-      .delete(`/api/v1/interactions/${target.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"2"');
+    await api.patch(`/api/v1/interactions/${target.id}`, {
+      contactIds: [contactA.id, contactB.id],
+      subject: 'Zweitkontakt',
+    });
+    await api.delete(`/api/v1/interactions/${target.id}`);
     const audit = await app.http
       .get(`/api/v1/audit?entity=interaction&entityId=${target.id}`)
       .set(admin.auth);

@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
 import { softDeleteStory } from './helpers/lifecycle';
-import type { Kit } from './helpers/make';
-import {
-  Cast,
-  ROLE_NAMES,
-  RoleName,
-  statusReport,
-  RoleCheck,
-  statusesOf,
-  startWithCast,
-} from './helpers/roles';
+import { AGENCY_CREATES, expectStatuses } from './helpers/roles';
+import { Api, Cast, Kit, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 interface LeadBody {
   id: string;
@@ -22,31 +12,21 @@ interface LeadBody {
   [field: string]: unknown;
 }
 
-let app: TestApp, admin: Session, c: Cast;
-let make: Kit;
+let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
+useWorld((w) => ({ app, admin, c, make, api } = w));
 let ownLead: LeadBody;
 let foreignLead: LeadBody;
 
 beforeAll(async () => {
-  ({ app, admin, c, make } = await startWithCast());
   ownLead = (await create(admin, { companyId: c.ownCompany.id, title: 'Own Rasiermesser China' }))
     .body;
   foreignLead = (
     await create(admin, { companyId: c.foreignCompany.id, title: 'Foreign Scheren Export' })
   ).body;
 });
-afterAll(() => app?.stop());
 
 const create = (session: Session, body: Record<string, unknown>) =>
-  app.http.post('/api/v1/leads').set(session.auth).send(body);
-const etagOf = async (id: string) =>
-  (await app.http.get(`/api/v1/leads/${id}`).set(admin.auth)).headers.etag as string;
-const patch = async (session: Session, id: string, body: Record<string, unknown>) =>
-  app.http
-    .patch(`/api/v1/leads/${id}`)
-    .set(session.auth)
-    .set('If-Match', await etagOf(id))
-    .send(body);
+  api.as(session).post('/api/v1/leads', body);
 const fields = (body: { errors?: { field: string }[] }) => [
   ...new Set((body.errors ?? []).map((e) => e.field)),
 ];
@@ -129,10 +109,13 @@ describe('leads: create and update', () => {
     expect(fields(res.body)).toEqual(['appointmentId']);
 
     const linked = await lead({ tripId: otherTrip.id, appointmentId: appointment.id });
-    const moved = await patch(admin, linked.id, { tripId: trip.id });
+    const moved = await api.patch(`/api/v1/leads/${linked.id}`, { tripId: trip.id });
     expect(moved.status).toBe(400);
     expect(fields(moved.body)).toEqual(['appointmentId']);
-    const both = await patch(admin, linked.id, { tripId: trip.id, appointmentId: null });
+    const both = await api.patch(`/api/v1/leads/${linked.id}`, {
+      tripId: trip.id,
+      appointmentId: null,
+    });
     expect(both.status).toBe(200);
     expect(both.body).toMatchObject({ tripId: trip.id, appointmentId: null });
   });
@@ -189,8 +172,10 @@ describe('leads: create and update', () => {
       });
     }
     const owned = await lead();
-    expect((await patch(admin, owned.id, { ownerId: viewer.id })).status).toBe(400);
-    expect((await patch(admin, owned.id, { ownerId: staff.id })).body.ownerId).toBe(staff.id);
+    expect((await api.patch(`/api/v1/leads/${owned.id}`, { ownerId: viewer.id })).status).toBe(400);
+    expect((await api.patch(`/api/v1/leads/${owned.id}`, { ownerId: staff.id })).body.ownerId).toBe(
+      staff.id,
+    );
   });
 
   it('keeps a lost reason only on a lost lead', async () => {
@@ -202,16 +187,19 @@ describe('leads: create and update', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ stage: 'lost', lostReason: 'Budget gestrichen' });
-    const reopened = await patch(admin, res.body.id, { stage: 'qualified' });
+    const reopened = await api.patch(`/api/v1/leads/${res.body.id}`, { stage: 'qualified' });
     expect(reopened.body).toMatchObject({ stage: 'qualified', lostReason: null });
-    const refused = await patch(admin, res.body.id, { lostReason: 'too late' });
+    const refused = await api.patch(`/api/v1/leads/${res.body.id}`, { lostReason: 'too late' });
     expect(refused.status).toBe(400);
     expect(fields(refused.body)).toEqual(['lostReason']);
   });
 
   it('changes the fields sent and leaves the others alone', async () => {
     const target = await lead({ description: 'Beschreibung', valueEur: 10 });
-    const res = await patch(admin, target.id, { valueEur: 99.99, expectedCloseOn: '2027-01-15' });
+    const res = await api.patch(`/api/v1/leads/${target.id}`, {
+      valueEur: 99.99,
+      expectedCloseOn: '2027-01-15',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"2"');
     expect(res.body).toMatchObject({
@@ -220,7 +208,10 @@ describe('leads: create and update', () => {
       expectedCloseOn: '2027-01-15',
       version: 2,
     });
-    const cleared = await patch(admin, target.id, { valueEur: null, description: '' });
+    const cleared = await api.patch(`/api/v1/leads/${target.id}`, {
+      valueEur: null,
+      description: '',
+    });
     expect(cleared.body).toMatchObject({ valueEur: null, description: null, version: 3 });
   });
 
@@ -268,7 +259,7 @@ describe('leads: create and update', () => {
     [{ companyId: '00000000-0000-4000-8000-000000000000' }, ['companyId']],
     [{ createdAt: '2020-01-01T00:00:00Z' }, ['createdAt']],
   ])('refuses to update with %j, naming %j', async (body, expected) => {
-    const res = await patch(admin, ownLead.id, body);
+    const res = await api.patch(`/api/v1/leads/${ownLead.id}`, body);
     expect(res.status).toBe(400);
     expect(fields(res.body)).toEqual(expected);
   });
@@ -277,12 +268,10 @@ describe('leads: create and update', () => {
     const url = `/api/v1/leads/${ownLead.id}`;
     const body = { title: 'Own Rasiermesser China' };
     expect((await app.http.patch(url).set(admin.auth).send(body)).status).toBe(428);
-    expect(
-      (await app.http.patch(url).set(admin.auth).set('If-Match', 'W/"1"').send(body)).status,
-    ).toBe(400);
-    const stale = await app.http.patch(url).set(admin.auth).set('If-Match', '"999"').send(body);
+    expect((await api.patch(url, body, { ifMatch: 'W/"1"' })).status).toBe(400);
+    const stale = await api.patch(url, body, { ifMatch: '"999"' });
     expect(stale.status).toBe(412);
-    expect(stale.headers.etag).toBe(await etagOf(ownLead.id));
+    expect(stale.headers.etag).toBe((await api.get(url)).headers.etag);
   });
 
   it('answers a malformed id with 400 and an unknown one with 404', async () => {
@@ -438,8 +427,6 @@ describe('leads: list, filters, search and sort', () => {
 });
 
 describe('leads: role matrix', () => {
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
-
   it('lists every lead for the agency, only its own company’s for a company user', async () => {
     for (const role of ['admin', 'staff', 'viewer'] as const) {
       const res = await app.http.get('/api/v1/leads?limit=200').set(c.sessions[role].auth);
@@ -473,36 +460,26 @@ describe('leads: role matrix', () => {
   });
 
   it('reads: the own company’s lead 200, another company’s 404', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-        await each(
-          async (_, s) => (await app.http.get(`/api/v1/leads/${ownLead.id}`).set(s.auth)).status,
-        ),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { own: 404, foreign: 200 },
-        await each(
-          async (_, s) =>
-            (await app.http.get(`/api/v1/leads/${foreignLead.id}`).set(s.auth)).status,
-          ['own', 'foreign'],
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+      async (_, s) => (await app.http.get(`/api/v1/leads/${ownLead.id}`).set(s.auth)).status,
+    );
+    await expectStatuses(
+      c,
+      { own: 404, foreign: 200 },
+      async (_, s) => (await app.http.get(`/api/v1/leads/${foreignLead.id}`).set(s.auth)).status,
+      ['own', 'foreign'],
+    );
   });
 
   it('creates: agency only, even for the own company', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) =>
-            (await create(s, { companyId: c.ownCompany.id, title: `By ${role}` })).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      async (role, s) =>
+        (await create(s, { companyId: c.ownCompany.id, title: `By ${role}` })).status,
+    );
   });
 
   it('moves the stage: agency and the own company, not the viewer nor another company', async () => {
@@ -513,19 +490,26 @@ describe('leads: role matrix', () => {
       own: 'proposal',
       foreign: 'won',
     };
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
-        await each(async (role, s) => (await patch(s, ownLead.id, { stage: stages[role] })).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
+      async (role, s) =>
+        (await api.as(s).patch(`/api/v1/leads/${ownLead.id}`, { stage: stages[role] })).status,
+    );
     expect((await app.http.get(`/api/v1/leads/${ownLead.id}`).set(admin.auth)).body.stage).toBe(
       'proposal',
     );
-    expect((await patch(c.sessions.own, foreignLead.id, { stage: 'won' })).status).toBe(404);
-    expect((await patch(c.sessions.foreign, foreignLead.id, { stage: 'contacted' })).status).toBe(
-      200,
-    );
+    expect(
+      (await api.as(c.sessions.own).patch(`/api/v1/leads/${foreignLead.id}`, { stage: 'won' }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await api
+          .as(c.sessions.foreign)
+          .patch(`/api/v1/leads/${foreignLead.id}`, { stage: 'contacted' })
+      ).status,
+    ).toBe(200);
   });
 
   it('lets a company user change only stage and lost reason (403 naming the rest)', async () => {
@@ -536,12 +520,12 @@ describe('leads: role matrix', () => {
       { stage: 'won', title: 'Renamed' },
       { description: null },
     ]) {
-      const res = await patch(c.sessions.own, ownLead.id, body);
+      const res = await api.as(c.sessions.own).patch(`/api/v1/leads/${ownLead.id}`, body);
       expect({ body, status: res.status }).toEqual({ body, status: 403 });
       const refused = Object.keys(body).filter((k) => k !== 'stage');
       for (const field of refused) expect(res.body.detail).toContain(field);
     }
-    const lost = await patch(c.sessions.own, ownLead.id, {
+    const lost = await api.as(c.sessions.own).patch(`/api/v1/leads/${ownLead.id}`, {
       stage: 'lost',
       lostReason: 'Anderer Lieferant',
     });
@@ -550,7 +534,10 @@ describe('leads: role matrix', () => {
     const after = (await app.http.get(`/api/v1/leads/${ownLead.id}`).set(admin.auth)).body;
     expect(after).toMatchObject({ title: 'Own Rasiermesser China', companyId: c.ownCompany.id });
     // the 403 is the role's, whatever the lead: it tells nothing about another company's lead
-    expect((await patch(c.sessions.own, foreignLead.id, { valueEur: 1 })).status).toBe(403);
+    expect(
+      (await api.as(c.sessions.own).patch(`/api/v1/leads/${foreignLead.id}`, { valueEur: 1 }))
+        .status,
+    ).toBe(403);
   });
 
   it('deletes, restores and purges: agency deletes and restores, only admin purges', async () => {
@@ -564,7 +551,7 @@ describe('leads: role matrix', () => {
     );
     const noted = await lead({ title: 'With notes' });
     await app.http.post(`/api/v1/leads/${noted.id}/notes`).set(admin.auth).send({ body: 'Hallo' });
-    await app.http.delete(`/api/v1/leads/${noted.id}`).set(admin.auth).set('If-Match', '"1"');
+    await api.delete(`/api/v1/leads/${noted.id}`);
     expect((await app.http.post(`/api/v1/leads/${noted.id}/purge`).set(admin.auth)).status).toBe(
       204,
     );
@@ -580,7 +567,7 @@ describe('leads: role matrix', () => {
       `INSERT INTO follow_ups (title, assignee_id, lead_id) VALUES ('Nachfassen', $1, $2)`,
       [admin.user.id, referenced.id],
     );
-    await app.http.delete(`/api/v1/leads/${referenced.id}`).set(admin.auth).set('If-Match', '"1"');
+    await api.delete(`/api/v1/leads/${referenced.id}`);
     expect(
       (await app.http.post(`/api/v1/leads/${referenced.id}/purge`).set(admin.auth)).status,
     ).toBe(409);
@@ -629,23 +616,16 @@ describe('leads: notes', () => {
   });
 
   it('role matrix on the own company’s lead: read all but the other company, write all but viewer', async () => {
-    const each = async (fn: (s: Session) => Promise<number>) => {
-      const out: Partial<Record<RoleName, number>> = {};
-      for (const role of ROLE_NAMES) out[role] = await fn(c.sessions[role]);
-      return out;
-    };
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-        await each(async (s) => (await read(s, ownLead.id)).status),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 201, foreign: 404 },
-        await each(async (s) => (await post(s, ownLead.id, { body: 'Notiz' })).status),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
+      async (_, s) => (await read(s, ownLead.id)).status,
+    );
+    await expectStatuses(
+      c,
+      { admin: 201, staff: 201, viewer: 403, own: 201, foreign: 404 },
+      async (_, s) => (await post(s, ownLead.id, { body: 'Notiz' })).status,
+    );
   });
 
   it('hides another company’s thread (404 both ways) and a deleted lead’s', async () => {
@@ -656,7 +636,7 @@ describe('leads: notes', () => {
     expect(own.body.items.map((n: { leadId: string }) => n.leadId)).not.toContain(foreignLead.id);
 
     const gone = await lead({ title: 'Gone' });
-    await app.http.delete(`/api/v1/leads/${gone.id}`).set(admin.auth).set('If-Match', '"1"');
+    await api.delete(`/api/v1/leads/${gone.id}`);
     expect((await read(admin, gone.id)).status).toBe(404);
     expect((await post(admin, gone.id, { body: 'Hi' })).status).toBe(404);
     expect((await read(admin, randomUUID())).status).toBe(404);
@@ -709,8 +689,10 @@ describe('leads: notes', () => {
 describe('leads: audit and concurrency', () => {
   it('records before and after of each change', async () => {
     const target = await lead({ title: 'Audit me', valueEur: 10 });
-    await patch(c.sessions.staff, target.id, { valueEur: 12.5, stage: 'contacted' });
-    await app.http.delete(`/api/v1/leads/${target.id}`).set(admin.auth).set('If-Match', '"2"');
+    await api
+      .as(c.sessions.staff)
+      .patch(`/api/v1/leads/${target.id}`, { valueEur: 12.5, stage: 'contacted' });
+    await api.delete(`/api/v1/leads/${target.id}`);
     const audit = await app.http
       .get(`/api/v1/audit?entity=lead&entityId=${target.id}`)
       .set(admin.auth);
@@ -739,7 +721,7 @@ describe('leads: audit and concurrency', () => {
       );
     const before = await count();
     await create(admin, { companyId: c.ownCompany.id, title: 'Bad', partnerId: randomUUID() });
-    await patch(admin, ownLead.id, { contactId: randomUUID() });
+    await api.patch(`/api/v1/leads/${ownLead.id}`, { contactId: randomUUID() });
     expect(await count()).toBe(before);
     expect((await app.db.query(`SELECT 1 FROM leads WHERE title = 'Bad'`)).rowCount).toBe(0);
   });
@@ -748,11 +730,7 @@ describe('leads: audit and concurrency', () => {
     const target = await lead({ title: 'Race' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/leads/${target.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-          .send({ valueEur: i }),
+        api.patch(`/api/v1/leads/${target.id}`, { valueEur: i }, { ifMatch: '"1"' }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -768,11 +746,9 @@ describe('leads: audit and concurrency', () => {
     const stages = ['contacted', 'qualified', 'proposal', 'won'];
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/leads/${target.id}`)
-          .set(c.sessions.own.auth)
-          .set('If-Match', '"1"')
-          .send({ stage: stages[i % 4] }),
+        api
+          .as(c.sessions.own)
+          .patch(`/api/v1/leads/${target.id}`, { stage: stages[i % 4] }, { ifMatch: '"1"' }),
       ),
     );
     const statuses = results.map((r) => r.status).sort();

@@ -1,6 +1,4 @@
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { kit } from './helpers/make';
+import { Kit, Session, TestApp, useApp } from './helpers/world';
 
 /**
  * The query parameters the web's list pages use, for every list at once: each filter narrows
@@ -8,8 +6,8 @@ import { kit } from './helpers/make';
  * whitelist orders the list both ways and pages through it; the OpenAPI document shows them all.
  */
 
-let app: TestApp;
-let admin: Session;
+let app: TestApp, admin: Session, make: Kit;
+useApp((w) => ({ app, admin, make } = w));
 
 type Item = Record<string, unknown> & { id: string };
 type Body = Record<string, unknown>;
@@ -23,9 +21,6 @@ const post = async (path: string, body: Body): Promise<Item> => {
 };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  admin = await loginAdmin(app);
-  const make = kit(app, admin);
   const owner = await make.user({ role: 'staff', displayName: 'Olga Owner' });
   ids.owner = owner.id;
   ids.alpha = (await post('/api/v1/companies', { name: 'Alpha Messer', country: 'DE' })).id;
@@ -148,7 +143,6 @@ beforeAll(async () => {
     signedOn: '2019-10-21',
   });
 });
-afterAll(() => app?.stop());
 
 /** A comparable value of an item under a sort, the way the SQL sorts (nulls as its sentinel). */
 type SortValue = (item: Item) => string | number;

@@ -7,33 +7,26 @@
  * page but the sign-in form sends to /login. All problems are collected and reported together.
  * The plan (routes, ids, expected statuses) is the browser walk's: test/helpers/pages.ts.
  */
-import { TestApp, startTestApp } from './helpers/app';
 import {
   AGENCY,
   DEMO_PASSWORD,
   fillIds,
   listRoutes,
   MIN_PAGES,
-  NOT_WALKED,
-  pageRoutes,
+  missingRecipes,
   planPages,
   Route,
   SIGNED_OUT,
-  unfilled,
   USERS,
   walkedRoutes,
   whoIs,
 } from './helpers/pages';
+import { TestApp, useApp } from './helpers/world';
 
-let app: TestApp;
-let routes: Route[];
-
-beforeAll(async () => {
-  app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-  routes = listRoutes(app.databaseUrl);
-}, 90_000);
-afterAll(async () => {
-  await app?.stop();
+let app: TestApp, routes: Route[];
+useApp((w) => (routes = listRoutes((app = w.app).databaseUrl)), {
+  env: { SEED_DEMO: 'true' },
+  timeout: 90_000,
 });
 
 /** The problems of one page's answer (any status: an error page is a page too). */
@@ -131,9 +124,8 @@ describe('every page over HTTP, for every role', () => {
     const problems: string[] = [];
     const walked = walkedRoutes(routes);
     expect(walked.length).toBeGreaterThan(20);
-    for (const r of pageRoutes(routes).filter((r) => !(r.path in NOT_WALKED)))
-      for (const key of unfilled(r.path))
-        problems.push(`* ${r.path}: no id recipe for ${key} (add one to ID_RECIPES)`);
+    for (const { path, key } of missingRecipes(routes))
+      problems.push(`* ${path}: no id recipe for ${key} (add one to ID_RECIPES)`);
 
     // Signed out: the sign-in form is a page, everything else sends to it.
     const signedOut = async (): Promise<string[]> => {

@@ -1,38 +1,18 @@
 import type { Response } from 'supertest';
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
 import { softDeleteStory } from './helpers/lifecycle';
-import {
-  Cast,
-  RoleName,
-  statusReport,
-  RoleCheck,
-  statusesOf,
-  startWithCast,
-} from './helpers/roles';
+import { AGENCY_CREATES, AGENCY_WRITES, expectLeadScoped, expectStatuses } from './helpers/roles';
+import { Api, Cast, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
-let app: TestApp, admin: Session, c: Cast;
-
-beforeAll(async () => {
-  ({ app, admin, c } = await startWithCast());
-});
-afterAll(() => app?.stop());
+let app: TestApp, admin: Session, c: Cast, api: Api;
+useWorld((w) => ({ app, admin, c, api } = w));
 
 const create = (session: Session, body: Record<string, unknown>) =>
-  app.http.post('/api/v1/partners').set(session.auth).send(body);
+  api.as(session).post('/api/v1/partners', body);
 const make = async (body: Record<string, unknown>) => {
   const res = await create(admin, { country: 'CN', ...body });
   if (res.status !== 201) throw new Error(`partner: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string; version: number };
 };
-const etagOf = async (id: string) =>
-  (await app.http.get(`/api/v1/partners/${id}`).set(admin.auth)).headers.etag as string;
-const patch = async (id: string, body: Record<string, unknown>, session = admin) =>
-  app.http
-    .patch(`/api/v1/partners/${id}`)
-    .set(session.auth)
-    .set('If-Match', await etagOf(id))
-    .send(body);
 const ids = (body: { items: { id: string }[] }) => body.items.map((x) => x.id);
 /** A lead of `companyId` that names the partner: what lets a company user see it. */
 const linkToLead = async (companyId: string, partnerId: string) =>
@@ -94,11 +74,14 @@ describe('partners: validation', () => {
   it('refuses null for required fields on PATCH, clears optional ones', async () => {
     const partner = await make({ name: 'Nullable Park', city: 'Shanghai' });
     for (const field of ['name', 'country', 'kind']) {
-      const res = await patch(partner.id, { [field]: null });
+      const res = await api.patch(`/api/v1/partners/${partner.id}`, { [field]: null });
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
-    const cleared = await patch(partner.id, { city: null, kind: 'campus' });
+    const cleared = await api.patch(`/api/v1/partners/${partner.id}`, {
+      city: null,
+      kind: 'campus',
+    });
     expect(cleared.status).toBe(200);
     expect(cleared.body).toMatchObject({ city: null, kind: 'campus', version: 2 });
   });
@@ -221,7 +204,12 @@ describe('partners: a rename updates what finds its contacts', () => {
     expect(await found('wuxi')).toEqual([contact.body.id]);
 
     expect(
-      (await patch(partner.id, { name: 'Suzhou Blade Society', nativeName: '苏州刀剑会' })).status,
+      (
+        await api.patch(`/api/v1/partners/${partner.id}`, {
+          name: 'Suzhou Blade Society',
+          nativeName: '苏州刀剑会',
+        })
+      ).status,
     ).toBe(200);
     expect(await found('knife guild')).toEqual([]);
     expect(await found('无锡')).toEqual([]);
@@ -242,8 +230,6 @@ describe('partners: role matrix', () => {
     await linkToLead(c.ownCompany.id, own.id);
     await linkToLead(c.foreignCompany.id, foreign.id);
   });
-
-  const each = (check: RoleCheck, roles?: readonly RoleName[]) => statusesOf(c, check, roles);
   const read = (id: string) => async (_: RoleName, s: Session) =>
     (await app.http.get(`/api/v1/partners/${id}`).set(s.auth)).status;
 
@@ -268,24 +254,11 @@ describe('partners: role matrix', () => {
   });
 
   it('reads: a company user its leads’ partners (200), any other 404', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 },
-        await each(read(own.id)),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 200 },
-        await each(read(foreign.id)),
-      ),
-    ).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 404 },
-        await each(read(unlinked.id)),
-      ),
-    ).toEqual([]);
+    await expectLeadScoped(c, read, {
+      own: own.id,
+      foreign: foreign.id,
+      unlinked: unlinked.id,
+    });
   });
 
   it('hides the partner again when the linking lead is deleted', async () => {
@@ -299,26 +272,21 @@ describe('partners: role matrix', () => {
   });
 
   it('creates: agency only', async () => {
-    expect(
-      statusReport(
-        { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 },
-        await each(
-          async (role, s) => (await create(s, { name: `By ${role}`, country: 'CN' })).status,
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      async (role, s) => (await create(s, { name: `By ${role}`, country: 'CN' })).status,
+    );
   });
 
   it('updates: agency only, even a partner of the own leads', async () => {
     for (const target of [own, foreign]) {
-      expect(
-        statusReport(
-          { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 },
-          await each(
-            async (role, s) => (await patch(target.id, { city: `City ${role}` }, s)).status,
-          ),
-        ),
-      ).toEqual([]);
+      await expectStatuses(
+        c,
+        AGENCY_WRITES,
+        async (role, s) =>
+          (await api.as(s).patch(`/api/v1/partners/${target.id}`, { city: `City ${role}` })).status,
+      );
     }
   });
 
@@ -336,8 +304,8 @@ describe('partners: role matrix', () => {
 describe('partners: audit and concurrency', () => {
   it('records before and after of each change', async () => {
     const partner = await make({ name: 'Audit Park', city: 'Beijing' });
-    await patch(partner.id, { city: 'Tianjin', kind: 'government' });
-    await app.http.delete(`/api/v1/partners/${partner.id}`).set(admin.auth).set('If-Match', '"2"');
+    await api.patch(`/api/v1/partners/${partner.id}`, { city: 'Tianjin', kind: 'government' });
+    await api.delete(`/api/v1/partners/${partner.id}`);
     const audit = await app.http
       .get(`/api/v1/audit?entity=partner&entityId=${partner.id}`)
       .set(admin.auth);
@@ -358,11 +326,7 @@ describe('partners: audit and concurrency', () => {
 
   it('writes nothing when the change is refused', async () => {
     const partner = await make({ name: 'Untouched Park' });
-    const res = await app.http
-      .patch(`/api/v1/partners/${partner.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .send({ name: 'Changed', kind: 'zoo' });
+    const res = await api.patch(`/api/v1/partners/${partner.id}`, { name: 'Changed', kind: 'zoo' });
     expect(res.status).toBe(400);
     const after = await app.http.get(`/api/v1/partners/${partner.id}`).set(admin.auth);
     expect(after.body).toMatchObject({ name: 'Untouched Park', version: 1 });
@@ -372,11 +336,7 @@ describe('partners: audit and concurrency', () => {
     const partner = await make({ name: 'Race Park' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/partners/${partner.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-          .send({ city: `Writer ${i}` }),
+        api.patch(`/api/v1/partners/${partner.id}`, { city: `Writer ${i}` }, { ifMatch: '"1"' }),
       ),
     );
     const statuses = results.map((r) => r.status);

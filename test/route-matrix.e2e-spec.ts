@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, startTestApp } from './helpers/app';
-import { Session, loginAdmin } from './helpers/auth';
-import { kit } from './helpers/make';
 import { Route, fillPath, listRoutes } from './helpers/routes';
+import { Kit, Session, TestApp, useApp } from './helpers/world';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ROLES, PERMISSIONS, can } =
@@ -17,19 +15,17 @@ type Action = keyof typeof PERMISSIONS;
  * business of each module's own tests). Calls are empty-bodied and without If-Match, so no
  * allowed call changes anything; ids are real records of their kind, so scope is not all one sees.
  */
-let app: TestApp;
+let app: TestApp, admin: Session, make: Kit;
+useApp((w) => ({ app, admin, make } = w));
 let routes: Route[];
 const sessions = {} as Record<Role, Session>;
 /** The id a `:param` of a route under `/api/v1/<resource>` is filled with. */
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  app = await startTestApp();
   routes = listRoutes(app).filter(
     (r) => r.path.startsWith('/api/') && r.access && 'action' in r.access,
   );
-  const admin = await loginAdmin(app);
-  const make = kit(app, admin);
   const company = await make.company();
   const partner = await make.partner();
   const contact = await make.contact({ companyId: company.id });
@@ -65,7 +61,6 @@ beforeAll(async () => {
     make.session('company', company.id),
   ]);
 });
-afterAll(() => app?.stop());
 
 const actionOf = (route: Route) => (route.access as { action: Action }).action;
 const resourceOf = (path: string) => path.split('/')[3];

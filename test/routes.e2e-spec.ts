@@ -1,14 +1,8 @@
-import { TestApp, startTestApp } from './helpers/app';
 import { Route, fillPath, listRoutes } from './helpers/routes';
+import { TestApp, useApp } from './helpers/world';
 
-let app: TestApp;
-let routes: Route[];
-
-beforeAll(async () => {
-  app = await startTestApp();
-  routes = listRoutes(app);
-});
-afterAll(() => app?.stop());
+let app: TestApp, routes: Route[];
+useApp((w) => (routes = listRoutes((app = w.app))));
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 const PUBLIC = [

@@ -1,16 +1,12 @@
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
-import type { Kit } from './helpers/make';
-import { Cast, startWithCast } from './helpers/roles';
+import { Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 /**
  * What a visible record reveals of invisible ones (README, "Conventions of the API"): a company
  * user is shown no id of a record it may not see, and a filter by such an id finds nothing. The
  * own company (DOVO) shares a contact, a partner and a trip with a foreign one (Zwilling).
  */
-let app: TestApp;
-let admin: Session;
-let c: Cast;
+let app: TestApp, admin: Session, c: Cast, make: Kit;
+useWorld((w) => ({ app, admin, c, make } = w));
 let own: Session;
 
 type Body = Record<string, unknown>;
@@ -59,8 +55,6 @@ const the = {} as {
 };
 
 beforeAll(async () => {
-  let make: Kit;
-  ({ app, admin, c, make } = await startWithCast());
   own = c.sessions.own;
   const crm = make.row;
   const raw = make.row;
@@ -169,7 +163,6 @@ beforeAll(async () => {
     contactId: the.sharedContact,
   });
 });
-afterAll(() => app?.stop());
 
 describe('a company user is shown no id of a record it may not see', () => {
   /**

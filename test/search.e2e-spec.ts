@@ -1,7 +1,5 @@
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
-import type { Kit } from './helpers/make';
-import { Cast, ROLE_NAMES, statusReport, startWithCast } from './helpers/roles';
+import { ROLE_NAMES, statusReport } from './helpers/roles';
+import { Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 interface Hit {
   id: string;
@@ -16,13 +14,8 @@ interface Results {
 }
 const GROUPS = ['contacts', 'companies', 'partners', 'leads'] as const;
 
-let app: TestApp, admin: Session, c: Cast;
-let make: Kit;
-
-beforeAll(async () => {
-  ({ app, admin, c, make } = await startWithCast());
-});
-afterAll(() => app?.stop());
+let app: TestApp, admin: Session, c: Cast, make: Kit;
+useWorld((w) => ({ app, admin, c, make } = w));
 
 const search = (q: string, session: Session = admin, extra = '') =>
   app.http.get(`/api/v1/search?q=${encodeURIComponent(q)}${extra}`).set(session.auth);

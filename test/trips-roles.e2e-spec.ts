@@ -1,24 +1,19 @@
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
-import { Cast, ROLE_NAMES, RoleName, statusReport, startWithCast } from './helpers/roles';
-import { Appointment, Participant, Trip } from './helpers/trips';
-import type { Kit } from './helpers/make';
+import { AGENCY_CREATES, AGENCY_WRITES, ROLE_NAMES, expectStatuses } from './helpers/roles';
+import type { Appointment, Participant, Trip } from './helpers/world';
+import { Api, Cast, Kit, RoleCheck, RoleName, Session, TestApp, useWorld } from './helpers/world';
 
 /**
  * Every trip route × admin, staff, viewer, a company user whose company has a delegate on the
  * trip ("own") and one whose company has none ("foreign"), with the status the permission table
  * and the scope promise.
  */
-let app: TestApp, admin: Session, c: Cast;
-let make: Kit;
-let trip: Trip;
-let ownDelegate: Participant;
-let mayor: Participant;
-let open: Appointment;
-let reception: Appointment;
+let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
+useWorld((w) => ({ app, admin, c, make, api } = w));
+let trip: Trip, ownDelegate: Participant, mayor: Participant;
+/** An open appointment, and the state reception only the mayor attends. */
+let open: Appointment, reception: Appointment;
 
 beforeAll(async () => {
-  ({ app, admin, c, make } = await startWithCast());
   trip = await make.trip();
   ownDelegate = await make.participant({
     tripId: trip.id,
@@ -41,29 +36,16 @@ beforeAll(async () => {
     endsAt: '2019-10-21T20:00:00+08:00',
   });
 });
-afterAll(() => app?.stop());
-
-const each = async (
-  fn: (role: RoleName, s: Session) => Promise<number>,
-  roles: readonly RoleName[] = ROLE_NAMES,
-) => {
-  const out: Partial<Record<RoleName, number>> = {};
-  for (const role of roles) out[role] = await fn(role, c.sessions[role]);
-  return out;
-};
-const status = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
-  return async (_: RoleName, s: Session) => {
-    let req = app.http[method](path).set(s.auth);
-    if (method === 'patch' || method === 'delete') {
-      const etag = (await app.http.get(path).set(admin.auth)).headers.etag as string;
-      req = req.set('If-Match', etag ?? '"1"');
-    }
-    return (await (body ? req.send(body) : req)).status;
+/** The status a caller gets; the client sends If-Match on PATCH and DELETE. */
+const status =
+  (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object): RoleCheck =>
+  async (_, s) => {
+    const as = api.as(s);
+    return (
+      await (method === 'get' || method === 'delete' ? as[method](path) : as[method](path, body))
+    ).status;
   };
-};
 const READ = { admin: 200, staff: 200, viewer: 200, own: 200, foreign: 404 };
-const WRITE_200 = { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 };
-const WRITE_201 = { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 };
 const WRITE_FORBIDDEN = { viewer: 403, own: 403, foreign: 403 } as const;
 const FORBIDDEN_ROLES = ['viewer', 'own', 'foreign'] as const;
 
@@ -80,41 +62,32 @@ describe('trips', () => {
   });
 
   it('GET /trips/:id', async () => {
-    expect(statusReport(READ, await each(status('get', path())))).toEqual([]);
+    await expectStatuses(c, READ, status('get', path()));
   });
 
   it('POST /trips', async () => {
-    expect(
-      statusReport(
-        WRITE_201,
-        await each(
-          status('post', '/api/v1/trips', {
-            title: 'Neu',
-            startsOn: '2020-01-01',
-            endsOn: '2020-01-02',
-          }),
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      status('post', '/api/v1/trips', {
+        title: 'Neu',
+        startsOn: '2020-01-01',
+        endsOn: '2020-01-02',
+      }),
+    );
   });
 
   it('PATCH /trips/:id (even the trip its own company takes part in)', async () => {
-    expect(statusReport(WRITE_200, await each(status('patch', path(), { purpose: 'x' })))).toEqual(
-      [],
-    );
+    await expectStatuses(c, AGENCY_WRITES, status('patch', path(), { purpose: 'x' }));
   });
 
   it('DELETE, restore, purge', async () => {
     const doomed = await make.trip({ title: 'Weg' });
     await make.participant({ tripId: doomed.id, companyId: c.ownCompany.id });
     const p = `/api/v1/trips/${doomed.id}`;
-    expect(statusReport(WRITE_FORBIDDEN, await each(status('delete', p), FORBIDDEN_ROLES))).toEqual(
-      [],
-    );
-    await app.http.delete(p).set(c.sessions.staff.auth).set('If-Match', '"1"').expect(204);
-    expect(
-      statusReport(WRITE_FORBIDDEN, await each(status('post', `${p}/restore`), FORBIDDEN_ROLES)),
-    ).toEqual([]);
+    await expectStatuses(c, WRITE_FORBIDDEN, status('delete', p), FORBIDDEN_ROLES);
+    expect((await api.as(c.sessions.staff).delete(p)).status).toBe(204);
+    await expectStatuses(c, WRITE_FORBIDDEN, status('post', `${p}/restore`), FORBIDDEN_ROLES);
     expect(
       (await app.http.get('/api/v1/trips?deleted=true').set(c.sessions.viewer.auth)).status,
     ).toBe(403);
@@ -122,22 +95,21 @@ describe('trips', () => {
       403,
     );
     await app.http.post(`${p}/restore`).set(c.sessions.staff.auth).expect(200);
-    await app.http.delete(p).set(admin.auth).set('If-Match', '"3"').expect(204);
-    expect(
-      statusReport(
-        { staff: 403, viewer: 403, own: 403, foreign: 403, admin: 204 },
-        await each(status('post', `${p}/purge`), ['staff', 'viewer', 'own', 'foreign', 'admin']),
-      ),
-    ).toEqual([]);
+    expect((await api.delete(p)).status).toBe(204);
+    await expectStatuses(
+      c,
+      { staff: 403, viewer: 403, own: 403, foreign: 403, admin: 204 },
+      status('post', `${p}/purge`),
+      ['staff', 'viewer', 'own', 'foreign', 'admin'],
+    );
   });
 
   it('GET /trips/:id/costs: no viewer; a company user only with a delegate on it', async () => {
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
-        await each(status('get', `${path()}/costs`)),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 403, own: 200, foreign: 404 },
+      status('get', `${path()}/costs`),
+    );
     const own = await app.http.get(`${path()}/costs`).set(c.sessions.own.auth);
     expect(own.body.lines.map((l: { participantId: string }) => l.participantId)).toEqual([
       ownDelegate.id,
@@ -145,7 +117,7 @@ describe('trips', () => {
   });
 
   it('GET /trips/:id/itinerary.ics', async () => {
-    expect(statusReport(READ, await each(status('get', `${path()}/itinerary.ics`)))).toEqual([]);
+    await expectStatuses(c, READ, status('get', `${path()}/itinerary.ics`));
   });
 
   it('a company user loses the trip when its last delegate leaves', async () => {
@@ -153,11 +125,7 @@ describe('trips', () => {
     const only = await make.participant({ tripId: t.id, companyId: c.ownCompany.id });
     const p = `/api/v1/trips/${t.id}`;
     expect((await app.http.get(p).set(c.sessions.own.auth)).status).toBe(200);
-    await app.http
-      .delete(`${p}/participants/${only.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .expect(204);
+    expect((await api.delete(`${p}/participants/${only.id}`)).status).toBe(204);
     expect((await app.http.get(p).set(c.sessions.own.auth)).status).toBe(404);
     expect((await app.http.get(`${p}/costs`).set(c.sessions.own.auth)).status).toBe(404);
   });
@@ -167,38 +135,31 @@ describe('participants', () => {
   const base = () => `/api/v1/trips/${trip.id}/participants`;
 
   it('GET list and one', async () => {
-    expect(statusReport(READ, await each(status('get', base())))).toEqual([]);
-    expect(statusReport(READ, await each(status('get', `${base()}/${mayor.id}`)))).toEqual([]);
+    await expectStatuses(c, READ, status('get', base()));
+    await expectStatuses(c, READ, status('get', `${base()}/${mayor.id}`));
   });
 
   it('POST', async () => {
-    expect(statusReport(WRITE_201, await each(status('post', base(), { name: 'Neu' })))).toEqual(
-      [],
-    );
+    await expectStatuses(c, AGENCY_CREATES, status('post', base(), { name: 'Neu' }));
   });
 
   it('PATCH (a company user may not even change its own delegate)', async () => {
-    expect(
-      statusReport(
-        WRITE_200,
-        await each(status('patch', `${base()}/${ownDelegate.id}`, { function: 'Vertrieb' })),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_WRITES,
+      status('patch', `${base()}/${ownDelegate.id}`, { function: 'Vertrieb' }),
+    );
   });
 
   it('DELETE', async () => {
     const p = await make.participant({ tripId: trip.id, name: 'Absage' });
-    expect(
-      statusReport(
-        WRITE_FORBIDDEN,
-        await each(status('delete', `${base()}/${p.id}`), FORBIDDEN_ROLES),
-      ),
-    ).toEqual([]);
-    await app.http
-      .delete(`${base()}/${p.id}`)
-      .set(c.sessions.staff.auth)
-      .set('If-Match', '"1"')
-      .expect(204);
+    await expectStatuses(
+      c,
+      WRITE_FORBIDDEN,
+      status('delete', `${base()}/${p.id}`),
+      FORBIDDEN_ROLES,
+    );
+    expect((await api.as(c.sessions.staff).delete(`${base()}/${p.id}`)).status).toBe(204);
     expect((await app.http.get(`${base()}/${p.id}`).set(admin.auth)).status).toBe(404);
   });
 });
@@ -207,7 +168,7 @@ describe('appointments', () => {
   const base = () => `/api/v1/trips/${trip.id}/appointments`;
 
   it('GET list: all for the agency, without the restricted reception for its company', async () => {
-    expect(statusReport(READ, await each(status('get', base())))).toEqual([]);
+    await expectStatuses(c, READ, status('get', base()));
     const ids = async (role: RoleName) =>
       (await app.http.get(base()).set(c.sessions[role].auth)).body.items.map(
         (a: { id: string }) => a.id,
@@ -217,49 +178,39 @@ describe('appointments', () => {
   });
 
   it('GET one: the restricted reception is 404 to a company user', async () => {
-    expect(statusReport(READ, await each(status('get', `${base()}/${open.id}`)))).toEqual([]);
-    expect(
-      statusReport(
-        { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 404 },
-        await each(status('get', `${base()}/${reception.id}`)),
-      ),
-    ).toEqual([]);
+    await expectStatuses(c, READ, status('get', `${base()}/${open.id}`));
+    await expectStatuses(
+      c,
+      { admin: 200, staff: 200, viewer: 200, own: 404, foreign: 404 },
+      status('get', `${base()}/${reception.id}`),
+    );
   });
 
   it('POST', async () => {
-    expect(
-      statusReport(
-        WRITE_201,
-        await each(
-          status('post', base(), {
-            title: 'Neu',
-            startsAt: '2019-10-22T09:00:00+08:00',
-            endsAt: '2019-10-22T10:00:00+08:00',
-            timeZone: 'Asia/Shanghai',
-          }),
-        ),
-      ),
-    ).toEqual([]);
+    await expectStatuses(
+      c,
+      AGENCY_CREATES,
+      status('post', base(), {
+        title: 'Neu',
+        startsAt: '2019-10-22T09:00:00+08:00',
+        endsAt: '2019-10-22T10:00:00+08:00',
+        timeZone: 'Asia/Shanghai',
+      }),
+    );
   });
 
   it('PATCH', async () => {
-    expect(
-      statusReport(WRITE_200, await each(status('patch', `${base()}/${open.id}`, { venue: 'X' }))),
-    ).toEqual([]);
+    await expectStatuses(c, AGENCY_WRITES, status('patch', `${base()}/${open.id}`, { venue: 'X' }));
   });
 
   it('DELETE', async () => {
     const a = await make.appointment({ tripId: trip.id, title: 'Abgesagt' });
-    expect(
-      statusReport(
-        WRITE_FORBIDDEN,
-        await each(status('delete', `${base()}/${a.id}`), FORBIDDEN_ROLES),
-      ),
-    ).toEqual([]);
-    await app.http
-      .delete(`${base()}/${a.id}`)
-      .set(c.sessions.staff.auth)
-      .set('If-Match', '"1"')
-      .expect(204);
+    await expectStatuses(
+      c,
+      WRITE_FORBIDDEN,
+      status('delete', `${base()}/${a.id}`),
+      FORBIDDEN_ROLES,
+    );
+    expect((await api.as(c.sessions.staff).delete(`${base()}/${a.id}`)).status).toBe(204);
   });
 });

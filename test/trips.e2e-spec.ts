@@ -1,18 +1,15 @@
-import type { TestApp } from './helpers/app';
-import type { Session } from './helpers/auth';
-import type { Kit } from './helpers/make';
-import { Cast, startWithCast } from './helpers/roles';
-import { Appointment, ArticleTrip, Participant, articleTrip } from './helpers/trips';
+import { ArticleTrip, articleTrip } from './helpers/trips';
+import type { Appointment, Participant } from './helpers/world';
+import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ICAL = require('ical.js');
 
-let app: TestApp, admin: Session, c: Cast;
+let app: TestApp, admin: Session, c: Cast, make: Kit, api: Api;
+useWorld((w) => ({ app, admin, c, make, api } = w));
 let story: ArticleTrip;
-let make: Kit;
 
 beforeAll(async () => {
-  ({ app, admin, c, make } = await startWithCast());
   story = await articleTrip(app, admin, {
     zwilling: c.ownCompany.id,
     dovo: (await make.company({ name: 'DOVO Test' })).id,
@@ -20,7 +17,6 @@ beforeAll(async () => {
     stadtwerke: (await make.company({ name: 'Stadtwerke Test' })).id,
   });
 });
-afterAll(() => app?.stop());
 
 const get = (path: string, session: Session = admin) => app.http.get(path).set(session.auth);
 /** The fields a 400 names, each once. */
@@ -182,11 +178,7 @@ describe('the trip story', () => {
     expect(own.status).toBe(200);
     const ics = await get(`${tripPath()}/itinerary.ics`, c.sessions.own);
     expect(parseIcs(ics.text).map((e) => e.uid)).toContain(`${dinner.id}@liaison`);
-    await app.http
-      .delete(`${tripPath()}/appointments/${dinner.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${dinner.version}"`)
-      .expect(204);
+    expect((await api.delete(`${tripPath()}/appointments/${dinner.id}`)).status).toBe(204);
     expect((await get(`${tripPath()}/appointments/${dinner.id}`)).status).toBe(404);
   });
 
@@ -466,11 +458,7 @@ describe('trips: bad input is a 400 naming the field', () => {
     [{ startsOn: null }, 'startsOn'],
   ])('PATCH %j → 400 naming %s', async (body, field) => {
     const trip = await make.trip();
-    const res = await app.http
-      .patch(`/api/v1/trips/${trip.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${trip.version}"`)
-      .send(body);
+    const res = await api.patch(`/api/v1/trips/${trip.id}`, body);
     expect(res.status).toBe(400);
     expect(fields(res)).toContain(field);
   });
@@ -482,18 +470,10 @@ describe('trips: bad input is a 400 naming the field', () => {
       startsAt: '2019-10-20T10:00:00+08:00',
       endsAt: '2019-10-20T11:00:00+08:00',
     });
-    const res = await app.http
-      .patch(`/api/v1/trips/${trip.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${trip.version}"`)
-      .send({ startsOn: '2019-10-21' });
+    const res = await api.patch(`/api/v1/trips/${trip.id}`, { startsOn: '2019-10-21' });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['startsOn']);
-    const later = await app.http
-      .patch(`/api/v1/trips/${trip.id}`)
-      .set(admin.auth)
-      .set('If-Match', `"${trip.version}"`)
-      .send({ endsOn: '2019-10-26' });
+    const later = await api.patch(`/api/v1/trips/${trip.id}`, { endsOn: '2019-10-26' });
     expect(later.status).toBe(200);
   });
 
@@ -536,11 +516,7 @@ describe('participants: bad input is a 400 naming the field', () => {
       .set(admin.auth)
       .send({ name: 'X', companyId: c.ownCompany.id, userId: user.id });
     expect(fine.status).toBe(201);
-    await app.http
-      .delete(`${tripPath()}/participants/${fine.body.id}`)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .expect(204);
+    expect((await api.delete(`${tripPath()}/participants/${fine.body.id}`)).status).toBe(204);
   });
 
   it('changes a delegate with If-Match and records the change', async () => {
@@ -552,15 +528,12 @@ describe('participants: bad input is a 400 naming the field', () => {
     });
     const path = `/api/v1/trips/${trip.id}/participants/${p.id}`;
     expect((await app.http.patch(path).set(admin.auth).send({ name: 'Y' })).status).toBe(428);
-    expect(
-      (await app.http.patch(path).set(admin.auth).set('If-Match', '"7"').send({ name: 'Y' }))
-        .status,
-    ).toBe(412);
-    const res = await app.http
-      .patch(path)
-      .set(admin.auth)
-      .set('If-Match', '"1"')
-      .send({ costBearer: 'agency', estimatedCostEur: 2450.5, function: 'Stadtdirektorin' });
+    expect((await api.patch(path, { name: 'Y' }, { ifMatch: '"7"' })).status).toBe(412);
+    const res = await api.patch(path, {
+      costBearer: 'agency',
+      estimatedCostEur: 2450.5,
+      function: 'Stadtdirektorin',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"2"');
     expect(res.body).toMatchObject({ costBearer: 'agency', estimatedCostEur: 2450.5, version: 2 });
@@ -589,6 +562,7 @@ describe('appointments: bad input is a 400 naming the field', () => {
     endsAt: '2019-10-21T10:00:00+08:00',
     timeZone: 'Asia/Shanghai',
   };
+  const propose = (body: Record<string, unknown>) => api.post(`${tripPath()}/appointments`, body);
 
   it.each([
     [{}, ['title', 'startsAt', 'endsAt', 'timeZone']],
@@ -617,20 +591,17 @@ describe('appointments: bad input is a 400 naming the field', () => {
     [{ ...base, partnerId: '00000000-0000-4000-8000-000000000000' }, ['partnerId']],
     [{ ...base, companyId: '00000000-0000-4000-8000-000000000000' }, ['companyId']],
   ])('POST %j → 400 naming %j', async (body, expected) => {
-    const res = await app.http.post(`${tripPath()}/appointments`).set(admin.auth).send(body);
+    const res = await propose(body);
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(expect.arrayContaining(expected));
   });
 
   it("refuses an attendee who is not a participant of this trip (another trip's delegate)", async () => {
-    const res = await app.http
-      .post(`${tripPath()}/appointments`)
-      .set(admin.auth)
-      .send({
-        ...base,
-        restricted: true,
-        attendeeIds: [story.delegates.mayor.id, otherTripDelegate.id],
-      });
+    const res = await propose({
+      ...base,
+      restricted: true,
+      attendeeIds: [story.delegates.mayor.id, otherTripDelegate.id],
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['attendeeIds']);
     expect(res.body.errors[0].message).toContain(otherTripDelegate.id);
@@ -647,14 +618,11 @@ describe('appointments: bad input is a 400 naming the field', () => {
       endsAt: '2019-10-24T23:30:00+02:00',
     });
     expect(berlin.local).toMatchObject({ date: '2019-10-24', startTime: '23:00' });
-    const res = await app.http
-      .post(`${tripPath()}/appointments`)
-      .set(admin.auth)
-      .send({
-        ...base,
-        startsAt: '2019-10-24T23:00:00+02:00',
-        endsAt: '2019-10-24T23:30:00+02:00',
-      });
+    const res = await propose({
+      ...base,
+      startsAt: '2019-10-24T23:00:00+02:00',
+      endsAt: '2019-10-24T23:30:00+02:00',
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['startsAt', 'endsAt']);
   });
@@ -667,8 +635,7 @@ describe('appointments: bad input is a 400 naming the field', () => {
       endsAt: '2019-10-20T10:00:00+08:00',
     });
     const path = `${tripPath()}/appointments/${a.id}`;
-    const patch = (body: Record<string, unknown>) =>
-      app.http.patch(path).set(admin.auth).set('If-Match', '"1"').send(body);
+    const patch = (body: Record<string, unknown>) => api.patch(path, body);
     expect(fields(await patch({ endsAt: '2019-10-20T08:00:00+08:00' }))).toEqual(['endsAt']);
     expect(fields(await patch({ restricted: true }))).toEqual(['attendeeIds']);
     expect(fields(await patch({ timeZone: 'America/Los_Angeles' }))).toEqual([
@@ -703,11 +670,7 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
     const trip = await make.trip({ title: 'Race' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.http
-          .patch(`/api/v1/trips/${trip.id}`)
-          .set(admin.auth)
-          .set('If-Match', '"1"')
-          .send({ purpose: `Writer ${i}` }),
+        api.patch(`/api/v1/trips/${trip.id}`, { purpose: `Writer ${i}` }, { ifMatch: '"1"' }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -726,9 +689,9 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
     await make.appointment({ tripId: trip.id, restricted: true, attendeeIds: [p.id] });
     const path = `/api/v1/trips/${trip.id}`;
     expect((await app.http.delete(path).set(admin.auth)).status).toBe(428);
-    expect((await app.http.delete(path).set(admin.auth).set('If-Match', '"9"')).status).toBe(412);
+    expect((await api.delete(path, { ifMatch: '"9"' })).status).toBe(412);
     expect((await app.http.post(`${path}/purge`).set(admin.auth)).status).toBe(404);
-    expect((await app.http.delete(path).set(admin.auth).set('If-Match', '"1"')).status).toBe(204);
+    expect((await api.delete(path, { ifMatch: '"1"' })).status).toBe(204);
     for (const sub of ['', '/participants', '/appointments', '/costs', '/itinerary.ics']) {
       expect({ sub, status: (await get(`${path}${sub}`)).status }).toEqual({ sub, status: 404 });
     }
@@ -740,7 +703,7 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
     expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
     expect((await get(`${path}/appointments`, c.sessions.own)).body.items).toHaveLength(1);
 
-    await app.http.delete(path).set(admin.auth).set('If-Match', '"3"').expect(204);
+    expect((await api.delete(path)).status).toBe(204);
     expect((await app.http.post(`${path}/purge`).set(admin.auth)).status).toBe(204);
     const { rows } = await app.db.query(
       `SELECT (SELECT count(*) FROM trips WHERE id = $1)::int AS trips,
@@ -767,7 +730,7 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
       .set(admin.auth)
       .send({ partnerId: story.partners.campus3d, title: 'MoU', appointmentId: signing.id })
       .expect(201);
-    await app.http.delete(`/api/v1/trips/${trip.id}`).set(admin.auth).set('If-Match', '"1"');
+    await api.delete(`/api/v1/trips/${trip.id}`);
     expect((await app.http.post(`/api/v1/trips/${trip.id}/purge`).set(admin.auth)).status).toBe(
       409,
     );

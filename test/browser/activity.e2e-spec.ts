@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestApp, startTestApp } from '../helpers/app';
-import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app';
+import { describeInBrowser, screenshot, seriousViolations, useBrowser } from './browser';
 
 /**
  * The contact log, follow-ups and the dashboard in a browser: each record kind through create,
@@ -8,23 +8,8 @@ import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from
  * from the list and by a company user; what a viewer and a company user may not see.
  */
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 /** Everything any page wrote to its console (or threw): it must stay empty. */
-const consoleLines: string[] = [];
-
-async function newPage(width = 1280): Promise<Page> {
-  const context = await browser.newContext({
-    locale: 'de-DE',
-    timezoneId: 'Europe/Berlin',
-    viewport: { width, height: 900 },
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => consoleLines.push(`${page.url()} ${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleLines.push(`${page.url()} error: ${e.message}`));
-  return page;
-}
+const { consoleLines, newPage } = useBrowser((a) => (app = a));
 
 /**
  * A lost race answers 409 with the form (the status says what happened); Chromium notes any
@@ -48,15 +33,6 @@ async function submit(page: Page, selector: string, url: RegExp | string): Promi
 const dayOffset = (days: number) => new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
 
 describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
   afterEach(() => {
     expect(consoleLines.splice(0)).toEqual([]);
   });
@@ -64,8 +40,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   let interactionId: string;
 
   it('staff logs an interaction on a trip appointment, with a contact picked by pinyin, and sees it in both clocks', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/interactions`);
     await submit(page, '#new-record', /\/interactions\/new$/);
     expect(await page.locator('label[for=f-occurredAt]').innerText()).toContain('Berliner Zeit');
@@ -117,18 +92,15 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('edits it, and a lost race shows whose value is whose and keeps the other change', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/interactions/${interactionId}`);
     await submit(page, '#edit', /\/edit$/);
     await page.fill('#f-location', 'Peking, AHK-Büro');
     await submit(page, '#record-form button[type=submit]', /flash=saved/);
     expect(await page.locator('main').innerText()).toContain('Peking, AHK-Büro');
 
-    const first = await newPage();
-    const second = await newPage();
-    await signIn(first, app.url, 'staff@liaison.test');
-    await signIn(second, app.url, 'admin@liaison.test');
+    const first = await newPage({ signIn: 'staff@liaison.test' });
+    const second = await newPage({ signIn: 'admin@liaison.test' });
     await first.goto(`${app.url}/interactions/${interactionId}/edit`);
     await second.goto(`${app.url}/interactions/${interactionId}/edit`);
     await first.fill('#f-subject', 'Rückfrage zum Marktbriefing (AHK)');
@@ -149,8 +121,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('deletes it, undoes that, deletes it again and restores it from the deleted view', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/interactions/${interactionId}`);
     await submit(page, '#delete', /\/interactions\?flash=deleted/);
     expect(await page.locator(`#row-${interactionId}`).count()).toBe(0);
@@ -168,8 +139,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('keeps the filters of the contact log in the URL, also when sorting', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/interactions`);
     await page.selectOption('#filter-kind', 'call');
     await page.fill('#filter-from', '2019-10-21');
@@ -198,8 +168,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   let followUpId: string;
 
   it('creates a follow-up from the interaction, prefilled and named, then edits it', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/interactions/${interactionId}`);
     await submit(page, '#new-follow-up', /\/follow-ups\/new\?/);
     expect(await page.locator('#f-interactionId option:checked').innerText()).toContain(
@@ -241,8 +210,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('shows the follow-up on the dashboard as a link, overdue first, and the open pipeline', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     const card = page.locator('#h-followups').locator('..');
     const links = card.locator('li > a[href^="/follow-ups/"]');
     expect(await links.count()).toBeGreaterThan(1);
@@ -266,10 +234,8 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('a lost race on a follow-up keeps the other change; delete, undo and restore', async () => {
-    const first = await newPage();
-    const second = await newPage();
-    await signIn(first, app.url, 'staff@liaison.test');
-    await signIn(second, app.url, 'admin@liaison.test');
+    const first = await newPage({ signIn: 'staff@liaison.test' });
+    const second = await newPage({ signIn: 'admin@liaison.test' });
     await first.goto(`${app.url}/follow-ups/${followUpId}/edit`);
     await second.goto(`${app.url}/follow-ups/${followUpId}/edit`);
     await first.selectOption('#f-priority', 'low');
@@ -297,8 +263,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('marks a follow-up done from the filtered list and comes back to the same view', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/follow-ups`);
     await page.selectOption('#filter-status', 'open');
     await page.check('#filter-overdue');
@@ -328,8 +293,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('DOVO marks its follow-up done in the portal and sees no edit form, nor Zwilling’s', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'dovo@liaison.test');
+    const page = await newPage({ signIn: 'dovo@liaison.test' });
     const { rows } = await app.db.query<{ id: string; company: string }>(
       `SELECT f.id, c.name AS company FROM follow_ups f JOIN companies c ON c.id = f.company_id
         WHERE f.status = 'open'`,
@@ -361,8 +325,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('lets an admin purge a deleted interaction for good, after asking', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'admin@liaison.test');
+    const page = await newPage({ signIn: 'admin@liaison.test' });
     await page.goto(`${app.url}/interactions/new`);
     await page.fill('#f-subject', 'Doppelt erfasst');
     await submit(page, '#record-form button[type=submit]', RECORD('interactions'));
@@ -377,8 +340,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('shows a viewer no confidential interaction and no write controls', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'viewer@liaison.test');
+    const page = await newPage({ signIn: 'viewer@liaison.test' });
     const { rows } = await app.db.query<{ id: string }>(
       `SELECT id FROM interactions WHERE confidential LIMIT 1`,
     );
@@ -406,8 +368,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
   });
 
   it('fits a 390 px phone without sideways scrolling, with no serious accessibility violation', async () => {
-    const page = await newPage(390);
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test', width: 390 });
     const problems: string[] = [];
     for (const path of [
       '/',

@@ -1,7 +1,15 @@
 /// <reference lib="dom" />
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import {
+  Browser,
+  BrowserContext,
+  BrowserContextOptions,
+  chromium,
+  ConsoleMessage,
+  Page,
+} from 'playwright-core';
+import { TestApp, startTestApp } from '../helpers/app';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(__dirname, '..', 'output', 'screenshots');
@@ -41,6 +49,72 @@ export async function signIn(
     page.waitForURL((url) => !url.pathname.startsWith('/login')),
     page.click('button[type=submit]'),
   ]);
+}
+
+export interface PageOptions {
+  /** The viewport's width (its height is 900). */
+  width?: number;
+  locale?: string;
+  /** The demo user to sign in as first. */
+  signIn?: string;
+  /** Anything else of the context: `javaScriptEnabled`, `acceptDownloads`, a `viewport`. */
+  context?: BrowserContextOptions;
+}
+
+export interface Pages {
+  /** What any page printed to its console (what `counts` keeps) or threw: `<url> <type>: <text>`. */
+  consoleLines: string[];
+  /** A context in Berlin time; every context is closed after the file's tests. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** A page in a German context of its own, its console collected. */
+  newPage(options?: PageOptions): Promise<Page>;
+}
+
+/**
+ * Registers the browser test file's start (the app with the demo data, then Chromium; `fill`
+ * gets the app) and stop (every context, the browser, the app). Its hooks run only where a test
+ * does, so under `describeInBrowser` nothing starts without Chromium. `counts` says which console
+ * messages count (all by default); a page error always does.
+ */
+export function useBrowser(
+  fill: (app: TestApp) => void,
+  o: { counts?: (message: ConsoleMessage) => boolean; timeout?: number } = {},
+): Pages {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const consoleLines: string[] = [];
+  beforeAll(async () => {
+    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
+    browser = await launch();
+    fill(app);
+  }, o.timeout);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await app?.stop();
+  });
+
+  const newContext = async (options: BrowserContextOptions = {}) => {
+    const context = await browser!.newContext({ timezoneId: 'Europe/Berlin', ...options });
+    contexts.push(context);
+    return context;
+  };
+  const newPage = async (p: PageOptions = {}) => {
+    const context = await newContext({
+      locale: p.locale ?? 'de-DE',
+      viewport: { width: p.width ?? 1280, height: 900 },
+      ...p.context,
+    });
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (!o.counts || o.counts(m)) consoleLines.push(`${page.url()} ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleLines.push(`${page.url()} error: ${e.message}`));
+    if (p.signIn) await signIn(page, app!.url, p.signIn);
+    return page;
+  };
+  return { consoleLines, newContext, newPage };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,31 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestApp, startTestApp } from '../helpers/app';
-import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app';
+import { describeInBrowser, screenshot, seriousViolations, useBrowser } from './browser';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const consoleLines: string[] = [];
-
 /** A refused form (400) or a lost race (409) the test asks for on purpose. */
 const EXPECTED_STATUS = /Failed to load resource: the server responded with a status of (400|409)/;
-
-async function signedIn(email: string, width = 1280, locale = 'de-DE'): Promise<Page> {
-  const context = await browser.newContext({
-    locale,
-    timezoneId: 'Europe/Berlin',
-    viewport: { width, height: 900 },
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if ((m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text()))
-      consoleLines.push(`${page.url()}: ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleLines.push(`${page.url()}: ${e.message}`));
-  await signIn(page, app.url, email);
-  return page;
-}
+const { consoleLines, newPage } = useBrowser((a) => (app = a), {
+  counts: (m) =>
+    (m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text()),
+});
 
 const RECORD = /\/companies\/[0-9a-f-]{36}(\?.*)?$/;
 const facts = (page: Page) => page.locator('dl.facts').innerText();
@@ -35,22 +18,13 @@ async function submit(page: Page, url: RegExp | string) {
 }
 
 describeInBrowser('companies in a browser', () => {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
   afterEach(() => {
     const lines = consoleLines.splice(0);
     expect(lines).toEqual([]);
   });
 
   it('takes a company through create, edit, a lost race, delete, undo and restore', async () => {
-    const page = await signedIn('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/companies`);
     await page.click('#new-record');
     // A refusal of the API is shown beside its field, in German, by the field's label.
@@ -73,7 +47,7 @@ describeInBrowser('companies in a browser', () => {
     const url = page.url().split('?')[0];
 
     // Two people edit at once: the second one's save meets the first one's change.
-    const other = await signedIn('admin@liaison.test');
+    const other = await newPage({ signIn: 'admin@liaison.test' });
     await other.goto(`${url}/edit`);
     await page.goto(`${url}/edit`);
     await other.fill('#f-industry', 'Messer und Scheren');
@@ -111,7 +85,7 @@ describeInBrowser('companies in a browser', () => {
   });
 
   it('sorts and filters in the URL, in English too', async () => {
-    const page = await signedIn('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/companies?sort=-name`);
     const names = await page.locator('#list td.primary').allInnerTexts();
     expect(names.length).toBeGreaterThan(2);
@@ -122,7 +96,7 @@ describeInBrowser('companies in a browser', () => {
     expect(await page.locator('#list td.primary').allInnerTexts()).toEqual(['Zwilling']);
 
     await app.db.query(`UPDATE users SET locale = 'en' WHERE email = 'viewer@liaison.test'`);
-    const viewer = await signedIn('viewer@liaison.test');
+    const viewer = await newPage({ signIn: 'viewer@liaison.test' });
     await viewer.goto(`${app.url}/companies`);
     expect(await viewer.locator('thead').innerText()).toMatch(/Company.*Industry/s);
     expect(await viewer.locator('#new-record').count()).toBe(0);
@@ -132,7 +106,7 @@ describeInBrowser('companies in a browser', () => {
   });
 
   it('fits a phone and passes axe', async () => {
-    const page = await signedIn('staff@liaison.test', 390);
+    const page = await newPage({ signIn: 'staff@liaison.test', width: 390 });
     for (const path of ['/companies', '/companies/new']) {
       await page.goto(`${app.url}${path}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -1,38 +1,16 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestApp, startTestApp } from '../helpers/app';
-import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app';
+import { describeInBrowser, screenshot, seriousViolations, useBrowser } from './browser';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** What the browser's console said, per page; a test that expects a status names it. */
-const consoleLines: string[] = [];
-
 /** A 400 (a refused form shown again), 403 or 409 (a lost race) the test asked for. */
 const EXPECTED_STATUS =
   /Failed to load resource: the server responded with a status of (400|403|409)/;
-
-async function newPage(width = 1280): Promise<Page> {
-  const context = await browser.newContext({
-    locale: 'de-DE',
-    timezoneId: 'Europe/Berlin',
-    viewport: { width, height: 900 },
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if ((m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text()))
-      consoleLines.push(`${page.url()}: ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleLines.push(`${page.url()}: ${e.message}`));
-  return page;
-}
-
-async function staffPage(email = 'staff@liaison.test', width = 1280): Promise<Page> {
-  const page = await newPage(width);
-  await signIn(page, app.url, email);
-  return page;
-}
+/** What the browser's console said, per page; a test that expects a status names it. */
+const { consoleLines, newPage } = useBrowser((a) => (app = a), {
+  counts: (m) =>
+    (m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text()),
+});
 
 const id = async (sql: string, params: unknown[] = []) =>
   (await app.db.query<{ id: string }>(sql, params)).rows[0].id;
@@ -46,18 +24,8 @@ async function submit(page: Page, url: RegExp) {
 const RECORD = /\/(contacts|partners)\/[0-9a-f-]{36}(\?.*)?$/;
 
 describeInBrowser('contacts, partners, the search box and the contact log in a browser', () => {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
-
   it('creates a contact at a partner with country and phone, edits it, and shows every value', async () => {
-    const page = await staffPage();
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     const campus = await id(`SELECT id FROM partners WHERE name = '3D-Campus Shanghai'`);
     await page.goto(`${app.url}/contacts`);
     await Promise.all([page.waitForURL('**/contacts/new'), page.click('#new-record')]);
@@ -137,8 +105,8 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
 
   it('keeps the other person’s change after a lost race, then deletes, undoes and restores the contact', async () => {
     const contact = await id(`SELECT id FROM contacts WHERE family_name = 'Weiß'`);
-    const first = await staffPage();
-    const second = await staffPage('admin@liaison.test');
+    const first = await newPage({ signIn: 'staff@liaison.test' });
+    const second = await newPage({ signIn: 'admin@liaison.test' });
     const edit = `${app.url}/contacts/${contact}/edit`;
     await first.goto(edit);
     await second.goto(edit);
@@ -177,7 +145,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('lists contacts with filters and sorting kept in the URL, organisations by name', async () => {
-    const page = await staffPage();
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     const campus = await id(`SELECT id FROM partners WHERE name = '3D-Campus Shanghai'`);
     await page.goto(`${app.url}/contacts`);
     await page.selectOption('#filter-partnerId', campus);
@@ -197,7 +165,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('creates, edits, races, deletes, undoes and restores a partner', async () => {
-    const page = await staffPage();
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/partners`);
     await Promise.all([page.waitForURL('**/partners/new'), page.click('#new-record')]);
     await page.fill('#f-name', 'Suzhou Industrial Park');
@@ -223,7 +191,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
     await submit(page, RECORD);
     expect(await factsOf(page)).toContain('Behörde');
 
-    const other = await staffPage('admin@liaison.test');
+    const other = await newPage({ signIn: 'admin@liaison.test' });
     await page.goto(`${partnerUrl}/edit`);
     await other.goto(`${partnerUrl}/edit`);
     await page.fill('#f-city', 'Suzhou (Jiangsu)');
@@ -258,7 +226,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('logs an interaction from a contact’s page: the person is chosen by name, the kind in German', async () => {
-    const page = await staffPage();
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     const wang = await id(`SELECT id FROM contacts WHERE native_name = '王芳'`);
     await page.goto(`${app.url}/contacts/${wang}`);
     await Promise.all([page.waitForURL('**/log?contactId=*'), page.click('#log-interaction')]);
@@ -296,7 +264,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('logs a new contact with organisation and country', async () => {
-    const page = await staffPage();
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     const techPark = await id(`SELECT id FROM partners WHERE name = 'Technologiepark Peking'`);
     await page.goto(`${app.url}/log`);
     await page.locator('summary', { hasText: 'Neuer Kontakt' }).click();
@@ -317,7 +285,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('logs a contact known only by the characters of a business card (李明)', async () => {
-    const page = await staffPage();
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/log`);
     await page.locator('summary', { hasText: 'Neuer Kontakt' }).click();
     await page.fill('#f-newNativeName', '李明');
@@ -334,7 +302,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('finds 王芳 by typing “wang” in the header’s box, under the contacts heading, by keyboard', async () => {
-    const page = await staffPage();
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.keyboard.press('/');
     await Promise.all([
       page.waitForResponse((r) => r.url().includes('/search/suggest?q=wang')),
@@ -362,7 +330,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('shows DOVO nothing of Zwilling in the search box', async () => {
-    const page = await staffPage('dovo@liaison.test');
+    const page = await newPage({ signIn: 'dovo@liaison.test' });
     for (const term of ['wang', 'zwilling', 'showroom', 'liu']) {
       await page.fill('#global-search', '');
       // What the box shows is the fragment the server answered for the whole term.
@@ -385,7 +353,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('shows a viewer no edit, delete or create controls', async () => {
-    const page = await staffPage('viewer@liaison.test');
+    const page = await newPage({ signIn: 'viewer@liaison.test' });
     const contact = await id(`SELECT id FROM contacts WHERE native_name = '王芳'`);
     const partner = await id(`SELECT id FROM partners WHERE name = 'Technologiepark Peking'`);
     for (const path of ['/contacts', `/contacts/${contact}`, '/partners', `/partners/${partner}`]) {
@@ -404,7 +372,7 @@ describeInBrowser('contacts, partners, the search box and the contact log in a b
   });
 
   it('fits a phone 390 px wide without horizontal scrolling, and has no serious accessibility problem', async () => {
-    const page = await staffPage('staff@liaison.test', 390);
+    const page = await newPage({ signIn: 'staff@liaison.test', width: 390 });
     const contact = await id(`SELECT id FROM contacts WHERE native_name = '王芳'`);
     const partner = await id(`SELECT id FROM partners WHERE name = 'Technologiepark Peking'`);
     const problems: string[] = [];

@@ -1,34 +1,13 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { TestApp, startTestApp } from '../helpers/app';
+import type { Locator, Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app';
 import { login, Session } from '../helpers/auth';
-import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+import { describeInBrowser, screenshot, seriousViolations, useBrowser } from './browser';
 
 let app: TestApp;
-let browser: Browser;
 let staffApi: Session;
-const contexts: BrowserContext[] = [];
-/** Everything any page printed to its console, or threw: the CSP and the scripts keep it empty. */
-const consoleLines: string[] = [];
-
 jest.setTimeout(240_000);
-
-async function newPage(
-  email: string,
-  options: { width?: number; javaScript?: boolean } = {},
-): Promise<Page> {
-  const context = await browser.newContext({
-    locale: 'de-DE',
-    timezoneId: 'Europe/Berlin',
-    viewport: { width: options.width ?? 1280, height: 900 },
-    javaScriptEnabled: options.javaScript ?? true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => consoleLines.push(`${page.url()} ${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleLines.push(`${page.url()} error: ${e.message}`));
-  await signIn(page, app.url, email);
-  return page;
-}
+/** Everything any page printed to its console, or threw: the CSP and the scripts keep it empty. */
+const { consoleLines, newPage } = useBrowser((a) => (app = a));
 
 const idOf = (page: Page) => /\/([0-9a-f-]{36})(?:\?|#|$)/.exec(page.url())![1];
 const euro = (n: number) =>
@@ -74,8 +53,6 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   let dovoLead: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
     staffApi = await login(app, 'staff@liaison.test', 'liaison-demo');
     const company = async (name: string) =>
       (await app.db.query<{ id: string }>(`SELECT id FROM companies WHERE name = $1`, [name]))
@@ -86,14 +63,9 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       await app.db.query<{ id: string }>(`SELECT id FROM leads WHERE company_id = $1`, [dovoId])
     ).rows[0].id;
   });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
 
   it('staff creates a lead (contact picked by pinyin), edits it, loses a race, deletes, undoes and restores it', async () => {
-    const page = await newPage('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/leads/new?companyId=${dovoId}`);
     expect(await page.locator('#f-companyId').inputValue()).toBe(dovoId);
     await page.fill('#f-title', 'Scheren für den Campus-Shop');
@@ -135,7 +107,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     expect(await page.locator('#lead-stage').innerText()).toBe('Angebot');
 
     // A lost race: the other person's value stays, this user's change is applied again.
-    const other = await newPage('admin@liaison.test');
+    const other = await newPage({ signIn: 'admin@liaison.test' });
     await page.goto(`${app.url}/leads/${id}/edit`);
     await other.goto(`${app.url}/leads/${id}/edit`);
     await other.fill('#f-valueEur', '14000');
@@ -162,7 +134,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('the board totals the open pipeline without won and lost, and moves a card by drag and drop', async () => {
-    const page = await newPage('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/leads`);
     const openBefore = Number(await page.locator('#open-total').getAttribute('data-total'));
     const wonBefore = await totalOf(page, 'won');
@@ -226,7 +198,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('moves a card by keyboard: its select and button, and the arrow keys', async () => {
-    const page = await newPage('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/leads`);
     const lead = (await apiLead(dovoLead)).stage;
     const select = card(page, dovoLead).locator('select[name=stage]');
@@ -248,7 +220,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('shows a move that lost a race, with the card as it now is', async () => {
-    const page = await newPage('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/leads`);
     const before = await apiLead(dovoLead);
     // Someone else moves it meanwhile.
@@ -270,7 +242,10 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('moves a card without JavaScript through the same form', async () => {
-    const page = await newPage('staff@liaison.test', { javaScript: false });
+    const page = await newPage({
+      signIn: 'staff@liaison.test',
+      context: { javaScriptEnabled: false },
+    });
     await page.goto(`${app.url}/leads`);
     await card(page, dovoLead).locator('select[name=stage]').selectOption('contacted');
     await submit(page, `#lead-${dovoLead} .move-form button[type=submit]`, /\/leads\?flash=saved/);
@@ -279,7 +254,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('DOVO moves its own lead, sees only its own leads and no name of Zwilling', async () => {
-    const page = await newPage('dovo@liaison.test');
+    const page = await newPage({ signIn: 'dovo@liaison.test' });
     await page.goto(`${app.url}/leads`);
     const main = await page.locator('main').innerText();
     expect(main).not.toContain('Zwilling');
@@ -330,7 +305,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('a viewer sees the board, the lead and the agreements read-only', async () => {
-    const page = await newPage('viewer@liaison.test');
+    const page = await newPage({ signIn: 'viewer@liaison.test' });
     for (const path of ['/leads', '/leads/list', `/leads/${dovoLead}`, '/agreements']) {
       await page.goto(`${app.url}${path}`);
       expect({
@@ -346,7 +321,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('staff creates an agreement, edits it, loses a race, deletes, undoes and restores it', async () => {
-    const page = await newPage('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/agreements`);
     const header = await page.locator('#list thead').innerText();
     expect(header).toContain('Unterzeichnet am');
@@ -385,7 +360,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
 
     // Edit, and a lost race.
     await page.goto(`${app.url}/agreements/${id}/edit`);
-    const other = await newPage('admin@liaison.test');
+    const other = await newPage({ signIn: 'admin@liaison.test' });
     await other.goto(`${app.url}/agreements/${id}/edit`);
     await other.fill('#f-validUntil', '2029-12-31');
     await submit(other, '#record-form button[type=submit]', /flash=saved/);
@@ -406,7 +381,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('admin creates a company user, changes the role, and wins back a lost race', async () => {
-    const page = await newPage('admin@liaison.test');
+    const page = await newPage({ signIn: 'admin@liaison.test' });
     await page.goto(`${app.url}/users`);
     const list = await page.locator('#list').innerText();
     expect(list).toContain('Administration');
@@ -451,7 +426,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     });
 
     // Two admins at once: the other change stays, this one is applied again.
-    const other = await newPage('admin@liaison.test');
+    const other = await newPage({ signIn: 'admin@liaison.test' });
     await page.goto(`${app.url}/users/${id}/edit`);
     await other.goto(`${app.url}/users/${id}/edit`);
     await other.selectOption('#f-locale', 'en');
@@ -471,7 +446,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
   });
 
   it('the profile speaks the user’s language, its language select included', async () => {
-    const page = await newPage('viewer@liaison.test');
+    const page = await newPage({ signIn: 'viewer@liaison.test' });
     await page.goto(`${app.url}/profile`);
     expect(await page.locator('main').innerText()).toContain('Nur lesen');
     expect(await page.locator('#f-locale').innerText()).toContain('Englisch');
@@ -507,7 +482,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
         });
       expect(res.status).toBe(201);
     }
-    const page = await newPage('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/leads`);
     await page.selectOption('#filter-companyId', company.body.id);
     await submit(page, 'form.filters button[type=submit]', /companyId=/);
@@ -543,7 +518,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       .set(admin.auth)
       .send({ companyId: zwillingId, title: 'Messerblöcke für Hotels', valueEur: 900 });
     expect(res.status).toBe(201); // owned by the admin who created it
-    const page = await newPage('staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/leads`);
     expect(await card(page, res.body.id).innerText()).toContain('Demo Admin');
     await page.selectOption('#filter-ownerId', { label: 'Demo Admin' });
@@ -581,7 +556,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       `/agreements/${rows[0].id}/edit`,
       '/profile',
     ];
-    const phone = await newPage('staff@liaison.test', { width: 390 });
+    const phone = await newPage({ signIn: 'staff@liaison.test', width: 390 });
     const problems: string[] = [];
     for (const path of paths) {
       await expectNoOverflow(phone, path);
@@ -589,13 +564,13 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     }
     await phone.goto(`${app.url}/leads`);
     await screenshot(phone, 'leads-board-390');
-    const admin = await newPage('admin@liaison.test', { width: 390 });
+    const admin = await newPage({ signIn: 'admin@liaison.test', width: 390 });
     for (const path of ['/users', '/users/new']) {
       await expectNoOverflow(admin, path);
       for (const v of await seriousViolations(admin)) problems.push(`${path}: ${v}`);
     }
     await screenshot(admin, 'users-new-390');
-    const dovo = await newPage('dovo@liaison.test', { width: 390 });
+    const dovo = await newPage({ signIn: 'dovo@liaison.test', width: 390 });
     await expectNoOverflow(dovo, '/leads');
     await expectNoOverflow(dovo, `/leads/${dovoLead}`);
     expect(problems).toEqual([]);

@@ -10,57 +10,50 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Pool } from 'pg';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestApp, startTestApp } from '../helpers/app';
+import type { Browser, Page } from 'playwright-core';
+import { AGREEMENT_KINDS, AGREEMENT_STATUSES } from '../../src/agreements/agreement.entity';
+import { ROLES } from '../../src/auth/permissions';
+import { LEGAL_BASES } from '../../src/contacts/contact.entity';
+import { FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES } from '../../src/follow-ups/follow-up.entity';
+import { INTERACTION_KINDS } from '../../src/interactions/interaction.entity';
+import { LEAD_STAGES } from '../../src/leads/lead.entity';
+import { PARTNER_KINDS } from '../../src/partners/partner.entity';
+import { APPOINTMENT_KINDS } from '../../src/trips/appointment.entity';
+import { COST_BEARERS } from '../../src/trips/costs';
+import { TRIP_STATUSES } from '../../src/trips/trip.entity';
+import type { TestApp } from '../helpers/app';
 import {
   listRoutes,
   MIN_PAGES,
+  missingRecipes,
   NOT_WALKED,
   pageRoutes as pageRoutesOf,
   planPages,
   Route,
   SIGNED_OUT,
-  unfilled,
   USERS,
   walkedRoutes,
   whoIs,
 } from '../helpers/pages';
-import { describeInBrowser, launch, screenshot, SCREENSHOTS, signIn } from './browser';
+import { describeInBrowser, screenshot, SCREENSHOTS, signIn, useBrowser } from './browser';
 
 // ---------------------------------------------------------------------------- what is checked
 
-/** The codes of the domain. None of them may show on a page as it is stored. */
+/** The codes of the domain (the app's own lists). None may show on a page as it is stored. */
 export const DOMAIN_CODES = {
-  interactionKinds: ['meeting', 'call', 'email', 'event', 'visit', 'reception', 'other'],
-  followUpStatuses: ['open', 'done', 'cancelled'],
-  priorities: ['low', 'normal', 'high'],
-  partnerKinds: [
-    'technology_park',
-    'campus',
-    'university',
-    'chamber',
-    'government',
-    'association',
-    'company',
-    'other',
-  ],
-  tripStatuses: ['planned', 'confirmed', 'completed', 'cancelled'],
-  appointmentKinds: [
-    'state_reception',
-    'company_visit',
-    'signing',
-    'meeting',
-    'networking',
-    'site_visit',
-    'other',
-  ],
-  agreementKinds: ['cooperation', 'mou', 'friendship'],
-  agreementStatuses: ['draft', 'negotiating', 'signed', 'active', 'expired', 'terminated'],
-  costBearers: ['self', 'agency'],
-  roles: ['admin', 'staff', 'viewer', 'company'],
-  legalBases: ['public_task', 'consent', 'legitimate_interest', 'contract'],
+  interactionKinds: INTERACTION_KINDS,
+  followUpStatuses: FOLLOW_UP_STATUSES,
+  priorities: FOLLOW_UP_PRIORITIES,
+  partnerKinds: PARTNER_KINDS,
+  tripStatuses: TRIP_STATUSES,
+  appointmentKinds: APPOINTMENT_KINDS,
+  agreementKinds: AGREEMENT_KINDS,
+  agreementStatuses: AGREEMENT_STATUSES,
+  costBearers: COST_BEARERS,
+  roles: ROLES,
+  legalBases: LEGAL_BASES,
   timelineTypes: ['followUp', 'lead', 'interaction'],
-  leadStages: ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'],
+  leadStages: LEAD_STAGES,
 } as const;
 
 /**
@@ -576,30 +569,12 @@ function tab(page: Page): Tab {
 // ---------------------------------------------------------------------------- the walk
 
 let app: TestApp;
-let browser: Browser;
 let routes: Route[];
-const contexts: BrowserContext[] = [];
-
-async function newContext(
-  options: Parameters<Browser['newContext']>[0] = {},
-): Promise<BrowserContext> {
-  const context = await browser.newContext({ timezoneId: 'Europe/Berlin', ...options });
-  contexts.push(context);
-  return context;
-}
+const { newContext } = useBrowser((a) => (routes = listRoutes((app = a).databaseUrl)), {
+  timeout: 90_000,
+});
 
 describeInBrowser('every page, every role, both languages, desktop and phone', () => {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
-    routes = listRoutes(app.databaseUrl);
-  }, 90_000);
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
-
   it('finds the planted problems on a planted page, and nothing on its right parts', async () => {
     const context = await newContext({ viewport: WIDTHS[1] });
     const page = await context.newPage();
@@ -690,17 +665,14 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
 
     const pageRoutes = pageRoutesOf(routes);
     expect(pageRoutes.length).toBeGreaterThan(20);
-    // Every parameter of every walked route needs a recipe; a route without one is a problem
-    // (nobody adds a page the walk cannot reach) and is left out of the walk.
-    for (const r of pageRoutes.filter((r) => !(r.path in NOT_WALKED)))
-      for (const key of unfilled(r.path))
-        problems.push({
-          who: '*',
-          url: r.path,
-          route: r.path,
-          kind: 'no id recipe',
-          detail: `no id recipe for ${key}: add one to ID_RECIPES`,
-        });
+    for (const { path, key } of missingRecipes(routes))
+      problems.push({
+        who: '*',
+        url: path,
+        route: path,
+        kind: 'no id recipe',
+        detail: `no id recipe for ${key}: add one to ID_RECIPES`,
+      });
     const walked = walkedRoutes(routes);
     // A route listed as a fragment must still be one (no full page behind it).
     const adminCookie = await signedInCookie('admin@liaison.test');

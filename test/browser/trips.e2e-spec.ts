@@ -1,31 +1,27 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ruleMessage, t } from '../../src/web/kit/i18n';
-import { TestApp, startTestApp } from '../helpers/app';
-import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+import type { TestApp } from '../helpers/app';
+import {
+  describeInBrowser,
+  PageOptions,
+  screenshot,
+  seriousViolations,
+  signIn,
+  useBrowser,
+} from './browser';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 /** What the browser console said on any page this file opened: it must stay empty. */
-let consoleMessages: string[] = [];
+const browser = useBrowser((a) => (app = a), {
+  // A refused form comes back as its page with the API's status (400, or 409 after a lost
+  // race), by design of the kit; Chromium notes that status. Anything else counts.
+  counts: (m) => !/^Failed to load resource: .* status of (400|409) /.test(m.text()),
+});
+const consoleMessages = browser.consoleLines;
 
-async function newPage(width = 1280): Promise<Page> {
-  const context = await browser.newContext({
-    locale: 'de-DE',
-    timezoneId: 'Europe/Berlin',
-    viewport: { width, height: 900 },
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    // A refused form comes back as its page with the API's status (400, or 409 after a lost
-    // race), by design of the kit; Chromium notes that status. Anything else counts.
-    if (/^Failed to load resource: .* status of (400|409) /.test(m.text())) return;
-    consoleMessages.push(`${m.type()}: ${m.text()} (${page.url()})`);
-  });
-  page.on('pageerror', (e) => consoleMessages.push(`pageerror: ${e.message} (${page.url()})`));
+async function newPage(o: PageOptions): Promise<Page> {
+  const page = await browser.newPage({ ...o, context: { acceptDownloads: true } });
   // Removing a delegate or an appointment cannot be undone, so the page asks first.
   page.on('dialog', (dialog) => void dialog.accept());
   return page;
@@ -84,25 +80,15 @@ async function downloadIcs(page: Page): Promise<{ name: string; events: number }
 }
 
 describeInBrowser('trips in the browser', () => {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
-  });
   beforeEach(() => {
-    consoleMessages = [];
+    consoleMessages.splice(0);
   });
   afterEach(() => {
     expect(consoleMessages).toEqual([]);
   });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
 
   it('staff takes a trip through create, edit, conflict, delete, undo and restore', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/trips`);
     await screenshot(page, 'trips-list');
     await Promise.all([page.waitForURL('**/trips/new'), page.click('#new-record')]);
@@ -137,8 +123,7 @@ describeInBrowser('trips in the browser', () => {
     );
 
     // Conflict: an admin confirms the trip while staff retitles it from an older form.
-    const other = await newPage();
-    await signIn(other, app.url, 'admin@liaison.test');
+    const other = await newPage({ signIn: 'admin@liaison.test' });
     await page.goto(`${tripUrl}/edit`);
     await other.goto(`${tripUrl}/edit`);
     await other.selectOption('#f-status', 'confirmed');
@@ -195,8 +180,7 @@ describeInBrowser('trips in the browser', () => {
   });
 
   it('staff adds, edits and removes a delegate and an appointment typed in Shanghai time', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     const tripId = await createTrip(page, {
       title: 'Markterkundung Shanghai 2026',
       destinations: 'CN, Shanghai',
@@ -273,8 +257,7 @@ describeInBrowser('trips in the browser', () => {
     expect(text).toContain('14:00–15:30');
 
     // Conflict on the appointment: the admin retitles it, staff changes its end.
-    const other = await newPage();
-    await signIn(other, app.url, 'admin@liaison.test');
+    const other = await newPage({ signIn: 'admin@liaison.test' });
     const editAppointment = `${tripUrl}/appointments/${aid}/edit`;
     await page.goto(editAppointment);
     await other.goto(editAppointment);
@@ -327,8 +310,7 @@ describeInBrowser('trips in the browser', () => {
 
   it('downloads the itinerary from the trip page: 13 events for staff, 12 for DOVO', async () => {
     const id = await chinaTripId();
-    const staff = await newPage();
-    await signIn(staff, app.url, 'staff@liaison.test');
+    const staff = await newPage({ signIn: 'staff@liaison.test' });
     await staff.goto(`${app.url}/trips/${id}`);
     await screenshot(staff, 'trip-china-staff');
     const forStaff = await downloadIcs(staff);
@@ -342,8 +324,7 @@ describeInBrowser('trips in the browser', () => {
     expect(leads).toMatch(/Neu: 1/);
     expect(leads).not.toMatch(/\bnew\b/);
 
-    const dovo = await newPage();
-    await signIn(dovo, app.url, 'dovo@liaison.test');
+    const dovo = await newPage({ signIn: 'dovo@liaison.test' });
     await dovo.goto(`${app.url}/trips/${id}`);
     await screenshot(dovo, 'trip-china-dovo');
     expect((await downloadIcs(dovo)).events).toBe(12); // not the state reception
@@ -366,8 +347,7 @@ describeInBrowser('trips in the browser', () => {
 
   it('shows a viewer the trip without costs and without a way to change it', async () => {
     const id = await chinaTripId();
-    const viewer = await newPage();
-    await signIn(viewer, app.url, 'viewer@liaison.test');
+    const viewer = await newPage({ signIn: 'viewer@liaison.test' });
     await viewer.goto(`${app.url}/trips`);
     expect(await viewer.locator('#new-record, #show-deleted').count()).toBe(0);
     await viewer.goto(`${app.url}/trips/${id}`);
@@ -389,8 +369,7 @@ describeInBrowser('trips in the browser', () => {
     const id = await chinaTripId();
     const problems: string[] = [];
     for (const email of ['staff@liaison.test', 'dovo@liaison.test']) {
-      const phone = await newPage(390);
-      await signIn(phone, app.url, email);
+      const phone = await newPage({ signIn: email, width: 390 });
       const paths =
         email === 'dovo@liaison.test'
           ? [`/trips/${id}`]

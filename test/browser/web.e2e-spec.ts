@@ -1,31 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestApp, startTestApp } from '../helpers/app';
-import { describeInBrowser, launch, screenshot, seriousViolations, signIn } from './browser';
+import type { TestApp } from '../helpers/app';
+import { describeInBrowser, screenshot, seriousViolations, useBrowser } from './browser';
 
 let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
-  contexts.push(context);
-  return context.newPage();
-}
+const { newPage } = useBrowser((a) => (app = a));
 
 describeInBrowser('the web app in a browser', () => {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await app?.stop();
-  });
-
   it('staff logs a contact with a Chinese name and a follow-up in one form, finds it by pinyin and sees the follow-up', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await screenshot(page, 'dashboard-staff');
     // "n" opens the form from any page.
     await page.keyboard.press('n');
@@ -62,8 +43,7 @@ describeInBrowser('the web app in a browser', () => {
   });
 
   it('picks an existing contact by typing pinyin in the log form', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/log`);
     await page.fill('#contact-search', 'wangfang');
     const suggestion = page.locator('#suggestions [data-pick-contact]').first();
@@ -80,10 +60,8 @@ describeInBrowser('the web app in a browser', () => {
   });
 
   it('offers a stale edit for re-apply instead of overwriting', async () => {
-    const first = await newPage();
-    const second = await newPage();
-    await signIn(first, app.url, 'staff@liaison.test');
-    await signIn(second, app.url, 'admin@liaison.test');
+    const first = await newPage({ signIn: 'staff@liaison.test' });
+    const second = await newPage({ signIn: 'admin@liaison.test' });
     const { rows } = await app.db.query<{ id: string }>(
       `SELECT id FROM contacts WHERE family_name = 'Köhler'`,
     );
@@ -115,8 +93,7 @@ describeInBrowser('the web app in a browser', () => {
   });
 
   it('DOVO sees only its lead, moves it to contacted, adds a note, and gets not-found for a Zwilling lead', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'dovo@liaison.test');
+    const page = await newPage({ signIn: 'dovo@liaison.test' });
     await screenshot(page, 'portal-dovo');
     const portal = await page.locator('main').innerText();
     expect(portal).toContain('Rasiermesser');
@@ -156,8 +133,7 @@ describeInBrowser('the web app in a browser', () => {
   });
 
   it('shows a viewer no edit controls', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'viewer@liaison.test');
+    const page = await newPage({ signIn: 'viewer@liaison.test' });
     for (const path of ['/', '/contacts', '/leads', '/follow-ups']) {
       await page.goto(`${app.url}${path}`);
       expect({ path, forms: await page.locator('main form[method=post]').count() }).toEqual({
@@ -179,8 +155,7 @@ describeInBrowser('the web app in a browser', () => {
   });
 
   it('has no serious or critical accessibility violation on any page, and saves screenshots', async () => {
-    const staff = await newPage();
-    await signIn(staff, app.url, 'staff@liaison.test');
+    const staff = await newPage({ signIn: 'staff@liaison.test' });
     const ids = async (sql: string) => (await app.db.query<{ id: string }>(sql)).rows[0].id;
     const pages = [
       '/',
@@ -217,8 +192,7 @@ describeInBrowser('the web app in a browser', () => {
         `page${path.replace(/\//g, '_').replace(/_[0-9a-f-]{36}/g, '_id') || '_home'}`,
       );
     }
-    const admin = await newPage();
-    await signIn(admin, app.url, 'admin@liaison.test');
+    const admin = await newPage({ signIn: 'admin@liaison.test' });
     await admin.goto(`${app.url}/users`);
     for (const v of await seriousViolations(admin)) problems.push(`/users: ${v}`);
     const login = await newPage();
@@ -254,8 +228,7 @@ describeInBrowser('the web app in a browser', () => {
   });
 
   it('reports the server time of the dashboard and the contacts list (Server-Timing, median of 30)', async () => {
-    const page = await newPage();
-    await signIn(page, app.url, 'staff@liaison.test');
+    const page = await newPage({ signIn: 'staff@liaison.test' });
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const report: Record<string, number> = {};
     for (const path of ['/', '/contacts', '/leads', '/trips']) {

@@ -3,6 +3,8 @@ import type { Response } from 'supertest';
 import { Api, apiClient } from './api';
 import type { TestApp } from './app';
 import { PASSWORD, Session, login } from './auth';
+import type { LocalSpan } from '../../src/trips/time';
+import type { AppointmentView, ParticipantView, TripView } from '../../src/web/kit/views';
 
 // The app's own search-key code, as built: rows written here are found exactly as the API's are.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -16,43 +18,15 @@ type Body = Record<string, unknown>;
 /** A record as the API answers it: an id, a version and whatever else its DTO has. */
 export type Made = { id: string; version: number; [field: string]: unknown };
 
-export interface Trip {
-  id: string;
-  title: string;
-  startsOn: string;
-  endsOn: string;
-  version: number;
-}
-export interface Participant {
-  id: string;
-  name: string;
-  function: string | null;
-  companyId: string | null;
-  costBearer: string | null;
-  estimatedCostEur: number | null;
-  version: number;
-}
-export interface LocalSpan {
-  timeZone: string;
-  date: string;
-  startTime: string;
-  endDate: string;
-  endTime: string;
-  utcOffset: string;
-}
-export interface Appointment {
-  id: string;
-  title: string;
-  kind: string;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  restricted: boolean;
+/** The API's answers, typed as the pages read them. */
+export type Trip = TripView;
+export type Participant = ParticipantView & { version: number };
+export type Appointment = AppointmentView & {
   attendeeIds: string[];
   local: LocalSpan;
   home: LocalSpan;
   version: number;
-}
+};
 export interface User {
   id: string;
   email: string;

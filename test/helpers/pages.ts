@@ -215,6 +215,15 @@ export const unfilled = (path: string): string[] =>
     .map((seg, i, segs) => (seg.startsWith(':') ? `${segs[i - 1]}/${seg}` : ''))
     .filter((key) => key && !(key in ID_RECIPES));
 
+/**
+ * Each parameter of a page route to walk that no recipe fills, as `{ path, key }`: a problem of
+ * both walks (nobody adds a page they cannot reach), and the route is left out.
+ */
+export const missingRecipes = (routes: Route[]): { path: string; key: string }[] =>
+  pageRoutes(routes)
+    .filter((r) => !(r.path in NOT_WALKED))
+    .flatMap((r) => unfilled(r.path).map((key) => ({ path: r.path, key })));
+
 /** The page routes to walk: not in NOT_WALKED, and every parameter has a recipe. */
 export const walkedRoutes = (routes: Route[]): Route[] =>
   pageRoutes(routes).filter((r) => !(r.path in NOT_WALKED) && unfilled(r.path).length === 0);

@@ -1,6 +1,6 @@
-import { TestApp, startTestApp } from './app';
-import { Session, loginAdmin } from './auth';
-import { Kit, kit } from './make';
+import type { TestApp } from './app';
+import type { Session } from './auth';
+import { kit } from './make';
 
 export const ROLE_NAMES = ['admin', 'staff', 'viewer', 'own', 'foreign'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -30,6 +30,10 @@ export async function cast(app: TestApp, admin: Session): Promise<Cast> {
   return { sessions: { admin, staff, viewer, own, foreign }, ownCompany, foreignCompany };
 }
 
+/** What the permission table gives every CRM record: the agency creates and changes it. */
+export const AGENCY_CREATES = { admin: 201, staff: 201, viewer: 403, own: 403, foreign: 403 };
+export const AGENCY_WRITES = { admin: 200, staff: 200, viewer: 403, own: 403, foreign: 403 };
+
 /** `{admin: 200, staff: 200, …}` → a readable mismatch list when statuses differ. */
 export function statusReport(
   expected: Partial<Record<RoleName, number>>,
@@ -54,19 +58,27 @@ export async function statusesOf(
   return out;
 }
 
-export interface World {
-  app: TestApp;
-  admin: Session;
-  c: Cast;
-  make: Kit;
+/** Asserts the status each role gets from `check`; every one of `roles` is called. */
+export async function expectStatuses(
+  c: Cast,
+  expected: Partial<Record<RoleName, number>>,
+  check: RoleCheck,
+  roles: readonly RoleName[] = ROLE_NAMES,
+): Promise<void> {
+  expect(statusReport(expected, await statusesOf(c, check, roles))).toEqual([]);
 }
 
 /**
- * A test file's app, signed-in admin, cast and kit:
- * `beforeAll(async () => ({ app, admin, c, make } = await startWithCast()))`.
+ * A record a company user sees only through a lead of its company: the one of `own`'s lead, of
+ * `foreign`'s and of no lead, as each caller reads it with `read(id)`.
  */
-export async function startWithCast(): Promise<World> {
-  const app = await startTestApp();
-  const admin = await loginAdmin(app);
-  return { app, admin, c: await cast(app, admin), make: kit(app, admin) };
+export async function expectLeadScoped(
+  c: Cast,
+  read: (id: string) => RoleCheck,
+  ids: { own: string; foreign: string; unlinked: string },
+): Promise<void> {
+  const agency = { admin: 200, staff: 200, viewer: 200 };
+  await expectStatuses(c, { ...agency, own: 200, foreign: 404 }, read(ids.own));
+  await expectStatuses(c, { ...agency, own: 404, foreign: 200 }, read(ids.foreign));
+  await expectStatuses(c, { ...agency, own: 404, foreign: 404 }, read(ids.unlinked));
 }
