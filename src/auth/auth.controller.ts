@@ -2,19 +2,13 @@ import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/c
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { User } from '../users/user.entity';
+import { toUserIdentity } from '../users/users.dto';
 import { Actor, Allow, CurrentActor, Public } from './actor';
 import { ChangePasswordDto, LoginDto, MeDto, RefreshDto, TokenPairDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { LoginGuard } from './login.guard';
 
-const toMeDto = (u: User): MeDto => ({
-  id: u.id,
-  email: u.email,
-  displayName: u.displayName,
-  role: u.role,
-  companyId: u.companyId,
-  locale: u.locale,
-});
+const toMeDto = (u: User): MeDto => toUserIdentity(u);
 
 @ApiTags('auth')
 @Controller('api/v1/auth')

@@ -5,6 +5,7 @@
  * an itinerary request went there) and left a calendar's description unescaped, so a purpose
  * with a line break ended the property early.
  */
+import type { WallClock } from './time';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -34,14 +35,7 @@ export function icsFloating(d: Date): string {
 export const icsUtc = (instant: Date): string => `${icsFloating(instant)}Z`;
 
 /** A local DATE-TIME (§3.3.5 form 1, used with a TZID): `20191021T140000`. */
-export function icsLocal(w: {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}): string {
+export function icsLocal(w: WallClock): string {
   return (
     `${pad(w.year, 4)}${pad(w.month)}${pad(w.day)}` +
     `T${pad(w.hour)}${pad(w.minute)}${pad(w.second)}`

@@ -1,6 +1,7 @@
 import {
   appointmentTimeProblems,
   canonicalTimeZone,
+  formatter,
   isDay,
   localSpan,
   parseInstant,
@@ -9,24 +10,9 @@ import {
 } from './time';
 import { observances } from './vtimezone';
 
-const testFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall clock as Intl gives it, every look-up afresh: what the cached one must equal. */
+/** The wall clock as Intl gives it for this very instant (no cached offset): what the cached one must equal. */
 function intlWallClock(instant: Date, timeZone: string) {
-  let format = testFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    testFormatters.set(timeZone, format);
-  }
+  const format = formatter(timeZone);
   const parts = Object.fromEntries(
     format.formatToParts(instant).map((p) => [p.type, Number(p.value)]),
   );

@@ -56,7 +56,8 @@ export function canonicalTimeZone(value: unknown): string | undefined {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** The zone's Intl formatter of a wall clock to the second, made once per zone. */
+export function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

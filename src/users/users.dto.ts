@@ -141,13 +141,18 @@ export class UserDto {
   @ApiProperty() updatedAt: string;
 }
 
-export const toUserDto = (u: User): UserDto => ({
+/** Who a user is: the part of a user's answer that `GET /auth/me` gives the user itself. */
+export const toUserIdentity = (u: User) => ({
   id: u.id,
   email: u.email,
   displayName: u.displayName,
   role: u.role,
   companyId: u.companyId,
   locale: u.locale,
+});
+
+export const toUserDto = (u: User): UserDto => ({
+  ...toUserIdentity(u),
   active: u.active,
   lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   version: u.version,
