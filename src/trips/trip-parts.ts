@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { NotFound } from '../common/errors';
+import { Paginator } from '../common/pagination';
+import { NestedRecordService, SoftDeletable } from '../common/records';
+import { TripsService } from './trips.service';
+
+/**
+ * The opening of the services of what is kept on a trip (delegates, appointments): the trip's
+ * service beside the shared ones, and `get`, which answers only under a trip the caller sees.
+ */
+@Injectable()
+export abstract class TripPartService<
+  T extends ObjectLiteral,
+  R extends SoftDeletable,
+> extends NestedRecordService<T, R> {
+  constructor(
+    @InjectDataSource() db: DataSource,
+    paginator: Paginator,
+    audit: AuditService,
+    protected readonly trips: TripsService,
+  ) {
+    super(db, paginator, audit);
+  }
+
+  /** The live record of a trip the caller sees, as `shown` makes it; NotFound else. */
+  async get(actor: Actor, tripId: string, id: string, manager?: EntityManager): Promise<R> {
+    await this.trips.get(actor, tripId, manager);
+    const record = await this.find(actor, tripId, id, manager);
+    if (!record) throw new NotFound(this.spec.noun ?? this.spec.kind, id);
+    return this.shown(actor, tripId, record, manager ?? this.db.manager);
+  }
+
+  /** What the service answers of a record it read: what the caller may see of it. */
+  protected abstract shown(
+    actor: Actor,
+    tripId: string,
+    record: T,
+    manager: EntityManager,
+  ): Promise<R>;
+}
