@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError } from '../common/errors';
 import { Page } from '../common/pagination';
-import { auditCreated, NestedSpec } from '../common/records';
+import { NestedSpec } from '../common/records';
 import { TripPartService } from './trip-parts';
 import { Appointment } from './appointment.entity';
 import {
@@ -208,17 +208,7 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
       const { identifiers } = await em.insert(Appointment, values);
       const id = identifiers[0].id as string;
       await this.setAttendees(em, id, attendeeIds);
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        APPOINTMENT,
-        await this.get(actor, tripId, id, em),
-        AUDITED,
-        {
-          tripId: { before: null, after: tripId },
-        },
-      );
+      return this.created(em, actor, tripId, id, AUDITED);
     });
   }
 

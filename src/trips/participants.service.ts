@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError } from '../common/errors';
 import { Page } from '../common/pagination';
-import { auditCreated, NestedSpec } from '../common/records';
+import { NestedSpec } from '../common/records';
 import { TripPartService } from './trip-parts';
 import { CostLine, costReport, CostReport } from './costs';
 import { Participant } from './participant.entity';
@@ -112,17 +112,7 @@ export class ParticipantsService extends TripPartService<Participant, Participan
       };
       await this.check(em, values);
       const { identifiers } = await em.insert(Participant, values);
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        PARTICIPANT,
-        await this.get(actor, tripId, identifiers[0].id as string, em),
-        AUDITED,
-        {
-          tripId: { before: null, after: tripId },
-        },
-      );
+      return this.created(em, actor, tripId, identifiers[0].id as string, AUDITED);
     });
   }
 

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { NotFound } from '../common/errors';
 import { Paginator } from '../common/pagination';
-import { NestedRecordService, SoftDeletable } from '../common/records';
+import { auditCreated, NestedRecordService, SoftDeletable } from '../common/records';
 import { TripsService } from './trips.service';
 
 /**
@@ -32,6 +32,20 @@ export abstract class TripPartService<
     const record = await this.find(actor, tripId, id, manager);
     if (!record) throw new NotFound(this.spec.noun ?? this.spec.kind, id);
     return this.shown(actor, tripId, record, manager ?? this.db.manager);
+  }
+
+  /** The tail of a create: the new record, read back through `get`, audited whole with its trip. */
+  protected async created(
+    em: EntityManager,
+    actor: Actor,
+    tripId: string,
+    id: string,
+    audited: readonly (keyof R & string)[],
+  ): Promise<R> {
+    const record = await this.get(actor, tripId, id, em);
+    return auditCreated(em, this.audit, actor, this.spec, record, audited, {
+      tripId: { before: null, after: tripId },
+    });
   }
 
   /** What the service answers of a record it read: what the caller may see of it. */
