@@ -1,5 +1,5 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, DayColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { DayColumn, RecordColumns } from '../database/columns';
 
 export const AGREEMENT_KINDS = ['cooperation', 'mou', 'friendship', 'other'] as const;
 export type AgreementKind = (typeof AGREEMENT_KINDS)[number];
@@ -16,10 +16,7 @@ export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
 /** A cooperation agreement, MoU or city friendship with a partner institution abroad. */
 @Entity('agreements')
-export class Agreement {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Agreement extends RecordColumns {
   @Column({ type: 'uuid' })
   partnerId: string;
 
@@ -50,18 +47,6 @@ export class Agreement {
 
   @Column({ type: 'text', nullable: true })
   summary: string | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 
   /** The trip of its appointment (read through the appointment, not a column). */
   tripId: string | null;

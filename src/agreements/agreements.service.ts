@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
-import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { BadInput, FieldError, fieldError } from '../common/errors';
+import { Page, Sorts } from '../common/pagination';
+import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { escapeLike } from '../common/search';
 import { deadLinks } from '../common/references';
 import { Agreement } from './agreement.entity';
@@ -36,34 +34,20 @@ const EDITABLE = AUDITED.filter(
   (field): field is Exclude<(typeof AUDITED)[number], 'deletedAt'> => field !== 'deletedAt',
 );
 
-const AGREEMENT: RecordSpec<Agreement> = {
+/**
+ * Agreements are read by the agency's own roles only (the permission table keeps company users
+ * out with 403), so there is no row scope to add.
+ */
+const AGREEMENT: ServiceSpec<Agreement> = {
   entity: Agreement,
   table: 'agreements',
   kind: 'agreement',
+  alias: 'g',
 };
 
 @Injectable()
 export class AgreementsService extends RecordService<Agreement, Agreement> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-  ) {
-    super(db, audit, AGREEMENT);
-  }
-
-  /**
-   * Agreements are read by the agency's own roles only (the permission table keeps company users
-   * out with 403), so there is no row scope to add; every read still starts here.
-   */
-  private scoped(
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<Agreement> {
-    const qb = manager.getRepository(Agreement).createQueryBuilder('g');
-    if (withDeleted) qb.withDeleted();
-    return qb;
-  }
+  protected readonly spec = AGREEMENT;
 
   /** Fills the read-only tripId from each agreement's appointment. */
   private async withTrips(
@@ -86,7 +70,7 @@ export class AgreementsService extends RecordService<Agreement, Agreement> {
 
   async list(actor: Actor, query: AgreementListQuery): Promise<Page<Agreement>> {
     const qb = listScope(actor, query, 'agreement:write', (deleted) =>
-      this.scoped(this.db.manager, deleted),
+      this.scoped(actor, this.db.manager, deleted),
     );
     if (query.q !== undefined && query.q.trim() !== '') {
       qb.andWhere(
@@ -132,15 +116,13 @@ export class AgreementsService extends RecordService<Agreement, Agreement> {
     return { items: await this.withTrips(page.items), nextCursor: page.nextCursor };
   }
 
-  async get(_actor: Actor, id: string, manager?: EntityManager): Promise<Agreement> {
-    const agreement = await this.find(id, manager);
-    if (!agreement) throw new NotFound('agreement', id);
+  protected override async shown(
+    _actor: Actor,
+    agreement: Agreement,
+    manager: EntityManager,
+  ): Promise<Agreement> {
     const [withTrip] = await this.withTrips([agreement], manager);
     return withTrip;
-  }
-
-  private find(id: string, manager?: EntityManager): Promise<Agreement | null> {
-    return this.scoped(manager).andWhere('g.id = :id', { id }).getOne();
   }
 
   private async check(

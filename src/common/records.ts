@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DataSource,
   EntityManager,
@@ -6,12 +8,13 @@ import {
   SelectQueryBuilder,
 } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { AuditService } from '../audit/audit.service';
-import { diff } from '../audit/audit.service';
+import { AuditService, diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Action, can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from './concurrency';
 import { Conflict, Forbidden, NotFound, VersionConflict } from './errors';
+import { Paginator } from './pagination';
+import { scopedQuery, SqlCondition } from './scope';
 
 /** An extra WHERE on an UPDATE: the caller's scope. */
 export interface Scope {
@@ -124,6 +127,19 @@ export interface RecordSpec<T extends ObjectLiteral> {
   noun?: string;
   /** The 409 when a purge is refused because other records still point here. */
   stillReferenced?: string;
+}
+
+/** What a kind's service knows of its kind: the shared steps' spec, and how its reads start. */
+export interface ServiceSpec<T extends ObjectLiteral> extends RecordSpec<T> {
+  /** The alias every read of the service gives the kind's table, e.g. `c`. */
+  alias: string;
+  /** Which records the caller sees: the rule of the kind's scope.ts; absent: every record. */
+  scope?: (actor: Actor, alias: string) => SqlCondition | undefined;
+}
+
+/** The same for records kept as part of another: the column naming that other record. */
+export interface NestedSpec<T extends ObjectLiteral> extends ServiceSpec<T> {
+  parentColumn: string;
 }
 
 /** The fields of a versioned record that the update reads. */
@@ -344,13 +360,27 @@ async function refusedWhileReferenced<V>(
   }
 }
 
-/** The flows below, each in a transaction of its own, for a lookup the subclass binds. */
+/**
+ * The opening every record service shares, and the flows below, each in a transaction of its own,
+ * for a lookup the subclass binds. A service that needs nothing more declares no constructor:
+ * Nest then injects these parameters (one that needs more declares its own and calls `super`).
+ */
+@Injectable()
 abstract class RecordFlows<T extends ObjectLiteral, R extends SoftDeletable> {
-  protected constructor(
-    protected readonly db: DataSource,
+  /** The kind: each service sets it, `protected readonly spec = X`. */
+  protected abstract readonly spec: ServiceSpec<T>;
+
+  constructor(
+    @InjectDataSource() protected readonly db: DataSource,
+    protected readonly paginator: Paginator,
     protected readonly audit: AuditService,
-    protected readonly spec: RecordSpec<T>,
   ) {}
+
+  /** The kind's records under its rule (`withDeleted`: the deleted ones too). */
+  protected kindQuery(actor: Actor, manager: EntityManager, withDeleted = false) {
+    const { entity, alias, scope } = this.spec;
+    return scopedQuery(manager, entity, alias, scope?.(actor, alias), withDeleted);
+  }
 
   protected editThrough(
     lookup: (em: EntityManager) => ScopedLookup<R>,
@@ -388,8 +418,48 @@ export abstract class RecordService<
   T extends ObjectLiteral,
   R extends SoftDeletable,
 > extends RecordFlows<T, R> {
-  /** The live record in the caller's scope, or NotFound. */
-  abstract get(actor: Actor, id: string, manager?: EntityManager): Promise<R>;
+  /**
+   * What the caller may see of the kind, as a query: every read of the service starts here, so
+   * none can forget the scope.
+   */
+  protected scoped(
+    actor: Actor,
+    manager: EntityManager = this.db.manager,
+    withDeleted = false,
+  ): SelectQueryBuilder<T> {
+    return this.kindQuery(actor, manager, withDeleted);
+  }
+
+  /** One record in the caller's scope (`withDeleted`: deleted or not), or null. */
+  protected find(
+    actor: Actor,
+    id: string,
+    manager?: EntityManager,
+    withDeleted = false,
+  ): Promise<T | null> {
+    return this.scoped(actor, manager, withDeleted)
+      .andWhere(`${this.spec.alias}.id = :id`, { id })
+      .getOne();
+  }
+
+  /**
+   * The live record in the caller's scope as `shown` makes it, or NotFound (missing and out of
+   * scope are the same answer).
+   */
+  async get(actor: Actor, id: string, manager?: EntityManager): Promise<R> {
+    const record = await this.find(actor, id, manager);
+    if (!record) throw new NotFound(nounOf(this.spec), id);
+    return this.shown(actor, record, manager ?? this.db.manager);
+  }
+
+  /**
+   * What the service answers of a record it read: the record itself, unless the kind adds to it
+   * or hides what the caller may not see of others. A kind whose answer is more than its row
+   * (R is not T) overrides this or `get`.
+   */
+  protected shown(_actor: Actor, record: T, _manager: EntityManager): Promise<R> {
+    return Promise.resolve(record as unknown as R);
+  }
 
   /**
    * The record in the caller's scope, deleted or not: where the module gives it, restore finds
@@ -454,8 +524,34 @@ export abstract class NestedRecordService<
   T extends ObjectLiteral,
   R extends SoftDeletable,
 > extends RecordFlows<T, R> {
+  protected abstract override readonly spec: NestedSpec<T>;
+
   /** The live record of that parent in the caller's scope, or NotFound. */
   abstract get(actor: Actor, parentId: string, id: string, manager?: EntityManager): Promise<R>;
+
+  /** The records of one parent under the kind's rule: every read of the service starts here. */
+  protected scoped(
+    actor: Actor,
+    parentId: string,
+    manager: EntityManager = this.db.manager,
+  ): SelectQueryBuilder<T> {
+    return this.kindQuery(actor, manager).andWhere(
+      `${this.spec.alias}.${this.spec.parentColumn} = :parentId`,
+      { parentId },
+    );
+  }
+
+  /** One record of that parent under the kind's rule, or null. */
+  protected find(
+    actor: Actor,
+    parentId: string,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<T | null> {
+    return this.scoped(actor, parentId, manager)
+      .andWhere(`${this.spec.alias}.id = :id`, { id })
+      .getOne();
+  }
 
   protected edit(
     actor: Actor,

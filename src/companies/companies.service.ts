@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { stripUndefined } from '../common/dto';
-import { NotFound } from '../common/errors';
-import { Page, Paginator, Sorts } from '../common/pagination';
-import { scopedQuery } from '../common/scope';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { Page, Sorts } from '../common/pagination';
+import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
@@ -32,29 +27,18 @@ const AUDITED = [
   'deletedAt',
 ] as const;
 
-const COMPANY: RecordSpec<Company> = { entity: Company, table: 'companies', kind: 'company' };
+/** Agency roles see every company, a company user only its own. */
+const COMPANY: ServiceSpec<Company> = {
+  entity: Company,
+  table: 'companies',
+  kind: 'company',
+  alias: 'c',
+  scope: companyScope,
+};
 
 @Injectable()
 export class CompaniesService extends RecordService<Company, Company> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-  ) {
-    super(db, audit, COMPANY);
-  }
-
-  /**
-   * What the caller may see, as a query: agency roles see every company, a company user only
-   * its own. Every read goes through here, so no query can forget the scope.
-   */
-  private scoped(
-    actor: Actor,
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<Company> {
-    return scopedQuery(manager, Company, 'c', companyScope(actor, 'c'), withDeleted);
-  }
+  protected readonly spec = COMPANY;
 
   async list(actor: Actor, query: CompanyListQuery): Promise<Page<Company>> {
     const qb = listScope(actor, query, 'company:write', (deleted) =>
@@ -79,12 +63,6 @@ export class CompaniesService extends RecordService<Company, Company> {
       defaultSort: COMPANY_DEFAULT_SORT,
       idColumn: 'c.id',
     });
-  }
-
-  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Company> {
-    const company = await this.scoped(actor, manager).andWhere('c.id = :id', { id }).getOne();
-    if (!company) throw new NotFound('company', id);
-    return company;
   }
 
   async create(actor: Actor, dto: CreateCompanyDto): Promise<Company> {

@@ -1,11 +1,8 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { SearchableRecordColumns } from '../database/columns';
 
 @Entity('companies')
-export class Company {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Company extends SearchableRecordColumns {
   @Column({ type: 'text' })
   name: string;
 
@@ -29,22 +26,4 @@ export class Company {
 
   @Column({ type: 'char', length: 2, array: true })
   branchCountries: string[];
-
-  @Column({ type: 'text', select: false })
-  searchKey: string;
-
-  @Column({ type: 'text', array: true, select: false })
-  searchPrefixes: string[];
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }

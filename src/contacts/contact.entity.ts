@@ -1,5 +1,5 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { InstantColumn, SearchableRecordColumns } from '../database/columns';
 
 /** Why the agency may process a contact's data (GDPR art. 6); mostly a public task. */
 export const LEGAL_BASES = ['public_task', 'consent', 'legitimate_interest', 'contract'] as const;
@@ -7,10 +7,7 @@ export type LegalBasis = (typeof LEGAL_BASES)[number];
 
 /** A person met: works at a local company, at a partner abroad, or neither. */
 @Entity('contacts')
-export class Contact {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Contact extends SearchableRecordColumns {
   @Column({ type: 'text' })
   familyName: string;
 
@@ -69,22 +66,4 @@ export class Contact {
 
   @Column({ type: 'text', nullable: true })
   legalBasisSource: string | null;
-
-  @Column({ type: 'text', select: false })
-  searchKey: string;
-
-  @Column({ type: 'text', array: true, select: false })
-  searchPrefixes: string[];
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }

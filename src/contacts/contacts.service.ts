@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
+import { BadInput, FieldError, fieldError, VersionConflict } from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
-import { andPositional, filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { andPositional, filtersOnInvisible, hideInvisibleIds } from '../common/scope';
+import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { deadLinks } from '../common/references';
 import { searchColumns, searchCondition } from '../common/search';
 import { inTransaction } from '../common/transaction';
@@ -82,29 +82,26 @@ const ORGANISATIONS = [
   { field: 'partnerId', table: 'partners', otherName: 'native_name' },
 ] as const;
 
-const CONTACT: RecordSpec<Contact> = { entity: Contact, table: 'contacts', kind: 'contact' };
+/** Agency roles see every contact, a company user only those linked to a live lead of its company. */
+const CONTACT: ServiceSpec<Contact> = {
+  entity: Contact,
+  table: 'contacts',
+  kind: 'contact',
+  alias: 'c',
+  scope: contactScope,
+};
 
 @Injectable()
 export class ContactsService extends RecordService<Contact, Contact> {
+  protected readonly spec = CONTACT;
+
   constructor(
     @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
+    paginator: Paginator,
     audit: AuditService,
     @Inject(CURSOR_KEY) private readonly cursorKey: Buffer,
   ) {
-    super(db, audit, CONTACT);
-  }
-
-  /**
-   * What the caller may see, as a query: agency roles see every contact, a company user only
-   * those linked to a live lead of its company. Every read goes through here.
-   */
-  private scoped(
-    actor: Actor,
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<Contact> {
-    return scopedQuery(manager, Contact, 'c', contactScope(actor, 'c'), withDeleted);
+    super(db, paginator, audit);
   }
 
   /** What a contact reveals of others: only what the caller may see (README, "what an answer reveals"). */
@@ -161,9 +158,11 @@ export class ContactsService extends RecordService<Contact, Contact> {
     return page;
   }
 
-  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Contact> {
-    const contact = await this.scoped(actor, manager).andWhere('c.id = :id', { id }).getOne();
-    if (!contact) throw new NotFound('contact', id);
+  protected override async shown(
+    actor: Actor,
+    contact: Contact,
+    manager: EntityManager,
+  ): Promise<Contact> {
     await this.reveal(actor, [contact], manager);
     return contact;
   }

@@ -1,5 +1,5 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, DayColumn, InstantColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { DayColumn, InstantColumn, RecordColumns } from '../database/columns';
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
@@ -9,10 +9,7 @@ export type FollowUpPriority = (typeof FOLLOW_UP_PRIORITIES)[number];
 
 /** A thing someone must do next: assigned to a user, to a company, or both. */
 @Entity('follow_ups')
-export class FollowUp {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class FollowUp extends RecordColumns {
   @Column({ type: 'text' })
   title: string;
 
@@ -57,16 +54,4 @@ export class FollowUp {
 
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }

@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { userIdOrMe } from '../common/dto';
-import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
-import { Page, Paginator, Sorts } from '../common/pagination';
-import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
+import { BadInput, FieldError, fieldError, VersionConflict } from '../common/errors';
+import { Page, Sorts } from '../common/pagination';
+import { listScope, RecordService, ServiceSpec, Scope } from '../common/records';
 import { deadLinks, Link } from '../common/references';
-import { filtersOnInvisible, hideInvisibleIds, scopedQuery, VisibleIds } from '../common/scope';
+import { filtersOnInvisible, hideInvisibleIds, VisibleIds } from '../common/scope';
 import { escapeLike } from '../common/search';
 import { inTransaction } from '../common/transaction';
 import { visibleAgreementIds } from '../agreements/scope';
@@ -76,34 +74,19 @@ const NEEDS_SOMEONE = fieldError(
 /** A priority's place in FOLLOW_UP_PRIORITIES, as follow_ups_priority_rank_idx holds it. */
 const PRIORITY_RANK = `CASE f.priority ${FOLLOW_UP_PRIORITIES.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} END`;
 
-const FOLLOW_UP: RecordSpec<FollowUp> = {
+/** Agency roles see every follow-up, a company user those assigned to it or to its company. */
+const FOLLOW_UP: ServiceSpec<FollowUp> = {
   entity: FollowUp,
   table: 'follow_ups',
   kind: 'followUp',
   noun: 'follow-up',
+  alias: 'f',
+  scope: followUpScope,
 };
 
 @Injectable()
 export class FollowUpsService extends RecordService<FollowUp, FollowUp> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-  ) {
-    super(db, audit, FOLLOW_UP);
-  }
-
-  /**
-   * What the caller may see, as a query: agency roles see every follow-up, a company user those
-   * assigned to it or to its company. Every read goes through here.
-   */
-  private scoped(
-    actor: Actor,
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<FollowUp> {
-    return scopedQuery(manager, FollowUp, 'f', followUpScope(actor, 'f'), withDeleted);
-  }
+  protected readonly spec = FOLLOW_UP;
 
   /** The same scope as an extra WHERE on an UPDATE of `follow_ups`. */
   private writeScope(actor: Actor): Scope {
@@ -189,9 +172,11 @@ export class FollowUpsService extends RecordService<FollowUp, FollowUp> {
     return page;
   }
 
-  async get(actor: Actor, id: string, manager?: EntityManager): Promise<FollowUp> {
-    const followUp = await this.scoped(actor, manager).andWhere('f.id = :id', { id }).getOne();
-    if (!followUp) throw new NotFound('follow-up', id);
+  protected override async shown(
+    actor: Actor,
+    followUp: FollowUp,
+    manager: EntityManager,
+  ): Promise<FollowUp> {
     await hideInvisibleIds([followUp], this.links(actor, manager));
     return followUp;
   }
@@ -284,7 +269,7 @@ export class FollowUpsService extends RecordService<FollowUp, FollowUp> {
 
   /** Delete and restore audit the `deletedAt` change and restore only what the caller sees. */
   protected override findWithDeleted(actor: Actor, id: string, em: EntityManager) {
-    return this.scoped(actor, em, true).andWhere('f.id = :id', { id }).getOne();
+    return this.find(actor, id, em, true);
   }
 }
 

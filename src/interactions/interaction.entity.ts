@@ -1,5 +1,5 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { InstantColumn, RecordColumns } from '../database/columns';
 
 export const INTERACTION_KINDS = [
   'meeting',
@@ -14,10 +14,7 @@ export type InteractionKind = (typeof INTERACTION_KINDS)[number];
 
 /** One logged encounter: the contact log. Its links live in the interaction_* join tables. */
 @Entity('interactions')
-export class Interaction {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Interaction extends RecordColumns {
   @InstantColumn()
   occurredAt: Date;
 
@@ -44,18 +41,6 @@ export class Interaction {
 
   @Column({ type: 'uuid' })
   authorId: string;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }
 
 /** The ids an interaction is linked to, each list sorted. */

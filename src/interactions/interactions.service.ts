@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { userIdOrMe } from '../common/dto';
 import { BadInput, fieldError, NotFound, VersionConflict } from '../common/errors';
-import { Page, Paginator, Sorts } from '../common/pagination';
-import { scopedQuery } from '../common/scope';
+import { Page, Sorts } from '../common/pagination';
 import {
   auditCreated,
   listScope,
   LIVE,
   RecordService,
-  RecordSpec,
+  ServiceSpec,
   ScopedLookup,
 } from '../common/records';
 import { deadLinks } from '../common/references';
@@ -68,33 +65,18 @@ const LINKS = [
 /** The subject and summary as the trigram index interactions_search_idx holds them. */
 const SEARCH_TEXT = `immutable_unaccent(lower(i.subject || ' ' || coalesce(i.summary, '')))`;
 
-const INTERACTION: RecordSpec<Interaction> = {
+/** Agency staff see every interaction, a viewer only the ones that are not confidential. */
+const INTERACTION: ServiceSpec<Interaction> = {
   entity: Interaction,
   table: 'interactions',
   kind: 'interaction',
+  alias: 'i',
+  scope: interactionScope,
 };
 
 @Injectable()
 export class InteractionsService extends RecordService<Interaction, InteractionRecord> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-  ) {
-    super(db, audit, INTERACTION);
-  }
-
-  /**
-   * What the caller may see, as a query: agency staff see every interaction, a viewer only the
-   * ones that are not confidential. Every read goes through here, so no query can forget it.
-   */
-  private scoped(
-    actor: Actor,
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<Interaction> {
-    return scopedQuery(manager, Interaction, 'i', interactionScope(actor, 'i'), withDeleted);
-  }
+  protected readonly spec = INTERACTION;
 
   async list(actor: Actor, query: InteractionListQuery): Promise<Page<InteractionRecord>> {
     const qb = listScope(actor, query, 'interaction:write', (deleted) =>
@@ -154,7 +136,7 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
     };
   }
 
-  async get(
+  override async get(
     actor: Actor,
     id: string,
     manager: EntityManager = this.db.manager,

@@ -1,15 +1,12 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, DayColumn, MoneyColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { DayColumn, MoneyColumn, RecordColumns } from '../database/columns';
 
 export const LEAD_STAGES = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const;
 export type LeadStage = (typeof LEAD_STAGES)[number];
 
 /** An opportunity for one local company. */
 @Entity('leads')
-export class Lead {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Lead extends RecordColumns {
   @Column({ type: 'uuid' })
   companyId: string;
 
@@ -45,16 +42,4 @@ export class Lead {
 
   @Column({ type: 'uuid', nullable: true })
   ownerId: string | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }

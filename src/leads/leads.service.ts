@@ -1,23 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AuditService, diff } from '../audit/audit.service';
+import { diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
 import { userIdOrMe } from '../common/dto';
-import {
-  BadInput,
-  FieldError,
-  fieldError,
-  Forbidden,
-  NotFound,
-  VersionConflict,
-} from '../common/errors';
-import { Page, PageQuery, Paginator, Sorts } from '../common/pagination';
-import { listScope, RecordService, RecordSpec, Scope } from '../common/records';
+import { BadInput, FieldError, fieldError, Forbidden, VersionConflict } from '../common/errors';
+import { Page, PageQuery, Sorts } from '../common/pagination';
+import { listScope, RecordService, ServiceSpec, Scope } from '../common/records';
 import { deadLinks } from '../common/references';
-import { filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
+import { filtersOnInvisible, hideInvisibleIds } from '../common/scope';
 import { visibleCompanyIds } from '../companies/scope';
 import { visibleContactIds } from '../contacts/scope';
 import { visiblePartnerIds } from '../partners/scope';
@@ -66,33 +58,18 @@ const LOST_REASON_ONLY_WHEN_LOST = fieldError(
 /** A stage's place in LEAD_STAGES, as leads_stage_rank_idx holds it. */
 const STAGE_RANK = `CASE l.stage ${LEAD_STAGES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
-const LEAD: RecordSpec<Lead> = {
+/** Agency roles see every lead, a company user only its company's. */
+const LEAD: ServiceSpec<Lead> = {
   entity: Lead,
   table: 'leads',
   kind: 'lead',
+  alias: 'l',
+  scope: leadScope,
 };
 
 @Injectable()
 export class LeadsService extends RecordService<Lead, Lead> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-  ) {
-    super(db, audit, LEAD);
-  }
-
-  /**
-   * What the caller may see, as a query: agency roles see every lead, a company user only its
-   * company's. Every read goes through here, so no query can forget the scope.
-   */
-  private scoped(
-    actor: Actor,
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<Lead> {
-    return scopedQuery(manager, Lead, 'l', leadScope(actor, 'l'), withDeleted);
-  }
+  protected readonly spec = LEAD;
 
   /** The same scope as an extra WHERE on an UPDATE of `leads`. */
   private writeScope(actor: Actor): Scope {
@@ -192,9 +169,7 @@ export class LeadsService extends RecordService<Lead, Lead> {
     return page;
   }
 
-  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Lead> {
-    const lead = await this.scoped(actor, manager).andWhere('l.id = :id', { id }).getOne();
-    if (!lead) throw new NotFound('lead', id);
+  protected override async shown(actor: Actor, lead: Lead, manager: EntityManager): Promise<Lead> {
     await this.reveal(actor, [lead], manager);
     return lead;
   }
@@ -313,7 +288,7 @@ export class LeadsService extends RecordService<Lead, Lead> {
 
   /** Delete and restore audit the `deletedAt` change and restore only what the caller sees. */
   protected override findWithDeleted(actor: Actor, id: string, em: EntityManager) {
-    return this.scoped(actor, em, true).andWhere('l.id = :id', { id }).getOne();
+    return this.find(actor, id, em, true);
   }
 
   /** The lead's note thread, oldest first; a lead out of the caller's scope is not found. */

@@ -1,5 +1,5 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { SearchableRecordColumns } from '../database/columns';
 
 export const PARTNER_KINDS = [
   'technology_park',
@@ -15,10 +15,7 @@ export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
 /** A partner institution abroad: a technology park, a campus, a chamber, a ministry. */
 @Entity('partners')
-export class Partner {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Partner extends SearchableRecordColumns {
   @Column({ type: 'text' })
   name: string;
 
@@ -43,22 +40,4 @@ export class Partner {
 
   @Column({ type: 'text', nullable: true })
   description: string | null;
-
-  @Column({ type: 'text', select: false })
-  searchKey: string;
-
-  @Column({ type: 'text', array: true, select: false })
-  searchPrefixes: string[];
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }

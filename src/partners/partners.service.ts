@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { stripUndefined } from '../common/dto';
-import { NotFound, VersionConflict } from '../common/errors';
-import { Page, Paginator, Sorts } from '../common/pagination';
-import { scopedQuery } from '../common/scope';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { VersionConflict } from '../common/errors';
+import { Page, Sorts } from '../common/pagination';
+import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
@@ -32,29 +28,18 @@ const AUDITED = [
   'deletedAt',
 ] as const;
 
-const PARTNER: RecordSpec<Partner> = { entity: Partner, table: 'partners', kind: 'partner' };
+/** Agency roles see every partner, a company user only the partners of its company's live leads. */
+const PARTNER: ServiceSpec<Partner> = {
+  entity: Partner,
+  table: 'partners',
+  kind: 'partner',
+  alias: 'p',
+  scope: partnerScope,
+};
 
 @Injectable()
 export class PartnersService extends RecordService<Partner, Partner> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-  ) {
-    super(db, audit, PARTNER);
-  }
-
-  /**
-   * What the caller may see, as a query: agency roles see every partner, a company user only the
-   * partners of its company's live leads. Every read goes through here.
-   */
-  private scoped(
-    actor: Actor,
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<Partner> {
-    return scopedQuery(manager, Partner, 'p', partnerScope(actor, 'p'), withDeleted);
-  }
+  protected readonly spec = PARTNER;
 
   async list(actor: Actor, query: PartnerListQuery): Promise<Page<Partner>> {
     const qb = listScope(actor, query, 'partner:write', (deleted) =>
@@ -76,12 +61,6 @@ export class PartnersService extends RecordService<Partner, Partner> {
       defaultSort: PARTNER_DEFAULT_SORT,
       idColumn: 'p.id',
     });
-  }
-
-  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Partner> {
-    const partner = await this.scoped(actor, manager).andWhere('p.id = :id', { id }).getOne();
-    if (!partner) throw new NotFound('partner', id);
-    return partner;
   }
 
   async create(actor: Actor, dto: CreatePartnerDto): Promise<Partner> {

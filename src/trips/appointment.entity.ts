@@ -1,5 +1,5 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { InstantColumn, RecordColumns } from '../database/columns';
 
 export const APPOINTMENT_KINDS = [
   'state_reception',
@@ -14,10 +14,7 @@ export type AppointmentKind = (typeof APPOINTMENT_KINDS)[number];
 
 /** One Termin of a trip, at an instant and in the IANA time zone it happens in. */
 @Entity('appointments')
-export class Appointment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Appointment extends RecordColumns {
   @Column({ type: 'uuid' })
   tripId: string;
 
@@ -54,18 +51,6 @@ export class Appointment {
 
   @Column({ type: 'text', nullable: true })
   notes: string | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 
   /** The participants who attend, from appointment_attendees (not a column). */
   attendeeIds: string[];

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
-import { auditCreated, NestedRecordService, RecordSpec } from '../common/records';
+import { BadInput, FieldError, fieldError } from '../common/errors';
+import { Page } from '../common/pagination';
+import { NestedSpec } from '../common/records';
+import { TripPartService } from './trip-parts';
 import { Appointment } from './appointment.entity';
 import {
   AppointmentListQuery,
@@ -17,7 +16,6 @@ import { deadLinks } from '../common/references';
 import { appointmentScope } from './scope';
 import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
 import { Trip } from './trip.entity';
-import { TripsService } from './trips.service';
 import { isAgency } from '../auth/permissions';
 
 const AUDITED = [
@@ -39,40 +37,22 @@ const AUDITED = [
 /** Enough for any real trip's itinerary in one answer. */
 const MAX_ITINERARY_APPOINTMENTS = 1000;
 
-const APPOINTMENT: RecordSpec<Appointment> = {
+/**
+ * The appointments of one trip the caller may attend: all of them for the agency; for a company
+ * user the open ones and the restricted ones one of its delegates attends.
+ */
+const APPOINTMENT: NestedSpec<Appointment> = {
   entity: Appointment,
   table: 'appointments',
   kind: 'appointment',
+  alias: 'a',
+  scope: appointmentScope,
+  parentColumn: 'trip_id',
 };
 
 @Injectable()
-export class AppointmentsService extends NestedRecordService<Appointment, Appointment> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-    private readonly trips: TripsService,
-  ) {
-    super(db, audit, APPOINTMENT);
-  }
-
-  /**
-   * The appointments of one trip the caller may attend: all of them for the agency; for a
-   * company user the open ones and the restricted ones one of its delegates attends.
-   */
-  private scoped(
-    actor: Actor,
-    tripId: string,
-    manager: EntityManager = this.db.manager,
-  ): SelectQueryBuilder<Appointment> {
-    const qb = manager
-      .getRepository(Appointment)
-      .createQueryBuilder('a')
-      .where('a.trip_id = :tripId', { tripId });
-    const scope = appointmentScope(actor, 'a');
-    if (scope) qb.andWhere(scope.sql, scope.params);
-    return qb;
-  }
+export class AppointmentsService extends TripPartService<Appointment, Appointment> {
+  protected readonly spec = APPOINTMENT;
 
   /**
    * Fills attendeeIds (current delegates of the trip, in the order they joined), hides other
@@ -133,26 +113,14 @@ export class AppointmentsService extends NestedRecordService<Appointment, Appoin
     return { items: appointments, nextCursor: page.nextCursor };
   }
 
-  async get(
+  protected async shown(
     actor: Actor,
     tripId: string,
-    id: string,
-    manager?: EntityManager,
+    appointment: Appointment,
+    manager: EntityManager,
   ): Promise<Appointment> {
-    await this.trips.get(actor, tripId, manager);
-    const appointment = await this.find(actor, tripId, id, manager);
-    if (!appointment) throw new NotFound('appointment', id);
     const { appointments } = await this.complete(actor, tripId, [appointment], manager);
     return appointments[0];
-  }
-
-  private find(
-    actor: Actor,
-    tripId: string,
-    id: string,
-    manager?: EntityManager,
-  ): Promise<Appointment | null> {
-    return this.scoped(actor, tripId, manager).andWhere('a.id = :id', { id }).getOne();
   }
 
   /**
@@ -240,17 +208,7 @@ export class AppointmentsService extends NestedRecordService<Appointment, Appoin
       const { identifiers } = await em.insert(Appointment, values);
       const id = identifiers[0].id as string;
       await this.setAttendees(em, id, attendeeIds);
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        APPOINTMENT,
-        await this.get(actor, tripId, id, em),
-        AUDITED,
-        {
-          tripId: { before: null, after: tripId },
-        },
-      );
+      return this.created(em, actor, tripId, id, AUDITED);
     });
   }
 

@@ -1,13 +1,10 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, MoneyColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { MoneyColumn, RecordColumns } from '../database/columns';
 import type { CostBearer } from './costs';
 
 /** A delegate on a trip: the mayor, the agency's director, a company's managing director. */
 @Entity('participants')
-export class Participant {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Participant extends RecordColumns {
   @Column({ type: 'uuid' })
   tripId: string;
 
@@ -31,16 +28,4 @@ export class Participant {
 
   @MoneyColumn({ nullable: true })
   estimatedCostEur: number | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
-import { Page, Paginator } from '../common/pagination';
-import { auditCreated, NestedRecordService, RecordSpec } from '../common/records';
+import { BadInput, FieldError, fieldError } from '../common/errors';
+import { Page } from '../common/pagination';
+import { NestedSpec } from '../common/records';
+import { TripPartService } from './trip-parts';
 import { CostLine, costReport, CostReport } from './costs';
 import { Participant } from './participant.entity';
 import {
@@ -14,7 +13,6 @@ import {
   UpdateParticipantDto,
 } from './participants.dto';
 import { deadLinks } from '../common/references';
-import { TripsService } from './trips.service';
 import { isAgency } from '../auth/permissions';
 
 const AUDITED = [
@@ -27,33 +25,18 @@ const AUDITED = [
   'deletedAt',
 ] as const;
 
-const PARTICIPANT: RecordSpec<Participant> = {
+/** The delegates of one trip; the caller's access to the trip is checked by trips.get first. */
+const PARTICIPANT: NestedSpec<Participant> = {
   entity: Participant,
   table: 'participants',
   kind: 'participant',
+  alias: 'p',
+  parentColumn: 'trip_id',
 };
 
 @Injectable()
-export class ParticipantsService extends NestedRecordService<Participant, Participant> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-    private readonly trips: TripsService,
-  ) {
-    super(db, audit, PARTICIPANT);
-  }
-
-  /** The delegates of one trip; the caller's access to the trip is checked by trips.get first. */
-  private ofTrip(
-    tripId: string,
-    manager: EntityManager = this.db.manager,
-  ): SelectQueryBuilder<Participant> {
-    return manager
-      .getRepository(Participant)
-      .createQueryBuilder('p')
-      .where('p.trip_id = :tripId', { tripId });
-  }
+export class ParticipantsService extends TripPartService<Participant, Participant> {
+  protected readonly spec = PARTICIPANT;
 
   /**
    * A company user sees every delegate's name and function (it travels with them), but who pays
@@ -75,7 +58,7 @@ export class ParticipantsService extends NestedRecordService<Participant, Partic
     query: ParticipantListQuery,
   ): Promise<Page<Participant>> {
     await this.trips.get(actor, tripId);
-    const page = await this.paginator.page(this.ofTrip(tripId), query, {
+    const page = await this.paginator.page(this.scoped(actor, tripId), query, {
       sorts: {
         createdAt: { sql: 'p.created_at', type: 'timestamptz', value: (p) => p.createdAt },
       },
@@ -85,20 +68,8 @@ export class ParticipantsService extends NestedRecordService<Participant, Partic
     return { items: page.items.map((p) => this.redact(actor, p)), nextCursor: page.nextCursor };
   }
 
-  async get(
-    actor: Actor,
-    tripId: string,
-    id: string,
-    manager?: EntityManager,
-  ): Promise<Participant> {
-    await this.trips.get(actor, tripId, manager);
-    const participant = await this.find(tripId, id, manager);
-    if (!participant) throw new NotFound('participant', id);
-    return this.redact(actor, participant);
-  }
-
-  private find(tripId: string, id: string, manager?: EntityManager): Promise<Participant | null> {
-    return this.ofTrip(tripId, manager).andWhere('p.id = :id', { id }).getOne();
+  protected shown(actor: Actor, _tripId: string, participant: Participant): Promise<Participant> {
+    return Promise.resolve(this.redact(actor, participant));
   }
 
   /** Company and login must exist, and a company user's login belongs to that company. */
@@ -141,17 +112,7 @@ export class ParticipantsService extends NestedRecordService<Participant, Partic
       };
       await this.check(em, values);
       const { identifiers } = await em.insert(Participant, values);
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        PARTICIPANT,
-        await this.get(actor, tripId, identifiers[0].id as string, em),
-        AUDITED,
-        {
-          tripId: { before: null, after: tripId },
-        },
-      );
+      return this.created(em, actor, tripId, identifiers[0].id as string, AUDITED);
     });
   }
 
@@ -188,7 +149,7 @@ export class ParticipantsService extends NestedRecordService<Participant, Partic
    */
   async costs(actor: Actor, tripId: string): Promise<CostReport> {
     await this.trips.get(actor, tripId);
-    const qb = this.ofTrip(tripId).orderBy('p.created_at').addOrderBy('p.id');
+    const qb = this.scoped(actor, tripId).orderBy('p.created_at').addOrderBy('p.id');
     if (!isAgency(actor)) qb.andWhere('p.company_id = :companyId', { companyId: actor.companyId });
     const participants = await qb.getMany();
     return costReport(

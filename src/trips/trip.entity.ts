@@ -1,5 +1,5 @@
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { CreatedAtColumn, DayColumn, UpdatedAtColumn } from '../database/columns';
+import { Column, Entity } from 'typeorm';
+import { DayColumn, RecordColumns } from '../database/columns';
 
 export const TRIP_STATUSES = ['planned', 'confirmed', 'completed', 'cancelled'] as const;
 export type TripStatus = (typeof TRIP_STATUSES)[number];
@@ -12,10 +12,7 @@ export interface Destination {
 
 /** A delegation trip, e.g. five days in Beijing and Shanghai. */
 @Entity('trips')
-export class Trip {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Trip extends RecordColumns {
   @Column({ type: 'text' })
   title: string;
 
@@ -35,16 +32,4 @@ export class Trip {
 
   @Column({ type: 'text' })
   status: TripStatus;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
-
-  @DeleteDateColumn({ type: 'timestamptz', precision: 3 })
-  deletedAt: Date | null;
 }

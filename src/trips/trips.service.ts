@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
-import { BadInput, FieldError, fieldError, NotFound } from '../common/errors';
+import { BadInput, FieldError, fieldError } from '../common/errors';
 import { escapeLike } from '../common/search';
-import { Page, Paginator, Sorts } from '../common/pagination';
-import { andPositional, positionalParams, scopedQuery } from '../common/scope';
+import { Page, Sorts } from '../common/pagination';
+import { andPositional, positionalParams } from '../common/scope';
 import { interactionScope } from '../interactions/scope';
 import { leadScope } from '../leads/scope';
-import { listScope, LIVE, RecordService, RecordSpec } from '../common/records';
+import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { Appointment } from './appointment.entity';
 import { tripScope } from './scope';
 import { appointmentTimeProblems } from './time';
@@ -36,32 +34,20 @@ const AUDITED = [
   'deletedAt',
 ] as const;
 
-const TRIP: RecordSpec<Trip> = {
+/** The trips the caller may see: all for the agency, a company user's own company's trips. */
+const TRIP: ServiceSpec<Trip> = {
   entity: Trip,
   table: 'trips',
   kind: 'trip',
+  alias: 't',
+  scope: tripScope,
   stillReferenced:
     'This trip or one of its appointments is still referenced (leads, interactions, follow-ups or agreements); remove those first.',
 };
 
 @Injectable()
 export class TripsService extends RecordService<Trip, Trip> {
-  constructor(
-    @InjectDataSource() db: DataSource,
-    private readonly paginator: Paginator,
-    audit: AuditService,
-  ) {
-    super(db, audit, TRIP);
-  }
-
-  /** The trips the caller may see: all for the agency, a company user's own company's trips. */
-  private scoped(
-    actor: Actor,
-    manager: EntityManager = this.db.manager,
-    withDeleted = false,
-  ): SelectQueryBuilder<Trip> {
-    return scopedQuery(manager, Trip, 't', tripScope(actor, 't'), withDeleted);
-  }
+  protected readonly spec = TRIP;
 
   async list(actor: Actor, query: TripListQuery): Promise<Page<Trip>> {
     const qb = listScope(actor, query, 'trip:write', (deleted) =>
@@ -90,17 +76,6 @@ export class TripsService extends RecordService<Trip, Trip> {
       defaultSort: TRIP_DEFAULT_SORT,
       idColumn: 't.id',
     });
-  }
-
-  /** A trip the caller may see, or 404 (missing and out of scope are the same answer). */
-  async get(actor: Actor, id: string, manager?: EntityManager): Promise<Trip> {
-    const trip = await this.find(actor, id, manager);
-    if (!trip) throw new NotFound('trip', id);
-    return trip;
-  }
-
-  private find(actor: Actor, id: string, manager?: EntityManager): Promise<Trip | null> {
-    return this.scoped(actor, manager).andWhere('t.id = :id', { id }).getOne();
   }
 
   /** The trip with what it produced: interactions, leads by stage, agreements. */

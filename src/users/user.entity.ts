@@ -1,15 +1,12 @@
-import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import type { Role } from '../auth/permissions';
-import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../database/columns';
+import { InstantColumn, VersionedColumns } from '../database/columns';
 
 export const LOCALES = ['de', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 @Entity('users')
-export class User {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class User extends VersionedColumns {
   @Column({ type: 'citext' })
   email: string;
 
@@ -37,13 +34,4 @@ export class User {
 
   @InstantColumn({ nullable: true })
   lastLoginAt: Date | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreatedAtColumn()
-  createdAt: Date;
-
-  @UpdatedAtColumn()
-  updatedAt: Date;
 }
