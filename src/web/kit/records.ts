@@ -316,8 +316,9 @@ export function deletedActions<T extends Row>(
 }
 
 /**
- * The routes every record kind shares — new, create, edit, save, delete, restore, purge — each
- * declaring its permission. A feature's page class extends this and adds its list and page.
+ * The routes every record kind shares — the record's page, new, create, edit, save, delete,
+ * restore, purge — each declaring its permission. A feature's page class extends this, writes
+ * the record's page (`recordPage`) and adds its list.
  */
 export function RecordRoutes(
   /**
@@ -331,10 +332,24 @@ export function RecordRoutes(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ) => RecordKind<any>,
   write: Action,
+  read: Action,
 ) {
   @WebPages()
-  class Routes {
+  abstract class Routes {
     constructor(readonly api: WebApi) {}
+
+    /** The body of the record's page at `:id` (what the API shows this user of it). */
+    abstract recordPage(ctx: PageContext, id: string): Promise<Html>;
+
+    @Get(':id')
+    @Allow(read)
+    async show(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+    ): Promise<void> {
+      sendPage(reply, await this.recordPage(pageContext(request), id));
+    }
 
     @Get('new')
     @Allow(write)
