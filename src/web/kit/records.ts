@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/actor';
 import { Action, can } from '../../auth/permissions';
@@ -333,7 +333,16 @@ export function RecordRoutes(
   ) => RecordKind<any>,
   write: Action,
   read: Action,
+  /**
+   * `page-and-edit`: only the record's page and its edit form (users: created with a password
+   * by a form of their own, never deleted).
+   */
+  routes: 'all' | 'page-and-edit' = 'all',
 ) {
+  /** The decorators of a route this kind has; none (so no route) for one it has not. */
+  const route = (has: boolean, ...decorators: MethodDecorator[]): MethodDecorator =>
+    has ? applyDecorators(...decorators) : () => undefined;
+  const all = routes === 'all';
   @WebPages()
   abstract class Routes {
     constructor(readonly api: WebApi) {}
@@ -351,15 +360,13 @@ export function RecordRoutes(
       sendPage(reply, await this.recordPage(pageContext(request), id));
     }
 
-    @Get('new')
-    @Allow(write)
+    @route(all, Get('new'), Allow(write))
     newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
       const ctx = pageContext(request);
       return showCreate(ctx, reply, kindOf(ctx, this.api));
     }
 
-    @Post()
-    @Allow(write)
+    @route(all, Post(), Allow(write))
     create(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
@@ -392,8 +399,7 @@ export function RecordRoutes(
       return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api, body), id, body);
     }
 
-    @Post(':id/delete')
-    @Allow(write)
+    @route(all, Post(':id/delete'), Allow(write))
     remove(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
@@ -404,8 +410,7 @@ export function RecordRoutes(
       return remove(this.api, ctx, request, reply, kindOf(ctx, this.api), id, body);
     }
 
-    @Post(':id/restore')
-    @Allow(write)
+    @route(all, Post(':id/restore'), Allow(write))
     restore(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
@@ -415,8 +420,7 @@ export function RecordRoutes(
       return restore(this.api, ctx, request, reply, kindOf(ctx, this.api), id);
     }
 
-    @Post(':id/purge')
-    @Allow('record:purge')
+    @route(all, Post(':id/purge'), Allow('record:purge'))
     purge(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
