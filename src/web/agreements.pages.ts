@@ -1,17 +1,15 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { UuidParam } from '../common/params';
 import { Choice, FieldSpec } from './kit/forms';
 import { bothClocks, day } from './kit/format';
-import { html } from './kit/html';
+import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
 import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
-import { sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
 import { AgreementView, AppointmentView, Page, PartnerView, TripView } from './kit/views';
@@ -150,7 +148,11 @@ async function agreementFields(
 /** Agreements: cooperation agreements, MoUs and city friendships with partners abroad. */
 @ApiExcludeController()
 @Controller('agreements')
-export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write') {
+export class AgreementPages extends records.RecordRoutes(
+  kind,
+  'agreement:write',
+  'agreement:read',
+) {
   @Get()
   @Allow('agreement:read')
   async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -212,14 +214,7 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
     });
   }
 
-  @Get(':id')
-  @Allow('agreement:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const a = await this.api.get<Agreement>(user, `/api/v1/agreements/${id}`);
@@ -239,12 +234,10 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
       appointment?.status === 200
         ? html`<a href="/trips/${a.tripId}#appointment-${appointment.body.id}">${appointmentLabel(ctx, appointment.body)}</a>`
         : '';
-    sendPage(
-      reply,
-      titledPage(
-        ctx,
-        a.title,
-        html`
+    return titledPage(
+      ctx,
+      a.title,
+      html`
           ${records.recordActions(ctx, kind(ctx, this.api), a)}
           ${facts([
             [
@@ -276,7 +269,6 @@ export class AgreementPages extends records.RecordRoutes(kind, 'agreement:write'
             [t(l, 'reviewOn'), day(a.reviewOn, l)],
             [w(l, 'summary'), a.summary],
           ])}`,
-      ),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
@@ -6,15 +6,13 @@ import { can, isAgency } from '../auth/permissions';
 import { personName } from '../contacts/names';
 import { FieldSpec } from './kit/forms';
 import { countries, countryName, money } from './kit/format';
-import { html } from './kit/html';
+import { Html, html } from './kit/html';
 import { stageLabel, t } from './kit/i18n';
 import { facts, titledPage, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
-import { sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { CompanyView, ContactView, LeadView, Page } from './kit/views';
-import { UuidParam } from '../common/params';
 
 const kind = (ctx: PageContext): records.RecordKind<CompanyView & Record<string, unknown>> => ({
   api: '/api/v1/companies',
@@ -48,7 +46,7 @@ const kind = (ctx: PageContext): records.RecordKind<CompanyView & Record<string,
 /** Companies: the local firms the agency supports. */
 @ApiExcludeController()
 @Controller('companies')
-export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
+export class CompanyPages extends records.RecordRoutes(kind, 'company:write', 'company:read') {
   @Get()
   @Allow('company:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -87,14 +85,7 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
     });
   }
 
-  @Get(':id')
-  @Allow('company:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const [c, contacts, leads] = await Promise.all([
@@ -104,12 +95,10 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
         : Promise.resolve(undefined),
       this.api.get<Page<LeadView>>(user, `/api/v1/leads?companyId=${id}&limit=50`),
     ]);
-    sendPage(
-      reply,
-      titledPage(
-        ctx,
-        c.name,
-        html`
+    return titledPage(
+      ctx,
+      c.name,
+      html`
           ${records.recordActions(ctx, kind(ctx), c)}
           ${facts([
             [t(l, 'legalName'), c.legalName],
@@ -143,7 +132,6 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write') {
             (lead) =>
               html`<a href="/leads/${lead.id}">${lead.title}</a> <span class="badge">${stageLabel(l, lead.stage)}</span>${lead.valueEur !== null ? html` <span class="muted">${money(lead.valueEur, l)}</span>` : ''}`,
           )}`,
-      ),
     );
   }
 }

@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
-import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
 import { w } from './contacts.words';
 import { Choice, FieldSpec, FormValues } from './kit/forms';
@@ -298,7 +297,7 @@ function timelineItem(ctx: PageContext, item: TimelineItemView, labels: Labels):
 /** Contacts: the people the agency has met, with what happened with each of them. */
 @ApiExcludeController()
 @Controller('contacts')
-export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
+export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'contact:read') {
   @Get()
   @Allow('contact:read')
   async list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -410,14 +409,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
     );
   }
 
-  @Get(':id')
-  @Allow('contact:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const [c, timeline, users] = await Promise.all([
@@ -452,12 +444,10 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
     }`;
     const items = [...timeline.items].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const agency = isAgency(user);
-    sendPage(
-      reply,
-      titledPage(
-        ctx,
-        personName(c),
-        html`
+    return titledPage(
+      ctx,
+      personName(c),
+      html`
           ${c.position || orgName ? html`<p class="lead-line">${[c.position, orgName].filter(Boolean).join(' · ')}</p>` : ''}
           ${records.recordActions(ctx, kind(ctx, this.api), c, extra)}
           ${facts([
@@ -506,7 +496,6 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write') {
                 </ol>`
               : html`<p class="muted" id="timeline">${t(l, 'noEntries')}</p>`
           }`,
-      ),
     );
   }
 }

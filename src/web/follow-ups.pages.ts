@@ -12,7 +12,7 @@ import { directory, DirectoryUser, Labels } from './kit/labels';
 import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
-import { redirect, safeNext, sendPage } from './kit/respond';
+import { redirect, safeNext } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, FollowUpView, Page, PartnerView, TripView } from './kit/views';
@@ -257,6 +257,7 @@ export const followUpKind = (
 export class FollowUpPages extends records.RecordRoutes(
   (ctx, api, posted) => followUpKind(api, ctx, posted),
   'follow-up:write',
+  'follow-up:read',
 ) {
   @Get()
   @Allow('follow-up:read')
@@ -360,14 +361,7 @@ export class FollowUpPages extends records.RecordRoutes(
     });
   }
 
-  @Get(':id')
-  @Allow('follow-up:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const f = await this.api.get<FollowUp>(user, `/api/v1/follow-ups/${id}`);
@@ -389,12 +383,10 @@ export class FollowUpPages extends records.RecordRoutes(
     };
     const kind = followUpKind(this.api, ctx);
     const done = doneButton(ctx, f, `/follow-ups/${f.id}`);
-    sendPage(
-      reply,
-      titledPage(
-        ctx,
-        f.title,
-        html`
+    return titledPage(
+      ctx,
+      f.title,
+      html`
           <p class="badges">
             <span class="badge${f.status === 'done' ? ' ok' : ''}" id="follow-up-status">${label(l, 'followUpStatus', f.status)}</span>
             <span class="badge${f.priority === 'high' ? ' warn' : ''}">${label(l, 'priority', f.priority)}</span>${overdueBadge(ctx, f)}
@@ -421,7 +413,6 @@ export class FollowUpPages extends records.RecordRoutes(
             [t(l, 'completedAt'), dateTime(f.completedAt, l)],
             [t(l, 'notes'), f.notes ? html`<span class="text">${f.notes}</span>` : ''],
           ])}`,
-      ),
     );
   }
 

@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
-import { UuidParam } from '../common/params';
 import { doneButton, FollowUp, overdueBadge } from './follow-ups.pages';
 import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { bothClocks, dateTime, day, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
@@ -237,6 +236,7 @@ export const interactionKind = (
 export class InteractionPages extends records.RecordRoutes(
   (ctx, api, posted) => interactionKind(api, ctx, posted),
   'interaction:write',
+  'interaction:read',
 ) {
   @Get()
   @Allow('interaction:read')
@@ -338,14 +338,7 @@ export class InteractionPages extends records.RecordRoutes(
     );
   }
 
-  @Get(':id')
-  @Allow('interaction:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const i = await this.api.get<Interaction>(user, `/api/v1/interactions/${id}`);
@@ -383,12 +376,10 @@ export class InteractionPages extends records.RecordRoutes(
           ...(i.partnerIds.length === 1 && { partnerId: i.partnerIds[0] }),
         }).toString()}">${t(l, 'newFollowUp')}</a>`
       : html``;
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        i.subject,
-        html`<h1>${i.subject}${confidentialBadge(ctx, i)}</h1>
+    return layout(
+      ctx,
+      i.subject,
+      html`<h1>${i.subject}${confidentialBadge(ctx, i)}</h1>
           ${records.recordActions(ctx, kind, i)}
           ${facts([
             [t(l, 'occurredAt'), bothClocks(i.occurredAt, l, zone)],
@@ -422,7 +413,6 @@ export class InteractionPages extends records.RecordRoutes(
                 ${f.dueOn ? html`<span class="muted">${t(l, 'due')} ${day(f.dueOn, l)}</span>` : ''}${overdueBadge(ctx, f)}
                 ${doneButton(ctx, f, `/interactions/${i.id}`)}`,
           )}`,
-      ),
     );
   }
 }

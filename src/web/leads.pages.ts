@@ -287,7 +287,7 @@ function sendJson(reply: FastifyReply, status: number, body: unknown): void {
 /** Leads: the board by stage (drag and drop, or the select on each card), the list, the lead. */
 @ApiExcludeController()
 @Controller('leads')
-export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
+export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:read') {
   private async cardNames(
     ctx: PageContext,
     leads: Lead[],
@@ -544,23 +544,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
     });
   }
 
-  @Get(':id')
-  @Allow('lead:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    sendPage(reply, await this.leadPage(ctx, id));
-  }
-
-  private async leadPage(
-    ctx: PageContext,
-    id: string,
-    noteError?: string,
-    draft = '',
-  ): Promise<Html> {
+  async recordPage(ctx: PageContext, id: string, noteError?: string, draft = ''): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const [lead, notes, people] = await Promise.all([
@@ -661,7 +645,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write') {
       const errors = fieldMessages(ctx.locale, [{ name: 'body', label: '' }], answer.body);
       return sendPage(
         reply,
-        await this.leadPage(ctx, id, errors.body ?? errors._form, str(body.body)),
+        await this.recordPage(ctx, id, errors.body ?? errors._form, str(body.body)),
         400,
       );
     }

@@ -1,19 +1,17 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
-import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
 import { w } from './contacts.words';
 import { FieldSpec } from './kit/forms';
 import { countries, countryName, dateTime, day } from './kit/format';
-import { html } from './kit/html';
+import { Html, html } from './kit/html';
 import { label, options, t } from './kit/i18n';
 import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
-import { sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { AgreementView, ContactView, Page, PartnerView } from './kit/views';
 
@@ -60,7 +58,7 @@ const kind = (ctx: PageContext): records.RecordKind<Partner> => ({
 /** Partners: the institutions abroad the agency works with (technology parks, campuses, …). */
 @ApiExcludeController()
 @Controller('partners')
-export class PartnerPages extends records.RecordRoutes(kind, 'partner:write') {
+export class PartnerPages extends records.RecordRoutes(kind, 'partner:write', 'partner:read') {
   @Get()
   @Allow('partner:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -92,14 +90,7 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write') {
     });
   }
 
-  @Get(':id')
-  @Allow('partner:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const [p, contacts, agreements] = await Promise.all([
@@ -109,12 +100,10 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write') {
         ? this.api.get<Page<AgreementView>>(user, `/api/v1/agreements?partnerId=${id}&limit=100`)
         : Promise.resolve(undefined),
     ]);
-    sendPage(
-      reply,
-      layout(
-        ctx,
-        p.name,
-        html`<h1>${p.name}${p.nativeName ? html` <span lang="zh">${p.nativeName}</span>` : ''}</h1>
+    return layout(
+      ctx,
+      p.name,
+      html`<h1>${p.name}${p.nativeName ? html` <span lang="zh">${p.nativeName}</span>` : ''}</h1>
           ${records.recordActions(ctx, kind(ctx), p)}
           ${facts([
             [t(l, 'nativeName'), p.nativeName ? html`<span lang="zh">${p.nativeName}</span>` : ''],
@@ -149,7 +138,6 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write') {
                   )}`
               : ''
           }`,
-      ),
     );
   }
 }

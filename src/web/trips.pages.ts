@@ -12,7 +12,6 @@ import { Labels } from './kit/labels';
 import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
-import { sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { AppointmentView, CompanyView, Page, ParticipantView, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
@@ -120,7 +119,7 @@ const statusBadge = (ctx: PageContext, status: string): Html =>
 /** Trips: the list, each trip's page with its itinerary, delegates, costs and calendar. */
 @ApiExcludeController()
 @Controller('trips')
-export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
+export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'trip:read') {
   @Get()
   @Allow('trip:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -159,14 +158,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
     });
   }
 
-  @Get(':id')
-  @Allow('trip:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     // Names for the companies and partners shown, fetched as soon as the rows are there and in
@@ -239,7 +231,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write') {
           : ''
       }
       ${this.produced(ctx, trip)}`;
-    sendPage(reply, layout(ctx, trip.title, body));
+    return layout(ctx, trip.title, body);
   }
 
   private itinerary(

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { UuidParam } from '../common/params';
 import { createBody, FieldSpec, fieldMessages, readForm, recordForm } from './kit/forms';
 import { dateTime } from './kit/format';
-import { html } from './kit/html';
+import { Html, html } from './kit/html';
 import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
 import { Labels } from './kit/labels';
 import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
-import { WebPages, WebRequest } from '../auth/browser-session';
+import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { CompanyView, Page } from './kit/views';
 
@@ -123,11 +122,13 @@ async function userFields(
 
 /** Users (admin): who may sign in, with which role, for which company, in which language. */
 @ApiExcludeController()
-@WebPages()
 @Controller('users')
-export class UserPages {
-  constructor(private readonly api: WebApi) {}
-
+export class UserPages extends records.RecordRoutes(
+  kind,
+  'user:update',
+  'user:read',
+  'page-and-edit',
+) {
   @Get()
   @Allow('user:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -181,9 +182,10 @@ export class UserPages {
     });
   }
 
+  // New and create are routes of this class alone ('page-and-edit'): by `user:create`.
   @Get('new')
   @Allow('user:create')
-  newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+  override newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
     const ctx = pageContext(request);
     return records.showCreate(ctx, reply, kind(ctx, this.api));
   }
@@ -191,7 +193,7 @@ export class UserPages {
   /** Create: as the kit's, and a taken email is said beside the email field. */
   @Post()
   @Allow('user:create')
-  async create(
+  override async create(
     @Req() request: WebRequest,
     @Res() reply: FastifyReply,
     @Body() body: Record<string, unknown>,
@@ -236,23 +238,14 @@ export class UserPages {
     );
   }
 
-  @Get(':id')
-  @Allow('user:read')
-  async show(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
+  async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const l = ctx.locale;
     const u = await this.api.get<UserRecord>(ctx.user!, `/api/v1/users/${id}`);
     const labels = await new Labels(this.api, ctx.user!).load('companies', [u.companyId]);
-    sendPage(
-      reply,
-      titledPage(
-        ctx,
-        u.displayName,
-        html`
+    return titledPage(
+      ctx,
+      u.displayName,
+      html`
           <div class="actions record-actions">
             <a class="button" href="/users/${u.id}/edit" id="edit">${t(l, 'edit')}</a>
           </div>
@@ -269,30 +262,6 @@ export class UserPages {
             [t(l, 'language'), label(l, 'locale', u.locale)],
             [w(l, 'lastLogin'), dateTime(u.lastLoginAt, l)],
           ])}`,
-      ),
     );
-  }
-
-  @Get(':id/edit')
-  @Allow('user:update')
-  edit(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.showEdit(this.api, ctx, reply, kind(ctx, this.api), id);
-  }
-
-  @Post(':id/edit')
-  @Allow('user:update')
-  save(
-    @Req() request: WebRequest,
-    @Res() reply: FastifyReply,
-    @Param('id', UuidParam()) id: string,
-    @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    const ctx = pageContext(request);
-    return records.saveEdit(this.api, ctx, request, reply, kind(ctx, this.api), id, body);
   }
 }

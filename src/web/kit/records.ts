@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/actor';
 import { Action, can } from '../../auth/permissions';
@@ -316,8 +316,9 @@ export function deletedActions<T extends Row>(
 }
 
 /**
- * The routes every record kind shares — new, create, edit, save, delete, restore, purge — each
- * declaring its permission. A feature's page class extends this and adds its list and page.
+ * The routes every record kind shares — the record's page, new, create, edit, save, delete,
+ * restore, purge — each declaring its permission. A feature's page class extends this, writes
+ * the record's page (`recordPage`) and adds its list.
  */
 export function RecordRoutes(
   /**
@@ -331,20 +332,41 @@ export function RecordRoutes(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ) => RecordKind<any>,
   write: Action,
+  read: Action,
+  /**
+   * `page-and-edit`: only the record's page and its edit form (users: created with a password
+   * by a form of their own, never deleted).
+   */
+  routes: 'all' | 'page-and-edit' = 'all',
 ) {
+  /** The decorators of a route this kind has; none (so no route) for one it has not. */
+  const route = (has: boolean, ...decorators: MethodDecorator[]): MethodDecorator =>
+    has ? applyDecorators(...decorators) : () => undefined;
+  const all = routes === 'all';
   @WebPages()
-  class Routes {
+  abstract class Routes {
     constructor(readonly api: WebApi) {}
 
-    @Get('new')
-    @Allow(write)
+    /** The body of the record's page at `:id` (what the API shows this user of it). */
+    abstract recordPage(ctx: PageContext, id: string): Promise<Html>;
+
+    @Get(':id')
+    @Allow(read)
+    async show(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+    ): Promise<void> {
+      sendPage(reply, await this.recordPage(pageContext(request), id));
+    }
+
+    @route(all, Get('new'), Allow(write))
     newForm(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
       const ctx = pageContext(request);
       return showCreate(ctx, reply, kindOf(ctx, this.api));
     }
 
-    @Post()
-    @Allow(write)
+    @route(all, Post(), Allow(write))
     create(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
@@ -377,8 +399,7 @@ export function RecordRoutes(
       return saveEdit(this.api, ctx, request, reply, kindOf(ctx, this.api, body), id, body);
     }
 
-    @Post(':id/delete')
-    @Allow(write)
+    @route(all, Post(':id/delete'), Allow(write))
     remove(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
@@ -389,8 +410,7 @@ export function RecordRoutes(
       return remove(this.api, ctx, request, reply, kindOf(ctx, this.api), id, body);
     }
 
-    @Post(':id/restore')
-    @Allow(write)
+    @route(all, Post(':id/restore'), Allow(write))
     restore(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
@@ -400,8 +420,7 @@ export function RecordRoutes(
       return restore(this.api, ctx, request, reply, kindOf(ctx, this.api), id);
     }
 
-    @Post(':id/purge')
-    @Allow('record:purge')
+    @route(all, Post(':id/purge'), Allow('record:purge'))
     purge(
       @Req() request: WebRequest,
       @Res() reply: FastifyReply,
