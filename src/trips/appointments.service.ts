@@ -13,10 +13,9 @@ import {
 } from './appointments.dto';
 import { itineraryCalendar, itineraryFilename } from './itinerary';
 import { deadLinks } from '../common/references';
-import { appointmentScope } from './scope';
+import { appointmentScope, shownAppointmentLinks } from './scope';
 import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
 import { Trip } from './trip.entity';
-import { isAgency } from '../auth/permissions';
 
 const AUDITED = [
   'title',
@@ -85,12 +84,7 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
     }
     for (const a of appointments) {
       a.attendeeIds = attendees.get(a.id) ?? [];
-      if (!isAgency(actor)) {
-        // A company user never learns which other company or which partner institution a
-        // record points at; the title and venue say what the delegation needs to know.
-        if (a.companyId !== actor.companyId) a.companyId = null;
-        a.partnerId = null;
-      }
+      shownAppointmentLinks(actor, a);
     }
     return { appointments, names };
   }

@@ -13,7 +13,7 @@ import {
   UpdateParticipantDto,
 } from './participants.dto';
 import { deadLinks } from '../common/references';
-import { isAgency } from '../auth/permissions';
+import { delegateCostScope, shownDelegate } from './scope';
 
 const AUDITED = [
   'name',
@@ -38,20 +38,6 @@ const PARTICIPANT: NestedSpec<Participant> = {
 export class ParticipantsService extends TripPartService<Participant, Participant> {
   protected readonly spec = PARTICIPANT;
 
-  /**
-   * A company user sees every delegate's name and function (it travels with them), but who pays
-   * and how much only for its own company's delegates, and nothing that names another company.
-   */
-  private redact(actor: Actor, p: Participant): Participant {
-    if (isAgency(actor) || p.companyId === actor.companyId) return p;
-    return Object.assign(p, {
-      companyId: null,
-      userId: null,
-      costBearer: null,
-      estimatedCostEur: null,
-    });
-  }
-
   async list(
     actor: Actor,
     tripId: string,
@@ -65,11 +51,11 @@ export class ParticipantsService extends TripPartService<Participant, Participan
       defaultSort: 'createdAt',
       idColumn: 'p.id',
     });
-    return { items: page.items.map((p) => this.redact(actor, p)), nextCursor: page.nextCursor };
+    return { items: page.items.map((p) => shownDelegate(actor, p)), nextCursor: page.nextCursor };
   }
 
   protected shown(actor: Actor, _tripId: string, participant: Participant): Promise<Participant> {
-    return Promise.resolve(this.redact(actor, participant));
+    return Promise.resolve(shownDelegate(actor, participant));
   }
 
   /** Company and login must exist, and a company user's login belongs to that company. */
@@ -150,7 +136,8 @@ export class ParticipantsService extends TripPartService<Participant, Participan
   async costs(actor: Actor, tripId: string): Promise<CostReport> {
     await this.trips.get(actor, tripId);
     const qb = this.scoped(actor, tripId).orderBy('p.created_at').addOrderBy('p.id');
-    if (!isAgency(actor)) qb.andWhere('p.company_id = :companyId', { companyId: actor.companyId });
+    const costs = delegateCostScope(actor, 'p');
+    if (costs) qb.andWhere(costs.sql, costs.params);
     const participants = await qb.getMany();
     return costReport(
       participants.map((p): CostLine => ({

@@ -50,3 +50,50 @@ export function visibleAppointmentIds(manager: EntityManager, actor: Actor): Vis
       },
   );
 }
+
+/**
+ * What a company user is shown of a delegate: who travels and in which function, and for its own
+ * company's delegates also the company, the login and the costs; nothing that names another
+ * company or what that company pays.
+ */
+export function shownDelegate<P extends DelegateLinks>(actor: Actor, p: P): P {
+  if (isAgency(actor) || p.companyId === actor.companyId) return p;
+  return Object.assign(p, {
+    companyId: null,
+    userId: null,
+    costBearer: null,
+    estimatedCostEur: null,
+  });
+}
+
+interface DelegateLinks {
+  companyId: string | null;
+  userId: string | null;
+  costBearer: string | null;
+  estimatedCostEur: number | null;
+}
+
+/** Whose costs the caller sees in a trip's cost report: a company user only its own delegates'. */
+export function delegateCostScope(
+  actor: Actor,
+  participantAlias: string,
+): SqlCondition | undefined {
+  if (isAgency(actor)) return undefined;
+  return {
+    sql: `${participantAlias}.company_id = :scopeCompanyId`,
+    params: { scopeCompanyId: actor.companyId },
+  };
+}
+
+/**
+ * What a company user is shown of an appointment's links: its own company, never another
+ * company or the partner institution (the title and venue say what the delegation needs).
+ */
+export function shownAppointmentLinks(
+  actor: Actor,
+  a: { companyId: string | null; partnerId: string | null },
+): void {
+  if (isAgency(actor)) return;
+  if (a.companyId !== actor.companyId) a.companyId = null;
+  a.partnerId = null;
+}
