@@ -127,6 +127,52 @@ describe('problem details', () => {
   });
 });
 
+describe('text that is not well formed', () => {
+  // Raw JSON, so the lone surrogate reaches the server as the escape a client can send.
+  const postRaw = (path: string, json: string) =>
+    app.http.post(path).set(admin.auth).set('Content-Type', 'application/json').send(json);
+
+  it('refuses a lone surrogate with a 400 naming the field, where a validator would have thrown', async () => {
+    const res = await postRaw(
+      '/api/v1/users',
+      '{"email":"\\ud800","displayName":"X","role":"staff","password":"long-enough-password"}',
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: 'email', code: 'encoding' }),
+    ]);
+  });
+
+  it('refuses a NUL character, in nested fields and keys too, and in a query', async () => {
+    const nul = await postRaw('/api/v1/contacts', '{"familyName":"Li\\u0000"}');
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors).toEqual([
+      expect.objectContaining({ field: 'familyName', code: 'encoding' }),
+    ]);
+    const nested = await postRaw(
+      '/api/v1/trips',
+      '{"title":"Reise","startsOn":"2026-10-19","endsOn":"2026-10-23","destinations":[{"country":"CN","city":"\\udc00"}]}',
+    );
+    expect(nested.status).toBe(400);
+    expect(nested.body.errors).toEqual([
+      expect.objectContaining({ field: 'destinations.0.city', code: 'encoding' }),
+    ]);
+    const key = await postRaw('/api/v1/contacts', '{"familyName":"Li","\\ud800":1}');
+    expect(key.status).toBe(400);
+    expect(key.body.errors[0]).toMatchObject({ code: 'encoding' });
+    const query = await app.http.get('/api/v1/contacts?q=li%00').set(admin.auth);
+    expect(query.status).toBe(400);
+    expect(query.body.errors).toEqual([expect.objectContaining({ field: 'q', code: 'encoding' })]);
+  });
+
+  it('keeps a well-formed pair of surrogates (an emoji, a rare Han character) as text', async () => {
+    const res = await postRaw('/api/v1/contacts', '{"familyName":"\\ud842\\udfb7 🙂"}');
+    expect(res.status).toBe(201);
+    expect(res.body.familyName).toBe('𠮷 🙂');
+  });
+});
+
 describe('keyset pagination', () => {
   beforeAll(async () => {
     for (let i = 0; i < 7; i++)

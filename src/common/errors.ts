@@ -27,6 +27,8 @@ export const SERVICE_ERROR_CODES = [
   'sameTrip',
   /** A delegate's login belongs to another company than the delegate. */
   'sameCompany',
+  /** Text that is not well formed: a lone UTF-16 surrogate or a NUL character. */
+  'encoding',
   /** An attendee who is not a delegate of the appointment's trip. */
   'attendee',
   /** companyId on a user whose role is not company. */

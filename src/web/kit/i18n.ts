@@ -502,6 +502,10 @@ const RULES: Record<string, readonly [string, string]> = {
     'Das Benutzerkonto gehört zu einem anderen Unternehmen.',
     'The user account belongs to another company.',
   ],
+  encoding: [
+    'Dieser Text enthält Zeichen, die nicht gespeichert werden können.',
+    'This text contains characters that cannot be stored.',
+  ],
   companyRole: [
     'Ein Unternehmen nur für Benutzer mit der Rolle Unternehmen.',
     'A company only for users with the company role.',
