@@ -25,7 +25,6 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     trustProxy: options.config.trustProxy,
     genReqId: requestIdFor,
     return503OnClosing: true,
-    forceCloseConnections: 'idle',
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),

@@ -45,8 +45,10 @@ export function pinoOptions(config: AppConfig): Options {
     ...baseOptions(config),
     name: 'liaison',
     genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
-    customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'info',
+    // A defect is an error; a 503 (the database away, shutting down) is not: the outage is logged
+    // once (src/database/outage.ts). A client's mistake (4xx) is not ours.
+    customLogLevel: (_req, res) =>
+      res.statusCode === 503 ? 'warn' : res.statusCode >= 500 ? 'error' : 'info',
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({

@@ -12,16 +12,22 @@ import type { AppConfig } from './config/config';
 import { installPgTypeParsers, runMigrations } from './database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { seedDemo } from './demo';
+import { ConnectionDrain } from './health/drain';
 import { Lifecycle } from './health/lifecycle';
 
 export interface Running {
   app: NestFastifyApplication;
   url: string;
-  /** Drains and stops: readiness 503, in-flight requests finish, pool closes, database stops. */
+  /**
+   * Drains and stops: readiness 503 and `Connection: close` for the grace period, then no new
+   * connections, in-flight requests finish, pool closes, database stops.
+   */
   stop(): Promise<void>;
 }
 
 const EMBEDDED_DATABASE = 'liaison';
+/** The longest a request in flight at shutdown may still take (main.ts gives up after 25 s). */
+const DRAIN_TIMEOUT_MS = 15_000;
 
 async function ensureDatabase(maintenanceUrl: string, name: string): Promise<string> {
   const client = new Client({ connectionString: maintenanceUrl });
@@ -64,10 +70,12 @@ export async function startServer(config: AppConfig, log: Logger): Promise<Runni
   const jwtSecret = config.jwtSecret ?? (await embeddedJwtSecret(config.dataDir));
 
   let app: NestFastifyApplication | undefined;
+  let drain: ConnectionDrain | undefined;
   try {
     const migrations = await runMigrations(config, databaseUrl);
     if (migrations.length > 0) log.info({ migrations }, 'migrations applied');
     app = await createApp({ config, databaseUrl, jwtSecret });
+    drain = new ConnectionDrain(app);
     await app.init();
     // The demo seeds only an empty database, so it goes before the bootstrap admin.
     if (config.seedDemo) {
@@ -90,6 +98,7 @@ export async function startServer(config: AppConfig, log: Logger): Promise<Runni
   }
 
   const running = app;
+  const connections = drain!;
   const address = running.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -99,8 +108,11 @@ export async function startServer(config: AppConfig, log: Logger): Promise<Runni
   const stop = () =>
     (stopping ??= (async () => {
       running.get(Lifecycle).beginShutdown();
+      if (config.shutdownGraceMs > 0) connections.retireConnections();
       log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: readiness now 503');
       await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
+      // Before the app closes its database pool: every request taken is answered first.
+      await connections.drain(DRAIN_TIMEOUT_MS);
       await running.close();
       if (embedded) await embedded.stop();
       log.info('stopped');

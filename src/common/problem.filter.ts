@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import { DatabaseOutage } from '../database/outage';
+import { isDatabaseUnavailable, PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 const logger = new Logger('Problem');
 
@@ -38,7 +39,10 @@ export const respondToErrorsOf = (responder: ErrorResponder): void => {
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly outage: DatabaseOutage) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
+    if (isDatabaseUnavailable(error)) this.outage.refused(error);
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();

@@ -75,10 +75,23 @@ function problemFor(status: number, detail: string, extra: Partial<Problem> = {}
   };
 }
 
-/** PostgreSQL / driver failures that mean "the database is not reachable or too slow". */
-function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  if (typeof e?.code === 'string') {
+/** TypeORM's errors for a connection that the driver gave up on in the middle of a transaction. */
+const RELEASED_CONNECTION = [
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+];
+
+/**
+ * PostgreSQL / driver failures that mean "the database is not reachable, went away or is too
+ * slow" — at any stage of a transaction (connect, begin, query, commit, release). The client may
+ * retry: what the transaction wrote was rolled back, or it committed (then a retry with the same
+ * Idempotency-Key answers what it did).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; name?: string; cause?: unknown };
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.name === 'string' && RELEASED_CONNECTION.includes(e.name)) return true;
+  if (typeof e.code === 'string') {
     if (
       ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(
         e.code,
@@ -89,9 +102,12 @@ function isDatabaseUnavailable(error: unknown): boolean {
     // 57014: statement timeout; 08xxx: connection exceptions.
     if (/^(57P0[123]|53300|57014|08...)$/.test(e.code)) return true;
   }
-  const message = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|Client has encountered a connection error/i.test(
-    message,
+  const message = typeof e.message === 'string' ? e.message : '';
+  return (
+    /Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|is not queryable|Cannot use a pool after calling end/i.test(
+      message,
+    ) ||
+    (e.cause !== undefined && e.cause !== error && isDatabaseUnavailable(e.cause))
   );
 }
 
@@ -171,10 +187,11 @@ export function toProblem(error: unknown): ProblemWithHeaders {
     };
   }
   if (isDatabaseUnavailable(error)) {
+    // Not the caller's fault, nor a defect: src/database/outage.ts logs the outage once.
     return {
       problem: problemFor(503, 'The database is unavailable right now. Try again shortly.'),
       headers: { 'Retry-After': '5' },
-      unexpected: true,
+      unexpected: false,
     };
   }
   return {

@@ -10,6 +10,8 @@ export interface EmbeddedDatabase {
   /** Connection URL of the maintenance database `postgres`. */
   url: string;
   port: number;
+  /** The postmaster's process id; it leads its own process group (the tests crash it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -262,6 +264,7 @@ export async function startEmbeddedPostgres(
   return {
     url: `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/postgres`,
     port: credentials.port,
+    pid: server.pid!,
     async stop() {
       process.off('exit', killOnExit);
       if (server.exitCode !== null) return;

@@ -1,6 +1,7 @@
-import { HttpException, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, SignInRequired } from '../../common/errors';
+import { toProblem } from '../../common/problem';
 import { html } from './html';
 import { t } from './i18n';
 import { titledPage } from './layout';
@@ -8,19 +9,16 @@ import { redirect, sendPage } from './respond';
 import { ApiError } from './web-api';
 import { WebRequest } from '../../auth/browser-session';
 
+/** The status a page answers with: the API's, or what the API would answer for the same error. */
 export function statusOf(error: unknown): number {
-  if (error instanceof ApiError) return error.status;
-  if (error instanceof DomainError) return error.status;
-  if (error instanceof HttpException) return error.getStatus();
-  const status = (error as { statusCode?: number })?.statusCode;
-  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+  return error instanceof ApiError ? error.status : toProblem(error).problem.status;
 }
 
 const logger = new Logger('Pages');
 
 /** Errors on browser pages: sign-in redirect, or a page in the user's language. */
 export function sendErrorPage(error: unknown, request: WebRequest, reply: FastifyReply): void {
-  if (statusOf(error) >= 500)
+  if (error instanceof ApiError ? error.status === 500 : toProblem(error).unexpected)
     logger.error({ err: error, requestId: request.id, url: request.url }, 'page failed');
   if (error instanceof SignInRequired || (error instanceof ApiError && error.status === 401)) {
     redirect(request, reply, `/login?next=${encodeURIComponent(request.url)}`);
@@ -45,11 +43,14 @@ export function sendErrorPage(error: unknown, request: WebRequest, reply: Fastif
               ? t(locale, 'formExpired')
               : t(locale, 'forbiddenText'),
           ]
-        : status >= 500
-          ? [t(locale, 'errorTitle'), `${t(locale, 'errorText')}: ${String(request.id)}`]
-          : status === 409
-            ? [t(locale, 'errorTitle'), t(locale, 'stillReferenced')]
-            : [t(locale, 'errorTitle'), t(locale, 'invalidField')];
+        : status === 503
+          ? [t(locale, 'unavailableTitle'), t(locale, 'unavailableText')]
+          : status >= 500
+            ? [t(locale, 'errorTitle'), `${t(locale, 'errorText')}: ${String(request.id)}`]
+            : status === 409
+              ? [t(locale, 'errorTitle'), t(locale, 'stillReferenced')]
+              : [t(locale, 'errorTitle'), t(locale, 'invalidField')];
+  if (status === 503) void reply.header('Retry-After', '5');
   sendPage(
     reply,
     titledPage(

@@ -95,6 +95,11 @@ const WORDS = {
   forbidden: ['Keine Berechtigung', 'Not allowed'],
   forbiddenText: ['Dafür fehlt Ihnen die Berechtigung.', 'You are not allowed to do this.'],
   errorTitle: ['Fehler', 'Error'],
+  unavailableTitle: ['Gerade nicht erreichbar', 'Unavailable right now'],
+  unavailableText: [
+    'Die Datenbank ist gerade nicht erreichbar; nichts wurde gespeichert. Bitte in ein paar Sekunden noch einmal versuchen.',
+    'The database cannot be reached right now; nothing was saved. Please try again in a few seconds.',
+  ],
   errorText: [
     'Etwas ist schiefgegangen. Bitte nennen Sie bei Rückfragen die Anfrage-ID',
     'Something went wrong. Quote the request id if you report it',

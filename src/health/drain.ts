@@ -1,0 +1,74 @@
+import { Server as NetServer, Socket } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+/** After the grace period, how long answers keep their connections before the listener closes. */
+const SETTLE_MS = 250;
+/** After the listener closed, how long a connection may stay idle before it is closed. */
+const IDLE_MS = 500;
+const POLL_MS = 25;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Ends the HTTP server without cutting a request. Node's own `server.close()` closes idle
+ * keep-alive connections at once, and a client sending its next request on one at that moment
+ * sees a reset; so does a client whose new connection still waits in the listener's queue when
+ * the listener closes. The only safe end of a connection is an answer that says
+ * `Connection: close`. So:
+ *
+ * 1. grace period: every answer says `Connection: close`, so clients reconnect (behind a load
+ *    balancer: elsewhere, as readiness is 503);
+ * 2. settle: answers keep their connections again for a moment, so no client is on its way to
+ *    the listener;
+ * 3. the listener closes (a new connection is refused), every answer says `Connection: close`,
+ *    each open connection finishes what it carries, and one that sends nothing is closed.
+ *
+ * A client sees an answer or a refused connection.
+ */
+export class ConnectionDrain {
+  private readonly open = new Set<Socket>();
+  private closeAfterAnswer = false;
+  private retired = false;
+
+  constructor(private readonly app: NestFastifyApplication) {
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onSend', (_request, reply, payload, done) => {
+        if (this.closeAfterAnswer) void reply.header('Connection', 'close');
+        done(null, payload);
+      });
+    app.getHttpServer().on('connection', (socket: Socket) => {
+      this.open.add(socket);
+      socket.once('close', () => this.open.delete(socket));
+    });
+  }
+
+  /** The grace period begins: each answer retires its connection. */
+  retireConnections(): void {
+    this.closeAfterAnswer = this.retired = true;
+  }
+
+  /** Stops taking connections and waits until every open one is answered and closed. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.retired) {
+      this.closeAfterAnswer = false;
+      await sleep(SETTLE_MS);
+    }
+    const server = this.app.getHttpServer();
+    // The listening socket only: the http server's own close() would also reap idle connections.
+    if (server.listening) NetServer.prototype.close.call(server);
+    this.closeAfterAnswer = true;
+    const stoppedAt = Date.now();
+    while (this.open.size > 0 && Date.now() - stoppedAt < timeoutMs) {
+      if (Date.now() - stoppedAt >= IDLE_MS) {
+        for (const socket of this.open) if (!busy(socket)) socket.destroy();
+      }
+      await sleep(POLL_MS);
+    }
+  }
+}
+
+/** Node's http server keeps the response a connection is serving on the socket. */
+const busy = (socket: Socket): boolean =>
+  Boolean((socket as Socket & { _httpMessage?: unknown })._httpMessage);
