@@ -17,6 +17,7 @@ import { AgreementsModule } from './agreements/agreements.module';
 import { SearchModule } from './search/search.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
+import { IdempotencyInterceptor } from './common/idempotency';
 import { CURSOR_KEY } from './common/pagination';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
@@ -72,6 +73,8 @@ export class AppModule {
         { provide: CURSOR_KEY, useValue: cursorKey },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // The first is the outermost: a replayed answer carries the ETag it was first sent with.
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
       exports: [APP_CONFIG, CURSOR_KEY],

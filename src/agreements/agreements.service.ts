@@ -14,6 +14,7 @@ import {
   CreateAgreementDto,
   UpdateAgreementDto,
 } from './agreements.dto';
+import { transaction } from '../common/transaction';
 
 const AUDITED = [
   'partnerId',
@@ -152,7 +153,7 @@ export class AgreementsService extends RecordService<Agreement, Agreement> {
   }
 
   async create(actor: Actor, dto: CreateAgreementDto): Promise<Agreement> {
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       const values = {
         partnerId: dto.partnerId,
         title: dto.title,

@@ -41,6 +41,8 @@ export const SERVICE_ERROR_CODES = [
   'cursor',
   /** If-Match that is not one version tag. */
   'versionTag',
+  /** An Idempotency-Key that is not 1–255 visible ASCII characters. */
+  'idempotencyKey',
   /** The body as a whole: not JSON, not an object. */
   'malformed',
   /** An id in the path that is not a UUID (the key class-validator uses for the same rule). */
@@ -135,6 +137,29 @@ export class Conflict extends DomainError {
     readonly errors?: FieldError[],
   ) {
     super(message);
+  }
+}
+
+/** Another request with the same Idempotency-Key is still running: retry when it is done. */
+export class IdempotencyKeyInUse extends DomainError {
+  readonly status = 409;
+  readonly slug = 'idempotency-key-in-use';
+  constructor() {
+    super(
+      'A request with this Idempotency-Key is still being processed. Retry in a moment to get its answer.',
+    );
+    this.headers['Retry-After'] = '1';
+  }
+}
+
+/** The same Idempotency-Key was used for another request: a client's mistake, never replayed. */
+export class IdempotencyKeyReused extends DomainError {
+  readonly status = 422;
+  readonly slug = 'idempotency-key-reused';
+  constructor() {
+    super(
+      'This Idempotency-Key was used for a different request (another path or body). Use a new key for a new request.',
+    );
   }
 }
 

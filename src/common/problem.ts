@@ -57,6 +57,7 @@ const SLUG_BY_STATUS: Record<number, string> = {
   406: 'not-acceptable',
   409: 'conflict',
   412: 'version-conflict',
+  422: 'unprocessable',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   428: 'precondition-required',

@@ -15,6 +15,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import type { Action } from '../auth/permissions';
 import { IfMatch } from './concurrency';
+import { Idempotent } from './idempotency';
 import { Page } from './pagination';
 import { UuidParam } from './params';
 
@@ -126,6 +127,7 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
     }
 
     @Post()
+    @Idempotent()
     @Allow(write)
     async create(
       @CurrentActor() actor: Actor,
@@ -166,6 +168,7 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
     }
 
     @Post(`:${param}/restore`)
+    @Idempotent()
     @Allow(write)
     @HttpCode(200)
     async restore(
@@ -176,6 +179,7 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
     }
 
     @Post(`:${param}/purge`)
+    @Idempotent()
     @Allow('record:purge')
     @HttpCode(204)
     async purge(
@@ -213,6 +217,7 @@ export function NestedRecordController<S extends NestedRecordService<E, C, U, Q>
     }
 
     @Post()
+    @Idempotent()
     @Allow(write)
     async create(
       @CurrentActor() actor: Actor,

@@ -15,6 +15,7 @@ import { staleOrMissing, updateIfVersion } from './concurrency';
 import { Conflict, Forbidden, NotFound, VersionConflict } from './errors';
 import { Paginator } from './pagination';
 import { scopedQuery, SqlCondition } from './scope';
+import { transaction } from './transaction';
 
 /** An extra WHERE on an UPDATE: the caller's scope. */
 export interface Scope {
@@ -389,7 +390,7 @@ abstract class RecordFlows<T extends ObjectLiteral, R extends SoftDeletable> {
     version: number,
     change: (before: R, em: EntityManager) => Promise<RecordChange<T, R> | null>,
   ): Promise<R> {
-    return this.db.transaction((em) =>
+    return transaction(this.db, (em) =>
       updateRecord(em, this.audit, actor, this.spec, lookup(em), id, version, (before) =>
         change(before, em),
       ),
@@ -402,7 +403,7 @@ abstract class RecordFlows<T extends ObjectLiteral, R extends SoftDeletable> {
     id: string,
     version: number,
   ): Promise<void> {
-    await this.db.transaction((em) =>
+    await transaction(this.db, (em) =>
       softDeleteRecord(em, this.audit, actor, this.spec, id, version, lookup(em)),
     );
   }
@@ -503,14 +504,14 @@ export abstract class RecordService<
   }
 
   restore(actor: Actor, id: string): Promise<R> {
-    return this.db.transaction((em) =>
+    return transaction(this.db, (em) =>
       restoreRecord(em, this.audit, actor, this.spec, id, this.lookup(actor, id, em)),
     );
   }
 
   async purge(actor: Actor, id: string): Promise<void> {
     const parts = this.purgeParts?.bind(this);
-    await this.db.transaction((em) =>
+    await transaction(this.db, (em) =>
       purgeRecord(em, this.audit, actor, this.spec, id, parts && (() => parts(em, id))),
     );
   }

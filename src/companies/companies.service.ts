@@ -14,6 +14,7 @@ import {
   CreateCompanyDto,
   UpdateCompanyDto,
 } from './companies.dto';
+import { transaction } from '../common/transaction';
 
 const AUDITED = [
   'name',
@@ -66,7 +67,7 @@ export class CompaniesService extends RecordService<Company, Company> {
   }
 
   async create(actor: Actor, dto: CreateCompanyDto): Promise<Company> {
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       const { identifiers } = await em.insert(Company, {
         name: dto.name,
         legalName: dto.legalName ?? null,

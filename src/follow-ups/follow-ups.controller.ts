@@ -11,6 +11,7 @@ import {
   UpdateFollowUpDto,
 } from './follow-ups.dto';
 import { FollowUpsService } from './follow-ups.service';
+import { Idempotent } from '../common/idempotency';
 
 export class FollowUpsController extends RecordController({
   path: 'api/v1/follow-ups/:id',
@@ -22,6 +23,7 @@ export class FollowUpsController extends RecordController({
   query: FollowUpListQuery,
 }) {
   @Post(':id/complete')
+  @Idempotent()
   @Allow('follow-up:complete')
   @HttpCode(200)
   async complete(

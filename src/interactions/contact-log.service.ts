@@ -9,6 +9,7 @@ import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { LeadsService } from '../leads/leads.service';
 import { ContactLogDto, ContactLogResultDto } from './contact-log.dto';
 import { InteractionsService } from './interactions.service';
+import { transaction } from '../common/transaction';
 
 /** Someone met at an encounter the agency logs is kept for its public task. */
 const LOGGED: LegalBasisDto = { basis: 'public_task', source: 'Kontakt erfasst / contact logged' };
@@ -39,7 +40,7 @@ export class ContactLogService {
       );
     }
     const { newContacts = [], followUp, lead, ...encounter } = dto;
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       const contactIds = [...(dto.contactIds ?? [])];
       for (const [i, contact] of newContacts.entries()) {
         const created = await asPartOf(`newContacts.${i}`, () =>

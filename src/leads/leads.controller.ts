@@ -15,6 +15,7 @@ import {
   UpdateLeadDto,
 } from './leads.dto';
 import { LeadsService } from './leads.service';
+import { Idempotent } from '../common/idempotency';
 
 export class LeadsController extends RecordController({
   path: 'api/v1/leads/:id',
@@ -49,6 +50,7 @@ export class LeadsController extends RecordController({
   }
 
   @Post(':id/notes')
+  @Idempotent()
   @Allow('lead-note:create')
   async addNote(
     @CurrentActor() actor: Actor,

@@ -16,7 +16,7 @@ import { visiblePartnerIds } from '../partners/scope';
 import { visibleAppointmentIds, visibleTripIds } from '../trips/scope';
 import { leadScope, leadWriteScope } from './scope';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
-import { inTransaction } from '../common/transaction';
+import { inTransaction, transaction } from '../common/transaction';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES } from './lead.entity';
 import {
@@ -308,7 +308,7 @@ export class LeadsService extends RecordService<Lead, Lead> {
   }
 
   async addNote(actor: Actor, leadId: string, dto: CreateLeadNoteDto): Promise<LeadNote> {
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       await this.get(actor, leadId, em);
       const { identifiers } = await em.insert(LeadNote, {
         leadId,

@@ -15,6 +15,7 @@ import {
   PartnerSort,
   UpdatePartnerDto,
 } from './partners.dto';
+import { transaction } from '../common/transaction';
 
 const AUDITED = [
   'name',
@@ -64,7 +65,7 @@ export class PartnersService extends RecordService<Partner, Partner> {
   }
 
   async create(actor: Actor, dto: CreatePartnerDto): Promise<Partner> {
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       const { identifiers } = await em.insert(Partner, {
         name: dto.name,
         nativeName: dto.nativeName ?? null,

@@ -16,6 +16,7 @@ import { deadLinks } from '../common/references';
 import { appointmentScope, shownAppointmentLinks } from './scope';
 import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
 import { Trip } from './trip.entity';
+import { transaction } from '../common/transaction';
 
 const AUDITED = [
   'title',
@@ -181,7 +182,7 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
   }
 
   async create(actor: Actor, tripId: string, dto: CreateAppointmentDto): Promise<Appointment> {
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       const trip = await this.trips.get(actor, tripId, em);
       const values = {
         tripId,

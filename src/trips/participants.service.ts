@@ -14,6 +14,7 @@ import {
 } from './participants.dto';
 import { deadLinks } from '../common/references';
 import { delegateCostScope, shownDelegate } from './scope';
+import { transaction } from '../common/transaction';
 
 const AUDITED = [
   'name',
@@ -85,7 +86,7 @@ export class ParticipantsService extends TripPartService<Participant, Participan
   }
 
   async create(actor: Actor, tripId: string, dto: CreateParticipantDto): Promise<Participant> {
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       await this.trips.get(actor, tripId, em);
       const values = {
         tripId,

@@ -23,6 +23,7 @@ import {
   TripSort,
   UpdateTripDto,
 } from './trips.dto';
+import { transaction } from '../common/transaction';
 
 const AUDITED = [
   'title',
@@ -115,7 +116,7 @@ export class TripsService extends RecordService<Trip, Trip> {
   async create(actor: Actor, dto: CreateTripDto): Promise<Trip> {
     if (dto.endsOn < dto.startsOn)
       throw BadInput.field('endsOn', 'order', 'endsOn must not be before startsOn');
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       const { identifiers } = await em.insert(Trip, {
         title: dto.title,
         purpose: dto.purpose ?? null,

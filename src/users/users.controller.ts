@@ -15,6 +15,7 @@ import {
   UserListQuery,
 } from './users.dto';
 import { UsersService } from './users.service';
+import { Idempotent } from '../common/idempotency';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -39,6 +40,7 @@ export class UsersController {
   }
 
   @Post()
+  @Idempotent()
   @Allow('user:create')
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserDto> {
     return toUserDto(await this.users.create(actor, dto));

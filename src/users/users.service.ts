@@ -20,6 +20,7 @@ import {
   UserDirectoryQuery,
   UserListQuery,
 } from './users.dto';
+import { transaction } from '../common/transaction';
 
 const AUDITED_FIELDS = ['email', 'displayName', 'role', 'companyId', 'locale', 'active'] as const;
 
@@ -92,7 +93,7 @@ export class UsersService {
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<User> {
-    return this.db.transaction(async (em) => {
+    return transaction(this.db, async (em) => {
       const companyId = await this.checkCompanyForRole(em, dto.role, dto.companyId ?? null);
       await this.checkEmailFree(em, dto.email);
       const passwordHash = await hashPassword(dto.password);
@@ -122,7 +123,7 @@ export class UsersService {
     expectedVersion: number,
     dto: UpdateUserDto,
   ): Promise<User> {
-    return this.db.transaction((em) =>
+    return transaction(this.db, (em) =>
       updateRecord(
         em,
         this.audit,

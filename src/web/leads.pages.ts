@@ -5,7 +5,14 @@ import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { personName } from '../contacts/names';
-import { Choice, contactPicker, FieldSpec, fieldMessages } from './kit/forms';
+import {
+  Choice,
+  contactPicker,
+  FieldSpec,
+  fieldMessages,
+  idempotencyField,
+  idempotencyKeyOf,
+} from './kit/forms';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
@@ -544,7 +551,13 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     });
   }
 
-  async recordPage(ctx: PageContext, id: string, noteError?: string, draft = ''): Promise<Html> {
+  async recordPage(
+    ctx: PageContext,
+    id: string,
+    noteError?: string,
+    draft = '',
+    noteKey?: string,
+  ): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
     const [lead, notes, people] = await Promise.all([
@@ -614,7 +627,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
         ${
           can(user.role, 'lead-note:create')
             ? html`<form method="post" action="/leads/${id}/notes" class="card" id="note-form">
-                ${csrfField(ctx)}
+                ${csrfField(ctx)}${idempotencyField(noteKey)}
                 <div class="field${noteError ? ' invalid' : ''}">
                   <label for="f-body">${w(l, 'noteBody')}</label>
                   <textarea id="f-body" name="body" required maxlength="10000"${noteError ? html` aria-invalid="true" aria-describedby="f-body-error"` : ''}>${draft}</textarea>
@@ -636,8 +649,10 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
     const ctx = pageContext(request);
+    const key = idempotencyKeyOf(body);
     const answer = await this.api.call<ApiProblem>(ctx.user!, 'POST', `/api/v1/leads/${id}/notes`, {
       body: { body: str(body.body) },
+      idempotencyKey: key,
     });
     if (answer.status === 201 || answer.status === 200)
       return redirect(request, reply, `/leads/${id}#notes`);
@@ -645,7 +660,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       const errors = fieldMessages(ctx.locale, [{ name: 'body', label: '' }], answer.body);
       return sendPage(
         reply,
-        await this.recordPage(ctx, id, errors.body ?? errors._form, str(body.body)),
+        await this.recordPage(ctx, id, errors.body ?? errors._form, str(body.body), key),
         400,
       );
     }

@@ -10,6 +10,8 @@ import {
   FieldSpec,
   fieldMessages,
   FormValues,
+  idempotencyField,
+  idempotencyKeyOf,
   readForm,
   renderField,
 } from './kit/forms';
@@ -236,11 +238,12 @@ export class LogPages {
     const fields = allFields(sections(ctx.locale, choices));
     const values = readForm(fields, body);
     const contactIds = [...new Set(ids(body.contactIds))];
+    const key = idempotencyKeyOf(body);
     const answer = await this.api.call<{ contactIds: string[] } | ApiProblem>(
       user,
       'POST',
       '/api/v1/contact-log',
-      { body: logBody(values, contactIds) },
+      { body: logBody(values, contactIds), idempotencyKey: key },
     );
     if (answer.status === 201) {
       const result = answer.body as { contactIds: string[] };
@@ -249,7 +252,7 @@ export class LogPages {
     }
     if (answer.status !== 400) throw new ApiError(answer as never);
     const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, RENAME);
-    sendPage(reply, await this.page(ctx, values, errors, contactIds, choices), 400);
+    sendPage(reply, await this.page(ctx, values, errors, contactIds, choices, key), 400);
   }
 
   private async choices(ctx: PageContext): Promise<Choices> {
@@ -267,6 +270,7 @@ export class LogPages {
     errors: Record<string, string>,
     picked: string[] = [],
     known?: Choices,
+    key?: string,
   ): Promise<Html> {
     const l = ctx.locale;
     const [choices, names] = await Promise.all([
@@ -285,7 +289,7 @@ export class LogPages {
       html`
         ${errorSummary(ctx, fields, errors)}
         <form method="post" action="/log" id="log-form" class="log-form">
-          ${csrfField(ctx)}
+          ${csrfField(ctx)}${idempotencyField(key)}
           <fieldset id="f-contactIds"${errors.contactIds ? html` class="invalid"` : ''}>
             <legend>${t(l, 'who')}</legend>
             <label for="contact-search">${t(l, 'pickContacts')}</label>

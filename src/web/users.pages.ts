@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
-import { createBody, FieldSpec, fieldMessages, readForm, recordForm } from './kit/forms';
+import {
+  createBody,
+  FieldSpec,
+  fieldMessages,
+  idempotencyField,
+  idempotencyKeyOf,
+  readForm,
+  recordForm,
+} from './kit/forms';
 import { dateTime } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
@@ -203,13 +210,12 @@ export class UserPages extends records.RecordRoutes(
     const k = kind(ctx, this.api);
     const fields = await k.fields(ctx);
     const values = readForm(fields, body);
+    const key = idempotencyKeyOf(body);
     const answer = await this.api.call<UserRecord | ApiProblem>(
       ctx.user!,
       'POST',
       '/api/v1/users',
-      {
-        body: createBody(fields, values),
-      },
+      { body: createBody(fields, values), idempotencyKey: key },
     );
     if (answer.status === 201 || answer.status === 200)
       return redirect(request, reply, `/users/${(answer.body as UserRecord).id}?flash=created`);
@@ -231,7 +237,7 @@ export class UserPages extends records.RecordRoutes(
           submit: t(l, 'create'),
           cancel: '/users',
           id: 'record-form',
-          extra: html`<input type="hidden" name="_key" value="${randomUUID()}" />`,
+          extra: idempotencyField(key),
         })}`,
       ),
       answer.status,

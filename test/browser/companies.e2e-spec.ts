@@ -13,6 +13,14 @@ const { consoleLines, newPage } = useBrowser((a) => (app = a), {
 const RECORD = /\/companies\/[0-9a-f-]{36}(\?.*)?$/;
 const facts = (page: Page) => page.locator('dl.facts').innerText();
 
+/** Waits until `check` holds (up to 10 s). */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (const started = Date.now(); !(await check());) {
+    if (Date.now() - started > 10_000) throw new Error(`not within 10 s: ${String(check)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function submit(page: Page, url: RegExp | string) {
   await Promise.all([page.waitForURL(url), page.click('#record-form button[type=submit]')]);
 }
@@ -103,6 +111,48 @@ describeInBrowser('companies in a browser', () => {
     await viewer.locator('#list a', { hasText: 'Zwilling' }).click();
     expect(await facts(viewer)).toContain('China, United States');
     expect(await viewer.locator('#edit, #delete').count()).toBe(0);
+  });
+
+  it('makes one company of a form sent twice, or sent again after its answer was lost', async () => {
+    const page = await newPage({ signIn: 'staff@liaison.test', width: 390 });
+    const named = async (name: string) => {
+      const rows = await app.db.query('SELECT id FROM companies WHERE name = $1', [name]);
+      return rows.rowCount;
+    };
+
+    // A double click: the second post leaves while the first is still on its way.
+    await page.goto(`${app.url}/companies/new`);
+    await page.fill('#f-name', 'Doppelklick GmbH');
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+    await page.evaluate(() => {
+      const form = document.querySelector<HTMLFormElement>('#record-form')!;
+      form.requestSubmit();
+      setTimeout(() => form.requestSubmit(), 30);
+    });
+    await until(() => RECORD.test(page.url()));
+    await page.waitForLoadState();
+    expect(posts.length).toBe(2);
+    expect(await page.locator('h1').innerText()).toBe('Doppelklick GmbH');
+    expect(await named('Doppelklick GmbH')).toBe(1);
+
+    // The server saved it, but the answer never arrived: the browser shows its error page, and
+    // reloading sends the same form (the same key) again.
+    await page.goto(`${app.url}/companies/new`);
+    await page.fill('#f-name', 'Funkloch GmbH');
+    let lose = true;
+    await page.route(`${app.url}/companies`, async (route) => {
+      if (route.request().method() !== 'POST' || !lose) return route.continue();
+      lose = false;
+      await route.fetch({ maxRedirects: 0 });
+      await route.abort('connectionreset');
+    });
+    await page.locator('#record-form button[type=submit]').click({ noWaitAfter: true });
+    await until(async () => (await named('Funkloch GmbH')) === 1);
+    await until(() => page.url().startsWith('chrome-error:'));
+    await Promise.all([page.waitForURL(RECORD), page.reload()]);
+    expect(await page.locator('h1').innerText()).toBe('Funkloch GmbH');
+    expect(await named('Funkloch GmbH')).toBe(1);
   });
 
   it('fits a phone and passes axe', async () => {

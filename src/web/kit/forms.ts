@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { HOME_ZONE, isoToLocal, localToIso } from './format';
 import { Html, html } from './html';
 import { Locale, ruleMessage, t } from './i18n';
@@ -106,6 +107,18 @@ export function valuesOf(fields: FieldSpec[], record: Record<string, unknown>): 
 }
 
 /** The posted form, read field by field (anything else in the body is ignored). */
+/**
+ * A form that creates carries a key made when it is rendered (`_key`), which the API gets as the
+ * Idempotency-Key: a double submit or a resubmit after a network error creates one record. A form
+ * shown again after a refusal keeps its key (nothing was made under it).
+ */
+export const idempotencyField = (key: string = randomUUID()): Html =>
+  html`<input type="hidden" name="_key" value="${key}" />`;
+
+/** The key a posted form carries, or a new one for a form that carried none. */
+export const idempotencyKeyOf = (body: Record<string, unknown>): string =>
+  typeof body._key === 'string' && /^[0-9a-f-]{36}$/.test(body._key) ? body._key : randomUUID();
+
 export function readForm(fields: FieldSpec[], body: Record<string, unknown>): FormValues {
   const out: FormValues = {};
   for (const f of fields) {

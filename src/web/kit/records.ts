@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/actor';
@@ -12,6 +11,8 @@ import {
   FieldSpec,
   fieldMessages,
   FormValues,
+  idempotencyField,
+  idempotencyKeyOf,
   patchBody,
   readForm,
   recordForm,
@@ -58,11 +59,6 @@ export interface RecordKind<T extends Row = Row> {
 
 const pageOf = (kind: { page: string }, id: string) => `${kind.page}/${id}`;
 
-/** `?key=` travels with the form so a double submit creates one record (Idempotency-Key). */
-const idempotencyField = (key: string) => html`<input type="hidden" name="_key" value="${key}" />`;
-const keyOf = (body: Record<string, unknown>): string | undefined =>
-  typeof body._key === 'string' && /^[0-9a-f-]{36}$/.test(body._key) ? body._key : undefined;
-
 export async function showCreate<T extends Row>(
   ctx: PageContext,
   reply: FastifyReply,
@@ -82,7 +78,7 @@ export async function showCreate<T extends Row>(
         submit: t(ctx.locale, 'create'),
         cancel: kind.listPage ?? kind.page,
         id: 'record-form',
-        extra: html`${idempotencyField(randomUUID())}${kind.formExtra ?? ''}`,
+        extra: html`${idempotencyField()}${kind.formExtra ?? ''}`,
       }),
     ),
   );
@@ -98,7 +94,7 @@ export async function create<T extends Row>(
 ): Promise<void> {
   const fields = await kind.fields(ctx);
   const values = readForm(fields, body);
-  const key = keyOf(body) ?? randomUUID();
+  const key = idempotencyKeyOf(body);
   const answer = await api.call<T | ApiProblem>(ctx.user!, 'POST', kind.api, {
     body: createBody(fields, values),
     idempotencyKey: key,

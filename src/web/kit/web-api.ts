@@ -4,6 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { asPageCall, PAGE_CALL_HEADER } from '../../auth/page-calls';
 import { WebUser } from '../../auth/browser-session';
 
+const KEY_IN_USE_WAIT_MS = 10_000;
+const keyInUse = (response: { statusCode: number; body: string }) =>
+  response.statusCode === 409 && response.body.includes('/problems/idempotency-key-in-use');
+
 export interface ApiAnswer<T> {
   status: number;
   body: T;
@@ -42,14 +46,21 @@ export class WebApi {
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
     if (options.requestId) headers['x-request-id'] = options.requestId;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    const response = await asPageCall(user, (ticket) =>
-      fastify.inject({
-        method,
-        url,
-        headers: { ...headers, [PAGE_CALL_HEADER]: ticket },
-        ...(options.body !== undefined && { payload: options.body as object }),
-      }),
-    );
+    const send = () =>
+      asPageCall(user, (ticket) =>
+        fastify.inject({
+          method,
+          url,
+          headers: { ...headers, [PAGE_CALL_HEADER]: ticket },
+          ...(options.body !== undefined && { payload: options.body as object }),
+        }),
+      );
+    let response = await send();
+    // A double submit: the first post of the form is still running; its answer is this one's.
+    for (let waited = 0; keyInUse(response) && waited < KEY_IN_USE_WAIT_MS; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await send();
+    }
     const text = response.body;
     const json = /json/.test(String(response.headers['content-type'] ?? ''));
     return {
