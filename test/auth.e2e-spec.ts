@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ADMIN, TEST_JWT_SECRET, startTestApp } from './helpers/app';
 import { PASSWORD, login, loginAdmin } from './helpers/auth';
 import { cast, statusReport, statusesOf } from './helpers/roles';
@@ -293,6 +294,60 @@ describe('throttling', () => {
     );
     expect(rows[0]).toEqual({ failures: 5, locked: true });
   });
+
+  it('counts every spelling that finds an account against that account, and finds it by no other', async () => {
+    const victim = await make.user({ email: 'ivictim@test.liaison' });
+    const kelvin = await make.user({ email: 'kelvin@test.liaison' });
+    const jose = await make.user({ email: 'jos\u00e9@test.liaison' });
+    const signIn = (email: string, password: string) =>
+      app.http.post('/api/v1/auth/login').send({ email, password });
+    // Other spellings of the same address are that account.
+    for (const [user, spelling] of [
+      [kelvin, '\u212Aelvin@test.liaison'],
+      [kelvin, '  KELVIN@Test.Liaison '],
+      [jose, 'jose\u0301@test.liaison'],
+      [jose, 'JOSE\u0301@TEST.LIAISON'],
+      [jose, 'JOS\u00c9@test.liaison'],
+    ] as const) {
+      const res = await signIn(spelling, user.password);
+      expect({ spelling, status: res.status, id: res.body.user?.id }).toEqual({
+        spelling,
+        status: 200,
+        id: user.id,
+      });
+    }
+    // `İ` lower-cases to i + U+0307: another address, which no account has.
+    expect((await signIn('\u0130victim@test.liaison', victim.password)).status).toBe(401);
+
+    for (const [i, spelling] of [
+      'IVICTIM@test.liaison',
+      ' ivictim@test.liaison',
+      'ＩＶＩＣＴＩＭ@test.liaison',
+      'iVictim@Test.Liaison',
+      'ivictim@test.liaison\u00a0',
+    ].entries())
+      expect((await signIn(spelling, `wrong-${i}-wrong-wrong`)).status).toBe(401);
+    for (const spelling of [
+      'ivictim@test.liaison',
+      'IVICTIM@TEST.LIAISON',
+      'ｉvictim@test.liaison',
+    ])
+      expect({ spelling, status: (await signIn(spelling, victim.password)).status }).toEqual({
+        spelling,
+        status: 429,
+      });
+    const { rows } = await app.db.query(
+      `SELECT key, failures FROM login_throttle WHERE key LIKE 'account:%victim@test.liaison'`,
+    );
+    // The one dotted-I try counted on an address of its own, which locks nobody.
+    expect(rows).toHaveLength(2);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { key: 'account:ivictim@test.liaison', failures: 5 },
+        { key: 'account:i\u0307victim@test.liaison', failures: 1 },
+      ]),
+    );
+  });
 });
 
 describe('users', () => {
@@ -334,18 +389,37 @@ describe('users', () => {
     expect(ok.body.companyId).toBe(company.id);
   });
 
-  it('refuses a duplicate email regardless of case with 409', async () => {
-    await make.user({ email: 'dup@test.liaison' });
-    const res = await api.post('/api/v1/users', {
-      email: 'DUP@test.liaison',
-      displayName: 'D',
-      role: 'staff',
-      password: PASSWORD,
+  it('refuses a duplicate email in any spelling of it with 409, on create and on change', async () => {
+    await make.user({ email: 'dup.kelvin.jos\u00e9@test.liaison' });
+    for (const spelling of [
+      'DUP.KELVIN.JOS\u00c9@test.liaison',
+      'dup.\u212Aelvin.jos\u00e9@test.liaison', // the Kelvin sign
+      'dup.kelvin.jose\u0301@test.liaison', // NFD
+      '  dup.kelvin.jos\u00e9@test.liaison ',
+      'ｄｕｐ.kelvin.jos\u00e9@test.liaison', // full width
+    ]) {
+      const res = await api.post('/api/v1/users', {
+        email: spelling,
+        displayName: 'D',
+        role: 'staff',
+        password: PASSWORD,
+      });
+      expect({ spelling, status: res.status }).toEqual({ spelling, status: 409 });
+      expect(res.body.errors).toEqual([
+        { field: 'email', code: 'unique', message: expect.any(String) },
+      ]);
+    }
+    const other = await make.user();
+    const taken = await api.patch(`/api/v1/users/${other.id}`, {
+      email: 'DUP.\u212Aelvin.jose\u0301@test.liaison',
     });
-    expect(res.status).toBe(409);
-    expect(res.body.errors).toEqual([
-      { field: 'email', code: 'unique', message: expect.any(String) },
-    ]);
+    expect(taken.status).toBe(409);
+    // What is stored and answered is the normalised address.
+    const renamed = await api.patch(`/api/v1/users/${other.id}`, {
+      email: ' Renamed.Jose\u0301@Test.Liaison ',
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.email).toBe('renamed.jos\u00e9@test.liaison');
   });
 
   it('creates one user when the same email is sent four times at once, and answers 409 to the rest', async () => {
@@ -476,7 +550,11 @@ describe('bootstrap admin', () => {
       ADMIN.email,
     ]);
     expect(rows[0].n).toBe(1);
-    const second = await startTestApp({ databaseUrl: app.databaseUrl });
+    // Another spelling of the same address is the same admin.
+    const second = await startTestApp({
+      databaseUrl: app.databaseUrl,
+      env: { ADMIN_EMAIL: ADMIN.email.replace('admin', 'ＡＤＭＩＮ') },
+    });
     await second.stop();
     const again = await app.db.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [
       ADMIN.email,
@@ -578,5 +656,66 @@ describe('users: directory', () => {
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
       expect(res.body.errors).toContainEqual(expect.objectContaining({ field, code }));
     }
+  });
+});
+
+describe('the migration to one spelling of users.email', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { UserEmailNormalized1764163200000: Migration } =
+    require('../dist/database/migrations/1764163200000-user-email-normalized') as {
+      UserEmailNormalized1764163200000: new () => MigrationInterface;
+    };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  /** Down, rows as citext let them be written, up again: in one transaction, rolled back. */
+  async function migrateRows(emails: string[]): Promise<string[]> {
+    const client = await app.db.connect();
+    const runner = {
+      query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
+    } as unknown as QueryRunner;
+    try {
+      await client.query('BEGIN');
+      const migration = new Migration();
+      await migration.down(runner);
+      const ids: string[] = [];
+      for (const email of emails) {
+        const { rows } = await client.query<{ id: string }>(
+          `INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, 'M', 'staff', 'x') RETURNING id`,
+          [email],
+        );
+        ids.push(rows[0].id);
+      }
+      await migration.up(runner);
+      const { rows } = await client.query<{ email: string }>(
+        'SELECT email FROM users WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)',
+        [ids],
+      );
+      return rows.map((r) => r.email);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
+
+  it('normalises the addresses there are', async () => {
+    expect(
+      await migrateRows([
+        'Upper.Case@Migrated.Test',
+        '\u212Aelvin@migrated.test',
+        'jose\u0301@migrated.test',
+        'ＷＩＤＥ@migrated.test',
+      ]),
+    ).toEqual([
+      'upper.case@migrated.test',
+      'kelvin@migrated.test',
+      'jos\u00e9@migrated.test',
+      'wide@migrated.test',
+    ]);
+  });
+
+  it('stops, naming them, where two accounts would become one address', async () => {
+    await expect(
+      migrateRows(['jos\u00e9@migrated.test', 'jose\u0301@migrated.test', 'other@migrated.test']),
+    ).rejects.toThrow(/jos\u00e9@migrated\.test = jose\u0301@migrated\.test$/);
   });
 });
