@@ -209,8 +209,9 @@ describe('forged tokens', () => {
     expiresIn: 60,
   };
 
-  it('accepts a correctly signed token (control)', async () => {
+  it('accepts a correctly signed token, up to the lifetime the app gives (control)', async () => {
     expect((await me(sign(claims, good))).status).toBe(200);
+    expect((await me(sign(claims, { ...good, expiresIn: 15 * 60 }))).status).toBe(200);
   });
 
   it.each<[string, () => string]>([
@@ -223,6 +224,15 @@ describe('forged tokens', () => {
           { algorithm: 'HS256', issuer: 'liaison', audience: 'liaison-api' },
         ),
     ],
+    [
+      'a token without an expiry',
+      () => sign(claims, { algorithm: 'HS256', issuer: 'liaison', audience: 'liaison-api' }),
+    ],
+    [
+      'a token with longer to live than the 15 minutes the app gives',
+      () => sign(claims, { ...good, expiresIn: 15 * 60 + 120 }),
+    ],
+    ['a token that lives for a year', () => sign(claims, { ...good, expiresIn: '365d' })],
     ['a wrong audience', () => sign(claims, { ...good, audience: 'another-api' })],
     ['a wrong issuer', () => sign(claims, { ...good, issuer: 'someone-else' })],
     ['HS512', () => sign(claims, { ...good, algorithm: 'HS512' })],
