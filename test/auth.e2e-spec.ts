@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ADMIN, TEST_JWT_SECRET, startTestApp } from './helpers/app';
 import { PASSWORD, login, loginAdmin } from './helpers/auth';
+import { Visitor } from './helpers/pages';
 import { cast, statusReport, statusesOf } from './helpers/roles';
 import { Api, Cast, Kit, Session, TestApp, useApp } from './helpers/world';
 
@@ -666,6 +667,137 @@ describe('users: directory', () => {
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
       expect(res.body.errors).toContainEqual(expect.objectContaining({ field, code }));
     }
+  });
+});
+
+describe('browser sessions: the CSRF token', () => {
+  const EXPIRED = 'Das Formular ist abgelaufen.';
+  /** A signed-in visitor of the pages, and the token its profile page carries. */
+  async function signedIn(): Promise<{ visitor: Visitor; token: string; id: string }> {
+    const user = await make.user();
+    const visitor = new Visitor(app.url);
+    await visitor.signIn(user.email, user.password);
+    const page = await visitor.get('/profile');
+    expect(page.status).toBe(200);
+    return { visitor, token: page.token!, id: user.id };
+  }
+  const locale = async (id: string) =>
+    (
+      (await app.db.query('SELECT locale FROM users WHERE id = $1', [id])).rows[0] as {
+        locale: string;
+      }
+    ).locale;
+
+  it("refuses another session's token, and a cookie and token planted together (403)", async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    expect(a.token).not.toBe(b.token);
+
+    // B's session with A's token, alone or with A's cookies beside it.
+    const stolen = await b.visitor.post('/profile/locale', { _csrf: a.token, locale: 'en' });
+    expect(stolen.status).toBe(403);
+    expect(stolen.body).toContain(EXPIRED);
+    const session = `liaison_session=${b.visitor.cookies.get('liaison_session')}`;
+    const planted = await b.visitor.post(
+      '/profile/locale',
+      { _csrf: a.token, locale: 'en' },
+      { cookie: `liaison_csrf=${a.visitor.cookies.get('liaison_csrf')}; ${session}` },
+    );
+    expect(planted.status).toBe(403);
+    // A pair an attacker got from the sign-in form, planted in a signed-in browser.
+    const attacker = new Visitor(app.url);
+    const form = await attacker.get('/login');
+    const pair = await b.visitor.post(
+      '/profile/locale',
+      { _csrf: form.token!, locale: 'en' },
+      { cookie: `${attacker.cookie}; ${session}` },
+    );
+    expect(pair.status).toBe(403);
+    expect(await locale(b.id)).toBe('de');
+
+    // Each with its own token (control).
+    const own = await b.visitor.post('/profile/locale', { _csrf: b.token, locale: 'en' });
+    expect(own.status).toBe(303);
+    expect(await locale(b.id)).toBe('en');
+    // The htmx header carries it as well.
+    const header = await a.visitor.post(
+      '/profile/locale',
+      { locale: 'en' },
+      { 'x-csrf-token': a.token },
+    );
+    expect(header.status).toBe(303);
+  });
+
+  it("binds the sign-in form's token to its own cookie, and gives new pages after sign-in a new one", async () => {
+    const user = await make.user();
+    const x = new Visitor(app.url);
+    const y = new Visitor(app.url);
+    const formX = await x.get('/login');
+    await y.get('/login');
+    const crossed = await y.post('/login', {
+      _csrf: formX.token!,
+      next: '/',
+      email: user.email,
+      password: user.password,
+    });
+    expect(crossed.status).toBe(403);
+    expect(y.cookies.has('liaison_session')).toBe(false);
+
+    const signedInX = await x.post('/login', {
+      _csrf: formX.token!,
+      next: '/profile',
+      email: user.email,
+      password: user.password,
+    });
+    expect(signedInX).toMatchObject({ status: 303, location: '/profile' });
+    const profile = await x.get('/profile');
+    expect(profile.token).toBeDefined();
+    expect(profile.token).not.toBe(formX.token);
+    expect(profile.body).toContain(`<meta name="csrf-token" content="${profile.token}"`);
+    // The signed-out token is no longer the one.
+    expect((await x.post('/profile/locale', { _csrf: formX.token!, locale: 'en' })).status).toBe(
+      403,
+    );
+  });
+
+  it('signs out and changes the password with the token of the session', async () => {
+    const user = await make.user();
+    const v = new Visitor(app.url);
+    await v.signIn(user.email, user.password);
+    const out = await v.post('/logout', { _csrf: (await v.get('/profile')).token! });
+    expect(out).toMatchObject({ status: 303, location: '/login' });
+    expect((await v.get('/profile')).status).toBe(303);
+
+    await v.signIn(user.email, user.password);
+    const changed = await v.post('/profile/password', {
+      _csrf: (await v.get('/profile')).token!,
+      currentPassword: user.password,
+      newPassword: 'a-new-password-for-pages',
+    });
+    expect(changed).toMatchObject({ status: 303, location: '/login?changed=1' });
+    await v.signIn(user.email, 'a-new-password-for-pages');
+    expect((await v.get('/profile')).status).toBe(200);
+  });
+
+  it('refuses a form posted from another site, with the right token too (403)', async () => {
+    const { visitor, token, id } = await signedIn();
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' } as Record<string, string>,
+      { origin: 'https://attacker.example' },
+      { origin: `${app.url.replace('127.0.0.1', 'localhost')}` },
+      { origin: 'null' },
+    ]) {
+      const res = await visitor.post('/profile/locale', { _csrf: token, locale: 'en' }, headers);
+      expect({ headers, status: res.status }).toEqual({ headers, status: 403 });
+    }
+    expect(await locale(id)).toBe('de');
+    const same = await visitor.post(
+      '/profile/locale',
+      { _csrf: token, locale: 'en' },
+      { origin: app.url, 'sec-fetch-site': 'same-origin' },
+    );
+    expect(same.status).toBe(303);
+    expect(await locale(id)).toBe('en');
   });
 });
 
