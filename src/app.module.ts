@@ -39,7 +39,7 @@ export interface AppOptions {
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     const { config, databaseUrl, jwtSecret } = options;
-    // Cursors and CSRF tokens are signed with keys of their own, derived from the one secret we keep.
+    // Cursors and CSRF tokens are signed with keys of their own, derived from our one secret.
     const key = (purpose: string) =>
       Buffer.from(hkdfSync('sha256', jwtSecret, 'liaison', purpose, 32));
     return {

@@ -713,6 +713,12 @@ describe('browser sessions: the CSRF token', () => {
       { cookie: `${attacker.cookie}; ${session}` },
     );
     expect(pair.status).toBe(403);
+    // As long as the token, but not in bytes: refused like any other, not a failure.
+    const wide = await b.visitor.post('/profile/locale', {
+      _csrf: `é${b.token.slice(1)}`,
+      locale: 'en',
+    });
+    expect(wide.status).toBe(403);
     expect(await locale(b.id)).toBe('de');
 
     // Each with its own token (control).
