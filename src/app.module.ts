@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CSRF_KEY } from './auth/browser-session';
 import { CompaniesModule } from './companies/companies.module';
 import { ContactLogModule } from './interactions/contact-log.module';
 import { PartnersModule } from './partners/partners.module';
@@ -39,8 +40,9 @@ export interface AppOptions {
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     const { config, databaseUrl, jwtSecret } = options;
-    // Cursors are signed with a key of their own, derived from the one secret we keep.
-    const cursorKey = Buffer.from(hkdfSync('sha256', jwtSecret, 'liaison', 'keyset cursor', 32));
+    // Cursors and CSRF tokens are signed with keys of their own, derived from our one secret.
+    const key = (purpose: string) =>
+      Buffer.from(hkdfSync('sha256', jwtSecret, 'liaison', purpose, 32));
     return {
       module: AppModule,
       imports: [
@@ -70,14 +72,15 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: CURSOR_KEY, useValue: cursorKey },
+        { provide: CURSOR_KEY, useValue: key('keyset cursor') },
+        { provide: CSRF_KEY, useValue: key('csrf token') },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // The first is the outermost: a replayed answer carries the ETag it was first sent with.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
-      exports: [APP_CONFIG, CURSOR_KEY],
+      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY],
     };
   }
 }

@@ -15,6 +15,7 @@ import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { runWithRequestId } from './common/request-context';
 import { requestIdFor } from './logging';
+import { useSecurityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -43,6 +44,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     void reply.header('X-Request-Id', String(request.id));
     runWithRequestId(String(request.id), done);
   });
+  useSecurityHeaders(fastify);
 
   const document = SwaggerModule.createDocument(
     app,

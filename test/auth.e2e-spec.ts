@@ -1,6 +1,8 @@
 import jwt from 'jsonwebtoken';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ADMIN, TEST_JWT_SECRET, startTestApp } from './helpers/app';
 import { PASSWORD, login, loginAdmin } from './helpers/auth';
+import { Visitor } from './helpers/pages';
 import { cast, statusReport, statusesOf } from './helpers/roles';
 import { Api, Cast, Kit, Session, TestApp, useApp } from './helpers/world';
 
@@ -208,8 +210,9 @@ describe('forged tokens', () => {
     expiresIn: 60,
   };
 
-  it('accepts a correctly signed token (control)', async () => {
+  it('accepts a correctly signed token, up to the lifetime the app gives (control)', async () => {
     expect((await me(sign(claims, good))).status).toBe(200);
+    expect((await me(sign(claims, { ...good, expiresIn: 15 * 60 }))).status).toBe(200);
   });
 
   it.each<[string, () => string]>([
@@ -222,6 +225,15 @@ describe('forged tokens', () => {
           { algorithm: 'HS256', issuer: 'liaison', audience: 'liaison-api' },
         ),
     ],
+    [
+      'a token without an expiry',
+      () => sign(claims, { algorithm: 'HS256', issuer: 'liaison', audience: 'liaison-api' }),
+    ],
+    [
+      'a token with longer to live than the 15 minutes the app gives',
+      () => sign(claims, { ...good, expiresIn: 15 * 60 + 120 }),
+    ],
+    ['a token that lives for a year', () => sign(claims, { ...good, expiresIn: '365d' })],
     ['a wrong audience', () => sign(claims, { ...good, audience: 'another-api' })],
     ['a wrong issuer', () => sign(claims, { ...good, issuer: 'someone-else' })],
     ['HS512', () => sign(claims, { ...good, algorithm: 'HS512' })],
@@ -293,6 +305,60 @@ describe('throttling', () => {
     );
     expect(rows[0]).toEqual({ failures: 5, locked: true });
   });
+
+  it('counts every spelling that finds an account against that account, and finds it by no other', async () => {
+    const victim = await make.user({ email: 'ivictim@test.liaison' });
+    const kelvin = await make.user({ email: 'kelvin@test.liaison' });
+    const jose = await make.user({ email: 'jos\u00e9@test.liaison' });
+    const signIn = (email: string, password: string) =>
+      app.http.post('/api/v1/auth/login').send({ email, password });
+    // Other spellings of the same address are that account.
+    for (const [user, spelling] of [
+      [kelvin, '\u212Aelvin@test.liaison'],
+      [kelvin, '  KELVIN@Test.Liaison '],
+      [jose, 'jose\u0301@test.liaison'],
+      [jose, 'JOSE\u0301@TEST.LIAISON'],
+      [jose, 'JOS\u00c9@test.liaison'],
+    ] as const) {
+      const res = await signIn(spelling, user.password);
+      expect({ spelling, status: res.status, id: res.body.user?.id }).toEqual({
+        spelling,
+        status: 200,
+        id: user.id,
+      });
+    }
+    // `İ` lower-cases to i + U+0307: another address, which no account has.
+    expect((await signIn('\u0130victim@test.liaison', victim.password)).status).toBe(401);
+
+    for (const [i, spelling] of [
+      'IVICTIM@test.liaison',
+      ' ivictim@test.liaison',
+      'ＩＶＩＣＴＩＭ@test.liaison',
+      'iVictim@Test.Liaison',
+      'ivictim@test.liaison\u00a0',
+    ].entries())
+      expect((await signIn(spelling, `wrong-${i}-wrong-wrong`)).status).toBe(401);
+    for (const spelling of [
+      'ivictim@test.liaison',
+      'IVICTIM@TEST.LIAISON',
+      'ｉvictim@test.liaison',
+    ])
+      expect({ spelling, status: (await signIn(spelling, victim.password)).status }).toEqual({
+        spelling,
+        status: 429,
+      });
+    const { rows } = await app.db.query(
+      `SELECT key, failures FROM login_throttle WHERE key LIKE 'account:%victim@test.liaison'`,
+    );
+    // The one dotted-I try counted on an address of its own, which locks nobody.
+    expect(rows).toHaveLength(2);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { key: 'account:ivictim@test.liaison', failures: 5 },
+        { key: 'account:i\u0307victim@test.liaison', failures: 1 },
+      ]),
+    );
+  });
 });
 
 describe('users', () => {
@@ -334,18 +400,37 @@ describe('users', () => {
     expect(ok.body.companyId).toBe(company.id);
   });
 
-  it('refuses a duplicate email regardless of case with 409', async () => {
-    await make.user({ email: 'dup@test.liaison' });
-    const res = await api.post('/api/v1/users', {
-      email: 'DUP@test.liaison',
-      displayName: 'D',
-      role: 'staff',
-      password: PASSWORD,
+  it('refuses a duplicate email in any spelling of it with 409, on create and on change', async () => {
+    await make.user({ email: 'dup.kelvin.jos\u00e9@test.liaison' });
+    for (const spelling of [
+      'DUP.KELVIN.JOS\u00c9@test.liaison',
+      'dup.\u212Aelvin.jos\u00e9@test.liaison', // the Kelvin sign
+      'dup.kelvin.jose\u0301@test.liaison', // NFD
+      '  dup.kelvin.jos\u00e9@test.liaison ',
+      'ｄｕｐ.kelvin.jos\u00e9@test.liaison', // full width
+    ]) {
+      const res = await api.post('/api/v1/users', {
+        email: spelling,
+        displayName: 'D',
+        role: 'staff',
+        password: PASSWORD,
+      });
+      expect({ spelling, status: res.status }).toEqual({ spelling, status: 409 });
+      expect(res.body.errors).toEqual([
+        { field: 'email', code: 'unique', message: expect.any(String) },
+      ]);
+    }
+    const other = await make.user();
+    const taken = await api.patch(`/api/v1/users/${other.id}`, {
+      email: 'DUP.\u212Aelvin.jose\u0301@test.liaison',
     });
-    expect(res.status).toBe(409);
-    expect(res.body.errors).toEqual([
-      { field: 'email', code: 'unique', message: expect.any(String) },
-    ]);
+    expect(taken.status).toBe(409);
+    // What is stored and answered is the normalised address.
+    const renamed = await api.patch(`/api/v1/users/${other.id}`, {
+      email: ' Renamed.Jose\u0301@Test.Liaison ',
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.email).toBe('renamed.jos\u00e9@test.liaison');
   });
 
   it('creates one user when the same email is sent four times at once, and answers 409 to the rest', async () => {
@@ -476,7 +561,11 @@ describe('bootstrap admin', () => {
       ADMIN.email,
     ]);
     expect(rows[0].n).toBe(1);
-    const second = await startTestApp({ databaseUrl: app.databaseUrl });
+    // Another spelling of the same address is the same admin.
+    const second = await startTestApp({
+      databaseUrl: app.databaseUrl,
+      env: { ADMIN_EMAIL: ADMIN.email.replace('admin', 'ＡＤＭＩＮ') },
+    });
     await second.stop();
     const again = await app.db.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [
       ADMIN.email,
@@ -578,5 +667,203 @@ describe('users: directory', () => {
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
       expect(res.body.errors).toContainEqual(expect.objectContaining({ field, code }));
     }
+  });
+});
+
+describe('browser sessions: the CSRF token', () => {
+  const EXPIRED = 'Das Formular ist abgelaufen.';
+  /** A signed-in visitor of the pages, and the token its profile page carries. */
+  async function signedIn(): Promise<{ visitor: Visitor; token: string; id: string }> {
+    const user = await make.user();
+    const visitor = new Visitor(app.url);
+    await visitor.signIn(user.email, user.password);
+    const page = await visitor.get('/profile');
+    expect(page.status).toBe(200);
+    return { visitor, token: page.token!, id: user.id };
+  }
+  const locale = async (id: string) =>
+    (
+      (await app.db.query('SELECT locale FROM users WHERE id = $1', [id])).rows[0] as {
+        locale: string;
+      }
+    ).locale;
+
+  it("refuses another session's token, and a cookie and token planted together (403)", async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    expect(a.token).not.toBe(b.token);
+
+    // B's session with A's token, alone or with A's cookies beside it.
+    const stolen = await b.visitor.post('/profile/locale', { _csrf: a.token, locale: 'en' });
+    expect(stolen.status).toBe(403);
+    expect(stolen.body).toContain(EXPIRED);
+    const session = `liaison_session=${b.visitor.cookies.get('liaison_session')}`;
+    const planted = await b.visitor.post(
+      '/profile/locale',
+      { _csrf: a.token, locale: 'en' },
+      { cookie: `liaison_csrf=${a.visitor.cookies.get('liaison_csrf')}; ${session}` },
+    );
+    expect(planted.status).toBe(403);
+    // A pair an attacker got from the sign-in form, planted in a signed-in browser.
+    const attacker = new Visitor(app.url);
+    const form = await attacker.get('/login');
+    const pair = await b.visitor.post(
+      '/profile/locale',
+      { _csrf: form.token!, locale: 'en' },
+      { cookie: `${attacker.cookie}; ${session}` },
+    );
+    expect(pair.status).toBe(403);
+    // As long as the token, but not in bytes: refused like any other, not a failure.
+    const wide = await b.visitor.post('/profile/locale', {
+      _csrf: `é${b.token.slice(1)}`,
+      locale: 'en',
+    });
+    expect(wide.status).toBe(403);
+    expect(await locale(b.id)).toBe('de');
+
+    // Each with its own token (control).
+    const own = await b.visitor.post('/profile/locale', { _csrf: b.token, locale: 'en' });
+    expect(own.status).toBe(303);
+    expect(await locale(b.id)).toBe('en');
+    // The htmx header carries it as well.
+    const header = await a.visitor.post(
+      '/profile/locale',
+      { locale: 'en' },
+      { 'x-csrf-token': a.token },
+    );
+    expect(header.status).toBe(303);
+  });
+
+  it("binds the sign-in form's token to its own cookie, and gives new pages after sign-in a new one", async () => {
+    const user = await make.user();
+    const x = new Visitor(app.url);
+    const y = new Visitor(app.url);
+    const formX = await x.get('/login');
+    await y.get('/login');
+    const crossed = await y.post('/login', {
+      _csrf: formX.token!,
+      next: '/',
+      email: user.email,
+      password: user.password,
+    });
+    expect(crossed.status).toBe(403);
+    expect(y.cookies.has('liaison_session')).toBe(false);
+
+    const signedInX = await x.post('/login', {
+      _csrf: formX.token!,
+      next: '/profile',
+      email: user.email,
+      password: user.password,
+    });
+    expect(signedInX).toMatchObject({ status: 303, location: '/profile' });
+    const profile = await x.get('/profile');
+    expect(profile.token).toBeDefined();
+    expect(profile.token).not.toBe(formX.token);
+    expect(profile.body).toContain(`<meta name="csrf-token" content="${profile.token}"`);
+    // The signed-out token is no longer the one.
+    expect((await x.post('/profile/locale', { _csrf: formX.token!, locale: 'en' })).status).toBe(
+      403,
+    );
+  });
+
+  it('signs out and changes the password with the token of the session', async () => {
+    const user = await make.user();
+    const v = new Visitor(app.url);
+    await v.signIn(user.email, user.password);
+    const out = await v.post('/logout', { _csrf: (await v.get('/profile')).token! });
+    expect(out).toMatchObject({ status: 303, location: '/login' });
+    expect((await v.get('/profile')).status).toBe(303);
+
+    await v.signIn(user.email, user.password);
+    const changed = await v.post('/profile/password', {
+      _csrf: (await v.get('/profile')).token!,
+      currentPassword: user.password,
+      newPassword: 'a-new-password-for-pages',
+    });
+    expect(changed).toMatchObject({ status: 303, location: '/login?changed=1' });
+    await v.signIn(user.email, 'a-new-password-for-pages');
+    expect((await v.get('/profile')).status).toBe(200);
+  });
+
+  it('refuses a form posted from another site, with the right token too (403)', async () => {
+    const { visitor, token, id } = await signedIn();
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' } as Record<string, string>,
+      { origin: 'https://attacker.example' },
+      { origin: `${app.url.replace('127.0.0.1', 'localhost')}` },
+      { origin: 'null' },
+    ]) {
+      const res = await visitor.post('/profile/locale', { _csrf: token, locale: 'en' }, headers);
+      expect({ headers, status: res.status }).toEqual({ headers, status: 403 });
+    }
+    expect(await locale(id)).toBe('de');
+    const same = await visitor.post(
+      '/profile/locale',
+      { _csrf: token, locale: 'en' },
+      { origin: app.url, 'sec-fetch-site': 'same-origin' },
+    );
+    expect(same.status).toBe(303);
+    expect(await locale(id)).toBe('en');
+  });
+});
+
+describe('the migration to one spelling of users.email', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { UserEmailNormalized1764163200000: Migration } =
+    require('../dist/database/migrations/1764163200000-user-email-normalized') as {
+      UserEmailNormalized1764163200000: new () => MigrationInterface;
+    };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  /** Down, rows as citext let them be written, up again: in one transaction, rolled back. */
+  async function migrateRows(emails: string[]): Promise<string[]> {
+    const client = await app.db.connect();
+    const runner = {
+      query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
+    } as unknown as QueryRunner;
+    try {
+      await client.query('BEGIN');
+      const migration = new Migration();
+      await migration.down(runner);
+      const ids: string[] = [];
+      for (const email of emails) {
+        const { rows } = await client.query<{ id: string }>(
+          `INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, 'M', 'staff', 'x') RETURNING id`,
+          [email],
+        );
+        ids.push(rows[0].id);
+      }
+      await migration.up(runner);
+      const { rows } = await client.query<{ email: string }>(
+        'SELECT email FROM users WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)',
+        [ids],
+      );
+      return rows.map((r) => r.email);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
+
+  it('normalises the addresses there are', async () => {
+    expect(
+      await migrateRows([
+        'Upper.Case@Migrated.Test',
+        '\u212Aelvin@migrated.test',
+        'jose\u0301@migrated.test',
+        'ＷＩＤＥ@migrated.test',
+      ]),
+    ).toEqual([
+      'upper.case@migrated.test',
+      'kelvin@migrated.test',
+      'jos\u00e9@migrated.test',
+      'wide@migrated.test',
+    ]);
+  });
+
+  it('stops, naming them, where two accounts would become one address', async () => {
+    await expect(
+      migrateRows(['jos\u00e9@migrated.test', 'jose\u0301@migrated.test', 'other@migrated.test']),
+    ).rejects.toThrow(/jos\u00e9@migrated\.test = jose\u0301@migrated\.test$/);
   });
 });

@@ -1,3 +1,6 @@
+import type { Response } from 'supertest';
+import { ADMIN, startTestApp } from './helpers/app';
+import { Visitor } from './helpers/pages';
 import { Kit, Session, TestApp, useApp } from './helpers/world';
 
 let app: TestApp, admin: Session, make: Kit;
@@ -343,5 +346,135 @@ describe('OpenAPI', () => {
     const ui = await app.http.get('/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toMatch(/swagger/i);
+  });
+});
+
+describe('security headers on every answer', () => {
+  const PAGE_CSP =
+    /^default-src 'self'; script-src 'self'; style-src 'self';.*frame-ancestors 'none'/;
+  const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+  /** The headers every answer carries, with its CSP and caching; none of them says HSTS. */
+  function expectHeaders(res: Response | Headers, csp: RegExp | string, caching = 'no-store') {
+    const get = (name: string) =>
+      res instanceof Headers ? res.get(name) : (res.headers[name] as string | undefined);
+    expect({
+      'x-content-type-options': get('x-content-type-options'),
+      'x-frame-options': get('x-frame-options'),
+      'referrer-policy': get('referrer-policy'),
+      'cache-control': get('cache-control'),
+      'strict-transport-security': get('strict-transport-security') ?? undefined,
+    }).toEqual({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'same-origin',
+      'cache-control': caching,
+      'strict-transport-security': undefined,
+    });
+    expect(get('content-security-policy')).toMatch(csp);
+  }
+
+  it('API answers: JSON, problems (400, 401, 404, 413) and the health checks', async () => {
+    const json = await app.http.get('/api/v1/auth/me').set(admin.auth);
+    expect(json.status).toBe(200);
+    expectHeaders(json, DATA_CSP);
+    const unauthorized = await app.http.get('/api/v1/auth/me');
+    expect(unauthorized.status).toBe(401);
+    expectHeaders(unauthorized, DATA_CSP);
+    const unknown = await app.http.get('/api/v1/nothing-here');
+    expect(unknown.status).toBe(404);
+    expectHeaders(unknown, DATA_CSP);
+    const malformed = await app.http
+      .post('/api/v1/auth/refresh')
+      .set('content-type', 'application/json')
+      .send('{"refreshToken": ');
+    expect(malformed.status).toBe(400);
+    expectHeaders(malformed, DATA_CSP);
+    const tooLarge = await app.http
+      .post('/api/v1/auth/refresh')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ refreshToken: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(tooLarge.status).toBe(413);
+    expectHeaders(tooLarge, DATA_CSP);
+    for (const path of ['/health', '/health/ready']) {
+      const health = await app.http.get(path);
+      expect(health.status).toBe(200);
+      expectHeaders(health, DATA_CSP);
+    }
+  });
+
+  it('pages, signed out and signed in, and the 404 page of an unknown route', async () => {
+    const login = await app.http.get('/login');
+    expect(login.status).toBe(200);
+    expectHeaders(login, PAGE_CSP);
+    const unknown = await app.http.get('/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['content-type']).toMatch(/^text\/html/);
+    expectHeaders(unknown, PAGE_CSP);
+    const visitor = new Visitor(app.url);
+    await visitor.signIn(ADMIN.email, ADMIN.password);
+    const profile = await visitor.get('/profile');
+    expect(profile.status).toBe(200);
+    expectHeaders(profile.headers, PAGE_CSP);
+    const redirect = await visitor.post('/profile/locale', { _csrf: profile.token!, locale: 'de' });
+    expect(redirect.status).toBe(303);
+    expectHeaders(redirect.headers, PAGE_CSP);
+  });
+
+  it('the .ics downloads, of the API and of the pages', async () => {
+    const trip = await make.trip();
+    const api = await app.http.get(`/api/v1/trips/${trip.id}/itinerary.ics`).set(admin.auth);
+    expect(api.status).toBe(200);
+    expect(api.headers['content-type']).toMatch(/^text\/calendar/);
+    expectHeaders(api, DATA_CSP);
+    const visitor = new Visitor(app.url);
+    await visitor.signIn(ADMIN.email, ADMIN.password);
+    const page = await visitor.get(`/trips/${trip.id}/itinerary.ics`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expectHeaders(page.headers, PAGE_CSP);
+  });
+
+  it('the OpenAPI document and its UI, which may use inline styles but no inline script', async () => {
+    const json = await app.http.get('/api/docs-json');
+    expect(json.status).toBe(200);
+    expectHeaders(json, DATA_CSP);
+    const ui = await app.http.get('/api/docs');
+    expect(ui.status).toBe(200);
+    expectHeaders(ui, /^default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';/);
+    expect(ui.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(ui.text).not.toMatch(/<script>/);
+  });
+
+  it('static assets keep their caching', async () => {
+    const css = await app.http.get('/assets/app.css');
+    expect(css.status).toBe(200);
+    expectHeaders(css, DATA_CSP, 'public, max-age=3600');
+    const missing = await app.http.get('/assets/nothing.css');
+    expect(missing.status).toBe(404);
+    expectHeaders(missing, DATA_CSP);
+  });
+
+  it('sends HSTS only for a request that came over HTTPS, X-Forwarded-Proto only with TRUST_PROXY', async () => {
+    const HSTS = 'max-age=31536000; includeSubDomains';
+    const untrusted = await app.http.get('/api/docs-json').set('X-Forwarded-Proto', 'https');
+    expect(untrusted.headers['strict-transport-security']).toBeUndefined();
+    const behindProxy = await startTestApp({ env: { TRUST_PROXY: 'true' } });
+    try {
+      for (const path of ['/login', '/api/v1/nothing-here', '/assets/app.css']) {
+        const https = await behindProxy.http.get(path).set('X-Forwarded-Proto', 'https');
+        expect({ path, hsts: https.headers['strict-transport-security'] }).toEqual({
+          path,
+          hsts: HSTS,
+        });
+        const http = await behindProxy.http.get(path);
+        expect({ path, hsts: http.headers['strict-transport-security'] }).toEqual({
+          path,
+          hsts: undefined,
+        });
+      }
+    } finally {
+      await behindProxy.stop();
+    }
   });
 });

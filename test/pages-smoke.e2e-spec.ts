@@ -9,7 +9,6 @@
  */
 import {
   AGENCY,
-  DEMO_PASSWORD,
   fillIds,
   listRoutes,
   MIN_PAGES,
@@ -18,6 +17,7 @@ import {
   Route,
   SIGNED_OUT,
   USERS,
+  Visitor,
   walkedRoutes,
   whoIs,
 } from './helpers/pages';
@@ -64,27 +64,9 @@ const excerpt = (body: string, re: RegExp) => {
 
 /** A session cookie from the sign-in form, as a browser gets it. */
 async function signIn(email: string): Promise<string> {
-  const form = await fetch(`${app.url}/login`);
-  const page = await form.text();
-  const csrfCookie = form.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('liaison_csrf='));
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-  if (!csrfCookie || !token) throw new Error(`no CSRF token on the sign-in form: ${form.status}`);
-  const response = await fetch(`${app.url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: token, next: '/', email, password: DEMO_PASSWORD }),
-  });
-  const session = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('liaison_session='));
-  if (response.status !== 303 || !session)
-    throw new Error(`signing in as ${email}: ${response.status}, no session cookie`);
-  return `${csrfCookie}; ${session}`;
+  const visitor = new Visitor(app.url);
+  await visitor.signIn(email);
+  return visitor.cookie;
 }
 
 describe('every page over HTTP, for every role', () => {

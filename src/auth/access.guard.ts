@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,8 +6,10 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Forbidden, SignInRequired, Unauthorized } from '../common/errors';
 import {
+  CSRF_KEY,
   csrfValid,
   ensureCsrfToken,
+  fromAnotherSite,
   SESSION_COOKIE,
   WEB_KEY,
   WebRequest,
@@ -30,6 +32,7 @@ export class AccessGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(CSRF_KEY) private readonly csrfKey: Buffer,
   ) {
     super();
   }
@@ -61,18 +64,23 @@ export class AccessGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  /** Browser pages: the session cookie instead of a bearer token, and a CSRF check on every change. */
+  /**
+   * Browser pages: the session cookie instead of a bearer token, and on every change a check that
+   * the post came from this site with the CSRF token of its session (so the session comes first).
+   */
   private async activatePage(
     context: ExecutionContext,
     declaration: AccessDeclaration,
   ): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<WebRequest>();
-    ensureCsrfToken(request, http.getResponse<FastifyReply>());
-    if (!SAFE_METHODS.includes(request.method) && !csrfValid(request)) {
-      throw new Forbidden('The form has expired. Reload the page and try again.');
-    }
     const user = await webUserFor(this.db, request.cookies?.[SESSION_COOKIE]);
+    ensureCsrfToken(request, http.getResponse<FastifyReply>(), this.csrfKey, user?.sessionId);
+    if (!SAFE_METHODS.includes(request.method)) {
+      if (fromAnotherSite(request)) throw new Forbidden('A form of another site is refused.');
+      if (!csrfValid(request))
+        throw new Forbidden('The form has expired. Reload the page and try again.');
+    }
     if (user) {
       request.actor = user;
       request.webUser = user;

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { BadInput, TooManyRequests, Unauthorized } from '../common/errors';
+import { normalizeEmail } from '../users/email';
 import { User } from '../users/user.entity';
 import type { Actor } from './actor';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
@@ -59,10 +60,12 @@ export class AuthService {
 
   /**
    * Checks a sign-in. Unknown and known emails cost the same argon2 verification and get the
-   * same answer; failures count per account and per address and lock both for a while.
+   * same answer; failures count per account and per address and lock both for a while. The
+   * account is found and counted by the same spelling of its email (normalizeEmail).
    */
   async verifyCredentials(email: string, password: string, client: ClientMeta): Promise<User> {
-    const keys = [accountKey(email), addressKey(client.ip)];
+    const address = normalizeEmail(email);
+    const keys = [accountKey(address), addressKey(client.ip)];
     const wait = await lockedFor(this.db.manager, keys);
     if (wait > 0) throw new TooManyRequests(wait, 'Too many failed sign-ins. Try again later.');
 
@@ -70,7 +73,7 @@ export class AuthService {
       .getRepository(User)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
-      .where('u.email = :email', { email: email.trim() })
+      .where('u.email = :email', { email: address })
       .getOne();
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !valid || !user.active) {
@@ -83,7 +86,7 @@ export class AuthService {
           entity: 'user',
           entityId: user?.id ?? null,
           changes: {
-            email: email.trim().toLowerCase(),
+            email: address,
             ip: client.ip,
             reason: !user ? 'unknown' : !valid ? 'password' : 'inactive',
           },

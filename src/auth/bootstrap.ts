@@ -1,14 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { normalizeEmail } from '../users/email';
 import { hashPassword } from './passwords';
 
 /** ADMIN_EMAIL/ADMIN_PASSWORD: create that admin if no user has the email. True if created. */
 export async function ensureAdmin(
   app: INestApplication,
-  email: string,
+  adminEmail: string,
   password: string,
 ): Promise<boolean> {
+  const email = normalizeEmail(adminEmail);
   const db = app.get(DataSource);
   const audit = app.get(AuditService);
   const passwordHash = await hashPassword(password);

@@ -1,5 +1,5 @@
 import type {} from '@fastify/cookie';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SetMetadata } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, EntityManager } from 'typeorm';
@@ -10,6 +10,8 @@ import { hashToken, REFRESH_TOKEN_TTL_SECONDS } from './sessions';
 export const SESSION_COOKIE = 'liaison_session';
 export const CSRF_COOKIE = 'liaison_csrf';
 export const CSRF_FIELD = '_csrf';
+/** The key CSRF tokens are made with, derived from the app's one secret (app.module.ts). */
+export const CSRF_KEY = Symbol('CSRF_KEY');
 
 /** Marks a controller as browser pages: cookie sign-in, CSRF checks, HTML errors. */
 export const WEB_KEY = 'liaison:web';
@@ -99,24 +101,54 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 }
 
 /**
- * Double-submit CSRF token: a random value in a strict cookie, repeated in every form (and in
- * htmx's request header). A cross-site page can neither read the cookie nor guess the value.
+ * The CSRF token of a page's forms (and of htmx's request header): an HMAC, under a key only the
+ * server has, of what the request is bound to. Signed in, that is the session, so a token works
+ * only with the session it was made for: another session's token, or a cookie and token planted
+ * together, are refused. Signed out (the sign-in form), a random nonce kept in a strict cookie.
  */
-export function ensureCsrfToken(request: WebRequest, reply: FastifyReply): string {
-  const existing = request.cookies?.[CSRF_COOKIE];
-  if (existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing)) return (request.csrfToken = existing);
-  const token = randomBytes(24).toString('base64url');
-  void reply.setCookie(CSRF_COOKIE, token, { ...cookieBase(request), sameSite: 'strict' });
-  return (request.csrfToken = token);
+export function ensureCsrfToken(
+  request: WebRequest,
+  reply: FastifyReply,
+  key: Buffer,
+  sessionId: string | undefined,
+): string {
+  if (sessionId) return (request.csrfToken = csrfToken(key, `session:${sessionId}`));
+  let nonce = request.cookies?.[CSRF_COOKIE];
+  if (!nonce || !/^[A-Za-z0-9_-]{32,64}$/.test(nonce)) {
+    nonce = randomBytes(24).toString('base64url');
+    void reply.setCookie(CSRF_COOKIE, nonce, { ...cookieBase(request), sameSite: 'strict' });
+  }
+  return (request.csrfToken = csrfToken(key, `nonce:${nonce}`));
 }
 
+const csrfToken = (key: Buffer, binding: string): string =>
+  createHmac('sha256', key).update(binding).digest('base64url');
+
+/** Whether a form post repeats the token ensureCsrfToken() made for this request. */
 export function csrfValid(request: WebRequest): boolean {
-  const cookie = request.cookies?.[CSRF_COOKIE];
+  const expected = request.csrfToken;
   const body = request.body as Record<string, unknown> | undefined;
   const sent =
     (typeof body?.[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : undefined) ??
     request.headers['x-csrf-token'];
-  if (typeof cookie !== 'string' || typeof sent !== 'string' || cookie.length !== sent.length)
-    return false;
-  return timingSafeEqual(Buffer.from(cookie), Buffer.from(sent));
+  if (!expected || typeof sent !== 'string') return false;
+  // Compared as bytes: a token as long in characters but not in bytes made timingSafeEqual throw.
+  const [a, b] = [Buffer.from(expected), Buffer.from(sent)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * A post a browser sent from another site: `Sec-Fetch-Site: cross-site`, or an `Origin` that is
+ * not this host (`null` included: a sandboxed frame, a redirect across origins). Pages send
+ * `Referrer-Policy: same-origin`, under which a browser names the page's own origin on a post.
+ */
+export function fromAnotherSite(request: FastifyRequest): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return true;
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== request.host.toLowerCase();
+  } catch {
+    return true;
+  }
 }

@@ -7,7 +7,30 @@ import { Strategy as LocalStrategyBase } from 'passport-local';
 import { Unauthorized } from '../common/errors';
 import { User } from '../users/user.entity';
 import type { Actor } from './actor';
-import { AccessClaims, AuthService, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from './auth.service';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  AccessClaims,
+  AuthService,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  JWT_SECRET,
+} from './auth.service';
+
+/** How far the clocks of two instances may differ: one signs, another checks. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * jsonwebtoken checks `exp` only when a token has one. A token without it, or with longer to
+ * live than the lifetime this app gives, was not made by its sign-in (a script, another service
+ * with the secret): refused, so that no token outlives ACCESS_TOKEN_TTL_SECONDS from now.
+ */
+function expiresInTime(exp: unknown, now = Date.now() / 1000): boolean {
+  return (
+    typeof exp === 'number' &&
+    Number.isFinite(exp) &&
+    exp <= now + ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS
+  );
+}
 
 /** passport-local: `{email, password}` → the user, or 401 / 429 from the service. */
 @Injectable()
@@ -29,7 +52,10 @@ export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') 
   }
 }
 
-/** passport-jwt: HS256 only, issuer, audience and expiry checked; then the session must be live. */
+/**
+ * passport-jwt: HS256 only, issuer, audience and expiry checked (an expiry is required, within
+ * the lifetime); then the session must be live.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
   constructor(
@@ -49,8 +75,9 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
     });
   }
 
-  async validate(claims: AccessClaims): Promise<Actor> {
+  async validate(claims: AccessClaims & { exp?: unknown }): Promise<Actor> {
     if (
+      !expiresInTime(claims?.exp) ||
       typeof claims?.sub !== 'string' ||
       typeof claims?.sid !== 'string' ||
       !/^[0-9a-f-]{36}$/.test(claims.sid) ||

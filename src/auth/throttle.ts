@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { normalizeEmail } from '../users/email';
 
 /** Failed sign-ins allowed per window before the key is locked for the lock time. */
 export const THROTTLE = {
@@ -8,7 +9,8 @@ export const THROTTLE = {
   perAddress: 30,
 } as const;
 
-export const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
+/** Every spelling that finds an account counts against the one key of that account. */
+export const accountKey = (email: string) => `account:${normalizeEmail(email)}`;
 export const addressKey = (ip: string) => `address:${ip}`;
 
 /** Seconds until the longest lock among these keys ends, or 0 when none is locked. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { normalizeEmail } from '../users/email';
 import { insertEach, searchable } from './insert';
 
 /**
@@ -136,7 +137,7 @@ export async function seedDemoOrganisations(
     ),
   );
   const users = await insertEach(em, 'users', DEMO_USERS, (u: DemoUser) => ({
-    email: u.email,
+    email: normalizeEmail(u.email),
     display_name: u.displayName,
     role: u.role,
     company_id: u.company ? companies[u.company] : null,

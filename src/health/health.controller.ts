@@ -1,4 +1,4 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,6 @@ export class HealthController {
   /** The process is up. */
   @Get()
   @Public()
-  @Header('Cache-Control', 'no-store')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -27,7 +26,6 @@ export class HealthController {
   /** The process can serve: not draining, and the database answers within two seconds. */
   @Get('ready')
   @Public()
-  @Header('Cache-Control', 'no-store')
   async ready(): Promise<{ status: 'ready'; database: 'up' }> {
     if (this.lifecycle.shuttingDown) throw new ServiceUnavailable('Shutting down.');
     let timer: NodeJS.Timeout | undefined;

@@ -59,7 +59,6 @@ export class TripsController extends RecordController({
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'The appointments the caller may attend, as iCalendar.' })
   @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Cache-Control', 'private, no-store')
   async itinerary(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParam()) id: string,

@@ -7,7 +7,8 @@ export type Locale = (typeof LOCALES)[number];
 
 @Entity('users')
 export class User extends VersionedColumns {
-  @Column({ type: 'citext' })
+  /** Normalised (./email.ts) and compared exactly: unique as written. */
+  @Column({ type: 'text' })
   email: string;
 
   @Column({ type: 'text' })

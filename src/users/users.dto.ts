@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../auth/permissions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../config/config';
@@ -13,16 +14,22 @@ import {
   OptionalNonNull,
   RequiredText,
   SearchTerm,
-  Trim,
 } from '../common/dto';
 import { PageQuery } from '../common/pagination';
+import { normalizeEmail } from './email';
 import { LOCALES, type Locale, User } from './user.entity';
+
+/** The address in its one spelling (./email.ts) before it is validated, stored and compared. */
+const NormalizedEmail = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? normalizeEmail(value) : value,
+  );
 
 const PASSWORD_MESSAGE = `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'anna.schmidt@wirtschaftsfoerderung.example' })
-  @Trim()
+  @NormalizedEmail()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email: string;
@@ -51,7 +58,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional()
   @OptionalNonNull()
-  @Trim()
+  @NormalizedEmail()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email?: string;

@@ -98,7 +98,7 @@ export class UsersService {
       await this.checkEmailFree(em, dto.email);
       const passwordHash = await hashPassword(dto.password);
       const { identifiers } = await em.insert(User, {
-        email: dto.email.toLowerCase(),
+        email: dto.email,
         displayName: dto.displayName,
         role: dto.role,
         companyId,
@@ -145,7 +145,7 @@ export class UsersService {
                 ? before.companyId
                 : null;
           const companyId = await this.checkCompanyForRole(em, role, requestedCompany);
-          if (dto.email !== undefined && dto.email.toLowerCase() !== before.email.toLowerCase()) {
+          if (dto.email !== undefined && dto.email !== before.email) {
             await this.checkEmailFree(em, dto.email);
           }
           const losesAdmin =
@@ -153,7 +153,7 @@ export class UsersService {
           if (losesAdmin) await this.checkAnotherAdminRemains(em, id);
 
           const values: Partial<User> = {
-            ...(dto.email !== undefined && { email: dto.email.toLowerCase() }),
+            ...(dto.email !== undefined && { email: dto.email }),
             ...(dto.displayName !== undefined && { displayName: dto.displayName }),
             ...(dto.locale !== undefined && { locale: dto.locale }),
             ...(dto.active !== undefined && { active: dto.active }),
@@ -213,6 +213,7 @@ export class UsersService {
     return companyId;
   }
 
+  /** `email` as the DTO gives it: normalised (./email.ts), as users.email holds every address. */
   private async checkEmailFree(em: EntityManager, email: string): Promise<void> {
     const taken = (await em.query('SELECT 1 FROM users WHERE email = $1', [email])) as unknown[];
     if (taken.length > 0) {

@@ -33,10 +33,6 @@ export class AssetsController {
   asset(@Param('name') name: string, @Res() reply: FastifyReply): void {
     const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!asset) throw new NotFound('asset');
-    void reply
-      .type(asset.type)
-      .header('Cache-Control', 'public, max-age=3600')
-      .header('X-Content-Type-Options', 'nosniff')
-      .send(asset.body);
+    void reply.type(asset.type).header('Cache-Control', 'public, max-age=3600').send(asset.body);
   }
 }

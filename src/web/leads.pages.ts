@@ -20,7 +20,7 @@ import { directory, DirectoryUser, Labels } from './kit/labels';
 import { csrfField, facts, layout, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
-import { redirect, securityHeaders, sendPage } from './kit/respond';
+import { redirect, sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import {
@@ -287,7 +287,6 @@ const moreButton = (
     : html``;
 
 function sendJson(reply: FastifyReply, status: number, body: unknown): void {
-  securityHeaders(reply);
   void reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 

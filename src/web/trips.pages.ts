@@ -439,8 +439,6 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
         'Content-Disposition',
         /^attachment;/.test(disposition) ? disposition : 'attachment; filename="itinerary.ics"',
       )
-      .header('Cache-Control', 'private, no-store')
-      .header('X-Content-Type-Options', 'nosniff')
       .send(answer.body);
   }
 }

@@ -246,6 +246,25 @@ describeInBrowser('the web app in a browser', () => {
     expect(Object.values(report).every((ms) => ms > 0)).toBe(true);
   });
 
+  it('renders the API documentation under its CSP, and runs an operation from it', async () => {
+    const page = await newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/.test(m.text())) refused.push(m.text());
+    });
+    await page.goto(`${app.url}/api/docs`);
+    await page.locator('.opblock').first().waitFor();
+    expect(await page.locator('.opblock').count()).toBeGreaterThan(50);
+    await page.locator('.opblock-summary', { hasText: '/health' }).first().click();
+    await page.getByText('Try it out').click();
+    await page.getByText('Execute').click();
+    const status = page.locator('.live-responses-table tbody .response-col_status').first();
+    await status.waitFor();
+    expect(await status.innerText()).toBe('200');
+    await screenshot(page, 'api-docs');
+    expect(refused).toEqual([]);
+  });
+
   it('sends the security headers on every page', async () => {
     const response = await app.http.get('/login');
     expect(response.headers['content-security-policy']).toContain("script-src 'self'");

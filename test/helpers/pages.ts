@@ -289,3 +289,81 @@ export async function planPages(db: Pool, walked: Route[], who: Who): Promise<Pl
   }
   return plan;
 }
+
+// ---------------------------------------------------------------------------- a browser over HTTP
+
+export interface PageAnswer {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** Where a redirect sends to, or ''. */
+  location: string;
+  /** The CSRF token of the page's forms, or undefined. */
+  token: string | undefined;
+}
+
+/**
+ * What a browser keeps of the pages, over plain HTTP (fetch): its cookies, set and cleared as the
+ * app answers. Forms are posted as a browser posts them, with the token a page gave.
+ */
+export class Visitor {
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly baseUrl: string) {}
+
+  /** The Cookie header this visitor sends. */
+  get cookie(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  async get(path: string): Promise<PageAnswer> {
+    return this.request(path, { method: 'GET' });
+  }
+
+  /** A form post; `headers` adds to (or, with `cookie`, replaces) what the browser sends. */
+  async post(
+    path: string,
+    form: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<PageAnswer> {
+    return this.request(path, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
+  }
+
+  /** The sign-in form, filled in and sent; throws unless it signs in. */
+  async signIn(email: string, password = DEMO_PASSWORD): Promise<void> {
+    const form = await this.get('/login');
+    if (!form.token) throw new Error(`no CSRF token on the sign-in form: ${form.status}`);
+    const answer = await this.post('/login', { _csrf: form.token, next: '/', email, password });
+    if (answer.status !== 303 || !this.cookies.has('liaison_session'))
+      throw new Error(`signing in as ${email}: ${answer.status}, no session cookie`);
+  }
+
+  private async request(path: string, init: RequestInit): Promise<PageAnswer> {
+    const headers = new Headers(init.headers);
+    if (!headers.has('cookie') && this.cookies.size) headers.set('cookie', this.cookie);
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      ...init,
+      headers,
+      redirect: 'manual',
+    });
+    for (const set of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = set.split(';');
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      const expired = attributes.some((a) => /^\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(a));
+      if (expired || value === '') this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+    const body = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body,
+      location: response.headers.get('location') ?? '',
+      token: /name="_csrf" value="([^"]+)"/.exec(body)?.[1],
+    };
+  }
+}

@@ -9,6 +9,7 @@ import { WebSessions1764161000000 } from './1764161000000-web-sessions';
 import { ContactSearchStatistics1764162000000 } from './1764162000000-contact-search-statistics';
 import { UserDirectory1764163000000 } from './1764163000000-user-directory';
 import { ListSorts1764163100000 } from './1764163100000-list-sorts';
+import { UserEmailNormalized1764163200000 } from './1764163200000-user-email-normalized';
 import { IdempotencyKeys1764165000000 } from './1764165000000-idempotency-keys';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   ContactSearchStatistics1764162000000,
   UserDirectory1764163000000,
   ListSorts1764163100000,
+  UserEmailNormalized1764163200000,
   IdempotencyKeys1764165000000,
 ];

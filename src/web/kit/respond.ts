@@ -1,30 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Html } from './html';
 
-/** The Content-Security-Policy of every page: no inline script, nothing from elsewhere, no framing. */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
-
-export function securityHeaders(reply: FastifyReply): void {
-  void reply
-    .header('Content-Security-Policy', PAGE_CSP)
-    .header('X-Frame-Options', 'DENY')
-    .header('X-Content-Type-Options', 'nosniff')
-    .header('Referrer-Policy', 'same-origin')
-    .header('Cache-Control', 'no-store');
-}
-
+/** A page; its security headers are every answer's (src/security-headers.ts). */
 export function sendPage(reply: FastifyReply, page: Html, status = 200): void {
-  securityHeaders(reply);
   // How long the server took to build the page, for the browser's developer tools and our tests.
   void reply.header('Server-Timing', `app;dur=${reply.elapsedTime.toFixed(1)}`);
   void reply.code(status).type('text/html; charset=utf-8').send(page.value);

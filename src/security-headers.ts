@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isPageRequest } from './web/kit/respond';
+
+/** Pages: no inline script or style, nothing from elsewhere, no framing. */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/**
+ * The Swagger UI at /api/docs: its own scripts only, but the inline styles its page and React
+ * components are written with, and the data: images of its stylesheet.
+ */
+export const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Everything else is data, never a document to run or frame: JSON, problems, downloads, assets. */
+export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+const isDocsUi = (path: string) => path === '/api/docs' || path.startsWith('/api/docs/');
+
+/**
+ * Static files keep the caching they set: the pages' assets (public, an hour) and the Swagger
+ * UI's own files. Every other answer is about someone's data or session: never stored.
+ */
+const keepsItsCaching = (path: string, status: number) =>
+  status < 400 &&
+  (path.startsWith('/assets/') || (path.startsWith('/api/docs/') && path !== '/api/docs/'));
+
+/**
+ * The security headers of every answer, set in one place as it is sent, so that an error, a 404
+ * of an unknown route, a download and the OpenAPI document carry them like any other answer.
+ */
+export function securityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0];
+  const csp = isDocsUi(path) ? DOCS_CSP : isPageRequest(path) ? PAGE_CSP : DATA_CSP;
+  void reply
+    .header('Content-Security-Policy', csp)
+    .header('X-Frame-Options', 'DENY')
+    .header('X-Content-Type-Options', 'nosniff')
+    // Not no-referrer: under it a browser sends `Origin: null` on a same-origin form post, which
+    // the pages refuse as from another site (src/auth/browser-session.ts).
+    .header('Referrer-Policy', 'same-origin');
+  if (!keepsItsCaching(path, reply.statusCode)) void reply.header('Cache-Control', 'no-store');
+  // Only what arrived over HTTPS (X-Forwarded-Proto counts only with TRUST_PROXY=true): an
+  // answer over plain HTTP cannot vouch for HTTPS.
+  if (request.protocol === 'https') void reply.header('Strict-Transport-Security', HSTS);
+}
+
+export function useSecurityHeaders(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    securityHeaders(request, reply);
+    done(null, payload);
+  });
+}
