@@ -16,7 +16,7 @@ async function main(command: string | undefined): Promise<void> {
     process.stdout.write(`${permissionTableMarkdown()}\n`);
     return;
   }
-  const config = loadConfig();
+  const config = loadConfig(process.env, { signsTokens: false });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for this command');
   installPgTypeParsers();
   if (command === 'migrate') {
