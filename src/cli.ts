@@ -1,6 +1,5 @@
 process.env.TZ = 'UTC';
 import 'reflect-metadata';
-import { createApp, routeDeclarations } from './app';
 import { loadConfig } from './config/config';
 import { installPgTypeParsers, runMigrations } from './database/data-source';
 import { permissionTableMarkdown } from './auth/permissions';
@@ -25,6 +24,8 @@ async function main(command: string | undefined): Promise<void> {
     return;
   }
   if (command === 'routes') {
+    // Only this command needs the whole app: the others start without loading it.
+    const { createApp, routeDeclarations } = await import('./app.js');
     const app = await createApp({
       config: { ...config, logLevel: 'silent' },
       databaseUrl: config.databaseUrl,
