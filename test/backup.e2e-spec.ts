@@ -124,6 +124,10 @@ describe('restore into an empty DATA_DIR', () => {
     expect(restored.stderr).toMatch(/starting its PostgreSQL for the restore/);
     // The server it started for the restore is stopped again.
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    process.stdout.write(
+      `demo restored into an empty DATA_DIR in ${restored.ms} ms (PostgreSQL initialised, ` +
+        `started and stopped)\n`,
+    );
 
     // No DATABASE_URL, no JWT_SECRET, SEED_DEMO unset: the embedded default of `npm start`.
     const app = await startTestApp({ dataDir });
@@ -184,7 +188,10 @@ describe('a backup while 8 writers create companies', () => {
     const backupStarted = Date.now();
     const backup = await cli(['backup', file], { DATABASE_URL: source.databaseUrl });
     const backupEnded = Date.now();
-    await sleep(200);
+    const sentAfter = () => created.filter((c) => c.sentAt > backupEnded).length;
+    for (const until = Date.now() + 10_000; sentAfter() < 8 && Date.now() < until;) {
+      await sleep(10);
+    }
     writing = false;
     await Promise.all(writers);
     expect(failures).toEqual([]);
