@@ -3,14 +3,18 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { ensureAdmin } from './auth/bootstrap';
 import type { AppConfig } from './config/config';
 import { installPgTypeParsers, runMigrations } from './database/data-source';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import {
+  EMBEDDED_DATABASE,
+  EmbeddedDatabase,
+  ensureDatabase,
+  startEmbeddedPostgres,
+} from './database/embedded-postgres';
 import { seedDemo } from './demo';
 import { ConnectionDrain } from './health/drain';
 import { Lifecycle } from './health/lifecycle';
@@ -25,23 +29,8 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-const EMBEDDED_DATABASE = 'liaison';
 /** The longest a request in flight at shutdown may still take (main.ts gives up after 25 s). */
 const DRAIN_TIMEOUT_MS = 15_000;
-
-async function ensureDatabase(maintenanceUrl: string, name: string): Promise<string> {
-  const client = new Client({ connectionString: maintenanceUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(maintenanceUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** With the embedded database the signing secret is generated once and kept beside it. */
 async function embeddedJwtSecret(dataDir: string): Promise<string> {

@@ -57,6 +57,11 @@ describe('configuration', () => {
     ]);
   });
 
+  it('does not require JWT_SECRET of the CLI, which signs no tokens', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db/liaison' }, { signsTokens: false });
+    expect(config.jwtSecret).toBeUndefined();
+  });
+
   it('checks the bootstrap admin password length', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.de', ADMIN_PASSWORD: 'short' })[0]).toMatch(
       /^ADMIN_PASSWORD/,

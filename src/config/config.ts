@@ -31,8 +31,14 @@ export const MAX_PASSWORD_LENGTH = 128;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Reads and validates the environment; every bad value is reported by its variable's name. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the environment; every bad value is reported by its variable's name. Only
+ * a process that signs tokens (the app, not the CLI) needs JWT_SECRET with an external database.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  { signsTokens = true } = {},
+): AppConfig {
   const problems: string[] = [];
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();
@@ -71,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const jwtSecret = text('JWT_SECRET');
-  if (jwtSecret === undefined && databaseUrl !== undefined) {
+  if (jwtSecret === undefined && databaseUrl !== undefined && signsTokens) {
     problems.push('JWT_SECRET is required when DATABASE_URL is set');
   } else if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
     problems.push(`JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters long`);

@@ -56,13 +56,23 @@ export function dataSourceOptions(
   };
 }
 
-/** Arbitrary but fixed: only one process at a time runs migrations against a database. */
-const MIGRATION_LOCK = 4_723_001;
+/**
+ * Arbitrary but fixed: only one process at a time runs migrations against a database. A backup
+ * holds it shared, so the schema it reads is the one its migrations table names.
+ */
+export const MIGRATION_LOCK = 4_723_001;
 
-/** Runs pending migrations under an advisory lock, so several instances can start at once. */
-export async function runMigrations(config: Pick<AppConfig, 'db'>, url: string): Promise<string[]> {
+/**
+ * Runs pending migrations under an advisory lock, so several instances can start at once; a
+ * restore passes the backup's own migrations, to rebuild the schema the backup was taken from.
+ */
+export async function runMigrations(
+  config: Pick<AppConfig, 'db'>,
+  url: string,
+  migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS,
+): Promise<string[]> {
   // Two connections: one holds the advisory lock while the other runs the migrations.
-  const dataSource = new DataSource({ ...dataSourceOptions(config, url), poolSize: 2 });
+  const dataSource = new DataSource({ ...dataSourceOptions(config, url), migrations, poolSize: 2 });
   await dataSource.initialize();
   try {
     const runner = dataSource.createQueryRunner();

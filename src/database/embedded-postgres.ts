@@ -5,6 +5,7 @@ import { chmod, chown, mkdir, readFile, realpath, rm, symlink, writeFile } from 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   /** Connection URL of the maintenance database `postgres`. */
@@ -18,6 +19,35 @@ export interface EmbeddedDatabase {
 interface Credentials {
   port: number;
   password: string;
+}
+
+/** Port and password of the cluster, in its `dir`. */
+const CREDENTIALS_FILE = 'embedded-postgres.json';
+
+/** The database the app keeps its data in, on the embedded server. */
+export const EMBEDDED_DATABASE = 'liaison';
+
+const maintenanceUrl = (credentials: Credentials) =>
+  `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/postgres`;
+
+/** The URL of database `name` on the server of `serverUrl`, created if it is missing. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return databaseUrl(serverUrl, name);
+}
+
+/** The URL of database `name` on the same server as `url`. */
+export function databaseUrl(url: string, name: string): string {
+  const other = new URL(url);
+  other.pathname = `/${name}`;
+  return other.toString();
 }
 
 /** The unprivileged account the server runs as when we are root (PostgreSQL refuses root). */
@@ -116,21 +146,28 @@ function reachableNativeDir(
   return target;
 }
 
-/** Stops a server left running by a process that died without stopping it. */
-async function stopOrphan(clusterDir: string): Promise<void> {
+/** The pid of the server running on the cluster in `clusterDir`, if one runs. */
+async function serverPid(clusterDir: string): Promise<number | undefined> {
   const pidFile = join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
+  if (!existsSync(pidFile)) return undefined;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
   } catch {
-    return; // stale file; PostgreSQL removes it itself
+    return undefined; // stale file; PostgreSQL removes it itself
   }
+  // The pid may have been reused by another process since.
   const cmdline = existsSync(`/proc/${pid}/cmdline`)
     ? readFileSync(`/proc/${pid}/cmdline`, 'utf8')
     : '';
-  if (!cmdline.includes(clusterDir)) return;
+  return cmdline.includes(clusterDir) ? pid : undefined;
+}
+
+/** Stops a server left running by a process that died without stopping it. */
+async function stopOrphan(clusterDir: string): Promise<void> {
+  const pid = await serverPid(clusterDir);
+  if (pid === undefined) return;
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -196,7 +233,7 @@ export async function startEmbeddedPostgres(
   // The server account must be able to enter the folder that holds the cluster.
   if (as) await chmod(dirname(clusterDir), 0o755);
 
-  const credentialsFile = join(dir, 'embedded-postgres.json');
+  const credentialsFile = join(dir, CREDENTIALS_FILE);
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   let credentials: Credentials;
   if (!fresh && existsSync(credentialsFile)) {
@@ -262,7 +299,7 @@ export async function startEmbeddedPostgres(
   process.on('exit', killOnExit);
 
   return {
-    url: `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/postgres`,
+    url: maintenanceUrl(credentials),
     port: credentials.port,
     pid: server.pid!,
     async stop() {
@@ -275,6 +312,21 @@ export async function startEmbeddedPostgres(
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * The maintenance URL of the server another process (the app) runs on the cluster in `dir`, or
+ * undefined when none runs there. Only then may a caller start it itself: starting it while it
+ * runs would stop the running one as an orphan.
+ */
+export async function runningEmbeddedPostgres(dir: string): Promise<string | undefined> {
+  const clusterDir = join(dir, 'pg');
+  if (!existsSync(clusterDir)) return undefined;
+  if ((await serverPid(await realpath(clusterDir))) === undefined) return undefined;
+  const credentials = JSON.parse(
+    await readFile(join(dir, CREDENTIALS_FILE), 'utf8'),
+  ) as Credentials;
+  return maintenanceUrl(credentials);
 }
 
 function waitUntilReady(server: ChildProcess, log: (line: string) => void): Promise<void> {

@@ -73,28 +73,50 @@ export interface StartOptions {
   databaseUrl?: string;
   /** The database URL the app connects to, when it differs from the one we own (a proxy). */
   appDatabaseUrl?: string;
+  /**
+   * Start as `npm start` does: no DATABASE_URL, the embedded PostgreSQL in this folder, the JWT
+   * secret kept there, the demo seeded when the database is empty. The app stops that server.
+   */
+  dataDir?: string;
 }
 
-/** Starts the built app (dist/main.js) as its own process on a fresh database. */
+// The app's own finding of the server it started in a DATA_DIR, as built.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const {
+  EMBEDDED_DATABASE,
+  databaseUrl: onServer,
+  runningEmbeddedPostgres,
+} = require('../../dist/database/embedded-postgres') as typeof import('../../src/database/embedded-postgres');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Starts the built app (dist/main.js) as its own process on a fresh database (or as told). */
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
-  const ownsDatabase = options.databaseUrl === undefined;
-  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const { dataDir } = options;
+  const ownsDatabase = dataDir === undefined && options.databaseUrl === undefined;
+  const givenUrl =
+    dataDir === undefined ? (options.databaseUrl ?? (await createTestDatabase())) : '';
   const port = await freePort();
   let output = '';
+  const shared = {
+    PATH: process.env.PATH,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '0',
+  };
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: options.appDatabaseUrl ?? databaseUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SHUTDOWN_GRACE_MS: '0',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      SEED_DEMO: 'false',
-      ...options.env,
-    },
+    env:
+      dataDir === undefined
+        ? {
+            ...shared,
+            DATABASE_URL: options.appDatabaseUrl ?? givenUrl,
+            JWT_SECRET: TEST_JWT_SECRET,
+            ADMIN_EMAIL: ADMIN.email,
+            ADMIN_PASSWORD: ADMIN.password,
+            SEED_DEMO: 'false',
+            ...options.env,
+          }
+        : { ...shared, DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -119,6 +141,8 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
+  const server = dataDir === undefined ? undefined : await runningEmbeddedPostgres(dataDir);
+  const databaseUrl = server ? onServer(server, EMBEDDED_DATABASE) : givenUrl;
   const db = new Pool({ connectionString: databaseUrl, max: 3 });
   // An idle connection the server ends (e.g. at its own shutdown) must not crash the test file;
   // a failing query still fails its test.
