@@ -18,6 +18,7 @@ import {
 import { ACCESS_KEY, AccessDeclaration, Actor, RequestWithActor } from './actor';
 import { pageCallActor, PAGE_CALL_HEADER } from './page-calls';
 import { Action, can } from './permissions';
+import { NOT_RATE_LIMITED, RateLimits } from './rate-limits';
 
 const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
@@ -33,6 +34,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CSRF_KEY) private readonly csrfKey: Buffer,
+    private readonly limits: RateLimits,
   ) {
     super();
   }
@@ -48,18 +50,27 @@ export class AccessGuard extends AuthGuard('jwt') {
       );
       throw new Forbidden('This route declares no permission and is refused.');
     }
+    const request = context.switchToHttp().getRequest<RequestWithActor & { user?: Actor }>();
+    // A page's own calls to the API are part of the page request, counted once.
+    const pageActor = pageCallActor(request.headers[PAGE_CALL_HEADER]);
+    const counted =
+      !pageActor &&
+      !this.reflector.getAllAndOverride<boolean>(NOT_RATE_LIMITED, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+    if (counted) await this.limits.address(request.ip);
     if (this.reflector.get<boolean>(WEB_KEY, context.getClass())) {
-      return this.activatePage(context, declaration);
+      return this.activatePage(context, declaration, counted);
     }
     if ('public' in declaration) return true;
 
-    const request = context.switchToHttp().getRequest<RequestWithActor & { user?: Actor }>();
-    const pageActor = pageCallActor(request.headers[PAGE_CALL_HEADER]);
     if (pageActor) request.user = pageActor;
     else await super.canActivate(context);
     const actor = request.user;
     if (!actor) throw new Unauthorized();
     request.actor = actor;
+    if (counted) await this.limits.user(actor.userId);
     if (!can(actor.role, declaration.action)) throw new Forbidden();
     return true;
   }
@@ -71,6 +82,7 @@ export class AccessGuard extends AuthGuard('jwt') {
   private async activatePage(
     context: ExecutionContext,
     declaration: AccessDeclaration,
+    counted: boolean,
   ): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<WebRequest>();
@@ -84,6 +96,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (user) {
       request.actor = user;
       request.webUser = user;
+      if (counted) await this.limits.user(user.userId);
     }
     if ('public' in declaration) return true;
     if (!user) throw new SignInRequired();

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService, JWT_SECRET } from './auth.service';
+import { RateLimits } from './rate-limits';
 import { JwtStrategy, LocalStrategy } from './strategies';
 
 @Module({})
@@ -17,6 +18,7 @@ export class AuthModule {
       controllers: [AuthController],
       providers: [
         AuthService,
+        RateLimits,
         LocalStrategy,
         JwtStrategy,
         { provide: JWT_SECRET, useValue: jwtSecret },

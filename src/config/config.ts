@@ -17,6 +17,8 @@ export interface AppConfig {
   trustProxy: boolean;
   shutdownGraceMs: number;
   db: { poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number };
+  /** Requests per minute; 0 turns a limit off. */
+  rateLimits: { userPerMinute: number; addressPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +124,10 @@ export function loadConfig(
       poolMax: int('DB_POOL_MAX', 10, 1, 200),
       connectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 60_000),
       statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),
+    },
+    rateLimits: {
+      userPerMinute: int('RATE_LIMIT_USER_PER_MINUTE', 1200, 0, 1_000_000_000),
+      addressPerMinute: int('RATE_LIMIT_ADDRESS_PER_MINUTE', 3000, 0, 1_000_000_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

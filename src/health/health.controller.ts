@@ -5,10 +5,12 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/actor';
 import { ServiceUnavailable } from '../common/errors';
 import { Lifecycle } from './lifecycle';
+import { NotRateLimited } from '../auth/rate-limits';
 
 const READY_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
+@NotRateLimited()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -5,6 +5,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/actor';
 import { NotFound } from '../common/errors';
+import { NotRateLimited } from '../auth/rate-limits';
 
 const PUBLIC_DIR = join(__dirname, '..', '..', 'public');
 
@@ -26,6 +27,7 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 };
 
 @ApiExcludeController()
+@NotRateLimited()
 @Controller('assets')
 export class AssetsController {
   @Get(':name')

@@ -103,6 +103,9 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     SHUTDOWN_GRACE_MS: '0',
+    // The limits count as in production, high enough that no test meets them unless it asks to.
+    RATE_LIMIT_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000',
   };
   const child = spawn(process.execPath, ['dist/main.js'], {
     env:

@@ -11,6 +11,7 @@ import { UserDirectory1764163000000 } from './1764163000000-user-directory';
 import { ListSorts1764163100000 } from './1764163100000-list-sorts';
 import { UserEmailNormalized1764163200000 } from './1764163200000-user-email-normalized';
 import { IdempotencyKeys1764165000000 } from './1764165000000-idempotency-keys';
+import { RateLimits1764165100000 } from './1764165100000-rate-limits';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ListSorts1764163100000,
   UserEmailNormalized1764163200000,
   IdempotencyKeys1764165000000,
+  RateLimits1764165100000,
 ];
