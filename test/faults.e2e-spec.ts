@@ -1,15 +1,85 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { Client } from 'pg';
-import { startTestApp, TestApp } from './helpers/app';
+import { createTestDatabase, dropTestDatabase, startTestApp, TestApp } from './helpers/app';
 import { loginAdmin, Session } from './helpers/auth';
 import { OwnPostgres } from './helpers/own-postgres';
+import { TcpProxy } from './helpers/tcp-proxy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The app's log lines at error level or above (pino: 50 error, 60 fatal). */
 const errorLines = (output: string) =>
   output.split('\n').filter((line) => /"level":(5|6)0/.test(line));
+
+describe('a connection cut in the middle of a transaction', () => {
+  let databaseUrl: string;
+  let proxy: TcpProxy;
+  let app: TestApp;
+  let admin: Session;
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+    const target = new URL(databaseUrl);
+    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.up();
+    const viaProxy = new URL(databaseUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    app = await startTestApp({
+      databaseUrl,
+      appDatabaseUrl: viaProxy.toString(),
+      env: { DB_CONNECT_TIMEOUT_MS: '1000' },
+    });
+    admin = await loginAdmin(app);
+  });
+  afterAll(async () => {
+    await proxy.up().catch(() => undefined);
+    await app?.stop();
+    await proxy.down();
+    await dropTestDatabase(databaseUrl);
+  });
+
+  it.each([
+    ['in a transaction of its own', {}],
+    ['in the transaction of its Idempotency-Key', { 'Idempotency-Key': randomUUID() }],
+  ])(
+    'is a 503 that wrote nothing, %s; the retry writes it once',
+    async (_, headers: Record<string, string>) => {
+      const name = `Halb ${randomUUID()}`;
+      const blocker = new Client({ connectionString: databaseUrl });
+      await blocker.connect();
+      try {
+        // The create inserts the company, then waits for the audit table, inside its transaction.
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE');
+        const create = () =>
+          app.http.post('/api/v1/companies').set(admin.auth).set(headers).send({ name });
+        const pending = create().then((r) => r);
+        await sleep(300);
+        await proxy.down();
+        const cut = await pending;
+        expect(cut.status).toBe(503);
+        expect(cut.headers['retry-after']).toBeDefined();
+        await blocker.query('COMMIT');
+        await proxy.up();
+        const { rows } = await blocker.query('SELECT id FROM companies WHERE name = $1', [name]);
+        expect(rows).toEqual([]);
+
+        let retry = await create();
+        for (let i = 0; retry.status === 503 && i < 50; i++) {
+          await sleep(200);
+          retry = await create();
+        }
+        expect(retry.status).toBe(201);
+        const after = await blocker.query('SELECT id FROM companies WHERE name = $1', [name]);
+        expect(after.rows).toEqual([{ id: retry.body.id }]);
+      } finally {
+        await blocker.end();
+      }
+    },
+  );
+});
 
 describe('the database crashes under write load', () => {
   let pg: OwnPostgres;
@@ -68,7 +138,7 @@ describe('the database crashes under write load', () => {
     await sleep(2000);
     const logBefore = app.output().length;
     await pg.crash();
-    await sleep(5000);
+    await sleep(6000);
     await pg.up();
     times.restartedAt = Date.now();
     for (let waited = 0; !times.firstWriteAfterRestart && waited < 15_000; waited += 100)
