@@ -166,11 +166,57 @@ describe('text that is not well formed', () => {
     expect(query.body.errors).toEqual([expect.objectContaining({ field: 'q', code: 'encoding' })]);
   });
 
+  it('refuses it on the sign-in too, which a guard checks before any pipe', async () => {
+    for (const email of ['a\\u0000@test.liaison', '\\ud800@test.liaison']) {
+      const res = await app.http
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(`{"email":"${email}","password":"whatever-it-is"}`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'email', code: 'encoding' }),
+      ]);
+    }
+  });
+
   it('keeps a well-formed pair of surrogates (an emoji, a rare Han character) as text', async () => {
     const res = await postRaw('/api/v1/contacts', '{"familyName":"\\ud842\\udfb7 🙂"}');
     expect(res.status).toBe(201);
     expect(res.body.familyName).toBe('𠮷 🙂');
   });
+});
+
+describe('keys named like a member of every object', () => {
+  // class-validator's whitelist finds `constructor` & co. on a plain object and let them pass.
+  it.each(['constructor', 'hasOwnProperty', 'toString', '__defineGetter__'])(
+    'refuses %s as an unknown field, in a body, nested and in a query',
+    async (key) => {
+      const body = await app.http
+        .post('/api/v1/contacts')
+        .set(admin.auth)
+        .send({ familyName: 'Li', [key]: 'x' });
+      expect(body.status).toBe(400);
+      expect(body.body.errors).toEqual([
+        { field: key, code: 'unknown', message: expect.any(String) },
+      ]);
+      const nested = await app.http
+        .post('/api/v1/trips')
+        .set(admin.auth)
+        .send({
+          title: 'Reise',
+          startsOn: '2026-10-19',
+          endsOn: '2026-10-23',
+          destinations: [{ country: 'CN', [key]: 1 }],
+        });
+      expect(nested.status).toBe(400);
+      expect(nested.body.errors).toEqual([
+        expect.objectContaining({ field: `destinations.0.${key}`, code: 'unknown' }),
+      ]);
+      const query = await app.http.get(`/api/v1/contacts?${key}=1`).set(admin.auth);
+      expect(query.status).toBe(400);
+      expect(query.body.errors).toEqual([expect.objectContaining({ field: key, code: 'unknown' })]);
+    },
+  );
 });
 
 describe('keyset pagination', () => {
