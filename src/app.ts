@@ -12,11 +12,10 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
+import { BODY_LIMIT_BYTES, useBodyParsers } from './common/body-parsers';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { runWithRequestId } from './common/request-context';
 import { requestIdFor } from './logging';
-
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the HTTP application (not yet listening). Used by main.ts and the CLI alike. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -37,6 +36,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  useBodyParsers(app);
 
   await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();

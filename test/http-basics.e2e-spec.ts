@@ -44,6 +44,59 @@ describe('problem details', () => {
     expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'refreshToken' }));
   });
 
+  it('refuses a body nested too deep with 400 (tooDeep), however deep', async () => {
+    for (const json of [
+      '{"refreshToken":'.repeat(33) + '"x"' + '}'.repeat(33),
+      '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
+      '['.repeat(500_000) + ']'.repeat(500_000),
+    ]) {
+      const res = await app.http
+        .post('/api/v1/auth/refresh')
+        .set('content-type', 'application/json')
+        .send(json);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.detail).toMatch(/32 levels/);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'body', code: 'tooDeep' }),
+      ]);
+    }
+  });
+
+  it('refuses a body of more than 2000 fields with 413 (tooManyFields), JSON or form', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 2001 }, (_, i) => [`f${i}`, 1]));
+    const elements = { ids: Array.from({ length: 2000 }, () => 0) };
+    const form = new URLSearchParams(Object.entries(keys).map(([k]) => [k, '1'])).toString();
+    for (const [type, body] of [
+      ['application/json', JSON.stringify(keys)],
+      ['application/json', JSON.stringify(elements)],
+      ['application/x-www-form-urlencoded', form],
+    ]) {
+      const res = await app.http.post('/api/v1/auth/login').set('content-type', type).send(body);
+      expect(res.status).toBe(413);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.detail).toMatch(/more than 2000 fields/);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'body', code: 'tooManyFields' }),
+      ]);
+    }
+    // A page's form: the page says so, in HTML.
+    const page = await app.http.post('/login').type('form').send(form);
+    expect(page.status).toBe(413);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+  });
+
+  it('refuses a __proto__ field in a form as unknown', async () => {
+    const res = await app.http
+      .post('/api/v1/auth/refresh')
+      .type('form')
+      .send('__proto__=x&refreshToken=y');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: '__proto__', code: 'unknown' }),
+    ]);
+  });
+
   it('answers malformed JSON with a 400 naming the body', async () => {
     const res = await app.http
       .post('/api/v1/auth/refresh')

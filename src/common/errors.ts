@@ -43,6 +43,10 @@ export const SERVICE_ERROR_CODES = [
   'versionTag',
   /** The body as a whole: not JSON, not an object. */
   'malformed',
+  /** A body nesting objects and arrays deeper than MAX_BODY_DEPTH (src/common/body-parsers.ts). */
+  'tooDeep',
+  /** A body of more than MAX_BODY_FIELDS keys and array elements, all levels together (413). */
+  'tooManyFields',
   /** An id in the path that is not a UUID (the key class-validator uses for the same rule). */
   'isUuid',
   /** A sort that is not in the list's whitelist (the key class-validator uses for the same rule). */
@@ -123,6 +127,18 @@ export class NotFound extends DomainError {
   readonly slug = 'not-found';
   constructor(kind = 'resource', id?: string) {
     super(id ? `No ${kind} with id ${id}.` : `No such ${kind}.`);
+  }
+}
+
+/** A request body larger than the app reads (more fields than it takes; Fastify's own for bytes). */
+export class PayloadTooLarge extends DomainError {
+  readonly status = 413;
+  readonly slug = 'payload-too-large';
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super(message);
   }
 }
 
