@@ -121,6 +121,22 @@ describe('problem details', () => {
     expect(fields).not.toContain('displayName');
   });
 
+  it('lists at most 50 errors and says how many there were', async () => {
+    const body = Object.fromEntries(Array.from({ length: 1999 }, (_, i) => [`extra${i}`, i]));
+    const res = await app.http
+      .post('/api/v1/contacts')
+      .set(admin.auth)
+      .send({ ...body, familyName: 'Li' });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('The request has 1999 errors; the first 50 are listed.');
+    expect(res.body.errors).toHaveLength(50);
+    expect(res.body.errors[0]).toEqual({
+      field: 'extra0',
+      code: 'unknown',
+      message: 'property extra0 should not exist',
+    });
+  });
+
   it('answers a malformed id with 400 naming id, not a database error', async () => {
     const res = await app.http.get('/api/v1/users/not-a-uuid').set(admin.auth);
     expect(res.status).toBe(400);

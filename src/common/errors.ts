@@ -80,11 +80,28 @@ export abstract class DomainError extends Error {
   readonly headers: Record<string, string> = {};
 }
 
+/** The most field errors a 400 lists; `detail` says how many there were in all. */
+export const MAX_LISTED_ERRORS = 50;
+
 export class BadInput extends DomainError {
   readonly status = 400;
   readonly slug = 'validation';
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+  /** The first MAX_LISTED_ERRORS of them. */
+  readonly errors: FieldError[];
+  /**
+   * @param total how many there were, when `errors` is already a part of them (asPartOf).
+   */
+  constructor(
+    errors: FieldError[],
+    readonly total = errors.length,
+  ) {
+    const listed = errors.slice(0, MAX_LISTED_ERRORS);
+    super(
+      total > listed.length
+        ? `The request has ${total} errors; the first ${listed.length} are listed.`
+        : listed.map((e) => `${e.field}: ${e.message}`).join('; '),
+    );
+    this.errors = listed;
   }
   static field(field: string, code: ServiceErrorCode, message: string): BadInput {
     return new BadInput([fieldError(field, code, message)]);
@@ -101,7 +118,10 @@ export async function asPartOf<T>(path: string, work: () => Promise<T>): Promise
     return await work();
   } catch (error) {
     if (!(error instanceof BadInput)) throw error;
-    throw new BadInput(error.errors.map((e) => ({ ...e, field: `${path}.${e.field}` })));
+    throw new BadInput(
+      error.errors.map((e) => ({ ...e, field: `${path}.${e.field}` })),
+      error.total,
+    );
   }
 }
 
