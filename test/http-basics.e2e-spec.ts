@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Kit, Session, TestApp, useApp } from './helpers/world';
 
 let app: TestApp, admin: Session, make: Kit;
@@ -193,6 +194,95 @@ describe('problem details', () => {
     } finally {
       await app.db.query('ALTER TABLE audit_events_gone RENAME TO audit_events');
     }
+  });
+});
+
+/** Sends `text` as it is on a connection of its own; the answer's status, headers and body. */
+function rawRequest(text: string): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(app.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head, ...body] = answer.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), headers: head, body: body.join('\r\n\r\n') });
+    });
+    socket.end(text);
+  });
+}
+
+describe('requests refused before they reach a route', () => {
+  it.each([
+    [
+      431,
+      'a query string of 54 KB',
+      `GET /api/v1/contacts?q=${'a'.repeat(54_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    ],
+    [
+      431,
+      'headers over 16 KiB',
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ],
+    [400, 'an unknown method', 'BREW /health HTTP/1.1\r\nHost: x\r\n\r\n'],
+    [400, 'a header without colon', 'GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'],
+    [
+      400,
+      'a bad chunk',
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+    ],
+  ])(
+    'answers %s for %s as problem+json with a request id, closing the connection',
+    async (status, _, text) => {
+      const res = await rawRequest(text);
+      expect(res.status).toBe(status);
+      expect(res.headers).toMatch(/^Content-Type: application\/problem\+json$/im);
+      expect(res.headers).toMatch(/^Connection: close$/im);
+      const problem = JSON.parse(res.body) as { status: number; requestId: string };
+      expect(problem.status).toBe(status);
+      expect(res.headers).toContain(`X-Request-Id: ${problem.requestId}`);
+    },
+  );
+
+  it("takes a body cut off in the middle for the client's doing, not the database's (503)", async () => {
+    const before = app.output().length;
+    await rawRequest(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\nzz\r\n',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.output().slice(before)).not.toMatch(/Service Unavailable|"level":50/);
+  });
+
+  it('answers a request without Host as problem+json, as Node would not', async () => {
+    const res = await rawRequest('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      status: 400,
+      errors: [{ field: 'Host', code: 'required' }],
+    });
+  });
+
+  it.each([
+    [400, 'a malformed percent-encoding', '/api/v1/contacts/%zz'],
+    [414, 'a path parameter over 100 characters', `/api/v1/contacts/${'a'.repeat(101)}`],
+    [404, 'an unknown route', '/api/v1/nothing-here'],
+  ])('answers %s for %s as problem+json with the request id', async (status, _, path) => {
+    const res = await app.http.get(path).set(admin.auth);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body).toMatchObject({ status, requestId: res.headers['x-request-id'] });
+  });
+
+  it('answers a method a route does not take with a 404 problem (Fastify has no 405)', async () => {
+    const res = await app.http.put('/api/v1/contacts').set(admin.auth).send({});
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+  });
+
+  it("answers a page's malformed URL with its error page", async () => {
+    const res = await app.http.get('/contacts/%zz');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
   });
 });
 

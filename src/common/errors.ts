@@ -41,7 +41,7 @@ export const SERVICE_ERROR_CODES = [
   'cursor',
   /** If-Match that is not one version tag. */
   'versionTag',
-  /** The body as a whole: not JSON, not an object. */
+  /** The body (or the URL, or the request) as a whole: not JSON, not an object, not HTTP. */
   'malformed',
   /** A body nesting objects and arrays deeper than MAX_BODY_DEPTH (src/common/body-parsers.ts). */
   'tooDeep',
