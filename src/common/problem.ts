@@ -135,7 +135,7 @@ export function toProblem(error: unknown): ProblemWithHeaders {
       unexpected: status >= 500,
     };
   }
-  const refused = refusedBeforeRouting(error);
+  const refused = refusedRequest(error);
   if (refused) {
     const [status, detail, field] = refused;
     return {
@@ -204,10 +204,10 @@ export function toProblem(error: unknown): ProblemWithHeaders {
 }
 
 /**
- * Requests refused before they reached a route, by their error code: by Node's HTTP parser
- * (`HPE_…`, answered by Fastify's clientErrorHandler) or Fastify's router (`FST_ERR_BAD_URL`,
- * `FST_ERR_MAX_PARAM_LENGTH`, answered through its frameworkErrors). Status, detail, and the
- * field a 400 names.
+ * Requests refused for how they arrived, by their error code: by Node's HTTP parser (`HPE_…`,
+ * answered by Fastify's clientErrorHandler) or Fastify's router (`FST_ERR_BAD_URL`,
+ * `FST_ERR_MAX_PARAM_LENGTH`, answered through its frameworkErrors), before any route; or a body
+ * cut off as it was read. Status, detail, and the field a 400 names.
  */
 const REFUSED: Record<string, [number, string, string?]> = {
   HPE_HEADER_OVERFLOW: [
@@ -223,7 +223,7 @@ const NOT_HTTP: [number, string, string] = [400, 'The request is not well-formed
 
 const CUT_OFF: [number, string, string] = [400, 'The request body was cut off.', 'body'];
 
-function refusedBeforeRouting(error: unknown): [number, string, string?] | undefined {
+function refusedRequest(error: unknown): [number, string, string?] | undefined {
   const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
   if (typeof code !== 'string') return undefined;
   if (Object.hasOwn(REFUSED, code)) return REFUSED[code];
