@@ -67,7 +67,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     { requestId: problem.requestId, code: error.code },
     `${problem.status} ${problem.title}: refused before routing`,
   );
-  if (!socket.writable) return void socket.destroy();
+  // As Node itself: no answer into one already being sent on the connection (a pipelined request).
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
   const body = JSON.stringify(problem);
   socket.end(
     [
