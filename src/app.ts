@@ -13,7 +13,7 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
-import { BODY_LIMIT_BYTES, useBodyParsers } from './common/body-parsers';
+import { BODY_LIMIT_BYTES, useBodyParsers } from './common/request-limits';
 import { BadInput } from './common/errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { answerClientError, answerError } from './common/problem.filter';

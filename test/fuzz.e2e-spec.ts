@@ -583,7 +583,12 @@ function queryString(r: Random, params: { name: string; schema: Schema }[]): str
     parts.push(
       `sort=${r.pick(['constructor', '-toString', '__proto__', 'hasOwnProperty', '-', '', 'name,-name'])}`,
     );
-  if (r.chance(0.1)) parts.push(...Array.from({ length: 1 + r.int(300) }, (_, i) => `k${i}=${i}`));
+  if (r.chance(0.1))
+    parts.push(
+      ...Array.from({ length: r.pick([1 + r.int(300), 2000, 2001, 4000]) }, (_, i) =>
+        i.toString(36),
+      ),
+    );
   if (r.chance(0.05)) parts.push(...Array.from({ length: 50 }, () => 'limit=1'));
   if (r.chance(0.02)) parts.push(`q=${'a'.repeat(20_000)}`); // past Node's 16 KiB: 431
   return parts.length ? `?${parts.join('&')}` : '';

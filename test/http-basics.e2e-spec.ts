@@ -87,6 +87,22 @@ describe('problem details', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
   });
 
+  it('refuses a query string of more than 2000 names with 414 (tooManyFields)', async () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => i.toString(36)).join('&');
+    const res = await app.http.get(`/api/v1/contacts?${names(2001)}`).set(admin.auth);
+    expect(res.status).toBe(414);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: 'query', code: 'tooManyFields' }),
+    ]);
+    const repeated = await app.http.get(`/api/v1/contacts?${'q&'.repeat(2001)}`).set(admin.auth);
+    expect(repeated.status).toBe(414);
+    // 2000 are unknown fields like any other: a 400 listing the first 50.
+    const allowed = await app.http.get(`/api/v1/contacts?${names(2000)}`).set(admin.auth);
+    expect(allowed.status).toBe(400);
+    expect(allowed.body.errors).toHaveLength(50);
+  });
+
   it('refuses a __proto__ field in a form as unknown', async () => {
     const res = await app.http
       .post('/api/v1/auth/refresh')

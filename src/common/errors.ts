@@ -43,9 +43,9 @@ export const SERVICE_ERROR_CODES = [
   'versionTag',
   /** The body (or the URL, or the request) as a whole: not JSON, not an object, not HTTP. */
   'malformed',
-  /** A body nesting objects and arrays deeper than MAX_BODY_DEPTH (src/common/body-parsers.ts). */
+  /** A body nesting objects and arrays deeper than MAX_BODY_DEPTH (src/common/request-limits.ts). */
   'tooDeep',
-  /** A body of more than MAX_BODY_FIELDS keys and array elements, all levels together (413). */
+  /** More than MAX_FIELDS keys and array elements: in a body, all levels together (413), or in a query string (414). */
   'tooManyFields',
   /** An id in the path that is not a UUID (the key class-validator uses for the same rule). */
   'isUuid',
@@ -150,15 +150,19 @@ export class NotFound extends DomainError {
   }
 }
 
-/** A request body larger than the app reads (more fields than it takes; Fastify's own for bytes). */
-export class PayloadTooLarge extends DomainError {
-  readonly status = 413;
-  readonly slug = 'payload-too-large';
+/**
+ * A request larger than the app reads: a body (413) or a query string (414) of more fields than
+ * it takes (a body of too many bytes is Fastify's own 413).
+ */
+export class TooLarge extends DomainError {
+  readonly slug: string;
   constructor(
+    readonly status: 413 | 414,
     message: string,
     readonly errors: FieldError[],
   ) {
     super(message);
+    this.slug = status === 413 ? 'payload-too-large' : 'uri-too-long';
   }
 }
 

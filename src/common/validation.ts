@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { BadInput, FieldError, fieldError } from './errors';
+import { queryShapeProblem } from './request-limits';
 import { flattenValidationErrors, VALIDATOR_OPTIONS } from './validation-errors';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -54,11 +55,16 @@ export function inputProblems(value: unknown, path = ''): FieldError[] {
 }
 
 /**
- * The one validation setup: what no rule may be handed is refused first, then unknown fields
- * are refused and bodies and queries become DTOs.
+ * The one validation setup: a query string of too many fields (bodies are counted as they are
+ * parsed) and what no rule may be handed are refused first, then unknown fields are refused and
+ * bodies and queries become DTOs.
  */
 class CheckingValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query') {
+      const problem = queryShapeProblem(value);
+      if (problem) throw problem;
+    }
     // Values of custom decorators (the caller) are the app's own, not the client's.
     if (metadata.type !== 'custom') {
       const errors = inputProblems(value, metadata.type === 'param' ? (metadata.data ?? '') : '');

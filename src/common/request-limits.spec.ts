@@ -2,13 +2,14 @@ import {
   formShapeProblem,
   jsonShapeProblem,
   MAX_BODY_DEPTH,
-  MAX_BODY_FIELDS,
-} from './body-parsers';
-import { BadInput, PayloadTooLarge } from './errors';
+  MAX_FIELDS,
+  queryShapeProblem,
+} from './request-limits';
+import { BadInput, TooLarge } from './errors';
 
 const json = (text: string) => jsonShapeProblem(Buffer.from(text));
 const codeOf = (problem: ReturnType<typeof jsonShapeProblem>) =>
-  problem instanceof BadInput || problem instanceof PayloadTooLarge
+  problem instanceof BadInput || problem instanceof TooLarge
     ? problem.errors.map((e) => `${problem.status} ${e.field} ${e.code}`)
     : problem;
 
@@ -42,7 +43,7 @@ describe('the shape of a JSON body, read before it is parsed', () => {
     const padded = (sample: unknown, zeros: number, space?: number) =>
       JSON.stringify([sample, ...Array.from({ length: zeros }, () => 0)], null, space);
     for (const sample of samples) {
-      const zeros = MAX_BODY_FIELDS - 1 - fields(sample);
+      const zeros = MAX_FIELDS - 1 - fields(sample);
       for (const space of [undefined, 2]) {
         expect(json(padded(sample, zeros, space))).toBeUndefined();
         expect(codeOf(json(padded(sample, zeros + 1, space)))).toEqual(['413 body tooManyFields']);
@@ -50,8 +51,8 @@ describe('the shape of a JSON body, read before it is parsed', () => {
     }
     const keys = (n: number) =>
       JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, i])));
-    expect(json(keys(MAX_BODY_FIELDS))).toBeUndefined();
-    expect(codeOf(json(keys(MAX_BODY_FIELDS + 1)))).toEqual(['413 body tooManyFields']);
+    expect(json(keys(MAX_FIELDS))).toBeUndefined();
+    expect(codeOf(json(keys(MAX_FIELDS + 1)))).toEqual(['413 body tooManyFields']);
   });
 
   it('skips strings, escaped quotes included, and leaves what is not JSON to the parser', () => {
@@ -65,10 +66,22 @@ describe('the shape of a JSON body, read before it is parsed', () => {
 describe('the shape of a form body', () => {
   it('counts its name=value pairs', () => {
     const form = (n: number) => Array.from({ length: n }, (_, i) => `f${i}=${i}`).join('&');
-    expect(formShapeProblem(Buffer.from(form(MAX_BODY_FIELDS)))).toBeUndefined();
-    expect(formShapeProblem(Buffer.from(`&&${form(MAX_BODY_FIELDS)}&&`))).toBeUndefined();
-    expect(codeOf(formShapeProblem(Buffer.from(form(MAX_BODY_FIELDS + 1))))).toEqual([
+    expect(formShapeProblem(Buffer.from(form(MAX_FIELDS)))).toBeUndefined();
+    expect(formShapeProblem(Buffer.from(`&&${form(MAX_FIELDS)}&&`))).toBeUndefined();
+    expect(codeOf(formShapeProblem(Buffer.from(form(MAX_FIELDS + 1))))).toEqual([
       '413 body tooManyFields',
+    ]);
+  });
+});
+
+describe('the shape of a query string', () => {
+  it('counts its names, a name given n times n times', () => {
+    const query = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, '1']));
+    expect(queryShapeProblem(query(MAX_FIELDS))).toBeUndefined();
+    expect(queryShapeProblem({ ...query(MAX_FIELDS - 2), ids: ['a', 'b'] })).toBeUndefined();
+    expect(codeOf(queryShapeProblem({ ...query(MAX_FIELDS - 2), ids: ['a', 'b', 'c'] }))).toEqual([
+      '414 query tooManyFields',
     ]);
   });
 });
