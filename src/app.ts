@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   DocumentBuilder,
   getSchemaPath,
@@ -12,12 +13,13 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
+import { BODY_LIMIT_BYTES, useBodyParsers } from './common/request-limits';
+import { BadInput } from './common/errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
+import { answerClientError, answerError } from './common/problem.filter';
 import { runWithRequestId } from './common/request-context';
 import { requestIdFor } from './logging';
 import { useSecurityHeaders } from './security-headers';
-
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the HTTP application (not yet listening). Used by main.ts and the CLI alike. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -26,6 +28,16 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     trustProxy: options.config.trustProxy,
     genReqId: requestIdFor,
     return503OnClosing: true,
+    // What is refused before a route is found is answered as every error is: problem+json (a
+    // page's: its error page). Node's parser (a header section over 16 KiB, malformed HTTP)…
+    clientErrorHandler: answerClientError,
+    // …Fastify's router (a malformed percent-encoding, a path parameter over 100 characters)…
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('X-Request-Id', String(request.id));
+      answerError(error, request, reply);
+    },
+    // …and a request without Host, which Node would answer with an empty 400 (see the hook).
+    http: { requireHostHeader: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
@@ -37,11 +49,14 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  useBodyParsers(app);
 
   await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', String(request.id));
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+      return done(BadInput.field('Host', 'required', 'An HTTP/1.1 request needs a Host header.'));
     runWithRequestId(String(request.id), done);
   });
   useSecurityHeaders(fastify);

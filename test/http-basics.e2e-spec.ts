@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { Response } from 'supertest';
 import { ADMIN, startTestApp } from './helpers/app';
 import { Visitor } from './helpers/pages';
@@ -47,6 +48,75 @@ describe('problem details', () => {
     expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'refreshToken' }));
   });
 
+  it('refuses a body nested too deep with 400 (tooDeep), however deep', async () => {
+    for (const json of [
+      '{"refreshToken":'.repeat(33) + '"x"' + '}'.repeat(33),
+      '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
+      '['.repeat(500_000) + ']'.repeat(500_000),
+    ]) {
+      const res = await app.http
+        .post('/api/v1/auth/refresh')
+        .set('content-type', 'application/json')
+        .send(json);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.detail).toMatch(/32 levels/);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'body', code: 'tooDeep' }),
+      ]);
+    }
+  });
+
+  it('refuses a body of more than 2000 fields with 413 (tooManyFields), JSON or form', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 2001 }, (_, i) => [`f${i}`, 1]));
+    const elements = { ids: Array.from({ length: 2000 }, () => 0) };
+    const form = new URLSearchParams(Object.entries(keys).map(([k]) => [k, '1'])).toString();
+    for (const [type, body] of [
+      ['application/json', JSON.stringify(keys)],
+      ['application/json', JSON.stringify(elements)],
+      ['application/x-www-form-urlencoded', form],
+    ]) {
+      const res = await app.http.post('/api/v1/auth/login').set('content-type', type).send(body);
+      expect(res.status).toBe(413);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.detail).toMatch(/more than 2000 fields/);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'body', code: 'tooManyFields' }),
+      ]);
+    }
+    // A page's form: the page says so, in HTML.
+    const page = await app.http.post('/login').type('form').send(form);
+    expect(page.status).toBe(413);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+  });
+
+  it('refuses a query string of more than 2000 names with 414 (tooManyFields)', async () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => i.toString(36)).join('&');
+    const res = await app.http.get(`/api/v1/contacts?${names(2001)}`).set(admin.auth);
+    expect(res.status).toBe(414);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: 'query', code: 'tooManyFields' }),
+    ]);
+    const repeated = await app.http.get(`/api/v1/contacts?${'q&'.repeat(2001)}`).set(admin.auth);
+    expect(repeated.status).toBe(414);
+    // 2000 are unknown fields like any other: a 400 listing the first 50.
+    const allowed = await app.http.get(`/api/v1/contacts?${names(2000)}`).set(admin.auth);
+    expect(allowed.status).toBe(400);
+    expect(allowed.body.errors).toHaveLength(50);
+  });
+
+  it('refuses a __proto__ field in a form as unknown', async () => {
+    const res = await app.http
+      .post('/api/v1/auth/refresh')
+      .type('form')
+      .send('__proto__=x&refreshToken=y');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: '__proto__', code: 'unknown' }),
+    ]);
+  });
+
   it('answers malformed JSON with a 400 naming the body', async () => {
     const res = await app.http
       .post('/api/v1/auth/refresh')
@@ -69,6 +139,22 @@ describe('problem details', () => {
     const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['email', 'role', 'password', 'isAdmin']));
     expect(fields).not.toContain('displayName');
+  });
+
+  it('lists at most 50 errors and says how many there were', async () => {
+    const body = Object.fromEntries(Array.from({ length: 1999 }, (_, i) => [`extra${i}`, i]));
+    const res = await app.http
+      .post('/api/v1/contacts')
+      .set(admin.auth)
+      .send({ ...body, familyName: 'Li' });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('The request has 1999 errors; the first 50 are listed.');
+    expect(res.body.errors).toHaveLength(50);
+    expect(res.body.errors[0]).toEqual({
+      field: 'extra0',
+      code: 'unknown',
+      message: 'property extra0 should not exist',
+    });
   });
 
   it('answers a malformed id with 400 naming id, not a database error', async () => {
@@ -130,6 +216,95 @@ describe('problem details', () => {
   });
 });
 
+/** Sends `text` as it is on a connection of its own; the answer's status, headers and body. */
+function rawRequest(text: string): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(app.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head, ...body] = answer.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), headers: head, body: body.join('\r\n\r\n') });
+    });
+    socket.end(text);
+  });
+}
+
+describe('requests refused before they reach a route', () => {
+  it.each([
+    [
+      431,
+      'a query string of 54 KB',
+      `GET /api/v1/contacts?q=${'a'.repeat(54_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    ],
+    [
+      431,
+      'headers over 16 KiB',
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ],
+    [400, 'an unknown method', 'BREW /health HTTP/1.1\r\nHost: x\r\n\r\n'],
+    [400, 'a header without colon', 'GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'],
+    [
+      400,
+      'a bad chunk',
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+    ],
+  ])(
+    'answers %s for %s as problem+json with a request id, closing the connection',
+    async (status, _, text) => {
+      const res = await rawRequest(text);
+      expect(res.status).toBe(status);
+      expect(res.headers).toMatch(/^Content-Type: application\/problem\+json$/im);
+      expect(res.headers).toMatch(/^Connection: close$/im);
+      const problem = JSON.parse(res.body) as { status: number; requestId: string };
+      expect(problem.status).toBe(status);
+      expect(res.headers).toContain(`X-Request-Id: ${problem.requestId}`);
+    },
+  );
+
+  it("takes a body cut off in the middle for the client's doing, not the database's (503)", async () => {
+    const before = app.output().length;
+    await rawRequest(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\nzz\r\n',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.output().slice(before)).not.toMatch(/Service Unavailable|"level":50/);
+  });
+
+  it('answers a request without Host as problem+json, as Node would not', async () => {
+    const res = await rawRequest('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      status: 400,
+      errors: [{ field: 'Host', code: 'required' }],
+    });
+  });
+
+  it.each([
+    [400, 'a malformed percent-encoding', '/api/v1/contacts/%zz'],
+    [414, 'a path parameter over 100 characters', `/api/v1/contacts/${'a'.repeat(101)}`],
+    [404, 'an unknown route', '/api/v1/nothing-here'],
+  ])('answers %s for %s as problem+json with the request id', async (status, _, path) => {
+    const res = await app.http.get(path).set(admin.auth);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body).toMatchObject({ status, requestId: res.headers['x-request-id'] });
+  });
+
+  it('answers a method a route does not take with a 404 problem (Fastify has no 405)', async () => {
+    const res = await app.http.put('/api/v1/contacts').set(admin.auth).send({});
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+  });
+
+  it("answers a page's malformed URL with its error page", async () => {
+    const res = await app.http.get('/contacts/%zz');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+  });
+});
+
 describe('text that is not well formed', () => {
   // Raw JSON, so the lone surrogate reaches the server as the escape a client can send.
   const postRaw = (path: string, json: string) =>
@@ -169,11 +344,65 @@ describe('text that is not well formed', () => {
     expect(query.body.errors).toEqual([expect.objectContaining({ field: 'q', code: 'encoding' })]);
   });
 
+  it('refuses it on the sign-in too, which a guard checks before any pipe', async () => {
+    for (const email of ['a\\u0000@test.liaison', '\\ud800@test.liaison']) {
+      const res = await app.http
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(`{"email":"${email}","password":"whatever-it-is"}`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'email', code: 'encoding' }),
+      ]);
+    }
+  });
+
   it('keeps a well-formed pair of surrogates (an emoji, a rare Han character) as text', async () => {
     const res = await postRaw('/api/v1/contacts', '{"familyName":"\\ud842\\udfb7 🙂"}');
     expect(res.status).toBe(201);
     expect(res.body.familyName).toBe('𠮷 🙂');
   });
+});
+
+describe('keys named like a member of every object', () => {
+  // class-validator's whitelist finds `constructor` & co. on a plain object and let them pass.
+  it.each(['constructor', 'hasOwnProperty', 'toString', '__defineGetter__'])(
+    'refuses %s as an unknown field, in a body, nested and in a query',
+    async (key) => {
+      const body = await app.http
+        .post('/api/v1/contacts')
+        .set(admin.auth)
+        .send({ familyName: 'Li', [key]: 'x' });
+      expect(body.status).toBe(400);
+      expect(body.body.errors).toEqual([
+        { field: key, code: 'unknown', message: expect.any(String) },
+      ]);
+      const nested = await app.http
+        .post('/api/v1/trips')
+        .set(admin.auth)
+        .send({
+          title: 'Reise',
+          startsOn: '2026-10-19',
+          endsOn: '2026-10-23',
+          destinations: [{ country: 'CN', [key]: 1 }],
+        });
+      expect(nested.status).toBe(400);
+      expect(nested.body.errors).toEqual([
+        expect.objectContaining({ field: `destinations.0.${key}`, code: 'unknown' }),
+      ]);
+      // The sign-in's guard handed such an object to class-transformer, which took it for a class: 500.
+      const signIn = await app.http
+        .post('/api/v1/auth/login')
+        .send({ email: { [key]: { isAdmin: true } }, password: 'whatever-it-is' });
+      expect(signIn.status).toBe(400);
+      expect(signIn.body.errors).toEqual([
+        expect.objectContaining({ field: `email.${key}`, code: 'unknown' }),
+      ]);
+      const query = await app.http.get(`/api/v1/contacts?${key}=1`).set(admin.auth);
+      expect(query.status).toBe(400);
+      expect(query.body.errors).toEqual([expect.objectContaining({ field: key, code: 'unknown' })]);
+    },
+  );
 });
 
 describe('keyset pagination', () => {

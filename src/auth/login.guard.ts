@@ -1,18 +1,19 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { BadInput, Unauthorized } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation-errors';
+import { createValidationPipe } from '../common/validation';
 import { LoginDto } from './auth.dto';
 
 /**
- * passport-local behind a shape check: a body without a string email and password is a 400
- * naming the field (passport-local alone would answer a bare 401).
+ * passport-local behind the validation every body gets (a guard runs before the pipe): a body
+ * without a string email and password, or with text that is not well formed, is a 400 naming the
+ * field (passport-local alone would answer a bare 401, or hand the text to the database).
  */
 @Injectable()
 export class LoginGuard extends AuthGuard('local') {
+  private readonly validation = createValidationPipe();
+
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const body: unknown = request.body;
@@ -23,11 +24,7 @@ export class LoginGuard extends AuthGuard('local') {
         'body must be a JSON object with email and password',
       );
     }
-    const errors = await validate(plainToInstance(LoginDto, body), {
-      whitelist: true,
-      forbidNonWhitelisted: true,
-    });
-    if (errors.length > 0) throw new BadInput(flattenValidationErrors(errors));
+    await this.validation.transform(body, { type: 'body', metatype: LoginDto });
     return (await super.canActivate(context)) as boolean;
   }
 

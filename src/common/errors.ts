@@ -43,8 +43,12 @@ export const SERVICE_ERROR_CODES = [
   'versionTag',
   /** An Idempotency-Key that is not 1–255 visible ASCII characters. */
   'idempotencyKey',
-  /** The body as a whole: not JSON, not an object. */
+  /** The body (or the URL, or the request) as a whole: not JSON, not an object, not HTTP. */
   'malformed',
+  /** A body nesting objects and arrays deeper than MAX_BODY_DEPTH (src/common/request-limits.ts). */
+  'tooDeep',
+  /** More than MAX_FIELDS keys and array elements: in a body, all levels together (413), or in a query string (414). */
+  'tooManyFields',
   /** An id in the path that is not a UUID (the key class-validator uses for the same rule). */
   'isUuid',
   /** A sort that is not in the list's whitelist (the key class-validator uses for the same rule). */
@@ -78,11 +82,28 @@ export abstract class DomainError extends Error {
   readonly headers: Record<string, string> = {};
 }
 
+/** The most field errors a 400 lists; `detail` says how many there were in all. */
+export const MAX_LISTED_ERRORS = 50;
+
 export class BadInput extends DomainError {
   readonly status = 400;
   readonly slug = 'validation';
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+  /** The first MAX_LISTED_ERRORS of them. */
+  readonly errors: FieldError[];
+  /**
+   * @param total how many there were, when `errors` is already a part of them (asPartOf).
+   */
+  constructor(
+    errors: FieldError[],
+    readonly total = errors.length,
+  ) {
+    const listed = errors.slice(0, MAX_LISTED_ERRORS);
+    super(
+      total > listed.length
+        ? `The request has ${total} errors; the first ${listed.length} are listed.`
+        : listed.map((e) => `${e.field}: ${e.message}`).join('; '),
+    );
+    this.errors = listed;
   }
   static field(field: string, code: ServiceErrorCode, message: string): BadInput {
     return new BadInput([fieldError(field, code, message)]);
@@ -99,7 +120,10 @@ export async function asPartOf<T>(path: string, work: () => Promise<T>): Promise
     return await work();
   } catch (error) {
     if (!(error instanceof BadInput)) throw error;
-    throw new BadInput(error.errors.map((e) => ({ ...e, field: `${path}.${e.field}` })));
+    throw new BadInput(
+      error.errors.map((e) => ({ ...e, field: `${path}.${e.field}` })),
+      error.total,
+    );
   }
 }
 
@@ -125,6 +149,22 @@ export class NotFound extends DomainError {
   readonly slug = 'not-found';
   constructor(kind = 'resource', id?: string) {
     super(id ? `No ${kind} with id ${id}.` : `No such ${kind}.`);
+  }
+}
+
+/**
+ * A request larger than the app reads: a body (413) or a query string (414) of more fields than
+ * it takes (a body of too many bytes is Fastify's own 413).
+ */
+export class TooLarge extends DomainError {
+  readonly slug: string;
+  constructor(
+    readonly status: 413 | 414,
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super(message);
+    this.slug = status === 413 ? 'payload-too-large' : 'uri-too-long';
   }
 }
 

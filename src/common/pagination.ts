@@ -89,7 +89,8 @@ export class Paginator {
     const sortParam = query.sort ?? options.defaultSort;
     const descending = sortParam.startsWith('-');
     const field = descending ? sortParam.slice(1) : sortParam;
-    const sortKey = options.sorts[field];
+    // Own properties only: `constructor` or `toString` would find Object's, and sort by nothing.
+    const sortKey = Object.hasOwn(options.sorts, field) ? options.sorts[field] : undefined;
     if (!sortKey) {
       throw BadInput.field(
         'sort',

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError, FieldError, fieldError } from './errors';
@@ -55,13 +55,16 @@ const SLUG_BY_STATUS: Record<number, string> = {
   404: 'not-found',
   405: 'method-not-allowed',
   406: 'not-acceptable',
+  408: 'request-timeout',
   409: 'conflict',
   412: 'version-conflict',
   422: 'unprocessable',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   428: 'precondition-required',
   429: 'too-many-requests',
+  431: 'request-header-fields-too-large',
   500: 'internal',
   503: 'unavailable',
 };
@@ -149,6 +152,19 @@ export function toProblem(error: unknown): ProblemWithHeaders {
       unexpected: status >= 500,
     };
   }
+  const refused = refusedRequest(error);
+  if (refused) {
+    const [status, detail, field] = refused;
+    return {
+      problem: problemFor(
+        status,
+        detail,
+        field ? { errors: [fieldError(field, 'malformed', detail)] } : {},
+      ),
+      headers: {},
+      unexpected: false,
+    };
+  }
   // Errors raised by Fastify itself (body parsing, size limit, media type) carry a statusCode.
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (
@@ -203,6 +219,36 @@ export function toProblem(error: unknown): ProblemWithHeaders {
     headers: {},
     unexpected: true,
   };
+}
+
+/**
+ * Requests refused for how they arrived, by their error code: by Node's HTTP parser (`HPE_…`,
+ * answered by Fastify's clientErrorHandler) or Fastify's router (`FST_ERR_BAD_URL`,
+ * `FST_ERR_MAX_PARAM_LENGTH`, answered through its frameworkErrors), before any route; or a body
+ * cut off as it was read. Status, detail, and the field a 400 names.
+ */
+const REFUSED: Record<string, [number, string, string?]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    `The request line and headers together are larger than the limit of ${maxHeaderSize / 1024} KiB.`,
+  ],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'The chunk extensions of the request body are too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request did not arrive in time.'],
+  FST_ERR_BAD_URL: [400, 'The URL is not valid: a percent-encoding is malformed.', 'url'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'A part of the URL path is longer than 100 characters.'],
+};
+const NOT_HTTP: [number, string, string] = [400, 'The request is not well-formed HTTP.', 'request'];
+
+const CUT_OFF: [number, string, string] = [400, 'The request body was cut off.', 'body'];
+
+function refusedRequest(error: unknown): [number, string, string?] | undefined {
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (typeof code !== 'string') return undefined;
+  if (Object.hasOwn(REFUSED, code)) return REFUSED[code];
+  if (code.startsWith('HPE_')) return NOT_HTTP;
+  // The body's stream failed as it was read (Fastify marks that 400): the client cut the
+  // connection, or Node's parser refused the rest of it. Not a database's ECONNRESET.
+  return statusCode === 400 && /^(ECONN|ERR_STREAM_)/.test(code) ? CUT_OFF : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The kit's forms reach Nest through the layout's CSRF field; Jest cannot load Nest (ESM only).
 jest.mock('@nestjs/common', () => ({ SetMetadata: () => () => undefined }));
 
-import { choiceOptions, createBody, FieldSpec, patchBody, valuesOf } from './forms';
+import { choiceOptions, createBody, FieldSpec, fieldMessages, patchBody, valuesOf } from './forms';
 
 const organisation: FieldSpec = {
   name: 'organisation',
@@ -58,5 +58,20 @@ describe('forms: one input for several API fields', () => {
     expect(choiceOptions([{ value: 'a', label: 'A' }], '').value).toBe(
       '<option value="a">A</option>',
     );
+  });
+});
+
+describe("forms: the API's 400 beside the inputs", () => {
+  it('puts an error on a field named like an object member under the form, not a crash', () => {
+    const problem = {
+      status: 400,
+      detail: 'bad',
+      errors: [
+        { field: 'constructor', code: 'unknown', message: 'property constructor should not exist' },
+        { field: 'city', code: 'maxLength', message: 'city is too long' },
+      ],
+    };
+    const messages = fieldMessages('en', [city], problem, { companyId: 'organisation' });
+    expect(Object.keys(messages).sort()).toEqual(['_form', 'city']);
   });
 });

@@ -252,7 +252,7 @@ export function fieldMessages(
   const out: Record<string, string> = {};
   const names = new Set(fields.map((f) => f.name));
   for (const e of problem?.errors ?? []) {
-    const path = rename[e.field] ?? e.field;
+    const path = Object.hasOwn(rename, e.field) ? rename[e.field] : e.field;
     const top = names.has(path) ? path : path.split(/[.[]/)[0];
     const key = names.has(top) ? top : '_form';
     out[key] ??= ruleMessage(locale, e.code);

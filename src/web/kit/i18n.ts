@@ -522,6 +522,8 @@ const RULES: Record<string, readonly [string, string]> = {
   wrongPassword: ['Das Passwort stimmt nicht.', 'The password is not right.'],
   unknown: ['Dieses Feld ist hier nicht vorgesehen.', 'This field is not expected here.'],
   malformed: ['Die Eingabe ist unvollständig.', 'The input is incomplete.'],
+  tooDeep: ['Die Eingabe ist zu tief verschachtelt.', 'The input is nested too deep.'],
+  tooManyFields: ['Die Eingabe hat zu viele Felder.', 'The input has too many fields.'],
   unique: ['Dieser Wert ist schon vergeben.', 'This value is already taken.'],
   conflict: ['Dieser Wert ist schon vergeben.', 'This value is already taken.'],
   arrayMinSize: ['Bitte mindestens einen Eintrag wählen.', 'Please choose at least one.'],
