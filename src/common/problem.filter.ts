@@ -4,7 +4,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseOutage } from '../database/outage';
 import { DATA_CSP } from '../security-headers';
-import { isDatabaseUnavailable, PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 const logger = new Logger('Problem');
 
@@ -52,7 +52,7 @@ export class ProblemFilter implements ExceptionFilter {
   constructor(private readonly outage: DatabaseOutage) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    if (isDatabaseUnavailable(error)) this.outage.refused(error);
+    if (toProblem(error).databaseUnavailable) this.outage.refused(error);
     const http = host.switchToHttp();
     answerError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }

@@ -44,6 +44,8 @@ export interface ProblemWithHeaders {
   headers: Record<string, string>;
   /** True when the cause is ours, not the caller's: log it with its stack. */
   unexpected: boolean;
+  /** True when the database could not be reached: an outage (src/database/outage.ts) counts it. */
+  databaseUnavailable?: boolean;
 }
 
 const problemType = (slug: string) => `/problems/${slug}`;
@@ -209,6 +211,7 @@ export function toProblem(error: unknown): ProblemWithHeaders {
       problem: problemFor(503, 'The database is unavailable right now. Try again shortly.'),
       headers: { 'Retry-After': '5' },
       unexpected: false,
+      databaseUnavailable: true,
     };
   }
   return {
