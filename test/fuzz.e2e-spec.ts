@@ -541,6 +541,18 @@ const IF_MATCH = [
   'null',
 ];
 
+const IDEMPOTENCY_KEYS = [
+  'fuzz-key-1',
+  'fuzz-key-2',
+  'fuzz-key-3',
+  '',
+  ' ',
+  'x'.repeat(256),
+  'schl\u00fcssel',
+  'a,b',
+  '00000000-0000-4000-8000-000000000000',
+];
+
 function headersFor(r: Random, op: { method: string; path: string }): Record<string, string> {
   const headers: Record<string, string> = {};
   const who = r.next();
@@ -553,6 +565,8 @@ function headersFor(r: Random, op: { method: string; path: string }): Record<str
       headers['If-Match'] = r.chance(0.5) ? `"${1 + r.int(4)}"` : r.pick(IF_MATCH);
   } else if (r.chance(0.05)) headers['If-Match'] = r.pick(IF_MATCH);
   if (r.chance(0.05)) headers['X-Request-Id'] = r.pick(['bad id', 'x'.repeat(100), 'ok-1']);
+  // Retries under one key (a replay, another body: 422, one still running: 409) and bad keys.
+  if (r.chance(0.3)) headers['Idempotency-Key'] = r.pick(IDEMPOTENCY_KEYS);
   if (r.chance(0.03)) headers['Accept'] = r.pick(['text/html', 'application/xml', '*/*;q=0']);
   return headers;
 }
