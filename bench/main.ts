@@ -16,6 +16,7 @@ import {
   recreateDatabase,
   restoreAfterLoad,
   ROOT,
+  RunningApp,
   runParallel,
   serverSettings,
   startApp,
@@ -32,10 +33,20 @@ import {
   isRead,
   LoadSummary,
   markdown,
+  rateLimitCost,
   ScenarioResult,
   StatementCount,
 } from './report';
-import { deepCursor, findFixtures, login, Scenario, scenarios, send, Tokens } from './scenarios';
+import {
+  deepCursor,
+  findFixtures,
+  LIGHT_READS,
+  login,
+  Scenario,
+  scenarios,
+  send,
+  Tokens,
+} from './scenarios';
 
 const USAGE = `npm run bench -- [options]
 
@@ -404,9 +415,21 @@ async function main(): Promise<void> {
       }
 
       // 4. The load: the app as it runs in production, then the limit, scenario by scenario.
+      // On the light reads, the same app without rate limits too: what they cost (issue 13).
       const app = stopOnExit(await startApp({ databaseUrl: url, jwtSecret: JWT_SECRET }));
+      const light = (s: Scenario) => LIGHT_READS.includes(s.name);
+      let unlimited: RunningApp | undefined;
       const results: ScenarioResult[] = [];
       try {
+        if (list.some(light)) {
+          unlimited = stopOnExit(
+            await startApp({
+              databaseUrl: url,
+              jwtSecret: JWT_SECRET,
+              env: { RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_ADDRESS_PER_MINUTE: '0' },
+            }),
+          );
+        }
         let loggedInAt = 0;
         const fresh = async () => {
           // Access tokens live 15 minutes; a long run signs in again before one could expire.
@@ -420,7 +443,7 @@ async function main(): Promise<void> {
           return tokens;
         };
         const machine = new MachineLoad(
-          () => [process.pid, app.process.pid ?? 0],
+          () => [process.pid, app.process.pid ?? 0, unlimited?.process.pid ?? 0],
           server.embedded ? join(ROOT, 'bench', '.data', 'pg', 'postmaster.pid') : undefined,
         );
         const watched = async <T extends RunStats[]>(run: () => Promise<T>): Promise<T> => {
@@ -436,12 +459,16 @@ async function main(): Promise<void> {
           return all;
         };
         // A fresh process (JIT, the ORM's caches, the pool's connections) warms up on every read
-        // first, so that the first scenario is not measured colder than the others.
+        // first, so that the first scenario is not measured colder than the others. The app
+        // without rate limits too, on every read and not only the light ones: warmed less, it
+        // ran the code both share colder and made the limits look cheaper than they are.
         const warm = await fresh();
         for (const s of list.filter((x) => isRead(x.kind))) {
-          await httpLoad(app.url, () => s.request(warm), load.connections).run(
-            Math.min(1, load.warmupSeconds),
-          );
+          for (const target of unlimited ? [app, unlimited] : [app]) {
+            await httpLoad(target.url, () => s.request(warm), load.connections).run(
+              Math.min(1, load.warmupSeconds),
+            );
+          }
         }
         progress(
           `app warmed up on every read (bench heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB)`,
@@ -449,16 +476,27 @@ async function main(): Promise<void> {
         for (const s of list) {
           const t = await fresh();
           const { statements, counts } = captured.get(s.name)!;
-          // App and limit take turns within the scenario, so both see the same machine.
-          const [appStats, limit] = await watched(() =>
+          // App, limit and the app without rate limits take turns within the scenario, so all
+          // see the same machine. The two apps sit at both ends of a round: each goes first as
+          // often as the other and follows the limit as often.
+          const withoutLimits = light(s) ? unlimited : undefined;
+          const [appStats, ...others] = await watched(() =>
             takeTurns(
               [
                 httpLoad(app.url, () => s.request(t), load.connections),
                 ...(isRead(s.kind) ? [limitLoad(url, statements, load.connections)] : []),
+                ...(withoutLimits
+                  ? [httpLoad(withoutLimits.url, () => s.request(t), load.connections)]
+                  : []),
               ],
               load,
             ),
           );
+          const limit = isRead(s.kind) ? others[0] : undefined;
+          const withoutRateLimits = withoutLimits ? others[others.length - 1] : undefined;
+          const cost = withoutRateLimits
+            ? 1 - appStats.perSecond / withoutRateLimits.perSecond
+            : undefined;
           const template = s.request(t);
           results.push({
             name: s.name,
@@ -468,6 +506,8 @@ async function main(): Promise<void> {
             app: appStats,
             limit,
             ratio: limit ? appStats.perSecond / limit.perSecond : undefined,
+            withoutRateLimits,
+            rateLimitCost: cost,
             statements: counts,
             sql: statements.map((x) => x.sql.replace(/\s+/g, ' ').trim()),
             explain: plans.get(s.name),
@@ -477,13 +517,23 @@ async function main(): Promise<void> {
               (limit
                 ? `, limit ${Math.round(limit.perSecond)} req/s p95 ${limit.p95.toFixed(1)} ms`
                 : '') +
+              (withoutRateLimits
+                ? `, without rate limits ${Math.round(withoutRateLimits.perSecond)} req/s p95 ${withoutRateLimits.p95.toFixed(1)} ms (cost ${(100 * cost!).toFixed(1)} %)`
+                : '') +
               (appStats.failures ? `, ${appStats.failures} FAILED` : ''),
           );
-          if (appStats.failures > 0 || appStats.requests === 0 || (limit && limit.failures > 0)) {
+          if (
+            appStats.failures > 0 ||
+            appStats.requests === 0 ||
+            (limit && limit.failures > 0) ||
+            (withoutRateLimits &&
+              (withoutRateLimits.failures > 0 || withoutRateLimits.requests === 0))
+          ) {
             failed = true;
           }
         }
       } finally {
+        await unlimited?.stop();
         await app.stop();
       }
 
@@ -522,6 +572,7 @@ async function main(): Promise<void> {
           deepCursorRows: deep.rows,
         },
         scenarios: results,
+        rateLimitCost: rateLimitCost(results),
         targets: evaluateTargets(results, sizes.contacts),
       };
       const table = markdown(result);

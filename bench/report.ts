@@ -17,6 +17,10 @@ export interface ScenarioResult {
   limit?: RunStats;
   /** App throughput over the limit's. */
   ratio?: number;
+  /** A light read only: the same load on the app started without rate limits, in turns with `app`. */
+  withoutRateLimits?: RunStats;
+  /** What the rate limits cost: 1 − the app's throughput over `withoutRateLimits`'. */
+  rateLimitCost?: number;
   statements: StatementCount[];
   /** The statements of one request, in order, as the app sent them. */
   sql: string[];
@@ -57,6 +61,8 @@ export interface BenchResult {
   load: LoadSummary;
   fixtures: Record<string, unknown>;
   scenarios: ScenarioResult[];
+  /** The rate limits' cost, the median over the light reads measured (issue 13). */
+  rateLimitCost?: { median: number; scenarios: string[] };
   targets: TargetResult[];
 }
 
@@ -69,6 +75,20 @@ const rate = (v: number | undefined) =>
 const latencies = (s: RunStats | undefined) =>
   s ? `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)}` : '–';
 
+const percent = (v: number) => `${(v * 100).toFixed(1).replace('-', '−')} %`;
+
+/** The median of the light reads' rate limit costs, or nothing when no light read ran. */
+export function rateLimitCost(
+  scenarios: ScenarioResult[],
+): { median: number; scenarios: string[] } | undefined {
+  const measured = scenarios.filter((s) => s.rateLimitCost !== undefined);
+  if (measured.length === 0) return undefined;
+  const costs = measured.map((s) => s.rateLimitCost!).sort((a, b) => a - b);
+  const middle = Math.floor(costs.length / 2);
+  const median = costs.length % 2 ? costs[middle] : (costs[middle - 1] + costs[middle]) / 2;
+  return { median, scenarios: measured.map((s) => s.name) };
+}
+
 /** "2" when every count agrees, "2–3" otherwise. */
 export function countText(samples: number[]): string {
   const min = Math.min(...samples);
@@ -76,7 +96,7 @@ export function countText(samples: number[]): string {
   return min === max ? String(min) : `${min}–${max}`;
 }
 
-/** The targets of issue 7, measured. */
+/** The targets of issue 7 and the rate limits' of issue 13, measured. */
 export function evaluateTargets(scenarios: ScenarioResult[], contacts: number): TargetResult[] {
   const out: TargetResult[] = [];
   const by = new Map(scenarios.map((s) => [s.name, s]));
@@ -111,6 +131,17 @@ export function evaluateTargets(scenarios: ScenarioResult[], contacts: number): 
       target: 'create interaction ≥ 500/s',
       measured: `${rate(create.app.perSecond)}/s`,
       met: create.app.perSecond >= 500,
+    });
+  }
+  const cost = rateLimitCost(scenarios);
+  if (cost) {
+    const each = scenarios
+      .filter((s) => s.rateLimitCost !== undefined)
+      .map((s) => `${s.name} ${percent(s.rateLimitCost!)}`);
+    out.push({
+      target: 'rate limits cost the light reads ≤ 5 % of their throughput (median)',
+      measured: `${percent(cost.median)} (${each.join(', ')})`,
+      met: cost.median <= 0.05,
     });
   }
   return out;
@@ -162,6 +193,34 @@ export function markdown(result: BenchResult): string {
     );
   }
   lines.push('');
+  const limited = result.scenarios.filter((s) => s.withoutRateLimits);
+  if (limited.length > 0) {
+    lines.push('### Rate limits on the light reads');
+    lines.push('');
+    lines.push(
+      'The app above counts every request against its rate limits (set far beyond the load, so it never refuses); the same build started beside it with `RATE_LIMIT_USER_PER_MINUTE=0` and `RATE_LIMIT_ADDRESS_PER_MINUTE=0` takes turns with it in each scenario, on the same connections and timing. Cost: 1 − with/without throughput.',
+    );
+    lines.push('');
+    lines.push(
+      '| Scenario | With limits req/s | Without req/s | Cost | With p50 / p95 ms | Without p50 / p95 ms |',
+    );
+    lines.push('|---|--:|--:|--:|--:|--:|');
+    for (const s of limited) {
+      const without = s.withoutRateLimits!;
+      const failures = without.failures ? ` ⚠ ${without.failures} failed without limits` : '';
+      const busy = Math.max(s.app.otherLoad ?? 0, without.otherLoad ?? 0);
+      const noise = busy > 0.1 ? ` ⚠ other load ${Math.round(busy * 100)} %` : '';
+      lines.push(
+        `| ${s.title}${failures}${noise} | ${rate(s.app.perSecond)} | ${rate(without.perSecond)} | ${percent(s.rateLimitCost!)} | ${ms(s.app.p50)} / ${ms(s.app.p95)} | ${ms(without.p50)} / ${ms(without.p95)} |`,
+      );
+    }
+    if (result.rateLimitCost) {
+      lines.push(
+        `| **Median of the light reads** | | | ${percent(result.rateLimitCost.median)} | | |`,
+      );
+    }
+    lines.push('');
+  }
   lines.push('| Target | Measured | Met |');
   lines.push('|---|---|:-:|');
   for (const t of result.targets) {
