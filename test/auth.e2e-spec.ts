@@ -864,6 +864,6 @@ describe('the migration to one spelling of users.email', () => {
   it('stops, naming them, where two accounts would become one address', async () => {
     await expect(
       migrateRows(['jos\u00e9@migrated.test', 'jose\u0301@migrated.test', 'other@migrated.test']),
-    ).rejects.toThrow(/jos\u00e9@migrated\.test = jose\u0301@migrated\.test$/);
+    ).rejects.toThrow(/jose\u0301@migrated\.test = jos\u00e9@migrated\.test$/);
   });
 });

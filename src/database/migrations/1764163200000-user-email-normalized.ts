@@ -26,7 +26,7 @@ export class UserEmailNormalized1764163200000 implements MigrationInterface {
       // Two accounts cannot be merged by a migration: someone has to change one address first.
       throw new Error(
         `These users' emails are one address once normalised; change all but one and migrate again: ${clashes
-          .map((emails) => emails.join(' = '))
+          .map((emails) => [...emails].sort().join(' = '))
           .join('; ')}`,
       );
     }
