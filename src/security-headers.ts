@@ -1,34 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPageRequest } from './web/kit/respond';
 
-/** Pages: no inline script or style, nothing from elsewhere, no framing. */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
+/** A document of this site: its own scripts only, nothing from elsewhere, no framing. */
+const documentCsp = (styleSrc: string) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src ${styleSrc}`,
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+
+/** Pages: no inline script or style. */
+export const PAGE_CSP = documentCsp("'self'");
 
 /**
- * The Swagger UI at /api/docs: its own scripts only, but the inline styles its page and React
- * components are written with, and the data: images of its stylesheet.
+ * The Swagger UI at /api/docs: the inline styles its page and React components are written
+ * with, and the data: images of its stylesheet.
  */
-export const DOCS_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
+export const DOCS_CSP = documentCsp("'self' 'unsafe-inline'");
 
 /** Everything else is data, never a document to run or frame: JSON, problems, downloads, assets. */
 export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase, startTestApp, TestApp } from './helpers/app';
+import { startTestApp, TestApp } from './helpers/app';
 import { loginAdmin, Session } from './helpers/auth';
 import { OwnPostgres } from './helpers/own-postgres';
-import { TcpProxy } from './helpers/tcp-proxy';
+import { useAppBehindProxy } from './helpers/tcp-proxy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -13,31 +13,10 @@ const errorLines = (output: string) =>
   output.split('\n').filter((line) => /"level":(5|6)0/.test(line));
 
 describe('a connection cut in the middle of a transaction', () => {
-  let databaseUrl: string;
-  let proxy: TcpProxy;
-  let app: TestApp;
+  const behind = useAppBehindProxy();
   let admin: Session;
-
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase();
-    const target = new URL(databaseUrl);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.up();
-    const viaProxy = new URL(databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    app = await startTestApp({
-      databaseUrl,
-      appDatabaseUrl: viaProxy.toString(),
-      env: { DB_CONNECT_TIMEOUT_MS: '1000' },
-    });
-    admin = await loginAdmin(app);
-  });
-  afterAll(async () => {
-    await proxy.up().catch(() => undefined);
-    await app?.stop();
-    await proxy.down();
-    await dropTestDatabase(databaseUrl);
+    admin = await loginAdmin(behind.app);
   });
 
   it.each([
@@ -46,6 +25,7 @@ describe('a connection cut in the middle of a transaction', () => {
   ])(
     'is a 503 that wrote nothing, %s; the retry writes it once',
     async (_, headers: Record<string, string>) => {
+      const { app, proxy, databaseUrl } = behind;
       const name = `Halb ${randomUUID()}`;
       const blocker = new Client({ connectionString: databaseUrl });
       await blocker.connect();

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { TestApp, createTestDatabase, dropTestDatabase, startTestApp } from './helpers/app';
+import { TestApp, startTestApp } from './helpers/app';
 import { loginAdmin } from './helpers/auth';
-import { TcpProxy } from './helpers/tcp-proxy';
+import { useAppBehindProxy } from './helpers/tcp-proxy';
 
 const waitFor = async (check: () => Promise<boolean>, timeoutMs: number): Promise<number> => {
   const started = Date.now();
@@ -31,32 +31,10 @@ describe('health', () => {
 });
 
 describe('when the database goes away', () => {
-  let proxy: TcpProxy;
-  let app: TestApp;
-  let databaseUrl: string;
-
-  beforeAll(async () => {
-    databaseUrl = await createTestDatabase();
-    const target = new URL(databaseUrl);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.up();
-    const viaProxy = new URL(databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    app = await startTestApp({
-      databaseUrl,
-      appDatabaseUrl: viaProxy.toString(),
-      env: { DB_CONNECT_TIMEOUT_MS: '1000' },
-    });
-  });
-  afterAll(async () => {
-    await proxy.up().catch(() => undefined);
-    await app?.stop();
-    await proxy.down();
-    await dropTestDatabase(databaseUrl);
-  });
+  const behind = useAppBehindProxy();
 
   it('answers 503 quickly while it is down and recovers by itself when it is back', async () => {
+    const { app, proxy } = behind;
     const admin = await loginAdmin(app);
     expect((await app.http.get('/api/v1/users').set(admin.auth)).status).toBe(200);
 

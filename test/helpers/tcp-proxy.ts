@@ -1,4 +1,5 @@
 import { createServer, Server, Socket, connect } from 'node:net';
+import { createTestDatabase, dropTestDatabase, startTestApp, TestApp } from './app';
 
 /** A TCP proxy in front of PostgreSQL that a test can cut and restore, to simulate an outage. */
 export class TcpProxy {
@@ -36,4 +37,42 @@ export class TcpProxy {
     );
     this.server = undefined;
   }
+}
+
+export interface BehindProxy {
+  app: TestApp;
+  /** Cut (`down()`) and restore (`up()`) the app's connections to its database. */
+  proxy: TcpProxy;
+  /** The database itself, not through the proxy. */
+  databaseUrl: string;
+}
+
+/**
+ * Registers this file's app on a fresh database that it reaches through a TcpProxy (started
+ * before the file's tests, stopped after them); it gives up connecting after a second.
+ */
+export function useAppBehindProxy(): BehindProxy {
+  const world = {} as BehindProxy;
+  beforeAll(async () => {
+    const databaseUrl = await createTestDatabase();
+    const target = new URL(databaseUrl);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.up();
+    const viaProxy = new URL(databaseUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const app = await startTestApp({
+      databaseUrl,
+      appDatabaseUrl: viaProxy.toString(),
+      env: { DB_CONNECT_TIMEOUT_MS: '1000' },
+    });
+    Object.assign(world, { app, proxy, databaseUrl });
+  });
+  afterAll(async () => {
+    await world.proxy?.up().catch(() => undefined);
+    await world.app?.stop();
+    await world.proxy?.down();
+    if (world.databaseUrl) await dropTestDatabase(world.databaseUrl);
+  });
+  return world;
 }
