@@ -255,6 +255,9 @@ describe('leads: create and update', () => {
     [{ stage: null }, ['stage']],
     [{ stage: 'Won' }, ['stage']],
     [{ valueEur: -0.01 }, ['valueEur']],
+    // A number whose text has no decimal point (class-validator's own check threw on these).
+    [{ valueEur: 5e-324 }, ['valueEur']],
+    [{ valueEur: 1e-7 }, ['valueEur']],
     [{ expectedCloseOn: '2026-04-31' }, ['expectedCloseOn']],
     [{ companyId: '00000000-0000-4000-8000-000000000000' }, ['companyId']],
     [{ createdAt: '2020-01-01T00:00:00Z' }, ['createdAt']],

@@ -493,6 +493,7 @@ describe('participants: bad input is a 400 naming the field', () => {
     [{ name: 'X', estimatedCostEur: -1 }, ['estimatedCostEur']],
     [{ name: 'X', estimatedCostEur: '2500' }, ['estimatedCostEur']],
     [{ name: 'X', estimatedCostEur: 12.345 }, ['estimatedCostEur']],
+    [{ name: 'X', estimatedCostEur: 5e-324 }, ['estimatedCostEur']],
     [{ name: 'X', companyId: 'abc' }, ['companyId']],
     [{ name: 'X', companyId: '00000000-0000-4000-8000-000000000000' }, ['companyId']],
     [{ name: 'X', userId: '00000000-0000-4000-8000-000000000000' }, ['userId']],

@@ -10,8 +10,10 @@ import {
   IsUrl,
   IsUUID,
   Length,
+  Max,
   Matches,
   MaxLength,
+  Min,
   ValidateBy,
   ValidateIf,
   type ValidationOptions,
@@ -119,6 +121,23 @@ export const IsUserIdOrMe = () =>
     message: '$property must be a UUID or me',
   });
 
+/**
+ * isAmount: a finite number with at most two decimals, an amount of money. class-validator's
+ * `maxDecimalPlaces` splits the number's text at its point and throws on `5e-324`, which has none.
+ */
+export const isAmount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(2)) === value;
+
+export const IsAmount = () =>
+  ValidateBy({
+    name: 'isAmount',
+    validator: {
+      validate: isAmount,
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must be an amount in EUR with at most two decimals`,
+    },
+  });
+
 /** isDay: a `date` column's input, a real calendar day `YYYY-MM-DD`. */
 export const IsDay = (options?: ValidationOptions) =>
   ValidateBy(
@@ -185,6 +204,16 @@ export const OptionalDay = (api?: ApiPropertyOptions) =>
     ApiPropertyOptional({ format: 'date', ...api } as ApiPropertyOptions),
     IsOptional(),
     IsDay(),
+  );
+
+/** An optional amount in EUR, 0 to `max`, two decimals at most; null clears it. */
+export const OptionalAmount = (max: number, api?: ApiPropertyOptions) =>
+  field(
+    ApiPropertyOptional({ nullable: true, minimum: 0, maximum: max, ...api }),
+    IsOptional(),
+    IsAmount(),
+    Min(0, { message: '$property must not be negative' }),
+    Max(max, { message: `$property must not exceed ${max}` }),
   );
 
 /** An optional country; `api` gives its example. */

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseOutage } from '../database/outage';
 import { DATA_CSP } from '../security-headers';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import { closeAfterDraining, keepConnectionAfterBodyError } from './request-limits';
 
 const logger = new Logger('Problem');
 
@@ -42,6 +43,7 @@ export const respondToErrorsOf = (responder: ErrorResponder): void => {
 
 /** Answers the error of a request: by the responder of the module it is for, else problem+json. */
 export function answerError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  keepConnectionAfterBodyError(request, reply);
   const responder = responders.find((r) => r.handles(request));
   if (responder) return responder.send(error, request, reply);
   sendProblem(error, request, reply);
@@ -61,7 +63,7 @@ export class ProblemFilter implements ExceptionFilter {
 /**
  * Fastify's clientErrorHandler: what Node's HTTP parser refused before there was a request (a
  * request line and headers over 16 KiB, a malformed request line or header), as problem+json
- * written to the connection, which is then closed. The request id is a new one, logged.
+ * written to the connection, which is then closed once the client has stopped sending. The request id is a new one, logged.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   // A connection the client reset has nobody to answer.
@@ -76,6 +78,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
   const body = JSON.stringify(problem);
+  closeAfterDraining(socket);
   socket.end(
     [
       `HTTP/1.1 ${problem.status} ${problem.title}`,
@@ -91,6 +94,5 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
       '',
       body,
     ].join('\r\n'),
-    () => socket.destroy(),
   );
 }

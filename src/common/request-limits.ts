@@ -1,6 +1,7 @@
 import { parse as parseForm } from 'node:querystring';
+import type { Duplex } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadInput, DomainError, fieldError, TooLarge } from './errors';
 
 /*
@@ -10,6 +11,56 @@ import { BadInput, DomainError, fieldError, TooLarge } from './errors';
 
 /** The most bytes a request body may have (Fastify answers 413 beyond). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The most bytes of a refused body read and dropped so that its client can read the 413: beyond,
+ * the connection is closed and the client may meet a reset instead.
+ */
+export const DRAINED_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Fastify closes the connection after any error of a body's parsing, the client may still be
+ * sending. For a body over the limit it is: Fastify refuses it from its Content-Length before
+ * reading it, and the client meets a reset (EPIPE; a browser shows a network error) instead of the
+ * 413. Up to DRAINED_BODY_BYTES declared, the connection stays open instead, and Node reads and
+ * drops the rest of the body once the answer is out (a body refused for its shape was read
+ * whole). A body without Content-Length still closes, and so does a shutting-down app
+ * (ConnectionDrain decides after this, in onSend).
+ */
+export function keepConnectionAfterBodyError(request: FastifyRequest, reply: FastifyReply): void {
+  if (
+    reply.getHeader('connection') === 'close' &&
+    Number(request.headers['content-length']) <= DRAINED_BODY_BYTES
+  )
+    void reply.removeHeader('connection');
+}
+
+/** How long a connection whose request Node refused reads and drops what the client still sends. */
+const DRAIN_MS = 5000;
+
+/**
+ * Closes a connection Node's parser refused (its headers too large, malformed) once its answer is
+ * out and the client has stopped sending. Closed at once, the bytes the client is still sending (a
+ * body) would reset it before the client read the answer; so from here on what arrives is read
+ * and dropped (the parser, which would refuse it again, no longer sees it), until the client
+ * closes, DRAINED_BODY_BYTES or DRAIN_MS.
+ */
+export function closeAfterDraining(socket: Duplex): void {
+  let bytes = 0;
+  const close = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(close, DRAIN_MS).unref();
+  socket.removeAllListeners('data');
+  socket.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > DRAINED_BODY_BYTES) close();
+  });
+  socket.once('end', close);
+  socket.once('close', () => clearTimeout(timer));
+  socket.resume();
+}
 
 /**
  * How deep objects and arrays may nest in a body. The deepest the API takes is 3 (a trip's

@@ -1,10 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import {
   DeletedFilter,
   ListQuery,
   OneOf,
   OneOfFilter,
+  OptionalAmount,
   OptionalDay,
   OptionalId,
   OptionalText,
@@ -32,14 +32,7 @@ export class CreateLeadDto {
   @OneOf(LEAD_STAGES, { default: 'new' })
   stage?: LeadStage;
 
-  @ApiPropertyOptional({ example: 250000, description: 'EUR, at most two decimals.' })
-  @IsOptional()
-  @IsNumber(
-    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
-    { message: 'valueEur must be a number with at most two decimals' },
-  )
-  @Min(0, { message: 'valueEur must not be negative' })
-  @Max(MAX_VALUE_EUR, { message: `valueEur must not exceed ${MAX_VALUE_EUR}` })
+  @OptionalAmount(MAX_VALUE_EUR, { example: 250000 })
   valueEur?: number | null;
 
   @OptionalDay({ example: '2026-12-31' })

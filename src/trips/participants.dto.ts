@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { OptionalId, OptionalNonNull, OptionalText, RequiredText } from '../common/dto';
+import { IsIn } from 'class-validator';
+import {
+  OptionalAmount,
+  OptionalId,
+  OptionalNonNull,
+  OptionalText,
+  RequiredText,
+} from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { RecordDto, recordStamps } from '../common/record.dto';
 import { COST_BEARERS, type CostBearer, CostReport } from './costs';
@@ -27,14 +33,7 @@ export class CreateParticipantDto {
   @IsIn(COST_BEARERS, { message: 'costBearer must be self or agency' })
   costBearer?: CostBearer;
 
-  @ApiPropertyOptional({ example: 2450, nullable: true, minimum: 0 })
-  @IsOptional()
-  @IsNumber(
-    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
-    { message: 'estimatedCostEur must be an amount in EUR with at most two decimals' },
-  )
-  @Min(0, { message: 'estimatedCostEur must not be negative' })
-  @Max(999_999_999, { message: 'estimatedCostEur is implausibly large' })
+  @OptionalAmount(999_999_999, { example: 2450 })
   estimatedCostEur?: number | null;
 }
 
