@@ -22,6 +22,37 @@ describe('configuration', () => {
     expect(config.dataDir).toMatch(/\.data$/);
   });
 
+  it('keeps mail in the outbox without SMTP, and links to localhost without PUBLIC_URL', () => {
+    expect(loadConfig({ PORT: '4100' })).toMatchObject({
+      publicUrl: 'http://localhost:4100',
+      mail: { smtpUrl: undefined, from: 'Liaison <liaison@localhost>' },
+      jobs: { concurrency: 2 },
+    });
+    expect(
+      loadConfig({
+        PUBLIC_URL: 'https://crm.example.org/',
+        SMTP_URL: 'smtps://user:pw@mail.example.org:465',
+        MAIL_FROM: 'Wirtschaftsförderung <crm@example.org>',
+      }),
+    ).toMatchObject({
+      publicUrl: 'https://crm.example.org',
+      mail: { smtpUrl: 'smtps://user:pw@mail.example.org:465', from: expect.any(String) },
+    });
+  });
+
+  it('names a bad mail or link setting', () => {
+    expect(
+      problemsOf({ PUBLIC_URL: 'crm.example.org', SMTP_URL: 'http://mail', MAIL_FROM: 'nobody' }),
+    ).toEqual([
+      'PUBLIC_URL must be a http:// or https:// URL',
+      'SMTP_URL must be a smtp:// or smtps:// URL',
+      'MAIL_FROM must be an address, e.g. Liaison <liaison@example.org>',
+    ]);
+    expect(problemsOf({ JOB_CONCURRENCY: '-1' })).toEqual([
+      'JOB_CONCURRENCY must be a whole number from 0 to 50 (got "-1")',
+    ]);
+  });
+
   it('does not seed by default on an external database', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://u@db/liaison',

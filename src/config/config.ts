@@ -19,6 +19,12 @@ export interface AppConfig {
   db: { poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number };
   /** Requests per minute; 0 turns a limit off. */
   rateLimits: { userPerMinute: number; addressPerMinute: number };
+  /** Where users reach the app: the links in mails and calendar feeds (no trailing slash). */
+  publicUrl: string;
+  /** Outgoing mail: SMTP, or undefined to keep every mail in the outbox (an admin page). */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Background jobs: how many a worker runs at once per queue; 0 runs no worker (enqueue only). */
+  jobs: { concurrency: number };
 }
 
 export class ConfigError extends Error {
@@ -102,13 +108,38 @@ export function loadConfig(
     );
   }
 
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !protocols.includes(parsed.protocol) || !parsed.hostname) {
+      problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL`);
+      return undefined;
+    }
+    return raw;
+  };
+  const port = int('PORT', 3000, 0, 65535);
+  const publicUrl = (
+    url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port || 3000}`
+  ).replace(/\/+$/, '');
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const mailFrom = text('MAIL_FROM') ?? 'Liaison <liaison@localhost>';
+  if (!/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(mailFrom)) {
+    problems.push('MAIL_FROM must be an address, e.g. Liaison <liaison@example.org>');
+  }
+
   const logLevel = (text('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
   const config: AppConfig = {
-    port: int('PORT', 3000, 0, 65535),
+    port,
     host: text('HOST') ?? '0.0.0.0',
     databaseUrl,
     dataDir: resolve(text('DATA_DIR') ?? '.data'),
@@ -129,6 +160,9 @@ export function loadConfig(
       userPerMinute: int('RATE_LIMIT_USER_PER_MINUTE', 1200, 0, 1_000_000_000),
       addressPerMinute: int('RATE_LIMIT_ADDRESS_PER_MINUTE', 3000, 0, 1_000_000_000),
     },
+    publicUrl,
+    mail: { smtpUrl, from: mailFrom },
+    jobs: { concurrency: int('JOB_CONCURRENCY', 2, 0, 50) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
