@@ -25,6 +25,11 @@ import { createValidationPipe } from './common/validation';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { DATABASE_URL } from './jobs/jobs.service';
+import { JobsModule } from './jobs/jobs.module';
+import { MAIL_KEY } from './mail/mail';
+import { MailModule } from './mail/mail.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { pinoOptions } from './logging';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
@@ -55,6 +60,9 @@ export class AppModule {
         CommonModule,
         HealthModule,
         AuditModule,
+        JobsModule,
+        MailModule,
+        NotificationsModule,
         AuthModule.forRoot(jwtSecret),
         UsersModule,
         // feature modules
@@ -74,13 +82,15 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: CURSOR_KEY, useValue: key('keyset cursor') },
         { provide: CSRF_KEY, useValue: key('csrf token') },
+        { provide: MAIL_KEY, useValue: key('mail links') },
+        { provide: DATABASE_URL, useValue: databaseUrl },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // The first is the outermost: a replayed answer carries the ETag it was first sent with.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
-      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY],
+      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY, MAIL_KEY, DATABASE_URL],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { diff } from '../audit/audit.service';
@@ -17,6 +17,8 @@ import { visibleAppointmentIds, visibleTripIds } from '../trips/scope';
 import { leadScope, leadWriteScope } from './scope';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { inTransaction, transaction } from '../common/transaction';
+import { Notifications } from '../notifications/notifications.service';
+import type { NoticeKind } from '../notifications/notices';
 import { LeadNote } from './lead-note.entity';
 import { Lead, LEAD_STAGES } from './lead.entity';
 import {
@@ -70,6 +72,7 @@ const LEAD: ServiceSpec<Lead> = {
 @Injectable()
 export class LeadsService extends RecordService<Lead, Lead> {
   protected readonly spec = LEAD;
+  @Inject(Notifications) private readonly notifications: Notifications;
 
   /** The same scope as an extra WHERE on an UPDATE of `leads`. */
   private writeScope(actor: Actor): Scope {
@@ -210,7 +213,9 @@ export class LeadsService extends RecordService<Lead, Lead> {
         lostReason,
         ownerId,
       });
-      return this.created(em, actor, identifiers[0].id as string, AUDITED);
+      const lead = await this.created(em, actor, identifiers[0].id as string, AUDITED);
+      await this.tell(em, actor, 'lead-created', lead);
+      return lead;
     });
   }
 
@@ -277,7 +282,16 @@ export class LeadsService extends RecordService<Lead, Lead> {
       );
       if (errors.length) throw new BadInput(errors);
 
-      return { values, scope: this.writeScope(actor), audited: AUDITED };
+      return {
+        values,
+        scope: this.writeScope(actor),
+        audited: AUDITED,
+        // Moved to another company: that company sees it from now on, and is told so.
+        afterwards: async (after) => {
+          if (after.companyId !== before.companyId)
+            await this.tell(em, actor, 'lead-shared', after);
+        },
+      };
     });
   }
 
@@ -309,7 +323,7 @@ export class LeadsService extends RecordService<Lead, Lead> {
 
   async addNote(actor: Actor, leadId: string, dto: CreateLeadNoteDto): Promise<LeadNote> {
     return transaction(this.db, async (em) => {
-      await this.get(actor, leadId, em);
+      const lead = await this.get(actor, leadId, em);
       const { identifiers } = await em.insert(LeadNote, {
         leadId,
         authorId: actor.userId,
@@ -329,8 +343,46 @@ export class LeadsService extends RecordService<Lead, Lead> {
         entityId: note.id,
         changes: diff({}, note, ['leadId', 'body']),
       });
+      await this.tell(em, actor, 'lead-note', lead, note.body);
       return note;
     });
+  }
+
+  /**
+   * Tells of a change to a lead, in its transaction: the agency's change to the users of the
+   * lead's company; a company user's note to the lead's owner at the agency.
+   */
+  private async tell(
+    em: EntityManager,
+    actor: Actor,
+    kind: NoticeKind,
+    lead: Lead,
+    note?: string,
+  ): Promise<void> {
+    const [names] = (await em.query(
+      `SELECT (SELECT display_name FROM users WHERE id = $1) AS actor,
+              (SELECT name FROM companies WHERE id = $2) AS company,
+              (SELECT owner_id FROM leads WHERE id = $3) AS "ownerId"`,
+      [actor.userId, lead.companyId, lead.id],
+    )) as { actor: string | null; company: string | null; ownerId: string | null }[];
+    const notice = {
+      kind,
+      recordKind: 'lead' as const,
+      recordId: lead.id,
+      actorId: actor.userId,
+      params: {
+        title: lead.title,
+        company: names.company ?? '',
+        actor: names.actor ?? 'Liaison',
+        ...(note === undefined
+          ? {}
+          : { excerpt: note.length > 300 ? `${note.slice(0, 299)}…` : note }),
+      },
+    };
+    if (isAgency(actor)) await this.notifications.toCompany(em, actor, lead.companyId, notice);
+    // The lead as a company user is shown may hide its owner; the owner is read as stored.
+    else if (kind === 'lead-note')
+      await this.notifications.toUser(em, actor, names.ownerId, notice);
   }
 
   /**

@@ -68,7 +68,8 @@ export async function dropTestDatabase(databaseUrl: string): Promise<void> {
 }
 
 export interface StartOptions {
-  env?: Record<string, string>;
+  /** A function is read when the app starts (after the file's earlier beforeAll, e.g. a test SMTP server). */
+  env?: Record<string, string> | (() => Record<string, string>);
   /** Use this database instead of a fresh copy (it is not dropped on stop). */
   databaseUrl?: string;
   /** The database URL the app connects to, when it differs from the one we own (a proxy). */
@@ -92,6 +93,7 @@ const {
 /** Starts the built app (dist/main.js) as its own process on a fresh database (or as told). */
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
   const { dataDir } = options;
+  const env = typeof options.env === 'function' ? options.env() : options.env;
   const ownsDatabase = dataDir === undefined && options.databaseUrl === undefined;
   const givenUrl =
     dataDir === undefined ? (options.databaseUrl ?? (await createTestDatabase())) : '';
@@ -117,9 +119,9 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
             ADMIN_EMAIL: ADMIN.email,
             ADMIN_PASSWORD: ADMIN.password,
             SEED_DEMO: 'false',
-            ...options.env,
+            ...env,
           }
-        : { ...shared, DATA_DIR: dataDir, ...options.env },
+        : { ...shared, DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
