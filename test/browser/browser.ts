@@ -78,14 +78,19 @@ export interface Pages {
  */
 export function useBrowser(
   fill: (app: TestApp) => void,
-  o: { counts?: (message: ConsoleMessage) => boolean; timeout?: number } = {},
+  o: {
+    counts?: (message: ConsoleMessage) => boolean;
+    timeout?: number;
+    /** More of the app's environment, read when it starts (e.g. a test SMTP server's SMTP_URL). */
+    env?: () => Record<string, string>;
+  } = {},
 ): Pages {
   let app: TestApp | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const consoleLines: string[] = [];
   beforeAll(async () => {
-    app = await startTestApp({ env: { SEED_DEMO: 'true' } });
+    app = await startTestApp({ env: { SEED_DEMO: 'true', ...o.env?.() } });
     browser = await launch();
     fill(app);
   }, o.timeout);
