@@ -170,6 +170,18 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     });
   }
 
+  /**
+   * Brings a queue's jobs waiting to be retried forward to now: what failed for a reason that is
+   * gone (the SMTP server is back) need not wait out its backoff.
+   */
+  async hurry(queue: string): Promise<void> {
+    await this.sql(
+      `UPDATE ${JOB_SCHEMA}.job SET start_after = now()
+       WHERE name = $1 AND state = 'retry' AND start_after > now()`,
+      [queue],
+    );
+  }
+
   /** Enqueues a job outside any transaction (the Jobs page's "run now"). */
   async send(queue: string, data: object = {}): Promise<string | null> {
     return this.boss.send(queue, data);

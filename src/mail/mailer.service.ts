@@ -4,7 +4,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { transaction } from '../common/transaction';
-import { Jobs } from '../jobs/jobs.service';
+import { JOB_SCHEMA, Jobs } from '../jobs/jobs.service';
 import {
   isOptionalMailKind,
   MAIL_KEY,
@@ -16,6 +16,8 @@ import {
 } from './mail';
 
 export const MAIL_QUEUE = 'mail';
+/** Every ten minutes: a queued mail whose job is gone (a restored backup holds no jobs) gets one. */
+export const MAIL_SWEEP_QUEUE = 'mail-sweep';
 
 /** A mail's states: waiting for its job, sent over SMTP, kept in the outbox (no SMTP), given up. */
 export type MailState = 'queued' | 'sent' | 'kept' | 'failed';
@@ -66,6 +68,8 @@ export class Mailer {
   private readonly logger = new Logger('Mailer');
   private readonly transport: Transporter | undefined;
   private readonly messageHost: string;
+  /** Whether an attempt failed since the last mail this instance sent. */
+  private failing = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -79,6 +83,8 @@ export class Mailer {
       name: MAIL_QUEUE,
       run: (data, job) => this.deliver(data.mailId, job.retryCount >= job.retryLimit),
     });
+    jobs.define({ name: MAIL_SWEEP_QUEUE, run: () => this.sweep(), retryLimit: 0 });
+    jobs.schedule({ queue: MAIL_SWEEP_QUEUE, cron: '*/10 * * * *' });
   }
 
   /** An absolute link into the app. */
@@ -125,6 +131,7 @@ export class Mailer {
 
   /** The `mail` job: sends one kept mail, or keeps it in the outbox when there is no SMTP. */
   private async deliver(mailId: string, lastAttempt: boolean): Promise<void> {
+    let sent = false;
     try {
       await transaction(this.db, async (em) => {
         const [mail] = (await em.query(
@@ -155,8 +162,10 @@ export class Mailer {
            WHERE id = $1`,
           [mailId, info.messageId ?? null],
         );
+        sent = true;
       });
     } catch (error) {
+      this.failing = true;
       const message = error instanceof Error ? error.message : String(error);
       await this.db
         .query(
@@ -169,6 +178,30 @@ export class Mailer {
       if (lastAttempt) this.logger.error({ mailId, err: error }, 'mail given up');
       throw error;
     }
+    // SMTP took this one: the mails waiting out their backoff after a failure go now.
+    if (sent && this.failing) {
+      this.failing = false;
+      await this.jobs.hurry(MAIL_QUEUE);
+    }
+  }
+
+  /** Gives every mail queued over ten minutes ago without a job waiting or running a new job. */
+  private async sweep(): Promise<void> {
+    await transaction(this.db, async (em) => {
+      const orphans: { id: string }[] = await em.query(
+        `SELECT m.id FROM mails m
+         WHERE m.state = 'queued' AND m.created_at < now() - interval '10 minutes'
+           AND NOT EXISTS (
+             SELECT 1 FROM ${JOB_SCHEMA}.job j
+             WHERE j.name = $1 AND j.state IN ('created', 'retry', 'active')
+               AND j.data->>'mailId' = m.id::text)
+         ORDER BY m.created_at LIMIT 1000`,
+        [MAIL_QUEUE],
+      );
+      for (const { id } of orphans) await this.jobs.enqueue(em, MAIL_QUEUE, { mailId: id });
+      if (orphans.length)
+        this.logger.warn({ count: orphans.length }, 'queued mails without a job enqueued again');
+    });
   }
 
   /** Puts a failed mail back in the queue (the Outbox page's "send again"). */
