@@ -154,7 +154,7 @@ describe('SMTP down', () => {
       );
       expect(states).toEqual([{ state: 'sent' }]);
       console.log(
-        `SMTP away ${Math.round((cameBack - wentDown) / 1000)} s: requests took ${Math.max(...latencies)} ms at most; all 5 mails delivered ${Math.round(delivered / 1000)} s after it was back, each once`,
+        `SMTP away ${Math.round((cameBack - wentDown) / 1000)} s: requests took ${Math.max(...latencies)} ms at most; all 5 mails delivered ${Math.round(delivered / 1000)} s after it was back, each once\n`,
       );
     },
     OUTAGE_MS + 180_000,
