@@ -153,7 +153,7 @@ describe('SMTP down', () => {
         [c.sessions.own.user.email],
       );
       expect(states).toEqual([{ state: 'sent' }]);
-      console.log(
+      process.stdout.write(
         `SMTP away ${Math.round((cameBack - wentDown) / 1000)} s: requests took ${Math.max(...latencies)} ms at most; all 5 mails delivered ${Math.round(delivered / 1000)} s after it was back, each once\n`,
       );
     },
