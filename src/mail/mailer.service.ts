@@ -78,6 +78,7 @@ export class Mailer {
     jobs.define<{ mailId: string }>({
       name: MAIL_QUEUE,
       run: (data, job) => this.deliver(data.mailId, job.retryCount >= job.retryLimit),
+      retryLimit: config.mail.retryLimit,
     });
   }
 
