@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { transaction } from '../common/transaction';
+import { inTransaction, transaction } from '../common/transaction';
 import { Jobs } from '../jobs/jobs.service';
 import {
   isOptionalMailKind,
@@ -172,9 +172,12 @@ export class Mailer {
     }
   }
 
-  /** Puts a failed mail back in the queue (the Outbox page's "send again"). */
-  async resend(mailId: string): Promise<boolean> {
-    return transaction(this.db, async (em) => {
+  /**
+   * Puts a failed mail back in the queue (the Outbox page's "send again"), in `em`'s
+   * transaction when given. False when the mail is not failed.
+   */
+  async resend(mailId: string, manager?: EntityManager): Promise<boolean> {
+    return inTransaction(this.db, manager, async (em) => {
       const rows: unknown[] = await em.query(
         `WITH again AS (
            UPDATE mails SET state = 'queued', last_error = NULL WHERE id = $1 AND state = 'failed'
