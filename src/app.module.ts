@@ -3,6 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CSRF_KEY } from './auth/browser-session';
@@ -76,6 +77,7 @@ export class AppModule {
         AgreementsModule,
         SearchModule,
         ContactLogModule,
+        AdminModule,
         WebModule,
       ],
       providers: [

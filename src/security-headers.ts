@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isPageRequest } from './web/kit/respond';
+import { isMailPreview, isPageRequest } from './web/kit/respond';
 
 /** A document of this site: its own scripts only, nothing from elsewhere, no framing. */
 const documentCsp = (styleSrc: string) =>
@@ -24,6 +24,14 @@ export const PAGE_CSP = documentCsp("'self'");
  */
 export const DOCS_CSP = documentCsp("'self' 'unsafe-inline'");
 
+/**
+ * A kept mail's HTML, shown to admins in a sandboxed frame of the outbox page: the inline styles
+ * mails are written with and data: images, no script, nothing loaded from elsewhere, no form
+ * sent, framed only by our own pages; `sandbox` also when it is opened on its own.
+ */
+export const MAIL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox";
+
 /** Everything else is data, never a document to run or frame: JSON, problems, downloads, assets. */
 export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
 
@@ -45,10 +53,17 @@ const keepsItsCaching = (path: string, status: number) =>
  */
 export function securityHeaders(request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?')[0];
-  const csp = isDocsUi(path) ? DOCS_CSP : isPageRequest(path) ? PAGE_CSP : DATA_CSP;
+  const mail = isMailPreview(path);
+  const csp = isDocsUi(path)
+    ? DOCS_CSP
+    : mail
+      ? MAIL_CSP
+      : isPageRequest(path)
+        ? PAGE_CSP
+        : DATA_CSP;
   void reply
     .header('Content-Security-Policy', csp)
-    .header('X-Frame-Options', 'DENY')
+    .header('X-Frame-Options', mail ? 'SAMEORIGIN' : 'DENY')
     .header('X-Content-Type-Options', 'nosniff')
     // Not no-referrer: under it a browser sends `Origin: null` on a same-origin form post, which
     // the pages refuse as from another site (src/auth/browser-session.ts).

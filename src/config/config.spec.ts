@@ -25,7 +25,7 @@ describe('configuration', () => {
   it('keeps mail in the outbox without SMTP, and links to localhost without PUBLIC_URL', () => {
     expect(loadConfig({ PORT: '4100' })).toMatchObject({
       publicUrl: 'http://localhost:4100',
-      mail: { smtpUrl: undefined, from: 'Liaison <liaison@localhost>' },
+      mail: { smtpUrl: undefined, from: 'Liaison <liaison@localhost>', retryLimit: 8 },
       jobs: { concurrency: 2 },
     });
     expect(
@@ -48,7 +48,8 @@ describe('configuration', () => {
       'SMTP_URL must be a smtp:// or smtps:// URL',
       'MAIL_FROM must be an address, e.g. Liaison <liaison@example.org>',
     ]);
-    expect(problemsOf({ JOB_CONCURRENCY: '-1' })).toEqual([
+    expect(problemsOf({ JOB_CONCURRENCY: '-1', MAIL_RETRY_LIMIT: '21' })).toEqual([
+      'MAIL_RETRY_LIMIT must be a whole number from 0 to 20 (got "21")',
       'JOB_CONCURRENCY must be a whole number from 0 to 50 (got "-1")',
     ]);
   });

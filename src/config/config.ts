@@ -22,7 +22,7 @@ export interface AppConfig {
   /** Where users reach the app: the links in mails and calendar feeds (no trailing slash). */
   publicUrl: string;
   /** Outgoing mail: SMTP, or undefined to keep every mail in the outbox (an admin page). */
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: { smtpUrl: string | undefined; from: string; retryLimit: number };
   /** Background jobs: how many a worker runs at once per queue; 0 runs no worker (enqueue only). */
   jobs: { concurrency: number };
 }
@@ -161,7 +161,7 @@ export function loadConfig(
       addressPerMinute: int('RATE_LIMIT_ADDRESS_PER_MINUTE', 3000, 0, 1_000_000_000),
     },
     publicUrl,
-    mail: { smtpUrl, from: mailFrom },
+    mail: { smtpUrl, from: mailFrom, retryLimit: int('MAIL_RETRY_LIMIT', 8, 0, 20) },
     jobs: { concurrency: int('JOB_CONCURRENCY', 2, 0, 50) },
   };
   if (problems.length > 0) throw new ConfigError(problems);

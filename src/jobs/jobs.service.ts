@@ -140,8 +140,20 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     // Before the database pool closes (TypeORM closes it on application shutdown): stops
-    // fetching, waits for the running jobs, then closes pg-boss's own pool.
-    await this.boss.stop({ graceful: true, wait: true, timeout: SHUTDOWN_WAIT_MS });
+    // fetching and waits for the running jobs (test/jobs-shutdown.e2e-spec.ts).
+    await this.boss.stop({ graceful: true, wait: true, timeout: SHUTDOWN_WAIT_MS, close: false });
+    // pg-boss records a finished job's completion without awaiting it: a query still waiting
+    // for a connection when its pool ends would never run, and the job would stay active until
+    // it expires. So its pool closes once it has nothing left to do.
+    const db = this.db() as PgBoss.Db & {
+      pool?: { totalCount: number; idleCount: number; waitingCount: number };
+      close(): Promise<void>;
+    };
+    const busy = () =>
+      !!db.pool && (db.pool.waitingCount > 0 || db.pool.idleCount < db.pool.totalCount);
+    for (const deadline = Date.now() + 2000; busy() && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await db.close();
   }
 
   /**
@@ -156,17 +168,12 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     options: { key?: string; startAfter?: Date } = {},
   ): Promise<void> {
     if (!this.queues.has(queue)) throw new Error(`no queue ${queue}`);
-    const runner = em.queryRunner;
-    if (!runner?.isTransactionActive)
+    if (!em.queryRunner?.isTransactionActive)
       throw new Error(`a job of ${queue} enqueued outside a transaction`);
     await this.boss.send(queue, data, {
       singletonKey: options.key,
       startAfter: options.startAfter,
-      db: {
-        executeSql: async (text, values) => ({
-          rows: (await runner.query(text, values, true)).records as unknown[],
-        }),
-      },
+      db: inTransaction(em),
     });
   }
 
@@ -185,6 +192,11 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Enqueues a job outside any transaction (the Jobs page's "run now"). */
   async send(queue: string, data: object = {}): Promise<string | null> {
     return this.boss.send(queue, data);
+  }
+
+  /** Whether the queue is one of this app's. */
+  has(queue: string): boolean {
+    return this.queues.has(queue);
   }
 
   /** The queues with their jobs counted by state. */
@@ -209,34 +221,80 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     });
   }
 
-  /** The jobs of a queue (or all) in a state, newest first. */
-  async list(state: JobState, options: { queue?: string; limit?: number } = {}): Promise<JobRow[]> {
+  /**
+   * The jobs of a queue (or all) in a state, newest first; `after` (the last row of the page
+   * before) for the next page. Failed jobs are few: pg-boss archives them after 30 days.
+   */
+  async list(
+    state: JobState,
+    options: { queue?: string; limit?: number; after?: { createdOn: string; id: string } } = {},
+  ): Promise<JobRow[]> {
+    const values: unknown[] = [
+      state,
+      options.queue ? [options.queue] : [...this.queues.keys()],
+      options.limit ?? 50,
+    ];
+    let after = '';
+    if (options.after) {
+      values.push(options.after.createdOn, options.after.id);
+      after = `AND (${CREATED_MS}, id) < ($4::timestamptz, $5::uuid)`;
+    }
     return this.sql<JobRow>(
-      `SELECT id, name, state, data, output, retry_count AS "retryCount",
-              retry_limit AS "retryLimit", created_on AS "createdOn",
-              started_on AS "startedOn", completed_on AS "completedOn"
-       FROM ${JOB_SCHEMA}.job
-       WHERE state = $1 AND name = ANY($2)
-       ORDER BY created_on DESC, id DESC LIMIT $3`,
-      [state, options.queue ? [options.queue] : [...this.queues.keys()], options.limit ?? 50],
+      `SELECT ${JOB_COLUMNS} FROM ${JOB_SCHEMA}.job
+       WHERE state = $1 AND name = ANY($2) ${after}
+       ORDER BY ${CREATED_MS} DESC, id DESC LIMIT $3`,
+      values,
     );
   }
 
-  /** Sends a failed job back to its queue for another round of attempts. */
-  async retry(queue: string, id: string): Promise<boolean> {
-    const [job] = await this.sql<{ state: JobState }>(
-      `SELECT state FROM ${JOB_SCHEMA}.job WHERE name = $1 AND id = $2`,
+  /** One job of a queue, or undefined. */
+  async get(queue: string, id: string, em?: EntityManager): Promise<JobRow | undefined> {
+    const sql = `SELECT ${JOB_COLUMNS} FROM ${JOB_SCHEMA}.job WHERE name = $1 AND id = $2`;
+    const rows = em
+      ? ((await em.query(sql, [queue, id])) as JobRow[])
+      : await this.sql<JobRow>(sql, [queue, id]);
+    return rows[0];
+  }
+
+  /**
+   * Sends a failed job back to its queue for one more attempt, in `em`'s transaction (with the
+   * audit event of who did it). False when the job is not failed (any more).
+   */
+  async retry(em: EntityManager, queue: string, id: string): Promise<boolean> {
+    const [job] = (await em.query(
+      `SELECT state FROM ${JOB_SCHEMA}.job WHERE name = $1 AND id = $2 FOR UPDATE`,
       [queue, id],
-    );
+    )) as { state: JobState }[];
     if (!job || job.state !== 'failed') return false;
-    await this.boss.retry(queue, id);
+    await this.boss.retry(queue, id, { db: inTransaction(em) });
     return true;
   }
 
-  private async sql<T>(text: string, values: unknown[]): Promise<T[]> {
-    const db = (this.boss as unknown as { getDb(): PgBoss.Db }).getDb();
-    return (await db.executeSql(text, values)).rows as T[];
+  private db(): PgBoss.Db {
+    return (this.boss as unknown as { getDb(): PgBoss.Db }).getDb();
   }
+
+  private async sql<T>(text: string, values: unknown[]): Promise<T[]> {
+    return (await this.db().executeSql(text, values)).rows as T[];
+  }
+}
+
+/** A job's creation to the millisecond, as a cursor holds it (pg-boss keeps microseconds). */
+const CREATED_MS = `date_trunc('milliseconds', created_on)`;
+
+const JOB_COLUMNS = `id, name, state, data, output, retry_count AS "retryCount",
+  retry_limit AS "retryLimit", created_on AS "createdOn", started_on AS "startedOn",
+  completed_on AS "completedOn"`;
+
+/** pg-boss's statements run on a TypeORM transaction's connection. */
+function inTransaction(em: EntityManager): PgBoss.Db {
+  const runner = em.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('pg-boss used outside a transaction');
+  return {
+    executeSql: async (text, values) => ({
+      rows: (await runner.query(text, values, true)).records as unknown[],
+    }),
+  };
 }
 
 export interface JobRow {

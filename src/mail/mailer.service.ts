@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { transaction } from '../common/transaction';
+import { inTransaction, transaction } from '../common/transaction';
 import { JOB_SCHEMA, Jobs } from '../jobs/jobs.service';
 import {
   isOptionalMailKind,
@@ -82,6 +82,7 @@ export class Mailer {
     jobs.define<{ mailId: string }>({
       name: MAIL_QUEUE,
       run: (data, job) => this.deliver(data.mailId, job.retryCount >= job.retryLimit),
+      retryLimit: config.mail.retryLimit,
     });
     jobs.define({ name: MAIL_SWEEP_QUEUE, run: () => this.sweep(), retryLimit: 0 });
     jobs.schedule({ queue: MAIL_SWEEP_QUEUE, cron: '*/10 * * * *' });
@@ -204,9 +205,12 @@ export class Mailer {
     });
   }
 
-  /** Puts a failed mail back in the queue (the Outbox page's "send again"). */
-  async resend(mailId: string): Promise<boolean> {
-    return transaction(this.db, async (em) => {
+  /**
+   * Puts a failed mail back in the queue (the Outbox page's "send again"), in `em`'s
+   * transaction when given. False when the mail is not failed.
+   */
+  async resend(mailId: string, manager?: EntityManager): Promise<boolean> {
+    return inTransaction(this.db, manager, async (em) => {
       const rows: unknown[] = await em.query(
         `WITH again AS (
            UPDATE mails SET state = 'queued', last_error = NULL WHERE id = $1 AND state = 'failed'

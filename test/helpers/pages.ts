@@ -40,6 +40,7 @@ export const NOT_WALKED: Record<string, string> = {
   '/trips/:id/participants/:pid': "redirects to the delegate's row on the trip's page",
   '/trips/:id/appointments/:aid': "redirects to the appointment in the trip's itinerary",
   '/logout': 'sign-out',
+  '/admin/outbox/:id/html': "a mail's own HTML, the sandboxed frame of /admin/outbox/:id",
 };
 /** Walked without a session (signed in, they redirect). */
 export const SIGNED_OUT: readonly string[] = ['/login'];
@@ -56,6 +57,8 @@ export interface Who {
  * show; undefined when there is none. A page route with a parameter not listed here fails the walk.
  */
 export const ID_RECIPES: Record<string, (db: Pool, who: Who) => Promise<string | undefined>> = {
+  'outbox/:id': (db) =>
+    first(db, `SELECT id FROM mails ORDER BY created_at DESC, id DESC LIMIT 1`, []),
   'contacts/:id': (db, who) =>
     first(
       db,

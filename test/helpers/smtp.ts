@@ -18,12 +18,17 @@ export interface ReceivedMail {
 /**
  * A real SMTP server in the test process, over TCP: the app sends to `url` (its SMTP_URL).
  * `down()` closes it (connections refused, as a server that is away), `up()` opens it again on
- * the same port; `refuse(true)` keeps it up but answers every mail with a temporary failure.
+ * the same port; `refuse(true)` keeps it up but answers every mail with a temporary failure,
+ * `refuse('permanent')` with a permanent one (550); `delay(ms)` takes that long to accept each
+ * mail's data (a slow server: the mail is received once the wait is over).
  */
 export class TestSmtp {
   readonly mails: ReceivedMail[] = [];
+  /** Mails whose data is arriving or waiting out `delay` (a client in the middle of sending). */
+  receiving = 0;
   private server: SMTPServer;
-  private refusing = false;
+  private refusing: boolean | 'permanent' = false;
+  private dataDelayMs = 0;
   private constructor(private port: number) {
     this.server = this.create();
   }
@@ -44,12 +49,18 @@ export class TestSmtp {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onMailFrom: (_address, _session, callback) =>
-        this.refusing
-          ? callback(Object.assign(new Error('Try again later'), { responseCode: 451 }))
-          : callback(),
+        this.refusing === 'permanent'
+          ? callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }))
+          : this.refusing
+            ? callback(Object.assign(new Error('Try again later'), { responseCode: 451 }))
+            : callback(),
       onData: (stream, session, callback) => {
+        const wait = this.dataDelayMs;
+        this.receiving++;
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+            this.receiving--;
             this.mails.push({
               to: session.envelope.rcptTo.map((r) => r.address),
               subject: mail.subject ?? '',
@@ -68,7 +79,10 @@ export class TestSmtp {
             });
             callback();
           })
-          .catch((error: Error) => callback(error));
+          .catch((error: Error) => {
+            this.receiving--;
+            callback(error);
+          });
       },
     });
   }
@@ -83,8 +97,13 @@ export class TestSmtp {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  refuse(on: boolean): void {
+  refuse(on: boolean | 'permanent'): void {
     this.refusing = on;
+  }
+
+  /** Each mail's data is accepted `ms` after it arrived (0: at once). */
+  delay(ms: number): void {
+    this.dataDelayMs = ms;
   }
 
   /** The mails to `address` so far. */

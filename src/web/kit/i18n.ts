@@ -21,6 +21,8 @@ const WORDS = {
   trips: ['Reisen', 'Trips'],
   agreements: ['Vereinbarungen', 'Agreements'],
   users: ['Benutzer', 'Users'],
+  jobs: ['Aufgaben', 'Jobs'],
+  outbox: ['Postausgang', 'Outbox'],
   profile: ['Profil', 'Profile'],
   logContact: ['Kontakt erfassen', 'Log a contact'],
   logContactHint: ['Taste „n“ von jeder Seite', 'Key “n” from any page'],

@@ -40,6 +40,8 @@ const NAV: { href: string; word: Word; action: Action; agencyOnly?: boolean }[] 
   { href: '/trips', word: 'trips', action: 'trip:read' },
   { href: '/agreements', word: 'agreements', action: 'agreement:read' },
   { href: '/users', word: 'users', action: 'user:read' },
+  { href: '/admin/jobs', word: 'jobs', action: 'system:admin' },
+  { href: '/admin/outbox', word: 'outbox', action: 'system:admin' },
 ];
 
 /** Messages a redirect leaves for the next page (`?flash=saved`), with undo after a delete. */

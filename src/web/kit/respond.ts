@@ -21,5 +21,9 @@ export function redirect(request: FastifyRequest, reply: FastifyReply, location:
 export const safeNext = (next: unknown): string =>
   typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) ? next : '/';
 
+/** A kept mail's HTML in the outbox page's frame (src/security-headers.ts gives it `MAIL_CSP`). */
+export const isMailPreview = (path: string): boolean =>
+  /^\/admin\/outbox\/[0-9a-fA-F-]{36}\/html$/.test(path);
+
 export const isPageRequest = (url: string): boolean =>
   !url.startsWith('/api/') && !url.startsWith('/health') && !url.startsWith('/assets/');
