@@ -6,6 +6,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CSRF_KEY } from './auth/browser-session';
+import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
+import { CALENDAR_FEED_KEY } from './calendar-feeds/feed-token';
 import { CompaniesModule } from './companies/companies.module';
 import { ContactLogModule } from './interactions/contact-log.module';
 import { PartnersModule } from './partners/partners.module';
@@ -40,7 +42,8 @@ export interface AppOptions {
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     const { config, databaseUrl, jwtSecret } = options;
-    // Cursors and CSRF tokens are signed with keys of their own, derived from our one secret.
+    // Cursors, CSRF tokens and calendar feed URLs are signed with keys of their own, derived
+    // from our one secret.
     const key = (purpose: string) =>
       Buffer.from(hkdfSync('sha256', jwtSecret, 'liaison', purpose, 32));
     return {
@@ -68,19 +71,21 @@ export class AppModule {
         AgreementsModule,
         SearchModule,
         ContactLogModule,
+        CalendarFeedsModule,
         WebModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CURSOR_KEY, useValue: key('keyset cursor') },
         { provide: CSRF_KEY, useValue: key('csrf token') },
+        { provide: CALENDAR_FEED_KEY, useValue: key('calendar feed') },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // The first is the outermost: a replayed answer carries the ETag it was first sent with.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
-      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY],
+      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY, CALENDAR_FEED_KEY],
     };
   }
 }

@@ -12,6 +12,7 @@ import { ListSorts1764163100000 } from './1764163100000-list-sorts';
 import { UserEmailNormalized1764163200000 } from './1764163200000-user-email-normalized';
 import { IdempotencyKeys1764165000000 } from './1764165000000-idempotency-keys';
 import { RateLimits1764165100000 } from './1764165100000-rate-limits';
+import { CalendarFeeds1764200000000 } from './1764200000000-calendar-feeds';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   UserEmailNormalized1764163200000,
   IdempotencyKeys1764165000000,
   RateLimits1764165100000,
+  CalendarFeeds1764200000000,
 ];
