@@ -7,6 +7,8 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CSRF_KEY } from './auth/browser-session';
+import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
+import { CALENDAR_FEED_KEY } from './calendar-feeds/feed-token';
 import { CompaniesModule } from './companies/companies.module';
 import { ContactLogModule } from './interactions/contact-log.module';
 import { PartnersModule } from './partners/partners.module';
@@ -46,7 +48,8 @@ export interface AppOptions {
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     const { config, databaseUrl, jwtSecret } = options;
-    // Cursors and CSRF tokens are signed with keys of their own, derived from our one secret.
+    // Cursors, CSRF tokens and calendar feed URLs are signed with keys of their own, derived
+    // from our one secret.
     const key = (purpose: string) =>
       Buffer.from(hkdfSync('sha256', jwtSecret, 'liaison', purpose, 32));
     return {
@@ -78,6 +81,7 @@ export class AppModule {
         SearchModule,
         ContactLogModule,
         AdminModule,
+        CalendarFeedsModule,
         WebModule,
       ],
       providers: [
@@ -86,13 +90,14 @@ export class AppModule {
         { provide: CSRF_KEY, useValue: key('csrf token') },
         { provide: MAIL_KEY, useValue: key('mail links') },
         { provide: DATABASE_URL, useValue: databaseUrl },
+        { provide: CALENDAR_FEED_KEY, useValue: key('calendar feed') },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // The first is the outermost: a replayed answer carries the ETag it was first sent with.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
-      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY, MAIL_KEY, DATABASE_URL],
+      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY, MAIL_KEY, DATABASE_URL, CALENDAR_FEED_KEY],
     };
   }
 }

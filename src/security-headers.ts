@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CALENDAR_FEED_PATH } from './calendar-feeds/feed-token';
 import { isMailPreview, isPageRequest } from './web/kit/respond';
 
 /** A document of this site: its own scripts only, nothing from elsewhere, no framing. */
@@ -40,12 +41,23 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
 const isDocsUi = (path: string) => path === '/api/docs' || path.startsWith('/api/docs/');
 
 /**
- * Static files keep the caching they set: the pages' assets (public, an hour) and the Swagger
- * UI's own files. Every other answer is about someone's data or session: never stored.
+ * A calendar feed is polled by calendar programs (and their providers' servers, Google's among
+ * them): kept a few minutes by the one who fetched it, never by a shared cache on the way.
  */
-const keepsItsCaching = (path: string, status: number) =>
-  status < 400 &&
-  (path.startsWith('/assets/') || (path.startsWith('/api/docs/') && path !== '/api/docs/'));
+export const FEED_CACHE_CONTROL = 'private, max-age=300';
+
+/**
+ * Static files keep the caching they set: the pages' assets (public, an hour) and the Swagger
+ * UI's own files; a calendar feed is cached briefly and privately. Every other answer is about
+ * someone's data or session: never stored.
+ */
+function cacheControl(path: string, status: number): string | undefined {
+  if (status >= 400) return 'no-store';
+  if (path.startsWith('/assets/') || (path.startsWith('/api/docs/') && path !== '/api/docs/'))
+    return undefined;
+  if (path.startsWith(CALENDAR_FEED_PATH)) return FEED_CACHE_CONTROL;
+  return 'no-store';
+}
 
 /**
  * The security headers of every answer, set in one place as it is sent, so that an error, a 404
@@ -68,7 +80,8 @@ export function securityHeaders(request: FastifyRequest, reply: FastifyReply): v
     // Not no-referrer: under it a browser sends `Origin: null` on a same-origin form post, which
     // the pages refuse as from another site (src/auth/browser-session.ts).
     .header('Referrer-Policy', 'same-origin');
-  if (!keepsItsCaching(path, reply.statusCode)) void reply.header('Cache-Control', 'no-store');
+  const caching = cacheControl(path, reply.statusCode);
+  if (caching) void reply.header('Cache-Control', caching);
   // Only what arrived over HTTPS (X-Forwarded-Proto counts only with TRUST_PROXY=true): an
   // answer over plain HTTP cannot vouch for HTTPS.
   if (request.protocol === 'https') void reply.header('Strict-Transport-Security', HSTS);

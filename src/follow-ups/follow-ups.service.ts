@@ -109,6 +109,21 @@ export class FollowUpsService extends RecordService<FollowUp, FollowUp> {
     } satisfies Partial<Record<(typeof LINKS)[number][0], VisibleIds>>;
   }
 
+  /**
+   * The caller's open follow-ups with a day due, for its calendar feed: assigned to the caller
+   * (not merely to its company), within its scope. The latest due first, at most `limit`.
+   */
+  openDueFor(actor: Actor, limit: number): Promise<FollowUp[]> {
+    return this.scoped(actor)
+      .andWhere(`f.assignee_id = :assigneeId AND f.status = 'open' AND f.due_on IS NOT NULL`, {
+        assigneeId: actor.userId,
+      })
+      .orderBy('f.due_on', 'DESC')
+      .addOrderBy('f.id')
+      .limit(limit)
+      .getMany();
+  }
+
   async list(actor: Actor, query: FollowUpListQuery): Promise<Page<FollowUp>> {
     const qb = listScope(actor, query, 'follow-up:write', (deleted) =>
       this.scoped(actor, this.db.manager, deleted),

@@ -11,7 +11,7 @@ import {
   CreateAppointmentDto,
   UpdateAppointmentDto,
 } from './appointments.dto';
-import { itineraryCalendar, itineraryFilename } from './itinerary';
+import { ItineraryAppointment, itineraryCalendar, itineraryFilename } from './itinerary';
 import { deadLinks } from '../common/references';
 import { appointmentScope, shownAppointmentLinks } from './scope';
 import { appointmentTimeProblems, canonicalTimeZone, parseInstant } from './time';
@@ -36,6 +36,8 @@ const AUDITED = [
 
 /** Enough for any real trip's itinerary in one answer. */
 const MAX_ITINERARY_APPOINTMENTS = 1000;
+/** Enough for every trip a person has travelled on; past that, the latest appointments. */
+const MAX_FEED_APPOINTMENTS = 2000;
 
 /**
  * The appointments of one trip the caller may attend: all of them for the agency; for a company
@@ -60,7 +62,7 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
    */
   private async complete(
     actor: Actor,
-    tripId: string,
+    tripIds: string[],
     appointments: Appointment[],
     manager: EntityManager = this.db.manager,
   ): Promise<{ appointments: Appointment[]; names: Map<string, string> }> {
@@ -72,9 +74,10 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
       `SELECT aa.appointment_id, aa.participant_id, p.name
        FROM participants p
        JOIN appointment_attendees aa ON aa.participant_id = p.id
-       WHERE p.trip_id = $1 AND p.deleted_at IS NULL AND aa.appointment_id = ANY($2::uuid[])
+       WHERE p.trip_id = ANY($1::uuid[]) AND p.deleted_at IS NULL
+         AND aa.appointment_id = ANY($2::uuid[])
        ORDER BY p.created_at, p.id`,
-      [tripId, appointments.map((a) => a.id)],
+      [tripIds, appointments.map((a) => a.id)],
     )) as { appointment_id: string; participant_id: string; name: string }[];
     const attendees = new Map<string, string[]>();
     for (const r of rows) {
@@ -104,7 +107,7 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
       defaultSort: 'startsAt',
       idColumn: 'a.id',
     });
-    const { appointments } = await this.complete(actor, tripId, page.items);
+    const { appointments } = await this.complete(actor, [tripId], page.items);
     return { items: appointments, nextCursor: page.nextCursor };
   }
 
@@ -114,7 +117,7 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
     appointment: Appointment,
     manager: EntityManager,
   ): Promise<Appointment> {
-    const { appointments } = await this.complete(actor, tripId, [appointment], manager);
+    const { appointments } = await this.complete(actor, [tripId], [appointment], manager);
     return appointments[0];
   }
 
@@ -246,7 +249,7 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
     const trip = await this.trips.get(actor, tripId);
     const { appointments, names } = await this.complete(
       actor,
-      tripId,
+      [tripId],
       await this.scoped(actor, tripId)
         .orderBy('a.starts_at')
         .addOrderBy('a.id')
@@ -261,5 +264,31 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
       })),
     );
     return { filename: itineraryFilename(trip), body };
+  }
+
+  /**
+   * The itineraries of the trips the caller travels on as a delegate, for its calendar feed:
+   * each trip's appointments exactly as its itinerary shows them to the caller.
+   */
+  async travelled(actor: Actor): Promise<(ItineraryAppointment & { tripStatus: string })[]> {
+    const trips = await this.trips.travelled(actor);
+    if (trips.length === 0) return [];
+    const statusOf = new Map(trips.map((t) => [t.id, t.status]));
+    const tripIds = [...statusOf.keys()];
+    const { appointments, names } = await this.complete(
+      actor,
+      tripIds,
+      await this.kindQuery(actor, this.db.manager)
+        .andWhere('a.trip_id IN (:...tripIds)', { tripIds })
+        .orderBy('a.starts_at', 'DESC')
+        .addOrderBy('a.id')
+        .limit(MAX_FEED_APPOINTMENTS)
+        .getMany(),
+    );
+    return appointments.map((a) => ({
+      ...a,
+      tripStatus: statusOf.get(a.tripId)!,
+      attendeeNames: a.attendeeIds.map((id) => names.get(id)!),
+    }));
   }
 }

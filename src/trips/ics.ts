@@ -34,6 +34,12 @@ export function icsFloating(d: Date): string {
 /** A UTC DATE-TIME (§3.3.5 form 2): `20190902T100000Z`. */
 export const icsUtc = (instant: Date): string => `${icsFloating(instant)}Z`;
 
+/** A DATE (§3.3.4) `days` after a `YYYY-MM-DD` day: `icsDate('2019-12-31', 1)` → `20200101`. */
+export function icsDate(day: string, days = 0): string {
+  const [year, month, date] = day.split('-').map(Number);
+  return icsFloating(new Date(Date.UTC(year, month - 1, date + days))).slice(0, 8);
+}
+
 /** A local DATE-TIME (§3.3.5 form 1, used with a TZID): `20191021T140000`. */
 export function icsLocal(w: WallClock): string {
   return (

@@ -1,5 +1,5 @@
 import { normalize } from '../common/search';
-import { icsLines, icsLocal, icsText, icsUtc } from './ics';
+import { icsDate, icsLines, icsLocal, icsText, icsUtc } from './ics';
 import { wallClock } from './time';
 import { zoneComponent } from './vtimezone';
 
@@ -29,14 +29,55 @@ export interface ItineraryAppointment {
   attendeeNames: string[];
 }
 
-const KIND_LABELS: Record<string, string> = {
-  state_reception: 'Staatsempfang',
-  company_visit: 'Firmenbesuch',
-  signing: 'Unterzeichnung',
-  meeting: 'Gespräch',
-  networking: 'Netzwerktreffen',
-  site_visit: 'Besichtigung',
-  other: 'Termin',
+/** A follow-up on its day due: an all-day event with a link to its page. */
+export interface CalendarDay {
+  id: string;
+  title: string;
+  /** `YYYY-MM-DD` */
+  day: string;
+  notes: string | null;
+  /** The record's page, e.g. `https://liaison.example/follow-ups/<id>`. */
+  url: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What heads a calendar: its name and description, and for a subscribed feed how often to poll. */
+export interface CalendarHead {
+  name: string;
+  description?: string | null;
+  /** A feed: how often a calendar program should fetch it again, as a DURATION (`PT1H`). */
+  refresh?: string;
+}
+
+export type CalendarLocale = 'de' | 'en';
+
+const WORDS: Record<CalendarLocale, { kinds: Record<string, string>; attendees: string }> = {
+  de: {
+    kinds: {
+      state_reception: 'Staatsempfang',
+      company_visit: 'Firmenbesuch',
+      signing: 'Unterzeichnung',
+      meeting: 'Gespräch',
+      networking: 'Netzwerktreffen',
+      site_visit: 'Besichtigung',
+      other: 'Termin',
+    },
+    attendees: 'Teilnehmende',
+  },
+  en: {
+    kinds: {
+      state_reception: 'State reception',
+      company_visit: 'Company visit',
+      signing: 'Signing',
+      meeting: 'Meeting',
+      networking: 'Networking',
+      site_visit: 'Site visit',
+      other: 'Appointment',
+    },
+    attendees: 'Attendees',
+  },
 };
 
 const STATUS_BY_TRIP: Record<string, string> = {
@@ -56,17 +97,44 @@ export function itineraryCalendar(
   trip: ItineraryTrip,
   appointments: ItineraryAppointment[],
 ): string {
+  return calendar(
+    { name: trip.title, description: trip.purpose },
+    appointments.map((a) => ({ ...a, tripStatus: trip.status })),
+  );
+}
+
+/**
+ * The one iCalendar writer: appointments (of one trip or several, each with its trip's status)
+ * with the VTIMEZONEs of their zones, and days (follow-ups due) as all-day events. Every UID is
+ * the record's id, so a calendar that reads it again updates its events instead of adding more.
+ */
+export function calendar(
+  head: CalendarHead,
+  appointments: (ItineraryAppointment & { tripStatus: string })[],
+  days: CalendarDay[] = [],
+  locale: CalendarLocale = 'de',
+): string {
+  const words = WORDS[locale];
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Liaison//Itinerary//DE',
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
-    `NAME:${icsText(trip.title)}`,
-    `X-WR-CALNAME:${icsText(trip.title)}`,
+    `NAME:${icsText(head.name)}`,
+    `X-WR-CALNAME:${icsText(head.name)}`,
   ];
-  if (trip.purpose) {
-    lines.push(`DESCRIPTION:${icsText(trip.purpose)}`, `X-WR-CALDESC:${icsText(trip.purpose)}`);
+  if (head.description) {
+    lines.push(
+      `DESCRIPTION:${icsText(head.description)}`,
+      `X-WR-CALDESC:${icsText(head.description)}`,
+    );
+  }
+  if (head.refresh) {
+    lines.push(
+      `REFRESH-INTERVAL;VALUE=DURATION:${head.refresh}`,
+      `X-PUBLISHED-TTL:${head.refresh}`,
+    );
   }
   if (appointments.length > 0) {
     let fromYear = Infinity;
@@ -79,25 +147,22 @@ export function itineraryCalendar(
     }
     for (const zone of zones) lines.push(...zoneComponent(zone, fromYear, toYear));
   }
-  const status = STATUS_BY_TRIP[trip.status];
   for (const a of appointments) {
     const description = [
-      KIND_LABELS[a.kind] ?? a.kind,
-      a.attendeeNames.length ? `Teilnehmende: ${a.attendeeNames.join(', ')}` : null,
+      words.kinds[a.kind] ?? a.kind,
+      a.attendeeNames.length ? `${words.attendees}: ${a.attendeeNames.join(', ')}` : null,
       a.notes,
     ]
       .filter(Boolean)
       .join('\n\n');
     const location = [a.venue, a.city].filter(Boolean).join(', ');
+    const status = STATUS_BY_TRIP[a.tripStatus];
     lines.push(
       'BEGIN:VEVENT',
-      `UID:${a.id}@liaison`,
-      `SEQUENCE:${a.version - 1}`,
-      `DTSTAMP:${icsUtc(a.updatedAt)}`,
+      ...identity(a),
       `DTSTART;TZID=${a.timeZone}:${icsLocal(wallClock(a.startsAt, a.timeZone))}`,
       `DTEND;TZID=${a.timeZone}:${icsLocal(wallClock(a.endsAt, a.timeZone))}`,
-      `CREATED:${icsUtc(a.createdAt)}`,
-      `LAST-MODIFIED:${icsUtc(a.updatedAt)}`,
+      ...history(a),
       `SUMMARY:${icsText(a.title)}`,
       `DESCRIPTION:${icsText(description)}`,
     );
@@ -106,9 +171,38 @@ export function itineraryCalendar(
     if (a.restricted) lines.push('CLASS:PRIVATE');
     lines.push('END:VEVENT');
   }
+  for (const d of days) {
+    lines.push(
+      'BEGIN:VEVENT',
+      ...identity(d),
+      `DTSTART;VALUE=DATE:${icsDate(d.day)}`,
+      `DTEND;VALUE=DATE:${icsDate(d.day, 1)}`,
+      ...history(d),
+      `SUMMARY:${icsText(d.title)}`,
+      `DESCRIPTION:${icsText([d.notes, d.url].filter(Boolean).join('\n\n'))}`,
+      `URL:${d.url}`,
+      // A day something is due, not a day taken up: it does not make the person look busy.
+      'TRANSP:TRANSPARENT',
+      'END:VEVENT',
+    );
+  }
   lines.push('END:VCALENDAR');
   return icsLines(lines);
 }
+
+type Stamped = { id: string; version: number; createdAt: Date; updatedAt: Date };
+
+/** Which event, which version of it: the UID from the record's id, the record's version. */
+const identity = (r: Stamped) => [
+  `UID:${r.id}@liaison`,
+  `SEQUENCE:${r.version - 1}`,
+  `DTSTAMP:${icsUtc(r.updatedAt)}`,
+];
+
+const history = (r: Stamped) => [
+  `CREATED:${icsUtc(r.createdAt)}`,
+  `LAST-MODIFIED:${icsUtc(r.updatedAt)}`,
+];
 
 /** `Wirtschaftsreise China 2019` starting 2019-10-20 → `wirtschaftsreise-china-2019-2019-10-20.ics` */
 export function itineraryFilename(trip: ItineraryTrip): string {

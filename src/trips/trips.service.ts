@@ -35,6 +35,9 @@ const AUDITED = [
   'deletedAt',
 ] as const;
 
+/** More than anyone travels on; a calendar feed shows the latest this many. */
+const MAX_TRAVELLED_TRIPS = 200;
+
 /** The trips the caller may see: all for the agency, a company user's own company's trips. */
 const TRIP: ServiceSpec<Trip> = {
   entity: Trip,
@@ -77,6 +80,23 @@ export class TripsService extends RecordService<Trip, Trip> {
       defaultSort: TRIP_DEFAULT_SORT,
       idColumn: 't.id',
     });
+  }
+
+  /**
+   * The trips the caller travels on: those with a live delegate who is the caller's login, within
+   * the caller's scope (a company user's login on a trip its company does not take part in, e.g.
+   * after its delegate moved to another company, shows nothing). The latest first.
+   */
+  travelled(actor: Actor): Promise<Trip[]> {
+    return this.scoped(actor)
+      .andWhere(
+        `EXISTS (SELECT 1 FROM participants tp WHERE tp.trip_id = t.id AND tp.user_id = :travellerId AND tp.deleted_at IS NULL)`,
+        { travellerId: actor.userId },
+      )
+      .orderBy('t.starts_on', 'DESC')
+      .addOrderBy('t.id')
+      .limit(MAX_TRAVELLED_TRIPS)
+      .getMany();
   }
 
   /** The trip with what it produced: interactions, leads by stage, agreements. */

@@ -8,9 +8,10 @@ import { Allow, Public } from '../auth/actor';
 import { AuthService } from '../auth/auth.service';
 import { revokeSession } from '../auth/sessions';
 import { TooManyRequests } from '../common/errors';
-import { html } from './kit/html';
+import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { fieldMessages } from './kit/forms';
+import { fieldMessages, idempotencyField, idempotencyKeyOf } from './kit/forms';
+import { dateTime } from './kit/format';
 import {
   csrfField,
   errorSummary,
@@ -22,7 +23,8 @@ import {
   pageContext,
 } from './kit/layout';
 import { redirect, safeNext, sendPage } from './kit/respond';
-import { ApiProblem, WebApi } from './kit/web-api';
+import { ApiAnswer, ApiError, ApiProblem, WebApi } from './kit/web-api';
+import type { CalendarFeedDto } from '../calendar-feeds/calendar-feeds.dto';
 import {
   clearSessionCookie,
   openWebSession,
@@ -40,6 +42,38 @@ const words = dictionary({
   newPasswordRule: [
     'Das neue Passwort braucht 12 bis 128 Zeichen.',
     'The new password needs 12 to 128 characters.',
+  ],
+  calendarFeed: ['Kalender abonnieren', 'Calendar subscription'],
+  calendarFeedIntro: [
+    'Ihre Reisetermine und offenen Wiedervorlagen im eigenen Kalender (Outlook, Google, Apple), stündlich aktualisiert. Die Adresse ist geheim: Wer sie kennt, sieht diesen Kalender.',
+    'Your trips’ appointments and open follow-ups in your own calendar (Outlook, Google, Apple), updated hourly. The address is secret: whoever has it sees this calendar.',
+  ],
+  calendarFeedCreate: ['Kalenderadresse erstellen', 'Create calendar address'],
+  calendarFeedSubscribe: ['Abonnieren', 'Subscribe'],
+  calendarFeedUrl: ['Adresse zum Kopieren (für „Per URL“)', 'Address to copy (for “From URL”)'],
+  calendarFeedLastUsed: ['Zuletzt abgerufen', 'Last fetched'],
+  calendarFeedNeverUsed: ['noch nie abgerufen', 'not fetched yet'],
+  calendarFeedRotate: ['Neue Adresse', 'New address'],
+  calendarFeedRotateConfirm: [
+    'Eine neue Adresse erstellen? Die bisherige funktioniert dann sofort nicht mehr; jeder Kalender muss neu abonnieren.',
+    'Create a new address? The current one stops working at once; every calendar must subscribe again.',
+  ],
+  calendarFeedRevoke: ['Abonnement beenden', 'Stop subscription'],
+  calendarFeedRevokeConfirm: [
+    'Das Abonnement beenden? Die Adresse funktioniert dann nicht mehr.',
+    'Stop the subscription? The address will stop working.',
+  ],
+  calendarFeedOutlook: [
+    'Outlook: „Kalender hinzufügen“ → „Aus dem Internet abonnieren“ und die Adresse einfügen, oder oben „Abonnieren“ klicken.',
+    'Outlook: “Add calendar” → “Subscribe from web” and paste the address, or click “Subscribe” above.',
+  ],
+  calendarFeedGoogle: [
+    'Google Kalender (im Browser): „Weitere Kalender“ → „+“ → „Per URL“ und die Adresse einfügen.',
+    'Google Calendar (on the web): “Other calendars” → “+” → “From URL” and paste the address.',
+  ],
+  calendarFeedApple: [
+    'Apple Kalender: oben „Abonnieren“ klicken, oder „Ablage“ → „Neues Kalenderabonnement …“ und die Adresse einfügen.',
+    'Apple Calendar: click “Subscribe” above, or “File” → “New Calendar Subscription…” and paste the address.',
   ],
 });
 const PASSWORD_FIELDS = [
@@ -128,8 +162,43 @@ export class AccountPages {
 
   @Get('profile')
   @Allow('account:self')
-  profile(@Req() request: WebRequest, @Res() reply: FastifyReply): void {
-    sendPage(reply, this.profilePage(pageContext(request), {}));
+  async profile(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendPage(reply, this.profilePage(pageContext(request), {}, await this.calendarFeed(request)));
+  }
+
+  /** The user's calendar subscription as the API answers it; null when there is none. */
+  private async calendarFeed(request: WebRequest): Promise<CalendarFeedDto | null> {
+    const answer = await this.api.call<CalendarFeedDto>(
+      request.webUser!,
+      'GET',
+      '/api/v1/me/calendar-feed',
+    );
+    if (answer.status === 404) return null;
+    if (answer.status !== 200) throw new ApiError(answer as unknown as ApiAnswer<ApiProblem>);
+    return answer.body;
+  }
+
+  /** Creates the subscription, or gives it a new address (the form asks first). */
+  @Post('profile/calendar-feed')
+  @Allow('account:self')
+  async renewCalendarFeed(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const answer = await this.api.call(request.webUser!, 'POST', '/api/v1/me/calendar-feed', {
+      idempotencyKey: idempotencyKeyOf(body),
+    });
+    if (answer.status !== 201) throw new ApiError(answer as ApiAnswer<ApiProblem>);
+    redirect(request, reply, '/profile?flash=saved#calendar-feed');
+  }
+
+  @Post('profile/calendar-feed/delete')
+  @Allow('account:self')
+  async revokeCalendarFeed(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
+    const answer = await this.api.call(request.webUser!, 'DELETE', '/api/v1/me/calendar-feed');
+    if (answer.status !== 204) throw new ApiError(answer as ApiAnswer<ApiProblem>);
+    redirect(request, reply, '/profile?flash=deleted#calendar-feed');
   }
 
   @Post('profile/password')
@@ -152,10 +221,14 @@ export class AccountPages {
     // Named plainly: which password was refused, and what a new one needs.
     if (errors.currentPassword) errors.currentPassword = words(ctx.locale, 'wrongCurrent');
     if (errors.newPassword) errors.newPassword = words(ctx.locale, 'newPasswordRule');
-    sendPage(reply, this.profilePage(ctx, errors), 400);
+    sendPage(reply, this.profilePage(ctx, errors, await this.calendarFeed(request)), 400);
   }
 
-  private profilePage(ctx: PageContext, errors: Record<string, string>) {
+  private profilePage(
+    ctx: PageContext,
+    errors: Record<string, string>,
+    feed: CalendarFeedDto | null,
+  ) {
     const user = ctx.user!;
     const l = ctx.locale;
     return titledPage(
@@ -197,8 +270,47 @@ export class AccountPages {
             ${errors.newPassword ? html`<p class="error" role="alert">${errors.newPassword}</p>` : ''}
           </div>
           <button type="submit">${t(l, 'changePassword')}</button>
-        </form>`,
+        </form>
+        ${this.calendarFeedSection(ctx, feed)}`,
     );
+  }
+
+  /** The calendar subscription: the webcal link, the URL to copy, a new address, stop; help. */
+  private calendarFeedSection(ctx: PageContext, feed: CalendarFeedDto | null): Html {
+    const l = ctx.locale;
+    const renew = (label: string, o: { primary?: boolean; confirm?: string } = {}) =>
+      html`<form method="post" action="/profile/calendar-feed" class="inline"${o.confirm ? html` data-confirm="${o.confirm}"` : ''}>
+        ${csrfField(ctx)}${idempotencyField()}
+        <button type="submit"${o.primary ? html` class="primary"` : ''} id="${feed ? 'calendar-feed-rotate' : 'calendar-feed-create'}">${label}</button>
+      </form>`;
+    return html`<h2 id="calendar-feed">${words(l, 'calendarFeed')}</h2>
+      <section class="card calendar-feed" aria-labelledby="calendar-feed">
+        <p>${words(l, 'calendarFeedIntro')}</p>
+        ${
+          feed
+            ? html`<p class="actions">
+                  <a class="button primary" id="calendar-feed-subscribe" href="${feed.webcalUrl}">${words(l, 'calendarFeedSubscribe')}</a>
+                </p>
+                <div class="field">
+                  <label for="f-calendar-feed-url">${words(l, 'calendarFeedUrl')}</label>
+                  <input type="url" id="f-calendar-feed-url" readonly value="${feed.url}" />
+                  <small>${words(l, 'calendarFeedLastUsed')}:
+                    ${feed.lastUsedAt ? dateTime(feed.lastUsedAt, l) : words(l, 'calendarFeedNeverUsed')}</small>
+                </div>
+                <ul class="calendar-apps">
+                  <li>${words(l, 'calendarFeedOutlook')}</li>
+                  <li>${words(l, 'calendarFeedGoogle')}</li>
+                  <li>${words(l, 'calendarFeedApple')}</li>
+                </ul>
+                <div class="actions">
+                  ${renew(words(l, 'calendarFeedRotate'), { confirm: words(l, 'calendarFeedRotateConfirm') })}
+                  <form method="post" action="/profile/calendar-feed/delete" class="inline" data-confirm="${words(l, 'calendarFeedRevokeConfirm')}">
+                    ${csrfField(ctx)}<button type="submit" class="danger" id="calendar-feed-revoke">${words(l, 'calendarFeedRevoke')}</button>
+                  </form>
+                </div>`
+            : html`<p class="actions">${renew(words(l, 'calendarFeedCreate'), { primary: true })}</p>`
+        }
+      </section>`;
   }
 
   @Post('profile/locale')

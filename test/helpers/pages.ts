@@ -201,14 +201,18 @@ export function listRoutes(databaseUrl: string): Route[] {
   return JSON.parse(out) as Route[];
 }
 
-/** The GET routes of the web pages (not the API, health or assets), fragments included. */
+/**
+ * The GET routes of the web pages (not the API, health, assets or calendar feeds), fragments
+ * included.
+ */
 export const pageRoutes = (routes: Route[]): Route[] =>
   routes.filter(
     (r) =>
       r.method === 'GET' &&
       !r.path.startsWith('/api') &&
       !r.path.startsWith('/health') &&
-      !r.path.startsWith('/assets'),
+      !r.path.startsWith('/assets') &&
+      !r.path.startsWith('/calendar/'),
   );
 
 /** The parameters of a path that ID_RECIPES cannot fill (`contacts/:id` …). */

@@ -12,6 +12,7 @@ import { ListSorts1764163100000 } from './1764163100000-list-sorts';
 import { UserEmailNormalized1764163200000 } from './1764163200000-user-email-normalized';
 import { IdempotencyKeys1764165000000 } from './1764165000000-idempotency-keys';
 import { RateLimits1764165100000 } from './1764165100000-rate-limits';
+import { CalendarFeeds1764200000000 } from './1764200000000-calendar-feeds';
 import { MailNotifications1764210000000 } from './1764210000000-mail-notifications';
 import { OutboxFilters1764240000000 } from './1764240000000-outbox-filters';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   UserEmailNormalized1764163200000,
   IdempotencyKeys1764165000000,
   RateLimits1764165100000,
+  CalendarFeeds1764200000000,
   MailNotifications1764210000000,
   OutboxFilters1764240000000,
 ];

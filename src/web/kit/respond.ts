@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CALENDAR_FEED_PATH } from '../../calendar-feeds/feed-token';
 import { Html } from './html';
 
 /** A page; its security headers are every answer's (src/security-headers.ts). */
@@ -25,5 +26,9 @@ export const safeNext = (next: unknown): string =>
 export const isMailPreview = (path: string): boolean =>
   /^\/admin\/outbox\/[0-9a-fA-F-]{36}\/html$/.test(path);
 
+/** A calendar feed (`/calendar/…`) is data, not a page: its 404 is a problem, not a page. */
 export const isPageRequest = (url: string): boolean =>
-  !url.startsWith('/api/') && !url.startsWith('/health') && !url.startsWith('/assets/');
+  !url.startsWith('/api/') &&
+  !url.startsWith('/health') &&
+  !url.startsWith('/assets/') &&
+  !url.startsWith(CALENDAR_FEED_PATH);
