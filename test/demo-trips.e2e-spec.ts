@@ -23,16 +23,26 @@ beforeAll(async () => {
       kind,
       city,
     ]);
+  const companies = {
+    zwilling: await company('Zwilling'),
+    dovo: await company('DOVO Stahlwaren'),
+    sparkasse: await company('Stadt-Sparkasse Solingen'),
+    stadtwerke: await company('Stadtwerke Solingen'),
+  };
+  const login = async (role: string, companyId?: string) =>
+    (await make.user({ role, companyId })).id;
   ids = {
-    companies: {
-      zwilling: await company('Zwilling'),
-      dovo: await company('DOVO Stahlwaren'),
-      sparkasse: await company('Stadt-Sparkasse Solingen'),
-      stadtwerke: await company('Stadtwerke Solingen'),
-    },
+    companies,
     partners: {
       techPark: await partner('Technologiepark Peking', 'technology_park', 'Peking'),
       campus3d: await partner('3D-Campus Shanghai', 'campus', 'Shanghai'),
+    },
+    users: {
+      admin: admin.user.id,
+      staff: await login('staff'),
+      viewer: await login('viewer'),
+      dovo: await login('company', companies.dovo),
+      zwilling: await login('company', companies.zwilling),
     },
   };
   const client = await app.db.connect();

@@ -1,7 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { utcOffsetSeconds } from '../trips/time';
 import { insert, insertEach, insertLinks, minutesAfter } from './insert';
-import type { DemoCompanyKey, DemoOrganisations, DemoPartnerKey } from './organisations';
+import type {
+  DemoCompanyKey,
+  DemoOrganisations,
+  DemoPartnerKey,
+  DemoUserKey,
+} from './organisations';
 
 /**
  * The demo's delegation trips: the China trip of the article (Beijing and Shanghai from
@@ -14,7 +19,7 @@ import type { DemoCompanyKey, DemoOrganisations, DemoPartnerKey } from './organi
  */
 
 /** The records the trips point at. */
-export type DemoTripIds = Pick<DemoOrganisations, 'companies' | 'partners'>;
+export type DemoTripIds = Pick<DemoOrganisations, 'companies' | 'partners' | 'users'>;
 
 /** A seeded trip's id and the ids of its delegates and appointments, by their keys below. */
 export interface DemoTrip {
@@ -34,6 +39,8 @@ interface DemoParticipant {
   company: DemoCompanyKey | null;
   costBearer: 'self' | 'agency';
   estimatedCostEur: number;
+  /** The demo login that travels as this delegate: its calendar feed holds the trip. */
+  login?: DemoUserKey;
 }
 
 interface DemoAppointment {
@@ -93,6 +100,7 @@ const CHINA_DELEGATES: Record<string, DemoParticipant> = {
     company: null,
     costBearer: 'agency',
     estimatedCostEur: 2650,
+    login: 'staff',
   },
   zwilling1: {
     name: 'Jonas Beispielmann',
@@ -100,6 +108,7 @@ const CHINA_DELEGATES: Record<string, DemoParticipant> = {
     company: 'zwilling',
     costBearer: 'self',
     estimatedCostEur: 3100,
+    login: 'zwilling',
   },
   zwilling2: {
     name: 'Lena Musterfrau',
@@ -114,6 +123,7 @@ const CHINA_DELEGATES: Record<string, DemoParticipant> = {
     company: 'dovo',
     costBearer: 'self',
     estimatedCostEur: 2750,
+    login: 'dovo',
   },
   sparkasse: {
     name: 'Erika Musterfrau',
@@ -395,6 +405,7 @@ async function insertTrip(em: EntityManager, ids: DemoTripIds, plan: DemoTripPla
     name: d.name,
     function: d.function,
     company_id: d.company ? ids.companies[d.company] : null,
+    user_id: d.login ? ids.users[d.login] : null,
     cost_bearer: d.costBearer,
     estimated_cost_eur: d.estimatedCostEur,
     ...written(1 + i),
