@@ -13,6 +13,7 @@ import { UserEmailNormalized1764163200000 } from './1764163200000-user-email-nor
 import { IdempotencyKeys1764165000000 } from './1764165000000-idempotency-keys';
 import { RateLimits1764165100000 } from './1764165100000-rate-limits';
 import { MailNotifications1764210000000 } from './1764210000000-mail-notifications';
+import { NotificationTimes1764220000000 } from './1764220000000-notification-times';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764165000000,
   RateLimits1764165100000,
   MailNotifications1764210000000,
+  NotificationTimes1764220000000,
 ];
