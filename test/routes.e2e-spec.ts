@@ -13,6 +13,8 @@ const PUBLIC = [
   'GET /login',
   'POST /login',
   'GET /assets/:name',
+  'GET /unsubscribe/:token',
+  'POST /unsubscribe/:token',
 ];
 
 describe('every route declares what it needs', () => {

@@ -71,6 +71,9 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       archiveCompletedAfterSeconds: 7 * 24 * 3600,
       archiveFailedAfterSeconds: 30 * 24 * 3600,
       deleteAfterDays: 30,
+      // How often schedules are checked (one instance per interval does it) and their jobs sent.
+      cronMonitorIntervalSeconds: config.jobs.cronCheckSeconds,
+      cronWorkerIntervalSeconds: Math.min(5, config.jobs.cronCheckSeconds),
     });
     this.boss.on('error', (error: Error) => this.logger.warn({ err: error }, 'job queue error'));
   }

@@ -40,6 +40,8 @@ export const NOT_WALKED: Record<string, string> = {
   '/trips/:id/participants/:pid': "redirects to the delegate's row on the trip's page",
   '/trips/:id/appointments/:aid': "redirects to the appointment in the trip's itinerary",
   '/logout': 'sign-out',
+  '/notifications/:id/open': 'marks a notification read and redirects to its record',
+  '/unsubscribe/:token': 'reached from a mail, signed out (test/notifications.e2e-spec.ts)',
 };
 /** Walked without a session (signed in, they redirect). */
 export const SIGNED_OUT: readonly string[] = ['/login'];
