@@ -66,7 +66,9 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       connectionString: databaseUrl,
       schema: JOB_SCHEMA,
       application_name: 'liaison-jobs',
-      max: 3,
+      // Every worker polls with a connection of its own: three were too few for two queues at
+      // JOB_CONCURRENCY 2 (a stop then waited on the pool for ever: `cli.js routes` never ended).
+      max: 10,
       // Completed jobs are kept a week for the Jobs page, failed ones until an admin acts (30 days).
       archiveCompletedAfterSeconds: 7 * 24 * 3600,
       archiveFailedAfterSeconds: 30 * 24 * 3600,
