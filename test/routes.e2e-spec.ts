@@ -15,6 +15,8 @@ const PUBLIC = [
   'GET /assets/:name',
   // A calendar feed: its secret is in the path, for calendar programs that sign in nowhere.
   'GET /calendar/:file',
+  'GET /unsubscribe/:token',
+  'POST /unsubscribe/:token',
 ];
 
 describe('every route declares what it needs', () => {

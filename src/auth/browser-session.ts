@@ -22,6 +22,8 @@ export interface WebUser extends Actor {
   displayName: string;
   email: string;
   locale: 'de' | 'en';
+  /** Unread notifications, for the header's bell (read with the session, one statement). */
+  unread?: number;
 }
 
 export type WebRequest = FastifyRequest & { actor?: Actor; webUser?: WebUser; csrfToken?: string };
@@ -53,7 +55,9 @@ export async function webUserFor(
 ): Promise<WebUser | undefined> {
   if (!token || token.length > 100) return undefined;
   const [row] = (await db.query(
-    `SELECT s.id AS session_id, u.id, u.role, u.company_id, u.display_name, u.email, u.locale
+    `SELECT s.id AS session_id, u.id, u.role, u.company_id, u.display_name, u.email, u.locale,
+            (SELECT count(*)::int FROM notifications n
+             WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.web_token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
     [hashToken(token)],
@@ -65,6 +69,7 @@ export async function webUserFor(
     display_name: string;
     email: string;
     locale: 'de' | 'en';
+    unread: number;
   }[];
   if (!row) return undefined;
   return {
@@ -75,6 +80,7 @@ export async function webUserFor(
     displayName: row.display_name,
     email: row.email,
     locale: row.locale,
+    unread: row.unread,
   };
 }
 

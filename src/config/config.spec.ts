@@ -99,4 +99,29 @@ describe('configuration', () => {
       /^ADMIN_PASSWORD/,
     );
   });
+
+  it('reads the digest’s time as five cron fields, named on a bad value', () => {
+    expect(loadConfig({})).toMatchObject({
+      digestCron: '0 7 * * *',
+      jobs: { cronCheckSeconds: 30 },
+    });
+    expect(loadConfig({ DIGEST_CRON: ' * *  * * * ', JOB_CRON_CHECK_SECONDS: '1' })).toMatchObject({
+      digestCron: '* * * * *',
+      jobs: { cronCheckSeconds: 1 },
+    });
+    for (const ok of ['30 6 * * 1-5', '0,30 7-9/2 1 1,6 0'])
+      expect(loadConfig({ DIGEST_CRON: ok }).digestCron).toBe(ok);
+    for (const bad of [
+      '0 7 * *',
+      '60 7 * * *',
+      '0 24 * * *',
+      '0 7 0 * *',
+      'x 7 * * *',
+      '0 9-7 * * *',
+    ])
+      expect(() => loadConfig({ DIGEST_CRON: bad })).toThrow(
+        /DIGEST_CRON must be five cron fields/,
+      );
+    expect(() => loadConfig({ JOB_CRON_CHECK_SECONDS: '0' })).toThrow(/JOB_CRON_CHECK_SECONDS/);
+  });
 });

@@ -24,7 +24,13 @@ export interface AppConfig {
   /** Outgoing mail: SMTP, or undefined to keep every mail in the outbox (an admin page). */
   mail: { smtpUrl: string | undefined; from: string; retryLimit: number };
   /** Background jobs: how many a worker runs at once per queue; 0 runs no worker (enqueue only). */
-  jobs: { concurrency: number };
+  jobs: {
+    concurrency: number;
+    /** How often pg-boss checks its schedules (seconds; a test shortens it to see a tick soon). */
+    cronCheckSeconds: number;
+  };
+  /** When the daily digest of due follow-ups goes out: five cron fields in Europe/Berlin. */
+  digestCron: string;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +42,33 @@ export class ConfigError extends Error {
 export const MIN_JWT_SECRET_LENGTH = 32;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
+
+/** The range of each of a cron expression's five fields: minute, hour, day, month, weekday. */
+const CRON_FIELDS: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+
+/** Five fields of numbers, `*`, lists, ranges and steps (`0 7 * * 1-5`, every 15 minutes `0-59/15 * * * *`). */
+export function isCron(value: string): boolean {
+  const fields = value.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  return fields.every((field, i) => {
+    const [min, max] = CRON_FIELDS[i];
+    const inRange = (n: string) => /^\d{1,2}$/.test(n) && Number(n) >= min && Number(n) <= max;
+    return field.split(',').every((part) => {
+      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+      if (!m) return false;
+      if (m[4] !== undefined && !(/^\d{1,2}$/.test(m[4]) && Number(m[4]) >= 1)) return false;
+      if (m[1] === '*') return true;
+      if (!inRange(m[2])) return false;
+      return m[3] === undefined || (inRange(m[3]) && Number(m[3]) >= Number(m[2]));
+    });
+  });
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -133,6 +166,13 @@ export function loadConfig(
     problems.push('MAIL_FROM must be an address, e.g. Liaison <liaison@example.org>');
   }
 
+  const digestCron = text('DIGEST_CRON') ?? '0 7 * * *';
+  if (!isCron(digestCron)) {
+    problems.push(
+      `DIGEST_CRON must be five cron fields, minute hour day month weekday (got "${digestCron}")`,
+    );
+  }
+
   const logLevel = (text('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -162,7 +202,11 @@ export function loadConfig(
     },
     publicUrl,
     mail: { smtpUrl, from: mailFrom, retryLimit: int('MAIL_RETRY_LIMIT', 8, 0, 20) },
-    jobs: { concurrency: int('JOB_CONCURRENCY', 2, 0, 50) },
+    jobs: {
+      concurrency: int('JOB_CONCURRENCY', 2, 0, 50),
+      cronCheckSeconds: int('JOB_CRON_CHECK_SECONDS', 30, 1, 45),
+    },
+    digestCron: digestCron.trim().replace(/\s+/g, ' '),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -31,6 +31,8 @@ export interface Queue<T extends object> {
   retryDelay?: number;
   /** How long one attempt may run before it counts as failed (default 5 minutes). */
   expireInSeconds?: number;
+  /** Jobs come often (every mail): JOB_CONCURRENCY workers per instance instead of one. */
+  busy?: boolean;
 }
 
 export interface Schedule {
@@ -53,26 +55,36 @@ export type JobState = PgBoss.JobWithMetadata['state'];
 @Injectable()
 export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
-  private readonly boss: PgBoss;
+  private boss!: PgBoss;
   private readonly queues = new Map<string, Queue<object>>();
   private readonly schedules: Schedule[] = [];
   private started = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(DATABASE_URL) databaseUrl: string,
-  ) {
-    this.boss = new PgBoss({
-      connectionString: databaseUrl,
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+  ) {}
+
+  /** pg-boss, once the queues are known: every worker polls with a connection of its own. */
+  private create(): PgBoss {
+    const workers = [...this.queues.values()].reduce((n, q) => n + this.workersOf(q), 0);
+    const boss = new PgBoss({
+      connectionString: this.databaseUrl,
       schema: JOB_SCHEMA,
       application_name: 'liaison-jobs',
-      max: 3,
+      // A pool smaller than the workers made a stop wait for ever; three more for the sends,
+      // maintenance and schedules.
+      max: workers + 3,
       // Completed jobs are kept a week for the Jobs page, failed ones until an admin acts (30 days).
       archiveCompletedAfterSeconds: 7 * 24 * 3600,
       archiveFailedAfterSeconds: 30 * 24 * 3600,
       deleteAfterDays: 30,
+      // How often schedules are checked (one instance per interval does it) and their jobs sent.
+      cronMonitorIntervalSeconds: this.config.jobs.cronCheckSeconds,
+      cronWorkerIntervalSeconds: Math.min(5, this.config.jobs.cronCheckSeconds),
     });
-    this.boss.on('error', (error: Error) => this.logger.warn({ err: error }, 'job queue error'));
+    boss.on('error', (error: Error) => this.logger.warn({ err: error }, 'job queue error'));
+    return boss;
   }
 
   /** Declares a queue and how its jobs run; before the app starts (a module's constructor). */
@@ -88,6 +100,7 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.boss = this.create();
     await this.boss.start();
     for (const queue of this.queues.values()) {
       const options = {
@@ -106,39 +119,36 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       await this.boss.schedule(schedule.queue, schedule.cron, {}, { tz: SCHEDULE_ZONE });
     }
     this.started = true;
-    if (this.config.jobs.concurrency === 0) return;
     for (const queue of this.queues.values()) {
-      await this.boss.work<object>(
-        queue.name,
-        {
-          batchSize: 1,
-          includeMetadata: true,
-          pollingIntervalSeconds: 1,
-        },
-        async ([job]) => {
-          try {
-            await queue.run(job.data, job);
-          } catch (error) {
-            this.logger.warn(
-              { err: error, queue: queue.name, job: job.id, attempt: job.retryCount + 1 },
-              `job ${queue.name} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1})`,
-            );
-            throw error;
-          }
-        },
-      );
-      // One worker fetches one job at a time: JOB_CONCURRENCY workers per queue.
-      for (let i = 1; i < this.config.jobs.concurrency; i++) {
+      const run = async ([job]: PgBoss.JobWithMetadata<object>[]) => {
+        try {
+          await queue.run(job.data, job);
+        } catch (error) {
+          this.logger.warn(
+            { err: error, queue: queue.name, job: job.id, attempt: job.retryCount + 1 },
+            `job ${queue.name} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1})`,
+          );
+          throw error;
+        }
+      };
+      // A worker fetches one job at a time: as many workers as jobs may run at once.
+      for (let i = 0; i < this.workersOf(queue); i++) {
         await this.boss.work<object>(
           queue.name,
           { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 },
-          async ([job]) => queue.run(job.data, job),
+          run,
         );
       }
     }
   }
 
+  /** A queue's workers on this instance: JOB_CONCURRENCY for a busy queue, one for the others. */
+  private workersOf(queue: Queue<object>): number {
+    return queue.busy ? this.config.jobs.concurrency : Math.min(1, this.config.jobs.concurrency);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.boss) return; // the start failed before pg-boss was made
     // Before the database pool closes (TypeORM closes it on application shutdown): stops
     // fetching and waits for the running jobs (test/jobs-shutdown.e2e-spec.ts).
     await this.boss.stop({ graceful: true, wait: true, timeout: SHUTDOWN_WAIT_MS, close: false });

@@ -83,6 +83,7 @@ export class Mailer {
       name: MAIL_QUEUE,
       run: (data, job) => this.deliver(data.mailId, job.retryCount >= job.retryLimit),
       retryLimit: config.mail.retryLimit,
+      busy: true,
     });
     jobs.define({ name: MAIL_SWEEP_QUEUE, run: () => this.sweep(), retryLimit: 0 });
     jobs.schedule({ queue: MAIL_SWEEP_QUEUE, cron: '*/10 * * * *' });

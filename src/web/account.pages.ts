@@ -240,6 +240,7 @@ export class AccountPages {
           [t(l, 'email'), user.email],
           [t(l, 'role'), label(l, 'role', user.role)],
         ])}
+        <p><a href="/profile/notifications" id="mail-preferences">${t(l, 'emailPreferences')}</a></p>
         <h2>${t(l, 'language')}</h2>
         <form method="post" action="/profile/locale" class="card" id="locale-form">
           ${csrfField(ctx)}

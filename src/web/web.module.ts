@@ -11,6 +11,7 @@ import { FollowUpPages } from './follow-ups.pages';
 import { InteractionPages } from './interactions.pages';
 import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
+import { NotificationPages, UnsubscribePages } from './notifications.pages';
 import { PartnerPages } from './partners.pages';
 import { SearchPages } from './search.pages';
 import { TripAppointmentPages, TripPages, TripParticipantPages } from './trips.pages';
@@ -33,6 +34,8 @@ import { WebApi } from './kit/web-api';
     InteractionPages,
     LeadPages,
     LogPages,
+    NotificationPages,
+    UnsubscribePages,
     PartnerPages,
     SearchPages,
     TripPages,

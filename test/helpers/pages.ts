@@ -41,6 +41,8 @@ export const NOT_WALKED: Record<string, string> = {
   '/trips/:id/appointments/:aid': "redirects to the appointment in the trip's itinerary",
   '/logout': 'sign-out',
   '/admin/outbox/:id/html': "a mail's own HTML, the sandboxed frame of /admin/outbox/:id",
+  '/notifications/:id/open': 'marks a notification read and redirects to its record',
+  '/unsubscribe/:token': 'reached from a mail, signed out (test/notifications.e2e-spec.ts)',
 };
 /** Walked without a session (signed in, they redirect). */
 export const SIGNED_OUT: readonly string[] = ['/login'];

@@ -14,6 +14,7 @@ import { IdempotencyKeys1764165000000 } from './1764165000000-idempotency-keys';
 import { RateLimits1764165100000 } from './1764165100000-rate-limits';
 import { CalendarFeeds1764200000000 } from './1764200000000-calendar-feeds';
 import { MailNotifications1764210000000 } from './1764210000000-mail-notifications';
+import { NotificationTimes1764220000000 } from './1764220000000-notification-times';
 import { OutboxFilters1764240000000 } from './1764240000000-outbox-filters';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   RateLimits1764165100000,
   CalendarFeeds1764200000000,
   MailNotifications1764210000000,
+  NotificationTimes1764220000000,
   OutboxFilters1764240000000,
 ];

@@ -79,6 +79,17 @@ const account = (ctx: PageContext, user: WebUser): Html =>
       <button type="submit" class="link">${t(ctx.locale, 'signOut')}</button>
     </form>`;
 
+/** The bell: the unread notifications, linking to their list. */
+const bell = (ctx: PageContext, user: WebUser): Html => {
+  const unread = user.unread ?? 0;
+  const name = `${t(ctx.locale, 'notifications')}: ${unread} ${t(ctx.locale, 'unread')}`;
+  return html`<a class="bell${unread ? ' has-unread' : ''}" id="bell" href="/notifications" title="${name}" aria-label="${name}"
+    ${ctx.path === '/notifications' ? html` aria-current="page"` : ''}
+    ><svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"/></svg
+    >${unread ? html`<span class="bell-count" id="bell-count">${unread > 99 ? '99+' : String(unread)}</span>` : ''}</a
+  >`;
+};
+
 /** A page whose heading is its title (a record's name, „Neues Unternehmen“, an error). */
 export const titledPage = (ctx: PageContext, title: string, body: Html): Html =>
   layout(ctx, title, html`<h1>${title}</h1>${body}`);
@@ -156,6 +167,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
                     />
                     <div id="global-results" class="global-results" aria-live="polite"></div>
                   </form>
+                  ${bell(ctx, user)}
                   <div class="account-top">${account(ctx, user)}</div>
                   ${canLog ? html`<a class="button primary" id="log-contact" href="/log" title="${t(ctx.locale, 'logContactHint')}" aria-label="${t(ctx.locale, 'logContact')}"><span aria-hidden="true" class="plus">+</span><span class="long">${t(ctx.locale, 'logContact')}</span></a>` : ''}`
               : ''
