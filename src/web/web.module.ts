@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { respondToErrorsOf } from '../common/problem.filter';
 import { AccountPages } from './account.pages';
+import { PasswordPages } from './password.pages';
 import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
 import { CompanyPages } from './companies.pages';
@@ -23,6 +24,7 @@ import { WebApi } from './kit/web-api';
   controllers: [
     AssetsController,
     AccountPages,
+    PasswordPages,
     AgreementPages,
     CompanyPages,
     ContactPages,
