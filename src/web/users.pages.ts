@@ -55,7 +55,10 @@ const w = dictionary({
     'Invitation by email: the person chooses the password',
   ],
   accessPassword: ['Passwort jetzt festlegen', 'Set a password now'],
-  passwordHint: ['nur mit „Passwort jetzt festlegen“', 'only with “Set a password now”'],
+  passwordHint: [
+    'leer lassen, um die Einladung zu schicken',
+    'leave it empty to send the invitation',
+  ],
   passwordNeeded: [
     'Bitte ein Passwort eingeben oder eine Einladung schicken.',
     'Enter a password, or send an invitation.',
@@ -151,7 +154,8 @@ async function userFields(
             hint: w(l, 'passwordHint'),
             createOnly: true,
             apiFields: (values: Record<string, unknown>) =>
-              values.access === 'password' ? { password: values.password } : {},
+              // A typed password is meant to be used, whatever the select still says.
+              values.access === 'password' || values.password ? { password: values.password } : {},
           },
         ]),
     { name: 'locale', label: t(l, 'language'), type: 'select', choices: options(l, 'locale') },
