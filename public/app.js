@@ -1,5 +1,12 @@
 // Liaison: the few things pages do in the browser. No inline scripts (the CSP forbids them).
 (function () {
+  // A password link carries its token after "#", which no browser sends to a server: it goes
+  // into the form here, and out of the address bar and history.
+  var tokenField = document.querySelector('input[data-token-from-fragment]');
+  if (tokenField && window.location.hash.length > 1) {
+    tokenField.value = decodeURIComponent(window.location.hash.slice(1));
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
   // htmx sends the CSRF token with every request it makes.
   document.addEventListener('htmx:configRequest', function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

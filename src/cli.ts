@@ -55,7 +55,8 @@ async function main(command: string | undefined, file: string | undefined): Prom
     // Only this command needs the whole app: the others start without loading it.
     const { createApp, routeDeclarations } = await import('./app.js');
     const app = await createApp({
-      config: { ...config, logLevel: 'silent' },
+      // It only lists the routes: it must not work the database's jobs (nor wait for them).
+      config: { ...config, logLevel: 'silent', jobs: { ...config.jobs, concurrency: 0 } },
       databaseUrl: config.databaseUrl,
       jwtSecret: config.jwtSecret ?? '',
     });

@@ -8,6 +8,12 @@ const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 const PUBLIC = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/confirm',
+  'GET /password/forgot',
+  'POST /password/forgot',
+  'GET /password/reset',
+  'POST /password/reset',
   'GET /health',
   'GET /health/ready',
   'GET /login',

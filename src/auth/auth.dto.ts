@@ -36,6 +36,36 @@ export class ChangePasswordDto {
   newPassword: string;
 }
 
+export class PasswordResetRequestDto {
+  @ApiProperty({ example: 'staff@liaison.test' })
+  @IsString()
+  @Length(1, 254)
+  email: string;
+}
+
+export class PasswordResetConfirmDto {
+  @ApiProperty({ description: 'The token of the link in the mail (after `#` or `token=`).' })
+  @IsString()
+  @Length(1, 200)
+  token: string;
+
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
+  @IsString()
+  @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, {
+    message: `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
+  })
+  password: string;
+}
+
+/** The one answer to every reset request, whatever became of it. */
+export const PASSWORD_RESET_ANSWER = {
+  detail: 'If the address belongs to an active account, a mail with a link is on its way.',
+} as const;
+
+export class PasswordResetAnswerDto {
+  @ApiProperty({ example: PASSWORD_RESET_ANSWER.detail }) detail: string;
+}
+
 export class MeDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService, JWT_SECRET } from './auth.service';
+import { PasswordResets } from './password-reset.service';
 import { RateLimits } from './rate-limits';
 import { JwtStrategy, LocalStrategy } from './strategies';
 
@@ -18,13 +19,14 @@ export class AuthModule {
       controllers: [AuthController],
       providers: [
         AuthService,
+        PasswordResets,
         RateLimits,
         LocalStrategy,
         JwtStrategy,
         { provide: JWT_SECRET, useValue: jwtSecret },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AuthService],
+      exports: [AuthService, PasswordResets],
     };
   }
 }

@@ -1,17 +1,42 @@
 import { EntityManager } from 'typeorm';
 import { normalizeEmail } from '../users/email';
 
-/** Failed sign-ins allowed per window before the key is locked for the lock time. */
+/** Events counted per window before the key is locked for the lock time. */
+export interface ThrottleRule {
+  /** Prefix of its keys in `login_throttle`, so two rules never count against each other. */
+  prefix: string;
+  windowSeconds: number;
+  lockSeconds: number;
+  perAccount: number;
+  perAddress: number;
+}
+
+/** Failed sign-ins. */
 export const THROTTLE = {
+  prefix: '',
   windowSeconds: 15 * 60,
   lockSeconds: 15 * 60,
   perAccount: 5,
   perAddress: 30,
-} as const;
+} as const satisfies ThrottleRule;
+
+/**
+ * Password reset requests: each may send a mail to someone's inbox, so few per address asked
+ * about (known or not, the same count) and per client address; beyond, no mail and the same answer.
+ */
+export const RESET_THROTTLE = {
+  prefix: 'reset:',
+  windowSeconds: 60 * 60,
+  lockSeconds: 60 * 60,
+  perAccount: 3,
+  perAddress: 20,
+} as const satisfies ThrottleRule;
 
 /** Every spelling that finds an account counts against the one key of that account. */
-export const accountKey = (email: string) => `account:${normalizeEmail(email)}`;
-export const addressKey = (ip: string) => `address:${ip}`;
+export const accountKey = (email: string, rule: ThrottleRule = THROTTLE) =>
+  `${rule.prefix}account:${normalizeEmail(email)}`;
+export const addressKey = (ip: string, rule: ThrottleRule = THROTTLE) =>
+  `${rule.prefix}address:${ip}`;
 
 /** Seconds until the longest lock among these keys ends, or 0 when none is locked. */
 export async function lockedFor(manager: EntityManager, keys: string[]): Promise<number> {
@@ -23,11 +48,12 @@ export async function lockedFor(manager: EntityManager, keys: string[]): Promise
   return row.seconds;
 }
 
-/** Counts one failure against a key, in one atomic statement; locks it at the limit. */
+/** Counts one failure (or one event of another rule) against a key, in one atomic statement; locks it at the limit. */
 export async function countFailure(
   manager: EntityManager,
   key: string,
   limit: number,
+  rule: ThrottleRule = THROTTLE,
 ): Promise<void> {
   await manager.query(
     `INSERT INTO login_throttle AS t (key, failures, window_started_at)
@@ -39,7 +65,7 @@ export async function countFailure(
          WHEN t.window_started_at >= now() - make_interval(secs => $2) AND t.failures + 1 >= $3
          THEN now() + make_interval(secs => $4)
          ELSE t.locked_until END`,
-    [key, THROTTLE.windowSeconds, limit, THROTTLE.lockSeconds],
+    [key, rule.windowSeconds, limit, rule.lockSeconds],
   );
 }
 

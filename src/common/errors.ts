@@ -37,6 +37,8 @@ export const SERVICE_ERROR_CODES = [
   'onlyWhenLost',
   /** The current password given is not the user's. */
   'wrongPassword',
+  /** A password link's token that is unknown, expired or already used. */
+  'invalidToken',
   /** A cursor this server did not issue, or one of another sort order. */
   'cursor',
   /** If-Match that is not one version tag. */

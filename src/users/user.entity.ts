@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import type { InvitationState } from '../auth/password-tokens';
 import type { Role } from '../auth/permissions';
 import { InstantColumn, VersionedColumns } from '../database/columns';
 
@@ -35,4 +36,7 @@ export class User extends VersionedColumns {
 
   @InstantColumn({ nullable: true })
   lastLoginAt: Date | null;
+
+  /** Not a column: the state of the newest invitation, filled in by the users service. */
+  invitation?: InvitationState;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
 import { IfMatch } from '../common/concurrency';
@@ -44,6 +44,18 @@ export class UsersController {
   @Allow('user:create')
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserDto> {
     return toUserDto(await this.users.create(actor, dto));
+  }
+
+  /** Sends the invitation mail again (a new link; the earlier ones end). */
+  @Post(':id/invitation')
+  @Idempotent()
+  @Allow('user:create')
+  @HttpCode(200)
+  async invite(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam()) id: string,
+  ): Promise<UserDto> {
+    return toUserDto(await this.users.invite(actor, id));
   }
 
   @Get(':id')

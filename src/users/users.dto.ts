@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import type { InvitationState } from '../auth/password-tokens';
 import { ROLES, type Role } from '../auth/permissions';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../config/config';
 import {
@@ -49,10 +50,16 @@ export class CreateUserDto {
   @IsOneOf(LOCALES)
   locale?: Locale;
 
-  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
+  @ApiPropertyOptional({
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    description:
+      'Left out: the user gets an invitation mail and chooses the password (link valid 7 days).',
+  })
+  @OptionalNonNull()
   @IsString()
   @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, { message: PASSWORD_MESSAGE })
-  password: string;
+  password?: string;
 }
 
 export class UpdateUserDto {
@@ -143,6 +150,13 @@ export class UserDto {
   @ApiProperty({ enum: LOCALES }) locale: Locale;
   @ApiProperty() active: boolean;
   @ApiProperty({ nullable: true }) lastLoginAt: string | null;
+  @ApiProperty({
+    enum: ['pending', 'expired'],
+    nullable: true,
+    description:
+      'The newest invitation: not yet accepted and still valid (pending), or lapsed unused (expired).',
+  })
+  invitation: InvitationState;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -162,6 +176,7 @@ export const toUserDto = (u: User): UserDto => ({
   ...toUserIdentity(u),
   active: u.active,
   lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  invitation: u.invitation ?? null,
   version: u.version,
   createdAt: u.createdAt.toISOString(),
   updatedAt: u.updatedAt.toISOString(),

@@ -3,8 +3,13 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
+import { randomBytes } from 'node:crypto';
+import { invitationMail, passwordLinkPath } from '../auth/password-mails';
+import { endPasswordTokens, invitationStates, issuePasswordToken } from '../auth/password-tokens';
 import { hashPassword } from '../auth/passwords';
 import { revokeAllSessions } from '../auth/sessions';
+import { Mailer } from '../mail/mailer.service';
+import { label } from '../web/kit/i18n';
 import { auditCreated, RecordSpec, updateRecord } from '../common/records';
 import { deadLinks } from '../common/references';
 import { BadInput, Conflict, fieldError, Forbidden, NotFound } from '../common/errors';
@@ -33,6 +38,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly paginator: Paginator,
     private readonly audit: AuditService,
+    private readonly mailer: Mailer,
   ) {}
 
   async list(query: UserListQuery): Promise<Page<User>> {
@@ -45,7 +51,7 @@ export class UsersService {
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.companyId) qb.andWhere('u.company_id = :companyId', { companyId: query.companyId });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
-    return this.paginator.page(qb, query, {
+    const page = await this.paginator.page(qb, query, {
       sorts: {
         createdAt: { sql: 'u.created_at', type: 'timestamptz', value: (u) => u.createdAt },
         displayName: {
@@ -57,6 +63,8 @@ export class UsersService {
       defaultSort: 'displayName',
       idColumn: 'u.id',
     });
+    await this.withInvitations(this.db.manager, page.items);
+    return page;
   }
 
   /**
@@ -89,14 +97,26 @@ export class UsersService {
   async get(id: string, manager: EntityManager = this.db.manager): Promise<User> {
     const user = await manager.findOneBy(User, { id });
     if (!user) throw new NotFound('user', id);
+    await this.withInvitations(manager, [user]);
     return user;
+  }
+
+  private async withInvitations(manager: EntityManager, users: User[]): Promise<void> {
+    const states = await invitationStates(
+      manager,
+      users.map((u) => u.id),
+    );
+    for (const user of users) user.invitation = states.get(user.id) ?? null;
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<User> {
     return transaction(this.db, async (em) => {
       const companyId = await this.checkCompanyForRole(em, dto.role, dto.companyId ?? null);
       await this.checkEmailFree(em, dto.email);
-      const passwordHash = await hashPassword(dto.password);
+      // Without a password, one nobody knows: the invitation's link sets the real one.
+      const passwordHash = await hashPassword(
+        dto.password ?? randomBytes(32).toString('base64url'),
+      );
       const { identifiers } = await em.insert(User, {
         email: dto.email,
         displayName: dto.displayName,
@@ -106,14 +126,49 @@ export class UsersService {
         active: true,
         passwordHash,
       });
-      return auditCreated(
-        em,
-        this.audit,
-        actor,
-        USER,
-        await this.get(identifiers[0].id as string, em),
-        AUDITED_FIELDS,
-      );
+      const id = identifiers[0].id as string;
+      if (dto.password === undefined) await this.sendInvitation(em, actor, id);
+      return auditCreated(em, this.audit, actor, USER, await this.get(id, em), AUDITED_FIELDS);
+    });
+  }
+
+  /** Sends the invitation again: a new link, the earlier ones end. Not for a deactivated user. */
+  async invite(actor: Actor, id: string): Promise<User> {
+    return transaction(this.db, async (em) => {
+      const user = await this.get(id, em);
+      if (!user.active)
+        throw new Conflict('A deactivated user cannot be invited; activate the user first.');
+      await this.sendInvitation(em, actor, id);
+      return this.get(id, em);
+    });
+  }
+
+  /** The invitation mail, in the new user's language, and its audit event, in `em`'s transaction. */
+  private async sendInvitation(em: EntityManager, actor: Actor, id: string): Promise<void> {
+    const [user, inviter] = await Promise.all([
+      em.findOneByOrFail(User, { id }),
+      em.findOneByOrFail(User, { id: actor.userId }),
+    ]);
+    const { token, expiresAt } = await issuePasswordToken(em, id, 'invitation');
+    await this.mailer.queue(em, {
+      kind: 'invitation',
+      userId: id,
+      to: user.email,
+      locale: user.locale,
+      content: invitationMail(user.locale, {
+        name: user.displayName,
+        inviter: inviter.displayName,
+        role: label(user.locale, 'role', user.role),
+        url: this.mailer.link(passwordLinkPath(token, 'invitation', user.locale)),
+        expiresAt,
+      }),
+    });
+    await this.audit.record(em, {
+      actorId: actor.userId,
+      action: 'invitation.send',
+      entity: 'user',
+      entityId: id,
+      changes: { expiresAt: expiresAt.toISOString() },
     });
   }
 
@@ -171,8 +226,11 @@ export class UsersService {
             audited: AUDITED_FIELDS,
             afterwards: async (after) => {
               const changes: Record<string, unknown> = {};
-              if (dto.password !== undefined)
+              if (dto.password !== undefined) {
                 changes.password = { before: '(set)', after: '(reset)' };
+                // A link of an earlier mail would overwrite the password the admin just set.
+                await endPasswordTokens(em, id);
+              }
               if (dto.password !== undefined || (before.active && !after.active)) {
                 changes.sessionsEnded = await revokeAllSessions(
                   em,

@@ -38,6 +38,7 @@ export { pageContext };
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 const words = dictionary({
+  forgotPassword: ['Passwort vergessen?', 'Forgot your password?'],
   wrongCurrent: ['Das aktuelle Passwort stimmt nicht.', 'The current password is not right.'],
   newPasswordRule: [
     'Das neue Passwort braucht 12 bis 128 Zeichen.',
@@ -148,6 +149,7 @@ export class AccountPages {
           ${field(t(ctx.locale, 'password'), html`<input type="password" name="password" autocomplete="current-password" required />`)}
           <p><button class="primary" type="submit">${t(ctx.locale, 'signIn')}</button></p>
         </form>
+        <p><a href="/password/forgot" id="forgot-password">${words(ctx.locale, 'forgotPassword')}</a></p>
       </div>`,
     );
   }

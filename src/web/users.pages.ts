@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { UuidParam } from '../common/params';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
@@ -15,7 +16,7 @@ import { dateTime } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
 import { Labels } from './kit/labels';
-import { facts, titledPage, PageContext, pageContext } from './kit/layout';
+import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
@@ -32,6 +33,7 @@ export interface UserRecord extends Record<string, unknown> {
   locale: string;
   active: boolean;
   lastLoginAt: string | null;
+  invitation: 'pending' | 'expired' | null;
   version: number;
 }
 
@@ -47,6 +49,24 @@ const w = dictionary({
   companyHint: ['nur für die Rolle „Unternehmen“', 'only for the role “Company user”'],
   lastLogin: ['Letzte Anmeldung', 'Last sign-in'],
   initialPassword: ['Passwort (mind. 12 Zeichen)', 'Password (at least 12 characters)'],
+  access: ['Zugang einrichten', 'Set up access'],
+  accessInvite: [
+    'Einladung per E-Mail: die Person wählt ihr Passwort selbst',
+    'Invitation by email: the person chooses the password',
+  ],
+  accessPassword: ['Passwort jetzt festlegen', 'Set a password now'],
+  passwordHint: [
+    'leer lassen, um die Einladung zu schicken',
+    'leave it empty to send the invitation',
+  ],
+  passwordNeeded: [
+    'Bitte ein Passwort eingeben oder eine Einladung schicken.',
+    'Enter a password, or send an invitation.',
+  ],
+  invitation: ['Einladung', 'Invitation'],
+  invitationPending: ['verschickt, noch nicht angenommen', 'sent, not yet accepted'],
+  invitationExpired: ['abgelaufen, nicht angenommen', 'expired, not accepted'],
+  sendInvitation: ['Einladung erneut senden', 'Send the invitation again'],
 });
 
 const kind = (ctx: PageContext, api: WebApi): records.RecordKind<UserRecord> => ({
@@ -57,7 +77,7 @@ const kind = (ctx: PageContext, api: WebApi): records.RecordKind<UserRecord> => 
   title: (u) => u.displayName,
   restorable: false,
   fields: (fctx, record) => userFields(api, fctx, record),
-  defaults: () => ({ role: 'staff', locale: 'de' }),
+  defaults: () => ({ role: 'staff', locale: 'de', access: 'invite' }),
 });
 
 async function userFields(
@@ -115,12 +135,27 @@ async function userFields(
       ? [{ name: 'active', label: w(l, 'activeField'), type: 'checkbox' as const }]
       : [
           {
+            name: 'access',
+            label: w(l, 'access'),
+            type: 'select' as const,
+            choices: [
+              { value: 'invite', label: w(l, 'accessInvite') },
+              { value: 'password', label: w(l, 'accessPassword') },
+            ],
+            createOnly: true,
+            // Not an API field: without a password the API sends the invitation.
+            apiFields: () => ({}),
+          },
+          {
             name: 'password',
             label: w(l, 'initialPassword'),
             type: 'password' as const,
-            required: true,
             maxLength: 128,
+            hint: w(l, 'passwordHint'),
             createOnly: true,
+            apiFields: (values: Record<string, unknown>) =>
+              // A typed password is meant to be used, whatever the select still says.
+              values.access === 'password' || values.password ? { password: values.password } : {},
           },
         ]),
     { name: 'locale', label: t(l, 'language'), type: 'select', choices: options(l, 'locale') },
@@ -211,12 +246,14 @@ export class UserPages extends records.RecordRoutes(
     const fields = await k.fields(ctx);
     const values = readForm(fields, body);
     const key = idempotencyKeyOf(body);
-    const answer = await this.api.call<UserRecord | ApiProblem>(
-      ctx.user!,
-      'POST',
-      '/api/v1/users',
-      { body: createBody(fields, values), idempotencyKey: key },
-    );
+    const answer =
+      // Left empty, the API would send an invitation the admin did not choose.
+      values.access === 'password' && !values.password
+        ? { status: 400, body: { errors: [{ field: 'password', code: 'required' }] } }
+        : await this.api.call<UserRecord | ApiProblem>(ctx.user!, 'POST', '/api/v1/users', {
+            body: createBody(fields, values),
+            idempotencyKey: key,
+          });
     if (answer.status === 201 || answer.status === 200)
       return redirect(request, reply, `/users/${(answer.body as UserRecord).id}?flash=created`);
     if (answer.status !== 400 && answer.status !== 409) throw new ApiError(answer as never);
@@ -224,6 +261,7 @@ export class UserPages extends records.RecordRoutes(
       answer.status === 409
         ? { email: ruleMessage(l, 'unique') }
         : fieldMessages(l, fields, answer.body as ApiProblem);
+    if (values.access === 'password' && !values.password) errors.password = w(l, 'passwordNeeded');
     sendPage(
       reply,
       titledPage(
@@ -244,6 +282,26 @@ export class UserPages extends records.RecordRoutes(
     );
   }
 
+  /** Sends the invitation again: a new link, the earlier ones end. */
+  @Post(':id/invitation')
+  @Allow('user:create')
+  async invite(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    const answer = await this.api.call<UserRecord | ApiProblem>(
+      ctx.user!,
+      'POST',
+      `/api/v1/users/${id}/invitation`,
+      { idempotencyKey: idempotencyKeyOf(body) },
+    );
+    if (answer.status !== 200) throw new ApiError(answer as never);
+    redirect(request, reply, `/users/${id}?flash=invitationSent`);
+  }
+
   async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const l = ctx.locale;
     const u = await this.api.get<UserRecord>(ctx.user!, `/api/v1/users/${id}`);
@@ -254,6 +312,14 @@ export class UserPages extends records.RecordRoutes(
       html`
           <div class="actions record-actions">
             <a class="button" href="/users/${u.id}/edit" id="edit">${t(l, 'edit')}</a>
+            ${
+              u.active && (u.invitation || !u.lastLoginAt)
+                ? html`<form method="post" action="/users/${u.id}/invitation" class="inline">
+                    ${csrfField(ctx)}${idempotencyField()}
+                    <button type="submit" id="send-invitation">${w(l, 'sendInvitation')}</button>
+                  </form>`
+                : ''
+            }
           </div>
           ${facts([
             [t(l, 'email'), u.email],
@@ -267,6 +333,12 @@ export class UserPages extends records.RecordRoutes(
             [w(l, 'state'), u.active ? w(l, 'activeState') : w(l, 'inactiveState')],
             [t(l, 'language'), label(l, 'locale', u.locale)],
             [w(l, 'lastLogin'), dateTime(u.lastLoginAt, l)],
+            [
+              w(l, 'invitation'),
+              u.invitation
+                ? html`<span id="invitation-state" class="badge ${u.invitation === 'pending' ? 'ok' : 'warn'}">${w(l, u.invitation === 'pending' ? 'invitationPending' : 'invitationExpired')}</span>`
+                : '',
+            ],
           ])}`,
     );
   }

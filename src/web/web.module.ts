@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { respondToErrorsOf } from '../common/problem.filter';
 import { AccountPages } from './account.pages';
 import { AdminPages } from './admin.pages';
+import { PasswordPages } from './password.pages';
 import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
 import { CompanyPages } from './companies.pages';
@@ -26,6 +27,7 @@ import { WebApi } from './kit/web-api';
     AssetsController,
     AccountPages,
     AdminPages,
+    PasswordPages,
     AgreementPages,
     CompanyPages,
     ContactPages,

@@ -6,6 +6,8 @@ const WORDS = {
   email: ['E-Mail', 'Email'],
   password: ['Passwort', 'Password'],
   wrongCredentials: ['E-Mail oder Passwort ist falsch.', 'Email or password is wrong.'],
+  passwordSet: ['Ihr Passwort ist gesetzt.', 'Your password is set.'],
+  invitationSent: ['Die Einladung ist verschickt.', 'The invitation is on its way.'],
   tooManyAttempts: [
     'Zu viele Fehlversuche. Bitte später erneut versuchen.',
     'Too many failed attempts. Try again later.',
@@ -525,6 +527,10 @@ const RULES: Record<string, readonly [string, string]> = {
     'A reason only when the lead is lost.',
   ],
   wrongPassword: ['Das Passwort stimmt nicht.', 'The password is not right.'],
+  invalidToken: [
+    'Der Link ist abgelaufen oder wurde schon benutzt.',
+    'The link has expired or was used already.',
+  ],
   unknown: ['Dieses Feld ist hier nicht vorgesehen.', 'This field is not expected here.'],
   malformed: ['Die Eingabe ist unvollständig.', 'The input is incomplete.'],
   tooDeep: ['Die Eingabe ist zu tief verschachtelt.', 'The input is nested too deep.'],

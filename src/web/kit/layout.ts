@@ -52,6 +52,8 @@ const FLASHES: Record<string, Word> = {
   restored: 'restored',
   purged: 'purged',
   unchanged: 'noChanges',
+  passwordSet: 'passwordSet',
+  invitationSent: 'invitationSent',
 };
 const UNDO_PATH = /^\/[a-z-]+(\/[0-9a-f-]{36}\/[a-z-]+)?\/[0-9a-f-]{36}$/;
 
