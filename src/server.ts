@@ -16,6 +16,7 @@ import {
   startEmbeddedPostgres,
 } from './database/embedded-postgres';
 import { seedDemo } from './demo';
+import { announceDemoLeads } from './demo/notices';
 import { ConnectionDrain } from './health/drain';
 import { Lifecycle } from './health/lifecycle';
 
@@ -69,6 +70,7 @@ export async function startServer(config: AppConfig, log: Logger): Promise<Runni
     // The demo seeds only an empty database, so it goes before the bootstrap admin.
     if (config.seedDemo) {
       const seeded = await seedDemo(app.get(DataSource));
+      if (seeded) await announceDemoLeads(app);
       log.info(
         seeded
           ? 'demo data seeded: sign in as admin@, staff@, viewer@, dovo@ or zwilling@liaison.test with password liaison-demo'

@@ -34,6 +34,7 @@ export class PasswordResets {
       name: PASSWORD_RESET_QUEUE,
       run: (data) => this.send(data.email),
       retryLimit: 3,
+      busy: true,
     });
   }
 

@@ -26,7 +26,7 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '4100' })).toMatchObject({
       publicUrl: 'http://localhost:4100',
       mail: { smtpUrl: undefined, from: 'Liaison <liaison@localhost>', retryLimit: 8 },
-      jobs: { concurrency: 2 },
+      jobs: { concurrency: 5 },
     });
     expect(
       loadConfig({

@@ -203,7 +203,7 @@ export function loadConfig(
     publicUrl,
     mail: { smtpUrl, from: mailFrom, retryLimit: int('MAIL_RETRY_LIMIT', 8, 0, 20) },
     jobs: {
-      concurrency: int('JOB_CONCURRENCY', 2, 0, 50),
+      concurrency: int('JOB_CONCURRENCY', 5, 0, 50),
       cronCheckSeconds: int('JOB_CRON_CHECK_SECONDS', 30, 1, 45),
     },
     digestCron: digestCron.trim().replace(/\s+/g, ' '),

@@ -31,7 +31,7 @@ export interface Queue<T extends object> {
   retryDelay?: number;
   /** How long one attempt may run before it counts as failed (default 5 minutes). */
   expireInSeconds?: number;
-  /** Jobs come often (every mail): JOB_CONCURRENCY workers per instance instead of one. */
+  /** Jobs come often (every mail): JOB_CONCURRENCY at once per instance instead of one. */
   busy?: boolean;
 }
 
@@ -67,13 +67,13 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
 
   /** pg-boss, once the queues are known: every worker polls with a connection of its own. */
   private create(): PgBoss {
-    const workers = [...this.queues.values()].reduce((n, q) => n + this.workersOf(q), 0);
+    const workers = this.queues.size;
     const boss = new PgBoss({
       connectionString: this.databaseUrl,
       schema: JOB_SCHEMA,
       application_name: 'liaison-jobs',
-      // A pool smaller than the workers made a stop wait for ever; three more for the sends,
-      // maintenance and schedules.
+      // One worker per queue, each polling with a connection (a pool smaller than the workers
+      // made a stop wait for ever), and three more for the sends, maintenance and schedules.
       max: workers + 3,
       // Completed jobs are kept a week for the Jobs page, failed ones until an admin acts (30 days).
       archiveCompletedAfterSeconds: 7 * 24 * 3600,
@@ -119,32 +119,40 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       await this.boss.schedule(schedule.queue, schedule.cron, {}, { tz: SCHEDULE_ZONE });
     }
     this.started = true;
+    if (this.config.jobs.concurrency === 0) return;
     for (const queue of this.queues.values()) {
-      const run = async ([job]: PgBoss.JobWithMetadata<object>[]) => {
-        try {
-          await queue.run(job.data, job);
-        } catch (error) {
-          this.logger.warn(
-            { err: error, queue: queue.name, job: job.id, attempt: job.retryCount + 1 },
-            `job ${queue.name} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1})`,
-          );
-          throw error;
-        }
-      };
-      // A worker fetches one job at a time: as many workers as jobs may run at once.
-      for (let i = 0; i < this.workersOf(queue); i++) {
-        await this.boss.work<object>(
-          queue.name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 },
-          run,
-        );
-      }
+      // One worker per queue fetches up to `batchSize` jobs, runs them side by side and settles
+      // each on its own: a failed one is failed (and retried), the others complete. pg-boss then
+      // waits out the polling interval before it fetches again, so the batch is the throughput.
+      await this.boss.work<object>(
+        queue.name,
+        { batchSize: this.batchOf(queue), includeMetadata: true, pollingIntervalSeconds: 0.5 },
+        async (jobs: PgBoss.JobWithMetadata<object>[]) => {
+          await Promise.all(jobs.map((job) => this.runOne(queue, job)));
+        },
+      );
     }
   }
 
-  /** A queue's workers on this instance: JOB_CONCURRENCY for a busy queue, one for the others. */
-  private workersOf(queue: Queue<object>): number {
-    return queue.busy ? this.config.jobs.concurrency : Math.min(1, this.config.jobs.concurrency);
+  /** Runs one job; a throw fails it here (its batch's others still complete). */
+  private async runOne(queue: Queue<object>, job: PgBoss.JobWithMetadata<object>): Promise<void> {
+    try {
+      await queue.run(job.data, job);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, queue: queue.name, job: job.id, attempt: job.retryCount + 1 },
+        `job ${queue.name} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1})`,
+      );
+      const e = error instanceof Error ? error : new Error(String(error));
+      await this.boss
+        .fail(queue.name, job.id, { name: e.name, message: e.message, stack: e.stack })
+        .catch((failed: unknown) => this.logger.warn({ err: failed }, 'job not marked failed'));
+    }
+  }
+
+  /** How many of a queue's jobs an instance runs at once: JOB_CONCURRENCY for a busy queue. */
+  private batchOf(queue: Queue<object>): number {
+    return queue.busy ? this.config.jobs.concurrency : 1;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -39,6 +39,18 @@ const totalOf = async (page: Page, stage: string) =>
   Number(await column(page, stage).getAttribute('data-total'));
 const card = (page: Page, id: string): Locator => page.locator(`#lead-${id}`);
 
+/** Drags a card onto a column as a hand does: pressed near its top, moved in steps, let go. */
+async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  await from.scrollIntoViewIfNeeded();
+  const a = (await from.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 12, a.y + 24, { steps: 4 });
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(b.x + b.width / 2, b.y + 80, { steps: 10 });
+  await page.mouse.up();
+}
+
 async function expectNoOverflow(page: Page, path: string): Promise<void> {
   await page.goto(`${app.url}${path}`);
   const overflow = await page.evaluate(
@@ -165,7 +177,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     const [fromCount, toCount] = [await countOf(page, from), await countOf(page, 'qualified')];
     const value = (await apiLead(dovoLead)).valueEur ?? 0;
     const openShown = Number(await page.locator('#open-total').getAttribute('data-total'));
-    await card(page, dovoLead).dragTo(column(page, 'qualified'));
+    await drag(page, card(page, dovoLead), column(page, 'qualified'));
     await page.locator('#board-status', { hasText: 'Verschoben nach: Qualifiziert' }).waitFor();
     expect(await countOf(page, from)).toBe(fromCount - 1);
     expect(await countOf(page, 'qualified')).toBe(toCount + 1);
@@ -181,7 +193,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     expect(await countOf(page, 'qualified')).toBe(toCount + 1);
 
     // Dragged to „Verloren“: the reason is asked for, and the open pipeline shrinks.
-    await card(page, dovoLead).dragTo(column(page, 'lost'));
+    await drag(page, card(page, dovoLead), column(page, 'lost'));
     await page.locator('#lost-dialog').waitFor();
     await page.fill('#lost-dialog-reason', 'Händler hat abgesagt');
     await screenshot(page, 'leads-board-lost-reason');
@@ -230,7 +242,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       .set('If-Match', `"${before.version}"`)
       .send({ stage: 'proposal', title: 'Rasiermesser für den Fachhandel in Shanghai' });
     expect(res.status).toBe(200);
-    await card(page, dovoLead).dragTo(column(page, 'new'));
+    await drag(page, card(page, dovoLead), column(page, 'new'));
     await page.locator('#board-status.bad').waitFor();
     expect(await page.locator('#board-status').innerText()).toContain('inzwischen');
     // The card now stands where the lead is, with its new title; nothing was overwritten.
@@ -277,7 +289,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       .filter((r) => r.stage !== 'won' && r.stage !== 'lost')
       .reduce((sum, r) => sum + Number(r.value_eur ?? 0), 0);
     expect(await page.locator('#open-total').innerText()).toBe(euro(openOwn));
-    await card(page, dovoLead).dragTo(column(page, 'qualified'));
+    await drag(page, card(page, dovoLead), column(page, 'qualified'));
     await page.locator('#board-status', { hasText: 'Qualifiziert' }).waitFor();
     expect((await apiLead(dovoLead)).stage).toBe('qualified');
     await screenshot(page, 'leads-board-dovo');
