@@ -42,6 +42,13 @@ export default async function globalSetup() {
     encoding: 'utf8',
   });
   if (migrate.status !== 0) throw new Error(`migrating the template failed:\n${migrate.stderr}`);
+  // The job queue's schema too, as pg-boss creates it at an app's first start: every test file's
+  // copy then starts without building it again.
+  const PgBoss = require('pg-boss');
+  const templateClient = new pg.Client({ connectionString: templateUrl.toString() });
+  await templateClient.connect();
+  await templateClient.query(PgBoss.getConstructionPlans('pgboss'));
+  await templateClient.end();
 
   process.stdout.write(`PostgreSQL ${rows[0].server_version}, template ${template}\n`);
   process.env.LIAISON_TEST_SERVER_URL = serverUrl;
