@@ -2,7 +2,9 @@
  * Nothing a client sends is slow: bodies of 1 MiB in the shapes that cost most to read (96,000
  * fields, one huge string, deep nesting, many array elements) are answered within 100 ms, with a
  * short answer, and /health stays quick while three of them arrive at once. Medians of several
- * runs, so that a loaded machine does not fail it; the figures are printed.
+ * runs; the figures are printed. The suite runs beside others on two cores, so each limit is
+ * also measured against a plain /health round trip taken in the same moment: a body may cost at
+ * most 100 ms or 20 such round trips, whichever is more (before the fix it cost 4.6–6.7 s).
  */
 import { Session, TestApp, useApp } from './helpers/world';
 
@@ -52,6 +54,19 @@ const SHAPES: Record<string, { path: string; body: string; auth?: boolean }> = {
   },
 };
 
+/** The median round trip of /health now: how loaded the machine is at this moment. */
+const healthRoundTrip = async () => {
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    await (await fetch(`${app.url}/health`)).text();
+    runs.push(performance.now() - started);
+  }
+  return median(runs);
+};
+/** `ms`, or `times` round trips of /health if the machine is so loaded that is more. */
+const limit = async (ms: number, times: number) => Math.max(ms, times * (await healthRoundTrip()));
+
 /** The bodies as bytes, encoded once: the test's own work is not the server's time. */
 const bytes = new Map<string, Uint8Array<ArrayBuffer>>();
 const send = async (shape: { path: string; body: string; auth?: boolean }) => {
@@ -82,7 +97,7 @@ describe('the cost of a body to the server', () => {
     for (const r of runs) expect(r.status).toBeGreaterThanOrEqual(400);
     for (const r of runs) expect(r.status).toBeLessThan(500);
     expect(Math.max(...runs.map((r) => r.bytes))).toBeLessThan(10_000);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(await limit(100, 20));
   });
 
   it('answers a query string of as many names as fit in a URL within 100 ms', async () => {
@@ -99,16 +114,11 @@ describe('the cost of a body to the server', () => {
     figures.push(
       `  a query of ${names.split('&').length} names: ${median(runs).toFixed(1)} ms, 414`,
     );
-    expect(median(runs)).toBeLessThan(100);
+    expect(median(runs)).toBeLessThan(await limit(100, 20));
   });
 
   it('keeps /health under 50 ms while three such bodies arrive at once', async () => {
-    const alone: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const started = performance.now();
-      await (await fetch(`${app.url}/health`)).text();
-      alone.push(performance.now() - started);
-    }
+    const alone = await healthRoundTrip();
     const rounds: number[] = [];
     for (const name of Object.keys(SHAPES)) {
       for (let i = 0; i < 3; i++) {
@@ -126,8 +136,8 @@ describe('the cost of a body to the server', () => {
     }
     const ms = median(rounds);
     figures.push(
-      `  /health beside three bodies: ${ms.toFixed(1)} ms (slowest of ${rounds.length}: ${Math.max(...rounds).toFixed(1)} ms; alone: ${median(alone).toFixed(1)} ms)`,
+      `  /health beside three bodies: ${ms.toFixed(1)} ms (slowest of ${rounds.length}: ${Math.max(...rounds).toFixed(1)} ms; alone: ${alone.toFixed(1)} ms)`,
     );
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(Math.max(50, 10 * alone, await limit(0, 10)));
   });
 });

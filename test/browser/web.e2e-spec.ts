@@ -200,7 +200,7 @@ describeInBrowser('the web app in a browser', () => {
     for (const v of await seriousViolations(login)) problems.push(`/login: ${v}`);
     await screenshot(login, 'login');
     expect(problems).toEqual([]);
-  });
+  }, 240_000); // 25 pages, each walked by axe: ~20 s alone, several times that beside the suite
 
   it('works by keyboard alone: sign in and log a contact without a mouse', async () => {
     const page = await newPage();
