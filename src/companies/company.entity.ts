@@ -26,4 +26,8 @@ export class Company extends SearchableRecordColumns {
 
   @Column({ type: 'char', length: 2, array: true })
   branchCountries: string[];
+
+  /** The record this one was merged into (it is then soft-deleted). */
+  @Column({ type: 'uuid', nullable: true })
+  mergedIntoId: string | null;
 }

@@ -66,4 +66,16 @@ export class Contact extends SearchableRecordColumns {
 
   @Column({ type: 'text', nullable: true })
   legalBasisSource: string | null;
+
+  /** The name in any script and order, as one key (src/contacts/match-keys.ts). */
+  @Column({ type: 'text', nullable: true })
+  nameKey: string | null;
+
+  /** The phone in E.164. */
+  @Column({ type: 'text', nullable: true })
+  phoneKey: string | null;
+
+  /** The record this one was merged into (it is then soft-deleted). */
+  @Column({ type: 'uuid', nullable: true })
+  mergedIntoId: string | null;
 }

@@ -13,6 +13,7 @@ import { andPositional, filtersOnInvisible, hideInvisibleIds } from '../common/s
 import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { deadLinks } from '../common/references';
 import { searchColumns, searchCondition } from '../common/search';
+import { contactMatchColumns } from './match-keys';
 import { inTransaction } from '../common/transaction';
 import { visibleCompanyIds } from '../companies/scope';
 import { followUpScope } from '../follow-ups/scope';
@@ -449,9 +450,15 @@ function legalBasisColumns(
   };
 }
 
-/** The same key refreshContactSearchKeys builds when the organisation is renamed. */
+/**
+ * The same search key refreshContactSearchKeys builds when the organisation is renamed, and the
+ * match keys of src/contacts/match-keys.ts.
+ */
 function contactSearchColumns(contact: Contact, organisation: (string | null)[]) {
-  return searchColumns(contactSearchParts({ ...contact, organisation }));
+  return {
+    ...searchColumns(contactSearchParts({ ...contact, organisation })),
+    ...contactMatchColumns(contact),
+  };
 }
 
 /** The columns of every branch of the timeline's UNION ALL, with their SQL types. */

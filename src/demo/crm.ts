@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { contactSearchParts } from '../contacts/contact-search';
+import { contactMatchColumns } from '../contacts/match-keys';
 import { newContactNames } from '../contacts/names';
 import { insert, insertEach, insertLinks, searchable } from './insert';
 import {
@@ -161,8 +162,9 @@ export async function seedDemoCrm(
         'Kennengelernt während der Delegationsreise (Aufgabe der Wirtschaftsförderung)',
     };
     const { nativeName, email } = c;
+    const keys = contactMatchColumns({ familyName, givenName, nativeName, country: place.country });
     return searchable(
-      row,
+      { ...row, name_key: keys.nameKey, phone_key: keys.phoneKey },
       contactSearchParts({
         familyName,
         givenName,

@@ -40,4 +40,8 @@ export class Partner extends SearchableRecordColumns {
 
   @Column({ type: 'text', nullable: true })
   description: string | null;
+
+  /** The record this one was merged into (it is then soft-deleted). */
+  @Column({ type: 'uuid', nullable: true })
+  mergedIntoId: string | null;
 }

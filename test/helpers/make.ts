@@ -12,6 +12,8 @@ const { searchColumns } =
   require('../../dist/common/search') as typeof import('../../src/common/search');
 const { contactSearchParts } =
   require('../../dist/contacts/contact-search') as typeof import('../../src/contacts/contact-search');
+const { contactMatchColumns } =
+  require('../../dist/contacts/match-keys') as typeof import('../../src/contacts/match-keys');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Body = Record<string, unknown>;
@@ -290,9 +292,14 @@ export function kit(app: TestApp, session: Session) {
             organisation,
           }),
         );
+        const keys = contactMatchColumns({
+          familyName,
+          givenName: o.givenName,
+          nativeName: o.nativeName,
+        });
         return one(
-          `INSERT INTO contacts (family_name, given_name, native_name, email, position, company_id, partner_id, country, search_key, search_prefixes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'CN', $8, $9) RETURNING id`,
+          `INSERT INTO contacts (family_name, given_name, native_name, email, position, company_id, partner_id, country, search_key, search_prefixes, name_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'CN', $8, $9, $10) RETURNING id`,
           [
             familyName,
             o.givenName ?? null,
@@ -303,6 +310,7 @@ export function kit(app: TestApp, session: Session) {
             o.partnerId ?? null,
             s.searchKey,
             s.searchPrefixes,
+            keys.nameKey,
           ],
         );
       },

@@ -16,6 +16,7 @@ import { CalendarFeeds1764200000000 } from './1764200000000-calendar-feeds';
 import { MailNotifications1764210000000 } from './1764210000000-mail-notifications';
 import { NotificationTimes1764220000000 } from './1764220000000-notification-times';
 import { OutboxFilters1764240000000 } from './1764240000000-outbox-filters';
+import { MatchKeys1764250000000 } from './1764250000000-match-keys';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   MailNotifications1764210000000,
   NotificationTimes1764220000000,
   OutboxFilters1764240000000,
+  MatchKeys1764250000000,
 ];
