@@ -205,7 +205,9 @@ describeInBrowser('the web app in a browser', () => {
   it('works by keyboard alone: sign in and log a contact without a mouse', async () => {
     const page = await newPage();
     await page.goto(`${app.url}/login`);
-    await page.keyboard.type('staff@liaison.test'); // the email field has focus on load
+    // The email field has focus on load (autofocus, which a busy browser applies a moment later).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'email');
+    await page.keyboard.type('staff@liaison.test');
     await page.keyboard.press('Tab');
     await page.keyboard.type('liaison-demo');
     await Promise.all([page.waitForURL(`${app.url}/`), page.keyboard.press('Enter')]);
