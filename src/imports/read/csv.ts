@@ -3,13 +3,20 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { headRecords, QuoteTracker, sniffDelimiter, type Delimiter } from './csv-structure';
 import { findHeaderRow, headerCells, HEADER_SEARCH_ROWS } from './header-row';
-import { byteOrderMark, decodeHead, decoding, LineCounter, sniffEncoding } from './text';
+import {
+  byteOrderMark,
+  decodeHead,
+  decodeHeadAs,
+  decoding,
+  LineCounter,
+  sniffEncoding,
+  type TextEncoding,
+} from './text';
 import {
   ImportFileError,
   isBlankRow,
   MAX_COLUMNS,
   sourceRow,
-  type ImportEncoding,
   type SourceRow,
   type SourceTable,
 } from './table';
@@ -37,13 +44,11 @@ export async function openCsv(
   if (asciiHead.trim() === '') throw new ImportFileError('empty', 'The file is empty.');
   const delimiter = sniffDelimiter(asciiHead, complete);
   const quotes = new QuoteTracker(delimiter);
-  const encoding = await sniffEncoding(path, start, bom?.encoding ?? null, (text) =>
-    quotes.feed(text),
-  );
+  const text = await sniffEncoding(path, start, bom?.encoding ?? null, (text) => quotes.feed(text));
   quotes.end();
 
   const records = headRecords(
-    decodeHead(headBytes, encoding),
+    decodeHeadAs(headBytes, text),
     delimiter,
     HEADER_SEARCH_ROWS * 3,
     complete,
@@ -58,10 +63,17 @@ export async function openCsv(
       header.line,
     );
   return {
-    table: { format: 'csv', encoding, delimiter, headerRow: header.line, headers },
+    table: {
+      format: 'csv',
+      encoding: text.encoding,
+      delimiter,
+      headerRow: header.line,
+      headers,
+      ...(text.windows1252Lines?.length ? { windows1252Lines: text.windows1252Lines } : {}),
+    },
     rows: {
       [Symbol.asyncIterator]: () =>
-        csvRows(path, start, encoding, delimiter, header.line, headers.length),
+        csvRows(path, start, text, delimiter, header.line, headers.length),
     },
   };
 }
@@ -75,7 +87,7 @@ interface ParsedRecord {
 async function* csvRows(
   path: string,
   start: number,
-  encoding: ImportEncoding,
+  encoding: TextEncoding,
   delimiter: Delimiter,
   headerLine: number,
   width: number,

@@ -183,6 +183,7 @@ const PERSON_WORDS: Record<string, string[]> = {
     'landregiongeschaftlich',
     'landregionprivat',
     'weitereslandregion',
+    'weitereselandregion',
     'businesscountryregion',
     'homecountryregion',
     'othercountryregion',
