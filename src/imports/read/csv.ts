@@ -54,7 +54,13 @@ export async function openCsv(
     complete,
   ).filter((record) => !isBlankRow(record.cells));
   if (!records.length) throw new ImportFileError('empty', 'The file holds no rows.');
-  const header = records[findHeaderRow(records.map((record) => record.cells))];
+  const headerIndex = findHeaderRow(records.map((record) => record.cells));
+  const header = records[headerIndex];
+  // csv-parse counts a line break inside quotes as a line of its own; above the header it can
+  // start at the header's line only when no record there spans lines.
+  const startLine = records.slice(0, headerIndex).every((record) => record.lastLine === record.line)
+    ? header.line
+    : 1;
   const headers = headerCells(header.cells);
   if (headers.length > MAX_COLUMNS)
     throw new ImportFileError(
@@ -73,7 +79,7 @@ export async function openCsv(
     },
     rows: {
       [Symbol.asyncIterator]: () =>
-        csvRows(path, start, text, delimiter, header.line, headers.length),
+        csvRows(path, start, text, delimiter, startLine, header.line, headers.length),
     },
   };
 }
@@ -89,10 +95,14 @@ async function* csvRows(
   start: number,
   encoding: TextEncoding,
   delimiter: Delimiter,
+  startLine: number,
   headerLine: number,
   width: number,
 ): AsyncGenerator<SourceRow> {
+  // Parsing from the header on makes its width the one expected: csv-parse builds an error
+  // (with its stack) for each record of another width than the first, if only to ignore it.
   const parser = parse({
+    from_line: startLine,
     delimiter,
     raw: true,
     relax_column_count: true,
@@ -102,7 +112,7 @@ async function* csvRows(
   });
   const source = createReadStream(path, { start });
   pipeline(source, decoding(encoding), parser, () => undefined);
-  const lines = new LineCounter();
+  const lines = new LineCounter(startLine);
   try {
     for await (const { record, raw } of parser as AsyncIterable<ParsedRecord>) {
       const row = lines.line;

@@ -424,6 +424,17 @@ describe('CSV dialects', () => {
     ]);
   });
 
+  it('counts the lines of a title that spans lines above the header', async () => {
+    const content =
+      '"Kontakte\r\nExport 2026"\r\n\r\nVorname;Nachname\r\nMax;Muster\r\n"Eva";"Tal"\r\n';
+    const { table, rows } = await read(await file(content));
+    expect(table.headerRow).toBe(4);
+    expect(rows).toEqual([
+      { row: 5, cells: ['Max', 'Muster'] },
+      { row: 6, cells: ['Eva', 'Tal'] },
+    ]);
+  });
+
   it('finds the header of unknown words by its shape', async () => {
     const content = 'Liste der Besucher\n\nSpalte A,Spalte B,Spalte C\n1,2,3\n4,5\n';
     const { table, rows } = await read(await file(content));

@@ -18,8 +18,9 @@ export const isForeignControl = (code: number): boolean =>
 
 /** Counts line breaks as a reader sees them: CR LF, CR alone and LF alone are one each. */
 export class LineCounter {
-  line = 1;
   private afterCr = false;
+
+  constructor(public line = 1) {}
 
   /** Advances over text (a line break split between two texts counts once). */
   advance(text: string): void {
