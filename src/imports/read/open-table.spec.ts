@@ -364,6 +364,49 @@ describe('a vCard file', () => {
     expect(extra).toEqual([{ header: 'Phone 2', value: '+86-10-1234-5678' }]);
   });
 
+  it('reads vCard 2.1 as Android and Outlook export it: quoted-printable, charsets, bare types', async () => {
+    const cards = [
+      'BEGIN:VCARD',
+      'VERSION:2.1',
+      'N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E6=9D=8E;=E4=BC=9F;;;',
+      'FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E6=9D=8E=E4=BC=9F',
+      'TEL;WORK;PREF:+86 512 6688 1234',
+      'TEL;CELL:+86 139 8765 4321',
+      'EMAIL;HOME:liwei@example.cn',
+      'ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E8=8B=8F=E5=B7=9E=E5=B7=A5=E4=B8=9A=E5=9B=AD=E5=8C=BA',
+      'NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile 2, lang genug f=C3=BCr einen weichen =',
+      'Umbruch',
+      'END:VCARD',
+      'BEGIN:VCARD',
+      'VERSION:2.1',
+      'N;CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen;;Herr',
+      'FN;CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE:J=FCrgen M=FCller',
+      'ADR;WORK;ENCODING=QUOTED-PRINTABLE:;;Bahnhofstra=DFe 12;Solingen;;42651;Deutschland',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    const { table, rows } = await read(await file(cards, 'android.vcf'));
+    const mapping = suggestMapping('contact', table.headers);
+    const [li, mueller] = rows.map((row) => mapRow(mapping, table.headers, row.cells));
+    expect(li.values).toEqual({
+      familyName: 'Li',
+      givenName: 'Wei',
+      nativeName: '李伟',
+      organisation: '苏州工业园区',
+      email: 'liwei@example.cn',
+      phone: '+86 139 8765 4321',
+      notes: 'Zeile 1\nZeile 2, lang genug für einen weichen Umbruch',
+    });
+    expect(li.extra).toEqual([{ header: 'Phone 2', value: '+86 512 6688 1234' }]);
+    expect(mueller.values).toEqual({
+      salutation: 'Herr',
+      familyName: 'Müller',
+      givenName: 'Jürgen',
+      city: 'Solingen',
+      country: 'DE',
+    });
+  });
+
   it('that is no vCard is a format error', async () => {
     expect(
       (await failure(await file('BEGIN:VCARD\r\nVERSION:3.0\r\nFN;broken\r\n', 'x.vcf'))).code,
