@@ -11,5 +11,7 @@ export {
 export { mapRow, splitFullName, splitList, type MappedRow } from './map-row';
 export { phoneE164 } from './phone';
 export { countryCode } from './country';
+export { languageTag } from './languages';
+export { partnerKind } from './partner-kind';
 export { VCARD_HEADERS } from './vcard';
 export { cellText } from './xlsx';
