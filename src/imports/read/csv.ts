@@ -126,7 +126,12 @@ async function* csvRows(
       yield sourceRow(row, cells, width);
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string')
+    if (
+      error instanceof Error &&
+      'code' in error &&
+      typeof error.code === 'string' &&
+      error.code.startsWith('CSV_')
+    )
       throw new ImportFileError(
         error.code === 'CSV_MAX_RECORD_SIZE' ? 'format' : 'quotes',
         `The row starting on line ${lines.line} cannot be read: ${error.message}`,
