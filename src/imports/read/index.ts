@@ -1,4 +1,13 @@
-export * from './table';
+export {
+  ImportFileError,
+  MAX_COLUMNS,
+  type ImportEncoding,
+  type ImportFileErrorCode,
+  type ImportFormat,
+  type ImportKind,
+  type SourceRow,
+  type SourceTable,
+} from './table';
 export { openTable } from './open-table';
 export {
   TARGETS,
