@@ -36,6 +36,7 @@ const COMPANY: ServiceSpec<Company> = {
   kind: 'company',
   alias: 'c',
   scope: companyScope,
+  mergeable: true,
 };
 
 @Injectable()

@@ -37,6 +37,7 @@ const PARTNER: ServiceSpec<Partner> = {
   kind: 'partner',
   alias: 'p',
   scope: partnerScope,
+  mergeable: true,
 };
 
 @Injectable()

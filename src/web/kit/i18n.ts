@@ -496,6 +496,8 @@ const RULES: Record<string, readonly [string, string]> = {
   isTimeZone: ['Bitte eine Zeitzone wählen.', 'Please choose a time zone.'],
   order: ['Das Ende liegt vor dem Beginn.', 'The end is before the start.'],
   range: ['Liegt außerhalb der Reisetage.', 'Lies outside the days of the trip.'],
+  sameRecord: ['Bitte einen anderen Datensatz wählen.', 'Please choose another record.'],
+  stale: ['Der Datensatz wurde inzwischen geändert.', 'The record was changed in the meantime.'],
   oneOrganisation: [
     'Ein Kontakt arbeitet bei einem Unternehmen oder einem Partner, nicht bei beiden.',
     'A contact works at a company or at a partner, not both.',
