@@ -321,6 +321,16 @@ describe('merge', () => {
     const links = await api.get(`/api/v1/partners/${kept.id}/merge/${other.id}`);
     expect(links.status).toBe(200);
     expect(links.body).toEqual({
+      fields: [
+        'name',
+        'nativeName',
+        'kind',
+        'country',
+        'city',
+        'address',
+        'website',
+        'description',
+      ],
       kept: {},
       other: { 'agreements.partner_id': 1, 'contacts.partner_id': 1 },
     });

@@ -118,8 +118,9 @@ export interface DuplicatePair<R> {
   records: [R, R];
 }
 
-/** What each of two records to merge has linked to it, per `table.column`. */
+/** What a merge of two records may take (its fields) and what each has linked, per `table.column`. */
 export interface MergeLinks {
+  fields: readonly string[];
   kept: Record<string, number>;
   other: Record<string, number>;
 }
@@ -231,6 +232,7 @@ export class MergeService {
     await service.get(actor, keptId);
     await service.get(actor, otherId);
     return {
+      fields: kind.fields,
       kept: await countLinks(this.db.manager, kind.table, keptId),
       other: await countLinks(this.db.manager, kind.table, otherId),
     };

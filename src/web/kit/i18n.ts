@@ -8,6 +8,7 @@ const WORDS = {
   wrongCredentials: ['E-Mail oder Passwort ist falsch.', 'Email or password is wrong.'],
   passwordSet: ['Ihr Passwort ist gesetzt.', 'Your password is set.'],
   invitationSent: ['Die Einladung ist verschickt.', 'The invitation is on its way.'],
+  merged: ['Zusammengeführt.', 'Merged.'],
   tooManyAttempts: [
     'Zu viele Fehlversuche. Bitte später erneut versuchen.',
     'Too many failed attempts. Try again later.',
