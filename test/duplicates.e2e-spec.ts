@@ -88,6 +88,27 @@ describe('possible duplicates', () => {
     expect(rank(mail1.id, mail2.id)).toBeLessThan(rank(liWei.id, 李伟.id));
   });
 
+  it('pairs the bearers of a very common name only within one organisation', async () => {
+    const company = await make.company();
+    const colleagues = [
+      await make.row.contact({ familyName: 'Wang', givenName: 'Fang', companyId: company.id }),
+      await make.row.contact({
+        nativeName: '王芳',
+        familyName: 'Wang',
+        givenName: 'Fang',
+        companyId: company.id,
+      }),
+    ];
+    for (let i = 0; i < 20; i++) await make.row.contact({ familyName: 'Wang', givenName: 'Fang' });
+    const wangFang = (await allPairs('contacts')).filter((p) =>
+      p.records.every((r) => (r as { givenName?: string }).givenName === 'Fang'),
+    );
+    expect(wangFang.map((p) => p.records.map((r) => r.id).sort())).toEqual([
+      colleagues.map((x) => x.id).sort(),
+    ]);
+    expect(wangFang[0].reasons).toEqual(['name', 'organisation']);
+  });
+
   it('pairs companies and partners by name without legal form, pinyin and website', async () => {
     const z1 = await make.company({ name: 'Zwilling J.A. Henckels AG' });
     const z2 = await make.company({ name: 'ZWILLING J. A. HENCKELS', city: 'Solingen' });

@@ -15,35 +15,66 @@ export const REASON_WEIGHTS: Record<DuplicateReason, number> = {
 };
 
 /**
- * The pairs of live contacts sharing an e-mail address, a phone (E.164), a WeChat id or a name
- * key: one self-join per key, each on its index of live contacts (the e-mail's, phone_key's,
- * wechat_id's, name_key's), so the work grows with the pairs found, not with the square of the
- * contacts. Columns: a, b (a < b), reasons.
+ * A name shared by more live contacts than this says little on its own (王伟 Wang Wei is one of
+ * China's most common names): such contacts are paired by name only within one organisation, so
+ * a common name does not flood the list with the square of its bearers.
  */
-const CONTACT_KEYS: [DuplicateReason, string][] = [
-  ['email', 'email'],
-  ['phone', 'phone_key'],
-  ['wechat', 'wechat_id'],
-  ['name', 'name_key'],
-];
+export const COMMON_NAME = 20;
 
+/** Whether the two contacts of a pair work at the same company or partner. */
+const SAME_ORGANISATION = `coalesce(x.company_id = y.company_id OR x.partner_id = y.partner_id, false)`;
+
+/**
+ * The pairs of live contacts sharing one key: first the key's values held more than once, read
+ * from the key's index alone (an index-only scan, grouped in index order), then the few contacts
+ * holding each through the same index. `live`: the index holds live contacts only (its predicate
+ * must then be in the query); `having` the count of holders, `also` a further condition on a pair.
+ */
+const pairsOn = (
+  reason: DuplicateReason,
+  column: string,
+  o: { live: boolean; having?: string; also?: string },
+) => `
+    SELECT x.id AS a, y.id AS b, '${reason}'::text AS reason, ${SAME_ORGANISATION} AS same_organisation
+    FROM (SELECT ${column} AS k FROM contacts
+          WHERE ${column} IS NOT NULL ${o.live ? 'AND deleted_at IS NULL' : ''}
+          GROUP BY ${column} HAVING count(*) ${o.having ?? '> 1'}) shared
+    CROSS JOIN LATERAL (${holders(column, 'shared.k')}) x
+    CROSS JOIN LATERAL (${holders(column, 'shared.k', 'AND id > x.id')}) y
+    ${o.also ? `WHERE ${o.also}` : ''}`;
+
+/**
+ * The live contacts holding one value of a key, looked up through the key's index for each value
+ * (OFFSET 0 keeps the planner from turning the lookups into a join over every contact: it cannot
+ * know how few values are shared).
+ */
+const holders = (column: string, value: string, also = '') =>
+  `SELECT id, company_id, partner_id FROM contacts
+   WHERE ${column} = ${value} AND deleted_at IS NULL ${also} OFFSET 0`;
+
+/**
+ * The pairs of live contacts sharing an e-mail address (contacts_email_idx), a phone in E.164
+ * (contacts_phone_key_idx), a WeChat id (contacts_wechat_id_idx) or a name key
+ * (contacts_name_key_idx): the work grows with the contacts' index entries and the pairs found,
+ * never with the square of the contacts. Columns: a, b (a < b), reasons.
+ */
 export const CONTACT_PAIRS = `
   SELECT p.a, p.b,
-         array_agg(p.reason) || CASE
-           WHEN (ca.company_id IS NOT NULL AND ca.company_id = cb.company_id)
-             OR (ca.partner_id IS NOT NULL AND ca.partner_id = cb.partner_id)
+         array_agg(DISTINCT p.reason) || CASE WHEN bool_or(p.same_organisation)
            THEN ARRAY['organisation'] ELSE ARRAY[]::text[] END AS reasons
-  FROM (${CONTACT_KEYS.map(
-    ([reason, column]) => `
-    SELECT x.id AS a, y.id AS b, '${reason}'::text AS reason
-    FROM contacts x JOIN contacts y ON y.${column} = x.${column} AND y.id > x.id
-    WHERE x.deleted_at IS NULL AND y.deleted_at IS NULL
-      AND x.${column} IS NOT NULL AND y.${column} IS NOT NULL`,
-  ).join('\n    UNION ALL')}
+  FROM (${[
+    pairsOn('email', 'email', { live: false }),
+    pairsOn('phone', 'phone_key', { live: true }),
+    pairsOn('wechat', 'wechat_id', { live: true }),
+    pairsOn('name', 'name_key', { live: true, having: `BETWEEN 2 AND ${COMMON_NAME}` }),
+    pairsOn('name', 'name_key', {
+      live: true,
+      having: `> ${COMMON_NAME}`,
+      also: '(y.company_id = x.company_id OR y.partner_id = x.partner_id)',
+    }),
+  ].join('\n    UNION ALL')}
   ) p
-  JOIN contacts ca ON ca.id = p.a
-  JOIN contacts cb ON cb.id = p.b
-  GROUP BY p.a, p.b, ca.company_id, cb.company_id, ca.partner_id, cb.partner_id`;
+  GROUP BY p.a, p.b`;
 
 /**
  * The pairs of live companies or partners sharing a match key (a name without legal form, a
