@@ -141,6 +141,33 @@ describe('possible duplicates', () => {
       );
   });
 
+  it('leaves out a pair marked "not a duplicate", audited on both', async () => {
+    const x = await make.contact({ familyName: 'Huang', givenName: 'Lan' });
+    const y = await make.contact({ familyName: 'Huang', givenName: 'Lan' });
+    expect(pairOf(await allPairs('contacts'), x.id, y.id)).toBeDefined();
+    await expectStatuses(
+      c,
+      { admin: 400, staff: 400, viewer: 403, own: 403, foreign: 403 },
+      async (_role, session) =>
+        (await app.http.post(`/api/v1/contacts/${x.id}/not-duplicate`).set(session.auth).send({}))
+          .status,
+    );
+    const self = await api.post(`/api/v1/contacts/${x.id}/not-duplicate`, { otherId: x.id });
+    expect(self.body.errors[0]).toMatchObject({ field: 'otherId', code: 'sameRecord' });
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await api.post(`/api/v1/contacts/${y.id}/not-duplicate`, { otherId: x.id })).status,
+      ).toBe(204);
+    expect(pairOf(await allPairs('contacts'), x.id, y.id)).toBeUndefined();
+    for (const [id, other] of [
+      [x.id, y.id],
+      [y.id, x.id],
+    ])
+      expect((await auditOf('contact', id)).filter((e) => e.action === 'notDuplicate')).toEqual([
+        { action: 'notDuplicate', changes: { notDuplicateOf: other } },
+      ]);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const res = await api.get('/api/v1/contacts/duplicates?cursor=abc');
     expect(res.status).toBe(400);

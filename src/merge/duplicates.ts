@@ -98,3 +98,8 @@ export const strongestFirst = (reasons: string[]): DuplicateReason[] =>
   [...new Set(reasons as DuplicateReason[])].sort(
     (x, y) => REASON_WEIGHTS[y] - REASON_WEIGHTS[x] || x.localeCompare(y),
   );
+
+/** Leaves out the pairs someone marked "not a duplicate" (a query over `pairs` with a and b). */
+export const notMarked = (kind: string) =>
+  `NOT EXISTS (SELECT 1 FROM not_duplicates n
+     WHERE n.kind = '${kind}' AND n.a = pairs.a AND n.b = pairs.b)`;

@@ -11,13 +11,13 @@ import { Contact } from '../contacts/contact.entity';
 import { toContactDto } from '../contacts/contacts.dto';
 import { Partner } from '../partners/partner.entity';
 import { toPartnerDto } from '../partners/partners.dto';
-import { DuplicatePageDto, DuplicatesQuery, MergeDto } from './merge.dto';
+import { DuplicatePageDto, DuplicatesQuery, MergeDto, NotDuplicateDto } from './merge.dto';
 import { MergeKindName, MergeService } from './merge.service';
 
 /**
  * A kind's possible duplicates and merge, beside its record routes: `GET …/duplicates`,
- * `GET …/:id/merge/:otherId` (what each has linked, for the merge page) and `POST …/:id/merge`
- * (If-Match: the kept record's version). Both under the kind's write action: only who may change
+ * `POST …/:id/not-duplicate` (the pair leaves the list), `GET …/:id/merge/:otherId` (what each
+ * has linked, for the merge page) and `POST …/:id/merge` (If-Match: the kept record's version). Both under the kind's write action: only who may change
  * the kind sees its duplicates.
  */
 function MergeRoutes<E, D>(options: {
@@ -56,6 +56,18 @@ function MergeRoutes<E, D>(options: {
       @Param('otherId', UuidParam('otherId')) otherId: string,
     ) {
       return this.merges.links(kind, actor, id, otherId);
+    }
+
+    @Post(':id/not-duplicate')
+    @Idempotent()
+    @Allow(write)
+    @HttpCode(204)
+    async notDuplicate(
+      @CurrentActor() actor: Actor,
+      @Param('id', UuidParam()) id: string,
+      @Body() dto: NotDuplicateDto,
+    ): Promise<void> {
+      await this.merges.notDuplicate(kind, actor, id, dto.otherId);
     }
 
     @Post(':id/merge')

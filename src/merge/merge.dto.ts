@@ -45,6 +45,12 @@ export class MergeDto {
   fields?: Record<string, MergeSource>;
 }
 
+/** "Not a duplicate": the other record of the pair. */
+export class NotDuplicateDto {
+  @RequiredId({ description: 'The other record of the pair.' })
+  otherId: string;
+}
+
 /** One possible duplicate: two live records of a kind and why they may be one. */
 export class DuplicatePairDto<D = Record<string, unknown>> {
   @ApiProperty({ enum: DUPLICATE_REASONS, isArray: true })

@@ -20,7 +20,13 @@ import { toCompanyDto } from '../companies/companies.dto';
 import { Partner } from '../partners/partner.entity';
 import { toPartnerDto } from '../partners/partners.dto';
 import { PartnersService } from '../partners/partners.service';
-import { CONTACT_PAIRS, organisationPairs, SCORE_SQL, strongestFirst } from './duplicates';
+import {
+  CONTACT_PAIRS,
+  notMarked,
+  organisationPairs,
+  SCORE_SQL,
+  strongestFirst,
+} from './duplicates';
 import { countLinks, moveLinks } from './links';
 import { DuplicateReason, DuplicatesQuery, MERGE_SOURCES, MergeDto } from './merge.dto';
 
@@ -191,6 +197,7 @@ export class MergeService {
     const rows = (await this.db.query(
       `SELECT a, b, reasons, score FROM (
          SELECT pairs.*, ${SCORE_SQL} AS score FROM (${kind.pairs}) pairs
+         WHERE ${notMarked(kindName)}
        ) scored ${after}
        ORDER BY score DESC, a, b LIMIT $1`,
       params,
@@ -236,6 +243,44 @@ export class MergeService {
       kept: await countLinks(this.db.manager, kind.table, keptId),
       other: await countLinks(this.db.manager, kind.table, otherId),
     };
+  }
+
+  /**
+   * Marks two records as not one: their pair leaves the duplicate list for good (until either is
+   * merged or deleted, which ends the pair anyway). Audited on both. 404 for one the caller cannot
+   * see; marking a pair twice changes nothing.
+   */
+  async notDuplicate(
+    kindName: MergeKindName,
+    actor: Actor,
+    id: string,
+    otherId: string,
+  ): Promise<void> {
+    if (otherId === id)
+      throw BadInput.field('otherId', 'sameRecord', 'otherId must name another record');
+    const service = this.services[kindName];
+    const [a, b] = [id, otherId].sort();
+    await transaction(this.db, async (em) => {
+      await service.get(actor, id, em);
+      await service.get(actor, otherId, em);
+      const inserted = (await em.query(
+        `INSERT INTO not_duplicates (kind, a, b, marked_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING a`,
+        [kindName, a, b, actor.userId],
+      )) as unknown[];
+      if (inserted.length === 0) return;
+      for (const [record, other] of [
+        [id, otherId],
+        [otherId, id],
+      ])
+        await this.audit.record(em, {
+          actorId: actor.userId,
+          action: 'notDuplicate',
+          entity: kindName,
+          entityId: record,
+          changes: { notDuplicateOf: other },
+        });
+    });
   }
 
   async merge<R>(

@@ -19,6 +19,7 @@ import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 export const w = dictionary({
   possibleDuplicates: ['Mögliche Duplikate', 'Possible duplicates'],
   merge: ['Zusammenführen', 'Merge'],
+  notDuplicate: ['Kein Duplikat', 'Not a duplicate'],
   mergeTitle: ['Zusammenführen', 'Merge'],
   noDuplicates: ['Keine möglichen Duplikate gefunden.', 'No possible duplicates found.'],
   more: ['Weitere anzeigen', 'Show more'],
@@ -148,6 +149,10 @@ function DuplicatePages(kind: DuplicateKind) {
               ${reasons.map((r) => html`<span class="badge">${w(l, r as DuplicateWord)}</span> `)}</span
             >
             <a class="button" href="${page}/${a.id}/merge/${b.id}">${w(l, 'merge')}</a>
+            <form method="post" action="${page}/${a.id}/not-duplicate/${b.id}" class="inline">
+              ${csrfField(ctx)}
+              <button type="submit" class="link not-duplicate">${w(l, 'notDuplicate')}</button>
+            </form>
           </li>`,
       );
       sendPage(
@@ -174,6 +179,22 @@ function DuplicatePages(kind: DuplicateKind) {
             }`,
         ),
       );
+    }
+
+    @Post(':id/not-duplicate/:otherId')
+    @Allow(kind.write)
+    async notDuplicate(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Param('id', UuidParam()) id: string,
+      @Param('otherId', UuidParam('otherId')) otherId: string,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      const answer = await this.api.call(ctx.user!, 'POST', `${api}/${id}/not-duplicate`, {
+        body: { otherId },
+      });
+      if (answer.status !== 204) throw new ApiError(answer as never);
+      redirect(request, reply, `${page}/duplicates?flash=notDuplicate`);
     }
 
     @Get(':id/merge/:otherId')

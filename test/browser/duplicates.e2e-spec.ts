@@ -81,6 +81,21 @@ describeInBrowser('possible duplicates and their merge in a browser', () => {
     expect(rows).toEqual([{ merged_into_id: keptId }]);
   });
 
+  it('hides a pair marked "not a duplicate"', async () => {
+    await contact({ familyName: 'Guo', givenName: 'Jing', city: 'Peking' });
+    await contact({ familyName: 'Guo', givenName: 'Jing', city: 'Hangzhou' });
+    const page = await newPage({ signIn: 'staff@liaison.test' });
+    await page.goto(`${app.url}/contacts/duplicates`);
+    const pair = page.locator('#duplicates li', { hasText: 'Guo' });
+    await expect(pair.count()).resolves.toBe(1);
+    await Promise.all([
+      page.waitForURL(/flash=notDuplicate/),
+      pair.locator('.not-duplicate').click(),
+    ]);
+    expect(await page.locator('#flash').innerText()).toContain('kein Duplikat');
+    await expect(page.locator('#duplicates li', { hasText: 'Guo' }).count()).resolves.toBe(0);
+  });
+
   it('shows the merge page again when a record changed meanwhile', async () => {
     await contact({ familyName: 'Zhao', givenName: 'Lei', email: 'zhao.lei@example.cn' });
     const second = await contact({ nativeName: '赵磊', city: 'Suzhou' });

@@ -5,7 +5,8 @@ import { organisationMatchKeys } from '../../common/organisation-keys';
  * What finds one company or partner entered twice (src/common/organisation-keys.ts): the keys of
  * its names without legal form (a partner's native name also as pinyin) and of its website's
  * domain, kept by the services in `match_keys`, with an index of the live records for the
- * duplicate list's self-join.
+ * duplicate list's self-join. Pairs someone marked "not a duplicate" are kept in `not_duplicates`
+ * (the lower id first) and left out of the list.
  */
 export class OrganisationMatchKeys1764260000000 implements MigrationInterface {
   name = 'OrganisationMatchKeys1764260000000';
@@ -39,9 +40,21 @@ export class OrganisationMatchKeys1764260000000 implements MigrationInterface {
         `CREATE INDEX ${table}_match_keys_idx ON ${table} USING gin (match_keys) WHERE deleted_at IS NULL`,
       );
     }
+    await q.query(`
+      CREATE TABLE not_duplicates (
+        kind text NOT NULL,
+        a uuid NOT NULL,
+        b uuid NOT NULL,
+        marked_by uuid REFERENCES users (id) ON DELETE SET NULL,
+        marked_at timestamptz(3) NOT NULL DEFAULT now(),
+        CONSTRAINT not_duplicates_pkey PRIMARY KEY (kind, a, b),
+        CONSTRAINT not_duplicates_order CHECK (a < b)
+      )`);
+    await q.query('CREATE INDEX not_duplicates_marked_by_idx ON not_duplicates (marked_by)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE not_duplicates');
     for (const table of ['companies', 'partners']) {
       await q.query(`DROP INDEX ${table}_match_keys_idx`);
       await q.query(`ALTER TABLE ${table} DROP COLUMN match_keys`);

@@ -9,6 +9,7 @@ const WORDS = {
   passwordSet: ['Ihr Passwort ist gesetzt.', 'Your password is set.'],
   invitationSent: ['Die Einladung ist verschickt.', 'The invitation is on its way.'],
   merged: ['Zusammengeführt.', 'Merged.'],
+  markedNotDuplicate: ['Als kein Duplikat markiert.', 'Marked as not a duplicate.'],
   tooManyAttempts: [
     'Zu viele Fehlversuche. Bitte später erneut versuchen.',
     'Too many failed attempts. Try again later.',

@@ -55,6 +55,7 @@ const FLASHES: Record<string, Word> = {
   passwordSet: 'passwordSet',
   invitationSent: 'invitationSent',
   merged: 'merged',
+  notDuplicate: 'markedNotDuplicate',
 };
 const UNDO_PATH = /^\/[a-z-]+(\/[0-9a-f-]{36}\/[a-z-]+)?\/[0-9a-f-]{36}$/;
 
