@@ -19,6 +19,7 @@ import { LeadsModule } from './leads/leads.module';
 import { TripsModule } from './trips/trips.module';
 import { AgreementsModule } from './agreements/agreements.module';
 import { SearchModule } from './search/search.module';
+import { MergeModule } from './merge/merge.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
 import { IdempotencyInterceptor } from './common/idempotency';
@@ -79,6 +80,7 @@ export class AppModule {
         TripsModule,
         AgreementsModule,
         SearchModule,
+        MergeModule,
         ContactLogModule,
         AdminModule,
         CalendarFeedsModule,

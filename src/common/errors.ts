@@ -21,6 +21,10 @@ export const SERVICE_ERROR_CODES = [
   'order',
   /** An appointment outside its trip's days. */
   'range',
+  /** A merge of a record with itself. */
+  'sameRecord',
+  /** A version a request names in its body that is not the record's now (a merge's otherVersion). */
+  'stale',
   /** A contact at a company and at a partner at once. */
   'oneOrganisation',
   /** An appointment of another trip than the record's tripId. */

@@ -128,6 +128,8 @@ export interface RecordSpec<T extends ObjectLiteral> {
   noun?: string;
   /** The 409 when a purge is refused because other records still point here. */
   stillReferenced?: string;
+  /** Records of the kind can be merged (src/merge/): one merged into another is not restored. */
+  mergeable?: boolean;
 }
 
 /** What a kind's service knows of its kind: the shared steps' spec, and how its reads start. */
@@ -300,6 +302,17 @@ export async function restoreRecord<T extends ObjectLiteral, R extends SoftDelet
   if (lookup.withDeleted) {
     before = await lookup.withDeleted();
     if (!before || before.deletedAt === null) throw missing();
+  }
+  if (spec.mergeable) {
+    const [row] = (await manager.query(
+      `SELECT merged_into_id FROM ${spec.table} WHERE id = $1 AND deleted_at IS NOT NULL`,
+      [id],
+    )) as { merged_into_id: string | null }[];
+    // Its links live on the record it went into now: brought back, it would be an empty twin.
+    if (row?.merged_into_id)
+      throw new Conflict(
+        `This ${nounOf(spec)} was merged into ${row.merged_into_id} and cannot be restored; edit that one instead.`,
+      );
   }
   if (!(await restoreDeleted(manager, spec.entity, id))) throw missing();
   const after = await lookup.get();

@@ -86,6 +86,12 @@ export class CompanyDto extends RecordDto {
   @ApiProperty({ nullable: true }) website: string | null;
   @ApiProperty({ nullable: true }) description: string | null;
   @ApiProperty({ type: [String], example: ['CN'] }) branchCountries: string[];
+  @ApiProperty({
+    nullable: true,
+    format: 'uuid',
+    description: 'The company this one was merged into.',
+  })
+  mergedIntoId: string | null;
 }
 
 export const toCompanyDto = (c: Company): CompanyDto => ({
@@ -98,5 +104,6 @@ export const toCompanyDto = (c: Company): CompanyDto => ({
   website: c.website,
   description: c.description,
   branchCountries: c.branchCountries,
+  mergedIntoId: c.mergedIntoId,
   ...recordStamps(c),
 });

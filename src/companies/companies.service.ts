@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor';
 import { stripUndefined } from '../common/dto';
 import { Page, Sorts } from '../common/pagination';
 import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
+import { organisationMatchKeys } from '../common/organisation-keys';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Company } from './company.entity';
@@ -35,6 +36,7 @@ const COMPANY: ServiceSpec<Company> = {
   kind: 'company',
   alias: 'c',
   scope: companyScope,
+  mergeable: true,
 };
 
 @Injectable()
@@ -77,7 +79,7 @@ export class CompaniesService extends RecordService<Company, Company> {
         website: dto.website ?? null,
         description: dto.description ?? null,
         branchCountries: dto.branchCountries ?? [],
-        ...searchColumns([dto.name, dto.legalName]),
+        ...companyKeys(dto),
       });
       return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
@@ -87,10 +89,7 @@ export class CompaniesService extends RecordService<Company, Company> {
     return this.edit(actor, id, version, async (before, em) => ({
       values: {
         ...stripUndefined(dto),
-        ...searchColumns([
-          dto.name ?? before.name,
-          dto.legalName !== undefined ? dto.legalName : before.legalName,
-        ]),
+        ...companyKeys({ ...before, ...stripUndefined(dto) }),
       },
       scope: LIVE,
       audited: AUDITED,
@@ -102,3 +101,9 @@ export class CompaniesService extends RecordService<Company, Company> {
     }));
   }
 }
+
+/** The search and match keys of a company, from its names and website. */
+const companyKeys = (c: { name: string; legalName?: string | null; website?: string | null }) => ({
+  ...searchColumns([c.name, c.legalName]),
+  matchKeys: organisationMatchKeys({ names: [c.name, c.legalName], website: c.website }),
+});

@@ -30,4 +30,8 @@ export class Company extends SearchableRecordColumns {
   /** The record this one was merged into (it is then soft-deleted). */
   @Column({ type: 'uuid', nullable: true })
   mergedIntoId: string | null;
+
+  /** Its names and website as duplicate keys (src/common/organisation-keys.ts). */
+  @Column({ type: 'text', array: true })
+  matchKeys: string[];
 }

@@ -290,6 +290,12 @@ export class ContactDto extends RecordDto {
   @ApiPropertyOptional({ type: [String], description: 'Agency users only.' })
   tags?: string[];
   @ApiProperty({ nullable: true, format: 'uuid' }) ownerId: string | null;
+  @ApiProperty({
+    nullable: true,
+    format: 'uuid',
+    description: 'The contact this one was merged into.',
+  })
+  mergedIntoId: string | null;
   @ApiPropertyOptional({
     type: LegalBasisOutDto,
     nullable: true,
@@ -331,6 +337,7 @@ export const toContactDto = (c: Contact, view: ContactView = 'agency'): ContactD
       : null,
   }),
   ownerId: c.ownerId,
+  mergedIntoId: c.mergedIntoId,
   ...recordStamps(c),
 });
 

@@ -90,6 +90,7 @@ const CONTACT: ServiceSpec<Contact> = {
   kind: 'contact',
   alias: 'c',
   scope: contactScope,
+  mergeable: true,
 };
 
 @Injectable()

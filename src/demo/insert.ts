@@ -45,9 +45,18 @@ export async function insertLinks(em: EntityManager, table: string, rows: Row[])
 }
 
 /** The row with the search columns the app keeps for it, computed by the app's own rule. */
-export const searchable = (row: Row, parts: (string | null | undefined)[]): Row => {
+export const searchable = (
+  row: Row,
+  parts: (string | null | undefined)[],
+  matchKeys?: string[],
+): Row => {
   const { searchKey, searchPrefixes } = searchColumns(parts);
-  return { ...row, search_key: searchKey, search_prefixes: searchPrefixes };
+  return {
+    ...row,
+    search_key: searchKey,
+    search_prefixes: searchPrefixes,
+    ...(matchKeys && { match_keys: matchKeys }),
+  };
 };
 
 /** An instant `minutes` after `at`: the demo's records were written one after another. */

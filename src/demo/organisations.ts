@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { normalizeEmail } from '../users/email';
 import { insertEach, searchable } from './insert';
+import { organisationMatchKeys } from '../common/organisation-keys';
 
 /**
  * The organisations of the article: four Solingen firms that travelled with the delegation and
@@ -134,6 +135,7 @@ export async function seedDemoOrganisations(
         branch_countries: c.branchCountries,
       },
       [c.name, c.legalName],
+      organisationMatchKeys({ names: [c.name, c.legalName], website: c.website }),
     ),
   );
   const users = await insertEach(em, 'users', DEMO_USERS, (u: DemoUser) => ({
@@ -155,6 +157,7 @@ export async function seedDemoOrganisations(
         country: PARTNER_COUNTRY,
       },
       [p.name, p.nativeName],
+      organisationMatchKeys({ names: [p.name, p.nativeName] }),
     ),
   );
   return { companies, partners, users };

@@ -75,6 +75,12 @@ export class PartnerDto extends RecordDto {
   @ApiProperty({ nullable: true }) address: string | null;
   @ApiProperty({ nullable: true }) website: string | null;
   @ApiProperty({ nullable: true }) description: string | null;
+  @ApiProperty({
+    nullable: true,
+    format: 'uuid',
+    description: 'The partner this one was merged into.',
+  })
+  mergedIntoId: string | null;
 }
 
 export const toPartnerDto = (p: Partner): PartnerDto => ({
@@ -87,5 +93,6 @@ export const toPartnerDto = (p: Partner): PartnerDto => ({
   address: p.address,
   website: p.website,
   description: p.description,
+  mergedIntoId: p.mergedIntoId,
   ...recordStamps(p),
 });

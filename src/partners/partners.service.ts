@@ -4,6 +4,7 @@ import { stripUndefined } from '../common/dto';
 import { VersionConflict } from '../common/errors';
 import { Page, Sorts } from '../common/pagination';
 import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
+import { organisationMatchKeys } from '../common/organisation-keys';
 import { searchColumns, searchCondition } from '../common/search';
 import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Partner } from './partner.entity';
@@ -36,6 +37,7 @@ const PARTNER: ServiceSpec<Partner> = {
   kind: 'partner',
   alias: 'p',
   scope: partnerScope,
+  mergeable: true,
 };
 
 @Injectable()
@@ -75,7 +77,7 @@ export class PartnersService extends RecordService<Partner, Partner> {
         address: dto.address ?? null,
         website: dto.website ?? null,
         description: dto.description ?? null,
-        ...searchColumns([dto.name, dto.nativeName]),
+        ...partnerKeys(dto),
       });
       return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
@@ -87,10 +89,7 @@ export class PartnersService extends RecordService<Partner, Partner> {
       return {
         values: {
           ...stripUndefined(dto),
-          ...searchColumns([
-            dto.name ?? before.name,
-            dto.nativeName !== undefined ? dto.nativeName : before.nativeName,
-          ]),
+          ...partnerKeys({ ...before, ...stripUndefined(dto) }),
         },
         scope: LIVE,
         audited: AUDITED,
@@ -103,3 +102,9 @@ export class PartnersService extends RecordService<Partner, Partner> {
     });
   }
 }
+
+/** The search and match keys of a partner, from its names (the native one also as pinyin) and website. */
+const partnerKeys = (p: { name: string; nativeName?: string | null; website?: string | null }) => ({
+  ...searchColumns([p.name, p.nativeName]),
+  matchKeys: organisationMatchKeys({ names: [p.name, p.nativeName], website: p.website }),
+});

@@ -6,6 +6,7 @@ import { can, isAgency } from '../auth/permissions';
 import { personName } from '../contacts/names';
 import { FieldSpec } from './kit/forms';
 import { countries, countryName, money } from './kit/format';
+import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
 import { stageLabel, t } from './kit/i18n';
 import { facts, titledPage, linkList, PageContext, pageContext } from './kit/layout';
@@ -55,6 +56,7 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write', 'c
     return listPage<CompanyView & Record<string, unknown>>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx)),
       title: t(l, 'companies'),
+      intro: duplicatesLink(ctx, 'companies', 'company:write'),
       defaultSort: 'name',
       filters: [
         { name: 'country', label: t(l, 'country'), type: 'select', choices: countries(l) },

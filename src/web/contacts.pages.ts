@@ -16,6 +16,7 @@ import {
   localToIso,
   money,
 } from './kit/format';
+import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
 import { directory, Labels } from './kit/labels';
@@ -317,6 +318,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
     return listPage<Contact>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx, this.api)),
       title: t(l, 'contacts'),
+      intro: duplicatesLink(ctx, 'contacts', 'contact:write'),
       defaultSort: 'name',
       filters: [
         ...(orgs.companies.length

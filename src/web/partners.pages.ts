@@ -7,6 +7,7 @@ import { personName } from '../contacts/names';
 import { w } from './contacts.words';
 import { FieldSpec } from './kit/forms';
 import { countries, countryName, dateTime, day } from './kit/format';
+import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
 import { label, options, t } from './kit/i18n';
 import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
@@ -67,6 +68,7 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write', 'p
     return listPage<Partner>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx)),
       title: t(l, 'partners'),
+      intro: duplicatesLink(ctx, 'partners', 'partner:write'),
       defaultSort: 'name',
       filters: [
         { name: 'kind', label: t(l, 'kind'), type: 'select', choices: options(l, 'partnerKind') },

@@ -6,6 +6,11 @@ import { PasswordPages } from './password.pages';
 import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
 import { CompanyPages } from './companies.pages';
+import {
+  CompanyDuplicatePages,
+  ContactDuplicatePages,
+  PartnerDuplicatePages,
+} from './duplicates.pages';
 import { ContactPages } from './contacts.pages';
 import { DashboardPages } from './dashboard.pages';
 import { FollowUpPages } from './follow-ups.pages';
@@ -30,6 +35,9 @@ import { WebApi } from './kit/web-api';
     PasswordPages,
     AgreementPages,
     CompanyPages,
+    CompanyDuplicatePages,
+    ContactDuplicatePages,
+    PartnerDuplicatePages,
     ContactPages,
     DashboardPages,
     FollowUpPages,

@@ -14,6 +14,8 @@ const { contactSearchParts } =
   require('../../dist/contacts/contact-search') as typeof import('../../src/contacts/contact-search');
 const { contactMatchColumns } =
   require('../../dist/contacts/match-keys') as typeof import('../../src/contacts/match-keys');
+const { organisationMatchKeys } =
+  require('../../dist/common/organisation-keys') as typeof import('../../src/common/organisation-keys');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Body = Record<string, unknown>;
@@ -206,8 +208,8 @@ export function kit(app: TestApp, session: Session) {
         const name = o.name ?? `Firma ${unique()}`;
         const s = searchColumns([name, o.legalName]);
         return one(
-          `INSERT INTO companies (id, name, legal_name, industry, city, country, search_key, search_prefixes)
-           VALUES (coalesce($7::uuid, gen_random_uuid()), $1, $2, $3, $4, 'DE', $5, $6) RETURNING id, name`,
+          `INSERT INTO companies (id, name, legal_name, industry, city, country, search_key, search_prefixes, match_keys)
+           VALUES (coalesce($7::uuid, gen_random_uuid()), $1, $2, $3, $4, 'DE', $5, $6, $8) RETURNING id, name`,
           [
             name,
             o.legalName ?? null,
@@ -216,6 +218,7 @@ export function kit(app: TestApp, session: Session) {
             s.searchKey,
             s.searchPrefixes,
             o.id ?? null,
+            organisationMatchKeys({ names: [name, o.legalName] }),
           ],
         );
       },
@@ -224,8 +227,8 @@ export function kit(app: TestApp, session: Session) {
       async renameCompany(id: string, name: string): Promise<void> {
         const s = searchColumns([name]);
         await app.db.query(
-          'UPDATE companies SET name = $2, search_key = $3, search_prefixes = $4 WHERE id = $1',
-          [id, name, s.searchKey, s.searchPrefixes],
+          'UPDATE companies SET name = $2, search_key = $3, search_prefixes = $4, match_keys = $5 WHERE id = $1',
+          [id, name, s.searchKey, s.searchPrefixes, organisationMatchKeys({ names: [name] })],
         );
         api.forget(id);
       },
@@ -242,8 +245,8 @@ export function kit(app: TestApp, session: Session) {
         const name = o.name ?? `Partner ${unique()}`;
         const s = searchColumns([name, o.nativeName]);
         return one(
-          `INSERT INTO partners (name, native_name, kind, city, country, search_key, search_prefixes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, name`,
+          `INSERT INTO partners (name, native_name, kind, city, country, search_key, search_prefixes, match_keys)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, name`,
           [
             name,
             o.nativeName ?? null,
@@ -252,6 +255,7 @@ export function kit(app: TestApp, session: Session) {
             o.country ?? 'CN',
             s.searchKey,
             s.searchPrefixes,
+            organisationMatchKeys({ names: [name, o.nativeName] }),
           ],
         );
       },

@@ -8,6 +8,8 @@ const WORDS = {
   wrongCredentials: ['E-Mail oder Passwort ist falsch.', 'Email or password is wrong.'],
   passwordSet: ['Ihr Passwort ist gesetzt.', 'Your password is set.'],
   invitationSent: ['Die Einladung ist verschickt.', 'The invitation is on its way.'],
+  merged: ['Zusammengeführt.', 'Merged.'],
+  markedNotDuplicate: ['Als kein Duplikat markiert.', 'Marked as not a duplicate.'],
   tooManyAttempts: [
     'Zu viele Fehlversuche. Bitte später erneut versuchen.',
     'Too many failed attempts. Try again later.',
@@ -496,6 +498,8 @@ const RULES: Record<string, readonly [string, string]> = {
   isTimeZone: ['Bitte eine Zeitzone wählen.', 'Please choose a time zone.'],
   order: ['Das Ende liegt vor dem Beginn.', 'The end is before the start.'],
   range: ['Liegt außerhalb der Reisetage.', 'Lies outside the days of the trip.'],
+  sameRecord: ['Bitte einen anderen Datensatz wählen.', 'Please choose another record.'],
+  stale: ['Der Datensatz wurde inzwischen geändert.', 'The record was changed in the meantime.'],
   oneOrganisation: [
     'Ein Kontakt arbeitet bei einem Unternehmen oder einem Partner, nicht bei beiden.',
     'A contact works at a company or at a partner, not both.',

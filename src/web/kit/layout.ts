@@ -54,6 +54,8 @@ const FLASHES: Record<string, Word> = {
   unchanged: 'noChanges',
   passwordSet: 'passwordSet',
   invitationSent: 'invitationSent',
+  merged: 'merged',
+  notDuplicate: 'markedNotDuplicate',
 };
 const UNDO_PATH = /^\/[a-z-]+(\/[0-9a-f-]{36}\/[a-z-]+)?\/[0-9a-f-]{36}$/;
 
