@@ -18,13 +18,17 @@ export function phoneE164(
   phone: string | null | undefined,
   country?: string | null,
 ): string | null {
-  if (!phone || !/\d/.test(phone)) return null;
+  const text = phone?.trim();
+  if (!text || !/\d/.test(text)) return null;
   const region = (
     country && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : 'DE'
   ) as CountryCode;
-  const parsed = parsePhoneNumberFromString(phone, region);
-  if (!parsed || !parsed.isPossible()) return null;
-  return parsed.number;
+  try {
+    const parsed = parsePhoneNumberFromString(text, { defaultCountry: region, extract: false });
+    return parsed?.isPossible() ? parsed.number : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1,18 +1,9 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { phoneE164 as e164 } from '../../contacts/match-keys';
 import { countryCode } from './country';
 
 /**
- * A phone as E.164 (`+8613812345678`), read in the country given (a code or a name) or else in
- * Germany; null when it is no phone number of that country or, with its `+` or `00`, of any.
+ * A phone as E.164 (`+8613812345678`) by the contacts' own rule (src/contacts/match-keys.ts), the
+ * country as a file writes it: a code or a name (`China`, `Deutschland`).
  */
-export function phoneE164(phone: string, country?: string | null): string | null {
-  const text = phone?.trim();
-  if (!text || !/\d/.test(text)) return null;
-  const region = (countryCode(country) ?? 'DE') as CountryCode;
-  try {
-    const number = parsePhoneNumberFromString(text, { defaultCountry: region, extract: false });
-    return number?.isPossible() ? number.number : null;
-  } catch {
-    return null;
-  }
-}
+export const phoneE164 = (phone: string, country?: string | null): string | null =>
+  e164(phone, countryCode(country));
