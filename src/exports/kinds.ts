@@ -341,9 +341,9 @@ export const EXPORT_KINDS: readonly ExportKind[] = [
   trips,
 ];
 
-/** The kind whose list is at the page path (`/contacts`), if it exports. */
-export const exportKindAt = (page: string): ExportKind | undefined =>
-  EXPORT_KINDS.find((k) => `/${k.name}` === page);
+/** The kind whose list the API has at this path (`/api/v1/contacts`), if it exports. */
+export const exportKindOf = (api: string): ExportKind | undefined =>
+  EXPORT_KINDS.find((k) => `/api/v1/${k.name}` === api);
 
 export const headerOf = (column: { header: Word | 'id' }, locale: Locale): string =>
   column.header === 'id' ? 'ID' : t(locale, column.header);
