@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import type { PassThrough } from 'node:stream';
+import type { PassThrough, Writable } from 'node:stream';
 import type { Cell } from './kinds';
 
 /**
@@ -21,7 +21,7 @@ export const CONTENT_TYPES = {
 export const EXTENSIONS = { csv: 'csv', xlsx: 'xlsx', vcard: 'vcf' } as const;
 
 /** Resolves when the stream can take more, or is gone (the client left). */
-export async function drained(out: PassThrough): Promise<void> {
+export async function drained(out: Writable): Promise<void> {
   if (!out.writableNeedDrain || out.destroyed) return;
   await new Promise<void>((resolve) => {
     const done = () => {
@@ -82,9 +82,16 @@ export function xlsxWriter(out: PassThrough, header: string[], sheetName: string
   const head = sheet.addRow(header);
   head.font = { bold: true };
   head.commit();
+  // exceljs hands the sheet's XML on to the zip's compressor without waiting for it to be taken
+  // (its StreamBuf ignores backpressure): rows would pile up before a compressor slower than they
+  // come. So each page waits for the compressor too, whose output waits for the client.
+  const compressor = () =>
+    (sheet as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
   return {
     rows: async (rows) => {
       for (const row of rows) sheet.addRow(row).commit();
+      const pending = compressor();
+      if (pending) await drained(pending);
       await drained(out);
     },
     end: async () => {
