@@ -4,28 +4,36 @@ import {
   toAgreementDto,
   type AgreementDto,
 } from '../agreements/agreements.dto';
+import type { Agreement } from '../agreements/agreement.entity';
 import { AgreementsService } from '../agreements/agreements.service';
 import type { Actor } from '../auth/actor';
 import { isAgency, type Action } from '../auth/permissions';
 import type { Page, PageQuery } from '../common/pagination';
 import { CompanyListQuery, toCompanyDto, type CompanyDto } from '../companies/companies.dto';
 import { CompaniesService } from '../companies/companies.service';
+import type { Company } from '../companies/company.entity';
 import { ContactListQuery, toContactDto, type ContactDto } from '../contacts/contacts.dto';
+import type { Contact } from '../contacts/contact.entity';
 import { ContactsService } from '../contacts/contacts.service';
 import { personName } from '../contacts/names';
 import { FollowUpListQuery, toFollowUpDto, type FollowUpDto } from '../follow-ups/follow-ups.dto';
+import type { FollowUp } from '../follow-ups/follow-up.entity';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import {
   InteractionListQuery,
   toInteractionDto,
   type InteractionDto,
 } from '../interactions/interactions.dto';
+import type { InteractionRecord } from '../interactions/interaction.entity';
 import { InteractionsService } from '../interactions/interactions.service';
 import { LeadListQuery, toLeadDto, type LeadDto } from '../leads/leads.dto';
+import type { Lead } from '../leads/lead.entity';
 import { LeadsService } from '../leads/leads.service';
 import { PartnerListQuery, toPartnerDto, type PartnerDto } from '../partners/partners.dto';
+import type { Partner } from '../partners/partner.entity';
 import { PartnersService } from '../partners/partners.service';
 import { TripListQuery, toTripDto, type TripDto } from '../trips/trips.dto';
+import type { Trip } from '../trips/trip.entity';
 import { TripsService } from '../trips/trips.service';
 import { label, t, type EnumName, type Locale, type Word } from '../web/kit/i18n';
 import { EXPORT_FORMATS, ExportFormat, ExportOptions, ExportQuery } from './export.dto';
@@ -83,15 +91,15 @@ const STAMPS: ExportColumn<{ createdAt: string; updatedAt: string }>[] = [
   { header: 'updatedAt', value: (r) => r.updatedAt },
 ];
 
-const companies = kind<unknown, CompanyDto>({
+const companies = kind<Company, CompanyDto>({
   name: 'companies',
   entity: 'company',
   read: 'company:read',
   title: 'companies',
-  service: CompaniesService as never,
+  service: CompaniesService,
   query: ExportQuery(CompanyListQuery),
   formats: ['csv', 'xlsx'],
-  toDto: toCompanyDto as never,
+  toDto: toCompanyDto,
   columns: [
     ID,
     { header: 'name', value: (c) => c.name },
@@ -107,15 +115,15 @@ const companies = kind<unknown, CompanyDto>({
 });
 
 const partnerKind = enumOf('partnerKind');
-const partners = kind<unknown, PartnerDto>({
+const partners = kind<Partner, PartnerDto>({
   name: 'partners',
   entity: 'partner',
   read: 'partner:read',
   title: 'partners',
-  service: PartnersService as never,
+  service: PartnersService,
   query: ExportQuery(PartnerListQuery),
   formats: ['csv', 'xlsx'],
-  toDto: toPartnerDto as never,
+  toDto: toPartnerDto,
   columns: [
     ID,
     { header: 'name', value: (p) => p.name },
@@ -131,17 +139,16 @@ const partners = kind<unknown, PartnerDto>({
 });
 
 const legalBasis = enumOf('legalBasis');
-export const CONTACTS = kind<unknown, ContactDto>({
+export const CONTACTS = kind<Contact, ContactDto>({
   name: 'contacts',
   entity: 'contact',
   read: 'contact:read',
   title: 'contacts',
-  service: ContactsService as never,
+  service: ContactsService,
   query: ExportQuery(ContactListQuery, EXPORT_FORMATS),
   formats: EXPORT_FORMATS,
   // A company user gets the company view: not the agency's notes, tags and legal basis.
-  toDto: ((c: Parameters<typeof toContactDto>[0], actor: Actor) =>
-    toContactDto(c, actor.role === 'company' ? 'company' : 'agency')) as never,
+  toDto: (c, actor) => toContactDto(c, actor.role === 'company' ? 'company' : 'agency'),
   links: (c) => ({ companies: [c.companyId], partners: [c.partnerId], users: [c.ownerId] }),
   columns: [
     ID,
@@ -171,15 +178,15 @@ export const CONTACTS = kind<unknown, ContactDto>({
 });
 
 const interactionKind = enumOf('interactionKind');
-const interactions = kind<unknown, InteractionDto>({
+const interactions = kind<InteractionRecord, InteractionDto>({
   name: 'interactions',
   entity: 'interaction',
   read: 'interaction:read',
   title: 'interactions',
-  service: InteractionsService as never,
+  service: InteractionsService,
   query: ExportQuery(InteractionListQuery),
   formats: ['csv', 'xlsx'],
-  toDto: toInteractionDto as never,
+  toDto: toInteractionDto,
   links: (i) => ({
     contacts: i.contactIds,
     companies: i.companyIds,
@@ -206,15 +213,15 @@ const interactions = kind<unknown, InteractionDto>({
 
 const followUpStatus = enumOf('followUpStatus');
 const priority = enumOf('priority');
-const followUps = kind<unknown, FollowUpDto>({
+const followUps = kind<FollowUp, FollowUpDto>({
   name: 'follow-ups',
   entity: 'followUp',
   read: 'follow-up:read',
   title: 'followUps',
-  service: FollowUpsService as never,
+  service: FollowUpsService,
   query: ExportQuery(FollowUpListQuery),
   formats: ['csv', 'xlsx'],
-  toDto: toFollowUpDto as never,
+  toDto: toFollowUpDto,
   links: (f) => ({
     companies: [f.companyId],
     contacts: [f.contactId],
@@ -242,15 +249,15 @@ const followUps = kind<unknown, FollowUpDto>({
 });
 
 const stage = enumOf('stage');
-const leads = kind<unknown, LeadDto>({
+const leads = kind<Lead, LeadDto>({
   name: 'leads',
   entity: 'lead',
   read: 'lead:read',
   title: 'leads',
-  service: LeadsService as never,
+  service: LeadsService,
   query: ExportQuery(LeadListQuery),
   formats: ['csv', 'xlsx'],
-  toDto: toLeadDto as never,
+  toDto: toLeadDto,
   links: (x) => ({
     companies: [x.companyId],
     contacts: [x.contactId],
@@ -277,15 +284,15 @@ const leads = kind<unknown, LeadDto>({
 
 const agreementKind = enumOf('agreementKind');
 const agreementStatus = enumOf('agreementStatus');
-const agreements = kind<unknown, AgreementDto>({
+const agreements = kind<Agreement, AgreementDto>({
   name: 'agreements',
   entity: 'agreement',
   read: 'agreement:read',
   title: 'agreements',
-  service: AgreementsService as never,
+  service: AgreementsService,
   query: ExportQuery(AgreementListQuery),
   formats: ['csv', 'xlsx'],
-  toDto: toAgreementDto as never,
+  toDto: toAgreementDto,
   links: (a) => ({ partners: [a.partnerId], trips: [a.tripId] }),
   columns: [
     ID,
@@ -304,15 +311,15 @@ const agreements = kind<unknown, AgreementDto>({
 });
 
 const tripStatus = enumOf('tripStatus');
-const trips = kind<unknown, TripDto>({
+const trips = kind<Trip, TripDto>({
   name: 'trips',
   entity: 'trip',
   read: 'trip:read',
   title: 'trips',
-  service: TripsService as never,
+  service: TripsService,
   query: ExportQuery(TripListQuery),
   formats: ['csv', 'xlsx'],
-  toDto: toTripDto as never,
+  toDto: toTripDto,
   columns: [
     ID,
     { header: 'title', value: (x) => x.title },
