@@ -120,6 +120,7 @@ describe('exports: every list as CSV and XLSX', () => {
     'leads',
     'agreements',
     'trips',
+    'users',
   ];
 
   it.each(KINDS)('%s: the CSV holds the list’s rows, in its order', async (kind) => {
@@ -257,6 +258,8 @@ describe('exports: scope', () => {
     expect(interactions).toHaveLength(2); // not the confidential one
     const agreements = await download(viewer, '/api/v1/agreements/export?format=xlsx');
     expect(agreements.status).toBe(200);
+    // Users are the admins' list.
+    expect((await download(c.sessions.staff, '/api/v1/users/export?format=csv')).status).toBe(403);
     for (const kind of ['interactions', 'agreements'])
       expect((await download(c.sessions.own, `/api/v1/${kind}/export?format=csv`)).status).toBe(
         403,

@@ -7,6 +7,7 @@ import { InteractionsModule } from '../interactions/interactions.module';
 import { LeadsModule } from '../leads/leads.module';
 import { PartnersModule } from '../partners/partners.module';
 import { TripsModule } from '../trips/trips.module';
+import { UsersModule } from '../users/users.module';
 import { ContactCardController, EXPORT_CONTROLLERS } from './exports.controller';
 import { ExportService } from './exports.service';
 
@@ -21,6 +22,7 @@ import { ExportService } from './exports.service';
     LeadsModule,
     PartnersModule,
     TripsModule,
+    UsersModule,
   ],
   controllers: [...EXPORT_CONTROLLERS, ContactCardController],
   providers: [ExportService],

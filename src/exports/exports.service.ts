@@ -24,13 +24,11 @@ import {
   writeText,
   xlsxWriter,
 } from './formats';
-import { columnsFor, CONTACTS, ExportKind, headerOf, NamedTable, Names } from './kinds';
+import { columnsFor, CONTACTS, ExportKind, headerOf, Lister, NamedTable, Names } from './kinds';
 import { vcard } from './vcard';
 
 /** Rows read per list page while exporting: the most the answer holds at once. */
 export const EXPORT_PAGE_SIZE = 1000;
-
-type Lister = { list(actor: Actor, query: PageQuery): Promise<Page<unknown>> };
 
 /** How each linked table's rows are named. */
 const NAME_SQL: Record<Exclude<NamedTable, 'contacts'>, string> = {
@@ -69,9 +67,10 @@ export class ExportService {
     reply: FastifyReply,
   ): Promise<void> {
     const { format, delimiter, lang, ...filters } = query;
-    const service = this.moduleRef.get<Lister>(kind.service, { strict: false });
+    const service = this.moduleRef.get(kind.service, { strict: false });
+    const list = kind.list ?? ((s, a, q) => (s as Lister<unknown>).list(a, q));
     const read = (cursor?: string) =>
-      service.list(actor, { ...filters, limit: EXPORT_PAGE_SIZE, cursor } as PageQuery);
+      list(service, actor, { ...filters, limit: EXPORT_PAGE_SIZE, cursor } as PageQuery);
     let first: Page<unknown> | undefined = await read();
     const locale = lang ?? (await this.localeOf(actor));
     // Holds no page while the next is read: each is garbage once written.

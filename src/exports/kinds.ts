@@ -35,8 +35,12 @@ import { PartnersService } from '../partners/partners.service';
 import { TripListQuery, toTripDto, type TripDto } from '../trips/trips.dto';
 import type { Trip } from '../trips/trip.entity';
 import { TripsService } from '../trips/trips.service';
+import type { User } from '../users/user.entity';
+import { toUserDto, UserListQuery, type UserDto } from '../users/users.dto';
+import { UsersService } from '../users/users.service';
 import { label, t, type EnumName, type Locale, type Word } from '../web/kit/i18n';
 import { EXPORT_FORMATS, ExportFormat, ExportOptions, ExportQuery } from './export.dto';
+import { EXPORT_WORDS, exportWord, type ExportWord } from './export.words';
 
 /** A cell as the formats write it: text, a number (money), a flag; null is empty. */
 export type Cell = string | number | boolean | null;
@@ -50,13 +54,18 @@ export interface Names {
 export type NamedTable = 'companies' | 'partners' | 'contacts' | 'leads' | 'trips' | 'users';
 
 export interface ExportColumn<D> {
-  header: Word | 'id';
+  header: Word | ExportWord;
   value: (row: D, names: Names, locale: Locale) => Cell;
   /** Fields the API gives agency users only (a contact's notes), and names of agency users. */
   agencyOnly?: boolean;
 }
 
-export interface ExportKind<E = unknown, D = unknown> {
+/** A kind's service as the export reads it: its list, page by page. */
+export interface Lister<E> {
+  list(actor: Actor, query: PageQuery): Promise<Page<E>>;
+}
+
+export interface ExportKind<E = unknown, D = unknown, S = unknown> {
   /** The API's and the pages' segment (`/api/v1/contacts`, `/contacts`) and the file's name. */
   name: string;
   /** The audit event's entity: the kind, singular. */
@@ -65,7 +74,9 @@ export interface ExportKind<E = unknown, D = unknown> {
   read: Action;
   /** The sheet's name. */
   title: Word;
-  service: Type<{ list(actor: Actor, query: PageQuery): Promise<Page<E>> }>;
+  service: Type<S>;
+  /** How the service lists for the caller; `service.list(actor, query)` unless it says otherwise. */
+  list?: (service: S, actor: Actor, query: PageQuery) => Promise<Page<E>>;
   /** The list's query class, with the export's options (ExportQuery). */
   query: Type<ExportOptions>;
   formats: readonly ExportFormat[];
@@ -75,7 +86,7 @@ export interface ExportKind<E = unknown, D = unknown> {
   columns: ExportColumn<D>[];
 }
 
-const kind = <E, D>(spec: ExportKind<E, D>) => spec as unknown as ExportKind;
+const kind = <E, D, S = Lister<E>>(spec: ExportKind<E, D, S>) => spec as unknown as ExportKind;
 
 const enumOf =
   (name: EnumName) =>
@@ -336,6 +347,34 @@ const trips = kind<Trip, TripDto>({
   ],
 });
 
+const role = enumOf('role');
+const language = enumOf('locale');
+/** The agency's and the companies' sign-ins (admins): their list takes no caller, it is all or nothing. */
+const users = kind<User, UserDto, UsersService>({
+  name: 'users',
+  entity: 'user',
+  read: 'user:read',
+  title: 'users',
+  service: UsersService,
+  list: (service, _actor, query) => service.list(query as UserListQuery),
+  query: ExportQuery(UserListQuery),
+  formats: ['csv', 'xlsx'],
+  toDto: toUserDto,
+  links: (u) => ({ companies: [u.companyId] }),
+  columns: [
+    ID,
+    { header: 'displayName', value: (u) => u.displayName },
+    { header: 'email', value: (u) => u.email },
+    { header: 'role', value: (u, _, l) => role(u.role, l) },
+    { header: 'company', value: (u, n) => n.of(u.companyId) },
+    { header: 'language', value: (u, _, l) => language(u.locale, l) },
+    { header: 'active', value: (u) => u.active },
+    { header: 'lastLogin', value: (u) => u.lastLoginAt },
+    { header: 'invitation', value: (u) => u.invitation },
+    ...STAMPS,
+  ],
+});
+
 /** Every record list the API and the web app have, exportable with its filters. */
 export const EXPORT_KINDS: readonly ExportKind[] = [
   companies,
@@ -346,14 +385,17 @@ export const EXPORT_KINDS: readonly ExportKind[] = [
   leads,
   agreements,
   trips,
+  users,
 ];
 
 /** The kind whose list the API has at this path (`/api/v1/contacts`), if it exports. */
 export const exportKindOf = (api: string): ExportKind | undefined =>
   EXPORT_KINDS.find((k) => `/api/v1/${k.name}` === api);
 
-export const headerOf = (column: { header: Word | 'id' }, locale: Locale): string =>
-  column.header === 'id' ? 'ID' : t(locale, column.header);
+export const headerOf = ({ header }: { header: Word | ExportWord }, locale: Locale): string =>
+  Object.hasOwn(EXPORT_WORDS, header)
+    ? exportWord(locale, header as ExportWord)
+    : t(locale, header as Word);
 
 /** The columns the caller gets: the agency's own fields only for the agency. */
 export const columnsFor = (kind: ExportKind, actor: Actor): ExportColumn<unknown>[] =>

@@ -48,6 +48,7 @@ export const NOT_WALKED: Record<string, string> = {
       'leads',
       'agreements',
       'trips',
+      'users',
     ].map((kind) => [
       `/${kind}/export`,
       'a download of the list, test/browser/exports.e2e-spec.ts',
