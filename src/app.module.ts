@@ -10,6 +10,7 @@ import { CSRF_KEY } from './auth/browser-session';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { CALENDAR_FEED_KEY } from './calendar-feeds/feed-token';
 import { CompaniesModule } from './companies/companies.module';
+import { ExportsModule } from './exports/exports.module';
 import { ContactLogModule } from './interactions/contact-log.module';
 import { PartnersModule } from './partners/partners.module';
 import { ContactsModule } from './contacts/contacts.module';
@@ -79,6 +80,7 @@ export class AppModule {
         LeadsModule,
         TripsModule,
         AgreementsModule,
+        ExportsModule,
         SearchModule,
         MergeModule,
         ContactLogModule,

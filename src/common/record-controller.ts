@@ -64,7 +64,7 @@ interface KindOptions<S, E, D, C, U, Q> {
  * neither validate nor whitelist it and the OpenAPI document would not know it: this sets the
  * class it is. (TypeScript's own metadata is applied first, so this overrides it.)
  */
-const ParamType =
+export const ParamType =
   (type: Type<unknown>): ParameterDecorator =>
   (target, key, index) => {
     const own = Reflect.getOwnMetadata('design:paramtypes', target, key!) as unknown[] | undefined;

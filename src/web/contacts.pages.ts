@@ -5,6 +5,7 @@ import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { personName } from '../contacts/names';
 import { w } from './contacts.words';
+import { x } from './exports.words';
 import { Choice, FieldSpec, FormValues } from './kit/forms';
 import {
   bothClocks,
@@ -435,7 +436,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       users.find((u) => u.id === c.ownerId)?.displayName ??
       (c.ownerId === user.userId ? user.displayName : '');
     const basis = c.legalBasis;
-    const extra = html`${
+    const extra = html`<a class="button" id="download-vcard" href="/contacts/${c.id}/vcard" download>${x(l, 'vcardOne')}</a>${
       can(user.role, 'interaction:write')
         ? html`<a class="button" id="log-interaction" href="/log?contactId=${c.id}">${w(l, 'logInteraction')}</a>`
         : ''

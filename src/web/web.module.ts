@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { respondToErrorsOf } from '../common/problem.filter';
+import { ExportsModule } from '../exports/exports.module';
 import { AccountPages } from './account.pages';
 import { AdminPages } from './admin.pages';
 import { PasswordPages } from './password.pages';
@@ -13,6 +14,7 @@ import {
 } from './duplicates.pages';
 import { ContactPages } from './contacts.pages';
 import { DashboardPages } from './dashboard.pages';
+import { ContactCardPage, EXPORT_PAGES } from './exports.pages';
 import { FollowUpPages } from './follow-ups.pages';
 import { InteractionPages } from './interactions.pages';
 import { LeadPages } from './leads.pages';
@@ -52,7 +54,10 @@ import { WebApi } from './kit/web-api';
     TripParticipantPages,
     TripAppointmentPages,
     UserPages,
+    ...EXPORT_PAGES,
+    ContactCardPage,
   ],
+  imports: [ExportsModule],
   providers: [WebApi],
 })
 export class WebModule implements OnModuleInit {

@@ -37,6 +37,24 @@ export const NOT_WALKED: Record<string, string> = {
   '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
   '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',
+  '/contacts/:id/vcard': 'a download (a vCard), test/browser/exports.e2e-spec.ts',
+  ...Object.fromEntries(
+    [
+      'companies',
+      'partners',
+      'contacts',
+      'interactions',
+      'follow-ups',
+      'leads',
+      'agreements',
+      'trips',
+      'users',
+    ].map((kind) => [
+      `/${kind}/export`,
+      'a download of the list, test/browser/exports.e2e-spec.ts',
+    ]),
+  ),
+
   '/trips/:id/participants/:pid': "redirects to the delegate's row on the trip's page",
   '/trips/:id/appointments/:aid': "redirects to the appointment in the trip's itinerary",
   '/logout': 'sign-out',

@@ -64,7 +64,7 @@ function decodeQuotedPrintable(value: string, charset: string): string {
       i += 2;
     } else bytes.push(...Buffer.from(value[i], 'latin1'));
   }
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(
       /^(iso-8859-1|latin1|windows-1252|cp1252)$/i.test(charset) ? 'windows-1252' : charset,

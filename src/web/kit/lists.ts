@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Action, can } from '../../auth/permissions';
+import { exportKindOf } from '../../exports/kinds';
+import { x } from '../exports.words';
 import type { Choice } from './forms';
 import { Html, html } from './html';
 import { t } from './i18n';
@@ -105,6 +107,7 @@ export async function listPage<T extends { id: string }>(
     cursor,
   };
   const page = await api.get<Page<T>>(user, `${spec.api}${queryString(apiParams)}`);
+  const exported = { ...apiParams, limit: undefined, cursor: undefined, lang: ctx.locale };
   await spec.prepare?.(page.items);
   const columns: Column<T>[] = deleted
     ? [...spec.columns, { header: t(ctx.locale, 'restore'), cell: spec.deleted!.cell }]
@@ -140,6 +143,7 @@ export async function listPage<T extends { id: string }>(
               : html`<a class="button" href="${spec.path}?deleted=true" id="show-deleted">${t(ctx.locale, 'showDeleted')}</a>`
             : ''
         }
+        ${exportControl(ctx, spec.api, exported)}
       </div>
     </div>
     ${spec.intro ?? ''}
@@ -160,6 +164,35 @@ export async function listPage<T extends { id: string }>(
           </table></div>`
     }`;
   sendPage(reply, layout(ctx, spec.title, body));
+}
+
+/**
+ * „Export“: every entry of the list as the page shows it (its filters, search, sort and the
+ * deleted view, as the page asks the API for them), in each format the kind offers. A
+ * disclosure that needs no script; the links download.
+ */
+function exportControl(
+  ctx: PageContext,
+  api: string,
+  params: Record<string, string | undefined>,
+): Html {
+  const kind = exportKindOf(api);
+  if (!kind) return html``;
+  const l = ctx.locale;
+  const link = (id: string, label: string, format: string, delimiter?: string) =>
+    html`<li><a href="/${kind.name}/export${queryString({ format, delimiter, ...params })}" id="${id}" download>${label}</a></li>`;
+  return html`<details class="export" id="export">
+    <summary class="button">${x(l, 'export')}</summary>
+    <div class="export-menu">
+      <p class="muted">${x(l, 'exportHint')}</p>
+      <ul>
+        ${link('export-csv', x(l, 'csv'), 'csv')}
+        ${link('export-csv-excel', x(l, 'csvExcel'), 'csv', 'semicolon')}
+        ${link('export-xlsx', x(l, 'xlsx'), 'xlsx')}
+        ${kind.formats.includes('vcard') ? link('export-vcard', x(l, 'vcard'), 'vcard') : ''}
+      </ul>
+    </div>
+  </details>`;
 }
 
 function rows<T extends { id: string }>(
