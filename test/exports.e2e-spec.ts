@@ -6,7 +6,12 @@ import { searchColumns } from '../src/common/search';
 import { Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, c: Cast, make: Kit;
-useWorld((w) => ({ app, admin, c, make } = w));
+// The app's heap is capped far below what 200,000 contacts held at once take (entities, answers
+// and text: several hundred MiB), so an export that held them would end the app, not pass.
+const HEAP_MIB = 192;
+useWorld((w) => ({ app, admin, c, make } = w), {
+  env: { NODE_OPTIONS: `--max-old-space-size=${HEAP_MIB}` },
+});
 
 interface Download {
   status: number;
@@ -419,11 +424,12 @@ describe('exports: 200,000 contacts, streamed', () => {
           `${m.firstByte} ms, ${MiB(m.bytes)} MiB; app RSS ${MiB(m.baseline)} MiB before, ` +
           `peak ${MiB(m.peak)} MiB (+${MiB(m.peak - m.baseline)} MiB)\n`,
       );
-      // Measured 69–143 MiB (Node frees lazily: the heap rises ~1.25 MB a page, then drops at a
-      // full collection); 200,000 contacts held at once, as entities, answers and text, take
-      // several times that.
-      expect(m.peak - m.baseline).toBeLessThan(250 * 2 ** 20);
+      // Bounded by the heap's cap (above); the resident memory's rise is reported, not held to a
+      // figure: Node frees lazily (the heap rises ~1.25 MB a page, then drops at a full collection).
+      expect((await app.http.get('/health')).status).toBe(200);
     }
-    process.stdout.write(`app's peak RSS (VmHWM): ${MiB(rssOf(app.process.pid!, 'VmHWM'))} MiB\n`);
+    process.stdout.write(
+      `app's peak RSS (VmHWM): ${MiB(rssOf(app.process.pid!, 'VmHWM'))} MiB, heap capped at ${HEAP_MIB} MiB\n`,
+    );
   }, 120_000);
 });
