@@ -20,6 +20,7 @@ import { answerClientError, answerError } from './common/problem.filter';
 import { runWithRequestId } from './common/request-context';
 import { requestIdFor } from './logging';
 import { useSecurityHeaders } from './security-headers';
+import { usePageUploads } from './web/kit/upload';
 
 /** Builds the HTTP application (not yet listening). Used by main.ts and the CLI alike. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -60,6 +61,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     runWithRequestId(String(request.id), done);
   });
   useSecurityHeaders(fastify);
+  usePageUploads(fastify);
 
   const document = SwaggerModule.createDocument(
     app,

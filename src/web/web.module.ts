@@ -9,6 +9,7 @@ import { CompanyPages } from './companies.pages';
 import { ContactPages } from './contacts.pages';
 import { DashboardPages } from './dashboard.pages';
 import { FollowUpPages } from './follow-ups.pages';
+import { ImportPages } from './imports.pages';
 import { InteractionPages } from './interactions.pages';
 import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
@@ -33,6 +34,7 @@ import { WebApi } from './kit/web-api';
     ContactPages,
     DashboardPages,
     FollowUpPages,
+    ImportPages,
     InteractionPages,
     LeadPages,
     LogPages,

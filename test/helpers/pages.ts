@@ -43,6 +43,9 @@ export const NOT_WALKED: Record<string, string> = {
   '/admin/outbox/:id/html': "a mail's own HTML, the sandboxed frame of /admin/outbox/:id",
   '/notifications/:id/open': 'marks a notification read and redirects to its record',
   '/unsubscribe/:token': 'reached from a mail, signed out (test/notifications.e2e-spec.ts)',
+  '/imports/:id':
+    'the demo data holds no import; test/browser/imports.e2e-spec.ts walks every step of one',
+  '/imports/:id/failed.csv': 'a download, checked in test/browser/imports.e2e-spec.ts',
 };
 /** Walked without a session (signed in, they redirect). */
 export const SIGNED_OUT: readonly string[] = ['/login'];
