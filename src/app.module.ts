@@ -19,6 +19,7 @@ import { LeadsModule } from './leads/leads.module';
 import { TripsModule } from './trips/trips.module';
 import { AgreementsModule } from './agreements/agreements.module';
 import { SearchModule } from './search/search.module';
+import { ImportsModule } from './imports/imports.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
 import { IdempotencyInterceptor } from './common/idempotency';
@@ -82,6 +83,7 @@ export class AppModule {
         ContactLogModule,
         AdminModule,
         CalendarFeedsModule,
+        ImportsModule,
         WebModule,
       ],
       providers: [

@@ -13,7 +13,7 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
-import { BODY_LIMIT_BYTES, useBodyParsers } from './common/request-limits';
+import { BODY_LIMIT_BYTES, useBodyParsers, useUploads } from './common/request-limits';
 import { BadInput } from './common/errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { answerClientError, answerError } from './common/problem.filter';
@@ -53,6 +53,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   useBodyParsers(app);
 
   await app.register(fastifyCookie);
+  await useUploads(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', String(request.id));

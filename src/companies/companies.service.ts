@@ -16,7 +16,8 @@ import {
 } from './companies.dto';
 import { transaction } from '../common/transaction';
 
-const AUDITED = [
+/** The fields a change is audited by (the importer audits its writes by the same). */
+export const AUDITED = [
   'name',
   'legalName',
   'industry',
@@ -36,6 +37,12 @@ const COMPANY: ServiceSpec<Company> = {
   alias: 'c',
   scope: companyScope,
 };
+
+/** What a company is found by: its name and legal name (the importer builds the same key). */
+export const companySearchParts = (c: { name: string; legalName?: string | null }) => [
+  c.name,
+  c.legalName,
+];
 
 @Injectable()
 export class CompaniesService extends RecordService<Company, Company> {
@@ -77,7 +84,7 @@ export class CompaniesService extends RecordService<Company, Company> {
         website: dto.website ?? null,
         description: dto.description ?? null,
         branchCountries: dto.branchCountries ?? [],
-        ...searchColumns([dto.name, dto.legalName]),
+        ...searchColumns(companySearchParts(dto)),
       });
       return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
@@ -87,10 +94,12 @@ export class CompaniesService extends RecordService<Company, Company> {
     return this.edit(actor, id, version, async (before, em) => ({
       values: {
         ...stripUndefined(dto),
-        ...searchColumns([
-          dto.name ?? before.name,
-          dto.legalName !== undefined ? dto.legalName : before.legalName,
-        ]),
+        ...searchColumns(
+          companySearchParts({
+            name: dto.name ?? before.name,
+            legalName: dto.legalName !== undefined ? dto.legalName : before.legalName,
+          }),
+        ),
       },
       scope: LIVE,
       audited: AUDITED,

@@ -17,7 +17,8 @@ import {
 } from './partners.dto';
 import { transaction } from '../common/transaction';
 
-const AUDITED = [
+/** The fields a change is audited by (the importer audits its writes by the same). */
+export const AUDITED = [
   'name',
   'nativeName',
   'kind',
@@ -37,6 +38,12 @@ const PARTNER: ServiceSpec<Partner> = {
   alias: 'p',
   scope: partnerScope,
 };
+
+/** What a partner is found by: its name and the name in its own script (the importer too). */
+export const partnerSearchParts = (p: { name: string; nativeName?: string | null }) => [
+  p.name,
+  p.nativeName,
+];
 
 @Injectable()
 export class PartnersService extends RecordService<Partner, Partner> {
@@ -75,7 +82,7 @@ export class PartnersService extends RecordService<Partner, Partner> {
         address: dto.address ?? null,
         website: dto.website ?? null,
         description: dto.description ?? null,
-        ...searchColumns([dto.name, dto.nativeName]),
+        ...searchColumns(partnerSearchParts(dto)),
       });
       return this.created(em, actor, identifiers[0].id as string, AUDITED);
     });
@@ -87,10 +94,12 @@ export class PartnersService extends RecordService<Partner, Partner> {
       return {
         values: {
           ...stripUndefined(dto),
-          ...searchColumns([
-            dto.name ?? before.name,
-            dto.nativeName !== undefined ? dto.nativeName : before.nativeName,
-          ]),
+          ...searchColumns(
+            partnerSearchParts({
+              name: dto.name ?? before.name,
+              nativeName: dto.nativeName !== undefined ? dto.nativeName : before.nativeName,
+            }),
+          ),
         },
         scope: LIVE,
         audited: AUDITED,

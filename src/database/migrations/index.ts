@@ -17,6 +17,7 @@ import { MailNotifications1764210000000 } from './1764210000000-mail-notificatio
 import { NotificationTimes1764220000000 } from './1764220000000-notification-times';
 import { OutboxFilters1764240000000 } from './1764240000000-outbox-filters';
 import { MatchKeys1764250000000 } from './1764250000000-match-keys';
+import { Imports1764270000000 } from './1764270000000-imports';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   NotificationTimes1764220000000,
   OutboxFilters1764240000000,
   MatchKeys1764250000000,
+  Imports1764270000000,
 ];
