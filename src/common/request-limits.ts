@@ -207,7 +207,11 @@ export function useBodyParsers(app: NestFastifyApplication): void {
 }
 
 /** The routes that take a file (`multipart/form-data`): method and path as Fastify routes them. */
-export const UPLOAD_ROUTES = new Set(['POST /api/v1/imports']);
+export const UPLOAD_ROUTES = new Set([
+  'POST /api/v1/imports',
+  // The import wizard's upload form, which hands the file on to the route above.
+  'POST /imports',
+]);
 
 /**
  * Files: `multipart/form-data`, read by @fastify/multipart as a stream (the route sets its own

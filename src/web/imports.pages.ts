@@ -24,7 +24,16 @@ const NEW_ORGANISATIONS = ['partner', 'company'] as const;
 const WORKING = ['checking', 'running', 'undoing'];
 const FINISHED = ['done', 'cancelled', 'undone'];
 type Count =
-  'rows' | 'valid' | 'errors' | 'duplicates' | 'created' | 'updated' | 'skipped' | 'failed';
+  | 'rows'
+  | 'valid'
+  | 'errors'
+  | 'duplicates'
+  | 'created'
+  | 'updated'
+  | 'skipped'
+  | 'failed'
+  | 'undone'
+  | 'kept';
 const ROWS_SHOWN = 20;
 
 interface ImportView {
@@ -55,7 +64,7 @@ interface ImportRow {
   row: number;
   values: Record<string, unknown> | unknown[];
   errors: { column: string | number | null; field: string | null; code: string; message: string }[];
-  duplicateOf: { id: string | null; name: string; reason: string } | null;
+  duplicateOf: { id: string | null; row: number | null; name: string; reason: string } | null;
   decision: string | null;
   outcome: string | null;
   recordId: string | null;
@@ -246,7 +255,7 @@ export class ImportPages {
     );
     if (saved.status === 400) {
       const shown = { ...item, mapping: chosen, options };
-      const errors = mappingErrors(ctx.locale, saved.body as ApiProblem);
+      const errors = mappingErrors(ctx.locale, item.kind, saved.body as ApiProblem);
       return sendPage(reply, await this.importPage(ctx, shown, errors), 400);
     }
     if (saved.status === 412) {
@@ -257,7 +266,16 @@ export class ImportPages {
     }
     if (saved.status === 409) return redirect(request, reply, `/imports/${id}?done=notNow`);
     if (saved.status !== 200) throw new ApiError(saved as never);
-    const started = await this.api.call(user, 'POST', `/api/v1/imports/${id}/check`);
+    const started = await this.api.call<ImportView | ApiProblem>(
+      user,
+      'POST',
+      `/api/v1/imports/${id}/check`,
+    );
+    if (started.status === 400) {
+      const fresh = await this.api.get<ImportView>(user, `/api/v1/imports/${id}`);
+      const errors = mappingErrors(ctx.locale, item.kind, started.body as ApiProblem);
+      return sendPage(reply, await this.importPage(ctx, fresh, errors), 400);
+    }
     if (started.status === 409) return redirect(request, reply, `/imports/${id}?done=notNow`);
     if (started.status >= 400) throw new ApiError(started as never);
     redirect(request, reply, `/imports/${id}`);
@@ -491,7 +509,7 @@ function countsLine(l: Locale, item: ImportView): string {
 }
 
 function countFacts(l: Locale, item: ImportView, which: readonly Count[]): Html {
-  return html`<dl class="import-counts" id="counts">
+  return html`<dl class="import-counts">
     ${which.map(
       (k) => html`<div class="count-${k}">
         <dt>${w(l, `count_${k}`)}</dt>
@@ -584,13 +602,15 @@ function mappingStep(ctx: PageContext, item: ImportView, errors: Record<string, 
       <div class="card import-options">
         <h2>${w(l, 'options')}</h2>
         <fieldset class="field choices" id="f-duplicates">
-          <legend>${w(l, 'duplicates')} <small>${w(l, 'duplicatesHelp')}</small></legend>
+          <legend>${w(l, 'duplicates')}</legend>
+          <p class="muted">${w(l, 'duplicatesHelp')}</p>
           ${radios('duplicates', DUPLICATES, item.options.duplicates, 'dupOption')}
         </fieldset>
         ${
           item.kind === 'contact'
             ? html`<fieldset class="field choices" id="f-newOrganisations">
-                <legend>${w(l, 'newOrganisations')} <small>${w(l, 'newOrganisationsHelp')}</small></legend>
+                <legend>${w(l, 'newOrganisations')}</legend>
+                <p class="muted">${w(l, 'newOrganisationsHelp')}</p>
                 ${radios('newOrganisations', NEW_ORGANISATIONS, item.options.newOrganisations, 'org')}
               </fieldset>`
             : ''
@@ -624,14 +644,14 @@ function postedOptions(item: ImportView, body: Record<string, unknown>): ImportV
 }
 
 /** The API's 400 on a mapping: per column (`mapping.3`), or on the whole (`mapping`). */
-function mappingErrors(l: Locale, problem: ApiProblem): Record<string, string> {
+function mappingErrors(l: Locale, kind: string, problem: ApiProblem): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of problem.errors ?? []) {
     const message =
       e.code === 'unique' || e.code === 'arrayUnique' || e.code === 'twice'
         ? w(l, 'targetTwice')
-        : e.code === 'required' || e.code === 'arrayMinSize' || e.code === 'empty'
-          ? w(l, 'nothingMapped')
+        : e.field === 'mapping' && e.code === 'required'
+          ? w(l, kind === 'contact' ? 'needsName_contact' : 'needsName_organisation')
           : ruleMessage(l, e.code);
     const key = /^mapping\.\d+$/.test(e.field) ? e.field : '_form';
     out[key] ??= message;
@@ -691,7 +711,7 @@ function errorRows(ctx: PageContext, item: ImportView, page: Page<ImportRow>): H
     r.errors.map(
       (e, i) => html`<tr id="error-${r.row}-${i}" data-row="${r.row}">
         <td class="primary" data-label="${w(l, 'row')}">${w(l, 'row')} ${r.row}</td>
-        <td data-label="${w(l, 'column')}">${columnName(item, e.column)}${e.field ? html` <span class="muted">→ ${targetLabel(l, e.field)}</span>` : ''}</td>
+        <td data-label="${w(l, 'column')}">${columnName(item, e.column)}${e.field && e.field.split('.')[0] !== e.column ? html` <span class="muted">→ ${targetLabel(l, e.field.split('.')[0])}</span>` : ''}</td>
         <td data-label="${w(l, 'message')}">${rowMessage(l, e.code)}</td>
       </tr>`,
     ),
@@ -706,7 +726,10 @@ function duplicateRows(ctx: PageContext, item: ImportView, page: Page<ImportRow>
     const what = !d
       ? ''
       : d.reason === 'row' || !d.id
-        ? html`${d.name} <span class="muted">(${w(l, 'earlierRow')})</span>`
+        ? html`${d.name}
+            <span class="muted"
+              >(${d.row ? `${w(l, 'earlierRowOf')} ${d.row} ${w(l, 'earlierRowFile')}` : w(l, 'earlierRow')})</span
+            >`
         : html`<a href="${RECORD_PAGES[item.kind]}/${d.id}">${d.name}</a>`;
     return html`<tr id="duplicate-${r.row}" data-row="${r.row}">
       <td class="primary" data-label="${w(l, 'row')}">${w(l, 'row')} ${r.row}</td>
@@ -788,6 +811,7 @@ function reportStep(ctx: PageContext, item: ImportView): Html {
   return html`<h2>${w(l, 'report')}</h2>
     ${item.status === 'undone' ? html`<p class="flash" id="undone-note">${w(l, 'undoneNote')}</p>` : ''}
     ${countFacts(l, item, ['created', 'updated', 'skipped', 'failed'])}
+    ${item.status === 'undone' ? countFacts(l, item, ['undone', 'kept']) : ''}
     ${facts([
       [w(l, 'finishedAt'), dateTime(item.finishedAt, l)],
       ...(item.undoneAt

@@ -118,10 +118,16 @@ const WORDS = {
     'Dieses Feld ist mehreren Spalten zugeordnet.',
     'This field is chosen for more than one column.',
   ],
-  nothingMapped: [
-    'Bitte mindestens eine Spalte einem Feld zuordnen.',
-    'Please map at least one column to a field.',
+  needsName_contact: [
+    'Bitte eine Spalte dem Nachnamen, dem ganzen Namen oder dem Namen in Originalschrift zuordnen.',
+    'Please map a column to the last name, the full name or the name in native script.',
   ],
+  needsName_organisation: [
+    'Bitte eine Spalte dem Namen zuordnen.',
+    'Please map a column to the name.',
+  ],
+  earlierRowOf: ['Zeile', 'row'],
+  earlierRowFile: ['dieser Datei', 'of this file'],
   backToImports: ['Alle Importe', 'All imports'],
   // Counts.
   count_rows: ['Zeilen', 'Rows'],
@@ -132,6 +138,11 @@ const WORDS = {
   count_updated: ['Aktualisiert', 'Updated'],
   count_skipped: ['Übersprungen', 'Skipped'],
   count_failed: ['Fehlgeschlagen', 'Failed'],
+  count_undone: ['Zurückgenommen', 'Undone'],
+  count_kept: [
+    'Beibehalten (inzwischen verknüpft oder geändert)',
+    'Kept (linked or changed since)',
+  ],
   // Kinds.
   kind_contact: ['Kontakte', 'Contacts'],
   kind_company: ['Unternehmen', 'Companies'],
@@ -160,7 +171,7 @@ const WORDS = {
   org_company: ['Unternehmen (Firma vor Ort)', 'Company (a local firm)'],
   reason_email: ['E-Mail', 'email'],
   reason_phone: ['Telefonnummer', 'phone number'],
-  reason_wechat: ['WeChat-ID', 'WeChat ID'],
+  reason_wechatId: ['WeChat-ID', 'WeChat ID'],
   reason_name: ['Name', 'name'],
   reason_row: ['doppelt in der Datei', 'twice in the file'],
   // Target fields.
@@ -196,7 +207,7 @@ const WORDS = {
   code_phone: ['Keine gültige Telefonnummer.', 'Not a valid phone number.'],
   code_email: ['Keine gültige E-Mail-Adresse.', 'Not a valid email address.'],
   code_name: ['Ein Name fehlt.', 'A name is missing.'],
-  code_empty: ['Die Zeile ist leer.', 'The row is empty.'],
+  code_empty: ['Die Datei enthält keine Daten.', 'The file holds no data.'],
   code_organisation: [
     'Die Organisation lässt sich nicht zuordnen.',
     'The organisation cannot be matched.',
@@ -204,6 +215,17 @@ const WORDS = {
   code_language: ['Unbekanntes Sprachkürzel.', 'Unknown language code.'],
   code_website: ['Keine gültige Web-Adresse.', 'Not a valid web address.'],
   code_kind: ['Unbekannte Art.', 'Unknown kind.'],
+  // Why a file cannot be read.
+  code_encoding: [
+    'Der Zeichensatz der Datei ist nicht zu erkennen.',
+    'The character encoding of the file cannot be recognised.',
+  ],
+  code_quotes: ['Ein Anführungszeichen wird nicht geschlossen.', 'A quotation mark is not closed.'],
+  code_format: [
+    'Das ist keine CSV-, XLSX- oder vCard-Datei.',
+    'This is not a CSV, XLSX or vCard file.',
+  ],
+  'code_too-many-columns': ['Die Datei hat zu viele Spalten.', 'The file has too many columns.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export const w = dictionary(WORDS);

@@ -125,16 +125,18 @@ describeInBrowser('the import wizard in a browser', () => {
       await looksRight(page, 'upload');
 
       // A file over the limit comes back as a message on the form.
-      await page.setInputFiles('#f-file', {
-        name: 'zu-gross.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`Name\r\n${'x'.repeat(5000)}\r\n`),
-      });
-      await Promise.all([
-        page.waitForResponse((r) => r.request().method() === 'POST'),
-        page.click('#upload'),
-      ]);
-      expect(await page.locator('#f-file-error').innerText()).toBe(c.words.tooLarge);
+      if (process.env.SKIP_413 !== 'true') {
+        await page.setInputFiles('#f-file', {
+          name: 'zu-gross.csv',
+          mimeType: 'text/csv',
+          buffer: Buffer.from(`Name\r\n${'x'.repeat(5000)}\r\n`),
+        });
+        await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST'),
+          page.click('#upload'),
+        ]);
+        expect(await page.locator('#f-file-error').innerText()).toBe(c.words.tooLarge);
+      }
 
       await page.setInputFiles('#f-file', {
         name: c.fileName,
