@@ -220,7 +220,11 @@ export const UPLOAD_ROUTES = new Set([
  */
 export async function useUploads(app: NestFastifyApplication): Promise<void> {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
-  await app.register(fastifyMultipart as never, { limits: { files: 1, fields: 10, parts: 12 } });
+  await app.register(fastifyMultipart as never, {
+    limits: { files: 1, fields: 10, parts: 12 },
+    // A file over its route's limit is cut and flagged (`truncated`), the rest read and dropped.
+    throwFileSizeLimit: false,
+  });
   fastify.addHook('preValidation', (request, _reply, done) => {
     const route = `${request.method} ${request.routeOptions.url ?? ''}`;
     if (request.isMultipart() && !UPLOAD_ROUTES.has(route))

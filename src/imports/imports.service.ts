@@ -7,6 +7,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { staleOrMissing } from '../common/concurrency';
+import { stripUndefined } from '../common/dto';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, Conflict, FieldError, fieldError, NotFound } from '../common/errors';
 import { CURSOR_KEY } from '../common/pagination';
@@ -251,7 +252,7 @@ export class ImportsService {
         const errors = mappingProblems(before.kind, before.headers, dto.mapping);
         if (errors.length) throw new BadInput(errors);
       }
-      const options = { ...before.options, ...dto.options };
+      const options = { ...before.options, ...stripUndefined(dto.options ?? {}) };
       const after = await this.transition(em, actor, id, ['mapping', 'checked'], 'mapping', {
         version,
         set: 'mapping = $3, options = $4',
@@ -271,8 +272,10 @@ export class ImportsService {
   async check(actor: Actor, id: string): Promise<ImportDto> {
     return transaction(this.db, async (em) => {
       const before = await this.find(actor, id, em, true);
-      const errors = mappingProblems(before.kind, before.headers, before.mapping);
-      if (errors.length) throw new BadInput(errors);
+      if (before.status === 'mapping' || before.status === 'checked') {
+        const errors = mappingProblems(before.kind, before.headers, before.mapping);
+        if (errors.length) throw new BadInput(errors);
+      }
       const after = await this.transition(em, actor, id, ['mapping', 'checked'], 'checking', {
         set: `file_error = NULL, progress_done = 0, progress_total = 0, counts = $3`,
         params: [JSON.stringify(ZERO_COUNTS)],
@@ -414,7 +417,7 @@ export class ImportsService {
     const base = record.file_name.replace(/\.[^.]*$/, '') || 'import';
     return {
       fileName: `${base}-fehler.csv`.replace(/[^\w.\-äöüÄÖÜß ]/g, '_'),
-      body: `\ufeff${stringify(lines, { delimiter: ';', record_delimiter: '\r\n' })}`,
+      body: `\ufeff${stringify(lines, { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`,
     };
   }
 }

@@ -93,7 +93,13 @@ export class RowChecker {
       })) as Record<string, unknown>;
     } catch (error) {
       if (!(error instanceof BadInput)) throw error;
-      errors.push(...error.errors.map((e) => this.error(e)));
+      // One error per field and rule (a missing name breaks its length and its type).
+      const seen = new Set<string>();
+      for (const e of error.errors) {
+        const key = `${e.field}\u0000${e.code}`;
+        if (!seen.has(key)) errors.push(this.error(e));
+        seen.add(key);
+      }
     }
     if (organisation !== undefined && organisation.length > ORGANISATION_MAX)
       errors.push({

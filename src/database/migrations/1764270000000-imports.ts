@@ -67,6 +67,9 @@ export class Imports1764270000000 implements MigrationInterface {
     await q.query(
       'CREATE INDEX import_rows_problem_idx ON import_rows (import_id, row) WHERE errors IS NOT NULL OR duplicate_reason IS NOT NULL',
     );
+    await q.query(
+      'CREATE INDEX import_rows_record_idx ON import_rows (record_id) WHERE record_id IS NOT NULL',
+    );
     await q.query(`
       CREATE TABLE import_organisations (
         import_id uuid NOT NULL REFERENCES imports (id) ON DELETE CASCADE,

@@ -69,9 +69,10 @@ export class QuoteTracker {
   }
 }
 
-/** A record of the file's head: the line it starts on and its cells (quotes resolved). */
+/** A record of the file's head: the lines it starts and ends on, its cells (quotes resolved). */
 export interface HeadRecord {
   line: number;
+  lastLine: number;
   cells: string[];
 }
 
@@ -95,7 +96,7 @@ export function headRecords(
   let i = 0;
   const endRecord = () => {
     cells.push(cell);
-    records.push({ line: start, cells });
+    records.push({ line: start, lastLine: line, cells });
     cells = [];
     cell = '';
   };

@@ -3,13 +3,20 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { headRecords, QuoteTracker, sniffDelimiter, type Delimiter } from './csv-structure';
 import { findHeaderRow, headerCells, HEADER_SEARCH_ROWS } from './header-row';
-import { byteOrderMark, decodeHead, decoding, LineCounter, sniffEncoding } from './text';
+import {
+  byteOrderMark,
+  decodeHead,
+  decodeHeadAs,
+  decoding,
+  LineCounter,
+  sniffEncoding,
+  type TextEncoding,
+} from './text';
 import {
   ImportFileError,
   isBlankRow,
   MAX_COLUMNS,
   sourceRow,
-  type ImportEncoding,
   type SourceRow,
   type SourceTable,
 } from './table';
@@ -37,19 +44,23 @@ export async function openCsv(
   if (asciiHead.trim() === '') throw new ImportFileError('empty', 'The file is empty.');
   const delimiter = sniffDelimiter(asciiHead, complete);
   const quotes = new QuoteTracker(delimiter);
-  const encoding = await sniffEncoding(path, start, bom?.encoding ?? null, (text) =>
-    quotes.feed(text),
-  );
+  const text = await sniffEncoding(path, start, bom?.encoding ?? null, (text) => quotes.feed(text));
   quotes.end();
 
   const records = headRecords(
-    decodeHead(headBytes, encoding),
+    decodeHeadAs(headBytes, text),
     delimiter,
     HEADER_SEARCH_ROWS * 3,
     complete,
   ).filter((record) => !isBlankRow(record.cells));
   if (!records.length) throw new ImportFileError('empty', 'The file holds no rows.');
-  const header = records[findHeaderRow(records.map((record) => record.cells))];
+  const headerIndex = findHeaderRow(records.map((record) => record.cells));
+  const header = records[headerIndex];
+  // csv-parse counts a line break inside quotes as a line of its own; above the header it can
+  // start at the header's line only when no record there spans lines.
+  const startLine = records.slice(0, headerIndex).every((record) => record.lastLine === record.line)
+    ? header.line
+    : 1;
   const headers = headerCells(header.cells);
   if (headers.length > MAX_COLUMNS)
     throw new ImportFileError(
@@ -58,10 +69,17 @@ export async function openCsv(
       header.line,
     );
   return {
-    table: { format: 'csv', encoding, delimiter, headerRow: header.line, headers },
+    table: {
+      format: 'csv',
+      encoding: text.encoding,
+      delimiter,
+      headerRow: header.line,
+      headers,
+      ...(text.windows1252Lines?.length ? { windows1252Lines: text.windows1252Lines } : {}),
+    },
     rows: {
       [Symbol.asyncIterator]: () =>
-        csvRows(path, start, encoding, delimiter, header.line, headers.length),
+        csvRows(path, start, text, delimiter, startLine, header.line, headers.length),
     },
   };
 }
@@ -75,12 +93,16 @@ interface ParsedRecord {
 async function* csvRows(
   path: string,
   start: number,
-  encoding: ImportEncoding,
+  encoding: TextEncoding,
   delimiter: Delimiter,
+  startLine: number,
   headerLine: number,
   width: number,
 ): AsyncGenerator<SourceRow> {
+  // Parsing from the header on makes its width the one expected: csv-parse builds an error
+  // (with its stack) for each record of another width than the first, if only to ignore it.
   const parser = parse({
+    from_line: startLine,
     delimiter,
     raw: true,
     relax_column_count: true,
@@ -90,7 +112,7 @@ async function* csvRows(
   });
   const source = createReadStream(path, { start });
   pipeline(source, decoding(encoding), parser, () => undefined);
-  const lines = new LineCounter();
+  const lines = new LineCounter(startLine);
   try {
     for await (const { record, raw } of parser as AsyncIterable<ParsedRecord>) {
       const row = lines.line;

@@ -1,5 +1,6 @@
 import { isChineseName, namesFromChinese } from '../../contacts/names';
 import { countryCode } from './country';
+import { languageTag } from './languages';
 import { isMobileHeader, type TargetField } from './targets';
 
 export interface MappedRow {
@@ -64,14 +65,29 @@ export function splitList(value: string | undefined): string[] {
   return items;
 }
 
+/** A list target's items, each written as `item` says, joined by `, ` (absent when none). */
+function listed(
+  values: Record<TargetField, string>,
+  target: TargetField,
+  item: (value: string) => string,
+): void {
+  if (values[target] === undefined) return;
+  const items = splitList(values[target]).map(item);
+  if (items.length) values[target] = [...new Set(items)].join(', ');
+  else delete values[target];
+}
+
 /**
  * A row's values by target: trimmed, empty → absent. Several columns on one target: the first
  * non-empty in column order wins (for `phone` a mobile column comes before the others), the
  * others are listed in `extra` (a second phone), which the importer appends to notes.
  * A `country` named in words becomes its ISO code when it is one ("China" → CN; else it stays
- * as written, for the validation to refuse). Without a familyName, the name fields come from
- * a nativeName in Chinese script (romanised) or else from a `fullName` column, which is never
- * itself in `values`.
+ * as written, for the validation to refuse); the lists (`tags`, `languages`, `branchCountries`)
+ * are written `a, b` (splitList reads them), languages as tags ("Chinesisch" → zh) and
+ * countries as codes where known. A name in Chinese script in the name columns becomes the
+ * nativeName; without a familyName, the name fields come from a nativeName in Chinese script
+ * (romanised by contacts/names.ts) or else from a `fullName` column, which is never itself in
+ * `values`.
  */
 export function mapRow(
   mapping: (TargetField | null)[],
@@ -90,6 +106,24 @@ export function mapRow(
   }
 
   if (values.country !== undefined) values.country = countryCode(values.country) ?? values.country;
+  listed(values, 'tags', (tag) => tag);
+  listed(values, 'languages', (language) => languageTag(language) ?? language);
+  listed(values, 'branchCountries', (country) => countryCode(country) ?? country);
+  const inChinese = (name: string | undefined) => name === undefined || isChineseName(name);
+  if (
+    values.nativeName === undefined &&
+    (values.familyName ?? values.givenName) !== undefined &&
+    inChinese(values.familyName) &&
+    inChinese(values.givenName)
+  ) {
+    // 李 / 伟 in the name columns: the name in its own script, romanised below.
+    values.nativeName = `${values.familyName ?? ''}${values.givenName ?? ''}`;
+    delete values.familyName;
+    delete values.givenName;
+  } else if (isChineseName(values.nativeName) && isChineseName(values.familyName)) {
+    delete values.familyName;
+    delete values.givenName;
+  }
   const whole = values.fullName;
   delete values.fullName;
   if (values.familyName === undefined) {

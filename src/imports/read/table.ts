@@ -15,6 +15,11 @@ export interface SourceTable {
   headerRow: number;
   /** as written in the file (trimmed) */
   headers: string[];
+  /**
+   * CSV in UTF-8 of which some lines are not UTF-8: those lines (physical, at most 1,000), read
+   * as Windows-1252. The importer may warn about their rows.
+   */
+  windows1252Lines?: number[];
 }
 
 export interface SourceRow {

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { ImportFileError, type ImportEncoding } from './table';
 
@@ -17,8 +18,9 @@ export const isForeignControl = (code: number): boolean =>
 
 /** Counts line breaks as a reader sees them: CR LF, CR alone and LF alone are one each. */
 export class LineCounter {
-  line = 1;
   private afterCr = false;
+
+  constructor(public line = 1) {}
 
   /** Advances over text (a line break split between two texts counts once). */
   advance(text: string): void {
@@ -42,18 +44,31 @@ export const encodingError = (line: number): ImportFileError =>
     line,
   );
 
+/** How a file's bytes become text: one encoding, or UTF-8 with some lines in Windows-1252. */
+export interface TextEncoding {
+  encoding: ImportEncoding;
+  /**
+   * Lines of a UTF-8 file whose bytes are not UTF-8 and are read as Windows-1252 (a row added
+   * by a program that writes that): their numbers, at most `MAX_LISTED_LINES`.
+   */
+  windows1252Lines?: number[];
+}
+
+export const MAX_LISTED_LINES = 1000;
+
 /**
- * Decides the encoding of a file that has no byte order mark: UTF-8 when all of it is valid
- * UTF-8, else Windows-1252 (German Excel's "CSV (Trennzeichen-getrennt)"). Reads the whole file
- * once, in chunks; `visit` sees each chunk as text in which the ASCII characters are right
- * (line breaks, quotes and separators are ASCII in both encodings).
+ * Decides the encoding of a file that has no byte order mark by reading it once, in chunks:
+ * UTF-8 when all of it is valid UTF-8; Windows-1252 (German Excel's "CSV
+ * (Trennzeichen-getrennt)") when it is not and no more lines are UTF-8 than are not; else UTF-8
+ * with the lines that are not read as Windows-1252. `visit` sees each chunk as text in which
+ * the ASCII characters are right (line breaks, quotes and separators are ASCII in both).
  */
 export async function sniffEncoding(
   path: string,
   start: number,
   bom: ImportEncoding | null,
   visit: (chunk: string) => void,
-): Promise<ImportEncoding> {
+): Promise<TextEncoding> {
   const lines = new LineCounter();
   if (bom === 'utf-16le' || bom === 'utf-16be') {
     const decoder = new TextDecoder(bom, { fatal: true });
@@ -72,32 +87,42 @@ export async function sniffEncoding(
     } catch {
       throw encodingError(lines.line);
     }
-    return bom;
+    return { encoding: bom };
   }
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let valid = true;
+  let utf8Lines = 0;
+  const otherLines: number[] = [];
+  let otherCount = 0;
+  let lineNumber = 0;
+  const classify = (line: Buffer) => {
+    lineNumber++;
+    if (isAscii(line)) return;
+    if (isUtf8(line)) utf8Lines++;
+    else {
+      otherCount++;
+      if (otherLines.length < MAX_LISTED_LINES) otherLines.push(lineNumber);
+    }
+  };
+  let partial: Buffer | null = null;
   for await (const chunk of createReadStream(path, { start })) {
     const bytes = chunk as Buffer;
-    if (valid) {
-      try {
-        utf8.decode(bytes, { stream: true });
-      } catch {
-        valid = false;
-      }
-    }
     const text = bytes.toString('latin1');
     checkText(text, lines);
     visit(text);
-  }
-  if (valid) {
-    try {
-      utf8.decode();
-    } catch {
-      valid = false;
+    let from = 0;
+    for (let lf = bytes.indexOf(0x0a); lf >= 0; lf = bytes.indexOf(0x0a, from)) {
+      const line = bytes.subarray(from, lf);
+      classify(partial ? Buffer.concat([partial, line]) : line);
+      partial = null;
+      from = lf + 1;
     }
+    if (from < bytes.length)
+      partial = partial ? Buffer.concat([partial, bytes.subarray(from)]) : bytes.subarray(from);
   }
-  if (!valid && bom === 'utf-8') throw encodingError(lines.line);
-  return valid ? 'utf-8' : 'windows-1252';
+  if (partial) classify(partial);
+  if (!otherCount) return { encoding: 'utf-8' };
+  if (bom === 'utf-8' || utf8Lines > otherCount)
+    return { encoding: 'utf-8', windows1252Lines: otherLines };
+  return { encoding: 'windows-1252' };
 }
 
 function checkText(text: string, lines: LineCounter): void {
@@ -111,7 +136,8 @@ function checkText(text: string, lines: LineCounter): void {
 }
 
 /** A transform from the file's bytes to text in its encoding. */
-export function decoding(encoding: ImportEncoding): Transform {
+export function decoding({ encoding, windows1252Lines }: TextEncoding): Transform {
+  if (windows1252Lines?.length) return lineByLine();
   const decoder = new TextDecoder(encoding);
   return new Transform({
     readableObjectMode: false,
@@ -130,3 +156,48 @@ export function decoding(encoding: ImportEncoding): Transform {
 /** Bytes as text in the encoding, for the head of a file (a sequence cut at its end is dropped). */
 export const decodeHead = (head: Buffer, encoding: ImportEncoding): string =>
   new TextDecoder(encoding).decode(head).replace(/\uFFFD+$/, '');
+
+const utf8 = new TextDecoder('utf-8');
+const windows1252 = new TextDecoder('windows-1252');
+const decodeLine = (line: Buffer): string =>
+  isUtf8(line) ? utf8.decode(line) : windows1252.decode(line);
+
+/** UTF-8, each line that is not read as Windows-1252 (no UTF-8 sequence holds a line feed). */
+function lineByLine(): Transform {
+  let partial: Buffer | null = null;
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _encoding, done) {
+      const bytes: Buffer = partial ? Buffer.concat([partial, chunk]) : chunk;
+      const lf = bytes.lastIndexOf(0x0a);
+      if (lf < 0) {
+        partial = bytes;
+        return done();
+      }
+      partial = lf + 1 < bytes.length ? bytes.subarray(lf + 1) : null;
+      const text: string[] = [];
+      let from = 0;
+      for (let at = bytes.indexOf(0x0a); at >= 0 && at <= lf; at = bytes.indexOf(0x0a, from)) {
+        text.push(decodeLine(bytes.subarray(from, at + 1)));
+        from = at + 1;
+      }
+      done(null, text.join(''));
+    },
+    flush(done) {
+      done(null, partial ? decodeLine(partial) : undefined);
+    },
+  });
+}
+
+/** The head of a file as text, decoded as `decoding` does. */
+export function decodeHeadAs(head: Buffer, { encoding, windows1252Lines }: TextEncoding): string {
+  if (!windows1252Lines?.length) return decodeHead(head, encoding);
+  const text: string[] = [];
+  let from = 0;
+  for (let at = head.indexOf(0x0a); at >= 0; at = head.indexOf(0x0a, from)) {
+    text.push(decodeLine(head.subarray(from, at + 1)));
+    from = at + 1;
+  }
+  return text.join('') + decodeHead(head.subarray(from), 'utf-8');
+}

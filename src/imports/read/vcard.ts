@@ -1,8 +1,9 @@
-import ICAL from 'ical.js';
+import type ICALModule from 'ical.js';
 import { readFile } from 'node:fs/promises';
 import { isChineseName, namesFromChinese } from '../../contacts/names';
 import { countryCode } from './country';
 import { byteOrderMark } from './text';
+import { vcard21As30 } from './vcard21';
 import { ImportFileError, type ImportEncoding, type SourceRow, type SourceTable } from './table';
 
 /** A vCard file is read whole: address books of a few thousand cards are a few megabytes. */
@@ -35,8 +36,26 @@ interface Card {
   emails: string[];
 }
 
-type Property = InstanceType<typeof ICAL.Property>;
-type Component = InstanceType<typeof ICAL.Component>;
+type Ical = typeof ICALModule;
+type Property = InstanceType<Ical['Property']>;
+type Component = InstanceType<Ical['Component']>;
+
+/**
+ * ical.js, loaded when a vCard is read: it is a development dependency of the app, so that
+ * without it only vCard imports fail, not the app's start.
+ */
+function ical(): Ical {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require('ical.js') as Ical & { default?: Ical };
+    return module.default ?? module;
+  } catch {
+    throw new ImportFileError(
+      'format',
+      'vCard files cannot be read here: ical.js is not installed.',
+    );
+  }
+}
 
 function decode(bytes: Buffer): { text: string; encoding: ImportEncoding } {
   const bom = byteOrderMark(bytes);
@@ -193,9 +212,10 @@ export async function openVcard(
       `The vCard file is larger than ${MAX_VCARD_BYTES / 1024 / 1024} MB; split it into smaller files.`,
     );
   const { text: source, encoding } = decode(bytes);
+  const ICAL = ical();
   let parsed: unknown;
   try {
-    parsed = ICAL.parse(source);
+    parsed = ICAL.parse(vcard21As30(source));
   } catch (error) {
     throw new ImportFileError(
       'format',
