@@ -672,7 +672,7 @@ function progressBlock(ctx: PageContext, item: ImportView): Html {
     <progress id="progress-bar" max="${Math.max(total, 1)}" value="${Math.min(done, Math.max(total, 1))}"
       aria-label="${w(l, 'progress')}">${label}</progress>
     <p id="progress-text" aria-live="polite">${label}</p>
-    <p class="actions">
+    <div class="actions">
       <a class="button" href="/imports/${item.id}" id="refresh">${w(l, 'refresh')}</a>
       <span class="muted">${w(l, 'refreshHelp')}</span>
       ${
@@ -682,7 +682,7 @@ function progressBlock(ctx: PageContext, item: ImportView): Html {
             </form>`
           : ''
       }
-    </p>
+    </div>
   </section>`;
 }
 
@@ -818,7 +818,7 @@ function reportStep(ctx: PageContext, item: ImportView): Html {
         ? ([[w(l, 'undoneAt'), dateTime(item.undoneAt, l)]] as [string, string][])
         : []),
     ])}
-    <p class="actions">
+    <div class="actions">
       ${failed ? html`<a class="button" href="/imports/${item.id}/failed.csv" download id="failed-csv">${w(l, 'failedCsv')}</a>` : ''}
       ${
         item.status !== 'undone'
@@ -828,7 +828,7 @@ function reportStep(ctx: PageContext, item: ImportView): Html {
           : ''
       }
       <a class="button" href="${RECORD_PAGES[item.kind]}">${kindLabel(l, item.kind)}</a>
-    </p>`;
+    </div>`;
 }
 
 function failedStep(ctx: PageContext, item: ImportView): Html {
