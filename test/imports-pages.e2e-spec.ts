@@ -95,6 +95,62 @@ describe('the upload form of the import wizard', () => {
     expect(page.body).toMatch(/<option value="familyName" selected>Nachname<\/option>/);
   });
 
+  it('pages the rows with errors by "more", and goes back to the mapping from the check', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => `Fehler${i};Bernd;keine-adresse-${i}`);
+    const csv = ['Nachname;Vorname;E-Mail', ...rows].join('\r\n');
+    const uploaded = await post(
+      form(
+        [
+          ['_csrf', token],
+          ['kind', 'contact'],
+        ],
+        { at: 2, text: csv },
+      ),
+    );
+    const url = uploaded.headers.get('location')!;
+    const checked = async () => {
+      for (let i = 0; i < 300; i++) {
+        const page = await visitor.get(url);
+        if (page.body.includes('data-status="checked"')) return page.body;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`${url} was not checked`);
+    };
+    const mapping = await visitor.get(url);
+    const version = /name="version" value="(\d+)"/.exec(mapping.body)![1];
+    const check = (fields: Record<string, string>) =>
+      visitor.post(`${url}/check`, { _csrf: token, duplicates: 'skip', ...fields });
+    const sent = await check({
+      version,
+      'mapping.0': 'familyName',
+      'mapping.1': 'givenName',
+      'mapping.2': 'email',
+    });
+    expect([sent.status, sent.location]).toEqual([303, url]);
+    const first = await checked();
+    const shown = (body: string) => body.match(/<tr id="error-\d+-\d+"/g)?.length ?? 0;
+    expect(shown(first)).toBe(20);
+    const more = /href="([^"]+errorCursor=[^"#]+)#errors"/.exec(first)![1].replace(/&amp;/g, '&');
+    const rest = await visitor.get(`${more}&fragment=error`);
+    expect(shown(rest.body)).toBe(5);
+    expect(rest.body).not.toContain('errorCursor');
+    // Without script, "more" is the next page of rows on the import's page.
+    expect(shown((await visitor.get(more)).body)).toBe(5);
+
+    // Back to the mapping: a refused one comes back with its message, in the user's language.
+    const again = await visitor.get(`${url}?step=mapping`);
+    expect(again.body).toContain('id="mapping-form"');
+    const at = /name="version" value="(\d+)"/.exec(again.body)![1];
+    const refused = await check({ version: at, 'mapping.2': 'email' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('Bitte eine Spalte dem Nachnamen');
+    // An old version is a lost race: the page says so and keeps the choices.
+    const stale = await check({ version: '1', 'mapping.0': 'familyName', 'mapping.2': 'notes' });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain('inzwischen geändert');
+    expect(stale.body).toMatch(/<option value="notes" selected>/);
+  });
+
   it('answers a form without a file with the form and its message', async () => {
     const answer = await post(
       form([

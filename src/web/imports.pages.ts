@@ -409,7 +409,9 @@ export class ImportPages {
   ): Promise<Html> {
     const l = ctx.locale;
     const showMapping =
-      item.status === 'mapping' || (item.status === 'checked' && ctx.query.step === 'mapping');
+      item.status === 'mapping' ||
+      (item.status === 'checked' &&
+        (ctx.query.step === 'mapping' || Object.keys(errors).length > 0));
     let body: Html;
     if (showMapping) body = mappingStep(ctx, item, errors);
     else if (WORKING.includes(item.status)) body = progressBlock(ctx, item);
