@@ -213,6 +213,56 @@ describeInBrowser('the import wizard in a browser', () => {
     120_000,
   );
 
+  it('follows a job by its progress bar, without reloading, and by a link without script', async () => {
+    await app.db.query(`UPDATE users SET locale = 'de' WHERE email = 'staff@liaison.test'`);
+    const page = await newPage({ signIn: 'staff@liaison.test', width: 390 });
+    await page.goto(`${app.url}/imports/new?kind=company`);
+    await page.setInputFiles('#f-file', {
+      name: 'firmen.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Firma;Ort\r\nKlingenwerk GmbH;Solingen\r\n'),
+    });
+    await Promise.all([page.waitForURL(IMPORT), page.click('#upload')]);
+    await status(page, 'mapping');
+    const id = /\/imports\/([0-9a-f-]{36})/.exec(page.url())![1];
+    // A job at work, as its worker writes it.
+    await app.db.query(
+      `UPDATE imports SET status = 'running', progress_done = 3, progress_total = 10 WHERE id = $1`,
+      [id],
+    );
+    await page.reload();
+    expect(await page.getAttribute('#progress-bar', 'value')).toBe('3');
+    expect(await page.getAttribute('#progress-bar', 'max')).toBe('10');
+    expect(await page.locator('#progress-text').innerText()).toBe('Wird importiert: 3 von 10');
+    expect(await page.locator('#cancel-import').count()).toBe(1);
+    await looksRight(page, 'progress');
+    await screenshot(page, 'import-progress-de');
+    await app.db.query(`UPDATE imports SET progress_done = 7 WHERE id = $1`, [id]);
+    await page.waitForFunction(
+      () => document.getElementById('progress-bar')?.getAttribute('value') === '7',
+      undefined,
+      { timeout: TIMEOUT },
+    );
+
+    // Without script: the same bar, and a link that shows the next step.
+    const plain = await newPage({
+      signIn: 'staff@liaison.test',
+      context: { javaScriptEnabled: false },
+    });
+    await plain.goto(`${app.url}/imports/${id}`);
+    expect(await plain.getAttribute('#progress-bar', 'value')).toBe('7');
+
+    // The job is done: the page shows the report by itself.
+    await app.db.query(
+      `UPDATE imports SET status = 'done', progress_done = 10, finished_at = now() WHERE id = $1`,
+      [id],
+    );
+    await status(page, 'done');
+    expect(page.url()).toBe(`${app.url}/imports/${id}`);
+    await Promise.all([plain.waitForURL(`${app.url}/imports/${id}`), plain.click('#refresh')]);
+    expect(await plain.getAttribute('#import-status', 'data-status')).toBe('done');
+  });
+
   it.each(CASES)('shows a file over the limit as a message on the form ($locale)', async (c) => {
     await app.db.query(`UPDATE users SET locale = $1 WHERE email = 'staff@liaison.test'`, [
       c.locale,
