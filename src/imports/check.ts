@@ -64,40 +64,35 @@ export class ImportCheck {
     const organisations = await Organisations.load(this.db.manager);
     const earlier = new Map<string, { row: number; name: string }>();
     const counts = { ...ZERO_COUNTS };
+    // A batch is written while the next is read and checked (PostgreSQL and Node at once).
+    let writing: Promise<unknown> = Promise.resolve();
     try {
       await importFile(this.db, importId, record.file_name, async (path) => {
         const { rows } = await openTable(path, record.file_name);
         let batch: SourceRow[] = [];
         const flush = async () => {
           const lines = await this.lines(record, checker, organisations, earlier, batch);
+          batch = [];
           for (const line of lines) {
             counts.rows++;
             if (line.errors) counts.errors++;
             else counts.valid++;
             if (line.duplicate_reason) counts.duplicates++;
           }
-          await this.db.query(
-            `INSERT INTO import_rows (import_id, row, values, errors, duplicate_of, duplicate_row,
-               duplicate_name, duplicate_reason)
-             SELECT $1, t.row, t.values, t.errors, t.duplicate_of, t.duplicate_row, t.duplicate_name,
-               t.duplicate_reason
-             FROM jsonb_to_recordset($2::jsonb) AS t (row int, values jsonb, errors jsonb,
-               duplicate_of uuid, duplicate_row int, duplicate_name text, duplicate_reason text)`,
-            [importId, JSON.stringify(lines)],
-          );
-          await this.db.query(
-            'UPDATE imports SET progress_done = $2, progress_total = $2 WHERE id = $1',
-            [importId, counts.rows],
-          );
-          batch = [];
+          await writing;
+          writing = this.write(importId, lines, counts.rows);
+          // Seen by the caller's await at once; the next batch waits for it to settle first.
+          writing.catch(() => undefined);
         };
         for await (const row of rows) {
           batch.push(row);
           if (batch.length >= BATCH_ROWS) await flush();
         }
         if (batch.length) await flush();
+        await writing;
       });
     } catch (error) {
+      await writing.catch(() => undefined);
       if (!(error instanceof ImportFileError)) throw error;
       // The file breaks somewhere: nothing of it is kept, and it cannot run.
       await this.db.transaction(async (em) => {
@@ -121,6 +116,23 @@ export class ImportCheck {
          version = version + 1, updated_at = now()
        WHERE id = $1 AND status = 'checking'`,
       [importId, JSON.stringify(counts), counts.rows],
+    );
+  }
+
+  /** A batch's rows into `import_rows`, and the progress. */
+  private async write(importId: string, lines: CheckedLine[], done: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO import_rows (import_id, row, values, errors, duplicate_of, duplicate_row,
+         duplicate_name, duplicate_reason)
+       SELECT $1, t.row, t.values, t.errors, t.duplicate_of, t.duplicate_row, t.duplicate_name,
+         t.duplicate_reason
+       FROM jsonb_to_recordset($2::jsonb) AS t (row int, values jsonb, errors jsonb,
+         duplicate_of uuid, duplicate_row int, duplicate_name text, duplicate_reason text)`,
+      [importId, JSON.stringify(lines)],
+    );
+    await this.db.query(
+      'UPDATE imports SET progress_done = $2, progress_total = $2 WHERE id = $1',
+      [importId, done],
     );
   }
 

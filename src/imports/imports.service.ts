@@ -331,12 +331,11 @@ export class ImportsService {
         throw new Conflict(
           `The import is ${record.status}; decisions are made once it is checked.`,
         );
-      const [updated] = (await em.query(
+      const [[changed]] = (await em.query(
         `UPDATE import_rows r SET decision = $3 WHERE import_id = $1 AND row = $2
          RETURNING ${ROW_COLUMNS}`,
         [id, row, decision],
       )) as [RowRecord[], number];
-      const [changed] = updated as unknown as RowRecord[];
       if (!changed) throw new NotFound('row', String(row));
       if (!changed.duplicate_reason)
         throw BadInput.field(

@@ -35,6 +35,34 @@ interface Outcome {
   before: Fields | null;
 }
 
+interface Update {
+  row: RunRow;
+  values: Fields;
+  organisation?: KnownOrganisation;
+}
+
+/** A batch ready to be written: what needs no database decided beforehand. */
+interface Prepared {
+  rows: RunRow[];
+  outcomes: Outcome[];
+  events: AuditEntry[];
+  created: Fields[];
+  updates: Update[];
+  organisations: Record<'company' | 'partner', Fields[]>;
+  organisationRows: { name_key: string; entity: string; record_id: string }[];
+}
+
+/** An audit event of the import: by its user, carrying its id. */
+const eventOf =
+  (record: ImportRecord) =>
+  (action: string, entity: string, id: string, changes: Fields): AuditEntry => ({
+    actorId: record.created_by,
+    action,
+    entity,
+    entityId: id,
+    changes: { importId: record.id, ...changes },
+  });
+
 /** What a batch wrote, for the import's counts. */
 type Tally = Record<'created' | 'updated' | 'skipped' | 'failed', number>;
 
@@ -60,38 +88,82 @@ export class ImportRun {
   }
 
   async run(importId: string): Promise<void> {
+    const [record] = (await this.db.query('SELECT * FROM imports WHERE id = $1', [
+      importId,
+    ])) as ImportRecord[];
+    if (!record || record.status !== 'running') return;
     const organisations = await Organisations.load(this.db.manager);
-    while (await this.db.transaction((em) => this.batch(em, importId, organisations))) {
-      /* the next batch */
+    let batch = this.prepare(record, await this.rowsAfter(importId, 0), organisations);
+    for (;;) {
+      const current = batch;
+      const applying = this.db.transaction((em) => this.apply(em, record, current));
+      // While PostgreSQL writes this batch, the next one is read and prepared.
+      const last = current.rows[current.rows.length - 1]?.row;
+      const next =
+        last === undefined
+          ? undefined
+          : this.rowsAfter(importId, last).then((rows) =>
+              this.prepare(record, rows, organisations),
+            );
+      next?.catch(() => undefined);
+      if (!(await applying)) return;
+      batch = await next!;
     }
   }
 
-  /** One batch in one transaction; false when the import is over (done, cancelled, gone). */
-  private async batch(
-    em: EntityManager,
-    importId: string,
-    organisations: Organisations,
-  ): Promise<boolean> {
-    const [record] = (await em.query('SELECT * FROM imports WHERE id = $1 FOR UPDATE', [
-      importId,
-    ])) as ImportRecord[];
-    if (!record || record.status !== 'running') return false;
+  /** The next rows to import, from the file's order on. */
+  private async rowsAfter(importId: string, row: number): Promise<RunRow[]> {
+    return (await this.db.query(
+      `SELECT row, values, errors, duplicate_of, duplicate_row, decision FROM import_rows
+       WHERE import_id = $1 AND outcome IS NULL AND row > $2 ORDER BY row LIMIT $3`,
+      [importId, row, BATCH_ROWS],
+    )) as RunRow[];
+  }
+
+  /**
+   * One batch in one transaction: the import's state first (a cancel, or the end when no rows
+   * are left); false when the import is over (done, cancelled, gone).
+   */
+  private async apply(em: EntityManager, record: ImportRecord, batch: Prepared): Promise<boolean> {
+    const [now] = (await em.query(
+      'SELECT status, cancel_requested FROM imports WHERE id = $1 FOR UPDATE',
+      [record.id],
+    )) as Pick<ImportRecord, 'status' | 'cancel_requested'>[];
+    if (!now || now.status !== 'running') return false;
     const end = async (status: 'done' | 'cancelled') => {
       await em.query(
         `UPDATE imports SET status = $2, finished_at = now(), cancel_requested = false,
            version = version + 1, updated_at = now() WHERE id = $1`,
-        [importId, status],
+        [record.id, status],
       );
       return false;
     };
-    if (record.cancel_requested) return end('cancelled');
-    const rows = (await em.query(
-      `SELECT row, values, errors, duplicate_of, duplicate_row, decision FROM import_rows
-       WHERE import_id = $1 AND outcome IS NULL ORDER BY row LIMIT $2`,
-      [importId, BATCH_ROWS],
-    )) as RunRow[];
-    if (rows.length === 0) return end('done');
-    const outcomes = await this.write(em, record, rows, organisations);
+    if (now.cancel_requested) return end('cancelled');
+    if (batch.rows.length === 0) return end('done');
+    // Rows a crashed attempt wrote are not written again (the batch was read outside).
+    const [{ pending }] = (await em.query(
+      `SELECT count(*)::int AS pending FROM import_rows
+       WHERE import_id = $1 AND row = ANY($2::int[]) AND outcome IS NULL`,
+      [record.id, batch.rows.map((r) => r.row)],
+    )) as { pending: number }[];
+    if (pending !== batch.rows.length)
+      throw new Error(`import ${record.id}: rows of the batch were written meanwhile`);
+    const writer = WRITERS[record.kind];
+    for (const [entity, records] of Object.entries(batch.organisations))
+      await insertRecords(em, WRITERS[entity as 'company' | 'partner'].table, records);
+    if (batch.organisationRows.length)
+      await em.query(
+        `INSERT INTO import_organisations (import_id, name_key, entity, record_id)
+         SELECT $1, t.name_key, t.entity, t.record_id
+         FROM jsonb_to_recordset($2::jsonb) AS t (name_key text, entity text, record_id uuid)`,
+        [record.id, JSON.stringify(batch.organisationRows)],
+      );
+    await insertRecords(em, writer.table, batch.created);
+    const outcomes = [...batch.outcomes];
+    const events = [...batch.events];
+    if (batch.updates.length)
+      outcomes.push(...(await this.update(em, record, writer, batch.updates, events)));
+    await this.audit.recordMany(em, events);
     const tally: Tally = { created: 0, updated: 0, skipped: 0, failed: 0 };
     for (const o of outcomes) tally[o.outcome]++;
     await em.query(
@@ -100,7 +172,7 @@ export class ImportRun {
        FROM jsonb_to_recordset($2::jsonb)
          AS t (row int, outcome text, record_id uuid, record_version int, before jsonb)
        WHERE r.import_id = $1 AND r.row = t.row`,
-      [importId, JSON.stringify(outcomes)],
+      [record.id, JSON.stringify(outcomes)],
     );
     await em.query(
       `UPDATE imports SET counts = counts || jsonb_build_object(
@@ -108,37 +180,31 @@ export class ImportRun {
            'skipped', (counts->>'skipped')::int + $4, 'failed', (counts->>'failed')::int + $5),
          progress_done = progress_done + $6, updated_at = now()
        WHERE id = $1`,
-      [importId, tally.created, tally.updated, tally.skipped, tally.failed, rows.length],
+      [record.id, tally.created, tally.updated, tally.skipped, tally.failed, batch.rows.length],
     );
     return true;
   }
 
   /**
-   * A batch's rows written: errors fail; a duplicate follows its decision, else the import's
-   * option (skip, update the record it duplicates, create anyway); a row repeating an earlier
-   * row of the file is created only when so decided, else skipped (the earlier row is the one
-   * imported). A record is updated once per import: a later row on it is skipped.
+   * What a batch's rows become, decided without the database: errors fail; a duplicate follows
+   * its decision, else the import's option (skip, update the record it duplicates, create
+   * anyway); a row repeating an earlier row of the file is created only when so decided, else
+   * skipped (the earlier row is the one imported). The new records with their keys and audit
+   * events, and the organisations rows name that match none, once per name and import (a
+   * partner in the country of the first row naming it, else Germany).
    */
-  private async write(
-    em: EntityManager,
-    record: ImportRecord,
-    rows: RunRow[],
-    organisations: Organisations,
-  ): Promise<Outcome[]> {
+  private prepare(record: ImportRecord, rows: RunRow[], organisations: Organisations): Prepared {
     const writer = WRITERS[record.kind];
-    const events: AuditEntry[] = [];
-    const event = (action: string, entity: string, id: string, changes: Fields) =>
-      events.push({
-        actorId: record.created_by,
-        action,
-        entity,
-        entityId: id,
-        changes: { importId: record.id, ...changes },
-      });
-    const outcomes: Outcome[] = [];
-    const creates: { row: RunRow; values: Fields; organisation?: KnownOrganisation }[] = [];
-    const updates: { row: RunRow; values: Fields; organisation?: KnownOrganisation }[] = [];
-    const newOrganisations: KnownOrganisation[] = [];
+    const event = eventOf(record);
+    const batch: Prepared = {
+      rows,
+      outcomes: [],
+      events: [],
+      created: [],
+      updates: [],
+      organisations: { company: [], partner: [] },
+      organisationRows: [],
+    };
     const organisationOf = (values: Fields): KnownOrganisation | undefined => {
       const name = typeof values.organisation === 'string' ? values.organisation : undefined;
       if (record.kind !== 'contact' || !name) return undefined;
@@ -147,58 +213,65 @@ export class ImportRun {
       const entity = record.options.newOrganisations;
       const created: KnownOrganisation = { entity, id: randomUUID(), name, other: null };
       organisations.add(created);
-      newOrganisations.push(created);
+      const orgWriter = WRITERS[entity];
+      const fields = orgWriter.created(
+        { name, ...(entity === 'partner' && { country: values.country ?? 'DE' }) },
+        record.created_by,
+      );
+      batch.events.push(
+        event('create', orgWriter.entity, created.id, diff({}, fields, orgWriter.audited)),
+      );
+      batch.organisations[entity].push({
+        id: created.id,
+        ...fields,
+        ...orgWriter.keys(fields, []),
+      });
+      batch.organisationRows.push({
+        name_key: organisationKey(name),
+        entity,
+        record_id: created.id,
+      });
       return created;
     };
+    const outcome = (row: RunRow, result: RowOutcome) =>
+      batch.outcomes.push({
+        row: row.row,
+        outcome: result,
+        record_id: null,
+        record_version: null,
+        before: null,
+      });
     for (const row of rows) {
-      const skip = () =>
-        outcomes.push({
-          row: row.row,
-          outcome: 'skipped',
-          record_id: null,
-          record_version: null,
-          before: null,
-        });
       if (row.errors) {
-        outcomes.push({
-          row: row.row,
-          outcome: 'failed',
-          record_id: null,
-          record_version: null,
-          before: null,
-        });
+        outcome(row, 'failed');
         continue;
       }
       const decision = row.decision ?? record.options.duplicates;
       const duplicate = row.duplicate_of !== null || row.duplicate_row !== null;
-      if (!duplicate || decision === 'create')
-        creates.push({ row, values: row.values, organisation: organisationOf(row.values) });
-      else if (decision === 'update' && row.duplicate_of)
-        updates.push({ row, values: row.values, organisation: organisationOf(row.values) });
-      else skip();
-    }
-    await this.createOrganisations(em, record, newOrganisations, creates, event);
-
-    const organisationFields = (organisation?: KnownOrganisation): Fields =>
-      organisation
-        ? {
+      if (duplicate && decision === 'update' && row.duplicate_of) {
+        batch.updates.push({ row, values: row.values, organisation: organisationOf(row.values) });
+        continue;
+      }
+      if (duplicate && decision !== 'create') {
+        outcome(row, 'skipped');
+        continue;
+      }
+      const organisation = organisationOf(row.values);
+      const fields = writer.created(
+        {
+          ...row.values,
+          ...(organisation && {
             companyId: organisation.entity === 'company' ? organisation.id : null,
             partnerId: organisation.entity === 'partner' ? organisation.id : null,
-          }
-        : {};
-    const namesOf = (organisation?: KnownOrganisation): OrganisationNames =>
-      organisation ? [organisation.name, organisation.other] : [];
-
-    const created: Fields[] = [];
-    for (const { row, values, organisation } of creates) {
-      const fields = writer.created(
-        { ...values, ...organisationFields(organisation) },
+          }),
+        },
         record.created_by,
       );
       const id = randomUUID();
-      created.push({ id, ...fields, ...writer.keys(fields, namesOf(organisation)) });
-      event('create', writer.entity, id, diff({}, fields, writer.audited));
-      outcomes.push({
+      const names: OrganisationNames = organisation ? [organisation.name, organisation.other] : [];
+      batch.created.push({ id, ...fields, ...writer.keys(fields, names) });
+      batch.events.push(event('create', writer.entity, id, diff({}, fields, writer.audited)));
+      batch.outcomes.push({
         row: row.row,
         outcome: 'created',
         record_id: id,
@@ -206,57 +279,7 @@ export class ImportRun {
         before: null,
       });
     }
-    await insertRecords(em, writer.table, created);
-
-    if (updates.length) outcomes.push(...(await this.update(em, record, writer, updates, event)));
-    await this.audit.recordMany(em, events);
-    return outcomes.sort((a, b) => a.row - b.row);
-  }
-
-  /** The organisations contact rows named that match none, created once per name and import. */
-  private async createOrganisations(
-    em: EntityManager,
-    record: ImportRecord,
-    organisations: KnownOrganisation[],
-    creates: { values: Fields }[],
-    event: (action: string, entity: string, id: string, changes: Fields) => void,
-  ): Promise<void> {
-    if (organisations.length === 0) return;
-    for (const entity of ['company', 'partner'] as const) {
-      const writer = WRITERS[entity];
-      const records = organisations
-        .filter((o) => o.entity === entity)
-        .map((o) => {
-          // A partner needs a country: the first row naming it gives it, else Germany.
-          const country = creates.find(
-            (c) =>
-              typeof c.values.organisation === 'string' &&
-              organisationKey(c.values.organisation) === organisationKey(o.name),
-          )?.values.country;
-          const fields = writer.created(
-            { name: o.name, ...(entity === 'partner' && { country: country ?? 'DE' }) },
-            record.created_by,
-          );
-          event('create', writer.entity, o.id, diff({}, fields, writer.audited));
-          return { id: o.id, ...fields, ...writer.keys(fields, []) };
-        });
-      await insertRecords(em, writer.table, records);
-    }
-    await em.query(
-      `INSERT INTO import_organisations (import_id, name_key, entity, record_id)
-       SELECT $1, t.name_key, t.entity, t.record_id
-       FROM jsonb_to_recordset($2::jsonb) AS t (name_key text, entity text, record_id uuid)`,
-      [
-        record.id,
-        JSON.stringify(
-          organisations.map((o) => ({
-            name_key: organisationKey(o.name),
-            entity: o.entity,
-            record_id: o.id,
-          })),
-        ),
-      ],
-    );
+    return batch;
   }
 
   /**
@@ -267,9 +290,10 @@ export class ImportRun {
     em: EntityManager,
     record: ImportRecord,
     writer: KindWriter,
-    updates: { row: RunRow; values: Fields; organisation?: KnownOrganisation }[],
-    event: (action: string, entity: string, id: string, changes: Fields) => void,
+    updates: Update[],
+    events: AuditEntry[],
   ): Promise<Outcome[]> {
+    const event = eventOf(record);
     const ids = [...new Set(updates.map((u) => u.row.duplicate_of!))];
     const organisationNames =
       writer.entity === 'contact'
@@ -326,7 +350,7 @@ export class ImportRun {
         ...writer.keys(next, names),
       });
       done.add(id);
-      event('update', writer.entity, id, changes);
+      events.push(event('update', writer.entity, id, changes));
       outcomes.push({
         row: row.row,
         outcome: 'updated',
