@@ -42,7 +42,9 @@ export async function openCsv(
       ? decodeHead(headBytes, bom.encoding)
       : headBytes.toString('latin1');
   if (asciiHead.trim() === '') throw new ImportFileError('empty', 'The file is empty.');
-  const delimiter = sniffDelimiter(asciiHead, complete);
+  // Excel's own hint in a first line `sep=;` wins over sniffing.
+  const hint = /^sep=([;,\t])\r?\n/i.exec(asciiHead)?.[1] as Delimiter | undefined;
+  const delimiter = hint ?? sniffDelimiter(asciiHead, complete);
   const quotes = new QuoteTracker(delimiter);
   const text = await sniffEncoding(path, start, bom?.encoding ?? null, (text) => quotes.feed(text));
   quotes.end();
@@ -124,7 +126,12 @@ async function* csvRows(
       yield sourceRow(row, cells, width);
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string')
+    if (
+      error instanceof Error &&
+      'code' in error &&
+      typeof error.code === 'string' &&
+      error.code.startsWith('CSV_')
+    )
       throw new ImportFileError(
         error.code === 'CSV_MAX_RECORD_SIZE' ? 'format' : 'quotes',
         `The row starting on line ${lines.line} cannot be read: ${error.message}`,

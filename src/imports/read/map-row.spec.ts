@@ -100,6 +100,19 @@ describe('mapRow', () => {
   });
 });
 
+describe("a partner's kind", () => {
+  it('is written as its value when named in words', () => {
+    const kind = (value: string) => mapRow(['kind'], ['Art'], [value]).values.kind;
+    expect(kind('Technologiepark')).toBe('technology_park');
+    expect(kind('Science Park')).toBe('technology_park');
+    expect(kind('Hochschule')).toBe('university');
+    expect(kind('IHK')).toBe('chamber');
+    expect(kind('university')).toBe('university');
+    expect(kind('高新区')).toBe('technology_park');
+    expect(kind('Raumstation')).toBe('Raumstation');
+  });
+});
+
 describe('splitFullName and splitList', () => {
   it('splits', () => {
     expect(splitFullName('Herr Jürgen Müller')).toEqual({

@@ -1,6 +1,7 @@
 import { isChineseName, namesFromChinese } from '../../contacts/names';
 import { countryCode } from './country';
 import { languageTag } from './languages';
+import { partnerKind } from './partner-kind';
 import { isMobileHeader, type TargetField } from './targets';
 
 export interface MappedRow {
@@ -84,7 +85,8 @@ function listed(
  * A `country` named in words becomes its ISO code when it is one ("China" → CN; else it stays
  * as written, for the validation to refuse); the lists (`tags`, `languages`, `branchCountries`)
  * are written `a, b` (splitList reads them), languages as tags ("Chinesisch" → zh) and
- * countries as codes where known. A name in Chinese script in the name columns becomes the
+ * countries as codes where known; a partner's `kind` in words as its value ("Technologiepark"
+ * → technology_park). A name in Chinese script in the name columns becomes the
  * nativeName; without a familyName, the name fields come from a nativeName in Chinese script
  * (romanised by contacts/names.ts) or else from a `fullName` column, which is never itself in
  * `values`.
@@ -106,6 +108,7 @@ export function mapRow(
   }
 
   if (values.country !== undefined) values.country = countryCode(values.country) ?? values.country;
+  if (values.kind !== undefined) values.kind = partnerKind(values.kind) ?? values.kind;
   listed(values, 'tags', (tag) => tag);
   listed(values, 'languages', (language) => languageTag(language) ?? language);
   listed(values, 'branchCountries', (country) => countryCode(country) ?? country);

@@ -455,6 +455,18 @@ describe('CSV dialects', () => {
     ]);
   });
 
+  it("follows Excel's sep= line", async () => {
+    const { table, rows } = await read(
+      await file('sep=;\r\nVorname;Nachname,Titel,Firma\r\nMax;Muster,Dr.,DOVO\r\n'),
+    );
+    expect(table).toMatchObject({
+      delimiter: ';',
+      headerRow: 2,
+      headers: ['Vorname', 'Nachname,Titel,Firma'],
+    });
+    expect(rows).toEqual([{ row: 3, cells: ['Max', 'Muster,Dr.,DOVO'] }]);
+  });
+
   it('finds the header below a title and blank lines, and skips empty rows', async () => {
     const content =
       'Kontakte Export 2026;;;\r\n;;;\r\n\r\nVorname;Nachname;E-Mail;Telefon\r\nMax;Muster;max@example.de;0171 1234567\r\n;;;\r\n\r\nEva;Tal;eva@example.de;\r\n';

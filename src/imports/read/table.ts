@@ -11,7 +11,7 @@ export interface SourceTable {
   encoding: ImportEncoding | null;
   /** null for xlsx and vcard */
   delimiter: ',' | ';' | '\t' | null;
-  /** 1-based row number of the header line in the file */
+  /** 1-based row number of the header line in the file (0 for vCard, which has none) */
   headerRow: number;
   /** as written in the file (trimmed) */
   headers: string[];

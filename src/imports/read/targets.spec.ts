@@ -258,6 +258,14 @@ describe('suggestMapping', () => {
     ).toEqual(['givenName', 'familyName', 'email', 'wechatId', 'phone']);
   });
 
+  it('takes "Name" beside "Vorname" as the family name', () => {
+    expect(suggestMapping('contact', ['Name', 'Vorname', 'Firma'])).toEqual([
+      'familyName',
+      'givenName',
+      'organisation',
+    ]);
+  });
+
   it('maps companies and partners by their own fields', () => {
     expect(
       suggestMapping('company', ['Firma', 'Branche', 'Ort', 'Land', 'Webseite', 'Beschreibung']),

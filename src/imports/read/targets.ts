@@ -383,9 +383,13 @@ export function isKnownHeader(header: string): boolean {
 /** One target (or null: not imported) per header, from the header's words. */
 export function suggestMapping(kind: ImportKind, headers: string[]): (TargetField | null)[] {
   const mapping = headers.map((header) => targetOf(kind, header));
-  if (kind === 'contact' && mapping.includes('familyName')) {
-    // "Name" beside "Nachname" is the display name Google's old export repeats.
-    return mapping.map((target) => (target === 'fullName' ? null : target));
-  }
-  return mapping;
+  if (kind !== 'contact' || !mapping.includes('fullName')) return mapping;
+  // "Name" beside "Nachname" is the display name Google's old export repeats; beside "Vorname"
+  // alone it is the family name, as German lists write it ("Name, Vorname").
+  const instead = mapping.includes('familyName')
+    ? null
+    : mapping.includes('givenName')
+      ? 'familyName'
+      : 'fullName';
+  return mapping.map((target) => (target === 'fullName' ? instead : target));
 }

@@ -102,23 +102,16 @@ export async function sniffEncoding(
       if (otherLines.length < MAX_LISTED_LINES) otherLines.push(lineNumber);
     }
   };
-  let partial: Buffer | null = null;
+  const lineSplitter = new LineSplitter();
   for await (const chunk of createReadStream(path, { start })) {
     const bytes = chunk as Buffer;
     const text = bytes.toString('latin1');
     checkText(text, lines);
     visit(text);
-    let from = 0;
-    for (let lf = bytes.indexOf(0x0a); lf >= 0; lf = bytes.indexOf(0x0a, from)) {
-      const line = bytes.subarray(from, lf);
-      classify(partial ? Buffer.concat([partial, line]) : line);
-      partial = null;
-      from = lf + 1;
-    }
-    if (from < bytes.length)
-      partial = partial ? Buffer.concat([partial, bytes.subarray(from)]) : bytes.subarray(from);
+    for (const line of lineSplitter.push(bytes)) classify(line);
   }
-  if (partial) classify(partial);
+  const rest = lineSplitter.end();
+  if (rest) classify(rest);
   if (!otherCount) return { encoding: 'utf-8' };
   if (bom === 'utf-8' || utf8Lines > otherCount)
     return { encoding: 'utf-8', windows1252Lines: otherLines };
@@ -162,30 +155,46 @@ const windows1252 = new TextDecoder('windows-1252');
 const decodeLine = (line: Buffer): string =>
   isUtf8(line) ? utf8.decode(line) : windows1252.decode(line);
 
-/** UTF-8, each line that is not read as Windows-1252 (no UTF-8 sequence holds a line feed). */
+/**
+ * Cuts bytes into lines, each with its line feed (a line feed is never part of a UTF-8 sequence);
+ * a line longer than a chunk is joined once it ends.
+ */
+class LineSplitter {
+  private pending: Buffer[] = [];
+
+  *push(bytes: Buffer): Generator<Buffer> {
+    let from = 0;
+    for (let lf = bytes.indexOf(0x0a); lf >= 0; lf = bytes.indexOf(0x0a, from)) {
+      const line = bytes.subarray(from, lf + 1);
+      if (this.pending.length) {
+        yield Buffer.concat([...this.pending, line]);
+        this.pending = [];
+      } else yield line;
+      from = lf + 1;
+    }
+    if (from < bytes.length) this.pending.push(bytes.subarray(from));
+  }
+
+  end(): Buffer | null {
+    const rest = this.pending.length ? Buffer.concat(this.pending) : null;
+    this.pending = [];
+    return rest;
+  }
+}
+
+/** UTF-8, each line that is not read as Windows-1252. */
 function lineByLine(): Transform {
-  let partial: Buffer | null = null;
+  const splitter = new LineSplitter();
   return new Transform({
     readableObjectMode: false,
     decodeStrings: true,
     transform(chunk: Buffer, _encoding, done) {
-      const bytes: Buffer = partial ? Buffer.concat([partial, chunk]) : chunk;
-      const lf = bytes.lastIndexOf(0x0a);
-      if (lf < 0) {
-        partial = bytes;
-        return done();
-      }
-      partial = lf + 1 < bytes.length ? bytes.subarray(lf + 1) : null;
-      const text: string[] = [];
-      let from = 0;
-      for (let at = bytes.indexOf(0x0a); at >= 0 && at <= lf; at = bytes.indexOf(0x0a, from)) {
-        text.push(decodeLine(bytes.subarray(from, at + 1)));
-        from = at + 1;
-      }
-      done(null, text.join(''));
+      const text = [...splitter.push(chunk)].map(decodeLine).join('');
+      done(null, text || undefined);
     },
     flush(done) {
-      done(null, partial ? decodeLine(partial) : undefined);
+      const rest = splitter.end();
+      done(null, rest ? decodeLine(rest) : undefined);
     },
   });
 }
@@ -193,11 +202,8 @@ function lineByLine(): Transform {
 /** The head of a file as text, decoded as `decoding` does. */
 export function decodeHeadAs(head: Buffer, { encoding, windows1252Lines }: TextEncoding): string {
   if (!windows1252Lines?.length) return decodeHead(head, encoding);
-  const text: string[] = [];
-  let from = 0;
-  for (let at = head.indexOf(0x0a); at >= 0; at = head.indexOf(0x0a, from)) {
-    text.push(decodeLine(head.subarray(from, at + 1)));
-    from = at + 1;
-  }
-  return text.join('') + decodeHead(head.subarray(from), 'utf-8');
+  const splitter = new LineSplitter();
+  const lines = [...splitter.push(head)];
+  const rest = splitter.end();
+  return [...lines, ...(rest ? [rest] : [])].map(decodeLine).join('');
 }

@@ -20,11 +20,17 @@ function dateText(date: Date): string {
   return `${day}T${pad(h)}:${pad(m)}${s ? `:${pad(s)}` : ''}`;
 }
 
+const PLAIN_NUMBER = new Intl.NumberFormat('en-US', {
+  useGrouping: false,
+  maximumFractionDigits: 20,
+});
+
 /** A number as written, never with an exponent (a phone typed as a number stays its digits). */
-const numberText = (n: number): string =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 })
-    : '';
+function numberText(n: number): string {
+  if (!Number.isFinite(n)) return '';
+  const text = String(n);
+  return text.includes('e') ? PLAIN_NUMBER.format(n) : text;
+}
 
 /** A cell's value as text: rich text joined, a link's text, a formula's result. */
 export function cellText(value: unknown): string {
