@@ -1,3 +1,5 @@
+import { PARTNER_KINDS } from '../../partners/partner.entity';
+import { options } from '../../web/kit/i18n';
 import { countryCode } from './country';
 import { languageTag } from './languages';
 import { mapRow, splitFullName, splitList } from './map-row';
@@ -110,6 +112,8 @@ describe("a partner's kind", () => {
     expect(kind('university')).toBe('university');
     expect(kind('高新区')).toBe('technology_park');
     expect(kind('Raumstation')).toBe('Raumstation');
+    // the words are read from the app's labels, whose keys must be the kinds
+    expect(options('en', 'partnerKind').map((o) => o.value)).toEqual([...PARTNER_KINDS]);
   });
 });
 

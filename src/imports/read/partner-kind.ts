@@ -1,9 +1,8 @@
-import { PARTNER_KINDS } from '../../partners/partner.entity';
 import { options } from '../../web/kit/i18n';
 import { headerKey } from './targets';
 
 /** Words for a partner's kind beside its labels in the app. */
-const ALIASES: Record<string, (typeof PARTNER_KINDS)[number]> = {
+const ALIASES: Record<string, string> = {
   'Technology Park': 'technology_park',
   'Science Park': 'technology_park',
   Wissenschaftspark: 'technology_park',
@@ -40,10 +39,12 @@ const ALIASES: Record<string, (typeof PARTNER_KINDS)[number]> = {
 
 const BY_WORD: Map<string, string> = (() => {
   const words = new Map<string, string>();
-  for (const kind of PARTNER_KINDS) words.set(headerKey(kind), kind);
+  // the labels' keys are the kinds (PARTNER_KINDS), read here without the entity and TypeORM
   for (const locale of ['de', 'en'] as const)
-    for (const { value, label } of options(locale, 'partnerKind'))
+    for (const { value, label } of options(locale, 'partnerKind')) {
+      words.set(headerKey(value), value);
       words.set(headerKey(label), value);
+    }
   for (const [word, kind] of Object.entries(ALIASES)) words.set(headerKey(word), kind);
   return words;
 })();

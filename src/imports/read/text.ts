@@ -182,28 +182,43 @@ class LineSplitter {
   }
 }
 
+/** Lines as text: all at once when they are UTF-8, else line by line. */
+function decodeLines(block: Buffer): string {
+  if (isUtf8(block)) return utf8.decode(block);
+  const text: string[] = [];
+  let from = 0;
+  for (let lf = block.indexOf(0x0a); lf >= 0; lf = block.indexOf(0x0a, from)) {
+    text.push(decodeLine(block.subarray(from, lf + 1)));
+    from = lf + 1;
+  }
+  if (from < block.length) text.push(decodeLine(block.subarray(from)));
+  return text.join('');
+}
+
 /** UTF-8, each line that is not read as Windows-1252. */
 function lineByLine(): Transform {
-  const splitter = new LineSplitter();
+  let pending: Buffer[] = [];
   return new Transform({
     readableObjectMode: false,
     decodeStrings: true,
     transform(chunk: Buffer, _encoding, done) {
-      const text = [...splitter.push(chunk)].map(decodeLine).join('');
-      done(null, text || undefined);
+      const lf = chunk.lastIndexOf(0x0a);
+      if (lf < 0) {
+        pending.push(chunk);
+        return done();
+      }
+      const lines = chunk.subarray(0, lf + 1);
+      const block = pending.length ? Buffer.concat([...pending, lines]) : lines;
+      pending = lf + 1 < chunk.length ? [chunk.subarray(lf + 1)] : [];
+      done(null, decodeLines(block));
     },
     flush(done) {
-      const rest = splitter.end();
-      done(null, rest ? decodeLine(rest) : undefined);
+      done(null, pending.length ? decodeLines(Buffer.concat(pending)) : undefined);
     },
   });
 }
 
 /** The head of a file as text, decoded as `decoding` does. */
 export function decodeHeadAs(head: Buffer, { encoding, windows1252Lines }: TextEncoding): string {
-  if (!windows1252Lines?.length) return decodeHead(head, encoding);
-  const splitter = new LineSplitter();
-  const lines = [...splitter.push(head)];
-  const rest = splitter.end();
-  return [...lines, ...(rest ? [rest] : [])].map(decodeLine).join('');
+  return windows1252Lines?.length ? decodeLines(head) : decodeHead(head, encoding);
 }
