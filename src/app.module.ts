@@ -21,6 +21,7 @@ import { TripsModule } from './trips/trips.module';
 import { AgreementsModule } from './agreements/agreements.module';
 import { SearchModule } from './search/search.module';
 import { MergeModule } from './merge/merge.module';
+import { ImportsModule } from './imports/imports.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
 import { IdempotencyInterceptor } from './common/idempotency';
@@ -86,6 +87,7 @@ export class AppModule {
         ContactLogModule,
         AdminModule,
         CalendarFeedsModule,
+        ImportsModule,
         WebModule,
       ],
       providers: [

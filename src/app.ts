@@ -13,13 +13,14 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
-import { BODY_LIMIT_BYTES, useBodyParsers } from './common/request-limits';
+import { BODY_LIMIT_BYTES, useBodyParsers, useUploads } from './common/request-limits';
 import { BadInput } from './common/errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { answerClientError, answerError } from './common/problem.filter';
 import { runWithRequestId } from './common/request-context';
 import { requestIdFor } from './logging';
 import { useSecurityHeaders } from './security-headers';
+import { usePageUploads } from './web/kit/upload';
 
 /** Builds the HTTP application (not yet listening). Used by main.ts and the CLI alike. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -52,6 +53,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   useBodyParsers(app);
 
   await app.register(fastifyCookie);
+  await useUploads(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', String(request.id));
@@ -60,6 +62,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     runWithRequestId(String(request.id), done);
   });
   useSecurityHeaders(fastify);
+  usePageUploads(fastify);
 
   const document = SwaggerModule.createDocument(
     app,

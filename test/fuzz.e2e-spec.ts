@@ -864,6 +864,13 @@ beforeAll(async () => {
   ];
   ids.agreements = [(await make.agreement({ partnerId: ids.partners[0] })).id];
   ids.users = [(await make.user()).id, (await make.user({ role: 'company', companyId: own })).id];
+  // An import (its pages' forms); the API's multipart upload is not one the run sends itself.
+  const upload = await app.http
+    .post('/api/v1/imports')
+    .set(admin.auth)
+    .field('kind', 'contact')
+    .attach('file', Buffer.from('Nachname;Vorname\nMüller;Anna\n'), 'fuzz.csv');
+  ids.imports = [upload.body.id as string];
 
   // Sessions that signing out may end.
   const expendable = await make.user();
@@ -896,6 +903,12 @@ beforeAll(async () => {
     '/password/forgot': '/password/forgot',
     '/password/reset': '/password/reset',
     '/unsubscribe/:token': '/unsubscribe/0',
+    // The import wizard: every step's form is on the import's page.
+    '/imports/:id/check': '/imports/:id',
+    '/imports/:id/decisions': '/imports/:id',
+    '/imports/:id/run': '/imports/:id',
+    '/imports/:id/cancel': '/imports/:id',
+    '/imports/:id/undo': '/imports/:id',
   };
   for (const route of posts) {
     const formPage =

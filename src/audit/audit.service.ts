@@ -62,6 +62,29 @@ export class AuditService {
     );
   }
 
+  /** Many events in one statement (an import's batch), in the caller's transaction. */
+  async recordMany(manager: EntityManager, entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await manager.query(
+      `INSERT INTO audit_events (actor_id, action, entity, entity_id, changes, request_id)
+       SELECT e.actor_id, e.action, e.entity, e.entity_id, e.changes, $2
+       FROM jsonb_to_recordset($1::jsonb)
+         AS e (actor_id uuid, action text, entity text, entity_id uuid, changes jsonb)`,
+      [
+        JSON.stringify(
+          entries.map((entry) => ({
+            actor_id: entry.actorId,
+            action: entry.action,
+            entity: entry.entity,
+            entity_id: entry.entityId,
+            changes: entry.changes ?? {},
+          })),
+        ),
+        currentRequestId() ?? null,
+      ],
+    );
+  }
+
   async list(
     filter: { entity?: string; entityId?: string; actorId?: string },
     page: PageQuery,

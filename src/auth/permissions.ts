@@ -52,6 +52,8 @@ export const PERMISSIONS = {
   'agreement:read': AGENCY_READERS,
   'agreement:write': AGENCY,
   'search:read': EVERYONE,
+  // importing contacts, companies and partners from files (and undoing an import)
+  'import:run': AGENCY,
   // the machinery: background jobs and the outbox (mails hold personal data)
   'system:admin': ADMIN,
 } as const satisfies Record<string, readonly Role[]>;

@@ -59,6 +59,14 @@ export const SERVICE_ERROR_CODES = [
   'isUuid',
   /** A sort that is not in the list's whitelist (the key class-validator uses for the same rule). */
   'isIn',
+  /** A number in the path that is not a whole number (an import's row). */
+  'isInt',
+  /** A file larger than the limit (an import's, IMPORT_MAX_BYTES). */
+  'maxSize',
+  /** A list that must have as many entries as another (an import's mapping and its headers). */
+  'arrayLength',
+  /** A decision for an import's row that duplicates nothing. */
+  'notDuplicate',
 ] as const;
 
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];

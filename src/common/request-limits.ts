@@ -1,6 +1,7 @@
 import { parse as parseForm } from 'node:querystring';
 import type { Duplex } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadInput, DomainError, fieldError, TooLarge } from './errors';
 
@@ -203,4 +204,36 @@ export function useBodyParsers(app: NestFastifyApplication): void {
       done(null, form);
     },
   );
+}
+
+/** The routes that take a file (`multipart/form-data`): method and path as Fastify routes them. */
+export const UPLOAD_ROUTES = new Set([
+  'POST /api/v1/imports',
+  // The import wizard's upload form, which hands the file on to the route above.
+  'POST /imports',
+]);
+
+/**
+ * Files: `multipart/form-data`, read by @fastify/multipart as a stream (the route sets its own
+ * size limit), only on UPLOAD_ROUTES; anywhere else it is refused as before, 415, so no other
+ * route is handed a body it did not parse. JSON and forms keep their parsers and limits above.
+ */
+export async function useUploads(app: NestFastifyApplication): Promise<void> {
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  await app.register(fastifyMultipart as never, {
+    limits: { files: 1, fields: 10, parts: 12 },
+    // A file over its route's limit is cut and flagged (`truncated`), the rest read and dropped.
+    throwFileSizeLimit: false,
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+    if (request.isMultipart() && !UPLOAD_ROUTES.has(route))
+      return done(
+        Object.assign(new Error('Unsupported Media Type'), {
+          statusCode: 415,
+          code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        }),
+      );
+    done();
+  });
 }

@@ -17,7 +17,8 @@ import {
 } from './companies.dto';
 import { transaction } from '../common/transaction';
 
-const AUDITED = [
+/** The fields a change is audited by (the importer audits its writes by the same). */
+export const AUDITED = [
   'name',
   'legalName',
   'industry',
@@ -102,8 +103,12 @@ export class CompaniesService extends RecordService<Company, Company> {
   }
 }
 
-/** The search and match keys of a company, from its names and website. */
-const companyKeys = (c: { name: string; legalName?: string | null; website?: string | null }) => ({
+/** The search and match keys of a company, from its names and website (the importer's too). */
+export const companyKeys = (c: {
+  name: string;
+  legalName?: string | null;
+  website?: string | null;
+}) => ({
   ...searchColumns([c.name, c.legalName]),
   matchKeys: organisationMatchKeys({ names: [c.name, c.legalName], website: c.website }),
 });

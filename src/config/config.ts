@@ -31,6 +31,8 @@ export interface AppConfig {
   };
   /** When the daily digest of due follow-ups goes out: five cron fields in Europe/Berlin. */
   digestCron: string;
+  /** The largest file an import takes (bytes). */
+  importMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -207,6 +209,7 @@ export function loadConfig(
       cronCheckSeconds: int('JOB_CRON_CHECK_SECONDS', 30, 1, 45),
     },
     digestCron: digestCron.trim().replace(/\s+/g, ' '),
+    importMaxBytes: int('IMPORT_MAX_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { searchColumns } from '../common/search';
+import { contactMatchColumns } from './match-keys';
 
 /** The order of contacts by name; contacts_name_idx is built on this expression. */
 export const contactNameOrder = (alias: string): string =>
@@ -20,6 +21,27 @@ export function contactSearchParts(contact: {
     contact.email,
     ...(contact.organisation ?? []),
   ];
+}
+
+/**
+ * The same search key refreshContactSearchKeys builds when the organisation is renamed, and the
+ * match keys of src/contacts/match-keys.ts.
+ */
+export function contactSearchColumns(
+  contact: {
+    familyName: string;
+    givenName?: string | null;
+    nativeName?: string | null;
+    email?: string | null;
+    phone?: string | null;
+    country?: string | null;
+  },
+  organisation: (string | null | undefined)[],
+) {
+  return {
+    ...searchColumns(contactSearchParts({ ...contact, organisation })),
+    ...contactMatchColumns(contact),
+  };
 }
 
 /**

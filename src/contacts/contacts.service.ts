@@ -12,8 +12,7 @@ import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
 import { andPositional, filtersOnInvisible, hideInvisibleIds } from '../common/scope';
 import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { deadLinks } from '../common/references';
-import { searchColumns, searchCondition } from '../common/search';
-import { contactMatchColumns } from './match-keys';
+import { searchCondition } from '../common/search';
 import { inTransaction } from '../common/transaction';
 import { visibleCompanyIds } from '../companies/scope';
 import { followUpScope } from '../follow-ups/scope';
@@ -22,7 +21,7 @@ import { leadScope } from '../leads/scope';
 import { visiblePartnerIds } from '../partners/scope';
 import { HOME_TIME_ZONE } from '../trips/time';
 import { Contact } from './contact.entity';
-import { contactNameOrder, contactSearchParts } from './contact-search';
+import { contactNameOrder, contactSearchColumns } from './contact-search';
 import { contactScope } from './scope';
 import { familyNameRequired, newContactNames } from './names';
 import {
@@ -51,7 +50,8 @@ const NAME_ORDER = contactNameOrder('c');
  */
 const SORT_MATCHES_UP_TO = 5_000;
 
-const AUDITED = [
+/** The fields a change is audited by (the importer audits its writes by the same). */
+export const AUDITED = [
   'familyName',
   'givenName',
   'nativeName',
@@ -448,17 +448,6 @@ function legalBasisColumns(
     legalBasis: legalBasis.basis,
     legalBasisRecordedAt: legalBasis.recordedAt ? new Date(legalBasis.recordedAt) : new Date(),
     legalBasisSource: legalBasis.source ?? null,
-  };
-}
-
-/**
- * The same search key refreshContactSearchKeys builds when the organisation is renamed, and the
- * match keys of src/contacts/match-keys.ts.
- */
-function contactSearchColumns(contact: Contact, organisation: (string | null)[]) {
-  return {
-    ...searchColumns(contactSearchParts({ ...contact, organisation })),
-    ...contactMatchColumns(contact),
   };
 }
 

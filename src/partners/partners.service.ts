@@ -18,7 +18,8 @@ import {
 } from './partners.dto';
 import { transaction } from '../common/transaction';
 
-const AUDITED = [
+/** The fields a change is audited by (the importer audits its writes by the same). */
+export const AUDITED = [
   'name',
   'nativeName',
   'kind',
@@ -103,8 +104,15 @@ export class PartnersService extends RecordService<Partner, Partner> {
   }
 }
 
-/** The search and match keys of a partner, from its names (the native one also as pinyin) and website. */
-const partnerKeys = (p: { name: string; nativeName?: string | null; website?: string | null }) => ({
+/**
+ * The search and match keys of a partner, from its names (the native one also as pinyin) and
+ * website (the importer's too).
+ */
+export const partnerKeys = (p: {
+  name: string;
+  nativeName?: string | null;
+  website?: string | null;
+}) => ({
   ...searchColumns([p.name, p.nativeName]),
   matchKeys: organisationMatchKeys({ names: [p.name, p.nativeName], website: p.website }),
 });

@@ -12,6 +12,7 @@ import { stageLabel, t } from './kit/i18n';
 import { facts, titledPage, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
+import { importLink } from './imports.pages';
 import { WebRequest } from '../auth/browser-session';
 import { CompanyView, ContactView, LeadView, Page } from './kit/views';
 
@@ -55,6 +56,7 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write', 'c
     const l = ctx.locale;
     return listPage<CompanyView & Record<string, unknown>>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx)),
+      links: [importLink(l, 'company')],
       title: t(l, 'companies'),
       intro: duplicatesLink(ctx, 'companies', 'company:write'),
       defaultSort: 'name',

@@ -24,6 +24,7 @@ import { directory, Labels } from './kit/labels';
 import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
+import { importLink } from './imports.pages';
 import { sendPage } from './kit/respond';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, ContactView, Page, PartnerView, TimelineItemView } from './kit/views';
@@ -318,6 +319,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
     const orgName = (id: string | null) => (id && known.get(id)) || labels.get(id);
     return listPage<Contact>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx, this.api)),
+      links: [importLink(l, 'contact')],
       title: t(l, 'contacts'),
       intro: duplicatesLink(ctx, 'contacts', 'contact:write'),
       defaultSort: 'name',

@@ -13,6 +13,7 @@ import { label, options, t } from './kit/i18n';
 import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
+import { importLink } from './imports.pages';
 import { WebRequest } from '../auth/browser-session';
 import { AgreementView, ContactView, Page, PartnerView } from './kit/views';
 
@@ -67,6 +68,7 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write', 'p
     const l = ctx.locale;
     return listPage<Partner>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx)),
+      links: [importLink(l, 'partner')],
       title: t(l, 'partners'),
       intro: duplicatesLink(ctx, 'partners', 'partner:write'),
       defaultSort: 'name',

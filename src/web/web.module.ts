@@ -16,6 +16,7 @@ import { ContactPages } from './contacts.pages';
 import { DashboardPages } from './dashboard.pages';
 import { ContactCardPage, EXPORT_PAGES } from './exports.pages';
 import { FollowUpPages } from './follow-ups.pages';
+import { ImportPages } from './imports.pages';
 import { InteractionPages } from './interactions.pages';
 import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
@@ -43,6 +44,7 @@ import { WebApi } from './kit/web-api';
     ContactPages,
     DashboardPages,
     FollowUpPages,
+    ImportPages,
     InteractionPages,
     LeadPages,
     LogPages,

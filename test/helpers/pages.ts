@@ -64,6 +64,9 @@ export const NOT_WALKED: Record<string, string> = {
   '/contacts/:id/merge/:otherId': 'needs a pair: test/browser/duplicates.e2e-spec.ts (axe, 390 px)',
   '/companies/:id/merge/:otherId': 'needs a pair: test/browser/duplicates.e2e-spec.ts',
   '/partners/:id/merge/:otherId': 'needs a pair: test/browser/duplicates.e2e-spec.ts',
+  '/imports/:id':
+    'the demo data holds no import; test/browser/imports.e2e-spec.ts walks every step of one',
+  '/imports/:id/failed.csv': 'a download, checked in test/browser/imports.e2e-spec.ts',
 };
 /** Walked without a session (signed in, they redirect). */
 export const SIGNED_OUT: readonly string[] = ['/login'];

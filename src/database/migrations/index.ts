@@ -18,6 +18,7 @@ import { NotificationTimes1764220000000 } from './1764220000000-notification-tim
 import { OutboxFilters1764240000000 } from './1764240000000-outbox-filters';
 import { MatchKeys1764250000000 } from './1764250000000-match-keys';
 import { OrganisationMatchKeys1764260000000 } from './1764260000000-organisation-match-keys';
+import { Imports1764270000000 } from './1764270000000-imports';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   OutboxFilters1764240000000,
   MatchKeys1764250000000,
   OrganisationMatchKeys1764260000000,
+  Imports1764270000000,
 ];

@@ -28,6 +28,8 @@ const WORDS = {
   trips: ['Reisen', 'Trips'],
   agreements: ['Vereinbarungen', 'Agreements'],
   users: ['Benutzer', 'Users'],
+  imports: ['Import', 'Import'],
+  importFile: ['Importieren', 'Import'],
   jobs: ['Aufgaben', 'Jobs'],
   outbox: ['Postausgang', 'Outbox'],
   profile: ['Profil', 'Profile'],

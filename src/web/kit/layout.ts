@@ -39,6 +39,7 @@ const NAV: { href: string; word: Word; action: Action; agencyOnly?: boolean }[] 
   { href: '/leads', word: 'leads', action: 'lead:read' },
   { href: '/trips', word: 'trips', action: 'trip:read' },
   { href: '/agreements', word: 'agreements', action: 'agreement:read' },
+  { href: '/imports', word: 'imports', action: 'import:run' },
   { href: '/users', word: 'users', action: 'user:read' },
   { href: '/admin/jobs', word: 'jobs', action: 'system:admin' },
   { href: '/admin/outbox', word: 'outbox', action: 'system:admin' },

@@ -45,6 +45,8 @@ export interface ListSpec<T> {
   fixed?: Record<string, string>;
   /** A "New …" button, for users whose role may create. */
   create?: { href: string; label: string; action: Action };
+  /** More buttons beside "New …" (import a file), each for the users whose role may. */
+  links?: { href: string; label: string; action: Action; id: string }[];
   /** Staff see the soft-deleted records at `?deleted=true`, each row with `deletedCell`. */
   deleted?: { action: Action; cell: (item: T) => Html };
   /** Page size. */
@@ -136,6 +138,7 @@ export async function listPage<T extends { id: string }>(
       <h1>${deleted ? html`${spec.title}: ${t(ctx.locale, 'deletedRecords')}` : spec.title}</h1>
       <div class="actions">
         ${canCreate ? html`<a class="button primary" href="${spec.create!.href}" id="new-record">${spec.create!.label}</a>` : ''}
+        ${deleted ? '' : (spec.links ?? []).filter((link) => can(user.role, link.action)).map((link) => html`<a class="button" href="${link.href}" id="${link.id}">${link.label}</a>`)}
         ${
           spec.deleted && can(user.role, spec.deleted.action)
             ? deleted

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
@@ -39,6 +40,8 @@ export class WebApi {
       ifMatch?: number;
       requestId?: string;
       idempotencyKey?: string;
+      /** A body sent as it is (an upload's multipart form) instead of `body` as JSON. */
+      raw?: { contentType: string; payload: Buffer | Readable };
     } = {},
   ): Promise<ApiAnswer<T>> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -46,6 +49,7 @@ export class WebApi {
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
     if (options.requestId) headers['x-request-id'] = options.requestId;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    if (options.raw) headers['content-type'] = options.raw.contentType;
     const send = () =>
       asPageCall(user, (ticket) =>
         fastify.inject({
@@ -53,6 +57,7 @@ export class WebApi {
           url,
           headers: { ...headers, [PAGE_CALL_HEADER]: ticket },
           ...(options.body !== undefined && { payload: options.body as object }),
+          ...(options.raw && { payload: options.raw.payload }),
         }),
       );
     let response = await send();
