@@ -53,8 +53,6 @@ export async function receiveUpload(request: FastifyRequest, maxBytes: number): 
   try {
     for await (const part of request.parts({
       limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1000, parts: 12 },
-      // Cut, not thrown: a thrown limit surfaces as a broken stream (400), the cut one as 413.
-      throwFileSizeLimit: false,
     })) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || upload) {
