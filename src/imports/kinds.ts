@@ -4,7 +4,7 @@ import { contactSearchColumns } from '../contacts/contact-search';
 import { AUDITED as CONTACT_AUDITED } from '../contacts/contacts.service';
 import { newContactNames } from '../contacts/names';
 import { AUDITED as PARTNER_AUDITED, partnerKeys } from '../partners/partners.service';
-import type { ImportKind } from './read';
+import { TARGETS, type ImportKind } from './read';
 
 /** A record as the importer writes it: camelCase fields, as the entities name them. */
 export type Fields = Record<string, unknown>;
@@ -38,33 +38,11 @@ export interface KindWriter {
   keys(record: Fields, organisation: OrganisationNames): Fields;
 }
 
+/** The fields of the kind's create request: the reader's targets but those it resolves itself. */
 const DTO_FIELDS: Record<ImportKind, readonly string[]> = {
-  contact: [
-    'familyName',
-    'givenName',
-    'nativeName',
-    'salutation',
-    'position',
-    'email',
-    'phone',
-    'wechatId',
-    'languages',
-    'country',
-    'city',
-    'notes',
-    'tags',
-  ],
-  company: [
-    'name',
-    'legalName',
-    'industry',
-    'city',
-    'country',
-    'website',
-    'description',
-    'branchCountries',
-  ],
-  partner: ['name', 'nativeName', 'kind', 'country', 'city', 'address', 'website', 'description'],
+  contact: TARGETS.contact.filter((f) => f !== 'fullName' && f !== 'organisation'),
+  company: TARGETS.company,
+  partner: TARGETS.partner,
 };
 
 const pick = (values: Fields, fields: readonly string[]): Fields =>
