@@ -49,6 +49,7 @@ export class ImportCheck {
     jobs.define<ImportJob>({
       name: IMPORT_CHECK,
       run: (data) => this.check(data.importId),
+      watched: true,
       retryLimit: 2,
       expireInSeconds: 3600,
     });

@@ -82,6 +82,7 @@ export class ImportRun {
     jobs.define<ImportJob>({
       name: IMPORT_RUN,
       run: (data) => this.run(data.importId),
+      watched: true,
       retryLimit: 3,
       expireInSeconds: 3600,
     });

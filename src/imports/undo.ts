@@ -53,6 +53,7 @@ export class ImportUndo {
     jobs.define<ImportJob>({
       name: IMPORT_UNDO,
       run: (data) => this.undo(data.importId),
+      watched: true,
       retryLimit: 3,
       expireInSeconds: 3600,
     });

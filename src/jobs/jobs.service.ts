@@ -33,6 +33,8 @@ export interface Queue<T extends object> {
   expireInSeconds?: number;
   /** Jobs come often (every mail): JOB_CONCURRENCY at once per instance instead of one. */
   busy?: boolean;
+  /** Someone watches each job (an import's progress bar): it starts within a second too. */
+  watched?: boolean;
 }
 
 export interface Schedule {
@@ -129,9 +131,10 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
         {
           batchSize: this.batchOf(queue),
           includeMetadata: true,
-          // A busy queue's job (a mail someone waits for) starts within a second; the others'
-          // (a schedule's) within five, which spares the database a poll every half second.
-          pollingIntervalSeconds: queue.busy ? 1 : 5,
+          // A busy or watched queue's job (a mail, an import someone waits for) starts within a
+          // second; the others' (a schedule's) within five, which spares the database a poll
+          // every half second.
+          pollingIntervalSeconds: queue.busy || queue.watched ? 1 : 5,
         },
         async (jobs: PgBoss.JobWithMetadata<object>[]) => {
           await Promise.all(jobs.map((job) => this.runOne(queue, job)));
