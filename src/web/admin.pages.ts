@@ -9,7 +9,15 @@ import { dateTime } from './kit/format';
 import { idempotencyField, idempotencyKeyOf } from './kit/forms';
 import { Html, html } from './kit/html';
 import { dictionary, Locale } from './kit/i18n';
-import { csrfField, facts, layout, PageContext, pageContext, titledPage } from './kit/layout';
+import {
+  csrfField,
+  doneNotice,
+  facts,
+  layout,
+  PageContext,
+  pageContext,
+  titledPage,
+} from './kit/layout';
 import { listPage } from './kit/lists';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
@@ -124,14 +132,7 @@ const stateBadge = (l: Locale, state: MailSummary['state']) =>
 
 /** A message the page shows after a post (`?done=retried`). */
 const NOTICES = ['retried', 'notFailed', 'resent', 'notResendable'] as const;
-const notice = (ctx: PageContext): Html => {
-  const done = (NOTICES as readonly string[]).includes(ctx.query.done ?? '')
-    ? (ctx.query.done as (typeof NOTICES)[number])
-    : undefined;
-  return done
-    ? html`<div class="flash" role="status" id="flash"><span>${w(ctx.locale, done)}</span></div>`
-    : html``;
-};
+const notice = (ctx: PageContext): Html => doneNotice(ctx, NOTICES, w);
 
 /**
  * The machinery, for admins: the job queues with their failed jobs (retry), and the outbox, each

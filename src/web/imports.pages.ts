@@ -9,7 +9,7 @@ import { dateTime, number } from './kit/format';
 import { idempotencyField, idempotencyKeyOf } from './kit/forms';
 import { Html, html } from './kit/html';
 import { Locale, ruleMessage, t } from './kit/i18n';
-import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
+import { csrfField, doneNotice, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
@@ -107,14 +107,7 @@ const cursorOf = (value: string | undefined) =>
 
 /** A message shown once after a redirect (`?done=saved`). */
 const NOTICES = ['decisionsSaved', 'notNow', 'changedMeanwhile'] as const;
-const notice = (ctx: PageContext): Html => {
-  const done = (NOTICES as readonly string[]).includes(ctx.query.done ?? '')
-    ? (ctx.query.done as (typeof NOTICES)[number])
-    : undefined;
-  return done
-    ? html`<div class="flash" role="status" id="flash"><span>${w(ctx.locale, done)}</span></div>`
-    : html``;
-};
+const notice = (ctx: PageContext): Html => doneNotice(ctx, NOTICES, w);
 
 /**
  * The import wizard: upload a file, map its columns, check it (a dry run that shows the rows'

@@ -96,6 +96,21 @@ const bell = (ctx: PageContext, user: WebUser): Html => {
 };
 
 /** A page whose heading is its title (a record's name, „Neues Unternehmen“, an error). */
+/**
+ * A message a page shows once after its own post redirected (`?done=retried`): one of `keys`, in
+ * the page's words; anything else in the URL shows nothing.
+ */
+export function doneNotice<K extends string>(
+  ctx: PageContext,
+  keys: readonly K[],
+  word: (locale: Locale, key: K) => string,
+): Html {
+  const done = keys.find((key) => key === ctx.query.done);
+  return done
+    ? html`<div class="flash" role="status" id="flash"><span>${word(ctx.locale, done)}</span></div>`
+    : html``;
+}
+
 export const titledPage = (ctx: PageContext, title: string, body: Html): Html =>
   layout(ctx, title, html`<h1>${title}</h1>${body}`);
 
