@@ -54,6 +54,9 @@ export const PERMISSIONS = {
   'search:read': EVERYONE,
   // importing contacts, companies and partners from files (and undoing an import)
   'import:run': AGENCY,
+  // the rights of a person under the GDPR (access, restriction, objection, erasure) and the
+  // retention review of contacts
+  'contact:privacy': AGENCY,
   // the machinery: background jobs and the outbox (mails hold personal data)
   'system:admin': ADMIN,
 } as const satisfies Record<string, readonly Role[]>;
