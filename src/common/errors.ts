@@ -67,6 +67,8 @@ export const SERVICE_ERROR_CODES = [
   'arrayLength',
   /** A decision for an import's row that duplicates nothing. */
   'notDuplicate',
+  /** A day on the wrong side of today: an objection made after today, an extension not after it. */
+  'when',
 ] as const;
 
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];

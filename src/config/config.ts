@@ -31,6 +31,8 @@ export interface AppConfig {
   };
   /** When the daily digest of due follow-ups goes out: five cron fields in Europe/Berlin. */
   digestCron: string;
+  /** The retention review: contacts without activity for `months` are listed for a decision. */
+  retention: { months: number; cron: string };
   /** The largest file an import takes (bytes). */
   importMaxBytes: number;
 }
@@ -175,6 +177,13 @@ export function loadConfig(
     );
   }
 
+  const retentionCron = text('RETENTION_CRON') ?? '30 2 * * *';
+  if (!isCron(retentionCron)) {
+    problems.push(
+      `RETENTION_CRON must be five cron fields, minute hour day month weekday (got "${retentionCron}")`,
+    );
+  }
+
   const logLevel = (text('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -209,6 +218,10 @@ export function loadConfig(
       cronCheckSeconds: int('JOB_CRON_CHECK_SECONDS', 30, 1, 45),
     },
     digestCron: digestCron.trim().replace(/\s+/g, ' '),
+    retention: {
+      months: int('RETENTION_MONTHS', 36, 1, 600),
+      cron: retentionCron.trim().replace(/\s+/g, ' '),
+    },
     importMaxBytes: int('IMPORT_MAX_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -67,6 +67,20 @@ export class Contact extends SearchableRecordColumns {
   @Column({ type: 'text', nullable: true })
   legalBasisSource: string | null;
 
+  /** Processing restricted (GDPR art. 18): hidden from all but admins (src/contacts/scope.ts). */
+  @InstantColumn({ nullable: true })
+  restrictedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  restrictionReason: string | null;
+
+  /** An objection to the processing (GDPR art. 21): recorded, hides nothing by itself. */
+  @InstantColumn({ nullable: true })
+  objectedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  objectionNote: string | null;
+
   /** The name in any script and order, as one key (src/contacts/match-keys.ts). */
   @Column({ type: 'text', nullable: true })
   nameKey: string | null;

@@ -21,13 +21,16 @@ import {
 } from 'class-validator';
 import {
   DeletedFilter,
+  FlagFilter,
   IsId,
   iso,
   ListQuery,
   OptionalCountry,
+  OptionalDay,
   OptionalId,
   OptionalNonNull,
   OptionalText,
+  RequiredText,
   Trim,
   TrimEach,
   TrimToNull,
@@ -260,6 +263,24 @@ export class ContactListQuery extends ListQuery(
 
   @DeletedFilter()
   deleted?: boolean;
+
+  @FlagFilter({ description: 'true: only contacts whose processing is restricted (admins).' })
+  restricted?: boolean;
+}
+
+/** `POST /contacts/:id/restriction`: why the processing is restricted (GDPR art. 18). */
+export class RestrictionDto {
+  @RequiredText(2000, { example: 'The contact disputes the accuracy of the data.' })
+  reason: string;
+}
+
+/** `POST /contacts/:id/objection`: the objection (GDPR art. 21), on a day (default today). */
+export class ObjectionDto {
+  @OptionalText(2000, { example: 'Objected by mail to any further contact.' })
+  note?: string | null;
+
+  @OptionalDay({ description: 'The day the objection was made; today when absent.' })
+  at?: string;
 }
 
 /** The timeline is always newest first: `?limit=&cursor=` only. */
@@ -302,6 +323,20 @@ export class ContactDto extends RecordDto {
     description: 'Agency users only.',
   })
   legalBasis?: LegalBasisOutDto | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'When processing was restricted (GDPR art. 18); agency users only. Read-only.',
+  })
+  restrictedAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Agency users only. Read-only.' })
+  restrictionReason?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'When the contact objected (GDPR art. 21); agency users only. Read-only.',
+  })
+  objectedAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Agency users only. Read-only.' })
+  objectionNote?: string | null;
 }
 
 /**
@@ -335,6 +370,10 @@ export const toContactDto = (c: Contact, view: ContactView = 'agency'): ContactD
           source: c.legalBasisSource,
         }
       : null,
+    restrictedAt: iso(c.restrictedAt),
+    restrictionReason: c.restrictionReason,
+    objectedAt: iso(c.objectedAt),
+    objectionNote: c.objectionNote,
   }),
   ownerId: c.ownerId,
   mergedIntoId: c.mergedIntoId,

@@ -19,7 +19,7 @@ import { followUpScope } from '../follow-ups/scope';
 import { interactionScope } from '../interactions/scope';
 import { leadScope } from '../leads/scope';
 import { visiblePartnerIds } from '../partners/scope';
-import { HOME_TIME_ZONE } from '../trips/time';
+import { HOME_TIME_ZONE, localDay } from '../trips/time';
 import { Contact } from './contact.entity';
 import { contactNameOrder, contactSearchColumns } from './contact-search';
 import { contactScope } from './scope';
@@ -72,6 +72,14 @@ export const AUDITED = [
   'legalBasisRecordedAt',
   'legalBasisSource',
   'deletedAt',
+] as const;
+
+/** The GDPR fields, audited by the actions that set them (restrict, object and their undoing). */
+const PRIVACY_AUDITED = [
+  'restrictedAt',
+  'restrictionReason',
+  'objectedAt',
+  'objectionNote',
 ] as const;
 
 const TIMELINE_SORT = '-at';
@@ -136,6 +144,9 @@ export class ContactsService extends RecordService<Contact, Contact> {
       qb.andWhere('c.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
     if (query.country) qb.andWhere('c.country = :country', { country: query.country });
     if (query.tag) qb.andWhere('c.tags @> CAST(:tags AS text[])', { tags: [query.tag] });
+    // Through contacts_restricted_idx; only admins see restricted contacts at all (scope.ts).
+    if (query.restricted !== undefined)
+      qb.andWhere(query.restricted ? 'c.restricted_at IS NOT NULL' : 'c.restricted_at IS NULL');
     // Sorting the matches instead of walking the name index: an expression of the same value
     // that no index is built on, so the planner collects the matches first.
     const sortMatches =
@@ -239,6 +250,65 @@ export class ContactsService extends RecordService<Contact, Contact> {
         scope: LIVE,
         audited: AUDITED,
       };
+    });
+  }
+
+  /**
+   * Restricts the processing (GDPR art. 18): from now on only admins see the contact (scope.ts).
+   * Restricting again keeps the first instant and takes the new reason.
+   */
+  restrict(actor: Actor, id: string, version: number, reason: string): Promise<Contact> {
+    return this.privacyChange(actor, id, version, 'restrict', (before) => ({
+      restrictedAt: before.restrictedAt ?? new Date(),
+      restrictionReason: reason,
+    }));
+  }
+
+  /** Lifts a restriction: the contact is seen again as before. Only those who see it can. */
+  liftRestriction(actor: Actor, id: string, version: number): Promise<Contact> {
+    return this.privacyChange(actor, id, version, 'lift-restriction', (before) =>
+      before.restrictedAt ? { restrictedAt: null, restrictionReason: null } : null,
+    );
+  }
+
+  /** Records an objection (GDPR art. 21) made on `day` (Berlin), today when absent. */
+  object(
+    actor: Actor,
+    id: string,
+    version: number,
+    note: string | null,
+    day: string | undefined,
+  ): Promise<Contact> {
+    if (day && day > localDay(new Date(), HOME_TIME_ZONE))
+      throw BadInput.field('at', 'when', 'at must not be after today');
+    // Noon UTC lies on the same day in Berlin, summer or winter.
+    const at = day ? new Date(`${day}T12:00:00Z`) : new Date();
+    return this.privacyChange(actor, id, version, 'object', () => ({
+      objectedAt: at,
+      objectionNote: note,
+    }));
+  }
+
+  /** Withdraws a recorded objection. */
+  withdrawObjection(actor: Actor, id: string, version: number): Promise<Contact> {
+    return this.privacyChange(actor, id, version, 'withdraw-objection', (before) =>
+      before.objectedAt ? { objectedAt: null, objectionNote: null } : null,
+    );
+  }
+
+  /** A GDPR action: the versioned update of its columns, audited under its own action. */
+  private privacyChange(
+    actor: Actor,
+    id: string,
+    version: number,
+    action: string,
+    values: (before: Contact) => Partial<Contact> | null,
+  ): Promise<Contact> {
+    return this.edit(actor, id, version, async (before) => {
+      if (before.version !== version) throw new VersionConflict(before.version);
+      const set = values(before);
+      if (!set) return null;
+      return { values: set, scope: LIVE, audited: PRIVACY_AUDITED, action };
     });
   }
 

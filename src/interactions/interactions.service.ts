@@ -15,6 +15,7 @@ import {
 import { deadLinks } from '../common/references';
 import { escapeLike, MAX_SEARCH_WORDS, normalize } from '../common/search';
 import { inTransaction } from '../common/transaction';
+import { visibleContactIds } from '../contacts/scope';
 import { Interaction, InteractionLinks, InteractionRecord } from './interaction.entity';
 import { interactionScope } from './scope';
 import {
@@ -131,7 +132,7 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
       idColumn: 'i.id',
     });
     return {
-      items: await this.withLinks(this.db.manager, page.items),
+      items: await this.withLinks(this.db.manager, page.items, actor),
       nextCursor: page.nextCursor,
     };
   }
@@ -147,7 +148,7 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
     const interaction = await qb.getOne();
     if (!interaction) throw new NotFound('interaction', id);
     if (options.links) return Object.assign(interaction, options.links);
-    const [record] = await this.withLinks(manager, [interaction]);
+    const [record] = await this.withLinks(manager, [interaction], actor);
     return record;
   }
 
@@ -210,7 +211,7 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
         values,
         scope: LIVE,
         audited: AUDITED,
-        alsoWrite: () => this.writeLinks(em, id, dto),
+        alsoWrite: () => this.writeLinks(em, id, dto, { actor }),
       };
     });
   }
@@ -227,10 +228,14 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
     };
   }
 
-  /** The linked ids of a whole page, in one query (never one per row). */
+  /**
+   * The linked ids of a whole page, in one query (never one per row); of the contacts, only those
+   * the caller sees (a restricted contact is named to admins only).
+   */
   private async withLinks(
     manager: EntityManager,
     interactions: Interaction[],
+    actor: Actor,
   ): Promise<InteractionRecord[]> {
     if (interactions.length === 0) return [];
     const rows = (await manager.query(
@@ -243,6 +248,11 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
        FROM unnest($1::uuid[]) AS i(id)`,
       [interactions.map((i) => i.id)],
     )) as { id: string; contact_ids: string[]; company_ids: string[]; partner_ids: string[] }[];
+    const visible = visibleContactIds(manager, actor);
+    if (visible) {
+      const seen = await visible([...new Set(rows.flatMap((r) => r.contact_ids))]);
+      for (const r of rows) r.contact_ids = r.contact_ids.filter((c) => seen.has(c));
+    }
     const byId = new Map<string, InteractionLinks>(
       rows.map((r) => [
         r.id,
@@ -263,13 +273,26 @@ export class InteractionsService extends RecordService<Interaction, InteractionR
     manager: EntityManager,
     id: string,
     dto: Partial<InteractionLinks>,
-    options: { created?: boolean } = {},
+    options: { created?: boolean; actor?: Actor } = {},
   ): Promise<void> {
     for (const link of LINKS) {
-      const ids = dto[link.field];
+      let ids = dto[link.field];
       if (ids === undefined) continue;
       if (!options.created) {
-        await manager.query(`DELETE FROM ${link.table} WHERE interaction_id = $1`, [id]);
+        const removed = (await manager.query(
+          `DELETE FROM ${link.table} WHERE interaction_id = $1 RETURNING ${link.column} AS id`,
+          [id],
+        )) as [{ id: string }[], number];
+        // The contacts the caller was not shown (restricted ones) stay linked.
+        const visible =
+          link.field === 'contactIds' && options.actor
+            ? visibleContactIds(manager, options.actor)
+            : undefined;
+        if (visible) {
+          const before = removed[0].map((r) => r.id);
+          const seen = await visible(before);
+          ids = [...new Set([...ids, ...before.filter((c) => !seen.has(c))])];
+        }
       }
       if (ids.length === 0) continue;
       await manager.query(
