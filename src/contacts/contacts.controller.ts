@@ -84,9 +84,7 @@ export class ContactsController extends RecordController({
     @IfMatch() version: number,
     @Body() dto: ObjectionDto,
   ): Promise<ContactDto> {
-    return toContactDto(
-      await this.service.object(actor, id, version, dto.note ?? null, dto.at),
-    );
+    return toContactDto(await this.service.object(actor, id, version, dto.note ?? null, dto.at));
   }
 
   @Delete(':id/objection')

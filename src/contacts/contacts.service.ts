@@ -6,10 +6,10 @@ import type { Actor } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { stripUndefined, userIdOrMe } from '../common/dto';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { BadInput, FieldError, fieldError, VersionConflict } from '../common/errors';
+import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
 import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
-import { andPositional, filtersOnInvisible, hideInvisibleIds } from '../common/scope';
+import { andPositional, filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
 import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { deadLinks } from '../common/references';
 import { searchCondition } from '../common/search';
@@ -304,7 +304,24 @@ export class ContactsService extends RecordService<Contact, Contact> {
     action: string,
     values: (before: Contact) => Partial<Contact> | null,
   ): Promise<Contact> {
-    return this.edit(actor, id, version, async (before) => {
+    // The record before is the one the caller sees; read again after the write, a contact the
+    // caller has just restricted is still answered to it.
+    const lookup = (em: EntityManager) => ({
+      locked: () => this.get(actor, id, em),
+      get: async () => {
+        const contact = await scopedQuery(
+          em,
+          Contact,
+          'c',
+          contactScope(actor, 'c', { withRestricted: true }),
+        )
+          .andWhere('c.id = :id', { id })
+          .getOne();
+        if (!contact) throw new NotFound('contact', id);
+        return this.shown(actor, contact, em);
+      },
+    });
+    return this.editThrough(lookup, actor, id, version, async (before) => {
       if (before.version !== version) throw new VersionConflict(before.version);
       const set = values(before);
       if (!set) return null;

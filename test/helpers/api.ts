@@ -32,9 +32,11 @@ const recordPath = (path: string) => {
   const match = LAST_ID.exec(path.split('?')[0]);
   return match ? path.slice(0, match.index + match[1].length) : undefined;
 };
-/** What needs `If-Match`: every PATCH and DELETE, and marking a follow-up done. */
+/** What needs `If-Match`: every PATCH and DELETE, marking a follow-up done, a contact's restriction and objection. */
 const needsIfMatch = (method: string, path: string) =>
-  method === 'patch' || method === 'delete' || /\/complete$/.test(path.split('?')[0]);
+  method === 'patch' ||
+  method === 'delete' ||
+  /\/(complete|restriction|objection)$/.test(path.split('?')[0]);
 
 /** ETags by record id, shared by every caller of one app: a version is the same for everyone. */
 const seen = new WeakMap<TestApp, Map<string, string>>();

@@ -13,9 +13,9 @@ export class PrivacyRetention1764290000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE contacts
-        ADD COLUMN restricted_at timestamptz,
+        ADD COLUMN restricted_at timestamptz(3),
         ADD COLUMN restriction_reason text,
-        ADD COLUMN objected_at timestamptz,
+        ADD COLUMN objected_at timestamptz(3),
         ADD COLUMN objection_note text`);
     // The admins' filter `?restricted=true`: few rows, so a partial index.
     await q.query(
@@ -25,13 +25,13 @@ export class PrivacyRetention1764290000000 implements MigrationInterface {
       CREATE TABLE retention_reviews (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         contact_id uuid NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
-        found_at timestamptz NOT NULL DEFAULT now(),
-        last_activity_at timestamptz NOT NULL,
+        found_at timestamptz(3) NOT NULL DEFAULT now(),
+        last_activity_at timestamptz(3) NOT NULL,
         decision text NOT NULL DEFAULT 'open' CHECK (decision IN ('open', 'extended')),
         extended_until date,
         reason text,
         decided_by uuid REFERENCES users (id),
-        decided_at timestamptz,
+        decided_at timestamptz(3),
         CHECK ((decision = 'extended') = (extended_until IS NOT NULL))
       )`);
     await q.query(
