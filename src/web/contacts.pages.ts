@@ -25,6 +25,8 @@ import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { importLink } from './imports.pages';
+import { privacyBlock, privacyNotice } from './privacy.pages';
+import { w as pw } from './privacy.words';
 import { sendPage } from './kit/respond';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, ContactView, Page, PartnerView, TimelineItemView } from './kit/views';
@@ -34,6 +36,10 @@ import { WebApi } from './kit/web-api';
 export type Contact = ContactView & {
   ownerId: string | null;
   legalBasis?: { basis: string; recordedAt: string | null; source: string | null } | null;
+  restrictedAt?: string | null;
+  restrictionReason?: string | null;
+  objectedAt?: string | null;
+  objectionNote?: string | null;
   createdAt: string;
   deletedAt: string | null;
 } & Record<string, unknown>;
@@ -321,7 +327,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       ...records.listed(ctx, kind(ctx, this.api)),
       links: [importLink(l, 'contact')],
       title: t(l, 'contacts'),
-      intro: duplicatesLink(ctx, 'contacts', 'contact:write'),
+      intro: html`${privacyNotice(ctx)}${duplicatesLink(ctx, 'contacts', 'contact:write')}`,
       defaultSort: 'name',
       filters: [
         ...(orgs.companies.length
@@ -358,6 +364,10 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
             ]
           : []),
         { name: 'country', label: t(l, 'country'), type: 'select', choices: countries(l) },
+        // Only admins see restricted contacts at all.
+        ...(user.role === 'admin'
+          ? [{ name: 'restricted', label: pw(l, 'onlyRestricted'), type: 'checkbox' as const }]
+          : []),
       ],
       // The filters' choices name most rows already; the others are asked for, for these rows.
       prepare: async (items) => {
@@ -372,7 +382,12 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
           header: t(l, 'name'),
           sort: 'name',
           primary: true,
-          cell: (c) => html`<a href="/contacts/${c.id}">${personName(c)}</a>`,
+          cell: (c) =>
+            html`<a href="/contacts/${c.id}">${personName(c)}</a>${
+              c.restrictedAt
+                ? html` <span class="badge bad" data-restricted="${c.id}">${pw(l, 'restricted')}</span>`
+                : ''
+            }`,
         },
         { header: t(l, 'position'), cell: (c) => c.position },
         { header: t(l, 'organisation'), cell: (c) => orgName(c.companyId ?? c.partnerId) },
@@ -437,7 +452,6 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
     const owner =
       users.find((u) => u.id === c.ownerId)?.displayName ??
       (c.ownerId === user.userId ? user.displayName : '');
-    const basis = c.legalBasis;
     const extra = html`<a class="button" id="download-vcard" href="/contacts/${c.id}/vcard" download>${x(l, 'vcardOne')}</a>${
       can(user.role, 'interaction:write')
         ? html`<a class="button" id="log-interaction" href="/log?contactId=${c.id}">${w(l, 'logInteraction')}</a>`
@@ -451,8 +465,9 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
     const agency = isAgency(user);
     return titledPage(
       ctx,
-      personName(c),
+      c.restrictedAt ? `${personName(c)} (${pw(l, 'restricted')})` : personName(c),
       html`
+          ${privacyNotice(ctx)}
           ${c.position || orgName ? html`<p class="lead-line">${[c.position, orgName].filter(Boolean).join(' · ')}</p>` : ''}
           ${records.recordActions(ctx, kind(ctx, this.api), c, extra)}
           ${facts([
@@ -478,21 +493,12 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
                   [t(l, 'notes'), c.notes],
                   [t(l, 'tags'), (c.tags ?? []).join(', ')],
                   [t(l, 'owner'), owner],
-                  [
-                    t(l, 'legalBasis'),
-                    basis
-                      ? html`${label(l, 'legalBasis', basis.basis)}${
-                          basis.recordedAt
-                            ? html` <span class="muted">· ${w(l, 'recordedAt')} ${dateTime(basis.recordedAt, l)}</span>`
-                            : ''
-                        }${basis.source ? html`<br />${w(l, 'source')}: ${basis.source}` : ''}`
-                      : w(l, 'notRecorded'),
-                  ],
                 ] as [string, Html | string | null][])
               : []),
             [t(l, 'createdAt'), dateTime(c.createdAt, l)],
             [t(l, 'updatedAt'), dateTime(c.updatedAt, l)],
           ])}
+          ${agency ? privacyBlock(ctx, c) : ''}
           <h2 id="h-timeline">${t(l, 'timeline')}</h2>
           ${
             items.length

@@ -43,7 +43,9 @@ export class PrivacyRetention1764290000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX retention_reviews_extended_idx ON retention_reviews (contact_id, extended_until) WHERE decision = 'extended'`,
     );
-    await q.query('CREATE INDEX retention_reviews_decided_by_idx ON retention_reviews (decided_by)');
+    await q.query(
+      'CREATE INDEX retention_reviews_decided_by_idx ON retention_reviews (decided_by)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -32,6 +32,7 @@ const WORDS = {
   importFile: ['Importieren', 'Import'],
   jobs: ['Aufgaben', 'Jobs'],
   outbox: ['Postausgang', 'Outbox'],
+  retentionReview: ['Aufbewahrung', 'Retention'],
   profile: ['Profil', 'Profile'],
   logContact: ['Kontakt erfassen', 'Log a contact'],
   logContactHint: ['Taste „n“ von jeder Seite', 'Key “n” from any page'],

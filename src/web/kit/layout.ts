@@ -41,6 +41,7 @@ const NAV: { href: string; word: Word; action: Action; agencyOnly?: boolean }[] 
   { href: '/agreements', word: 'agreements', action: 'agreement:read' },
   { href: '/imports', word: 'imports', action: 'import:run' },
   { href: '/users', word: 'users', action: 'user:read' },
+  { href: '/privacy/retention', word: 'retentionReview', action: 'contact:privacy' },
   { href: '/admin/jobs', word: 'jobs', action: 'system:admin' },
   { href: '/admin/outbox', word: 'outbox', action: 'system:admin' },
 ];

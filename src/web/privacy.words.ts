@@ -1,0 +1,66 @@
+import { dictionary } from './kit/i18n';
+
+/** The words of the privacy block on a contact's page and of the retention review (German first). */
+export const w = dictionary({
+  privacy: ['Datenschutz', 'Privacy'],
+  restriction: ['Einschränkung der Verarbeitung', 'Restriction of processing'],
+  restricted: ['eingeschränkt', 'restricted'],
+  restrictedSince: ['eingeschränkt seit', 'restricted since'],
+  notRestricted: ['nicht eingeschränkt', 'not restricted'],
+  restrictionReason: ['Grund der Einschränkung', 'Reason for the restriction'],
+  restrictionHint: [
+    'Art. 18 DSGVO: Danach sehen nur noch Administratoren den Kontakt – in Listen, Suche, Exporten und bei anderen Einträgen.',
+    'GDPR art. 18: afterwards only admins see the contact – in lists, search, exports and on other records.',
+  ],
+  restrict: ['Verarbeitung einschränken', 'Restrict processing'],
+  lift: ['Einschränkung aufheben', 'Lift the restriction'],
+  objection: ['Widerspruch', 'Objection'],
+  objectedOn: ['Widerspruch am', 'Objected on'],
+  noObjection: ['kein Widerspruch', 'no objection'],
+  objectionNote: ['Notiz zum Widerspruch', 'Note on the objection'],
+  objectionDay: ['Tag des Widerspruchs', 'Day of the objection'],
+  objectionDayHint: ['leer: heute', 'empty: today'],
+  objectionHint: [
+    'Art. 21 DSGVO: Ein Widerspruch wird vermerkt; er verbirgt den Kontakt nicht.',
+    'GDPR art. 21: an objection is recorded; it does not hide the contact.',
+  ],
+  recordObjection: ['Widerspruch erfassen', 'Record the objection'],
+  withdrawObjection: ['Widerspruch zurücknehmen', 'Withdraw the objection'],
+  personalData: ['Personenbezogene Daten', 'Personal data'],
+  restrictedDone: ['Die Verarbeitung ist eingeschränkt.', 'Processing is restricted.'],
+  liftedDone: ['Die Einschränkung ist aufgehoben.', 'The restriction is lifted.'],
+  objectedDone: ['Der Widerspruch ist erfasst.', 'The objection is recorded.'],
+  withdrawnDone: ['Der Widerspruch ist zurückgenommen.', 'The objection is withdrawn.'],
+  privacyInvalid: [
+    'Bitte prüfen: Ein Grund ist nötig, und der Tag darf nicht in der Zukunft liegen.',
+    'Please check: a reason is required, and the day must not be in the future.',
+  ],
+  privacyStale: [
+    'Der Kontakt wurde inzwischen geändert; bitte erneut versuchen.',
+    'The contact was changed meanwhile; please try again.',
+  ],
+  retention: ['Aufbewahrung prüfen', 'Retention review'],
+  retentionIntro: [
+    'Kontakte ohne Aktivität seit dem eingestellten Zeitraum (RETENTION_MONTHS): verlängern Sie die Aufbewahrung mit Grund oder löschen Sie den Kontakt.',
+    'Contacts without activity for the configured period (RETENTION_MONTHS): extend their retention with a reason, or erase the contact.',
+  ],
+  lastActivity: ['Letzte Aktivität', 'Last activity'],
+  foundAt: ['Gefunden am', 'Found on'],
+  decision: ['Entscheidung', 'Decision'],
+  extend: ['Verlängern', 'Extend'],
+  extendUntil: ['Aufbewahren bis', 'Keep until'],
+  extendReason: ['Grund', 'Reason'],
+  erase: ['Löschen', 'Erase'],
+  runNow: ['Prüfung jetzt ausführen', 'Run review now'],
+  ranDone: ['Die Prüfung ist gelaufen.', 'The review has run.'],
+  extendedDone: ['Die Aufbewahrung ist verlängert.', 'Retention is extended.'],
+  extendInvalid: [
+    'Bitte prüfen: Der Tag muss nach heute liegen, und ein Grund ist nötig.',
+    'Please check: the day must be after today, and a reason is required.',
+  ],
+  extendGone: [
+    'Für diesen Kontakt steht keine Prüfung mehr offen.',
+    'There is no open review for this contact any more.',
+  ],
+  onlyRestricted: ['nur eingeschränkte', 'restricted only'],
+});
