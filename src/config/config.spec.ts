@@ -124,4 +124,17 @@ describe('configuration', () => {
       );
     expect(() => loadConfig({ JOB_CRON_CHECK_SECONDS: '0' })).toThrow(/JOB_CRON_CHECK_SECONDS/);
   });
+
+  it('reads the retention review: months and schedule, each validated', () => {
+    expect(loadConfig({}).retention).toEqual({ months: 36, cron: '30 2 * * *' });
+    expect(loadConfig({ RETENTION_MONTHS: '24', RETENTION_CRON: '0  3 * * 0' }).retention).toEqual({
+      months: 24,
+      cron: '0 3 * * 0',
+    });
+    for (const bad of ['0', '-1', 'x', '1.5', '601'])
+      expect(() => loadConfig({ RETENTION_MONTHS: bad })).toThrow(/RETENTION_MONTHS/);
+    expect(() => loadConfig({ RETENTION_CRON: '0 25 * * *' })).toThrow(
+      /RETENTION_CRON must be five cron fields/,
+    );
+  });
 });
