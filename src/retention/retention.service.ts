@@ -13,7 +13,7 @@ import { personName } from '../contacts/names';
 import { contactScope } from '../contacts/scope';
 import { Jobs, SCHEDULE_ZONE } from '../jobs/jobs.service';
 import { localDay } from '../trips/time';
-import { lastActivity } from './activity';
+import { activeSince, lastActivity } from './activity';
 import { RetentionReview } from './retention-review.entity';
 import {
   ExtendDto,
@@ -66,25 +66,39 @@ export class RetentionService {
    */
   run(actor: Actor | null): Promise<ReviewRun> {
     return transaction(this.db, async (em) => {
+      // The first review of a large database writes a review per quiet contact (3 s for 68,000
+      // of 200,000 on two busy cores); a bigger one must not end at a request's timeout.
+      await em.query(`SET LOCAL statement_timeout = '5min'`);
       const months = this.config.retention.months;
       const today = localDay(new Date(), SCHEDULE_ZONE);
       const cutoff = `now() - make_interval(months => $1::int)`;
+      // Inlined where it is used, so the planner knows its size and hashes it (an anti-join).
+      const recent = `recent AS (${activeSince(cutoff)})`;
       const [, closed] = (await em.query(
-        `DELETE FROM retention_reviews r USING contacts c
+        `WITH ${recent}
+         DELETE FROM retention_reviews r USING contacts c
          WHERE r.decision = 'open' AND c.id = r.contact_id
-           AND (c.deleted_at IS NOT NULL OR ${lastActivity('c')} >= ${cutoff})`,
+           AND (c.deleted_at IS NOT NULL OR c.updated_at >= ${cutoff}
+                OR EXISTS (SELECT 1 FROM recent WHERE recent.contact_id = c.id))`,
         [months],
       )) as [unknown, number];
+      // Quiet: its own change is older and no linked record is among the recent ones; the last
+      // activity is computed for those found only. The sort reads every candidate before the
+      // first insert: a scan of retention_reviews while this statement fills it would read each
+      // new row again for every candidate (77 s instead of 3 for 68,000 of 200,000 contacts).
       const found = (await em.query(
-        `INSERT INTO retention_reviews (contact_id, last_activity_at)
-         SELECT due.id, due.last_activity_at
-         FROM (SELECT c.id, ${lastActivity('c')} AS last_activity_at
-               FROM contacts c
-               WHERE c.deleted_at IS NULL AND c.updated_at < ${cutoff}
-                 AND NOT EXISTS (SELECT 1 FROM retention_reviews r
-                                 WHERE r.contact_id = c.id
-                                   AND (r.decision = 'open' OR r.extended_until > $2::date))) due
-         WHERE due.last_activity_at < ${cutoff}
+        `WITH ${recent}
+         INSERT INTO retention_reviews (contact_id, last_activity_at)
+         SELECT c.id, ${lastActivity('c')}
+         FROM contacts c
+         WHERE c.deleted_at IS NULL AND c.updated_at < ${cutoff}
+           AND NOT EXISTS (SELECT 1 FROM recent WHERE recent.contact_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM retention_reviews r
+                           WHERE r.contact_id = c.id AND r.decision = 'open')
+           AND NOT EXISTS (SELECT 1 FROM retention_reviews r
+                           WHERE r.contact_id = c.id AND r.decision = 'extended'
+                             AND r.extended_until > $2::date)
+         ORDER BY c.id
          ON CONFLICT (contact_id) WHERE decision = 'open' DO NOTHING
          RETURNING id`,
         [months, today],
