@@ -114,6 +114,24 @@ describe('restriction of processing (GDPR art. 18)', () => {
     });
   });
 
+  it('leaves a restricted contact out of the possible duplicates, but for admins', async () => {
+    const email = `twin-${unique()}@example.cn`;
+    const a = await make.contact({ email });
+    const b = await make.contact({ email });
+    const pairs = async (session: Session) => {
+      const res = await api.as(session).get('/api/v1/contacts/duplicates?limit=200');
+      expect(res.status).toBe(200);
+      return (res.body.items as { records: { id: string }[] }[]).map((p) =>
+        p.records.map((r) => r.id).sort(),
+      );
+    };
+    const pair = [a.id, b.id].sort();
+    expect(await pairs(c.sessions.staff)).toContainEqual(pair);
+    await api.post(`/api/v1/contacts/${b.id}/restriction`, { reason: 'disputed' });
+    expect(await pairs(c.sessions.staff)).not.toContainEqual(pair);
+    expect(await pairs(admin)).toContainEqual(pair);
+  });
+
   it('is for the agency: 403 for viewer and company users, 400 naming reason', async () => {
     const contact = await make.contact({ companyId: c.ownCompany.id });
     await make.lead({ companyId: c.ownCompany.id, contactId: contact.id });

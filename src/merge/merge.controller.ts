@@ -37,8 +37,8 @@ function MergeRoutes<E, D>(options: {
     @Get('duplicates')
     @Allow(write)
     @ApiOkResponse({ type: DuplicatePageDto })
-    async duplicates(@Query() query: DuplicatesQuery) {
-      const page = await this.merges.duplicates<E>(kind, query);
+    async duplicates(@CurrentActor() actor: Actor, @Query() query: DuplicatesQuery) {
+      const page = await this.merges.duplicates<E>(kind, query, actor);
       return {
         items: page.items.map((pair) => ({
           reasons: pair.reasons,

@@ -16,6 +16,7 @@ import { refreshContactSearchKeys } from '../contacts/contact-search';
 import { Contact } from '../contacts/contact.entity';
 import { toContactDto } from '../contacts/contacts.dto';
 import { ContactsService } from '../contacts/contacts.service';
+import { visibleContactIds } from '../contacts/scope';
 import { toCompanyDto } from '../companies/companies.dto';
 import { Partner } from '../partners/partner.entity';
 import { toPartnerDto } from '../partners/partners.dto';
@@ -176,6 +177,7 @@ export class MergeService {
   async duplicates<R>(
     kindName: MergeKindName,
     query: DuplicatesQuery,
+    actor: Actor,
   ): Promise<Page<DuplicatePair<R>>> {
     const kind = { kind: kindName, ...KINDS[kindName] };
     const params: unknown[] = [query.limit + 1];
@@ -204,7 +206,12 @@ export class MergeService {
     )) as { a: string; b: string; reasons: string[]; score: number }[];
     const hasMore = rows.length > query.limit;
     const page = rows.slice(0, query.limit);
-    const ids = [...new Set(page.flatMap((r) => [r.a, r.b]))];
+    // A pair with a contact the caller may not see (a restricted one) is left out of the page;
+    // the cursor still follows the page as read.
+    const visible = kindName === 'contact' ? visibleContactIds(this.db.manager, actor) : undefined;
+    const seen = visible && (await visible([...new Set(page.flatMap((r) => [r.a, r.b]))]));
+    const shown = seen ? page.filter((r) => seen.has(r.a) && seen.has(r.b)) : page;
+    const ids = [...new Set(shown.flatMap((r) => [r.a, r.b]))];
     const records = new Map(
       (ids.length ? await this.db.getRepository(kind.entity).findBy({ id: In(ids) }) : []).map(
         (r) => [r.id, r as unknown as R],
@@ -212,7 +219,7 @@ export class MergeService {
     );
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
+      items: shown.map((r) => ({
         reasons: strongestFirst(r.reasons),
         records: [records.get(r.a)!, records.get(r.b)!],
       })),

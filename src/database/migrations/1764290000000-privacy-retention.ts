@@ -4,8 +4,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * GDPR rights on contacts: the restriction of processing (art. 18) and the objection (art. 21)
  * as columns of `contacts`; the retention review's findings in `retention_reviews` (one open row
  * per contact, extensions kept as decided). The indexes the retention job's rule of "last
- * activity" walks (src/retention/activity.ts) exist already: contacts_updated_at_idx,
- * interaction_contacts_contact_id_idx, leads_contact_id_idx, follow_ups_contact_id_idx.
+ * activity" reads (src/retention/activity.ts) exist already: by time contacts_updated_at_idx,
+ * interactions_occurred_at_idx, interactions_updated_at_idx, leads_updated_at_idx,
+ * follow_ups_updated_at_idx; by contact interaction_contacts_contact_id_idx,
+ * leads_contact_id_idx, follow_ups_contact_id_idx.
  */
 export class PrivacyRetention1764290000000 implements MigrationInterface {
   name = 'PrivacyRetention1764290000000';
