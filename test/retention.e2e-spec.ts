@@ -164,4 +164,26 @@ describe('retention review', () => {
       ).status,
     ).toBe(404);
   });
+
+  it('runs as the queue `retention-review` (what the schedule sends each night)', async () => {
+    const schedule = await app.db.query(
+      `SELECT cron, timezone FROM pgboss.schedule WHERE name = 'retention-review'`,
+    );
+    expect(schedule.rows).toEqual([{ cron: '30 2 * * *', timezone: 'Europe/Berlin' }]);
+    const night = (await make.contact({ familyName: 'Nachtlauf' })).id;
+    await age('contacts', night, 37);
+    await app.db.query(`INSERT INTO pgboss.job (name, data) VALUES ('retention-review', '{}')`);
+    let state = '';
+    for (let waited = 0; waited < 15_000 && state !== 'completed'; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const { rows } = await app.db.query<{ state: string }>(
+        `SELECT state FROM pgboss.job WHERE name = 'retention-review' ORDER BY created_on DESC LIMIT 1`,
+      );
+      state = rows[0]?.state ?? '';
+    }
+    expect(state).toBe('completed');
+    expect((await due()).map((r) => r.contactId)).toContain(night);
+    const audit = await api.get('/api/v1/audit?entity=retentionReview');
+    expect(audit.body.items[0]).toMatchObject({ action: 'run', actorId: null });
+  });
 });
