@@ -14,7 +14,7 @@ import { csrfField, doneNotice, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import { redirect } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
-import { w } from './privacy.words';
+import { w } from './rights.words';
 
 /** What the privacy block reads of a contact (the agency's view of the API's answer). */
 export interface PrivacyFacts {
@@ -120,7 +120,7 @@ export function privacyBlock(ctx: PageContext, c: PrivacyFacts): Html {
     ${restriction}
     <h3>${w(l, 'objection')}</h3>
     ${objection}
-    ${may ? html`<p><a href="${personalDataPath(c.id)}" id="personal-data">${w(l, 'personalData')}</a></p>` : ''}
+    ${may ? html`<p><a href="${personalDataPath(c.id)}" id="privacy-personal-data">${w(l, 'personalData')}</a></p>` : ''}
   </section>`;
 }
 
@@ -153,7 +153,7 @@ const tomorrow = (): string => {
 @ApiExcludeController()
 @WebPages()
 @Controller()
-export class PrivacyPages {
+export class RightsPages {
   constructor(private readonly api: WebApi) {}
 
   @Post('contacts/:id/restriction')
