@@ -2,11 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService, JWT_SECRET } from './auth.service';
 import { PasswordResets } from './password-reset.service';
 import { RateLimits } from './rate-limits';
+import { Session } from './session.entity';
+import { MySessionsController, UserSessionsController } from './sessions.controller';
+import { SessionsService } from './sessions.service';
 import { JwtStrategy, LocalStrategy } from './strategies';
 
 @Module({})
@@ -15,18 +19,23 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      imports: [PassportModule, JwtModule.register({ secret: jwtSecret })],
-      controllers: [AuthController],
+      imports: [
+        PassportModule,
+        JwtModule.register({ secret: jwtSecret }),
+        TypeOrmModule.forFeature([Session]),
+      ],
+      controllers: [AuthController, MySessionsController, UserSessionsController],
       providers: [
         AuthService,
         PasswordResets,
+        SessionsService,
         RateLimits,
         LocalStrategy,
         JwtStrategy,
         { provide: JWT_SECRET, useValue: jwtSecret },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AuthService, PasswordResets],
+      exports: [AuthService, PasswordResets, SessionsService],
     };
   }
 }

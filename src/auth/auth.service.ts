@@ -15,6 +15,7 @@ import {
   openSession,
   revokeAllSessions,
   revokeSession,
+  touchSession,
 } from './sessions';
 import {
   accountKey,
@@ -213,7 +214,8 @@ export class AuthService {
    */
   async actorFor(claims: AccessClaims): Promise<Actor | undefined> {
     const [row] = (await this.db.query(
-      `SELECT u.id, u.role, u.company_id FROM sessions s JOIN users u ON u.id = s.user_id
+      `${touchSession('s2.id = $1 AND s2.user_id = $2')}
+       SELECT u.id, u.role, u.company_id FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [claims.sid, claims.sub],
     )) as { id: string; role: Role; company_id: string | null }[];

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from './actor';
 import type { Role } from './permissions';
-import { hashToken, REFRESH_TOKEN_TTL_SECONDS } from './sessions';
+import { hashToken, REFRESH_TOKEN_TTL_SECONDS, touchSession } from './sessions';
 
 export const SESSION_COOKIE = 'liaison_session';
 export const CSRF_COOKIE = 'liaison_csrf';
@@ -55,7 +55,8 @@ export async function webUserFor(
 ): Promise<WebUser | undefined> {
   if (!token || token.length > 100) return undefined;
   const [row] = (await db.query(
-    `SELECT s.id AS session_id, u.id, u.role, u.company_id, u.display_name, u.email, u.locale,
+    `${touchSession('s2.web_token_hash = $1')}
+     SELECT s.id AS session_id, u.id, u.role, u.company_id, u.display_name, u.email, u.locale,
             (SELECT count(*)::int FROM notifications n
              WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
      FROM sessions s JOIN users u ON u.id = s.user_id
