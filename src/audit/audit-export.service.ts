@@ -13,7 +13,16 @@ import { AuditService } from './audit.service';
 const PAGE_SIZE = 200;
 
 const HEADERS = {
-  de: ['Zeitpunkt', 'Benutzer-ID', 'Benutzer', 'Aktion', 'Datensatzart', 'Datensatz-ID', 'Änderungen', 'Anfrage-ID'],
+  de: [
+    'Zeitpunkt',
+    'Benutzer-ID',
+    'Benutzer',
+    'Aktion',
+    'Datensatzart',
+    'Datensatz-ID',
+    'Änderungen',
+    'Anfrage-ID',
+  ],
   en: ['At', 'User ID', 'User', 'Action', 'Record kind', 'Record ID', 'Changes', 'Request ID'],
 } as const;
 

@@ -5,7 +5,12 @@ import { IsOneOf, OneOfFilter, OptionalId } from '../common/dto';
 import { isDay } from '../common/day';
 import { isInstant } from '../common/instant';
 import { PageQuery } from '../common/pagination';
-import { DELIMITERS, type Delimiter, EXPORT_LANGUAGES, type ExportLanguage } from '../exports/export.dto';
+import {
+  DELIMITERS,
+  type Delimiter,
+  EXPORT_LANGUAGES,
+  type ExportLanguage,
+} from '../exports/export.dto';
 import { AuditEvent } from './audit-event.entity';
 
 /** In a query string an unencoded `+` arrives as a space: `…T09:30:00 02:00` means `+02:00`. */

@@ -59,7 +59,9 @@ export class SessionsService {
   }
 
   async userExists(userId: string): Promise<void> {
-    const [user] = (await this.db.query('SELECT 1 FROM users WHERE id = $1', [userId])) as unknown[];
+    const [user] = (await this.db.query('SELECT 1 FROM users WHERE id = $1', [
+      userId,
+    ])) as unknown[];
     if (!user) throw new NotFound('user', userId);
   }
 
@@ -83,25 +85,26 @@ export class SessionsService {
          AND ($3::uuid IS NULL OR id = $3) AND ($4::uuid IS NULL OR id <> $4)
        RETURNING id, user_agent, ip, web_token_hash IS NOT NULL AS browser`,
       [which.userId, reason, which.id ?? null, which.except ?? null],
-    )) as [{ id: string; user_agent: string | null; ip: string | null; browser: boolean }[], number];
+    )) as [
+      { id: string; user_agent: string | null; ip: string | null; browser: boolean }[],
+      number,
+    ];
     const ended = rows[0];
     await this.audit.recordMany(
       em,
-      ended.map(
-        (s): AuditEntry => ({
-          actorId: actor.userId,
-          action: 'session.end',
-          entity: 'user',
-          entityId: which.userId,
-          changes: {
-            sessionId: s.id,
-            kind: s.browser ? 'browser' : 'api',
-            client: clientLabel(clientName(s.user_agent)),
-            ip: s.ip,
-            reason,
-          },
-        }),
-      ),
+      ended.map((s): AuditEntry => ({
+        actorId: actor.userId,
+        action: 'session.end',
+        entity: 'user',
+        entityId: which.userId,
+        changes: {
+          sessionId: s.id,
+          kind: s.browser ? 'browser' : 'api',
+          client: clientLabel(clientName(s.user_agent)),
+          ip: s.ip,
+          reason,
+        },
+      })),
     );
     return ended.length;
   }

@@ -37,7 +37,10 @@ const first = (table: [RegExp, string][], text: string): string | null =>
 export function clientName(userAgent: string | null | undefined): ClientName {
   const text = (userAgent ?? '').slice(0, 300);
   // Headless Chrome is Chrome as far as a person can tell.
-  return { browser: first(BROWSERS, text.replace('HeadlessChrome/', 'Chrome/')), os: first(SYSTEMS, text) };
+  return {
+    browser: first(BROWSERS, text.replace('HeadlessChrome/', 'Chrome/')),
+    os: first(SYSTEMS, text),
+  };
 }
 
 /** "Chrome on Linux", "Firefox", "Windows", or "Unknown client" (the API's English). */
