@@ -10,6 +10,6 @@ import { AuditService } from './audit.service';
   imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AuditController],
   providers: [AuditService, AuditExport],
-  exports: [AuditService],
+  exports: [AuditService, AuditExport],
 })
 export class AuditModule {}

@@ -23,6 +23,7 @@ import {
   pageContext,
 } from './kit/layout';
 import { redirect, safeNext, sendPage } from './kit/respond';
+import { sessionWords } from './sessions.words';
 import { ApiAnswer, ApiError, ApiProblem, WebApi } from './kit/web-api';
 import type { CalendarFeedDto } from '../calendar-feeds/calendar-feeds.dto';
 import {
@@ -243,6 +244,7 @@ export class AccountPages {
           [t(l, 'role'), label(l, 'role', user.role)],
         ])}
         <p><a href="/profile/notifications" id="mail-preferences">${t(l, 'emailPreferences')}</a></p>
+        <p><a href="/account/sessions" id="sessions-link">${sessionWords(l, 'link')}</a></p>
         <h2>${t(l, 'language')}</h2>
         <form method="post" action="/profile/locale" class="card" id="locale-form">
           ${csrfField(ctx)}

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { personName } from '../contacts/names';
+import { historyLink } from './audit.pages';
 import { w } from './contacts.words';
 import { x } from './exports.words';
 import { Choice, FieldSpec, FormValues } from './kit/forms';
@@ -455,6 +456,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       html`
           ${c.position || orgName ? html`<p class="lead-line">${[c.position, orgName].filter(Boolean).join(' · ')}</p>` : ''}
           ${records.recordActions(ctx, kind(ctx, this.api), c, extra)}
+          ${historyLink(ctx, 'contact', c.id)}
           ${facts([
             [t(l, 'salutation'), c.salutation],
             [t(l, 'familyName'), c.familyName],

@@ -3,6 +3,7 @@ import { respondToErrorsOf } from '../common/problem.filter';
 import { ExportsModule } from '../exports/exports.module';
 import { AccountPages } from './account.pages';
 import { AdminPages } from './admin.pages';
+import { AuditPages } from './audit.pages';
 import { PasswordPages } from './password.pages';
 import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
@@ -25,6 +26,7 @@ import { PartnerPages } from './partners.pages';
 import { SearchPages } from './search.pages';
 import { TripAppointmentPages, TripPages, TripParticipantPages } from './trips.pages';
 import { UserPages } from './users.pages';
+import { SessionPages, UserSessionPages } from './sessions.pages';
 import { sendErrorPage } from './kit/errors';
 import { isPageRequest } from './kit/respond';
 import { WebApi } from './kit/web-api';
@@ -35,6 +37,9 @@ import { WebApi } from './kit/web-api';
     AssetsController,
     AccountPages,
     AdminPages,
+    AuditPages,
+    SessionPages,
+    UserSessionPages,
     PasswordPages,
     AgreementPages,
     CompanyPages,

@@ -33,6 +33,7 @@ export interface Route {
 
 /** Page routes that are not pages to walk, each with the reason. */
 export const NOT_WALKED: Record<string, string> = {
+  '/admin/audit/export': 'a download (the audit log as CSV)',
   '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
   '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
   '/search/suggest': 'an htmx fragment (the results of the header’s search box)',

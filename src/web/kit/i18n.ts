@@ -31,6 +31,7 @@ const WORDS = {
   imports: ['Import', 'Import'],
   importFile: ['Importieren', 'Import'],
   jobs: ['Aufgaben', 'Jobs'],
+  auditLog: ['Protokoll', 'Audit log'],
   outbox: ['Postausgang', 'Outbox'],
   profile: ['Profil', 'Profile'],
   logContact: ['Kontakt erfassen', 'Log a contact'],
@@ -326,6 +327,8 @@ const WORDS = {
 } as const;
 
 export type Word = keyof typeof WORDS;
+/** Whether a key (a record's field name) has a word of its own. */
+export const isWord = (key: string): key is Word => Object.hasOwn(WORDS, key);
 export type Locale = 'de' | 'en';
 
 const index = (locale: Locale) => (locale === 'en' ? 1 : 0);
