@@ -3,6 +3,7 @@
  * current one marked; ending one (one's own, all others, an admin's all of a user's, a password
  * reset or change) refuses its token from the very next request, and every end is audited.
  */
+import { ADMIN } from './helpers/app';
 import { PASSWORD } from './helpers/auth';
 import { Visitor } from './helpers/pages';
 import { ReceivedMail, TestSmtp } from './helpers/smtp';
@@ -314,5 +315,58 @@ describe('a new password ends every session', () => {
       )
     ).rows as { changes: { sessionsEnded: number } }[];
     expect(event.changes.sessionsEnded).toBe(3);
+  });
+});
+
+describe('the pages', () => {
+  it('/account/sessions lists them, this one marked, and its forms end one and all others', async () => {
+    const user = await make.user();
+    const api = await apiSignIn(user, 'curl/8.5.0');
+    const browser = await browserSignIn(user);
+    const other = await browserSignIn(user);
+    const page = await browser.get('/account/sessions');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`id="session-${sidOf(api)}"`);
+    expect(page.body.match(/aria-current="true"/g)).toHaveLength(1);
+    expect(page.body).toContain('Firefox unter Windows');
+    expect(page.body).toContain('id="end-others"');
+
+    const ended = await browser.post(`/account/sessions/${sidOf(api)}/end`, { _csrf: page.token! });
+    expect(ended.status).toBe(303);
+    expect(ended.location).toBe('/account/sessions?done=ended');
+    expect(await status(api)).toBe(401);
+
+    const again = await browser.get('/account/sessions');
+    const all = await browser.post('/account/sessions/end-others', { _csrf: again.token! });
+    expect(all.location).toBe('/account/sessions?done=endedOthers');
+    expect(await pageStatus(other)).toBe('/login');
+    expect(await pageStatus(browser)).toBe(200);
+  });
+
+  it('a user’s page shows the admin that user’s sessions and ends them all', async () => {
+    const user = await make.user();
+    const api = await apiSignIn(user);
+    const browser = await browserSignIn(user);
+    const adminVisitor = new Visitor(app.url);
+    await adminVisitor.signIn(ADMIN.email, ADMIN.password);
+    const page = await adminVisitor.get(`/users/${user.id}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`id="session-${sidOf(api)}"`);
+    expect(page.body).toContain('id="end-all-sessions"');
+    const ended = await adminVisitor.post(`/users/${user.id}/sessions/end`, { _csrf: page.token! });
+    expect(ended.status).toBe(303);
+    expect(await status(api)).toBe(401);
+    expect(await pageStatus(browser)).toBe('/login');
+    const after = await adminVisitor.get(`/users/${user.id}?done=sessionsEnded`);
+    expect(after.body).toContain('id="no-sessions"');
+    expect(after.body).toContain('Alle Sitzungen sind beendet.');
+    // Staff may not.
+    const staff = await make.user();
+    const staffVisitor = new Visitor(app.url);
+    await staffVisitor.signIn(staff.email, staff.password);
+    const form = await staffVisitor.get('/profile');
+    expect(
+      (await staffVisitor.post(`/users/${user.id}/sessions/end`, { _csrf: form.token! })).status,
+    ).toBe(403);
   });
 });

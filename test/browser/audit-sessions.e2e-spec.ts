@@ -144,6 +144,7 @@ describeInBrowser('sessions and the audit log', () => {
         'Protokoll Neu GmbH',
       );
       await expect(en.locator('td[data-label="Record"] a').textContent()).resolves.toBe('Company');
+      await screenshot(page, 'audit-1280-en');
     } finally {
       await app.db.query(`UPDATE users SET locale = 'de' WHERE id = $1`, [admin.user.id]);
     }
