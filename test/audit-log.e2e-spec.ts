@@ -4,6 +4,8 @@
  * the filtered events and is itself audited; other roles are refused.
  */
 import { randomUUID } from 'node:crypto';
+import { ADMIN } from './helpers/app';
+import { Visitor } from './helpers/pages';
 import { Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
 let app: TestApp, admin: Session, make: Kit, c: Cast;
@@ -223,6 +225,32 @@ describe('the CSV export', () => {
       delimiter: 'semicolon',
       filters: { entity: 'probe', actorId: other },
     });
+  });
+
+  it('downloads from the page with the session, in the page’s language and with the filters', async () => {
+    const admin = new Visitor(app.url);
+    await admin.signIn(ADMIN.email, ADMIN.password);
+    const page = await admin.get(`/admin/audit?entity=probe&actorId=${other}`);
+    expect(page.status).toBe(200);
+    const href = /href="(\/admin\/audit\/export\?[^"]+)"[^>]*id="audit-csv"/.exec(page.body)?.[1];
+    expect(href).toBeDefined();
+    const file = await admin.get(href!.replace(/&amp;/g, '&'));
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = file.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'Zeitpunkt;Benutzer-ID;Benutzer;Aktion;Datensatzart;Datensatz-ID;Änderungen;Anfrage-ID',
+    );
+    expect(lines).toHaveLength(1 + probes.filter((p) => p.actorId === other).length);
+
+    const staff = new Visitor(app.url);
+    const user = await make.user();
+    await staff.signIn(user.email, user.password);
+    expect((await staff.get('/admin/audit/export?format=csv')).status).toBe(403);
+    expect((await staff.get('/admin/audit')).status).toBe(403);
   });
 
   it('refuses a format it does not write (400)', async () => {
