@@ -32,8 +32,8 @@ const UNLINKED_PLACES: { table: string; column: string; where?: string }[] = [
   { table: 'import_rows', column: 'duplicate_of' },
   { table: 'audit_events', column: 'entity_id', where: `entity = 'contact'` },
   { table: 'notifications', column: 'record_id' },
-  { table: 'not_duplicates', column: 'a' },
-  { table: 'not_duplicates', column: 'b' },
+  { table: 'not_duplicates', column: 'a', where: `kind = 'contact'` },
+  { table: 'not_duplicates', column: 'b', where: `kind = 'contact'` },
 ];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -304,9 +304,11 @@ export class PrivacyService {
           ]);
         }
       }
-      await run('not_duplicates', 'DELETE FROM not_duplicates WHERE a = ANY ($1) OR b = ANY ($1)', [
-        ids,
-      ]);
+      await run(
+        'not_duplicates',
+        `DELETE FROM not_duplicates WHERE kind = 'contact' AND (a = ANY ($1) OR b = ANY ($1))`,
+        [ids],
+      );
 
       // The import rows that held the person: every value of theirs is erased (the row stays, so
       // the import's report and counts stay true); other rows of those imports lose the matches;
@@ -359,6 +361,8 @@ export class PrivacyService {
         [ids, pattern],
       );
       if (pattern && own) await this.eraseUnlinkedTexts(run, ids, linked, own, pattern);
+      // A scan of the stored answers by text too: the table holds a day of them (idempotency.ts
+      // deletes older ones), and an answer that named the person must not be replayed.
       await run(
         'idempotency_keys',
         `DELETE FROM idempotency_keys WHERE body ~* $1 ${pattern ? 'OR body ~* $2' : ''}`,
@@ -451,8 +455,9 @@ export class PrivacyService {
   /**
    * Where the person may be named without a link: every other audit event (an edit of another
    * record, an export's filter, a search), kept mails and notifications. The audit trail and the
-   * mails have no index on their text: these two are scans of the whole table, which an erasure
-   * (rare, and one transaction) pays once. Notifications are found by their records.
+   * mails have no index on their text (none serves a regular expression over any text): these
+   * are scans of the whole table, which an erasure (rare, and one transaction) pays once.
+   * Notifications are found by their records.
    */
   private async eraseUnlinkedTexts(
     run: (name: string, sql: string, params: unknown[]) => Promise<void>,

@@ -5,7 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * the pattern (case-insensitive) by `[erased]` in every string of a JSON value, and only in its
  * strings, so that an audit event's, a notification's or an import row's JSON stays well formed
  * whatever the matched text was (a replace on the JSON's text could cut an escape in two).
- * Keys are left as they are: they are field names.
+ * Keys are left as they are: they are field names. The erasure finds what names a person by
+ * indexes: the import rows that matched one (`duplicate_of`) and the pairs marked "not a
+ * duplicate" by their second record (`b`; the first is the primary key's).
  */
 export class Erasure1764280000000 implements MigrationInterface {
   name = 'Erasure1764280000000';
@@ -29,9 +31,15 @@ export class Erasure1764280000000 implements MigrationInterface {
         END CASE;
       END
       $$`);
+    await q.query(
+      'CREATE INDEX import_rows_duplicate_of_idx ON import_rows (duplicate_of) WHERE duplicate_of IS NOT NULL',
+    );
+    await q.query('CREATE INDEX not_duplicates_b_idx ON not_duplicates (kind, b)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX not_duplicates_b_idx');
+    await q.query('DROP INDEX import_rows_duplicate_of_idx');
     await q.query('DROP FUNCTION erase_matches(jsonb, text)');
   }
 }
