@@ -18,6 +18,8 @@ export const ERASED = '[erased]';
 const HAN = /\p{Script=Han}/u;
 const WORD_START = /^[\p{L}\p{N}_]/u;
 const WORD_END = /[\p{L}\p{N}_]$/u;
+const NOT_AFTER_WORD = '(?<![[:alnum:]_])';
+const NOT_BEFORE_WORD = '(?![[:alnum:]_])';
 
 /** A literal for PostgreSQL's advanced regular expressions. */
 const literal = (text: string) => text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
@@ -28,13 +30,20 @@ function wordsPattern(words: string[]): string {
   const text = words.join(' ');
   // A Latin name is matched as whole words (`Li` not in `Lieferung`); a Chinese one anywhere,
   // as Chinese text has no spaces between words (王芳 in 王芳女士).
+  // Lookarounds rather than \m and \M: in a database whose locale knows only ASCII letters, \m
+  // would never match before Ö, where a lookaround only keeps a match from starting in a word.
   if (HAN.test(text)) return body;
-  return `${WORD_START.test(text) ? '\\m' : ''}${body}${WORD_END.test(text) ? '\\M' : ''}`;
+  return `${WORD_START.test(text) ? NOT_AFTER_WORD : ''}${body}${WORD_END.test(text) ? NOT_BEFORE_WORD : ''}`;
 }
 
-/** A phone's digits in any grouping: `+86 138 0013 8000`, `+8613800138000`, `138-0013-8000`. */
-const digitsPattern = (digits: string) =>
-  `(?<![0-9])${digits.split('').join('[\\s().\\/-]*')}(?![0-9])`;
+const SEPARATORS = '[\\s().\\/-]*';
+
+/**
+ * A phone's digits in any grouping: `+86 138 0013 8000`, `+8613800138000`, `138-0013-8000`; a
+ * national number also after its trunk prefix (`0171 998 8776`, `+49 (0)171 …`).
+ */
+const digitsPattern = (digits: string, trunk = false) =>
+  `(?<![0-9])${trunk ? `(?:0${SEPARATORS})?` : ''}${digits.split('').join(SEPARATORS)}(?![0-9])`;
 
 const words = (text: string | null | undefined) => (text ?? '').trim().split(/\s+/).filter(Boolean);
 
@@ -92,7 +101,7 @@ export function erasurePattern(people: PersonValues[]): string | null {
       if (digits.length >= 6) parts.add(digitsPattern(digits));
     }
     const national = p.phone_key ? parsePhoneNumberFromString(p.phone_key)?.nationalNumber : null;
-    if (national && national.length >= 6) parts.add(digitsPattern(national));
+    if (national && national.length >= 6) parts.add(digitsPattern(national, true));
   }
   return parts.size ? `(?:${[...parts].join('|')})` : null;
 }

@@ -13,7 +13,7 @@ import { ContactsService } from '../contacts/contacts.service';
 import { contactScope } from '../contacts/scope';
 import { interactionScope } from '../interactions/scope';
 import { linksTo } from '../merge/links';
-import { erasurePattern, linkedPattern, PersonValues } from './needles';
+import { ERASED, erasurePattern, linkedPattern, PersonValues } from './needles';
 
 /** A place a person's record is named: a table's column and how many of its rows. */
 export interface Place {
@@ -323,7 +323,7 @@ export class PrivacyService {
                        FROM jsonb_each(before) AS v (k, x)) END,
            duplicate_name = CASE WHEN duplicate_name IS NULL THEN NULL ELSE $2 END
          WHERE record_id = ANY ($1) OR duplicate_of = ANY ($1)`,
-        [ids, '[erased]'],
+        [ids, ERASED],
       );
       if (pattern) {
         await run(
