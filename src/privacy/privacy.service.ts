@@ -179,6 +179,15 @@ export class PrivacyService {
       where: { entity: 'contact', entityId: In(ids) },
       order: { at: 'ASC', id: 'ASC' },
     });
+    const places = await this.places(em, ids);
+    // Handing out everything about a person is itself a disclosure: who did, and when.
+    await this.audit.record(em, {
+      actorId: actor.userId,
+      action: 'access',
+      entity: 'contact',
+      entityId: id,
+      changes: { contacts: ids.length, places: places.length },
+    });
     return {
       contact,
       merged,
@@ -190,7 +199,7 @@ export class PrivacyService {
       delegates,
       importRows,
       history,
-      places: await this.places(em, ids),
+      places,
     };
   }
 
