@@ -22,6 +22,7 @@ import { AgreementsModule } from './agreements/agreements.module';
 import { SearchModule } from './search/search.module';
 import { MergeModule } from './merge/merge.module';
 import { ImportsModule } from './imports/imports.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
 import { IdempotencyInterceptor } from './common/idempotency';
@@ -88,6 +89,7 @@ export class AppModule {
         AdminModule,
         CalendarFeedsModule,
         ImportsModule,
+        PrivacyModule,
         WebModule,
       ],
       providers: [

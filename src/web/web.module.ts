@@ -22,6 +22,7 @@ import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
 import { NotificationPages, UnsubscribePages } from './notifications.pages';
 import { PartnerPages } from './partners.pages';
+import { PrivacyPages } from './privacy.pages';
 import { SearchPages } from './search.pages';
 import { TripAppointmentPages, TripPages, TripParticipantPages } from './trips.pages';
 import { UserPages } from './users.pages';
@@ -51,6 +52,7 @@ import { WebApi } from './kit/web-api';
     NotificationPages,
     UnsubscribePages,
     PartnerPages,
+    PrivacyPages,
     SearchPages,
     TripPages,
     TripParticipantPages,

@@ -38,6 +38,8 @@ export const NOT_WALKED: Record<string, string> = {
   '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',
   '/contacts/:id/vcard': 'a download (a vCard), test/browser/exports.e2e-spec.ts',
+  '/contacts/:id/personal-data/json':
+    'a download (the access export as JSON), test/browser/privacy.e2e-spec.ts',
   ...Object.fromEntries(
     [
       'companies',

@@ -332,6 +332,9 @@ const index = (locale: Locale) => (locale === 'en' ? 1 : 0);
 
 export const t = (locale: Locale, word: Word): string => WORDS[word][index(locale)];
 
+/** A key that is one of the words (an API field named like its label's word: `email`). */
+export const isWord = (key: string): key is Word => Object.hasOwn(WORDS, key);
+
 /** Every enumerated value of the API, with its German and English label. */
 const ENUMS = {
   stage: {
