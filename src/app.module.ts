@@ -105,7 +105,15 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
-      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY, MFA_KEY, MAIL_KEY, DATABASE_URL, CALENDAR_FEED_KEY],
+      exports: [
+        APP_CONFIG,
+        CURSOR_KEY,
+        CSRF_KEY,
+        MFA_KEY,
+        MAIL_KEY,
+        DATABASE_URL,
+        CALENDAR_FEED_KEY,
+      ],
     };
   }
 }

@@ -27,7 +27,7 @@ import { PasswordResets } from './password-reset.service';
 import { LoginGuard } from './login.guard';
 import { LoginMfaDto, MfaChallengeDto, MfaTokenDto } from './mfa.dto';
 import { Mfa, MFA_TOKEN_TTL_SECONDS } from './mfa.service';
-import { Passkeys, relyingPartyOf, type PasskeyAnswer } from './passkeys.service';
+import { relyingPartyOf, type PasskeyAnswer } from './passkeys.service';
 import { EnrolmentAllowed } from './actor';
 
 const toMeDto = (u: User): MeDto => toUserIdentity(u);
@@ -39,7 +39,6 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly resets: PasswordResets,
     private readonly mfa: Mfa,
-    private readonly passkeys: Passkeys,
   ) {}
 
   /**
@@ -103,10 +102,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   async passkeyOptions(@Req() request: FastifyRequest, @Body() dto: MfaTokenDto): Promise<object> {
-    return this.passkeys.authenticationOptions(
-      this.mfa.userOfMfaToken(dto.mfaToken),
-      relyingPartyOf(request),
-    );
+    return this.mfa.passkeyOptions(dto.mfaToken, relyingPartyOf(request));
   }
 
   @Post('refresh')

@@ -218,6 +218,11 @@ export class Mfa {
     );
   }
 
+  /** The WebAuthn request of the second step with a passkey, for the user of the token. */
+  passkeyOptions(mfaToken: string, rp: RelyingParty) {
+    return this.passkeys.authenticationOptions(this.userOfMfaToken(mfaToken), rp);
+  }
+
   /**
    * The second step of a sign-in: checks one factor for the user of the token (throttled per
    * account), audits the outcome, and answers the user and the method that passed.
