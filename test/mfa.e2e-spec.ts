@@ -145,6 +145,20 @@ describe('TOTP sign-in', () => {
 
   it('refuses a second step without a factor, or with two', async () => {
     const first = await signIn(app, user.email, user.password);
+    const both = await app.http
+      .post('/api/v1/auth/login/mfa')
+      .send({ mfaToken: first.body.mfaToken, code: '123456', recoveryCode: codes[2] });
+    expect(both.status).toBe(400);
+    // Passkey options for the token's user: a fresh challenge, none of the user's (there are none).
+    const options = await app.http
+      .post('/api/v1/auth/login/passkey-options')
+      .send({ mfaToken: first.body.mfaToken });
+    expect(options.status).toBe(200);
+    expect(options.body).toMatchObject({ challenge: expect.any(String), allowCredentials: [] });
+    const stranger = await app.http
+      .post('/api/v1/auth/login/passkey-options')
+      .send({ mfaToken: session.accessToken });
+    expect(stranger.status).toBe(401);
     const none = await app.http
       .post('/api/v1/auth/login/mfa')
       .send({ mfaToken: first.body.mfaToken });
