@@ -124,6 +124,7 @@ describeInBrowser('two-factor sign-in', () => {
     expect(await page.locator('#passkey-list').innerText()).toContain('Office laptop');
     expect(await page.locator('#flash').innerText()).toBe('The passkey is added.');
     expect(await page.locator('#recovery-left').innerText()).toBe('0');
+    expect(await seriousViolations(page)).toEqual([]);
 
     await signOut(page);
     await password(page, 'viewer@liaison.test');
