@@ -73,6 +73,12 @@ describe('TOTP sign-in', () => {
     expect(
       (await app.http.get('/api/v1/auth/me').set(bearer(second.body.accessToken))).status,
     ).toBe(200);
+    // The token of a completed sign-in signs in no more.
+    const spent = await app.http
+      .post('/api/v1/auth/login/mfa')
+      .send({ mfaToken: first.body.mfaToken, recoveryCode: codes[5] });
+    expect(spent.status).toBe(401);
+    expect(spent.body.detail).toMatch(/already completed/);
 
     // The same code (its time step) is not taken twice.
     const again = await signIn(app, user.email, user.password);

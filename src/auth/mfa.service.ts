@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomInt } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  randomInt,
+  randomUUID,
+} from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -22,6 +29,7 @@ export const MFA_KEY = Symbol('MFA_KEY');
 export const MFA_TOKEN_TTL_SECONDS = 5 * 60;
 const MFA_AUDIENCE = 'liaison-mfa';
 const TOTP_PERIOD = 30;
+const COMPLETED = 'This sign-in was already completed. Sign in with your password again.';
 const RECOVERY_CODE_COUNT = 10;
 /** Without 0/o, 1/l/i: a code is read off paper. */
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -191,7 +199,7 @@ export class Mfa {
   /** The token between the password and the second step: 5 minutes, for nothing else. */
   issueMfaToken(userId: string): string {
     return this.jwt.sign(
-      { sub: userId, typ: 'mfa' },
+      { sub: userId, typ: 'mfa', jti: randomUUID() },
       {
         algorithm: 'HS256',
         issuer: JWT_ISSUER,
@@ -203,13 +211,25 @@ export class Mfa {
 
   /** The user a second-step token stands for; 401 when it is not one, or expired. */
   userOfMfaToken(token: string): string {
+    return this.readMfaToken(token).userId;
+  }
+
+  private readMfaToken(token: string): { userId: string; jti: string; exp: number } {
     try {
-      const claims = this.jwt.verify<{ sub?: unknown; typ?: unknown }>(token, {
-        algorithms: ['HS256'],
-        issuer: JWT_ISSUER,
-        audience: MFA_AUDIENCE,
-      });
-      if (claims.typ === 'mfa' && typeof claims.sub === 'string') return claims.sub;
+      const claims = this.jwt.verify<{
+        sub?: unknown;
+        typ?: unknown;
+        jti?: unknown;
+        exp?: unknown;
+      }>(token, { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: MFA_AUDIENCE });
+      if (
+        claims.typ === 'mfa' &&
+        typeof claims.sub === 'string' &&
+        typeof claims.jti === 'string' &&
+        /^[0-9a-f-]{36}$/.test(claims.jti) &&
+        typeof claims.exp === 'number'
+      )
+        return { userId: claims.sub, jti: claims.jti, exp: claims.exp };
     } catch {
       // fall through
     }
@@ -232,7 +252,11 @@ export class Mfa {
     factor: SecondFactor,
     client: { ip: string; rp: RelyingParty },
   ): Promise<{ user: User; method: MfaMethod }> {
-    const userId = this.userOfMfaToken(mfaToken);
+    const { userId, jti, exp } = this.readMfaToken(mfaToken);
+    const [spent] = (await this.db.query('SELECT 1 FROM used_mfa_tokens WHERE jti = $1', [
+      jti,
+    ])) as unknown[];
+    if (spent) throw new Unauthorized(COMPLETED);
     const user = await this.db.manager.findOneBy(User, { id: userId, active: true });
     if (!user) throw new Unauthorized('The sign-in has expired. Sign in with your password again.');
     const given = [factor.code, factor.recoveryCode, factor.passkey].filter(
@@ -286,6 +310,14 @@ export class Mfa {
       }
     }
     await this.db.transaction(async (em) => {
+      // Each token signs in once: the first to record it wins, a second use is refused.
+      const recorded = (await em.query(
+        `WITH swept AS (DELETE FROM used_mfa_tokens WHERE expires_at < now())
+         INSERT INTO used_mfa_tokens (jti, expires_at) VALUES ($1, to_timestamp($2))
+         ON CONFLICT (jti) DO NOTHING RETURNING jti`,
+        [jti, exp],
+      )) as unknown[];
+      if (recorded.length === 0) throw new Unauthorized(COMPLETED);
       await clearFailures(em, mfaKeys(userId, client.ip)[0]);
       await this.audit.record(em, {
         actorId: userId,

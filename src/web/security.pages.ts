@@ -353,7 +353,7 @@ export class SecurityPages {
 
   private expired(request: WebRequest, reply: FastifyReply): void {
     clearPending(request, reply);
-    redirect(request, reply, '/login?expired=1');
+    redirect(request, reply, '/login');
   }
 
   private secondStepPage(

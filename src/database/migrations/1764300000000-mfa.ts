@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Second factors of sign-in (src/auth/mfa.service.ts, passkeys.service.ts): a user's TOTP
  * secret (encrypted; unconfirmed until a first code) with the last time step used, so a code is
  * accepted once; recovery codes (hashed, each used once); passkeys (WebAuthn credentials); and
- * the WebAuthn challenges in flight, in the database so any instance can check an answer.
+ * the WebAuthn challenges in flight, in the database so any instance can check an answer; the
+ * second-step tokens already used (each signs in once), until they would have expired anyway.
  */
 export class Mfa1764300000000 implements MigrationInterface {
   name = 'Mfa1764300000000';
@@ -54,9 +55,16 @@ export class Mfa1764300000000 implements MigrationInterface {
     await q.query(
       'CREATE INDEX webauthn_challenges_expires_idx ON webauthn_challenges (expires_at)',
     );
+    await q.query(`
+      CREATE TABLE used_mfa_tokens (
+        jti uuid PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      )`);
+    await q.query('CREATE INDEX used_mfa_tokens_expires_idx ON used_mfa_tokens (expires_at)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE used_mfa_tokens');
     await q.query('DROP TABLE webauthn_challenges');
     await q.query('DROP TABLE passkeys');
     await q.query('DROP TABLE recovery_codes');
