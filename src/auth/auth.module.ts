@@ -8,6 +8,9 @@ import { AuthService, JWT_SECRET } from './auth.service';
 import { PasswordResets } from './password-reset.service';
 import { RateLimits } from './rate-limits';
 import { JwtStrategy, LocalStrategy } from './strategies';
+import { MfaController, PasskeysController } from './mfa.controller';
+import { Mfa } from './mfa.service';
+import { Passkeys } from './passkeys.service';
 
 @Module({})
 export class AuthModule {
@@ -16,17 +19,19 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       imports: [PassportModule, JwtModule.register({ secret: jwtSecret })],
-      controllers: [AuthController],
+      controllers: [AuthController, MfaController, PasskeysController],
       providers: [
         AuthService,
         PasswordResets,
+        Mfa,
+        Passkeys,
         RateLimits,
         LocalStrategy,
         JwtStrategy,
         { provide: JWT_SECRET, useValue: jwtSecret },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AuthService, PasswordResets],
+      exports: [AuthService, PasswordResets, Mfa, Passkeys],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { respondToErrorsOf } from '../common/problem.filter';
 import { ExportsModule } from '../exports/exports.module';
 import { AccountPages } from './account.pages';
+import { SecurityPages } from './security.pages';
 import { AdminPages } from './admin.pages';
 import { PasswordPages } from './password.pages';
 import { AgreementPages } from './agreements.pages';
@@ -35,6 +36,7 @@ import { WebApi } from './kit/web-api';
   controllers: [
     AssetsController,
     AccountPages,
+    SecurityPages,
     AdminPages,
     PasswordPages,
     AgreementPages,

@@ -20,6 +20,7 @@ import { MatchKeys1764250000000 } from './1764250000000-match-keys';
 import { OrganisationMatchKeys1764260000000 } from './1764260000000-organisation-match-keys';
 import { Imports1764270000000 } from './1764270000000-imports';
 import { Erasure1764280000000 } from './1764280000000-erasure';
+import { Mfa1764300000000 } from './1764300000000-mfa';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   OrganisationMatchKeys1764260000000,
   Imports1764270000000,
   Erasure1764280000000,
+  Mfa1764300000000,
 ];
