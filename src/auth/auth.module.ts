@@ -12,6 +12,9 @@ import { Session } from './session.entity';
 import { MySessionsController, UserSessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 import { JwtStrategy, LocalStrategy } from './strategies';
+import { MfaController, PasskeysController } from './mfa.controller';
+import { Mfa } from './mfa.service';
+import { Passkeys } from './passkeys.service';
 
 @Module({})
 export class AuthModule {
@@ -24,18 +27,26 @@ export class AuthModule {
         JwtModule.register({ secret: jwtSecret }),
         TypeOrmModule.forFeature([Session]),
       ],
-      controllers: [AuthController, MySessionsController, UserSessionsController],
+      controllers: [
+        AuthController,
+        MfaController,
+        PasskeysController,
+        MySessionsController,
+        UserSessionsController,
+      ],
       providers: [
         AuthService,
         PasswordResets,
         SessionsService,
+        Mfa,
+        Passkeys,
         RateLimits,
         LocalStrategy,
         JwtStrategy,
         { provide: JWT_SECRET, useValue: jwtSecret },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AuthService, PasswordResets, SessionsService],
+      exports: [AuthService, PasswordResets, SessionsService, Mfa, Passkeys],
     };
   }
 }

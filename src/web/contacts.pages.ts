@@ -22,10 +22,12 @@ import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
 import { directory, Labels } from './kit/labels';
-import { facts, titledPage, PageContext, pageContext } from './kit/layout';
+import { doneNotice, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { importLink } from './imports.pages';
+import { personalDataLink } from './privacy.pages';
+import { p } from './privacy.words';
 import { sendPage } from './kit/respond';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, ContactView, Page, PartnerView, TimelineItemView } from './kit/views';
@@ -322,7 +324,8 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       ...records.listed(ctx, kind(ctx, this.api)),
       links: [importLink(l, 'contact')],
       title: t(l, 'contacts'),
-      intro: duplicatesLink(ctx, 'contacts', 'contact:write'),
+      // After an erasure (src/web/privacy.pages.ts) the person's page is gone: the list says so.
+      intro: html`${doneNotice(ctx, ['erased'], p)}${duplicatesLink(ctx, 'contacts', 'contact:write')}`,
       defaultSort: 'name',
       filters: [
         ...(orgs.companies.length
@@ -447,7 +450,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       can(user.role, 'follow-up:write')
         ? html`<a class="button" id="add-follow-up" href="/follow-ups/new?contactId=${c.id}">${w(l, 'addFollowUp')}</a>`
         : ''
-    }`;
+    }${can(user.role, 'contact:privacy') ? personalDataLink(l, c.id) : ''}`;
     const items = [...timeline.items].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const agency = isAgency(user);
     return titledPage(

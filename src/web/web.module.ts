@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { respondToErrorsOf } from '../common/problem.filter';
 import { ExportsModule } from '../exports/exports.module';
 import { AccountPages } from './account.pages';
+import { SecurityPages } from './security.pages';
 import { AdminPages } from './admin.pages';
 import { AuditPages } from './audit.pages';
 import { PasswordPages } from './password.pages';
@@ -23,6 +24,7 @@ import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
 import { NotificationPages, UnsubscribePages } from './notifications.pages';
 import { PartnerPages } from './partners.pages';
+import { PrivacyPages } from './privacy.pages';
 import { SearchPages } from './search.pages';
 import { TripAppointmentPages, TripPages, TripParticipantPages } from './trips.pages';
 import { UserPages } from './users.pages';
@@ -36,6 +38,7 @@ import { WebApi } from './kit/web-api';
   controllers: [
     AssetsController,
     AccountPages,
+    SecurityPages,
     AdminPages,
     AuditPages,
     SessionPages,
@@ -56,6 +59,7 @@ import { WebApi } from './kit/web-api';
     NotificationPages,
     UnsubscribePages,
     PartnerPages,
+    PrivacyPages,
     SearchPages,
     TripPages,
     TripParticipantPages,

@@ -327,13 +327,14 @@ const WORDS = {
 } as const;
 
 export type Word = keyof typeof WORDS;
-/** Whether a key (a record's field name) has a word of its own. */
-export const isWord = (key: string): key is Word => Object.hasOwn(WORDS, key);
 export type Locale = 'de' | 'en';
 
 const index = (locale: Locale) => (locale === 'en' ? 1 : 0);
 
 export const t = (locale: Locale, word: Word): string => WORDS[word][index(locale)];
+
+/** A key that is one of the words (an API field named like its label's word: `email`). */
+export const isWord = (key: string): key is Word => Object.hasOwn(WORDS, key);
 
 /** Every enumerated value of the API, with its German and English label. */
 const ENUMS = {
