@@ -43,7 +43,7 @@ export class AccessGuard extends AuthGuard('jwt') {
 
   /**
    * The enrolment wall: a user whose role needs a second factor and who has none reaches only
-   * the routes marked @EnrolmentAllowed() (setting one up, me, sign out).
+   * the routes marked @EnrolmentAllowed() (setting one up, me, sign out, one's own sessions).
    */
   private checkSecondFactor(context: ExecutionContext, actor: Actor): void {
     if (actor.secondFactor !== false || !this.config.mfaRequiredRoles.includes(actor.role)) return;

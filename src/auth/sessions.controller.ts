@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../common/params';
-import { Actor, Allow, CurrentActor } from './actor';
+import { Actor, Allow, CurrentActor, EnrolmentAllowed } from './actor';
 import {
   EndedSessionsDto,
   EndOthersQuery,
@@ -11,9 +11,14 @@ import {
 } from './sessions.dto';
 import { SessionsService } from './sessions.service';
 
-/** One's own sessions: see where one is signed in, end what one does not recognise. */
+/**
+ * One's own sessions: see where one is signed in, end what one does not recognise — also before
+ * a required second factor is set up (@EnrolmentAllowed): a stolen password's session is exactly
+ * what such a user may need to end.
+ */
 @ApiTags('sessions')
 @ApiBearerAuth()
+@EnrolmentAllowed()
 @Controller('api/v1/me/sessions')
 export class MySessionsController {
   constructor(private readonly sessions: SessionsService) {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Allow } from '../auth/actor';
+import { Allow, EnrolmentAllowed } from '../auth/actor';
 import { WebPages, WebRequest } from '../auth/browser-session';
 import type { SessionDto, SessionPageDto } from '../auth/sessions.dto';
 import { UuidParam } from '../common/params';
@@ -84,6 +84,7 @@ const moreLink = (ctx: PageContext, path: string, next: string | null): Html =>
 /** `/account/sessions`: where one is signed in, with "end" per session and "end all others". */
 @ApiExcludeController()
 @WebPages()
+@EnrolmentAllowed()
 @Controller('account/sessions')
 export class SessionPages {
   constructor(private readonly api: WebApi) {}
