@@ -230,6 +230,10 @@ describe('MFA_REQUIRED_ROLES=admin', () => {
     const status = await walled.http.get('/api/v1/me/mfa').set(admin.auth);
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ totp: false, required: true });
+    // Their own sessions too (to end one they do not recognise), but not another user's.
+    expect((await walled.http.get('/api/v1/me/sessions').set(admin.auth)).status).toBe(200);
+    const others = await walled.http.get(`/api/v1/users/${admin.user.id}/sessions`).set(admin.auth);
+    expect(others.body.code).toBe('mfaRequired');
 
     await enrol(walled, admin);
     expect((await walled.http.get('/api/v1/companies').set(admin.auth)).status).toBe(200);
