@@ -7,6 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CSRF_KEY } from './auth/browser-session';
+import { MFA_KEY } from './auth/mfa.service';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { CALENDAR_FEED_KEY } from './calendar-feeds/feed-token';
 import { CompaniesModule } from './companies/companies.module';
@@ -23,6 +24,7 @@ import { SearchModule } from './search/search.module';
 import { MergeModule } from './merge/merge.module';
 import { ImportsModule } from './imports/imports.module';
 import { RetentionModule } from './retention/retention.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { CommonModule } from './common/common.module';
 import { ETagInterceptor } from './common/concurrency';
 import { IdempotencyInterceptor } from './common/idempotency';
@@ -90,12 +92,14 @@ export class AppModule {
         CalendarFeedsModule,
         ImportsModule,
         RetentionModule,
+        PrivacyModule,
         WebModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CURSOR_KEY, useValue: key('keyset cursor') },
         { provide: CSRF_KEY, useValue: key('csrf token') },
+        { provide: MFA_KEY, useValue: key('second factor secrets') },
         { provide: MAIL_KEY, useValue: key('mail links') },
         { provide: DATABASE_URL, useValue: databaseUrl },
         { provide: CALENDAR_FEED_KEY, useValue: key('calendar feed') },
@@ -105,7 +109,15 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
-      exports: [APP_CONFIG, CURSOR_KEY, CSRF_KEY, MAIL_KEY, DATABASE_URL, CALENDAR_FEED_KEY],
+      exports: [
+        APP_CONFIG,
+        CURSOR_KEY,
+        CSRF_KEY,
+        MFA_KEY,
+        MAIL_KEY,
+        DATABASE_URL,
+        CALENDAR_FEED_KEY,
+      ],
     };
   }
 }

@@ -265,8 +265,16 @@ describe('Idempotency-Key', () => {
     const posts = Object.entries(doc.paths).flatMap(([path, ops]) =>
       ops.post ? [[path, ops.post] as const] : [],
     );
+    // Answers that carry a secret shown once (a TOTP secret, recovery codes) are not kept: a
+    // kept answer would keep the secret in clear in idempotency_keys.
+    const secretAnswers = [
+      '/api/v1/me/mfa/totp',
+      '/api/v1/me/mfa/totp/confirm',
+      '/api/v1/me/mfa/recovery-codes',
+    ];
     const without = posts
       .filter(([path]) => !path.startsWith('/api/v1/auth/'))
+      .filter(([path]) => !secretAnswers.includes(path))
       .filter(
         ([, op]) => !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
       )

@@ -18,6 +18,12 @@ const PUBLIC = [
   'GET /health/ready',
   'GET /login',
   'POST /login',
+  // The second step of a sign-in: open, but only with the token (or cookie) the password gave.
+  'POST /api/v1/auth/login/mfa',
+  'POST /api/v1/auth/login/passkey-options',
+  'GET /login/mfa',
+  'POST /login/mfa',
+  'POST /login/mfa/passkey-options',
   'GET /assets/:name',
   // A calendar feed: its secret is in the path, for calendar programs that sign in nowhere.
   'GET /calendar/:file',

@@ -3,7 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Page, PageQuery, Paginator } from '../common/pagination';
 import { currentRequestId } from '../common/request-context';
+import { isDay } from '../common/day';
+import { HOME_TIME_ZONE } from '../trips/time';
 import { AuditEvent } from './audit-event.entity';
+import type { AuditFilter } from './audit.dto';
 
 /** What changed in one field. */
 export interface FieldChange {
@@ -85,14 +88,28 @@ export class AuditService {
     );
   }
 
-  async list(
-    filter: { entity?: string; entityId?: string; actorId?: string },
-    page: PageQuery,
-  ): Promise<Page<AuditEvent>> {
+  /** The events the filters match, newest first (or `?sort=at`), keyset paginated. */
+  async list(filter: AuditFilter, page: PageQuery): Promise<Page<AuditEvent>> {
     const qb = this.events.createQueryBuilder('e');
     if (filter.entity) qb.andWhere('e.entity = :entity', { entity: filter.entity });
     if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
     if (filter.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
+    if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
+    // A day is a day in Berlin: `from` its start, `to` its end (the next day's start, excluded).
+    if (filter.from)
+      qb.andWhere(
+        isDay(filter.from)
+          ? `e.at >= (CAST(:from AS date)::timestamp AT TIME ZONE '${HOME_TIME_ZONE}')`
+          : 'e.at >= CAST(:from AS timestamptz)',
+        { from: filter.from },
+      );
+    if (filter.to)
+      qb.andWhere(
+        isDay(filter.to)
+          ? `e.at < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE '${HOME_TIME_ZONE}')`
+          : 'e.at < CAST(:to AS timestamptz)',
+        { to: filter.to },
+      );
     return this.paginator.page(qb, page, {
       sorts: { at: { sql: 'e.at', type: 'timestamptz', value: (e) => e.at } },
       defaultSort: '-at',

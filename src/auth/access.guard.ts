@@ -4,7 +4,8 @@ import { AuthGuard } from '@nestjs/passport';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Forbidden, SignInRequired, Unauthorized } from '../common/errors';
+import { Forbidden, MfaRequired, SignInRequired, Unauthorized } from '../common/errors';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import {
   CSRF_KEY,
   csrfValid,
@@ -15,7 +16,7 @@ import {
   WebRequest,
   webUserFor,
 } from './browser-session';
-import { ACCESS_KEY, AccessDeclaration, Actor, RequestWithActor } from './actor';
+import { ACCESS_KEY, AccessDeclaration, Actor, ENROLMENT_KEY, RequestWithActor } from './actor';
 import { pageCallActor, PAGE_CALL_HEADER } from './page-calls';
 import { Action, can } from './permissions';
 import { NOT_RATE_LIMITED, RateLimits } from './rate-limits';
@@ -35,8 +36,22 @@ export class AccessGuard extends AuthGuard('jwt') {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CSRF_KEY) private readonly csrfKey: Buffer,
     private readonly limits: RateLimits,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  /**
+   * The enrolment wall: a user whose role needs a second factor and who has none reaches only
+   * the routes marked @EnrolmentAllowed() (setting one up, me, sign out, one's own sessions).
+   */
+  private checkSecondFactor(context: ExecutionContext, actor: Actor): void {
+    if (actor.secondFactor !== false || !this.config.mfaRequiredRoles.includes(actor.role)) return;
+    const open = this.reflector.getAllAndOverride<boolean>(ENROLMENT_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!open) throw new MfaRequired();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -72,6 +87,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     request.actor = actor;
     if (counted) await this.limits.user(actor.userId);
     if (!can(actor.role, declaration.action)) throw new Forbidden();
+    this.checkSecondFactor(context, actor);
     return true;
   }
 
@@ -101,6 +117,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     if ('public' in declaration) return true;
     if (!user) throw new SignInRequired();
     if (!can(user.role, declaration.action as Action)) throw new Forbidden();
+    this.checkSecondFactor(context, user);
     return true;
   }
 

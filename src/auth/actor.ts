@@ -9,6 +9,8 @@ export interface Actor {
   /** Set exactly for role `company`. */
   companyId: string | null;
   sessionId: string;
+  /** Whether the user has a second factor (TOTP or a passkey), read with the session. */
+  secondFactor?: boolean;
 }
 
 export const ACCESS_KEY = 'liaison:access';
@@ -20,6 +22,13 @@ export const Allow = (action: Action) =>
 
 /** The route is open to anyone, signed in or not. Said explicitly, never by omission. */
 export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies AccessDeclaration);
+
+export const ENROLMENT_KEY = 'liaison:mfa-enrolment';
+/**
+ * The route stays open to a user whose role needs a second factor and who has none yet: the
+ * enrolment itself, who am I, sign out. Every other route answers 403 mfaRequired.
+ */
+export const EnrolmentAllowed = () => SetMetadata(ENROLMENT_KEY, true);
 
 export type RequestWithActor = FastifyRequest & { actor?: Actor };
 

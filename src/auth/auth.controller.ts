@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { User } from '../users/user.entity';
 import { toUserIdentity } from '../users/users.dto';
@@ -18,6 +25,10 @@ import {
 import { AuthService } from './auth.service';
 import { PasswordResets } from './password-reset.service';
 import { LoginGuard } from './login.guard';
+import { LoginMfaDto, MfaChallengeDto, MfaTokenDto } from './mfa.dto';
+import { Mfa, MFA_TOKEN_TTL_SECONDS } from './mfa.service';
+import { relyingPartyOf, type PasskeyAnswer } from './passkeys.service';
+import { EnrolmentAllowed } from './actor';
 
 const toMeDto = (u: User): MeDto => toUserIdentity(u);
 
@@ -27,18 +38,71 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly resets: PasswordResets,
+    private readonly mfa: Mfa,
   ) {}
 
+  /**
+   * The password. A user with a second factor gets no tokens yet but a short-lived mfaToken for
+   * the second step (POST login/mfa).
+   */
   @Post('login')
   @Public()
   @HttpCode(200)
   @UseGuards(LoginGuard)
   @ApiBody({ type: LoginDto })
-  async login(@Req() request: FastifyRequest & { user: User }): Promise<TokenPairDto> {
+  @ApiExtraModels(TokenPairDto, MfaChallengeDto)
+  @ApiOkResponse({
+    description:
+      'The token pair; or, for a user with a second factor, `mfaRequired: true` and an mfaToken for POST /api/v1/auth/login/mfa.',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(MfaChallengeDto) }],
+    },
+  })
+  async login(
+    @Req() request: FastifyRequest & { user: User },
+  ): Promise<TokenPairDto | MfaChallengeDto> {
+    const methods = await this.mfa.methodsOf(request.user.id);
+    if (methods.length > 0) {
+      return {
+        mfaRequired: true,
+        mfaToken: this.mfa.issueMfaToken(request.user.id),
+        methods,
+        expiresIn: MFA_TOKEN_TTL_SECONDS,
+      };
+    }
     return this.auth.login(request.user, {
       ip: request.ip,
       userAgent: request.headers['user-agent'],
     });
+  }
+
+  /** The second step: a TOTP code, a recovery code or a passkey's answer → the token pair. */
+  @Post('login/mfa')
+  @Public()
+  @HttpCode(200)
+  async loginMfa(@Req() request: FastifyRequest, @Body() dto: LoginMfaDto): Promise<TokenPairDto> {
+    const { user, method } = await this.mfa.verifySecondStep(
+      dto.mfaToken,
+      {
+        code: dto.code,
+        recoveryCode: dto.recoveryCode,
+        passkey: dto.passkey as unknown as PasskeyAnswer | undefined,
+      },
+      { ip: request.ip, rp: relyingPartyOf(request) },
+    );
+    return this.auth.login(
+      user,
+      { ip: request.ip, userAgent: request.headers['user-agent'] },
+      method,
+    );
+  }
+
+  /** The WebAuthn request for the second step with a passkey (startAuthentication). */
+  @Post('login/passkey-options')
+  @Public()
+  @HttpCode(200)
+  async passkeyOptions(@Req() request: FastifyRequest, @Body() dto: MfaTokenDto): Promise<object> {
+    return this.mfa.passkeyOptions(dto.mfaToken, relyingPartyOf(request));
   }
 
   @Post('refresh')
@@ -50,6 +114,7 @@ export class AuthController {
 
   @Post('logout')
   @Allow('account:self')
+  @EnrolmentAllowed()
   @ApiBearerAuth()
   @HttpCode(204)
   async logout(@CurrentActor() actor: Actor): Promise<void> {
@@ -58,6 +123,7 @@ export class AuthController {
 
   @Get('me')
   @Allow('account:self')
+  @EnrolmentAllowed()
   @ApiBearerAuth()
   async me(@CurrentActor() actor: Actor): Promise<MeDto> {
     return toMeDto(await this.auth.me(actor));

@@ -7,6 +7,7 @@ import { BadInput, TooManyRequests, Unauthorized } from '../common/errors';
 import { normalizeEmail } from '../users/email';
 import { User } from '../users/user.entity';
 import type { Actor } from './actor';
+import { SECOND_FACTOR_SQL } from './mfa-state';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import type { Role } from './permissions';
 import {
@@ -15,6 +16,7 @@ import {
   openSession,
   revokeAllSessions,
   revokeSession,
+  touchSession,
 } from './sessions';
 import {
   accountKey,
@@ -97,7 +99,8 @@ export class AuthService {
     return user;
   }
 
-  async login(user: User, client: ClientMeta): Promise<TokenPair> {
+  /** Opens a session; `secondFactor` names the second step passed, when there was one. */
+  async login(user: User, client: ClientMeta, secondFactor?: string): Promise<TokenPair> {
     return this.db.transaction(async (em) => {
       await clearFailures(em, accountKey(user.email));
       const { sessionId, refreshToken } = await openSession(em, user.id, client);
@@ -108,7 +111,7 @@ export class AuthService {
         action: 'login',
         entity: 'user',
         entityId: user.id,
-        changes: { ip: client.ip, sessionId },
+        changes: { ip: client.ip, sessionId, ...(secondFactor ? { secondFactor } : {}) },
       });
       return this.pair(user, sessionId, refreshToken);
     });
@@ -213,12 +216,21 @@ export class AuthService {
    */
   async actorFor(claims: AccessClaims): Promise<Actor | undefined> {
     const [row] = (await this.db.query(
-      `SELECT u.id, u.role, u.company_id FROM sessions s JOIN users u ON u.id = s.user_id
+      `${touchSession('s2.id = $1 AND s2.user_id = $2')}
+       SELECT u.id, u.role, u.company_id,
+              ${SECOND_FACTOR_SQL} AS second_factor
+       FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [claims.sid, claims.sub],
-    )) as { id: string; role: Role; company_id: string | null }[];
+    )) as { id: string; role: Role; company_id: string | null; second_factor: boolean }[];
     if (!row) return undefined;
-    return { userId: row.id, role: row.role, companyId: row.company_id, sessionId: claims.sid };
+    return {
+      userId: row.id,
+      role: row.role,
+      companyId: row.company_id,
+      sessionId: claims.sid,
+      secondFactor: row.second_factor,
+    };
   }
 
   /** An access token bound to an existing session (the web pages use it to call the API). */

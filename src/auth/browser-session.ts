@@ -4,8 +4,9 @@ import { SetMetadata } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from './actor';
+import { SECOND_FACTOR_SQL } from './mfa-state';
 import type { Role } from './permissions';
-import { hashToken, REFRESH_TOKEN_TTL_SECONDS } from './sessions';
+import { hashToken, REFRESH_TOKEN_TTL_SECONDS, touchSession } from './sessions';
 
 export const SESSION_COOKIE = 'liaison_session';
 export const CSRF_COOKIE = 'liaison_csrf';
@@ -55,9 +56,11 @@ export async function webUserFor(
 ): Promise<WebUser | undefined> {
   if (!token || token.length > 100) return undefined;
   const [row] = (await db.query(
-    `SELECT s.id AS session_id, u.id, u.role, u.company_id, u.display_name, u.email, u.locale,
+    `${touchSession('s2.web_token_hash = $1')}
+     SELECT s.id AS session_id, u.id, u.role, u.company_id, u.display_name, u.email, u.locale,
             (SELECT count(*)::int FROM notifications n
-             WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
+             WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread,
+            ${SECOND_FACTOR_SQL} AS second_factor
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.web_token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
     [hashToken(token)],
@@ -70,6 +73,7 @@ export async function webUserFor(
     email: string;
     locale: 'de' | 'en';
     unread: number;
+    second_factor: boolean;
   }[];
   if (!row) return undefined;
   return {
@@ -81,6 +85,7 @@ export async function webUserFor(
     email: row.email,
     locale: row.locale,
     unread: row.unread,
+    secondFactor: row.second_factor,
   };
 }
 

@@ -21,6 +21,7 @@ export async function asPageCall<T>(
     role: actor.role,
     companyId: actor.companyId,
     sessionId: actor.sessionId,
+    secondFactor: actor.secondFactor,
   });
   try {
     return await call(ticket);

@@ -59,3 +59,15 @@ export async function revokeAllSessions(
   )) as [unknown[], number];
   return count;
 }
+
+/**
+ * Put before a session check (`${touchSession('s2.id = $1')} SELECT …`): records the session's
+ * last use in the same statement, and only when the recorded one is more than a minute old, so a
+ * burst of requests writes once a minute, not once a request. `where` picks the session in the
+ * `touched` CTE's own alias `s2`.
+ */
+export const touchSession = (where: string): string =>
+  `WITH touched AS (
+     UPDATE sessions s2 SET last_used_at = now()
+     WHERE ${where} AND s2.revoked_at IS NULL AND s2.last_used_at < now() - interval '1 minute'
+   )`;

@@ -32,6 +32,24 @@ export const RESET_THROTTLE = {
   perAddress: 20,
 } as const satisfies ThrottleRule;
 
+/**
+ * Second-factor codes at sign-in and while setting one up: per account (the user's id; the
+ * password was right, so the account is known) and per client address.
+ */
+export const MFA_THROTTLE = {
+  prefix: 'mfa:',
+  windowSeconds: 15 * 60,
+  lockSeconds: 15 * 60,
+  perAccount: 5,
+  perAddress: 30,
+} as const satisfies ThrottleRule;
+
+/** The keys of MFA_THROTTLE: the account's, and the address's when there is a client address. */
+export const mfaKeys = (userId: string, ip?: string): string[] => [
+  `${MFA_THROTTLE.prefix}account:${userId}`,
+  ...(ip ? [`${MFA_THROTTLE.prefix}address:${ip}`] : []),
+];
+
 /** Every spelling that finds an account counts against the one key of that account. */
 export const accountKey = (email: string, rule: ThrottleRule = THROTTLE) =>
   `${rule.prefix}account:${normalizeEmail(email)}`;

@@ -160,6 +160,21 @@ export class Forbidden extends DomainError {
   }
 }
 
+/**
+ * A user of a role in MFA_REQUIRED_ROLES without a second factor: until one is set up, only the
+ * routes of enrolment answer (src/auth/access.guard.ts).
+ */
+export class MfaRequired extends DomainError {
+  readonly status = 403;
+  readonly slug = 'mfa-required';
+  readonly code = 'mfaRequired';
+  constructor() {
+    super(
+      'Your role needs a second factor before anything else: set one up on the page /account/security, or with POST /api/v1/me/mfa/totp or POST /api/v1/me/passkeys/options.',
+    );
+  }
+}
+
 export class NotFound extends DomainError {
   readonly status = 404;
   readonly slug = 'not-found';

@@ -13,6 +13,8 @@ export interface Problem {
   detail: string;
   instance?: string;
   requestId?: string;
+  /** A machine-readable reason where the type alone is too broad (`mfaRequired` on a 403). */
+  code?: string;
   errors?: FieldError[];
 }
 
@@ -35,6 +37,8 @@ export class ProblemDto implements Problem {
   @ApiProperty() detail: string;
   @ApiPropertyOptional() instance?: string;
   @ApiPropertyOptional() requestId?: string;
+  @ApiPropertyOptional({ example: 'mfaRequired', description: 'On some 403s: why.' })
+  code?: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'On a 400: each bad field.' })
   errors?: FieldErrorDto[];
 }
@@ -124,6 +128,7 @@ export function toProblem(error: unknown): ProblemWithHeaders {
       problem: {
         ...problemFor(error.status, error.message),
         type: problemType(error.slug),
+        ...('code' in error && typeof error.code === 'string' ? { code: error.code } : {}),
         ...('errors' in error && Array.isArray(error.errors)
           ? { errors: error.errors as FieldError[] }
           : {}),

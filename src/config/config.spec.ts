@@ -100,6 +100,18 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the roles that need a second factor: admin unless said, empty for none', () => {
+    expect(loadConfig({}).mfaRequiredRoles).toEqual(['admin']);
+    expect(loadConfig({ MFA_REQUIRED_ROLES: '' }).mfaRequiredRoles).toEqual([]);
+    expect(loadConfig({ MFA_REQUIRED_ROLES: ' admin, staff,admin ' }).mfaRequiredRoles).toEqual([
+      'admin',
+      'staff',
+    ]);
+    expect(() => loadConfig({ MFA_REQUIRED_ROLES: 'admin,boss' })).toThrow(
+      /MFA_REQUIRED_ROLES must be a comma list of admin, staff, viewer, company \(got "boss"\)/,
+    );
+  });
+
   it('reads the digest’s time as five cron fields, named on a bad value', () => {
     expect(loadConfig({})).toMatchObject({
       digestCron: '0 7 * * *',

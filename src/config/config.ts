@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ROLES, type Role } from '../auth/permissions';
 
 /** The process's whole configuration, read once at boot from the environment. */
 export interface AppConfig {
@@ -35,6 +36,8 @@ export interface AppConfig {
   retention: { months: number; cron: string };
   /** The largest file an import takes (bytes). */
   importMaxBytes: number;
+  /** Roles that must have a second factor (TOTP or a passkey) before they reach anything else. */
+  mfaRequiredRoles: readonly Role[];
 }
 
 export class ConfigError extends Error {
@@ -189,6 +192,18 @@ export function loadConfig(
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  // Empty means no role: said explicitly (MFA_REQUIRED_ROLES=), unlike an unset variable.
+  const mfaRoles = (env.MFA_REQUIRED_ROLES ?? 'admin')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  const unknownRoles = mfaRoles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknownRoles.length > 0) {
+    problems.push(
+      `MFA_REQUIRED_ROLES must be a comma list of ${ROLES.join(', ')} (got "${unknownRoles.join(', ')}")`,
+    );
+  }
+
   const config: AppConfig = {
     port,
     host: text('HOST') ?? '0.0.0.0',
@@ -223,6 +238,7 @@ export function loadConfig(
       cron: retentionCron.trim().replace(/\s+/g, ' '),
     },
     importMaxBytes: int('IMPORT_MAX_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    mfaRequiredRoles: [...new Set(mfaRoles)] as Role[],
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

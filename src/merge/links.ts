@@ -1,9 +1,11 @@
 import type { EntityManager } from 'typeorm';
 
 /** A column that points at a table: a foreign key of one column, as the catalog has it. */
-interface Link {
+export interface Link {
   table: string;
   column: string;
+  /** The column may be NULL: a row can lose the link and stay. */
+  nullable: boolean;
   /** The link's table keeps a version (a record of its own): a moved link is a change of it. */
   versioned: boolean;
   /** …and when it last changed. */
@@ -16,9 +18,9 @@ interface Link {
  * Every foreign key pointing at `table`, read from PostgreSQL's catalog rather than listed by
  * hand, so that a link added later is moved too.
  */
-async function linksTo(em: EntityManager, table: string): Promise<Link[]> {
+export async function linksTo(em: EntityManager, table: string): Promise<Link[]> {
   return (await em.query(
-    `SELECT rel.relname AS table, att.attname AS column,
+    `SELECT rel.relname AS table, att.attname AS column, NOT att.attnotnull AS nullable,
             EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = con.conrelid
                     AND v.attname = 'version' AND NOT v.attisdropped) AS versioned,
             EXISTS (SELECT 1 FROM pg_attribute u WHERE u.attrelid = con.conrelid

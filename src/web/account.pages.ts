@@ -4,8 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Allow, Public } from '../auth/actor';
+import { Allow, EnrolmentAllowed, Public } from '../auth/actor';
 import { AuthService } from '../auth/auth.service';
+import { Mfa } from '../auth/mfa.service';
+import { beginSecondStep } from './security.pages';
+import { securityWords } from './security.words';
 import { revokeSession } from '../auth/sessions';
 import { TooManyRequests } from '../common/errors';
 import { Html, html } from './kit/html';
@@ -23,6 +26,7 @@ import {
   pageContext,
 } from './kit/layout';
 import { redirect, safeNext, sendPage } from './kit/respond';
+import { sessionWords } from './sessions.words';
 import { ApiAnswer, ApiError, ApiProblem, WebApi } from './kit/web-api';
 import type { CalendarFeedDto } from '../calendar-feeds/calendar-feeds.dto';
 import {
@@ -91,6 +95,7 @@ export class AccountPages {
     private readonly api: WebApi,
     private readonly audit: AuditService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly mfa: Mfa,
   ) {}
 
   @Get('login')
@@ -119,6 +124,9 @@ export class AccountPages {
         ip: request.ip,
         userAgent: request.headers['user-agent'],
       });
+      if ((await this.mfa.methodsOf(user.id)).length > 0) {
+        return beginSecondStep(request, reply, this.mfa.issueMfaToken(user.id), next);
+      }
       const { token } = await this.db.transaction((em) =>
         openWebSession(em, user.id, { ip: request.ip, userAgent: request.headers['user-agent'] }),
       );
@@ -156,6 +164,7 @@ export class AccountPages {
 
   @Post('logout')
   @Allow('account:self')
+  @EnrolmentAllowed()
   async logout(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.db.transaction((em) => revokeSession(em, request.webUser!.sessionId, 'logout'));
     clearSessionCookie(request, reply);
@@ -243,6 +252,8 @@ export class AccountPages {
           [t(l, 'role'), label(l, 'role', user.role)],
         ])}
         <p><a href="/profile/notifications" id="mail-preferences">${t(l, 'emailPreferences')}</a></p>
+        <p><a href="/account/security" id="security-link">${securityWords(l, 'securityLink')}</a></p>
+        <p><a href="/account/sessions" id="sessions-link">${sessionWords(l, 'link')}</a></p>
         <h2>${t(l, 'language')}</h2>
         <form method="post" action="/profile/locale" class="card" id="locale-form">
           ${csrfField(ctx)}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -19,6 +19,23 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'favicon.svg': {
     type: 'image/svg+xml',
     body: readFileSync(join(PUBLIC_DIR, 'favicon.svg')),
+  },
+  'passkeys.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(join(PUBLIC_DIR, 'passkeys.js')),
+  },
+  'simplewebauthn.js': {
+    type: 'text/javascript; charset=utf-8',
+    // The package exports only its modules; the bundle sits beside them.
+    body: readFileSync(
+      join(
+        dirname(require.resolve('@simplewebauthn/browser')),
+        '..',
+        'dist',
+        'bundle',
+        'index.umd.min.js',
+      ),
+    ),
   },
   'htmx.min.js': {
     type: 'text/javascript; charset=utf-8',

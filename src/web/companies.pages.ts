@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { personName } from '../contacts/names';
+import { historyLink } from './audit.pages';
 import { FieldSpec } from './kit/forms';
 import { countries, countryName, money } from './kit/format';
 import { duplicatesLink } from './duplicates.pages';
@@ -104,6 +105,7 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write', 'c
       c.name,
       html`
           ${records.recordActions(ctx, kind(ctx), c)}
+          ${historyLink(ctx, 'company', c.id)}
           ${facts([
             [t(l, 'legalName'), c.legalName],
             [t(l, 'industry'), c.industry],

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { personName } from '../contacts/names';
+import { historyLink } from './audit.pages';
 import { w } from './contacts.words';
 import { x } from './exports.words';
 import { Choice, FieldSpec, FormValues } from './kit/forms';
@@ -21,10 +22,12 @@ import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
 import { directory, Labels } from './kit/labels';
-import { facts, titledPage, PageContext, pageContext } from './kit/layout';
+import { doneNotice, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { importLink } from './imports.pages';
+import { personalDataLink } from './privacy.pages';
+import { p } from './privacy.words';
 import { privacyBlock, privacyNotice } from './rights.pages';
 import { w as pw } from './rights.words';
 import { sendPage } from './kit/respond';
@@ -327,7 +330,9 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       ...records.listed(ctx, kind(ctx, this.api)),
       links: [importLink(l, 'contact')],
       title: t(l, 'contacts'),
-      intro: html`${privacyNotice(ctx)}${duplicatesLink(ctx, 'contacts', 'contact:write')}`,
+      // After an erasure (src/web/privacy.pages.ts) the person's page is gone: the list says so;
+      // so is a contact restricted by someone who no longer sees it (src/web/rights.pages.ts).
+      intro: html`${doneNotice(ctx, ['erased'], p)}${privacyNotice(ctx)}${duplicatesLink(ctx, 'contacts', 'contact:write')}`,
       defaultSort: 'name',
       filters: [
         ...(orgs.companies.length
@@ -460,7 +465,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       can(user.role, 'follow-up:write')
         ? html`<a class="button" id="add-follow-up" href="/follow-ups/new?contactId=${c.id}">${w(l, 'addFollowUp')}</a>`
         : ''
-    }`;
+    }${can(user.role, 'contact:privacy') ? personalDataLink(l, c.id) : ''}`;
     const items = [...timeline.items].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const agency = isAgency(user);
     return titledPage(
@@ -470,6 +475,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
           ${privacyNotice(ctx)}
           ${c.position || orgName ? html`<p class="lead-line">${[c.position, orgName].filter(Boolean).join(' · ')}</p>` : ''}
           ${records.recordActions(ctx, kind(ctx, this.api), c, extra)}
+          ${historyLink(ctx, 'contact', c.id)}
           ${facts([
             [t(l, 'salutation'), c.salutation],
             [t(l, 'familyName'), c.familyName],

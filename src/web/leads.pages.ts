@@ -13,6 +13,7 @@ import {
   idempotencyField,
   idempotencyKeyOf,
 } from './kit/forms';
+import { historyLink } from './audit.pages';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
@@ -587,6 +588,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       html`
         ${alert}
         ${records.recordActions(ctx, kind(ctx, this.api), lead)}
+        ${historyLink(ctx, 'lead', lead.id)}
         ${facts([
           [t(l, 'company'), link('/companies', lead.companyId)],
           [

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
 import { personName } from '../contacts/names';
+import { historyLink } from './audit.pages';
 import { w } from './contacts.words';
 import { FieldSpec } from './kit/forms';
 import { countries, countryName, dateTime, day } from './kit/format';
@@ -109,6 +110,7 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write', 'p
       p.name,
       html`<h1>${p.name}${p.nativeName ? html` <span lang="zh">${p.nativeName}</span>` : ''}</h1>
           ${records.recordActions(ctx, kind(ctx), p)}
+          ${historyLink(ctx, 'partner', p.id)}
           ${facts([
             [t(l, 'nativeName'), p.nativeName ? html`<span lang="zh">${p.nativeName}</span>` : ''],
             [t(l, 'kind'), label(l, 'partnerKind', p.kind)],

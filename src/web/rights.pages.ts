@@ -47,8 +47,9 @@ const hidden = (name: string, value: string | number) =>
 
 /**
  * A contact's "Privacy" block: its legal basis, the restriction (GDPR art. 18: restrict with a
- * reason; lift — only admins still see a restricted contact), the objection (art. 21: record,
- * withdraw) and the link to its personal data. The forms for roles with `contact:privacy`.
+ * reason; lift — only admins still see a restricted contact) and the objection (art. 21:
+ * record, withdraw); the page's "Personal data" button (privacy.pages.ts) leads to the access
+ * report and erasure. The forms for roles with `contact:privacy`.
  */
 export function privacyBlock(ctx: PageContext, c: PrivacyFacts): Html {
   const l = ctx.locale;
@@ -120,7 +121,6 @@ export function privacyBlock(ctx: PageContext, c: PrivacyFacts): Html {
     ${restriction}
     <h3>${w(l, 'objection')}</h3>
     ${objection}
-    ${may ? html`<p><a href="${personalDataPath(c.id)}" id="privacy-personal-data">${w(l, 'personalData')}</a></p>` : ''}
   </section>`;
 }
 

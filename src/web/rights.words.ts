@@ -26,7 +26,6 @@ export const w = dictionary({
   ],
   recordObjection: ['Widerspruch erfassen', 'Record the objection'],
   withdrawObjection: ['Widerspruch zurücknehmen', 'Withdraw the objection'],
-  personalData: ['Personenbezogene Daten', 'Personal data'],
   restrictedDone: ['Die Verarbeitung ist eingeschränkt.', 'Processing is restricted.'],
   liftedDone: ['Die Einschränkung ist aufgehoben.', 'The restriction is lifted.'],
   objectedDone: ['Der Widerspruch ist erfasst.', 'The objection is recorded.'],

@@ -23,6 +23,9 @@ import { redirect, sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { CompanyView, Page } from './kit/views';
+import { can } from '../auth/permissions';
+import { historyLink } from './audit.pages';
+import { userSessionsSection } from './sessions.pages';
 
 export interface UserRecord extends Record<string, unknown> {
   id: string;
@@ -306,6 +309,9 @@ export class UserPages extends records.RecordRoutes(
     const l = ctx.locale;
     const u = await this.api.get<UserRecord>(ctx.user!, `/api/v1/users/${id}`);
     const labels = await new Labels(this.api, ctx.user!).load('companies', [u.companyId]);
+    const sessions = can(ctx.user!.role, 'user:update')
+      ? await userSessionsSection(this.api, ctx, u.id)
+      : html``;
     return titledPage(
       ctx,
       u.displayName,
@@ -339,7 +345,9 @@ export class UserPages extends records.RecordRoutes(
                 ? html`<span id="invitation-state" class="badge ${u.invitation === 'pending' ? 'ok' : 'warn'}">${w(l, u.invitation === 'pending' ? 'invitationPending' : 'invitationExpired')}</span>`
                 : '',
             ],
-          ])}`,
+          ])}
+          ${historyLink(ctx, 'user', u.id)}
+          ${sessions}`,
     );
   }
 }

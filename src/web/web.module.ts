@@ -2,7 +2,9 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { respondToErrorsOf } from '../common/problem.filter';
 import { ExportsModule } from '../exports/exports.module';
 import { AccountPages } from './account.pages';
+import { SecurityPages } from './security.pages';
 import { AdminPages } from './admin.pages';
+import { AuditPages } from './audit.pages';
 import { PasswordPages } from './password.pages';
 import { AgreementPages } from './agreements.pages';
 import { AssetsController } from './assets.controller';
@@ -23,9 +25,11 @@ import { LogPages } from './log.pages';
 import { NotificationPages, UnsubscribePages } from './notifications.pages';
 import { PartnerPages } from './partners.pages';
 import { RightsPages } from './rights.pages';
+import { PrivacyPages } from './privacy.pages';
 import { SearchPages } from './search.pages';
 import { TripAppointmentPages, TripPages, TripParticipantPages } from './trips.pages';
 import { UserPages } from './users.pages';
+import { SessionPages, UserSessionPages } from './sessions.pages';
 import { sendErrorPage } from './kit/errors';
 import { isPageRequest } from './kit/respond';
 import { WebApi } from './kit/web-api';
@@ -35,7 +39,11 @@ import { WebApi } from './kit/web-api';
   controllers: [
     AssetsController,
     AccountPages,
+    SecurityPages,
     AdminPages,
+    AuditPages,
+    SessionPages,
+    UserSessionPages,
     PasswordPages,
     AgreementPages,
     CompanyPages,
@@ -53,6 +61,7 @@ import { WebApi } from './kit/web-api';
     UnsubscribePages,
     PartnerPages,
     RightsPages,
+    PrivacyPages,
     SearchPages,
     TripPages,
     TripParticipantPages,

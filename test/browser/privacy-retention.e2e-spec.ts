@@ -49,7 +49,7 @@ describeInBrowser('restriction, objection and the retention review in a browser'
     await staff.goto(`${app.url}/contacts/${made.id}`);
     expect(await staff.locator('#privacy h2').innerText()).toBe('Datenschutz');
     expect(await staff.locator('#legal-basis').innerText()).toContain('Öffentliche');
-    expect(await staff.locator('#privacy-personal-data').getAttribute('href')).toBe(
+    expect(await staff.locator('#personal-data').getAttribute('href')).toBe(
       `/contacts/${made.id}/personal-data`,
     );
     expect(await seriousViolations(staff)).toEqual([]);

@@ -108,6 +108,9 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     // The limits count as in production, high enough that no test meets them unless it asks to.
     RATE_LIMIT_USER_PER_MINUTE: '1000000',
     RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000',
+    // No role needs a second factor unless a test says so (test/mfa.e2e-spec.ts): the default,
+    // admin, would put every test's admin before the enrolment wall.
+    MFA_REQUIRED_ROLES: '',
   };
   const child = spawn(process.execPath, ['dist/main.js'], {
     env:

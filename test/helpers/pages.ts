@@ -33,11 +33,14 @@ export interface Route {
 
 /** Page routes that are not pages to walk, each with the reason. */
 export const NOT_WALKED: Record<string, string> = {
+  '/admin/audit/export': 'a download (the audit log as CSV)',
   '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
   '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
   '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',
   '/contacts/:id/vcard': 'a download (a vCard), test/browser/exports.e2e-spec.ts',
+  '/contacts/:id/personal-data/json':
+    'a download (the access export as JSON), test/browser/privacy.e2e-spec.ts',
   ...Object.fromEntries(
     [
       'companies',
@@ -67,6 +70,8 @@ export const NOT_WALKED: Record<string, string> = {
   '/imports/:id':
     'the demo data holds no import; test/browser/imports.e2e-spec.ts walks every step of one',
   '/imports/:id/failed.csv': 'a download, checked in test/browser/imports.e2e-spec.ts',
+  '/login/mfa':
+    'the second step of a sign-in, only with one pending: test/browser/mfa.e2e-spec.ts (axe, 390 px)',
 };
 /** Walked without a session (signed in, they redirect). */
 export const SIGNED_OUT: readonly string[] = ['/login'];

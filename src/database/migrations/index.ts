@@ -19,7 +19,10 @@ import { OutboxFilters1764240000000 } from './1764240000000-outbox-filters';
 import { MatchKeys1764250000000 } from './1764250000000-match-keys';
 import { OrganisationMatchKeys1764260000000 } from './1764260000000-organisation-match-keys';
 import { Imports1764270000000 } from './1764270000000-imports';
+import { Erasure1764280000000 } from './1764280000000-erasure';
 import { PrivacyRetention1764290000000 } from './1764290000000-privacy-retention';
+import { Mfa1764300000000 } from './1764300000000-mfa';
+import { AuditFilters1764310000000 } from './1764310000000-audit-filters';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -44,5 +47,8 @@ export const MIGRATIONS = [
   MatchKeys1764250000000,
   OrganisationMatchKeys1764260000000,
   Imports1764270000000,
+  Erasure1764280000000,
   PrivacyRetention1764290000000,
+  Mfa1764300000000,
+  AuditFilters1764310000000,
 ];

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError, SignInRequired } from '../../common/errors';
+import { DomainError, MfaRequired, SignInRequired } from '../../common/errors';
 import { toProblem } from '../../common/problem';
 import { html } from './html';
 import { t } from './i18n';
@@ -22,6 +22,10 @@ export function sendErrorPage(error: unknown, request: WebRequest, reply: Fastif
     logger.error({ err: error, requestId: request.id, url: request.url }, 'page failed');
   if (error instanceof SignInRequired || (error instanceof ApiError && error.status === 401)) {
     redirect(request, reply, `/login?next=${encodeURIComponent(request.url)}`);
+    return;
+  }
+  if (error instanceof MfaRequired) {
+    redirect(request, reply, '/account/security?required=1');
     return;
   }
   const status = statusOf(error);

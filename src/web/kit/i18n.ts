@@ -31,6 +31,7 @@ const WORDS = {
   imports: ['Import', 'Import'],
   importFile: ['Importieren', 'Import'],
   jobs: ['Aufgaben', 'Jobs'],
+  auditLog: ['Protokoll', 'Audit log'],
   outbox: ['Postausgang', 'Outbox'],
   retentionReview: ['Aufbewahrung', 'Retention'],
   profile: ['Profil', 'Profile'],
@@ -332,6 +333,9 @@ export type Locale = 'de' | 'en';
 const index = (locale: Locale) => (locale === 'en' ? 1 : 0);
 
 export const t = (locale: Locale, word: Word): string => WORDS[word][index(locale)];
+
+/** A key that is one of the words (an API field named like its label's word: `email`). */
+export const isWord = (key: string): key is Word => Object.hasOwn(WORDS, key);
 
 /** Every enumerated value of the API, with its German and English label. */
 const ENUMS = {

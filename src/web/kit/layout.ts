@@ -44,6 +44,7 @@ const NAV: { href: string; word: Word; action: Action; agencyOnly?: boolean }[] 
   { href: '/privacy/retention', word: 'retentionReview', action: 'contact:privacy' },
   { href: '/admin/jobs', word: 'jobs', action: 'system:admin' },
   { href: '/admin/outbox', word: 'outbox', action: 'system:admin' },
+  { href: '/admin/audit', word: 'auditLog', action: 'audit:read' },
 ];
 
 /** Messages a redirect leaves for the next page (`?flash=saved`), with undo after a delete. */

@@ -42,10 +42,12 @@ export class WebApi {
       idempotencyKey?: string;
       /** A body sent as it is (an upload's multipart form) instead of `body` as JSON. */
       raw?: { contentType: string; payload: Buffer | Readable };
+      /** More request headers (the browser's site, for passkeys). */
+      headers?: Record<string, string>;
     } = {},
   ): Promise<ApiAnswer<T>> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
     if (options.requestId) headers['x-request-id'] = options.requestId;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
