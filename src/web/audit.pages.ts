@@ -48,6 +48,7 @@ const KINDS = [
   'user',
   'job',
   'auditEvent',
+  'retentionReview',
 ];
 const ACTIONS = [
   'create',
@@ -75,6 +76,11 @@ const ACTIONS = [
   'retry',
   'resend',
   'run',
+  'restrict',
+  'lift-restriction',
+  'object',
+  'withdraw-objection',
+  'retention-extend',
 ];
 /** Fields whose values are one of an enumeration the pages already name. */
 const ENUM_FIELDS: Record<string, EnumName> = {

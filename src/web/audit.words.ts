@@ -38,6 +38,7 @@ export const auditWords = dictionary({
   kind_partner: ['Partner', 'Partner'],
   kind_trip: ['Reise', 'Trip'],
   kind_user: ['Benutzer', 'User'],
+  kind_retentionReview: ['Aufbewahrungsprüfung', 'Retention review'],
   // actions
   action_create: ['angelegt', 'created'],
   action_update: ['geändert', 'changed'],
@@ -67,6 +68,11 @@ export const auditWords = dictionary({
   action_retry: ['erneut versucht', 'retried'],
   action_resend: ['erneut gesendet', 'sent again'],
   action_run: ['ausgeführt', 'run'],
+  action_restrict: ['Verarbeitung eingeschränkt', 'processing restricted'],
+  action_lift_restriction: ['Einschränkung aufgehoben', 'restriction lifted'],
+  action_object: ['Widerspruch erfasst', 'objection recorded'],
+  action_withdraw_objection: ['Widerspruch zurückgenommen', 'objection withdrawn'],
+  action_retention_extend: ['Aufbewahrung verlängert', 'retention extended'],
 });
 
 export type AuditWord = Parameters<typeof auditWords>[1];
