@@ -7,7 +7,7 @@ import type { AuditEventDto } from '../audit/audit.dto';
 import { Allow } from '../auth/actor';
 import { WebPages, WebRequest } from '../auth/browser-session';
 import { can } from '../auth/permissions';
-import { auditWords as w, AuditWord } from './audit.words';
+import { actionLabel, ACTIONS, auditWords as w, KINDS, kindLabel } from './audit.words';
 import { dateTime, day } from './kit/format';
 import { Html, html } from './kit/html';
 import { EnumName, isWord, label, Locale, t } from './kit/i18n';
@@ -32,56 +32,6 @@ const PAGES: Record<string, string> = {
   user: '/users',
   mail: '/admin/outbox',
 };
-const KINDS = [
-  'agreement',
-  'appointment',
-  'company',
-  'contact',
-  'followUp',
-  'interaction',
-  'lead',
-  'leadNote',
-  'mail',
-  'participant',
-  'partner',
-  'trip',
-  'user',
-  'job',
-  'auditEvent',
-  'retentionReview',
-];
-const ACTIONS = [
-  'create',
-  'update',
-  'delete',
-  'restore',
-  'purge',
-  'merge',
-  'notDuplicate',
-  'complete',
-  'export',
-  'login',
-  'login.failed',
-  'logout',
-  'refresh.reuse',
-  'session.end',
-  'password.change',
-  'password.reset',
-  'password.reset-requested',
-  'invitation.send',
-  'invitation.accept',
-  'calendarFeed.create',
-  'calendarFeed.rotate',
-  'calendarFeed.revoke',
-  'retry',
-  'resend',
-  'run',
-  'restrict',
-  'lift-restriction',
-  'object',
-  'withdraw-objection',
-  'retention-extend',
-];
 /** Fields whose values are one of an enumeration the pages already name. */
 const ENUM_FIELDS: Record<string, EnumName> = {
   stage: 'stage',
@@ -90,19 +40,6 @@ const ENUM_FIELDS: Record<string, EnumName> = {
   priority: 'priority',
   costBearer: 'costBearer',
   legalBasis: 'legalBasis',
-};
-
-const wordOf = (prefix: string, key: string): AuditWord | undefined => {
-  const word = `${prefix}_${key.replace(/[.-]/g, '_')}`;
-  return (prefix === 'kind' ? KINDS : ACTIONS).includes(key) ? (word as AuditWord) : undefined;
-};
-export const kindLabel = (l: Locale, kind: string): string => {
-  const word = wordOf('kind', kind);
-  return word ? w(l, word) : kind;
-};
-export const actionLabel = (l: Locale, action: string): string => {
-  const word = wordOf('action', action);
-  return word ? w(l, word) : action;
 };
 
 /** A link to a record's history in the audit log, for those who may read it. */

@@ -1,4 +1,4 @@
-import { dictionary } from './kit/i18n';
+import { dictionary, Locale } from './kit/i18n';
 
 /** The words of the audit log page. */
 export const auditWords = dictionary({
@@ -67,12 +67,98 @@ export const auditWords = dictionary({
   action_calendarFeed_revoke: ['Kalenderabonnement beendet', 'calendar subscription stopped'],
   action_retry: ['erneut versucht', 'retried'],
   action_resend: ['erneut gesendet', 'sent again'],
-  action_run: ['ausgeführt', 'run'],
+  action_run: ['ausgeführt', 'carried out'],
   action_restrict: ['Verarbeitung eingeschränkt', 'processing restricted'],
   action_lift_restriction: ['Einschränkung aufgehoben', 'restriction lifted'],
   action_object: ['Widerspruch erfasst', 'objection recorded'],
   action_withdraw_objection: ['Widerspruch zurückgenommen', 'objection withdrawn'],
   action_retention_extend: ['Aufbewahrung verlängert', 'retention extended'],
+  action_access: ['Auskunft erteilt (Art. 15)', 'personal data disclosed (art. 15)'],
+  action_erase: ['gelöscht nach Art. 17', 'erased (art. 17)'],
+  action_login_mfa: ['angemeldet mit zweitem Faktor', 'signed in with a second factor'],
+  action_login_mfa_failed: ['zweiter Faktor abgelehnt', 'second factor refused'],
+  action_mfa_totp_started: ['Authenticator-Einrichtung begonnen', 'authenticator set-up started'],
+  action_mfa_totp_enabled: ['Authenticator-App eingerichtet', 'authenticator app set up'],
+  action_mfa_totp_disabled: ['Authenticator-App entfernt', 'authenticator app removed'],
+  action_mfa_recovery_codes_renewed: ['Wiederherstellungscodes erneuert', 'recovery codes renewed'],
+  action_mfa_passkey_added: ['Passkey hinzugefügt', 'passkey added'],
+  action_mfa_passkey_removed: ['Passkey entfernt', 'passkey removed'],
 });
 
 export type AuditWord = Parameters<typeof auditWords>[1];
+
+/** Every record kind the audit log names. */
+export const KINDS = [
+  'agreement',
+  'appointment',
+  'company',
+  'contact',
+  'followUp',
+  'interaction',
+  'lead',
+  'leadNote',
+  'mail',
+  'participant',
+  'partner',
+  'trip',
+  'user',
+  'job',
+  'auditEvent',
+  'retentionReview',
+];
+/** Every action the app audits (src/web/audit.words.spec.ts finds each one written in src/). */
+export const ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'restore',
+  'purge',
+  'merge',
+  'notDuplicate',
+  'complete',
+  'export',
+  'login',
+  'login.failed',
+  'logout',
+  'refresh.reuse',
+  'session.end',
+  'password.change',
+  'password.reset',
+  'password.reset-requested',
+  'invitation.send',
+  'invitation.accept',
+  'calendarFeed.create',
+  'calendarFeed.rotate',
+  'calendarFeed.revoke',
+  'retry',
+  'resend',
+  'run',
+  'restrict',
+  'lift-restriction',
+  'object',
+  'withdraw-objection',
+  'retention-extend',
+  'access',
+  'erase',
+  'login.mfa',
+  'login.mfa_failed',
+  'mfa.totp_started',
+  'mfa.totp_enabled',
+  'mfa.totp_disabled',
+  'mfa.recovery_codes_renewed',
+  'mfa.passkey_added',
+  'mfa.passkey_removed',
+];
+
+const wordOf = (prefix: string, key: string): AuditWord | undefined => {
+  const word = `${prefix}_${key.replace(/[.-]/g, '_')}`;
+  return (prefix === 'kind' ? KINDS : ACTIONS).includes(key) ? (word as AuditWord) : undefined;
+};
+export const kindLabel = (l: Locale, kind: string): string => {
+  const word = wordOf('kind', kind);
+  return word ? auditWords(l, word) : kind;
+};
+export const actionLabel = (l: Locale, action: string): string => {
+  const word = wordOf('action', action);
+  return word ? auditWords(l, word) : action;
+};
