@@ -628,12 +628,15 @@ const logoutTokens: string[] = [];
 /** Every form field name any page has (so a route's own and others' are posted). */
 let formNames: string[] = [];
 
+const SESSION_ENDERS = ['/api/v1/auth/logout', '/api/v1/me/sessions'];
+
 function writeRequest(n: number): Request {
   const r = randomFor(1, n);
   const op = writes[n % writes.length];
   const headers = headersFor(r, op);
-  // Signing out would end the run's sessions: it gets sessions of its own.
-  if (op.path === '/api/v1/auth/logout' && headers.Authorization?.length > 100) {
+  // Signing out (or ending one's other sessions) would end the run's sessions: it gets sessions
+  // of its own.
+  if (SESSION_ENDERS.includes(op.path) && headers.Authorization?.length > 100) {
     const token = logoutTokens.pop();
     headers.Authorization = token ? `Bearer ${token}` : 'Bearer spent';
   }
@@ -803,7 +806,13 @@ async function signIn(email: string, password: string): Promise<{ cookie: string
     .map((cookie) => cookie.split(';')[0])
     .find((cookie) => cookie.startsWith('liaison_session='));
   if (!session) throw new Error(`signing in as ${email}: ${response.status}`);
-  return { cookie: `${csrfCookie}; ${session}`, csrf };
+  // Signed in, a form's token is the session's (the sign-in form's was bound to its nonce): the
+  // posts must carry that one, or every one of them is only a test of the CSRF refusal.
+  const cookie = `${csrfCookie}; ${session}`;
+  const page = await (await fetch(`${app.url}/profile`, { headers: { cookie } })).text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!token || token === csrf) throw new Error(`no CSRF token of the session for ${email}`);
+  return { cookie, csrf: token };
 }
 
 beforeAll(async () => {
@@ -890,7 +899,10 @@ beforeAll(async () => {
     (route) =>
       route.method === 'POST' &&
       !route.path.startsWith('/api/') &&
-      !['/logout', '/login', '/profile/password'].includes(route.path),
+      // Signing out and ending one's other sessions would end the run's own sessions.
+      !['/logout', '/login', '/profile/password', '/account/sessions/end-others'].includes(
+        route.path,
+      ),
   );
   const names = new Set<string>();
   // Posts whose form is on a page of another shape (a list's button, a page before sign-in).
@@ -909,6 +921,26 @@ beforeAll(async () => {
     '/imports/:id/run': '/imports/:id',
     '/imports/:id/cancel': '/imports/:id',
     '/imports/:id/undo': '/imports/:id',
+    // Two-factor sign-in: set up on the security page, the second step on its own.
+    '/account/security/totp': '/account/security',
+    '/account/security/totp/confirm': '/account/security',
+    '/account/security/totp/disable': '/account/security',
+    '/account/security/recovery-codes': '/account/security',
+    '/account/security/passkeys/options': '/account/security',
+    '/account/security/passkeys': '/account/security',
+    '/account/security/passkeys/:id/delete': '/account/security',
+    '/login/mfa': '/login/mfa',
+    '/login/mfa/passkey-options': '/login/mfa',
+    '/account/sessions/:id/end': '/account/sessions',
+    '/users/:id/sessions/end': '/users/:id',
+    // A person's rights: on the contact's page, its personal data page and the retention review.
+    '/contacts/:id/restriction': '/contacts/:id',
+    '/contacts/:id/restriction/lift': '/contacts/:id',
+    '/contacts/:id/objection': '/contacts/:id',
+    '/contacts/:id/objection/withdraw': '/contacts/:id',
+    '/contacts/:id/erase': '/contacts/:id/personal-data',
+    '/privacy/retention/run': '/privacy/retention',
+    '/privacy/retention/:contactId/extend': '/privacy/retention',
   };
   for (const route of posts) {
     const formPage =

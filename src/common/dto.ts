@@ -188,13 +188,14 @@ export const OptionalWebsite = (api?: ApiPropertyOptions) =>
 
 /** The id of a record the body or query refers to. */
 export const RequiredId = (api?: ApiPropertyOptions) =>
-  field(ApiProperty({ format: 'uuid', ...api } as ApiPropertyOptions), IsId());
+  field(ApiProperty({ format: 'uuid', ...api } as ApiPropertyOptions), LowerCase(), IsId());
 
 /** An optional id: a reference in a body (null clears it), or a filter in a query. */
 export const OptionalId = (api?: ApiPropertyOptions) =>
   field(
     ApiPropertyOptional({ format: 'uuid', ...api } as ApiPropertyOptions),
     IsOptional(),
+    LowerCase(),
     IsId(),
   );
 

@@ -9,7 +9,7 @@ import { personName } from '../contacts/names';
 import { countryName } from './kit/format';
 import { idempotencyField, idempotencyKeyOf } from './kit/forms';
 import { Html, html } from './kit/html';
-import { dictionary, label, Locale, ruleMessage, t, Word } from './kit/i18n';
+import { dictionary, isWord, label, Locale, ruleMessage, t, Word } from './kit/i18n';
 import { directory, Labels } from './kit/labels';
 import { csrfField, PageContext, pageContext, titledPage } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
@@ -73,8 +73,11 @@ const FIELD_WORDS: Record<string, Word> = {
   partnerId: 'partner',
   ownerId: 'owner',
 };
-const fieldLabel = (l: Locale, field: string) =>
-  t(l, FIELD_WORDS[field] ?? (field as Word)) ?? field;
+/** A field's label; a field the pages have no word for (`otherId`, `otherVersion`) by its name. */
+const fieldLabel = (l: Locale, field: string): string => {
+  const word = FIELD_WORDS[field] ?? field;
+  return isWord(word) ? t(l, word) : field;
+};
 
 /** What a link's `table.column` is called on the page. */
 function linkLabel(l: Locale, link: string): string {
