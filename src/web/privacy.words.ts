@@ -6,7 +6,7 @@ export const p = dictionary({
   personalDataOf: ['Personenbezogene Daten von', 'Personal data of'],
   accessIntro: [
     'Alles, was die Wirtschaftsförderung über diese Person gespeichert hat (Auskunft nach Art. 15 DSGVO). Die Seite lässt sich drucken; die Daten gibt es auch als Datei.',
-    'Everything the agency has stored about this person (right of access, Art. 15 GDPR). The page prints; the data is also available as a file.',
+    'Everything the agency has stored about this person (right of access, GDPR Article 15). The page prints; the data is also available as a file.',
   ],
   downloadJson: ['Als JSON herunterladen', 'Download as JSON'],
   backToContact: ['Zurück zum Kontakt', 'Back to the contact'],
@@ -30,7 +30,7 @@ export const p = dictionary({
   rows: ['Zeilen', 'Rows'],
   deleted: ['gelöscht', 'deleted'],
   none: ['Keine.', 'None.'],
-  eraseTitle: ['Löschen (Art. 17 DSGVO)', 'Erase (Art. 17 GDPR)'],
+  eraseTitle: ['Löschen (Art. 17 DSGVO)', 'Erase (GDPR Article 17)'],
   eraseIntro: [
     'Entfernt die Person überall: den Kontakt (und mit ihm zusammengeführte Einträge), die Verknüpfungen, Name, E-Mail, Telefon und WeChat-ID in Begegnungen, Leads, Notizen, Wiedervorlagen, Importen, Mails und Benachrichtigungen sowie die Werte im Protokoll. Das Protokoll behält, wer wann welche Felder geändert hat. Das lässt sich nicht rückgängig machen.',
     'Removes the person everywhere: the contact (and entries merged into it), the links to it, its name, e-mail, phone and WeChat ID in interactions, leads, notes, follow-ups, imports, mails and notifications, and the values in the audit log. The audit log keeps who changed which fields when. This cannot be undone.',

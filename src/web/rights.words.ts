@@ -10,7 +10,7 @@ export const w = dictionary({
   restrictionReason: ['Grund der Einschränkung', 'Reason for the restriction'],
   restrictionHint: [
     'Art. 18 DSGVO: Danach sehen nur noch Administratoren den Kontakt – in Listen, Suche, Exporten und bei anderen Einträgen.',
-    'GDPR art. 18: afterwards only admins see the contact – in lists, search, exports and on other records.',
+    'GDPR Article 18: afterwards only admins see the contact – in lists, search, exports and on other records.',
   ],
   restrict: ['Verarbeitung einschränken', 'Restrict processing'],
   lift: ['Einschränkung aufheben', 'Lift the restriction'],
@@ -22,7 +22,7 @@ export const w = dictionary({
   objectionDayHint: ['leer: heute', 'empty: today'],
   objectionHint: [
     'Art. 21 DSGVO: Ein Widerspruch wird vermerkt; er verbirgt den Kontakt nicht.',
-    'GDPR art. 21: an objection is recorded; it does not hide the contact.',
+    'GDPR Article 21: an objection is recorded; it does not hide the contact.',
   ],
   recordObjection: ['Widerspruch erfassen', 'Record the objection'],
   withdrawObjection: ['Widerspruch zurücknehmen', 'Withdraw the objection'],
