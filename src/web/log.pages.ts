@@ -2,6 +2,8 @@ import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { scanCardLink } from './cards.pages';
 import { pageContext } from './account.pages';
 import { organisationChoices, organisationFields, organisations } from './contacts.pages';
 import { w } from './contacts.words';
@@ -288,6 +290,7 @@ export class LogPages {
       t(l, 'logContact'),
       html`
         ${errorSummary(ctx, fields, errors)}
+        ${can(ctx.user!.role, 'contact:write') ? html`<p class="actions">${scanCardLink(l)}</p>` : ''}
         <form method="post" action="/log" id="log-form" class="log-form">
           ${csrfField(ctx)}${idempotencyField(key)}
           <fieldset id="f-contactIds"${errors.contactIds ? html` class="invalid"` : ''}>

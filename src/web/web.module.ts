@@ -15,6 +15,8 @@ import {
   PartnerDuplicatePages,
 } from './duplicates.pages';
 import { ContactPages } from './contacts.pages';
+import { CardPages } from './cards.pages';
+import { CardsModule } from '../cards/cards.module';
 import { DashboardPages } from './dashboard.pages';
 import { ContactCardPage, EXPORT_PAGES } from './exports.pages';
 import { FollowUpPages } from './follow-ups.pages';
@@ -51,6 +53,7 @@ import { WebApi } from './kit/web-api';
     ContactDuplicatePages,
     PartnerDuplicatePages,
     ContactPages,
+    CardPages,
     DashboardPages,
     FollowUpPages,
     ImportPages,
@@ -70,7 +73,7 @@ import { WebApi } from './kit/web-api';
     ...EXPORT_PAGES,
     ContactCardPage,
   ],
-  imports: [ExportsModule],
+  imports: [ExportsModule, CardsModule],
   providers: [WebApi],
 })
 export class WebModule implements OnModuleInit {
