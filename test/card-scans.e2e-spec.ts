@@ -90,7 +90,10 @@ describe('business-card scans', () => {
         notes: 'Fax: +86 21 5888 1299',
       });
     expect(saved.status).toBe(201);
-    expect(saved.body).toMatchObject({ outcome: 'created', scan: { status: 'saved', front: null } });
+    expect(saved.body).toMatchObject({
+      outcome: 'created',
+      scan: { status: 'saved', front: null },
+    });
     const contact = await app.http.get(`/api/v1/contacts/${saved.body.contactId}`).set(admin.auth);
     expect(contact.body).toMatchObject({
       familyName: 'Zhou',
@@ -191,16 +194,15 @@ describe('business-card scans', () => {
     expect((await app.http.get(`/api/v1/card-scans/${res.body.id}`).set(other.auth)).status).toBe(
       404,
     );
-    expect(
-      (await app.http.get(`/api/v1/card-scans/${res.body.id}`).set(admin.auth)).status,
-    ).toBe(200);
+    expect((await app.http.get(`/api/v1/card-scans/${res.body.id}`).set(admin.auth)).status).toBe(
+      200,
+    );
     const list = await app.http.get('/api/v1/card-scans').set(other.auth);
     expect(list.body.items).toEqual([]);
     for (const role of ['own', 'viewer'] as const) {
       expect((await scan(c.sessions[role], card)).status).toBe(403);
       expect(
-        (await app.http.get(`/api/v1/card-scans/${res.body.id}`).set(c.sessions[role].auth))
-          .status,
+        (await app.http.get(`/api/v1/card-scans/${res.body.id}`).set(c.sessions[role].auth)).status,
       ).toBe(403);
     }
     await readScan(res.body.id, c.sessions.staff);

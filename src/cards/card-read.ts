@@ -7,7 +7,7 @@ import { Jobs } from '../jobs/jobs.service';
 import type { CardProposal } from './cards.dto';
 import { CARD_READ } from './cards.service';
 import { matchContacts, matchOrganisation } from './matches';
-import { close, readCard } from './reader-shim';
+import { close, readCard } from './read';
 
 /** The text kept of a reader's failure: enough to say what went wrong, nothing of the card. */
 const ERROR_TEXT = 500;

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  PipeTransform,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, PipeTransform, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -45,10 +35,7 @@ class SidePipe implements PipeTransform<string, CardSide> {
 }
 
 /** A photo as the answer: its own type; the page that shows it may keep it a while, privately. */
-export function sendCardImage(
-  reply: FastifyReply,
-  image: { bytes: Buffer; type: string },
-): Buffer {
+export function sendCardImage(reply: FastifyReply, image: { bytes: Buffer; type: string }): Buffer {
   void reply.header('Content-Type', image.type);
   return image.bytes;
 }

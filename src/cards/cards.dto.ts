@@ -3,7 +3,7 @@ import { iso, OptionalId } from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import { CreateContactDto } from '../contacts/contacts.dto';
 import type { ContactMatch, OrganisationMatch } from './matches';
-import type { CardFields } from './reader-shim';
+import type { CardFields } from './read';
 
 export const CARD_SCAN_STATUSES = ['queued', 'reading', 'read', 'failed', 'saved'] as const;
 export type CardScanStatus = (typeof CARD_SCAN_STATUSES)[number];
@@ -39,13 +39,18 @@ export class CardFieldsDto {
   @ApiPropertyOptional({ example: 'Wang' }) familyName?: string;
   @ApiPropertyOptional({ example: 'Fang' }) givenName?: string;
   @ApiPropertyOptional({ example: 'Zhongguancun Science Park' }) organisation?: string;
+  @ApiPropertyOptional({ example: '中关村科技园' }) nativeOrganisation?: string;
   @ApiPropertyOptional({ example: 'Director' }) position?: string;
+  @ApiPropertyOptional({ example: '主任' }) nativePosition?: string;
   @ApiProperty({ type: [String] }) emails: string[];
-  @ApiProperty({ type: [String], description: 'E.164' }) phones: string[];
-  @ApiPropertyOptional() wechat?: string;
-  @ApiPropertyOptional() address?: string;
-  @ApiPropertyOptional() website?: string;
+  @ApiProperty({ type: [String], description: 'E.164, mobiles first' }) phones: string[];
   @ApiPropertyOptional() fax?: string;
+  @ApiPropertyOptional() wechatId?: string;
+  @ApiPropertyOptional() address?: string;
+  @ApiPropertyOptional() nativeAddress?: string;
+  @ApiPropertyOptional({ example: 'www.example.cn' }) website?: string;
+  @ApiPropertyOptional({ example: 'CN', description: 'The country of the first phone.' })
+  country?: string;
 }
 
 export class OrganisationMatchDto {

@@ -244,10 +244,7 @@ export class CardsService {
    * phone it holds already stays and the card's other one is added to its notes (as are the
    * notes sent), each line once.
    */
-  private additions(
-    before: Contact,
-    fields: Omit<SaveCardScanDto, 'contactId'>,
-  ): UpdateContactDto {
+  private additions(before: Contact, fields: Omit<SaveCardScanDto, 'contactId'>): UpdateContactDto {
     const { email, phone, notes, ...rest } = fields;
     const change: UpdateContactDto = {};
     for (const [key, value] of Object.entries(rest) as [keyof typeof rest, unknown][])
@@ -270,8 +267,7 @@ export class CardsService {
     if (notes) lines.push(...notes.split(/\r?\n/).filter((line) => line.trim()));
     const kept = new Set((before.notes ?? '').split(/\r?\n/).map((line) => line.trim()));
     const added = [...new Set(lines)].filter((line) => !kept.has(line.trim()));
-    if (added.length)
-      change.notes = [before.notes?.trimEnd(), ...added].filter(Boolean).join('\n');
+    if (added.length) change.notes = [before.notes?.trimEnd(), ...added].filter(Boolean).join('\n');
     return change;
   }
 }

@@ -10,7 +10,7 @@ import { contactScope } from '../contacts/scope';
 import { COMMON_NAME, REASON_WEIGHTS, strongestFirst } from '../merge/duplicates';
 import type { DuplicateReason } from '../merge/merge.dto';
 import { partnerScope } from '../partners/scope';
-import type { CardFields } from './reader-shim';
+import type { CardFields } from './read';
 
 /** The company or partner a card's organisation is taken to be. */
 export interface OrganisationMatch {
@@ -41,10 +41,13 @@ const SIMILAR = 0.45;
 export async function matchOrganisation(
   em: EntityManager,
   actor: Actor,
-  fields: Pick<CardFields, 'organisation' | 'website'>,
+  fields: Pick<CardFields, 'organisation' | 'nativeOrganisation' | 'website'>,
 ): Promise<OrganisationMatch | null> {
-  const keys = organisationMatchKeys({ names: [fields.organisation], website: fields.website });
-  const term = normalize(fields.organisation ?? '');
+  const keys = organisationMatchKeys({
+    names: [fields.organisation, fields.nativeOrganisation],
+    website: fields.website,
+  });
+  const term = normalize(fields.organisation ?? fields.nativeOrganisation ?? '');
   const tables = [
     { entity: 'company' as const, table: 'companies', scope: companyScope(actor, 'o') },
     { entity: 'partner' as const, table: 'partners', scope: partnerScope(actor, 'o') },
@@ -91,22 +94,20 @@ export async function matchContacts(
   limit = 5,
 ): Promise<ContactMatch[]> {
   const emails = fields.emails.map((e) => e.trim().toLowerCase()).filter(Boolean);
-  const phones = fields.phones
-    .map((p) => phoneE164(p))
-    .filter((p): p is string => p !== null);
+  const phones = fields.phones.map((p) => phoneE164(p)).filter((p): p is string => p !== null);
   const names = newContactNames({
     familyName: fields.familyName,
     givenName: fields.givenName,
     nativeName: fields.nativeName,
   });
   const key = names ? nameKey({ ...names, nativeName: fields.nativeName ?? null }) : null;
-  if (!emails.length && !phones.length && !fields.wechat && !key) return [];
+  if (!emails.length && !phones.length && !fields.wechatId && !key) return [];
   const companyId = organisation?.entity === 'company' ? organisation.id : null;
   const partnerId = organisation?.entity === 'partner' ? organisation.id : null;
   const { values, param } = positionalParams(
     emails,
     phones,
-    fields.wechat ?? null,
+    fields.wechatId ?? null,
     key,
     companyId,
     partnerId,

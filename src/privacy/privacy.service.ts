@@ -307,9 +307,18 @@ export class PrivacyService {
       if (pattern && own) await this.eraseLinkedTexts(run, linked, own, pattern);
 
       // The scans saved into the person hold what its card said: they go (the photos kept with
-      // the contact, contact_cards, go by their foreign key below); other scans lose the matches.
+      // the contact, contact_cards, go by their foreign key below). A scan not saved that
+      // matched the person is about the person (its name alone counts), others lose the values.
       await run('card_scans', 'DELETE FROM card_scans WHERE contact_id = ANY ($1)', [ids]);
-      if (pattern)
+      if (pattern && own) {
+        await run(
+          'card_scans',
+          `UPDATE card_scans SET proposal = erase_matches(proposal, $2), version = version + 1,
+             updated_at = now()
+           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(proposal->'matches') m
+                         WHERE m->>'id' = ANY ($1::text[]))`,
+          [ids, own],
+        );
         await run(
           'card_scans',
           `UPDATE card_scans SET proposal = erase_matches(proposal, $1), version = version + 1,
@@ -317,6 +326,7 @@ export class PrivacyService {
            WHERE proposal::text ~* $1`,
           [pattern],
         );
+      }
 
       // Every row that links to the person loses the link (a record of its own: leads,
       // follow-ups) or goes (a join row: an interaction's participant; the interaction stays

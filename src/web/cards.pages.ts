@@ -20,7 +20,7 @@ import {
   readForm,
   renderField,
 } from './kit/forms';
-import { dateTime } from './kit/format';
+import { countries, dateTime } from './kit/format';
 import { Html, html } from './kit/html';
 import { Locale, t } from './kit/i18n';
 import { csrfField, pageContext, PageContext, titledPage } from './kit/layout';
@@ -89,6 +89,13 @@ function confirmFields(l: Locale, orgs: Awaited<ReturnType<typeof organisations>
     { name: 'email', label: t(l, 'email'), type: 'email', maxLength: 254 },
     { name: 'phone', label: t(l, 'phone'), maxLength: 40 },
     { name: 'wechatId', label: t(l, 'wechatId'), maxLength: 100 },
+    {
+      name: 'country',
+      label: t(l, 'country'),
+      type: 'select',
+      blank: t(l, 'none'),
+      choices: countries(l),
+    },
     { name: 'notes', label: cw(l, 'notesFromCard'), type: 'textarea', maxLength: 10_000 },
   ];
 }
@@ -103,8 +110,12 @@ function proposedValues(l: Locale, scan: CardScanDto): FormValues {
     ...f.phones.slice(1).map((p) => `${t(l, 'phone')}: ${p}`),
     f.fax && `${cw(l, 'fax')}: ${f.fax}`,
     f.address && `${cw(l, 'address')}: ${f.address}`,
+    f.nativeAddress && `${cw(l, 'address')}: ${f.nativeAddress}`,
     f.website && `${cw(l, 'website')}: ${f.website}`,
-    f.organisation && !o && `${t(l, 'organisation')}: ${f.organisation}`,
+    f.nativePosition && `${t(l, 'position')}: ${f.nativePosition}`,
+    !o &&
+      (f.organisation || f.nativeOrganisation) &&
+      `${t(l, 'organisation')}: ${[f.organisation, f.nativeOrganisation].filter(Boolean).join(' / ')}`,
   ].filter((line): line is string => !!line);
   return {
     nativeName: f.nativeName ?? '',
@@ -114,7 +125,8 @@ function proposedValues(l: Locale, scan: CardScanDto): FormValues {
     organisation: o ? `${o.entity}:${o.id}` : '',
     email: f.emails[0] ?? '',
     phone: f.phones[0] ?? '',
-    wechatId: f.wechat ?? '',
+    wechatId: f.wechatId ?? '',
+    country: f.country ?? '',
     notes: more.join('\n'),
     target: scan.proposal!.matches[0]?.id ?? 'new',
   };
@@ -133,6 +145,8 @@ function saveBody(v: FormValues, update: boolean): Record<string, unknown> {
   }
   const wechat = text(v, 'wechatId');
   if (wechat) body.wechatId = wechat;
+  const country = text(v, 'country');
+  if (country) body.country = country;
   const notes = text(v, 'notes');
   if (notes) body.notes = notes;
   const { companyId, partnerId } = organisationFields(text(v, 'organisation'));
@@ -173,7 +187,8 @@ export class CardPages {
     const l = ctx.locale;
     const form = uploadsOf(request, body);
     const key = idempotencyKeyOf(form.fields);
-    if (!form.any) return sendPage(reply, this.scanForm(ctx, { front: cw(l, 'noPhoto') }, key), 400);
+    if (!form.any)
+      return sendPage(reply, this.scanForm(ctx, { front: cw(l, 'noPhoto') }, key), 400);
     const answer = await this.api.call<CardScanDto | ApiProblem>(
       ctx.user!,
       'POST',
@@ -305,7 +320,9 @@ export class CardPages {
     const matches = scan.proposal?.matches ?? [];
     const target = typeof values.target === 'string' ? values.target : 'new';
     const render = (f: FieldSpec) => renderField(f, values[f.name], errors[f.name]);
-    const read = scan.proposal?.fields.organisation;
+    const read = [scan.proposal?.fields.organisation, scan.proposal?.fields.nativeOrganisation]
+      .filter(Boolean)
+      .join(' / ');
     return titledPage(
       ctx,
       cw(l, 'scanTitle'),
@@ -376,7 +393,11 @@ export class CardPages {
       },
     );
     if (answer.status === 201 || answer.status === 200)
-      return redirect(request, reply, `/contacts/${(answer.body as { contactId: string }).contactId}`);
+      return redirect(
+        request,
+        reply,
+        `/contacts/${(answer.body as { contactId: string }).contactId}`,
+      );
     if (answer.status === 400) {
       const errors = fieldMessages(l, fields, answer.body as ApiProblem, {
         companyId: 'organisation',

@@ -59,7 +59,9 @@ describeInBrowser('scanning a business card on a phone (390 × 844)', () => {
     expect(await page.textContent('h1')).toContain('Sun');
     const img = page.locator('#contact-card img').first();
     await img.waitFor();
-    expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+    expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(
+      true,
+    );
     await looksRight(page, 'contact page');
     await screenshot(page, 'card-scan-contact-390');
   });

@@ -125,7 +125,12 @@ export function uploadsOf(
         const part = next.value;
         if (part.type !== 'file') continue;
         const file = part as MultipartFile;
-        yield { field: file.fieldname, name: file.filename, type: file.mimetype, stream: file.file };
+        yield {
+          field: file.fieldname,
+          name: file.filename,
+          type: file.mimetype,
+          stream: file.file,
+        };
       }
     } finally {
       // A consumer that stopped early: the rest is read and dropped.
