@@ -35,8 +35,8 @@ export const cw = dictionary({
   matchedBy: ['gleich: {reasons}', 'same {reasons}'],
   newContact: ['Neuen Kontakt anlegen', 'Create a new contact'],
   existsHint: [
-    'Diese Person gibt es schon. Ein Update ergänzt sie: eine weitere E-Mail oder Telefonnummer kommt in die Notizen, nichts wird überschrieben außer den Feldern oben.',
-    'This person exists already. An update adds to it: a further e-mail or phone goes into the notes; nothing but the fields above is replaced.',
+    'Diese Person gibt es schon. Ein Update ergänzt sie: eine weitere E-Mail oder Telefonnummer kommt in die Notizen; ersetzt wird nur, was unten ausgefüllt ist.',
+    'This person exists already. An update adds to it: a further e-mail or phone goes into the notes; only what is filled in below replaces its own.',
   ],
   organisationNew: ['– keine / neu –', '– none / new –'],
   organisationRead: ['Gelesen: {name}', 'Read: {name}'],

@@ -69,14 +69,13 @@ describeInBrowser('scanning a business card on a phone (390 × 844)', () => {
   it('offers a card of someone who exists as an update, chosen before "create"', async () => {
     const page = await newPage({
       signIn: 'staff@liaison.test',
-      locale: 'en-GB',
       context: { viewport: { width: 390, height: 844 } },
     });
-    // The person of the first test, met again.
+    // The person of the first test, met again (the page in the user's language, German).
     await scanCard(page, ['Sun Lihua', 'sun.lihua@card-scan-browser.example.cn']);
     const update = page.locator('#f-target input[type=radio]').first();
     expect(await update.isChecked()).toBe(true);
-    expect(await page.textContent('#f-target')).toMatch(/Update .*Sun/);
+    expect(await page.textContent('#f-target')).toMatch(/Sun.* aktualisieren/);
     expect(await page.isVisible('#f-target input[value=new]')).toBe(true);
     await Promise.all([page.waitForURL(CONTACT), page.click('#save-card')]);
     expect(await page.textContent('h1')).toContain('Sun');
