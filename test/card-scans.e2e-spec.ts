@@ -24,7 +24,14 @@ async function readScan(id: string, session = admin): Promise<Json> {
   for (let i = 0; i < 600; i++) {
     const res = await app.http.get(`/api/v1/card-scans/${id}`).set(session.auth);
     expect(res.status).toBe(200);
-    if (res.body.status !== 'queued' && res.body.status !== 'reading') return res.body as Json;
+    if (res.body.status !== 'queued' && res.body.status !== 'reading') {
+      const ms =
+        Date.parse(res.body.updatedAt as string) - Date.parse(res.body.createdAt as string);
+      process.stdout.write(
+        `scan ${res.body.status}: upload to proposal ${ms} ms (reader ${res.body.readMs} ms)\n`,
+      );
+      return res.body as Json;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`scan ${id} was not read`);

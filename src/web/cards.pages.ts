@@ -46,6 +46,9 @@ const STATUS_BADGE: Record<string, string> = { read: 'good', saved: 'good', fail
 const statusBadge = (l: Locale, status: CardScanDto['status']) =>
   html`<span class="badge ${STATUS_BADGE[status] ?? ''}" data-status="${status}">${cw(l, STATUS_WORD[status])}</span>`;
 
+/** The hidden field of the version of a contact offered for an update, its id appended. */
+const VERSION_FIELD = 'version-';
+
 /** A match's reasons in the words of the contact's fields. */
 const REASON_WORD: Record<string, 'email' | 'phone' | 'wechatId' | 'name' | 'organisation'> = {
   email: 'email',
@@ -315,9 +318,19 @@ export class CardPages {
     const images = photos(l, `/scans/${scan.id}/photo`, sides);
     if (scan.status === 'queued' || scan.status === 'reading')
       return titledPage(ctx, cw(l, 'scanTitle'), html`${this.waiting(ctx, scan)}${images}`);
-    const orgs = await organisations(this.api, ctx.user!);
-    const fields = confirmFields(l, orgs);
     const matches = scan.proposal?.matches ?? [];
+    // The version of each contact offered for an update, as read now: the save's If-Match.
+    const [orgs, versions] = await Promise.all([
+      organisations(this.api, ctx.user!),
+      Promise.all(
+        matches.map((m) =>
+          this.api
+            .call<{ version: number }>(ctx.user!, 'GET', `/api/v1/contacts/${m.id}`)
+            .then((a) => (a.status === 200 ? a.body.version : undefined)),
+        ),
+      ),
+    ]);
+    const fields = confirmFields(l, orgs);
     const target = typeof values.target === 'string' ? values.target : 'new';
     const render = (f: FieldSpec) => renderField(f, values[f.name], errors[f.name]);
     const read = [scan.proposal?.fields.organisation, scan.proposal?.fields.nativeOrganisation]
@@ -346,7 +359,11 @@ export class CardPages {
                   <label><input type="radio" name="target" value="new"${target === 'new' ? html` checked` : ''} /> ${cw(l, 'newContact')}</label>
                 </fieldset>`
               : html`<input type="hidden" name="target" value="new" />`
-          }
+          }${matches.map((m, i) =>
+            versions[i] === undefined
+              ? ''
+              : html`<input type="hidden" name="${VERSION_FIELD}${m.id}" value="${versions[i]}" />`,
+          )}
           ${fields.map(render)}
           ${read ? html`<p class="muted" id="organisation-read">${cw(l, 'organisationRead').replace('{name}', read)}</p>` : ''}
           <p class="actions"><button class="primary" type="submit" id="save-card">${cw(l, 'save')}</button></p>
@@ -373,15 +390,10 @@ export class CardPages {
     const values = readForm([...fields, { name: 'target', label: '' }], body);
     values._key = idempotencyKeyOf(body);
     const chosen = (scan.proposal?.matches ?? []).find((m) => m.id === text(values, 'target'));
-    let ifMatch: number | undefined;
-    if (chosen) {
-      const contact = await this.api.call<{ version: number }>(
-        user,
-        'GET',
-        `/api/v1/contacts/${chosen.id}`,
-      );
-      if (contact.status === 200) ifMatch = contact.body.version;
-    }
+    // The version the form was shown with: a change meanwhile is a 412, shown, not overwritten.
+    const shown = chosen ? body[`${VERSION_FIELD}${chosen.id}`] : undefined;
+    const ifMatch =
+      typeof shown === 'string' && /^\d{1,9}$/.test(shown) ? Number(shown) : undefined;
     const answer = await this.api.call<{ contactId: string } | ApiProblem>(
       user,
       'POST',

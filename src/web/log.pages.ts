@@ -289,8 +289,8 @@ export class LogPages {
       ctx,
       t(l, 'logContact'),
       html`
-        ${errorSummary(ctx, fields, errors)}
         ${can(ctx.user!.role, 'contact:write') ? html`<p class="actions">${scanCardLink(l)}</p>` : ''}
+        ${errorSummary(ctx, fields, errors)}
         <form method="post" action="/log" id="log-form" class="log-form">
           ${csrfField(ctx)}${idempotencyField(key)}
           <fieldset id="f-contactIds"${errors.contactIds ? html` class="invalid"` : ''}>

@@ -15,12 +15,12 @@ import {
   PartnerDuplicatePages,
 } from './duplicates.pages';
 import { ContactPages } from './contacts.pages';
-import { CardPages } from './cards.pages';
-import { CardsModule } from '../cards/cards.module';
 import { DashboardPages } from './dashboard.pages';
 import { ContactCardPage, EXPORT_PAGES } from './exports.pages';
 import { FollowUpPages } from './follow-ups.pages';
 import { ImportPages } from './imports.pages';
+import { CardPages } from './cards.pages';
+import { CardsModule } from '../cards/cards.module';
 import { InteractionPages } from './interactions.pages';
 import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
@@ -53,10 +53,10 @@ import { WebApi } from './kit/web-api';
     ContactDuplicatePages,
     PartnerDuplicatePages,
     ContactPages,
-    CardPages,
     DashboardPages,
     FollowUpPages,
     ImportPages,
+    CardPages,
     InteractionPages,
     LeadPages,
     LogPages,
