@@ -4,7 +4,12 @@ import { CardPrinter } from '../helpers/cards';
 import { describeInBrowser, screenshot, seriousViolations, useBrowser } from './browser';
 
 let app: TestApp;
-const { consoleLines, newPage } = useBrowser((a) => (app = a));
+/** The refusal the test asks for on purpose (a contact changed meanwhile). */
+const EXPECTED_STATUS = /Failed to load resource: the server responded with a status of 412/;
+const { consoleLines, newPage } = useBrowser((a) => (app = a), {
+  counts: (m) =>
+    (m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text()),
+});
 
 const printer = new CardPrinter();
 afterAll(() => printer.close());
@@ -77,6 +82,13 @@ describeInBrowser('scanning a business card on a phone (390 × 844)', () => {
     expect(await update.isChecked()).toBe(true);
     expect(await page.textContent('#f-target')).toMatch(/Sun.* aktualisieren/);
     expect(await page.isVisible('#f-target input[value=new]')).toBe(true);
+    // Someone else changes the person meanwhile: the save says so instead of overwriting.
+    await app.db.query(
+      `UPDATE contacts SET version = version + 1 WHERE email = 'sun.lihua@card-scan-browser.example.cn'`,
+    );
+    await page.click('#save-card');
+    await page.waitForSelector('#conflict');
+    expect(page.url()).toMatch(SCAN);
     await Promise.all([page.waitForURL(CONTACT), page.click('#save-card')]);
     expect(await page.textContent('h1')).toContain('Sun');
     expect(consoleLines).toEqual([]);
