@@ -35,6 +35,7 @@ interface PersonalData {
   appointments: Json[];
   delegates: Json[];
   importRows: Json[];
+  cards: Json[];
   history: { id: string; at: string; action: string; changes: Json }[];
   places: { table: string; column: string; count: number }[];
 }
@@ -245,6 +246,14 @@ export class PrivacyPages {
             html`<p><strong>${str(r.fileName)}</strong>
                 <span class="muted">· ${p(l, 'importRow')} ${shown(r.row, l)} · ${shown(r.importedAt, l)}</span></p>
               ${allFacts((r.values as Json) ?? {}, l)}`,
+        )}
+        ${section('cards', p(l, 'cards'), data.cards, l, (r) =>
+          r.kind === 'photo'
+            ? html`<p><strong>${p(l, 'cardPhoto')}</strong>
+                  <span class="muted">· ${str(r.side) === 'back' ? p(l, 'cardBack') : p(l, 'cardFront')} · ${str(r.mediaType)} · ${shown(r.bytes, l)} B · ${shown(r.createdAt, l)}</span></p>`
+            : html`<p><strong>${p(l, 'cardScan')}</strong>
+                  <span class="muted">· ${shown(r.createdAt, l)}</span></p>
+                ${allFacts(((r.proposal as Json)?.fields as Json) ?? {}, l)}`,
         )}
         ${section(
           'history',
