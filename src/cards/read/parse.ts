@@ -1,4 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+// The full metadata: validity by the number's ranges, not just its length (OCR garbage after a
+// label is often a number of a possible length).
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { phoneE164 } from '../../contacts/match-keys';
 import { COMPOUND_FAMILY_NAMES, namesFromChinese } from '../../contacts/names';
 
@@ -89,7 +91,7 @@ const SHORT_LABELS: Record<string, Label> = {
 
 /** A label and its colon; words only at a word's start (so "Mobile" is not "Mob" + "ile"). */
 const LABEL = new RegExp(
-  `(?:^|(?<=[\\s|/;,]))(?:(${LABEL_WORDS.map(([, w]) => `(?:${w})`).join('|')})\\.?\\s*[:：]?|([MTPFEWA])\\s*[:：.])\\s*`,
+  `(?:^|(?<=[\\s|/;,]))(?:(${LABEL_WORDS.map(([, w]) => `(?:${w})`).join('|')})(?![a-z])\\.?\\s*[:：]?|([MTPFEWA])\\s*[:：.])\\s*`,
   'giu',
 );
 const labelOf = (word: string | undefined, letter: string | undefined): Label | undefined => {
@@ -108,6 +110,14 @@ interface Segment {
   value: string;
 }
 
+function shortLabelFits(letter: string, after: string): boolean {
+  if (letter !== letter.toUpperCase()) return false;
+  if ('MTPF'.includes(letter)) return /^\s*[+(\d]/.test(after);
+  if (letter === 'E') return /^\s*\S+@/.test(after);
+  if (letter === 'W') return /^\s*(?:www|http)/i.test(after);
+  return /^\s*\d/.test(after);
+}
+
 /** "Tel: 010 1234 5678  Fax: 010 1234 5679" → a segment per label (the text before: none). */
 function segments(line: string): Segment[] {
   const out: Segment[] = [];
@@ -116,17 +126,20 @@ function segments(line: string): Segment[] {
   for (const m of line.matchAll(LABEL)) {
     const found = labelOf(m[1], m[2]);
     if (!found) continue;
-    // A one-letter label only before what it labels: "M: 138…", not the M of "M. Sc.".
-    if (m[2] && !/^[\s]*[+(\d@a-z]/i.test(line.slice(m.index + m[0].length))) continue;
-    const before = line.slice(last, m.index).trim();
+    // A one-letter label only in capitals and before what it labels: "M: 138…", "E: a@b.cn",
+    // not the M of "M. Sc." or the e of "e.V.".
+    if (m[2] && !shortLabelFits(m[2], line.slice(m.index + m[0].length))) continue;
+    const before = trimValue(line.slice(last, m.index));
     if (before || label) out.push({ label, value: before });
     label = found;
     last = m.index + m[0].length;
   }
-  const rest = line.slice(last).trim();
+  const rest = trimValue(line.slice(last));
   if (rest || label) out.push({ label, value: rest });
   return out;
 }
+
+const trimValue = (value: string) => value.replace(/^[\s:;,.|'>·-]+|[\s|'>·]+$/g, '');
 
 // ---- values --------------------------------------------------------------------------------
 
@@ -145,15 +158,15 @@ function phoneRuns(text: string): string[] {
   return runs;
 }
 
-/** The phones in a value, E.164; unlabelled text only when the number is valid, not just possible. */
-function phonesIn(value: string, labelled: boolean): string[] {
+/** The phones in a value, E.164. */
+function phonesIn(value: string): string[] {
   const out: string[] = [];
   for (const run of phoneRuns(value)) {
     const cleaned = run.replace(/\(\s*0\s*\)/, ' ').trim();
     const e164 = phoneE164(cleaned, 'CN');
-    if (!e164) continue;
-    if (!labelled && !parsePhoneNumberFromString(e164)?.isValid()) continue;
-    out.push(e164);
+    // Valid, not just possible: OCR garbage after a label is often a possible number.
+    if (!e164 || !parsePhoneNumberFromString(e164)?.isValid()) continue;
+    if (!out.includes(e164)) out.push(e164);
   }
   return out;
 }
@@ -181,7 +194,15 @@ const WEBSITE =
   /\b(?:https?:\/\/)?((?:www\d?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(\/[^\s]*)?/i;
 const WWW = /\b(?:https?:\/\/\S+|www\d?\s*\.\s*[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)+)/i;
 
-function websiteIn(text: string, labelled: boolean): string | undefined {
+function websiteIn(value: string, labelled: boolean): string | undefined {
+  // A dot OCR lost or read as a letter or a space: "wwwxexample.com", "example com".
+  let text = value.replace(/\bwww(?:[^.\s](?=[a-z0-9-]+\.)|\s+)/i, 'www.');
+  if (labelled) {
+    text = text
+      .trim()
+      .replace(/\s*\.\s*/g, '.')
+      .replace(/\s+(?=[a-z]{2,4}$)/i, '.');
+  }
   const found = labelled ? text : WWW.exec(text)?.[0];
   if (!found) return undefined;
   const m = WEBSITE.exec(found.replace(/\s*\.\s*/g, '.').replace(/,(?=[a-z]{2,}\b)/i, '.'));
@@ -191,7 +212,14 @@ function websiteIn(text: string, labelled: boolean): string | undefined {
 
 /** A WeChat id: 6 to 20 letters, digits, _ and -, starting with a letter; or a phone number. */
 function wechatIn(value: string): string | undefined {
-  const id = /[a-z][-_a-z0-9]{5,19}/i.exec(value.replace(/\s+(?=[-_])|(?<=[-_])\s+/g, ''));
+  // An id has no spaces: where OCR saw one between its parts, the card had an underscore.
+  const joined = /^[-_a-z0-9]+(?:\s+[-_a-z0-9]+)+$/i.test(value.trim())
+    ? value
+        .trim()
+        .replace(/\s*([-_])\s*/g, '$1')
+        .replace(/\s+/g, '_')
+    : value;
+  const id = /[a-z][-_a-z0-9]{5,19}/i.exec(joined);
   if (id) return id[0];
   const digits = value.replace(/[\s-]/g, '');
   return /^\+?\d{6,15}$/.test(digits) ? digits : undefined;
@@ -200,7 +228,7 @@ function wechatIn(value: string): string | undefined {
 // ---- what a line is ------------------------------------------------------------------------
 
 const ORGANISATION =
-  /(有限公司|有限责任公司|公司|集团|研究院|研究所|大学|学院|银行|协会|委员会|商会|事务所|医院|管理局|管委会|政府|办公室|促进会|基金会|\bGmbH\b|\bAG\b|\bKG(?:aA)?\b|\bSE\b|\be\.\s?V\.|\bCo\.?,?\s*Ltd\b|\bLtd\b|\bLimited\b|\bInc\b|\bCorp(?:oration)?\b|\bGroup\b|\bUniversity\b|\bUniversität\b|\bHochschule\b|\bInstitute?\b|\bAssociation\b|\bChamber\b|\bBank\b|\bCompany\b|\bLLC\b|\bCommittee\b|\bBureau\b|\bAgency\b|\bFoundation\b|\bStiftung\b|\bVerband\b|\bKammer\b|\bHoldings?\b|\bTechnolog(?:y|ies)\b|\bIndustries\b|\bTrading\b|\bConsulting\b|\bPartners\b|\bWirtschaftsförderung\b|\bAmt\b|\bMinistry\b|\bCommission\b|\bCouncil\b)/iu;
+  /(有限公司|有限责任公司|公司|集团|研究院|研究所|大学|学院|银行|协会|委员会|商会|事务所|医院|管理局|管委会|政府|办公室|促进会|基金会|\bGmbH\b|\bAG\b|\bKG(?:aA)?\b|\bIHK\b|\bHandelskammer\b|\bStadtwerke\b|\be\.\s?V\.|\bCo\.?,?\s*Ltd\b|\bLtd\b|\bLimited\b|\bInc\b|\bCorp(?:oration)?\b|\bGroup\b|\bUniversity\b|\bUniversität\b|\bHochschule\b|\bInstitute?\b|\bAssociation\b|\bChamber\b|\bBank\b|\bCompany\b|\bLLC\b|\bCommittee\b|\bBureau\b|\bAgency\b|\bFoundation\b|\bStiftung\b|\bVerband\b|\bKammer\b|\bHoldings?\b|\bTechnolog(?:y|ies)\b|\bIndustries\b|\bTrading\b|\bConsulting\b|\bPartners\b|\bWirtschaftsförderung\b|\bAmt\b|\bMinistry\b|\bCommission\b|\bCouncil\b)/iu;
 
 const POSITION =
   /(总经理|副总经理|经理|总监|主任|总裁|副总裁|董事长|董事|主管|秘书长|会长|部长|处长|局长|科长|院长|所长|教授|工程师|顾问|首席|代表|合伙人|专员|助理|主席|书记|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\bDirector\b|\bManager\b|\bHead\b|\bPresident\b|\bChairman\b|\bChairwoman\b|\bChair\b|\bFounder\b|\bPartner\b|\bEngineer\b|\bConsultant\b|\bRepresentative\b|\bOfficer\b|\bSecretary\b|\bProfessor\b|\bGeschäftsführer(?:in)?\b|\bLeiter(?:in)?\b|\bReferent(?:in)?\b|\bVorstand\b|\bVorsitzender?\b|\bBerater(?:in)?\b|\bProjektleiter(?:in)?\b|\bAssistant\b|\bSpecialist\b|\bCoordinator\b|\bAnalyst\b|\bLead\b|\bChief\b|\bSales\b|\bExecutive\b|\bAbteilungsleiter(?:in)?\b|\bSachbearbeiter(?:in)?\b|\bMitarbeiter(?:in)?\b|\bBeauftragte[r]?\b)/iu;
@@ -389,9 +417,9 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     let rest = '';
     for (const { label, value } of segments(text)) {
       if (label === 'email') emailsIn(value).forEach(addEmail);
-      else if (label === 'mobile') mobiles.push(...phonesIn(value, true));
-      else if (label === 'phone') others.push(...phonesIn(value, true));
-      else if (label === 'fax') fields.fax ??= phonesIn(value, true)[0];
+      else if (label === 'mobile') mobiles.push(...phonesIn(value));
+      else if (label === 'phone') others.push(...phonesIn(value));
+      else if (label === 'fax') fields.fax ??= phonesIn(value)[0];
       else if (label === 'wechat') fields.wechatId ??= wechatIn(value);
       else if (label === 'website') fields.website ??= websiteIn(value, true);
       else if (label === 'address') {
@@ -413,8 +441,9 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
       return;
     }
     if (!/\p{L}{3,}/u.test(rest.replace(/[OoIl]/g, '')) || !HAN.test(rest)) {
-      const phones = phonesIn(rest, false);
-      if (phones.length && !looksLikeAddress(rest)) {
+      const phones = phonesIn(rest);
+      const letters = rest.replace(/[^\p{L}]/gu, '').length;
+      if (phones.length && (letters <= 4 || !looksLikeAddress(rest))) {
         others.push(...phones);
         return;
       }
