@@ -43,6 +43,7 @@ export interface CardLine {
   height?: number;
   top?: number;
   left?: number;
+  width?: number;
   /** Which image (side of the card) the line is on. */
   side?: number;
 }
@@ -91,7 +92,7 @@ const SHORT_LABELS: Record<string, Label> = {
 
 /** A label and its colon; words only at a word's start (so "Mobile" is not "Mob" + "ile"). */
 const LABEL = new RegExp(
-  `(?:^|(?<=[\\s|/;,]))(?:(${LABEL_WORDS.map(([, w]) => `(?:${w})`).join('|')})(?![a-z])\\.?\\s*[:：]?|([MTPFEWA])\\s*[:：.])\\s*`,
+  `(?:^|(?<=[\\s|/;,]))(?:(${LABEL_WORDS.map(([, w]) => `(?:${w})`).join('|')})(?![a-z])\\.?\\s*[:：;]?|([MTPFEWA])\\s*[:：.])\\s*`,
   'giu',
 );
 const labelOf = (word: string | undefined, letter: string | undefined): Label | undefined => {
@@ -152,7 +153,7 @@ function phoneRuns(text: string): string[] {
     const run = m[0];
     const digits = run.replace(/\D/g, '').length;
     const letters = run.replace(/[^OoIl|]/g, '').length;
-    if (digits < 6 || letters > 2) continue;
+    if (digits < 6 || letters > 3 || letters * 3 > digits) continue;
     runs.push(run.replace(/[Oo]/g, '0').replace(/[Il|]/g, '1'));
   }
   return runs;
@@ -194,9 +195,20 @@ const WEBSITE =
   /\b(?:https?:\/\/)?((?:www\d?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(\/[^\s]*)?/i;
 const WWW = /\b(?:https?:\/\/\S+|www\d?\s*\.\s*[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)+)/i;
 
+/**
+ * The web addresses a value may be: where OCR lost the dot after www or read it as a letter
+ * ("wwwexample.com", "wwwxexample.com") both readings; the e-mails' domains choose.
+ */
+function websitesIn(value: string, labelled: boolean): string[] {
+  const glued = /\bwww(?=[a-z0-9-]+\.)/i.exec(value);
+  const readings = glued
+    ? [value.replace(/\bwww/i, 'www.'), value.replace(/\bwww[a-z0-9]/i, 'www.')]
+    : [value.replace(/\bwww\s+/i, 'www.')];
+  return readings.flatMap((r) => websiteIn(r, labelled) ?? []);
+}
+
 function websiteIn(value: string, labelled: boolean): string | undefined {
-  // A dot OCR lost or read as a letter or a space: "wwwxexample.com", "example com".
-  let text = value.replace(/\bwww(?:[^.\s](?=[a-z0-9-]+\.)|\s+)/i, 'www.');
+  let text = value;
   if (labelled) {
     text = text
       .trim()
@@ -265,14 +277,16 @@ const NOT_A_NAME =
   /^(?:China|Germany|Deutschland|Beijing|Shanghai|Guangzhou|Shenzhen|Chengdu|Wuhan|Tianjin|Nanjing|Hangzhou|Suzhou|Berlin|Munich|München|Hamburg|Düsseldorf|Cologne|Köln|Frankfurt|Stuttgart|Business|Card|Office|Department|Dept|Marketing|International|Development|Economic|Trade|Investment|Research|Global)$/iu;
 
 const titleCase = (word: string) =>
-  word
-    .split('-')
-    .map((part) =>
-      part === part.toUpperCase()
-        ? part.charAt(0) + part.slice(1).toLowerCase()
-        : part.charAt(0).toUpperCase() + part.slice(1),
-    )
-    .join('-');
+  PARTICLES.has(word.toLowerCase())
+    ? word.toLowerCase()
+    : word
+        .split('-')
+        .map((part) =>
+          part === part.toUpperCase()
+            ? part.charAt(0) + part.slice(1).toLowerCase()
+            : part.charAt(0).toUpperCase() + part.slice(1),
+        )
+        .join('-');
 
 /** Chinese name in a line: 2–4 characters (5 with a compound family name), nothing else Chinese. */
 function hanName(text: string): string | undefined {
@@ -359,6 +373,121 @@ function normalise(text: string): string {
     .replace(/\s*[|'_~]+$/, '');
 }
 
+/**
+ * A line OCR broke in two where it was turned on the photo ("Dr. Klaus-Peter" | "Müller"): the
+ * second starts just after the first ends, about as high. Joined again.
+ */
+function joinBroken(lines: CardLine[]): CardLine[] {
+  const out = [...lines];
+  const continues = (a: CardLine, b: CardLine) =>
+    a !== b &&
+    a.width !== undefined &&
+    b.left !== undefined &&
+    a.side === b.side &&
+    Math.abs(b.height! - a.height!) < a.height! * 0.35 &&
+    Math.abs(b.top! - a.top!) < a.height! * 0.7 &&
+    b.left > a.left! + a.width &&
+    b.left - (a.left! + a.width) < a.height! * 0.8;
+  for (let i = 0; i < out.length; i++) {
+    const next = out.findIndex((b) => continues(out[i], b));
+    if (next < 0) continue;
+    const [a, b] = [out[i], out[next]];
+    out[i] = { ...a, text: `${a.text} ${b.text}`, width: b.left! + (b.width ?? 0) - a.left! };
+    out.splice(next, 1);
+    if (next < i) i--;
+    i--;
+  }
+  return out;
+}
+
+/**
+ * English OCR has no umlauts: Müller comes out as Muller or Miller, Düsseldorf as Diisseldorf.
+ * Put back what the card itself tells (the e-mail's ue for ü) or what is a well-known place.
+ */
+const GERMAN_WORDS = [
+  'Geschäftsführerin',
+  'Geschäftsführer',
+  'Präsidentin',
+  'Präsident',
+  'Bürgermeisterin',
+  'Bürgermeister',
+  'Büroleiterin',
+  'Büroleiter',
+  'Vizepräsident',
+  'Prüfer',
+
+  'Köln',
+  'Düsseldorf',
+  'München',
+  'Nürnberg',
+  'Würzburg',
+  'Lübeck',
+  'Göttingen',
+  'Saarbrücken',
+  'Mönchengladbach',
+  'Osnabrück',
+  'Tübingen',
+  'Fürth',
+  'Gütersloh',
+  'Lüneburg',
+  'Jülich',
+  'Neuss-Düsseldorf',
+];
+const UMLAUT_OCR: Record<string, string> = {
+  ä: '(?:a|ä)',
+  ö: '(?:o|ö|6|é|6)',
+  ü: '(?:u|ü|ii|i|ti)',
+};
+const GERMAN_READINGS = GERMAN_WORDS.map((place) => ({
+  place,
+  reading: new RegExp(`\\b${[...place].map((c) => UMLAUT_OCR[c] ?? c).join('')}\\b`, 'gu'),
+}));
+
+function germanWords(text: string): string {
+  let out = text.replace(/(?<=\p{Ll})stra(?:B|l|1|fs)e\b/gu, 'straße');
+  for (const { place, reading } of GERMAN_READINGS) out = out.replace(reading, place);
+  return out;
+}
+
+const distance = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+};
+
+/** "Schafer" with anna.schaefer@…: Schäfer. The e-mail writes ä, ö, ü, ß as ae, oe, ue, ss. */
+function umlautsFromEmail(name: string, emails: string[]): string {
+  const parts = emails.flatMap((e) => e.split('@')[0].split(/[._-]+/)).filter((p) => p.length > 2);
+  const lower = name.toLowerCase();
+  for (const part of parts) {
+    if (!/ae|oe|ue|ss/.test(part)) continue;
+    const spelled = part
+      .replace(/ae/g, 'ä')
+      .replace(/oe/g, 'ö')
+      .replace(/ue/g, 'ü')
+      .replace(/ss/g, 'ß');
+    if (spelled === lower || part === lower) return name;
+    // Only a word of the name's length (Müller: Muller, Miller, Mtiller), not one it is part of.
+    if (Math.abs(spelled.length - lower.length) > 1 || spelled[0] !== lower[0]) continue;
+    if (distance(lower, spelled) <= 2 && distance(lower, spelled) < distance(lower, part)) {
+      return name.charAt(0) + spelled.slice(1);
+    }
+    if (distance(lower, spelled) <= 2 && distance(lower, spelled) === distance(lower, part)) {
+      // As near the one as the other (Schafer: Schäfer or Schaefer): OCR drops dots, not letters.
+      if (lower.length === spelled.length) return name.charAt(0) + spelled.slice(1);
+    }
+  }
+  return name;
+}
+
 /** Labels whose value OCR read as a line of its own (a column of labels beside one of values). */
 function pairLabels(lines: CardLine[]): CardLine[] {
   const labels = lines.filter((l) => LABEL_ONLY.test(l.text) && l.top !== undefined);
@@ -395,7 +524,11 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     typeof l === 'string' ? { text: l } : l,
   );
   const lines = pairLabels(
-    raw.map((l) => ({ ...l, text: normalise(l.text) })).filter((l) => /[\p{L}\p{N}]/u.test(l.text)),
+    joinBroken(
+      raw
+        .map((l) => ({ ...l, text: germanWords(normalise(l.text)) }))
+        .filter((l) => /[\p{L}\p{N}]/u.test(l.text)),
+    ),
   );
 
   const fields: CardFields = { emails: [], phones: [] };
@@ -406,6 +539,10 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
   const organisations: string[] = [];
   const positions: string[] = [];
   const addresses: string[] = [];
+  const websites: string[] = [];
+  const leftovers: string[] = [];
+  /** Lines that may be a name: those that are not the name are left over. */
+  const candidates = new Map<number, string>();
   let addressIndex = -2;
 
   const addEmail = (email: string) => {
@@ -421,7 +558,7 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
       else if (label === 'phone') others.push(...phonesIn(value));
       else if (label === 'fax') fields.fax ??= phonesIn(value)[0];
       else if (label === 'wechat') fields.wechatId ??= wechatIn(value);
-      else if (label === 'website') fields.website ??= websiteIn(value, true);
+      else if (label === 'website') websites.push(...websitesIn(value, true));
       else if (label === 'address') {
         if (value) addresses.push(value);
         addressIndex = index;
@@ -435,9 +572,9 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
       emails.forEach(addEmail);
       return;
     }
-    const site = websiteIn(rest, false);
-    if (site) {
-      fields.website ??= site;
+    const sites = websitesIn(rest, false);
+    if (sites.length) {
+      websites.push(...sites);
       return;
     }
     if (!/\p{L}{3,}/u.test(rest.replace(/[OoIl]/g, '')) || !HAN.test(rest)) {
@@ -454,7 +591,10 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     const latinPart = HAN.test(rest) ? rest.replace(/^[\p{Script=Han}\s]+/u, '') : rest;
     const latin = latinPart ? latinName(latinPart) : undefined;
     if (latin) latinNames.push({ words: latin, height, index });
-    if (native || latin) return;
+    if (native || latin) {
+      candidates.set(index, rest);
+      return;
+    }
 
     const isAddress = looksLikeAddress(rest);
     const isOrganisation = ORGANISATION.test(rest);
@@ -488,15 +628,56 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     // "Co., Ltd." on a line of its own belongs to the line before.
     if (/^(?:Co\.?,?\s*)?Ltd\.?$/i.test(rest) && organisations.length) {
       organisations[organisations.length - 1] += ` ${rest}`;
-    }
+    } else leftovers.push(rest);
   });
 
   fields.phones = [...new Set([...mobiles, ...others])].filter((p) => p !== fields.fax);
+  const domains = fields.emails.map((e) => e.split('@')[1]);
+  const host = (site: string) => site.split('/')[0].replace(/^www\d?\./, '');
+  fields.website =
+    websites.find((w) => domains.some((d) => d === host(w) || d.endsWith(`.${host(w)}`))) ??
+    websites[0];
+
+  // The name: the largest text of its kind (the first when sizes are not known).
+  const largest = <T extends { height: number; index: number }>(list: T[]) =>
+    [...list].sort((a, b) => b.height - a.height || a.index - b.index)[0];
+  // A line starting with a common family name is likelier the name than a slogan or a unit.
+  const familyFirst = nativeNames.filter(
+    (c) => FAMILY_NAMES.has(c.name[0]) || COMPOUND_FAMILY_NAMES[c.name.slice(0, 2)] !== undefined,
+  );
+  const nativeChoice = largest(familyFirst.length ? familyFirst : nativeNames);
+  const native = nativeChoice?.name;
+  if (native) fields.nativeName = native;
+  const pinyin = native ? namesFromChinese(native) : undefined;
+  const latinCandidates = pinyin
+    ? latinNames.filter((c) =>
+        c.words.some((w) => w.replace(/-/g, '').toLowerCase() === pinyin.familyName.toLowerCase()),
+      )
+    : latinNames;
+  const latin = largest(latinCandidates);
+  if (latin) {
+    // A Chinese name's pinyin has ue (Yue, Xue) that is no ü.
+    const words = native ? latin.words : latin.words.map((w) => umlautsFromEmail(w, fields.emails));
+    Object.assign(fields, splitLatin(words, native));
+  } else if (pinyin) {
+    fields.familyName = pinyin.familyName;
+    if (pinyin.givenName) fields.givenName = pinyin.givenName;
+  }
 
   const byScript = (list: string[]) => ({
     native: list.find((s) => HAN.test(s)),
     latin: list.find((s) => !HAN.test(s)),
   });
+  // Without a word that says so, the organisation is the line left over that reads like a name
+  // of something: words of letters, one of them at least four long (not OCR's crumbs).
+  if (!organisations.length) {
+    const chosen = [nativeChoice?.index, latin?.index];
+    for (const [index, text] of candidates) if (!chosen.includes(index)) leftovers.push(text);
+    const named = leftovers.find((l) =>
+      HAN.test(l) ? [...joinHanAll(l)].length >= 4 : /\p{Lu}\p{Ll}{3,}.*\s\p{L}{2,}/u.test(l),
+    );
+    if (named) organisations.push(named);
+  }
   const org = byScript(organisations);
   if (org.native) fields.nativeOrganisation = joinHanAll(org.native);
   fields.organisation = org.latin ?? fields.nativeOrganisation;
@@ -506,28 +687,6 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
   const addr = byScript(addresses);
   if (addr.native) fields.nativeAddress = joinHanAll(addr.native);
   fields.address = addr.latin?.replace(/\s*,\s*,?/g, ', ') ?? fields.nativeAddress;
-
-  // The name: the largest text of its kind (the first when sizes are not known).
-  const largest = <T extends { height: number; index: number }>(list: T[]) =>
-    [...list].sort((a, b) => b.height - a.height || a.index - b.index)[0];
-  // A line starting with a common family name is likelier the name than a slogan or a unit.
-  const familyFirst = nativeNames.filter(
-    (c) => FAMILY_NAMES.has(c.name[0]) || COMPOUND_FAMILY_NAMES[c.name.slice(0, 2)] !== undefined,
-  );
-  const native = largest(familyFirst.length ? familyFirst : nativeNames)?.name;
-  if (native) fields.nativeName = native;
-  const pinyin = native ? namesFromChinese(native) : undefined;
-  const latinCandidates = pinyin
-    ? latinNames.filter((c) =>
-        c.words.some((w) => w.replace(/-/g, '').toLowerCase() === pinyin.familyName.toLowerCase()),
-      )
-    : latinNames;
-  const latin = largest(latinCandidates);
-  if (latin) Object.assign(fields, splitLatin(latin.words, native));
-  else if (pinyin) {
-    fields.familyName = pinyin.familyName;
-    if (pinyin.givenName) fields.givenName = pinyin.givenName;
-  }
 
   const first = fields.phones[0] ?? fields.fax;
   const country = first ? parsePhoneNumberFromString(first)?.country : undefined;
