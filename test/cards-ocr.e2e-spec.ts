@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { describeInBrowser, launch } from './browser/browser';
 import { camera, CardSpec, cardSpecs, Person, photograph, seeded } from './helpers/business-cards';
-import { close, readCard } from '../src/cards/read';
+import { close, readCard, UnreadableImage } from '../src/cards/read';
 import type { CardFields } from '../src/cards/read';
 
 /**
@@ -94,6 +94,13 @@ describeInBrowser('business-card reader on generated cards', () => {
   }, 60_000);
 
   afterAll(() => close());
+
+  it('refuses what is not a photo, or a broken one, and reads the next card', async () => {
+    await expect(readCard([Buffer.from('not an image')])).rejects.toThrow(UnreadableImage);
+    await expect(readCard([photos[12][0].subarray(0, 30000)])).rejects.toThrow(UnreadableImage);
+    const { fields } = await readCard(photos[12]);
+    expect(fields.emails).toEqual([specs[12].person.email]);
+  }, 60_000);
 
   it('reads name, e-mail and phone right on at least 90 % of the cards, in ≤ 5 s a card', async () => {
     expect(specs.length).toBeGreaterThanOrEqual(20);

@@ -76,6 +76,9 @@ async function startWorker(reader: Reader): Promise<Worker> {
     // Read from langPath every time the worker starts, never written anywhere (the default
     // would write the unpacked data into the working directory).
     cacheMethod: 'none',
+    // Without a handler, a job's failure (an image it cannot read) is thrown where no one can
+    // catch it and ends the process; the job's promise is rejected either way.
+    errorHandler: () => undefined,
   });
   await w.setParameters({
     // Fully automatic layout: a card's text sits in blocks at odd places (two columns, a logo).
@@ -126,7 +129,9 @@ function columns(line: Line): OcrLine[] {
 }
 
 async function read(reader: Reader, image: Buffer): Promise<OcrLine[]> {
-  const { data } = await (await worker(reader)).recognize(image, {}, { blocks: true });
+  const { data } = await (await worker(reader)).recognize(image, {}, { blocks: true }).catch(() => {
+    throw new UnreadableImage();
+  });
   const lines: OcrLine[] = [];
   for (const block of data.blocks ?? []) {
     for (const paragraph of block.paragraphs) {
@@ -220,8 +225,29 @@ async function rereadLargest(image: Buffer, lines: OcrLine[]): Promise<OcrLine[]
   }
 }
 
+/** Not a photo OCR can read: not PNG, JPEG, WebP, GIF, BMP or TIFF, or broken. */
+export class UnreadableImage extends Error {
+  constructor() {
+    super('not an image that can be read (PNG, JPEG, WebP, GIF, BMP or TIFF)');
+  }
+}
+
+const SIGNATURES = [
+  [0x89, 0x50, 0x4e, 0x47],
+  [0xff, 0xd8, 0xff],
+  [0x47, 0x49, 0x46, 0x38],
+  [0x42, 0x4d],
+  [0x49, 0x49, 0x2a, 0x00],
+  [0x4d, 0x4d, 0x00, 0x2a],
+];
+const isImage = (image: Buffer) =>
+  SIGNATURES.some((signature) => signature.every((byte, i) => image[i] === byte)) ||
+  (image.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    image.subarray(8, 12).toString('latin1') === 'WEBP');
+
 /** The text of one image (PNG, JPEG, WebP, BMP), line by line, Chinese without the spaces. */
 export async function ocr(image: Buffer): Promise<OcrResult> {
+  if (!isImage(image)) throw new UnreadableImage();
   let lines = await read('latin', image);
   const hanChars = lines.reduce((n, l) => n + (l.text.match(HAN_ALL)?.length ?? 0), 0);
   if (hanChars >= 4) {
