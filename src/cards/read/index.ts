@@ -1,7 +1,7 @@
-import { close, ocr } from './ocr';
+import { ocr } from './ocr';
 import { CardFields, CardLine, parseCard } from './parse';
 
-export { close } from './ocr';
+export { close, UnreadableImage } from './ocr';
 export type { CardFields } from './parse';
 
 /**
@@ -23,6 +23,3 @@ export async function readCard(
   const fields = parseCard(lines);
   return { fields, text: texts.join('\n\n'), ms: Math.round(performance.now() - started) };
 }
-
-/** Stops the OCR worker; for the app's shutdown. */
-export const closeCardReader = close;

@@ -1,4 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+// The full metadata: validity by the number's ranges, not just its length (OCR garbage after a
+// label is often a number of a possible length).
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { phoneE164 } from '../../contacts/match-keys';
 import { COMPOUND_FAMILY_NAMES, namesFromChinese } from '../../contacts/names';
 
@@ -41,6 +43,7 @@ export interface CardLine {
   height?: number;
   top?: number;
   left?: number;
+  width?: number;
   /** Which image (side of the card) the line is on. */
   side?: number;
 }
@@ -89,7 +92,7 @@ const SHORT_LABELS: Record<string, Label> = {
 
 /** A label and its colon; words only at a word's start (so "Mobile" is not "Mob" + "ile"). */
 const LABEL = new RegExp(
-  `(?:^|(?<=[\\s|/;,]))(?:(${LABEL_WORDS.map(([, w]) => `(?:${w})`).join('|')})\\.?\\s*[:：]?|([MTPFEWA])\\s*[:：.])\\s*`,
+  `(?:^|(?<=[\\s|/;,]))(?:(${LABEL_WORDS.map(([, w]) => `(?:${w})`).join('|')})(?![a-z])\\.?\\s*[:：;]?|([MTPFEWA])\\s*[:：.])\\s*`,
   'giu',
 );
 const labelOf = (word: string | undefined, letter: string | undefined): Label | undefined => {
@@ -108,6 +111,14 @@ interface Segment {
   value: string;
 }
 
+function shortLabelFits(letter: string, after: string): boolean {
+  if (letter !== letter.toUpperCase()) return false;
+  if ('MTPF'.includes(letter)) return /^\s*[+(\d]/.test(after);
+  if (letter === 'E') return /^\s*\S+@/.test(after);
+  if (letter === 'W') return /^\s*(?:www|http)/i.test(after);
+  return /^\s*\d/.test(after);
+}
+
 /** "Tel: 010 1234 5678  Fax: 010 1234 5679" → a segment per label (the text before: none). */
 function segments(line: string): Segment[] {
   const out: Segment[] = [];
@@ -116,17 +127,20 @@ function segments(line: string): Segment[] {
   for (const m of line.matchAll(LABEL)) {
     const found = labelOf(m[1], m[2]);
     if (!found) continue;
-    // A one-letter label only before what it labels: "M: 138…", not the M of "M. Sc.".
-    if (m[2] && !/^[\s]*[+(\d@a-z]/i.test(line.slice(m.index + m[0].length))) continue;
-    const before = line.slice(last, m.index).trim();
+    // A one-letter label only in capitals and before what it labels: "M: 138…", "E: a@b.cn",
+    // not the M of "M. Sc." or the e of "e.V.".
+    if (m[2] && !shortLabelFits(m[2], line.slice(m.index + m[0].length))) continue;
+    const before = trimValue(line.slice(last, m.index));
     if (before || label) out.push({ label, value: before });
     label = found;
     last = m.index + m[0].length;
   }
-  const rest = line.slice(last).trim();
+  const rest = trimValue(line.slice(last));
   if (rest || label) out.push({ label, value: rest });
   return out;
 }
+
+const trimValue = (value: string) => value.replace(/^[\s:;,.|'>·-]+|[\s|'>·]+$/g, '');
 
 // ---- values --------------------------------------------------------------------------------
 
@@ -139,21 +153,21 @@ function phoneRuns(text: string): string[] {
     const run = m[0];
     const digits = run.replace(/\D/g, '').length;
     const letters = run.replace(/[^OoIl|]/g, '').length;
-    if (digits < 6 || letters > 2) continue;
+    if (digits < 6 || letters > 3 || letters * 3 > digits) continue;
     runs.push(run.replace(/[Oo]/g, '0').replace(/[Il|]/g, '1'));
   }
   return runs;
 }
 
-/** The phones in a value, E.164; unlabelled text only when the number is valid, not just possible. */
-function phonesIn(value: string, labelled: boolean): string[] {
+/** The phones in a value, E.164. */
+function phonesIn(value: string): string[] {
   const out: string[] = [];
   for (const run of phoneRuns(value)) {
     const cleaned = run.replace(/\(\s*0\s*\)/, ' ').trim();
     const e164 = phoneE164(cleaned, 'CN');
-    if (!e164) continue;
-    if (!labelled && !parsePhoneNumberFromString(e164)?.isValid()) continue;
-    out.push(e164);
+    // Valid, not just possible: OCR garbage after a label is often a possible number.
+    if (!e164 || !parsePhoneNumberFromString(e164)?.isValid()) continue;
+    if (!out.includes(e164)) out.push(e164);
   }
   return out;
 }
@@ -181,7 +195,26 @@ const WEBSITE =
   /\b(?:https?:\/\/)?((?:www\d?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(\/[^\s]*)?/i;
 const WWW = /\b(?:https?:\/\/\S+|www\d?\s*\.\s*[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)+)/i;
 
-function websiteIn(text: string, labelled: boolean): string | undefined {
+/**
+ * The web addresses a value may be: where OCR lost the dot after www or read it as a letter
+ * ("wwwexample.com", "wwwxexample.com") both readings; the e-mails' domains choose.
+ */
+function websitesIn(value: string, labelled: boolean): string[] {
+  const glued = /\bwww(?=[a-z0-9-]+\.)/i.exec(value);
+  const readings = glued
+    ? [value.replace(/\bwww/i, 'www.'), value.replace(/\bwww[a-z0-9]/i, 'www.')]
+    : [value.replace(/\bwww\s+/i, 'www.')];
+  return readings.flatMap((r) => websiteIn(r, labelled) ?? []);
+}
+
+function websiteIn(value: string, labelled: boolean): string | undefined {
+  let text = value;
+  if (labelled) {
+    text = text
+      .trim()
+      .replace(/\s*\.\s*/g, '.')
+      .replace(/\s+(?=[a-z]{2,4}$)/i, '.');
+  }
   const found = labelled ? text : WWW.exec(text)?.[0];
   if (!found) return undefined;
   const m = WEBSITE.exec(found.replace(/\s*\.\s*/g, '.').replace(/,(?=[a-z]{2,}\b)/i, '.'));
@@ -191,7 +224,14 @@ function websiteIn(text: string, labelled: boolean): string | undefined {
 
 /** A WeChat id: 6 to 20 letters, digits, _ and -, starting with a letter; or a phone number. */
 function wechatIn(value: string): string | undefined {
-  const id = /[a-z][-_a-z0-9]{5,19}/i.exec(value.replace(/\s+(?=[-_])|(?<=[-_])\s+/g, ''));
+  // An id has no spaces: where OCR saw one between its parts, the card had an underscore.
+  const joined = /^[-_a-z0-9]+(?:\s+[-_a-z0-9]+)+$/i.test(value.trim())
+    ? value
+        .trim()
+        .replace(/\s*([-_])\s*/g, '$1')
+        .replace(/\s+/g, '_')
+    : value;
+  const id = /[a-z][-_a-z0-9]{5,19}/i.exec(joined);
   if (id) return id[0];
   const digits = value.replace(/[\s-]/g, '');
   return /^\+?\d{6,15}$/.test(digits) ? digits : undefined;
@@ -200,7 +240,7 @@ function wechatIn(value: string): string | undefined {
 // ---- what a line is ------------------------------------------------------------------------
 
 const ORGANISATION =
-  /(有限公司|有限责任公司|公司|集团|研究院|研究所|大学|学院|银行|协会|委员会|商会|事务所|医院|管理局|管委会|政府|办公室|促进会|基金会|\bGmbH\b|\bAG\b|\bKG(?:aA)?\b|\bSE\b|\be\.\s?V\.|\bCo\.?,?\s*Ltd\b|\bLtd\b|\bLimited\b|\bInc\b|\bCorp(?:oration)?\b|\bGroup\b|\bUniversity\b|\bUniversität\b|\bHochschule\b|\bInstitute?\b|\bAssociation\b|\bChamber\b|\bBank\b|\bCompany\b|\bLLC\b|\bCommittee\b|\bBureau\b|\bAgency\b|\bFoundation\b|\bStiftung\b|\bVerband\b|\bKammer\b|\bHoldings?\b|\bTechnolog(?:y|ies)\b|\bIndustries\b|\bTrading\b|\bConsulting\b|\bPartners\b|\bWirtschaftsförderung\b|\bAmt\b|\bMinistry\b|\bCommission\b|\bCouncil\b)/iu;
+  /(有限公司|有限责任公司|公司|集团|研究院|研究所|大学|学院|银行|协会|委员会|商会|事务所|医院|管理局|管委会|政府|办公室|促进会|基金会|\bGmbH\b|\bAG\b|\bKG(?:aA)?\b|\bIHK\b|\bHandelskammer\b|\bStadtwerke\b|\be\.\s?V\.|\bCo\.?,?\s*Ltd\b|\bLtd\b|\bLimited\b|\bInc\b|\bCorp(?:oration)?\b|\bGroup\b|\bUniversity\b|\bUniversität\b|\bHochschule\b|\bInstitute?\b|\bAssociation\b|\bChamber\b|\bBank\b|\bCompany\b|\bLLC\b|\bCommittee\b|\bBureau\b|\bAgency\b|\bFoundation\b|\bStiftung\b|\bVerband\b|\bKammer\b|\bHoldings?\b|\bTechnolog(?:y|ies)\b|\bIndustries\b|\bTrading\b|\bConsulting\b|\bPartners\b|\bWirtschaftsförderung\b|\bAmt\b|\bMinistry\b|\bCommission\b|\bCouncil\b)/iu;
 
 const POSITION =
   /(总经理|副总经理|经理|总监|主任|总裁|副总裁|董事长|董事|主管|秘书长|会长|部长|处长|局长|科长|院长|所长|教授|工程师|顾问|首席|代表|合伙人|专员|助理|主席|书记|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\bDirector\b|\bManager\b|\bHead\b|\bPresident\b|\bChairman\b|\bChairwoman\b|\bChair\b|\bFounder\b|\bPartner\b|\bEngineer\b|\bConsultant\b|\bRepresentative\b|\bOfficer\b|\bSecretary\b|\bProfessor\b|\bGeschäftsführer(?:in)?\b|\bLeiter(?:in)?\b|\bReferent(?:in)?\b|\bVorstand\b|\bVorsitzender?\b|\bBerater(?:in)?\b|\bProjektleiter(?:in)?\b|\bAssistant\b|\bSpecialist\b|\bCoordinator\b|\bAnalyst\b|\bLead\b|\bChief\b|\bSales\b|\bExecutive\b|\bAbteilungsleiter(?:in)?\b|\bSachbearbeiter(?:in)?\b|\bMitarbeiter(?:in)?\b|\bBeauftragte[r]?\b)/iu;
@@ -237,14 +277,16 @@ const NOT_A_NAME =
   /^(?:China|Germany|Deutschland|Beijing|Shanghai|Guangzhou|Shenzhen|Chengdu|Wuhan|Tianjin|Nanjing|Hangzhou|Suzhou|Berlin|Munich|München|Hamburg|Düsseldorf|Cologne|Köln|Frankfurt|Stuttgart|Business|Card|Office|Department|Dept|Marketing|International|Development|Economic|Trade|Investment|Research|Global)$/iu;
 
 const titleCase = (word: string) =>
-  word
-    .split('-')
-    .map((part) =>
-      part === part.toUpperCase()
-        ? part.charAt(0) + part.slice(1).toLowerCase()
-        : part.charAt(0).toUpperCase() + part.slice(1),
-    )
-    .join('-');
+  PARTICLES.has(word.toLowerCase())
+    ? word.toLowerCase()
+    : word
+        .split('-')
+        .map((part) =>
+          part === part.toUpperCase()
+            ? part.charAt(0) + part.slice(1).toLowerCase()
+            : part.charAt(0).toUpperCase() + part.slice(1),
+        )
+        .join('-');
 
 /** Chinese name in a line: 2–4 characters (5 with a compound family name), nothing else Chinese. */
 function hanName(text: string): string | undefined {
@@ -331,6 +373,121 @@ function normalise(text: string): string {
     .replace(/\s*[|'_~]+$/, '');
 }
 
+/**
+ * A line OCR broke in two where it was turned on the photo ("Dr. Klaus-Peter" | "Müller"): the
+ * second starts just after the first ends, about as high. Joined again.
+ */
+function joinBroken(lines: CardLine[]): CardLine[] {
+  const out = [...lines];
+  const continues = (a: CardLine, b: CardLine) =>
+    a !== b &&
+    a.width !== undefined &&
+    b.left !== undefined &&
+    a.side === b.side &&
+    Math.abs(b.height! - a.height!) < a.height! * 0.35 &&
+    Math.abs(b.top! - a.top!) < a.height! * 0.7 &&
+    b.left > a.left! + a.width &&
+    b.left - (a.left! + a.width) < a.height! * 0.8;
+  for (let i = 0; i < out.length; i++) {
+    const next = out.findIndex((b) => continues(out[i], b));
+    if (next < 0) continue;
+    const [a, b] = [out[i], out[next]];
+    out[i] = { ...a, text: `${a.text} ${b.text}`, width: b.left! + (b.width ?? 0) - a.left! };
+    out.splice(next, 1);
+    if (next < i) i--;
+    i--;
+  }
+  return out;
+}
+
+/**
+ * English OCR has no umlauts: Müller comes out as Muller or Miller, Düsseldorf as Diisseldorf.
+ * Put back what the card itself tells (the e-mail's ue for ü) or what is a well-known place.
+ */
+const GERMAN_WORDS = [
+  'Geschäftsführerin',
+  'Geschäftsführer',
+  'Präsidentin',
+  'Präsident',
+  'Bürgermeisterin',
+  'Bürgermeister',
+  'Büroleiterin',
+  'Büroleiter',
+  'Vizepräsident',
+  'Prüfer',
+
+  'Köln',
+  'Düsseldorf',
+  'München',
+  'Nürnberg',
+  'Würzburg',
+  'Lübeck',
+  'Göttingen',
+  'Saarbrücken',
+  'Mönchengladbach',
+  'Osnabrück',
+  'Tübingen',
+  'Fürth',
+  'Gütersloh',
+  'Lüneburg',
+  'Jülich',
+  'Neuss-Düsseldorf',
+];
+const UMLAUT_OCR: Record<string, string> = {
+  ä: '(?:a|ä)',
+  ö: '(?:o|ö|6|é|6)',
+  ü: '(?:u|ü|ii|i|ti)',
+};
+const GERMAN_READINGS = GERMAN_WORDS.map((place) => ({
+  place,
+  reading: new RegExp(`\\b${[...place].map((c) => UMLAUT_OCR[c] ?? c).join('')}\\b`, 'gu'),
+}));
+
+function germanWords(text: string): string {
+  let out = text.replace(/(?<=\p{Ll})stra(?:B|l|1|fs)e\b/gu, 'straße');
+  for (const { place, reading } of GERMAN_READINGS) out = out.replace(reading, place);
+  return out;
+}
+
+const distance = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+};
+
+/** "Schafer" with anna.schaefer@…: Schäfer. The e-mail writes ä, ö, ü, ß as ae, oe, ue, ss. */
+function umlautsFromEmail(name: string, emails: string[]): string {
+  const parts = emails.flatMap((e) => e.split('@')[0].split(/[._-]+/)).filter((p) => p.length > 2);
+  const lower = name.toLowerCase();
+  for (const part of parts) {
+    if (!/ae|oe|ue|ss/.test(part)) continue;
+    const spelled = part
+      .replace(/ae/g, 'ä')
+      .replace(/oe/g, 'ö')
+      .replace(/ue/g, 'ü')
+      .replace(/ss/g, 'ß');
+    if (spelled === lower || part === lower) return name;
+    // Only a word of the name's length (Müller: Muller, Miller, Mtiller), not one it is part of.
+    if (Math.abs(spelled.length - lower.length) > 1 || spelled[0] !== lower[0]) continue;
+    if (distance(lower, spelled) <= 2 && distance(lower, spelled) < distance(lower, part)) {
+      return name.charAt(0) + spelled.slice(1);
+    }
+    if (distance(lower, spelled) <= 2 && distance(lower, spelled) === distance(lower, part)) {
+      // As near the one as the other (Schafer: Schäfer or Schaefer): OCR drops dots, not letters.
+      if (lower.length === spelled.length) return name.charAt(0) + spelled.slice(1);
+    }
+  }
+  return name;
+}
+
 /** Labels whose value OCR read as a line of its own (a column of labels beside one of values). */
 function pairLabels(lines: CardLine[]): CardLine[] {
   const labels = lines.filter((l) => LABEL_ONLY.test(l.text) && l.top !== undefined);
@@ -367,7 +524,11 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     typeof l === 'string' ? { text: l } : l,
   );
   const lines = pairLabels(
-    raw.map((l) => ({ ...l, text: normalise(l.text) })).filter((l) => /[\p{L}\p{N}]/u.test(l.text)),
+    joinBroken(
+      raw
+        .map((l) => ({ ...l, text: germanWords(normalise(l.text)) }))
+        .filter((l) => /[\p{L}\p{N}]/u.test(l.text)),
+    ),
   );
 
   const fields: CardFields = { emails: [], phones: [] };
@@ -378,6 +539,10 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
   const organisations: string[] = [];
   const positions: string[] = [];
   const addresses: string[] = [];
+  const websites: string[] = [];
+  const leftovers: string[] = [];
+  /** Lines that may be a name: those that are not the name are left over. */
+  const candidates = new Map<number, string>();
   let addressIndex = -2;
 
   const addEmail = (email: string) => {
@@ -389,11 +554,11 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     let rest = '';
     for (const { label, value } of segments(text)) {
       if (label === 'email') emailsIn(value).forEach(addEmail);
-      else if (label === 'mobile') mobiles.push(...phonesIn(value, true));
-      else if (label === 'phone') others.push(...phonesIn(value, true));
-      else if (label === 'fax') fields.fax ??= phonesIn(value, true)[0];
+      else if (label === 'mobile') mobiles.push(...phonesIn(value));
+      else if (label === 'phone') others.push(...phonesIn(value));
+      else if (label === 'fax') fields.fax ??= phonesIn(value)[0];
       else if (label === 'wechat') fields.wechatId ??= wechatIn(value);
-      else if (label === 'website') fields.website ??= websiteIn(value, true);
+      else if (label === 'website') websites.push(...websitesIn(value, true));
       else if (label === 'address') {
         if (value) addresses.push(value);
         addressIndex = index;
@@ -407,14 +572,15 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
       emails.forEach(addEmail);
       return;
     }
-    const site = websiteIn(rest, false);
-    if (site) {
-      fields.website ??= site;
+    const sites = websitesIn(rest, false);
+    if (sites.length) {
+      websites.push(...sites);
       return;
     }
     if (!/\p{L}{3,}/u.test(rest.replace(/[OoIl]/g, '')) || !HAN.test(rest)) {
-      const phones = phonesIn(rest, false);
-      if (phones.length && !looksLikeAddress(rest)) {
+      const phones = phonesIn(rest);
+      const letters = rest.replace(/[^\p{L}]/gu, '').length;
+      if (phones.length && (letters <= 4 || !looksLikeAddress(rest))) {
         others.push(...phones);
         return;
       }
@@ -425,7 +591,10 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     const latinPart = HAN.test(rest) ? rest.replace(/^[\p{Script=Han}\s]+/u, '') : rest;
     const latin = latinPart ? latinName(latinPart) : undefined;
     if (latin) latinNames.push({ words: latin, height, index });
-    if (native || latin) return;
+    if (native || latin) {
+      candidates.set(index, rest);
+      return;
+    }
 
     const isAddress = looksLikeAddress(rest);
     const isOrganisation = ORGANISATION.test(rest);
@@ -459,15 +628,56 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
     // "Co., Ltd." on a line of its own belongs to the line before.
     if (/^(?:Co\.?,?\s*)?Ltd\.?$/i.test(rest) && organisations.length) {
       organisations[organisations.length - 1] += ` ${rest}`;
-    }
+    } else leftovers.push(rest);
   });
 
   fields.phones = [...new Set([...mobiles, ...others])].filter((p) => p !== fields.fax);
+  const domains = fields.emails.map((e) => e.split('@')[1]);
+  const host = (site: string) => site.split('/')[0].replace(/^www\d?\./, '');
+  fields.website =
+    websites.find((w) => domains.some((d) => d === host(w) || d.endsWith(`.${host(w)}`))) ??
+    websites[0];
+
+  // The name: the largest text of its kind (the first when sizes are not known).
+  const largest = <T extends { height: number; index: number }>(list: T[]) =>
+    [...list].sort((a, b) => b.height - a.height || a.index - b.index)[0];
+  // A line starting with a common family name is likelier the name than a slogan or a unit.
+  const familyFirst = nativeNames.filter(
+    (c) => FAMILY_NAMES.has(c.name[0]) || COMPOUND_FAMILY_NAMES[c.name.slice(0, 2)] !== undefined,
+  );
+  const nativeChoice = largest(familyFirst.length ? familyFirst : nativeNames);
+  const native = nativeChoice?.name;
+  if (native) fields.nativeName = native;
+  const pinyin = native ? namesFromChinese(native) : undefined;
+  const latinCandidates = pinyin
+    ? latinNames.filter((c) =>
+        c.words.some((w) => w.replace(/-/g, '').toLowerCase() === pinyin.familyName.toLowerCase()),
+      )
+    : latinNames;
+  const latin = largest(latinCandidates);
+  if (latin) {
+    // A Chinese name's pinyin has ue (Yue, Xue) that is no ü.
+    const words = native ? latin.words : latin.words.map((w) => umlautsFromEmail(w, fields.emails));
+    Object.assign(fields, splitLatin(words, native));
+  } else if (pinyin) {
+    fields.familyName = pinyin.familyName;
+    if (pinyin.givenName) fields.givenName = pinyin.givenName;
+  }
 
   const byScript = (list: string[]) => ({
     native: list.find((s) => HAN.test(s)),
     latin: list.find((s) => !HAN.test(s)),
   });
+  // Without a word that says so, the organisation is the line left over that reads like a name
+  // of something: words of letters, one of them at least four long (not OCR's crumbs).
+  if (!organisations.length) {
+    const chosen = [nativeChoice?.index, latin?.index];
+    for (const [index, text] of candidates) if (!chosen.includes(index)) leftovers.push(text);
+    const named = leftovers.find((l) =>
+      HAN.test(l) ? [...joinHanAll(l)].length >= 4 : /\p{Lu}\p{Ll}{3,}.*\s\p{L}{2,}/u.test(l),
+    );
+    if (named) organisations.push(named);
+  }
   const org = byScript(organisations);
   if (org.native) fields.nativeOrganisation = joinHanAll(org.native);
   fields.organisation = org.latin ?? fields.nativeOrganisation;
@@ -477,28 +687,6 @@ export function parseCard(input: string | readonly (string | CardLine)[]): CardF
   const addr = byScript(addresses);
   if (addr.native) fields.nativeAddress = joinHanAll(addr.native);
   fields.address = addr.latin?.replace(/\s*,\s*,?/g, ', ') ?? fields.nativeAddress;
-
-  // The name: the largest text of its kind (the first when sizes are not known).
-  const largest = <T extends { height: number; index: number }>(list: T[]) =>
-    [...list].sort((a, b) => b.height - a.height || a.index - b.index)[0];
-  // A line starting with a common family name is likelier the name than a slogan or a unit.
-  const familyFirst = nativeNames.filter(
-    (c) => FAMILY_NAMES.has(c.name[0]) || COMPOUND_FAMILY_NAMES[c.name.slice(0, 2)] !== undefined,
-  );
-  const native = largest(familyFirst.length ? familyFirst : nativeNames)?.name;
-  if (native) fields.nativeName = native;
-  const pinyin = native ? namesFromChinese(native) : undefined;
-  const latinCandidates = pinyin
-    ? latinNames.filter((c) =>
-        c.words.some((w) => w.replace(/-/g, '').toLowerCase() === pinyin.familyName.toLowerCase()),
-      )
-    : latinNames;
-  const latin = largest(latinCandidates);
-  if (latin) Object.assign(fields, splitLatin(latin.words, native));
-  else if (pinyin) {
-    fields.familyName = pinyin.familyName;
-    if (pinyin.givenName) fields.givenName = pinyin.givenName;
-  }
 
   const first = fields.phones[0] ?? fields.fax;
   const country = first ? parsePhoneNumberFromString(first)?.country : undefined;
