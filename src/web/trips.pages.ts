@@ -13,6 +13,7 @@ import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { WebRequest } from '../auth/browser-session';
+import { keptOffline } from './offline.pages';
 import { AppointmentView, CompanyView, Page, ParticipantView, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {
@@ -189,7 +190,15 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
         return labels.load('companies', own(more));
       }),
     ]);
-    const [trip, appointmentPage, participantPage, costs] = await Promise.all([
+    // The contacts met on the trip, kept with it to read offline (agency staff see contacts).
+    const metP =
+      isAgency(user) && can(user.role, 'interaction:read')
+        ? this.api.get<Page<{ contactIds: (string | null)[] }>>(
+            user,
+            `/api/v1/interactions?tripId=${id}&limit=200`,
+          )
+        : Promise.resolve(undefined);
+    const [trip, appointmentPage, participantPage, costs, , met] = await Promise.all([
       this.api.get<TripDetail>(user, `/api/v1/trips/${id}`),
       appointmentsP,
       participantsP,
@@ -197,6 +206,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
         ? this.api.get<CostReport>(user, `/api/v1/trips/${id}/costs`)
         : Promise.resolve(undefined),
       labelsP,
+      metP,
     ]);
     const appointments = [...appointmentPage.items].sort((a, b) =>
       a.startsAt.localeCompare(b.startsAt),
@@ -230,7 +240,17 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
             </section>`
           : ''
       }
-      ${this.produced(ctx, trip)}`;
+      ${this.produced(ctx, trip)}
+      ${keptOffline(ctx, [
+        `/trips/${trip.id}`,
+        ...(isAgency(user)
+          ? [
+              ...(met?.items ?? []).flatMap((i) => i.contactIds).map((c) => c && `/contacts/${c}`),
+              ...[...participants, ...appointments].map((p) => p.companyId && `/companies/${p.companyId}`),
+              ...appointments.map((a) => a.partnerId && `/partners/${a.partnerId}`),
+            ]
+          : []),
+      ].filter((path): path is string => !!path))}`;
     return layout(ctx, trip.title, body);
   }
 
