@@ -56,23 +56,24 @@
     for (var k = 0; k < keys.length; k++) keys[k].value = newKey();
   }
 
-  // Sign-out: the service worker empties the pages saved on this device as the post goes out
-  // (public/sw.js); the queue stays, its entries wait for their user.
-  document.addEventListener('submit', function (event) {
-    var form = event.target;
-    if (form && form.getAttribute && form.getAttribute('action') === '/logout')
-      localStorage.removeItem(FORMS_KEPT);
-  });
-
   // The forms that work offline and the queue are kept once signed in (again after a while, so
   // they stay current); a trip's page keeps its delegates' companies, partners and contacts.
-  var FORMS_KEPT = 'liaison-forms-kept-' + USER;
+  // The worker empties saved pages on sign-out and when another user signs in: a new user on
+  // this page (or none) keeps the forms again.
+  var FORMS_KEPT = 'liaison-forms-kept';
+  if (localStorage.getItem('liaison-user') !== USER) {
+    localStorage.removeItem(FORMS_KEPT);
+    localStorage.setItem('liaison-user', USER);
+  }
   if (USER && !savedAt && navigator.onLine) {
     var last = Number(localStorage.getItem(FORMS_KEPT)) || 0;
     if (Date.now() - last > 10 * 60 * 1000) {
-      tellWorker({ type: 'keep', paths: ['/log', '/scan', '/queue'] }).then(function () {
-        localStorage.setItem(FORMS_KEPT, String(Date.now()));
-      }, function () {});
+      tellWorker({ type: 'keep', paths: ['/log', '/scan', '/queue'] }).then(
+        function () {
+          localStorage.setItem(FORMS_KEPT, String(Date.now()));
+        },
+        function () {},
+      );
     }
   }
   var kept = document.getElementById('kept-offline');
@@ -153,26 +154,29 @@
 
   /** The session's user and CSRF token, from a page fetched now; none when signed out. */
   function session() {
-    return fetch('/queue', { credentials: 'same-origin', cache: 'no-store' }).then(function (
-      answer,
-    ) {
-      if (new URL(answer.url).pathname === '/login') return { signedOut: true };
-      if (!answer.ok) throw new Error('status ' + answer.status);
-      return answer.text().then(function (text) {
-        var doc = new DOMParser().parseFromString(text, 'text/html');
-        var meta = function (name) {
-          var el = doc.querySelector('meta[name="' + name + '"]');
-          return el ? el.getAttribute('content') : '';
-        };
-        return { user: meta('liaison-user'), token: meta('csrf-token') };
-      });
-    });
+    return fetch('/queue', { credentials: 'same-origin', cache: 'no-store' }).then(
+      function (answer) {
+        if (new URL(answer.url).pathname === '/login') return { signedOut: true };
+        if (!answer.ok) throw new Error('status ' + answer.status);
+        return answer.text().then(function (text) {
+          var doc = new DOMParser().parseFromString(text, 'text/html');
+          var meta = function (name) {
+            var el = doc.querySelector('meta[name="' + name + '"]');
+            return el ? el.getAttribute('content') : '';
+          };
+          return { user: meta('liaison-user'), token: meta('csrf-token') };
+        });
+      },
+    );
   }
 
   /** The refusal's words: the page's error summary, else its alert or heading. */
   function reasonOf(text, status) {
     var doc = new DOMParser().parseFromString(text, 'text/html');
-    var el = doc.querySelector('#errors') || doc.querySelector('main .alert') || doc.querySelector('main h1');
+    var el =
+      doc.querySelector('#errors') ||
+      doc.querySelector('main .alert') ||
+      doc.querySelector('main h1');
     var words = el ? el.textContent.replace(/\s+/g, ' ').trim() : '';
     return words || 'HTTP ' + status;
   }
@@ -189,13 +193,15 @@
    */
   function send(entry, token) {
     var body = entry.enctype === 'multipart' ? new FormData() : new URLSearchParams();
+    // Token and key first: a multipart form's fields after its first file are not read before
+    // the guard (src/web/kit/upload.ts).
+    body.append('_csrf', token);
+    body.append('_key', entry.key);
     entry.fields.forEach(function (field) {
       var value = field[1];
       if (typeof value === 'string') body.append(field[0], value);
       else body.append(field[0], value, value.name || 'file');
     });
-    body.append('_key', entry.key);
-    body.append('_csrf', token);
     return fetch(entry.action, {
       method: 'POST',
       body: body,
@@ -205,8 +211,7 @@
       function (answer) {
         var path = new URL(answer.url).pathname;
         if (answer.redirected && path === '/login') return { status: 'waiting', note: 'signIn' };
-        if (answer.redirected)
-          return { status: 'sent', link: path + new URL(answer.url).search };
+        if (answer.redirected) return { status: 'sent', link: path + new URL(answer.url).search };
         if (answer.ok) return { status: 'sent' };
         if (answer.status === 409 || answer.status === 429 || answer.status >= 500)
           return { status: 'waiting' };
@@ -426,10 +431,13 @@
         badge.setAttribute('aria-label', label);
       }
       if (!list) return;
-      var send = document.getElementById('queue-send');
-      if (send) send.hidden = waiting === 0;
+      var sendNow = document.getElementById('queue-send');
+      if (sendNow) sendNow.hidden = waiting === 0;
       list.textContent = '';
-      if (!mine.length) list.appendChild(el('li', { class: 'muted', id: 'queue-empty' }, list.getAttribute('data-empty')));
+      if (!mine.length)
+        list.appendChild(
+          el('li', { class: 'muted', id: 'queue-empty' }, list.getAttribute('data-empty')),
+        );
       mine.reverse().forEach(function (e) {
         var item = el('li', { class: 'queue-entry card status-' + e.status, 'data-key': e.key });
         var head = el('p', { class: 'queue-head' });
@@ -451,9 +459,20 @@
           actions.appendChild(el('a', { class: 'button queue-open', href: e.link }, words.open));
         if (e.status === 'failed') {
           actions.appendChild(
-            el('a', { class: 'button primary queue-fix', href: e.action + '?fix=' + encodeURIComponent(e.key) }, words.fix),
+            el(
+              'a',
+              {
+                class: 'button primary queue-fix',
+                href: e.action + '?fix=' + encodeURIComponent(e.key),
+              },
+              words.fix,
+            ),
           );
-          var discard = el('button', { type: 'button', class: 'danger queue-discard', 'data-discard': e.key }, words.discard);
+          var discard = el(
+            'button',
+            { type: 'button', class: 'danger queue-discard', 'data-discard': e.key },
+            words.discard,
+          );
           actions.appendChild(discard);
         }
         if (actions.childNodes.length) item.appendChild(actions);
@@ -474,7 +493,8 @@
         .then(show);
       return;
     }
-    if (event.target.closest && event.target.closest('#queue-send')) flush({ force: true }).then(show);
+    if (event.target.closest && event.target.closest('#queue-send'))
+      flush({ force: true }).then(show);
   });
 
   // Sent entries are kept a week on the device to link to what they made, then dropped.

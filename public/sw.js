@@ -98,8 +98,10 @@ var pathOf = function (url) {
 
 /** A page as it came from the network, saved for its user (named in the page) with the time. */
 function savePage(url, answer) {
-  if (answer.status !== 200 || answer.type !== 'basic' || answer.redirected) return Promise.resolve();
-  if ((answer.headers.get('Content-Type') || '').indexOf('text/html') !== 0) return Promise.resolve();
+  if (answer.status !== 200 || answer.type !== 'basic' || answer.redirected)
+    return Promise.resolve();
+  if ((answer.headers.get('Content-Type') || '').indexOf('text/html') !== 0)
+    return Promise.resolve();
   return answer.text().then(function (text) {
     var user = (USER_META.exec(text) || [])[1];
     if (!user) return;
@@ -241,19 +243,17 @@ function keep(paths) {
 }
 
 function signOut() {
-  return caches
-    .keys()
-    .then(function (names) {
-      return Promise.all(
-        names
-          .filter(function (name) {
-            return name.indexOf(PAGES) === 0 || name === META;
-          })
-          .map(function (name) {
-            return caches.delete(name);
-          }),
-      );
-    });
+  return caches.keys().then(function (names) {
+    return Promise.all(
+      names
+        .filter(function (name) {
+          return name.indexOf(PAGES) === 0 || name === META;
+        })
+        .map(function (name) {
+          return caches.delete(name);
+        }),
+    );
+  });
 }
 
 self.addEventListener('message', function (event) {

@@ -213,6 +213,13 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
     );
     const participants = participantPage.items;
     const writer = can(user.role, 'trip:write');
+    // Kept on the device with the page: the contacts met, the companies and partners named.
+    const offline = [
+      `/trips/${trip.id}`,
+      ...(met?.items ?? []).flatMap((i) => i.contactIds).map((c) => c && `/contacts/${c}`),
+      ...[...participants, ...appointments].map((p) => p.companyId && `/companies/${p.companyId}`),
+      ...appointments.map((a) => a.partnerId && `/partners/${a.partnerId}`),
+    ].filter((path): path is string => !!path && (isAgency(user) || path.startsWith('/trips/')));
     const body = html`<div class="page-head trip-head">
         <h1>${trip.title}</h1>
         ${statusBadge(ctx, trip.status)}
@@ -241,16 +248,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
           : ''
       }
       ${this.produced(ctx, trip)}
-      ${keptOffline(ctx, [
-        `/trips/${trip.id}`,
-        ...(isAgency(user)
-          ? [
-              ...(met?.items ?? []).flatMap((i) => i.contactIds).map((c) => c && `/contacts/${c}`),
-              ...[...participants, ...appointments].map((p) => p.companyId && `/companies/${p.companyId}`),
-              ...appointments.map((a) => a.partnerId && `/partners/${a.partnerId}`),
-            ]
-          : []),
-      ].filter((path): path is string => !!path))}`;
+      ${keptOffline(ctx, offline)}`;
     return layout(ctx, trip.title, body);
   }
 

@@ -111,14 +111,14 @@ describeInBrowser('on the phone, offline', () => {
     await page.goto(`${app.url}/trips/${trip.id}`);
     await page.locator('#kept-offline').waitFor();
     expect(Number(await page.getAttribute('#kept-offline', 'data-saved'))).toBeGreaterThan(2);
-    await page.waitForFunction(
-      async (id) => {
-        const cache = await caches.open(`liaison-pages-${id}`);
-        return !!(await cache.match('/log')) && !!(await cache.match('/queue'));
-      },
-      user,
-    );
-    const appointment = await page.locator('#itinerary .appointment .what strong').first().innerText();
+    await page.waitForFunction(async (id) => {
+      const cache = await caches.open(`liaison-pages-${id}`);
+      return !!(await cache.match('/log')) && !!(await cache.match('/queue'));
+    }, user);
+    const appointment = await page
+      .locator('#itinerary .appointment .what strong')
+      .first()
+      .innerText();
 
     // Offline: the itinerary, a delegate and a contact met on the trip, from the device.
     await context.setOffline(true);
@@ -244,7 +244,11 @@ describeInBrowser('on the phone, offline', () => {
       form.requestSubmit();
     });
     await page.waitForURL(/\/login$/);
-    expect(await page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('liaison-pages-')))).toEqual([]);
+    expect(
+      await page.evaluate(async () =>
+        (await caches.keys()).filter((n) => n.startsWith('liaison-pages-')),
+      ),
+    ).toEqual([]);
     expect((await queued(page)).map((e) => e.status)).toContain('waiting');
     await context.setOffline(true);
     await page.goto(`${app.url}/queue`);
