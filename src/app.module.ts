@@ -23,6 +23,7 @@ import { AgreementsModule } from './agreements/agreements.module';
 import { SearchModule } from './search/search.module';
 import { MergeModule } from './merge/merge.module';
 import { ImportsModule } from './imports/imports.module';
+import { CardsModule } from './cards/cards.module';
 import { RetentionModule } from './retention/retention.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { CommonModule } from './common/common.module';
@@ -91,6 +92,7 @@ export class AppModule {
         AdminModule,
         CalendarFeedsModule,
         ImportsModule,
+        CardsModule,
         RetentionModule,
         PrivacyModule,
         WebModule,

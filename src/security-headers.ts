@@ -47,6 +47,14 @@ const isDocsUi = (path: string) => path === '/api/docs' || path.startsWith('/api
 export const FEED_CACHE_CONTROL = 'private, max-age=300';
 
 /**
+ * A photo of a business card (a contact's, a scan's) does not change under its address while
+ * the card is kept: the browser that showed it may keep it a few minutes, no shared cache.
+ */
+export const CARD_IMAGE_CACHE_CONTROL = 'private, max-age=300';
+const CARD_IMAGE =
+  /^(\/api\/v1)?\/(contacts\/[^/]+\/card|card-scans\/[^/]+|scans\/[^/]+\/photo)\/(front|back)$/;
+
+/**
  * Static files keep the caching they set: the pages' assets (public, an hour) and the Swagger
  * UI's own files; a calendar feed is cached briefly and privately. Every other answer is about
  * someone's data or session: never stored.
@@ -56,6 +64,7 @@ function cacheControl(path: string, status: number): string | undefined {
   if (path.startsWith('/assets/') || (path.startsWith('/api/docs/') && path !== '/api/docs/'))
     return undefined;
   if (path.startsWith(CALENDAR_FEED_PATH)) return FEED_CACHE_CONTROL;
+  if (CARD_IMAGE.test(path)) return CARD_IMAGE_CACHE_CONTROL;
   return 'no-store';
 }
 

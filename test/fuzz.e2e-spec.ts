@@ -880,6 +880,19 @@ beforeAll(async () => {
     .field('kind', 'contact')
     .attach('file', Buffer.from('Nachname;Vorname\nMüller;Anna\n'), 'fuzz.csv');
   ids.imports = [upload.body.id as string];
+  // A business card's scan (its confirm form); a 1×1 PNG, which the reader finds nothing on.
+  const scan = await app.http
+    .post('/api/v1/card-scans')
+    .set(admin.auth)
+    .attach(
+      'front',
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+      { filename: 'card.png', contentType: 'image/png' },
+    );
+  ids.scans = [scan.body.id as string];
 
   // Sessions that signing out may end.
   const expendable = await make.user();
@@ -941,6 +954,9 @@ beforeAll(async () => {
     '/contacts/:id/erase': '/contacts/:id/personal-data',
     '/privacy/retention/run': '/privacy/retention',
     '/privacy/retention/:contactId/extend': '/privacy/retention',
+    // Business cards: the photo form, and the confirm form on the scan's page.
+    '/scan': '/scan',
+    '/scans/:id': '/scans/:id',
   };
   for (const route of posts) {
     const formPage =

@@ -184,6 +184,28 @@ beforeAll(async () => {
     title: `${PERSON.familyName} ${PERSON.givenName} zurückrufen`,
     notes: `WeChat ${PERSON.wechatId}`,
   });
+  // A business card saved into the person (its photo kept with the contact), and another scan
+  // still unsaved whose proposal names the person among its matches.
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+  const proposal = JSON.stringify({
+    fields: { familyName: PERSON.familyName, emails: [PERSON.email], phones: [] },
+    text: `${PERSON.givenName} ${PERSON.familyName}\n${PERSON.email}`,
+    organisation: null,
+    matches: [{ id: personId, name: PERSON.nativeName, reasons: ['email'], score: 8 }],
+  });
+  await app.db.query(
+    `INSERT INTO card_scans (created_by, status, proposal, contact_id) VALUES ($1, 'saved', $2, $3)`,
+    [admin.user.id, proposal, personId],
+  );
+  await app.db.query(
+    `INSERT INTO card_scans (created_by, status, front, front_type, proposal)
+     VALUES ($1, 'read', $2, 'image/png', $3)`,
+    [admin.user.id, png, proposal],
+  );
+  await app.db.query(
+    `INSERT INTO contact_cards (contact_id, side, image, media_type) VALUES ($1, 'front', $2, 'image/png')`,
+    [personId, png],
+  );
   // An export filtered by the name: its audit event keeps the filter.
   await download(
     `/api/v1/contacts/export?format=csv&q=${encodeURIComponent(`${PERSON.givenName} ${PERSON.familyName}`)}`,
@@ -226,6 +248,12 @@ describe('the right of access (art. 15)', () => {
     expect((data.trips as Json[]).map((t) => t.id)).toEqual([trip.id]);
     expect((data.appointments as Json[]).map((a) => a.id)).toEqual([appointment.id]);
     expect((data.delegates as Json[]).map((d) => d.id)).toEqual([delegate.id]);
+    expect(data.cards).toEqual([
+      expect.objectContaining({ kind: 'photo', side: 'front', mediaType: 'image/png', bytes: 16 }),
+      expect.objectContaining({ kind: 'scan', contactId: personId }),
+    ]);
+    expect(place('contact_cards', 'contact_id')).toBe(1);
+    expect(place('card_scans', 'contact_id')).toBe(1);
     expect(data.importRows).toEqual([
       expect.objectContaining({ importId, recordId: personId, fileName: 'messe.csv' }),
     ]);
@@ -236,6 +264,7 @@ describe('the right of access (art. 15)', () => {
       ['idempotency_keys', 'body'],
       ['import_rows', 'values::text'],
       ['audit_events', 'changes::text'],
+      ['card_scans', 'proposal::text'],
     ]) {
       const { rows } = await app.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${table} WHERE ${text} ILIKE '%Xiaoqiao%'`,
@@ -304,6 +333,16 @@ describe('the right to erasure (art. 17)', () => {
     expect(res.body.fields).toEqual(expect.arrayContaining(['familyName', 'email', 'phone']));
     expect(found(JSON.stringify(res.body))).toEqual([]);
     expect((await get(`/api/v1/contacts/${personId}`)).status).toBe(404);
+    // The card's photo and the scan saved into the person are gone; the other scan names no one.
+    expect((await get(`/api/v1/contacts/${personId}/card/front`)).status).toBe(404);
+    const cards = await app.db.query<{ photos: number; saved: number; naming: number }>(
+      `SELECT (SELECT count(*)::int FROM contact_cards WHERE contact_id = $1) AS photos,
+              (SELECT count(*)::int FROM card_scans WHERE status = 'saved') AS saved,
+              (SELECT count(*)::int FROM card_scans WHERE proposal::text ILIKE '%Xiaoqiao%'
+                 OR proposal::text ILIKE '%erase-me%') AS naming`,
+      [personId],
+    );
+    expect(cards.rows[0]).toEqual({ photos: 0, saved: 0, naming: 0 });
 
     // Every API answer.
     const answers: [string, string][] = [];

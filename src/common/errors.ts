@@ -69,6 +69,8 @@ export const SERVICE_ERROR_CODES = [
   'notDuplicate',
   /** A day on the wrong side of today: an objection made after today, an extension not after it. */
   'when',
+  /** A file that is not of a kind the route takes, by its bytes (a card's photo: JPEG, PNG, WebP). */
+  'imageType',
 ] as const;
 
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];

@@ -211,6 +211,9 @@ export const UPLOAD_ROUTES = new Set([
   'POST /api/v1/imports',
   // The import wizard's upload form, which hands the file on to the route above.
   'POST /imports',
+  // A business card's photos (front, back) and the scan page's form that hands them on.
+  'POST /api/v1/card-scans',
+  'POST /scan',
 ]);
 
 /**

@@ -18,7 +18,7 @@ const EAST_ASIAN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Scri
  * written out because several are read otherwise as surnames than as words (尉迟 Yuchi, 长孙
  * Zhangsun, 万俟 Moqi, 单于 Chanyu) and pinyin-pro knows only the simplified ones.
  */
-const COMPOUND_FAMILY_NAMES: Record<string, string> = {
+export const COMPOUND_FAMILY_NAMES: Record<string, string> = {
   欧阳: 'Ouyang',
   歐陽: 'Ouyang',
   司马: 'Sima',

@@ -52,6 +52,10 @@ export class PersonalDataDto {
   delegates: Record<string, unknown>[];
   @records('Rows of imports that created, updated or matched the person, with their values.')
   importRows: Record<string, unknown>[];
+  @records(
+    'The photos of the person’s business card kept with the contact: side, type, size, when (the image itself at /api/v1/contacts/:id/card/:side), and the scans saved into it with the fields read.',
+  )
+  cards: Record<string, unknown>[];
   @ApiProperty({
     type: [AuditEventDto],
     description: 'The history of the contact (and of those merged into it) in the audit log.',
@@ -83,6 +87,7 @@ export function toPersonalDataDto(data: PersonalData): PersonalDataDto {
     appointments: data.appointments,
     delegates: data.delegates,
     importRows: data.importRows,
+    cards: data.cards,
     history: data.history.map(toAuditEventDto),
     places: data.places,
   };

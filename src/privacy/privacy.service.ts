@@ -52,6 +52,7 @@ export interface PersonalData {
   appointments: Record<string, unknown>[];
   delegates: Record<string, unknown>[];
   importRows: Record<string, unknown>[];
+  cards: Record<string, unknown>[];
   history: AuditEvent[];
   places: Place[];
 }
@@ -175,6 +176,16 @@ export class PrivacyService {
        ORDER BY i.created_at, r.import_id, r.row`,
       [ids],
     )) as Record<string, unknown>[];
+    const cards = (await em.query(
+      `SELECT contact_id AS "contactId", 'photo' AS kind, side, media_type AS "mediaType",
+              octet_length(image) AS bytes, created_at AS "createdAt", NULL::jsonb AS proposal
+       FROM contact_cards WHERE contact_id = ANY ($1)
+       UNION ALL
+       SELECT contact_id, 'scan', NULL, NULL, NULL, created_at, proposal
+       FROM card_scans WHERE contact_id = ANY ($1)
+       ORDER BY kind, "createdAt"`,
+      [ids],
+    )) as Record<string, unknown>[];
     const history = await em.getRepository(AuditEvent).find({
       where: { entity: 'contact', entityId: In(ids) },
       order: { at: 'ASC', id: 'ASC' },
@@ -198,6 +209,7 @@ export class PrivacyService {
       appointments,
       delegates,
       importRows,
+      cards,
       history,
       places,
     };
@@ -293,6 +305,28 @@ export class PrivacyService {
       // What names the person in the texts of the records linked to it (by their ids, indexed).
       const own = linkedPattern(people);
       if (pattern && own) await this.eraseLinkedTexts(run, linked, own, pattern);
+
+      // The scans saved into the person hold what its card said: they go (the photos kept with
+      // the contact, contact_cards, go by their foreign key below). A scan not saved that
+      // matched the person is about the person (its name alone counts), others lose the values.
+      await run('card_scans', 'DELETE FROM card_scans WHERE contact_id = ANY ($1)', [ids]);
+      if (pattern && own) {
+        await run(
+          'card_scans',
+          `UPDATE card_scans SET proposal = erase_matches(proposal, $2), version = version + 1,
+             updated_at = now()
+           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(proposal->'matches') m
+                         WHERE m->>'id' = ANY ($1::text[]))`,
+          [ids, own],
+        );
+        await run(
+          'card_scans',
+          `UPDATE card_scans SET proposal = erase_matches(proposal, $1), version = version + 1,
+             updated_at = now()
+           WHERE proposal::text ~* $1`,
+          [pattern],
+        );
+      }
 
       // Every row that links to the person loses the link (a record of its own: leads,
       // follow-ups) or goes (a join row: an interaction's participant; the interaction stays

@@ -34,6 +34,7 @@ import { sendPage } from './kit/respond';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, ContactView, Page, PartnerView, TimelineItemView } from './kit/views';
 import { WebApi } from './kit/web-api';
+import { contactCardSection, scanCardLink } from './cards.pages';
 
 /** A contact as the API gives it, with the fields only agency users get. */
 export type Contact = ContactView & {
@@ -332,7 +333,9 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       title: t(l, 'contacts'),
       // After an erasure (src/web/privacy.pages.ts) the person's page is gone: the list says so;
       // so is a contact restricted by someone who no longer sees it (src/web/rights.pages.ts).
-      intro: html`${doneNotice(ctx, ['erased'], p)}${privacyNotice(ctx)}${duplicatesLink(ctx, 'contacts', 'contact:write')}`,
+      intro: html`${doneNotice(ctx, ['erased'], p)}${privacyNotice(ctx)}${duplicatesLink(ctx, 'contacts', 'contact:write')}${
+        can(ctx.user!.role, 'contact:write') ? html`<p class="actions">${scanCardLink(l)}</p>` : ''
+      }`,
       defaultSort: 'name',
       filters: [
         ...(orgs.companies.length
@@ -437,10 +440,11 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
   async recordPage(ctx: PageContext, id: string): Promise<Html> {
     const user = ctx.user!;
     const l = ctx.locale;
-    const [c, timeline, users] = await Promise.all([
+    const [c, timeline, users, card] = await Promise.all([
       this.api.get<Contact>(user, `/api/v1/contacts/${id}`),
       this.api.get<Page<TimelineItemView>>(user, `/api/v1/contacts/${id}/timeline?limit=50`),
       directory(this.api, user),
+      this.api.get<{ sides: ('front' | 'back')[] }>(user, `/api/v1/contacts/${id}/card`),
     ]);
     const labels = new Labels(this.api, user);
     await Promise.all([
@@ -504,6 +508,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
             [t(l, 'createdAt'), dateTime(c.createdAt, l)],
             [t(l, 'updatedAt'), dateTime(c.updatedAt, l)],
           ])}
+          ${contactCardSection(l, c.id, card.sides)}
           ${agency ? privacyBlock(ctx, c) : ''}
           <h2 id="h-timeline">${t(l, 'timeline')}</h2>
           ${

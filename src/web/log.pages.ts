@@ -2,6 +2,8 @@ import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
+import { can } from '../auth/permissions';
+import { scanCardLink } from './cards.pages';
 import { pageContext } from './account.pages';
 import { organisationChoices, organisationFields, organisations } from './contacts.pages';
 import { w } from './contacts.words';
@@ -287,6 +289,7 @@ export class LogPages {
       ctx,
       t(l, 'logContact'),
       html`
+        ${can(ctx.user!.role, 'contact:write') ? html`<p class="actions">${scanCardLink(l)}</p>` : ''}
         ${errorSummary(ctx, fields, errors)}
         <form method="post" action="/log" id="log-form" class="log-form" data-queue="log" data-queue-title="subject newFamilyName newNativeName">
           ${csrfField(ctx)}${idempotencyField(key)}

@@ -20,6 +20,8 @@ import { DashboardPages } from './dashboard.pages';
 import { ContactCardPage, EXPORT_PAGES } from './exports.pages';
 import { FollowUpPages } from './follow-ups.pages';
 import { ImportPages } from './imports.pages';
+import { CardPages } from './cards.pages';
+import { CardsModule } from '../cards/cards.module';
 import { InteractionPages } from './interactions.pages';
 import { LeadPages } from './leads.pages';
 import { LogPages } from './log.pages';
@@ -57,6 +59,7 @@ import { WebApi } from './kit/web-api';
     DashboardPages,
     FollowUpPages,
     ImportPages,
+    CardPages,
     InteractionPages,
     LeadPages,
     LogPages,
@@ -73,7 +76,7 @@ import { WebApi } from './kit/web-api';
     ...EXPORT_PAGES,
     ContactCardPage,
   ],
-  imports: [ExportsModule],
+  imports: [ExportsModule, CardsModule],
   providers: [WebApi],
 })
 export class WebModule implements OnModuleInit {

@@ -72,6 +72,10 @@ export const NOT_WALKED: Record<string, string> = {
   '/imports/:id':
     'the demo data holds no import; test/browser/imports.e2e-spec.ts walks every step of one',
   '/imports/:id/failed.csv': 'a download, checked in test/browser/imports.e2e-spec.ts',
+  '/scans/:id':
+    'the demo data holds no card scan; test/browser/card-scan.e2e-spec.ts takes one from /scan to the contact (390 px)',
+  '/scans/:id/photo/:side': 'a photo (image/png, …) of a scan, test/card-scans.e2e-spec.ts',
+  '/contacts/:id/card/:side': "a photo of a contact's card, test/browser/card-scan.e2e-spec.ts",
   '/login/mfa':
     'the second step of a sign-in, only with one pending: test/browser/mfa.e2e-spec.ts (axe, 390 px)',
 };

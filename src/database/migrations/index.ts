@@ -23,6 +23,7 @@ import { Erasure1764280000000 } from './1764280000000-erasure';
 import { PrivacyRetention1764290000000 } from './1764290000000-privacy-retention';
 import { Mfa1764300000000 } from './1764300000000-mfa';
 import { AuditFilters1764310000000 } from './1764310000000-audit-filters';
+import { CardScans1764320000000 } from './1764320000000-card-scans';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   PrivacyRetention1764290000000,
   Mfa1764300000000,
   AuditFilters1764310000000,
+  CardScans1764320000000,
 ];

@@ -461,6 +461,11 @@ const RULES: Record<string, readonly [string, string]> = {
   isDefined: ['Bitte ausfüllen.', 'Please fill this in.'],
   isLength: ['Zu lang oder leer.', 'Too long or empty.'],
   maxLength: ['Zu lang.', 'Too long.'],
+  maxSize: ['Die Datei ist zu groß.', 'The file is too large.'],
+  imageType: [
+    'Bitte ein Foto als JPEG, PNG oder WebP wählen.',
+    'Please choose a photo in JPEG, PNG or WebP.',
+  ],
   minLength: ['Zu kurz.', 'Too short.'],
   isEmail: [
     'Bitte eine E-Mail-Adresse angeben, z. B. name@example.de.',

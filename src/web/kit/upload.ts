@@ -6,6 +6,8 @@ import { isPageRequest } from './respond';
 
 /** A file a page form sends, not yet read: its bytes flow on to the API as they arrive. */
 export interface PageFile {
+  /** The form's field it came in (`file`, a card's `front` and `back`). */
+  field: string;
   name: string;
   type: string;
   stream: Readable;
@@ -19,8 +21,11 @@ interface Held {
 
 const held = new WeakMap<FastifyRequest, Held>();
 
-/** More fields than a page's upload form has (`_csrf`, `_key`, `kind`) are not read. */
-const LIMITS = { fields: 20, fieldSize: 10_000, files: 1, parts: 21 };
+/**
+ * More fields than a page's upload form has (`_csrf`, `_key`, `kind`) are not read, nor more
+ * files than a card's two sides.
+ */
+const LIMITS = { fields: 20, fieldSize: 10_000, files: 2, parts: 22 };
 
 /**
  * A page form with a file (`multipart/form-data`): before the guard, its fields up to the file
@@ -45,7 +50,12 @@ export function usePageUploads(fastify: FastifyInstance): void {
         if (part.type === 'file') {
           const file = part as MultipartFile;
           held.set(request, {
-            file: { name: file.filename, type: file.mimetype, stream: file.file },
+            file: {
+              field: file.fieldname,
+              name: file.filename,
+              type: file.mimetype,
+              stream: file.file,
+            },
             rest,
             read: false,
           });
@@ -92,6 +102,77 @@ export function uploadOf(
   upload.read = true;
   upload.file.stream.once('end', () => drain(upload));
   return { fields, file: upload.file };
+}
+
+/**
+ * The fields of a page's upload form and its files, in the form's order: each file is handed
+ * over once the one before it has been read to its end (the form is one stream).
+ */
+export function uploadsOf(
+  request: FastifyRequest,
+  body: unknown,
+): { fields: Record<string, string>; files: AsyncIterable<PageFile>; any: boolean } {
+  const fields: Record<string, string> = {};
+  if (body && typeof body === 'object')
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') fields[k] = v;
+  const upload = held.get(request);
+  if (!upload || upload.read) return { fields, files: (async function* () {})(), any: false };
+  upload.read = true;
+  async function* files(held: Held): AsyncGenerator<PageFile> {
+    try {
+      yield held.file;
+      for (let next = await held.rest.next(); !next.done; next = await held.rest.next()) {
+        const part = next.value;
+        if (part.type !== 'file') continue;
+        const file = part as MultipartFile;
+        yield {
+          field: file.fieldname,
+          name: file.filename,
+          type: file.mimetype,
+          stream: file.file,
+        };
+      }
+    } finally {
+      // A consumer that stopped early: the rest is read and dropped.
+      drain(held);
+    }
+  }
+  return { fields, files: files(upload), any: true };
+}
+
+/**
+ * Text fields and files as one multipart form, as a browser sends it, for the API's upload
+ * route: each file under its own field, its bytes streamed, never held whole.
+ */
+export function multipartFiles(
+  fields: Record<string, string>,
+  files: AsyncIterable<PageFile>,
+): { contentType: string; payload: Readable } {
+  const boundary = `----LiaisonPage${randomBytes(16).toString('hex')}`;
+  const quoted = (text: string) => text.replace(/[\r\n"]/g, (c) => encodeURIComponent(c));
+  const head = Object.entries(fields)
+    .map(
+      ([name, value]) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`,
+    )
+    .join('');
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield Buffer.from(head, 'utf8');
+    for await (const file of files) {
+      yield Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(file.field)}"; filename="${quoted(file.name)}"\r\n` +
+          `Content-Type: ${file.type.replace(/[\r\n]/g, '') || 'application/octet-stream'}\r\n\r\n`,
+        'utf8',
+      );
+      for await (const chunk of file.stream) yield chunk as Buffer;
+      yield Buffer.from('\r\n', 'utf8');
+    }
+    yield Buffer.from(`--${boundary}--\r\n`, 'utf8');
+  }
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    payload: Readable.from(chunks(), { objectMode: false }),
+  };
 }
 
 /**
