@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app';
+import { CardPrinter } from '../helpers/cards';
 import { describeInBrowser, screenshot, signIn, useBrowser } from './browser';
 
 let app: TestApp;
@@ -9,6 +10,9 @@ const browser = useBrowser((a) => (app = a));
  * refused entry's answer (400) when it is sent; anything else counts.
  */
 const EXPECTED = /ERR_INTERNET_DISCONNECTED|ERR_FAILED|Failed to fetch|status of (400|503) /;
+
+const printer = new CardPrinter();
+afterAll(() => printer.close());
 
 const PHONE = { width: 390, height: 844 };
 const UUID = '[0-9a-f-]{36}';
@@ -39,6 +43,15 @@ async function contactsNamed(familyName: string): Promise<number> {
   return rows[0].n;
 }
 
+/** The card scans the user made on the server. */
+async function scansBy(userId: string): Promise<number> {
+  const { rows } = await app.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM card_scans WHERE created_by = $1',
+    [userId],
+  );
+  return rows[0].n;
+}
+
 /** The device queue's entries, as IndexedDB holds them. */
 const queued = (page: Page) =>
   page.evaluate(
@@ -58,6 +71,15 @@ const queued = (page: Page) =>
         },
       ),
   );
+
+/** Waits until the forms that work offline and the queue are saved on the device. */
+async function formsKept(page: Page, userId: string): Promise<void> {
+  await page.waitForFunction(async (id) => {
+    const cache = await caches.open(`liaison-pages-${id}`);
+    const saved = await Promise.all(['/log', '/scan', '/queue'].map((p) => cache.match(p)));
+    return saved.every(Boolean);
+  }, userId);
+}
 
 /** The width a page would scroll sideways by at 390 px: none. */
 const overflow = (page: Page) =>
@@ -107,14 +129,20 @@ describeInBrowser('on the phone, offline', () => {
       [trip.id],
     );
 
+    const card = await printer.png({
+      lines: [
+        'Zhao Wei',
+        'Sales Director',
+        'zhao.wei@offline-card.example.cn',
+        'Tel: +86 21 5555 0188',
+      ],
+    });
+
     // Online: the trip's page saves itself, its delegates' companies and its contacts.
     await page.goto(`${app.url}/trips/${trip.id}`);
     await page.locator('#kept-offline').waitFor();
     expect(Number(await page.getAttribute('#kept-offline', 'data-saved'))).toBeGreaterThan(2);
-    await page.waitForFunction(async (id) => {
-      const cache = await caches.open(`liaison-pages-${id}`);
-      return !!(await cache.match('/log')) && !!(await cache.match('/queue'));
-    }, user);
+    await formsKept(page, user!);
     const appointment = await page
       .locator('#itinerary .appointment .what strong')
       .first()
@@ -144,14 +172,17 @@ describeInBrowser('on the phone, offline', () => {
     expect(waiting.map((e) => e.status)).toEqual(['waiting', 'waiting']);
     expect(new Set(waiting.map((e) => e.key)).size).toBe(2);
     expect(await page.locator('#queue .queue-entry').count()).toBe(2);
-    expect(await page.locator('#queue-count').innerText()).toBe('2');
+    // A card photographed offline: the photo is kept on the device with the entry.
+    await page.goto(`${app.url}/scan`);
+    expect(await page.isVisible('#offline-banner')).toBe(true);
+    await page.setInputFiles('#f-front', { name: 'card.png', mimeType: 'image/png', buffer: card });
+    await Promise.all([page.waitForURL(/\/queue$/), page.click('#scan-submit')]);
+    expect((await queued(page)).map((e) => e.status)).toEqual(['waiting', 'waiting', 'waiting']);
+    expect(await page.locator('#queue-count').innerText()).toBe('3');
     expect(await overflow(page)).toBe(0);
     await screenshot(page, 'offline-queue-390');
-    // TODO(merge cards-server): scan a card offline here — /scan (its form has data-queue="scan"
-    // and multipart file inputs front/back) is kept by the worker like /log; set the files
-    // with page.setInputFiles('input[name=front]', …), submit, expect a third waiting entry,
-    // and after going online one contact (or scan) of that card on the server.
     expect(await contactsNamed('Offlinefeld')).toBe(0);
+    expect(await scansBy(user!)).toBe(0);
 
     // The browser page closes; a new one opens when the connection is back.
     await page.close();
@@ -159,14 +190,23 @@ describeInBrowser('on the phone, offline', () => {
     const again = await open(context);
     await again.goto(`${app.url}/queue`);
     await again.locator('#queue .status-failed').waitFor();
-    await again.locator('#queue .status-sent').waitFor();
+    await again.waitForFunction(
+      () => document.querySelectorAll('#queue .status-sent').length === 2,
+    );
     expect(await contactsNamed('Offlinefeld')).toBe(1);
+    expect(await scansBy(user!)).toBe(1);
+    expect(
+      await again
+        .locator('#queue .status-sent .queue-open')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+    ).toEqual([
+      expect.stringMatching(new RegExp(`^/scans/${UUID}$`)),
+      expect.stringMatching(new RegExp(`^/contacts/${UUID}$`)),
+    ]);
     expect(await contactsNamed('Abgelehntfeld')).toBe(0);
     // The refused entry is shown with the server's reason, not dropped.
     const reason = await again.locator('#queue .status-failed .queue-reason').innerText();
     expect(reason).toContain('Unternehmen');
-    const sent = again.locator('#queue .status-sent .queue-open');
-    expect(await sent.getAttribute('href')).toMatch(new RegExp(`^/contacts/${UUID}$`));
     await screenshot(again, 'offline-queue-sent-390');
 
     // Fixed: the form opens with what was typed, the reason above it; saving sends it once.
@@ -184,9 +224,10 @@ describeInBrowser('on the phone, offline', () => {
     ]);
     expect(await again.locator('main h1').innerText()).toContain('Abgelehntfeld');
     expect(await contactsNamed('Abgelehntfeld')).toBe(1);
-    expect((await queued(again)).map((e) => e.status)).toEqual(['sent', 'sent']);
+    expect((await queued(again)).map((e) => e.status)).toEqual(['sent', 'sent', 'sent']);
     expect(await contactsNamed('Offlinefeld')).toBe(1);
-  });
+    expect(await scansBy(user!)).toBe(1);
+  }, 120_000);
 
   it('sends an entry once when its answer was lost and two pages send it at once', async () => {
     const { context, page } = await phone();
@@ -231,10 +272,7 @@ describeInBrowser('on the phone, offline', () => {
     await signIn(page, app.url, 'staff@liaison.test');
     await page.goto(`${app.url}/queue`);
     const user = await page.getAttribute('meta[name="liaison-user"]', 'content');
-    await page.waitForFunction(
-      async (id) => !!(await (await caches.open(`liaison-pages-${id}`)).match('/queue')),
-      user,
-    );
+    await formsKept(page, user!);
     await context.setOffline(true);
     await logContact(page, 'Abmeldefeld');
     await context.setOffline(false);
