@@ -68,7 +68,11 @@
   if (USER && !savedAt && navigator.onLine) {
     var last = Number(localStorage.getItem(FORMS_KEPT)) || 0;
     if (Date.now() - last > 10 * 60 * 1000) {
-      tellWorker({ type: 'keep', paths: ['/log', '/scan', '/queue'] }).then(
+      // Recording forms only for those who may record (the header's "log a contact").
+      var forms = document.querySelector('a[href="/log"]')
+        ? ['/log', '/scan', '/queue']
+        : ['/queue'];
+      tellWorker({ type: 'keep', paths: forms }).then(
         function () {
           localStorage.setItem(FORMS_KEPT, String(Date.now()));
         },
