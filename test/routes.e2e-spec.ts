@@ -25,6 +25,9 @@ const PUBLIC = [
   'POST /login/mfa',
   'POST /login/mfa/passkey-options',
   'GET /assets/:name',
+  // The service worker and the web app manifest: the same for everyone, like the assets.
+  'GET /sw.js',
+  'GET /manifest.webmanifest',
   // A calendar feed: its secret is in the path, for calendar programs that sign in nowhere.
   'GET /calendar/:file',
   'GET /unsubscribe/:token',

@@ -291,7 +291,7 @@ export class LogPages {
       html`
         ${can(ctx.user!.role, 'contact:write') ? html`<p class="actions">${scanCardLink(l)}</p>` : ''}
         ${errorSummary(ctx, fields, errors)}
-        <form method="post" action="/log" id="log-form" class="log-form">
+        <form method="post" action="/log" id="log-form" class="log-form" data-queue="log" data-queue-title="subject newFamilyName newNativeName">
           ${csrfField(ctx)}${idempotencyField(key)}
           <fieldset id="f-contactIds"${errors.contactIds ? html` class="invalid"` : ''}>
             <legend>${t(l, 'who')}</legend>

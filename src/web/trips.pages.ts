@@ -13,6 +13,7 @@ import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { WebRequest } from '../auth/browser-session';
+import { keptOffline } from './offline.pages';
 import { AppointmentView, CompanyView, Page, ParticipantView, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {
@@ -189,7 +190,15 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
         return labels.load('companies', own(more));
       }),
     ]);
-    const [trip, appointmentPage, participantPage, costs] = await Promise.all([
+    // The contacts met on the trip, kept with it to read offline (agency staff see contacts).
+    const metP =
+      isAgency(user) && can(user.role, 'interaction:read')
+        ? this.api.get<Page<{ contactIds: (string | null)[] }>>(
+            user,
+            `/api/v1/interactions?tripId=${id}&limit=200`,
+          )
+        : Promise.resolve(undefined);
+    const [trip, appointmentPage, participantPage, costs, , met] = await Promise.all([
       this.api.get<TripDetail>(user, `/api/v1/trips/${id}`),
       appointmentsP,
       participantsP,
@@ -197,12 +206,20 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
         ? this.api.get<CostReport>(user, `/api/v1/trips/${id}/costs`)
         : Promise.resolve(undefined),
       labelsP,
+      metP,
     ]);
     const appointments = [...appointmentPage.items].sort((a, b) =>
       a.startsAt.localeCompare(b.startsAt),
     );
     const participants = participantPage.items;
     const writer = can(user.role, 'trip:write');
+    // Kept on the device with the page: the contacts met, the companies and partners named.
+    const offline = [
+      `/trips/${trip.id}`,
+      ...(met?.items ?? []).flatMap((i) => i.contactIds).map((c) => c && `/contacts/${c}`),
+      ...[...participants, ...appointments].map((p) => p.companyId && `/companies/${p.companyId}`),
+      ...appointments.map((a) => a.partnerId && `/partners/${a.partnerId}`),
+    ].filter((path): path is string => !!path && (isAgency(user) || path.startsWith('/trips/')));
     const body = html`<div class="page-head trip-head">
         <h1>${trip.title}</h1>
         ${statusBadge(ctx, trip.status)}
@@ -230,7 +247,8 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
             </section>`
           : ''
       }
-      ${this.produced(ctx, trip)}`;
+      ${this.produced(ctx, trip)}
+      ${keptOffline(ctx, offline)}`;
     return layout(ctx, trip.title, body);
   }
 

@@ -7,7 +7,8 @@ import { AdminPages } from './admin.pages';
 import { AuditPages } from './audit.pages';
 import { PasswordPages } from './password.pages';
 import { AgreementPages } from './agreements.pages';
-import { AssetsController } from './assets.controller';
+import { AppShellController, AssetsController } from './assets.controller';
+import { OfflinePages } from './offline.pages';
 import { CompanyPages } from './companies.pages';
 import {
   CompanyDuplicatePages,
@@ -40,6 +41,8 @@ import { WebApi } from './kit/web-api';
 @Module({
   controllers: [
     AssetsController,
+    AppShellController,
+    OfflinePages,
     AccountPages,
     SecurityPages,
     AdminPages,

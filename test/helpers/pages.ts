@@ -61,6 +61,8 @@ export const NOT_WALKED: Record<string, string> = {
   '/trips/:id/participants/:pid': "redirects to the delegate's row on the trip's page",
   '/trips/:id/appointments/:aid': "redirects to the appointment in the trip's itinerary",
   '/logout': 'sign-out',
+  '/sw.js': 'the service worker’s script, test/browser/offline.e2e-spec.ts',
+  '/manifest.webmanifest': 'the web app manifest (JSON), test/browser/offline.e2e-spec.ts',
   '/admin/outbox/:id/html': "a mail's own HTML, the sandboxed frame of /admin/outbox/:id",
   '/notifications/:id/open': 'marks a notification read and redirects to its record',
   '/unsubscribe/:token': 'reached from a mail, signed out (test/notifications.e2e-spec.ts)',

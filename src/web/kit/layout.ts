@@ -2,6 +2,10 @@ import { Action, can, isAgency } from '../../auth/permissions';
 import { Html, html } from './html';
 import { Locale, t, Word } from './i18n';
 import { CSRF_FIELD, WebRequest, WebUser } from '../../auth/browser-session';
+import { offlineWords } from '../offline.words';
+
+/** The colour of the app's bar on a phone (the manifest's too): the accent of public/app.css. */
+export const THEME_COLOUR = '#0b5cad';
 
 export interface PageContext {
   user?: WebUser;
@@ -97,6 +101,12 @@ const bell = (ctx: PageContext, user: WebUser): Html => {
   >`;
 };
 
+/** The entries of the device queue waiting to be sent (public/offline.js counts and shows it). */
+const queueBadge = (ctx: PageContext): Html =>
+  html`<a class="queue-badge" id="queue-badge" href="/queue" data-label="${offlineWords(ctx.locale, 'waitingBadge')}" hidden
+    ><span class="queue-count" id="queue-count">0</span></a
+  >`;
+
 /** A page whose heading is its title (a record's name, „Neues Unternehmen“, an error). */
 /**
  * A message a page shows once after its own post redirected (`?done=retried`): one of `keys`, in
@@ -134,11 +144,17 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
           content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
         />
         <meta name="csrf-token" content="${ctx.csrf}" />
+        <meta name="liaison-user" content="${user?.userId ?? ''}" />
+        <meta name="theme-color" content="${THEME_COLOUR}" />
         <title>${title} · Liaison</title>
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <link rel="apple-touch-icon" href="/assets/icon-192.png" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/htmx.min.js" defer></script>
         <script src="/assets/app.js" defer></script>
+        <script src="/assets/idb-keyval.js" defer></script>
+        <script src="/assets/offline.js" defer></script>
       </head>
       <body>
         <a class="skip" href="#main">${t(ctx.locale, 'skipToContent')}</a>
@@ -189,12 +205,13 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
                     />
                     <div id="global-results" class="global-results" aria-live="polite"></div>
                   </form>
-                  ${bell(ctx, user)}
+                  ${bell(ctx, user)}${queueBadge(ctx)}
                   <div class="account-top">${account(ctx, user)}</div>
                   ${canLog ? html`<a class="button primary" id="log-contact" href="/log" title="${t(ctx.locale, 'logContactHint')}" aria-label="${t(ctx.locale, 'logContact')}"><span aria-hidden="true" class="plus">+</span><span class="long">${t(ctx.locale, 'logContact')}</span></a>` : ''}`
               : ''
           }
         </header>
+        <p id="offline-banner" class="offline-banner" role="status" data-text="${offlineWords(ctx.locale, 'savedAt')}" hidden></p>
         <main id="main" tabindex="-1">${flash(ctx)}${body}</main>
       </body>
     </html>`;
