@@ -16,6 +16,7 @@ import {
 } from './duplicates.pages';
 import { ContactPages } from './contacts.pages';
 import { DashboardPages } from './dashboard.pages';
+import { TodayPages } from './today.pages';
 import { ContactCardPage, EXPORT_PAGES } from './exports.pages';
 import { FollowUpPages } from './follow-ups.pages';
 import { ImportPages } from './imports.pages';
@@ -52,6 +53,7 @@ import { WebApi } from './kit/web-api';
     PartnerDuplicatePages,
     ContactPages,
     DashboardPages,
+    TodayPages,
     FollowUpPages,
     ImportPages,
     InteractionPages,
