@@ -147,7 +147,7 @@ export class SearchPages {
               <input id="search-q" type="search" name="q" value="${q}" maxlength="200"
                 enterkeyhint="search" autocomplete="off"${q ? '' : html` autofocus`} />
             </div>
-            <div class="field buttons"><button type="submit" class="primary">${t(l, 'search')}</button></div>
+            <div class="field buttons"><button type="submit">${t(l, 'search')}</button></div>
           </form>
           <div class="search-results" id="search-results">${results ? this.groups(ctx, results, 'sr') : ''}</div>
         </div>`,
