@@ -52,6 +52,39 @@ const FORBIDDEN_ROLES = ['viewer', 'own', 'foreign'] as const;
 describe('trips', () => {
   const path = () => `/api/v1/trips/${trip.id}`;
 
+  it('GET /trips?travellerId= lists the trips a login travels on; a company user learns only of its own company', async () => {
+    // Staff travels on a trip of its own; the own company's login on a trip both companies join.
+    const alone = await make.trip({ title: 'Reise mit Staff' });
+    await make.participant({ tripId: alone.id, name: 'Staff', userId: c.sessions.staff.user.id });
+    const shared = await make.trip({ title: 'Gemeinsame Reise' });
+    await make.participant({
+      tripId: shared.id,
+      name: 'Own',
+      companyId: c.ownCompany.id,
+      userId: c.sessions.own.user.id,
+    });
+    await make.participant({ tripId: shared.id, name: 'Foreign', companyId: c.foreignCompany.id });
+    const listed = async (role: RoleName, travellerId: string) => {
+      const res = await app.http
+        .get(`/api/v1/trips?travellerId=${travellerId}`)
+        .set(c.sessions[role].auth);
+      expect(res.status).toBe(200);
+      return res.body.items.map((t: { id: string }) => t.id);
+    };
+    expect(await listed('staff', 'me')).toEqual([alone.id]);
+    expect(await listed('admin', c.sessions.staff.user.id)).toEqual([alone.id]);
+    expect(await listed('admin', 'me')).toEqual([]);
+    expect(await listed('own', 'me')).toEqual([shared.id]);
+    expect(await listed('viewer', c.sessions.own.user.id)).toEqual([shared.id]);
+    // The other company sees the shared trip, but not who travels on it for the own company.
+    expect((await listed('foreign', 'me')).includes(shared.id)).toBe(false);
+    const all = await app.http.get('/api/v1/trips').set(c.sessions.foreign.auth);
+    expect(all.body.items.map((t: { id: string }) => t.id)).toContain(shared.id);
+    expect(await listed('foreign', c.sessions.own.user.id)).toEqual([]);
+    const bad = await app.http.get('/api/v1/trips?travellerId=nobody').set(c.sessions.staff.auth);
+    expect(bad.status).toBe(400);
+  });
+
   it('GET /trips lists the trip for the agency and its company, not for others', async () => {
     for (const role of ROLE_NAMES) {
       const res = await app.http.get('/api/v1/trips').set(c.sessions[role].auth);

@@ -13,6 +13,7 @@ import {
   OptionalText,
   RequiredText,
   UpperCase,
+  UserIdOrMeFilter,
 } from '../common/dto';
 import { RecordDto, recordStamps } from '../common/record.dto';
 import { Trip, TRIP_STATUSES, type TripStatus } from './trip.entity';
@@ -73,6 +74,12 @@ export class TripListQuery extends ListQuery(
 
   @OptionalDay({ description: 'Trips begun on or before this day.' })
   to?: string;
+
+  @UserIdOrMeFilter({
+    description: 'Trips this user travels on as a delegate; `me` for the caller.',
+    example: 'me',
+  })
+  travellerId?: string;
 
   @DeletedFilter('trips') deleted?: boolean;
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
 import { BadInput, FieldError, fieldError } from '../common/errors';
 import { escapeLike } from '../common/search';
+import { userIdOrMe } from '../common/dto';
 import { Page, Sorts } from '../common/pagination';
 import { andPositional, positionalParams } from '../common/scope';
 import { interactionScope } from '../interactions/scope';
@@ -38,6 +39,25 @@ const AUDITED = [
 /** More than anyone travels on; a calendar feed shows the latest this many. */
 const MAX_TRAVELLED_TRIPS = 200;
 
+/**
+ * The trip has a live delegate who is this user's login. A company user asking about someone else
+ * learns only of its own company's delegates: who travels for another company is not shown to it
+ * (`shownDelegate`).
+ */
+function travelsOn(
+  actor: Actor,
+  travellerId: string,
+): { sql: string; params: Record<string, unknown> } {
+  const own =
+    isAgency(actor) || travellerId === actor.userId
+      ? ''
+      : ' AND tp.company_id = :travellerCompanyId';
+  return {
+    sql: `EXISTS (SELECT 1 FROM participants tp WHERE tp.trip_id = t.id AND tp.user_id = :travellerId AND tp.deleted_at IS NULL${own})`,
+    params: { travellerId, ...(own && { travellerCompanyId: actor.companyId }) },
+  };
+}
+
 /** The trips the caller may see: all for the agency, a company user's own company's trips. */
 const TRIP: ServiceSpec<Trip> = {
   entity: Trip,
@@ -68,6 +88,10 @@ export class TripsService extends RecordService<Trip, Trip> {
     // A trip is in [from, to] when any of its days is.
     if (query.from) qb.andWhere('t.ends_on >= :from', { from: query.from });
     if (query.to) qb.andWhere('t.starts_on <= :to', { to: query.to });
+    if (query.travellerId) {
+      const travels = travelsOn(actor, userIdOrMe(query.travellerId, actor));
+      qb.andWhere(travels.sql, travels.params);
+    }
     const sorts: Sorts<Trip, TripSort> = {
       startsOn: { sql: 't.starts_on', type: 'date', value: (t) => t.startsOn },
       endsOn: { sql: 't.ends_on', type: 'date', value: (t) => t.endsOn },
@@ -88,11 +112,9 @@ export class TripsService extends RecordService<Trip, Trip> {
    * after its delegate moved to another company, shows nothing). The latest first.
    */
   travelled(actor: Actor): Promise<Trip[]> {
+    const travels = travelsOn(actor, actor.userId);
     return this.scoped(actor)
-      .andWhere(
-        `EXISTS (SELECT 1 FROM participants tp WHERE tp.trip_id = t.id AND tp.user_id = :travellerId AND tp.deleted_at IS NULL)`,
-        { travellerId: actor.userId },
-      )
+      .andWhere(travels.sql, travels.params)
       .orderBy('t.starts_on', 'DESC')
       .addOrderBy('t.id')
       .limit(MAX_TRAVELLED_TRIPS)

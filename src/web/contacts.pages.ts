@@ -17,6 +17,7 @@ import {
   isoToLocal,
   localToIso,
   money,
+  telHref,
 } from './kit/format';
 import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
@@ -490,9 +491,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
             [t(l, 'email'), c.email ? html`<a href="mailto:${c.email}">${c.email}</a>` : ''],
             [
               t(l, 'phone'),
-              c.phone
-                ? html`<a href="tel:${c.phone.replace(/[^+\d]/g, '')}" id="contact-phone">${c.phone}</a>`
-                : '',
+              c.phone ? html`<a href="${telHref(c.phone)}" id="contact-phone">${c.phone}</a>` : '',
             ],
             [t(l, 'wechatId'), c.wechatId],
             [t(l, 'languages'), c.languages.map((x) => languageName(x, l)).join(', ')],

@@ -3,6 +3,7 @@ import { dictionary } from './kit/i18n';
 /** The words of the contact, partner, search and log pages (German first, English second). */
 export const w = dictionary({
   logInteraction: ['Begegnung erfassen', 'Log an interaction'],
+  atAppointment: ['Beim Termin', 'At the appointment'],
   addFollowUp: ['Wiedervorlage anlegen', 'Add a follow-up'],
   familyNameHint: [
     'bei einem Namen in chinesischer Schrift optional',

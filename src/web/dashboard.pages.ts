@@ -12,6 +12,7 @@ import { dictionary, label, LEAD_STAGES, t } from './kit/i18n';
 import { card, layout, titledPage, linkList, PageContext, pageContext } from './kit/layout';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
+import { w } from './today.words';
 import { WebPages, WebRequest, WebUser } from '../auth/browser-session';
 import { CompanyView, LeadView, Page, TripView } from './kit/views';
 
@@ -25,15 +26,17 @@ const words = dictionary({
 /** The stages still in play: the open pipeline leaves out won and lost. */
 const OPEN_STAGES = LEAD_STAGES.filter((s) => s !== 'won' && s !== 'lost');
 
+/** The trips, and the way to the day on the trip (the phone's page, `/today`). */
 const tripList = (ctx: PageContext, trips: TripView[]): Html =>
-  linkList(
+  html`${linkList(
     ctx,
     trips,
     (trip) =>
       html`<a href="/trips/${trip.id}">${trip.title}</a>
         <span class="muted">${day(trip.startsOn, ctx.locale)} – ${day(trip.endsOn, ctx.locale)}</span>
         <span class="badge">${label(ctx.locale, 'tripStatus', trip.status)}</span>`,
-  );
+  )}
+  <p><a class="button" href="/today" id="today-link">${w(ctx.locale, 'todayTitle')}</a></p>`;
 
 /** Open follow-ups, the overdue first, each a link, with "mark done" for who may. */
 function followUpList(ctx: PageContext, items: FollowUp[]): Html {

@@ -25,7 +25,8 @@ import { csrfField, titledPage, PageContext } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from '../auth/browser-session';
-import { Page, TripView } from './kit/views';
+import { AppointmentView, Page, TripView } from './kit/views';
+import { encounterTime } from './today.view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
@@ -50,6 +51,7 @@ const RENAME: Record<string, string> = {
   'lead.title': 'leadTitle',
   'lead.companyId': 'leadCompanyId',
   'lead.valueEur': 'leadValueEur',
+  appointmentId: 'tripId',
 };
 
 /**
@@ -161,8 +163,14 @@ const text = (v: FormValues, name: string) => {
   return typeof value === 'string' ? value.trim() : '';
 };
 
+/** The appointment an encounter is logged at (`/log?tripId=…&appointmentId=…`, the phone's pages). */
+interface LoggedAt {
+  id: string;
+  title?: string;
+}
+
 /** The form as the contact log's one request: who, what, and what comes next. */
-function logBody(v: FormValues, contactIds: string[]): Record<string, unknown> {
+function logBody(v: FormValues, contactIds: string[], at?: LoggedAt): Record<string, unknown> {
   const zone = ZONES.has(text(v, 'occurredZone')) ? text(v, 'occurredZone') : HOME_ZONE;
   const occurredAt = localToIso(text(v, 'occurredAt'), zone) ?? text(v, 'occurredAt');
   const hasNew = ['newFamilyName', 'newGivenName', 'newNativeName'].some((n) => text(v, n));
@@ -191,6 +199,7 @@ function logBody(v: FormValues, contactIds: string[]): Record<string, unknown> {
       ],
     }),
     ...(text(v, 'tripId') && { tripId: text(v, 'tripId') }),
+    ...(at && { appointmentId: at.id }),
     ...(text(v, 'followUpTitle') && {
       followUp: {
         title: text(v, 'followUpTitle'),
@@ -224,7 +233,33 @@ export class LogPages {
       occurredZone: HOME_ZONE,
       kind: 'meeting',
     };
-    sendPage(reply, await this.page(ctx, values, {}, picked));
+    // Preset from a trip or one of its appointments: the trip, and where and when it happens.
+    const tripId = ids(ctx.query.tripId)[0];
+    const appointmentId = ids(ctx.query.appointmentId)[0];
+    if (tripId) values.tripId = tripId;
+    const appointment =
+      tripId && appointmentId ? await this.appointment(ctx, tripId, appointmentId) : undefined;
+    if (appointment) {
+      values.occurredZone = appointment.timeZone;
+      values.occurredAt = isoToLocal(encounterTime(appointment, new Date()), appointment.timeZone);
+      values.location = [appointment.venue, appointment.city].filter(Boolean).join(', ');
+    }
+    const at = appointment && { id: appointment.id, title: appointment.title };
+    sendPage(reply, await this.page(ctx, values, {}, picked, undefined, undefined, at));
+  }
+
+  /** An appointment the user may see, or nothing (an id from a link may be stale). */
+  private async appointment(
+    ctx: PageContext,
+    tripId: string,
+    id: string,
+  ): Promise<AppointmentView | undefined> {
+    const answer = await this.api.call<AppointmentView>(
+      ctx.user!,
+      'GET',
+      `/api/v1/trips/${tripId}/appointments/${id}`,
+    );
+    return answer.status === 200 ? answer.body : undefined;
   }
 
   @Post()
@@ -240,12 +275,14 @@ export class LogPages {
     const fields = allFields(sections(ctx.locale, choices));
     const values = readForm(fields, body);
     const contactIds = [...new Set(ids(body.contactIds))];
+    const appointmentId = ids(body.appointmentId)[0];
+    const at = appointmentId ? { id: appointmentId } : undefined;
     const key = idempotencyKeyOf(body);
     const answer = await this.api.call<{ contactIds: string[] } | ApiProblem>(
       user,
       'POST',
       '/api/v1/contact-log',
-      { body: logBody(values, contactIds), idempotencyKey: key },
+      { body: logBody(values, contactIds, at), idempotencyKey: key },
     );
     if (answer.status === 201) {
       const result = answer.body as { contactIds: string[] };
@@ -254,7 +291,7 @@ export class LogPages {
     }
     if (answer.status !== 400) throw new ApiError(answer as never);
     const errors = fieldMessages(ctx.locale, fields, answer.body as ApiProblem, RENAME);
-    sendPage(reply, await this.page(ctx, values, errors, contactIds, choices, key), 400);
+    sendPage(reply, await this.page(ctx, values, errors, contactIds, choices, key, at), 400);
   }
 
   private async choices(ctx: PageContext): Promise<Choices> {
@@ -273,6 +310,7 @@ export class LogPages {
     picked: string[] = [],
     known?: Choices,
     key?: string,
+    at?: LoggedAt,
   ): Promise<Html> {
     const l = ctx.locale;
     const [choices, names] = await Promise.all([
@@ -293,6 +331,12 @@ export class LogPages {
         ${errorSummary(ctx, fields, errors)}
         <form method="post" action="/log" id="log-form" class="log-form" data-queue="log" data-queue-title="subject newFamilyName newNativeName">
           ${csrfField(ctx)}${idempotencyField(key)}
+          ${
+            at
+              ? html`<input type="hidden" name="appointmentId" value="${at.id}" />
+                  <p class="notice" id="logged-at">${w(l, 'atAppointment')}${at.title ? html`: <strong>${at.title}</strong>` : ''}</p>`
+              : ''
+          }
           <fieldset id="f-contactIds"${errors.contactIds ? html` class="invalid"` : ''}>
             <legend>${t(l, 'who')}</legend>
             <label for="contact-search">${t(l, 'pickContacts')}</label>

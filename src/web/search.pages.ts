@@ -140,15 +140,17 @@ export class SearchPages {
       titledPage(
         ctx,
         title,
-        html`
+        html`<div class="search-page">
           <form method="get" action="/search" class="card filters" role="search">
             <div class="field grow">
               <label for="search-q">${t(l, 'search')} <small>${w(l, 'searchHint')}</small></label>
-              <input id="search-q" type="search" name="q" value="${q}" maxlength="200" />
+              <input id="search-q" type="search" name="q" value="${q}" maxlength="200"
+                enterkeyhint="search" autocomplete="off"${q ? '' : html` autofocus`} />
             </div>
             <div class="field buttons"><button type="submit">${t(l, 'search')}</button></div>
           </form>
-          <div class="search-results" id="search-results">${results ? this.groups(ctx, results, 'sr') : ''}</div>`,
+          <div class="search-results" id="search-results">${results ? this.groups(ctx, results, 'sr') : ''}</div>
+        </div>`,
       ),
     );
   }

@@ -17,6 +17,7 @@ import { keptOffline } from './offline.pages';
 import { AppointmentView, CompanyView, Page, ParticipantView, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {
+  clockSpan,
   costsBody,
   CostReport,
   defaultZone,
@@ -29,7 +30,7 @@ import {
 
 type Rec = Record<string, unknown>;
 
-type Trip = Rec & {
+export type Trip = Rec & {
   id: string;
   title: string;
   purpose: string | null;
@@ -49,21 +50,21 @@ type TripDetail = Trip & {
   };
 };
 
-type Participant = Rec &
+export type Participant = Rec &
   ParticipantView & {
     userId: string | null;
     version: number;
   };
 
 /** An appointment on one clock, as the API gives it: `2019-10-21`, `14:00`. */
-interface LocalSpan {
+export interface LocalSpan {
   date: string;
   startTime: string;
   endDate: string;
   endTime: string;
 }
 
-type Appointment = Rec &
+export type Appointment = Rec &
   AppointmentView & {
     partnerId: string | null;
     companyId: string | null;
@@ -266,8 +267,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
     for (const a of appointments) days.set(a.local.date, [...(days.get(a.local.date) ?? []), a]);
     const lastZone = appointments.at(-1)?.timeZone;
     // The API gives each appointment on both clocks, where it happens and at home.
-    const span = (clock: LocalSpan) =>
-      `${clock.startTime}–${clock.endTime}${clock.endDate !== clock.date ? ` (${t(l, 'nextDay')})` : ''}`;
+    const span = (clock: LocalSpan) => clockSpan(l, clock);
     const item = (a: Appointment, date: string) => {
       const berlinDay = a.home.date;
       const partner = labels.get(a.partnerId);

@@ -104,6 +104,13 @@ export function defaultZone(destinations: Destination[], wanted?: string): strin
   return HOME_ZONE;
 }
 
+/** An appointment on one clock: `14:00–15:30`, `(the next day)` when it ends after midnight. */
+export const clockSpan = (
+  locale: Locale,
+  clock: { date: string; startTime: string; endDate: string; endTime: string },
+): string =>
+  `${clock.startTime}–${clock.endTime}${clock.endDate !== clock.date ? ` (${t(locale, 'nextDay')})` : ''}`;
+
 export interface CostLine {
   participantId: string;
   name: string;

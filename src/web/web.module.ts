@@ -17,6 +17,7 @@ import {
 } from './duplicates.pages';
 import { ContactPages } from './contacts.pages';
 import { DashboardPages } from './dashboard.pages';
+import { TodayPages } from './today.pages';
 import { ContactCardPage, EXPORT_PAGES } from './exports.pages';
 import { FollowUpPages } from './follow-ups.pages';
 import { ImportPages } from './imports.pages';
@@ -57,6 +58,7 @@ import { WebApi } from './kit/web-api';
     PartnerDuplicatePages,
     ContactPages,
     DashboardPages,
+    TodayPages,
     FollowUpPages,
     ImportPages,
     CardPages,

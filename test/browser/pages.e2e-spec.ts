@@ -367,7 +367,8 @@ interface Problem {
     | 'mixed label'
     | 'empty'
     | 'server time'
-    | 'no id recipe';
+    | 'no id recipe'
+    | 'touch target';
   detail: string;
 }
 
@@ -397,12 +398,21 @@ export interface PageFacts {
   mainText: string;
   values: { el: string; text: string }[];
   chrome: { el: string; text: string }[];
+  /** On a phone: the controls smaller than a finger (`a#x.y "text" 80×20`), else empty. */
+  smallTargets: string[];
 }
+
+/** WCAG 2.5.5: a touch target at least this many CSS pixels high (and wide when it has no text). */
+export const TOUCH_TARGET_PX = 44;
+/** At most this wide the page counts as a phone and its touch targets are measured. */
+const PHONE_MAX_WIDTH = 760;
+/** The controls a finger taps. */
+const TAPPABLE = 'a[href], button, input, select, textarea, summary, [role=button]';
 
 /** What the checks need from the page, read in the page. */
 async function readFacts(page: Page, chromeSelector: string, valueSelector: string) {
   return page.evaluate(
-    ([chromeSel, valueSel]) => {
+    ([chromeSel, valueSel, tappable, minTarget, phoneMax]) => {
       const describe = (el: Element) =>
         el.tagName.toLowerCase() +
         (el.id ? `#${el.id}` : '') +
@@ -451,6 +461,47 @@ async function readFacts(page: Page, chromeSelector: string, valueSelector: stri
           if (el.hasAttribute(name))
             chrome.push({ el: `${describe(el)}[${name}]`, text: squash(el.getAttribute(name)) });
       chrome.push({ el: 'title', text: squash(document.title) });
+      // Touch targets on a phone. Exempt, as WCAG 2.5.5 has it: a link inline in running text
+      // (its block holds words of its own); a checkbox or radio is measured by its label, which
+      // a tap also hits. Not measured: what is not shown (hidden, clipped to a pixel, off-screen).
+      const smallTargets: string[] = [];
+      const blockOf = (el: Element) => {
+        let b = el.parentElement;
+        while (b && getComputedStyle(b).display.startsWith('inline')) b = b.parentElement;
+        return b;
+      };
+      const inRunningText = (el: Element) => {
+        if (
+          !getComputedStyle(el).display.startsWith('inline') ||
+          el.matches('button, input, select, textarea')
+        )
+          return false;
+        const block = blockOf(el);
+        if (!block) return false;
+        const copy = block.cloneNode(true) as Element;
+        // Words of the block outside the tappable parts are the sentence the link sits in.
+        copy.querySelectorAll(tappable).forEach((n) => n.remove());
+        copy.querySelectorAll('.visually-hidden').forEach((n) => n.remove());
+        return /[\p{L}\p{N}]/u.test(copy.textContent ?? '');
+      };
+      if (innerWidth <= phoneMax)
+        for (const el of document.querySelectorAll(tappable)) {
+          if (el.matches('input[type=hidden]')) continue;
+          const target =
+            el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')
+              ? el.closest('label')!
+              : el;
+          const box = target.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden') continue;
+          if (box.right + scrollX <= 0 || box.bottom + scrollY <= 0) continue;
+          if (inRunningText(el)) continue;
+          const worded = squash(el.textContent) !== '' || el.matches('input, select, textarea');
+          if (box.height + 0.5 >= minTarget && (worded || box.width + 0.5 >= minTarget)) continue;
+          smallTargets.push(
+            `${describe(el)}${el.getAttribute('href') ? `[href=${el.getAttribute('href')!.split('?')[0]}]` : ''} "${squash(el.textContent || el.getAttribute('aria-label') || (el as HTMLInputElement).name || '').slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+          );
+        }
       return {
         lang: document.documentElement.lang,
         scrollWidth: document.documentElement.scrollWidth,
@@ -466,9 +517,10 @@ async function readFacts(page: Page, chromeSelector: string, valueSelector: stri
             }))
           : [],
         chrome,
+        smallTargets,
       };
     },
-    [chromeSelector, valueSelector] as const,
+    [chromeSelector, valueSelector, TAPPABLE, TOUCH_TARGET_PX, PHONE_MAX_WIDTH] as const,
   );
 }
 
@@ -488,6 +540,12 @@ export function inspect(
     out.push({
       kind: 'overflow',
       detail: `scrollWidth ${facts.scrollWidth} > ${facts.innerWidth}${facts.culprits.length ? `: ${facts.culprits.join('; ')}` : ''}`,
+    });
+  // One line per page: the first few small targets and how many there are.
+  if (facts.smallTargets.length)
+    out.push({
+      kind: 'touch target',
+      detail: `${facts.smallTargets.length} below ${TOUCH_TARGET_PX} px: ${facts.smallTargets.slice(0, 6).join('; ')}${facts.smallTargets.length > 6 ? '; …' : ''}`,
     });
   if (facts.mainText.trim() === '') out.push({ kind: 'empty', detail: 'no text in main' });
   if (facts.chrome.length === 0) out.push({ kind: 'empty', detail: 'no chrome to check' });
@@ -608,7 +666,8 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
       <main><h1>Wirtschaftsreise China 2019: Peking und Shanghai</h1>
       <table><caption>Results</caption><thead><tr><th>Status</th><th>Branche / Industry</th><th>Company / Partner</th></tr></thead>
       <tbody><tr><td>open</td><td>Open</td><td><span class="badge">followUp</span></td></tr></tbody></table>
-      <p>Kind: technology_park</p><button>Speichern</button><p style="color:red">styled</p>
+      <p>Kind: technology_park, see <a href="/x">the guide</a>.</p><button>Speichern</button><p style="color:red">styled</p>
+      <label><input type="checkbox" name="c" /> ok</label><input type="hidden" name="h" />
       <pre>${'wide '.repeat(200)}</pre></main></body></html>`,
             },
       ),
@@ -625,15 +684,20 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
         'raw code: "open" in td',
         'mixed label: "Branche / Industry" in th',
         'other language: "Speichern" in button "Speichern"',
+        expect.stringMatching(
+          /^touch target: 4 below 44 px: a\[href=\/\] "Dashboard" \d+×\d+; a\[href=\/leads\] "Leads" \d+×\d+; button "Speichern" \d+×\d+; input "c" \d+×\d+$/,
+        ),
       ]),
     );
     // Right: capitalised English values, words both languages use, the demo's German titles.
     expect(
-      text.filter((t) =>
-        /"(Open|Status|Leads|Company \/ Partner|Results|Dashboard)"|Wirtschaftsreise/.test(t),
+      text.filter(
+        (t) =>
+          !t.startsWith('touch target') &&
+          /"(Open|Status|Leads|Company \/ Partner|Results|Dashboard)"|Wirtschaftsreise/.test(t),
       ),
     ).toEqual([]);
-    expect(text).toHaveLength(6);
+    expect(text).toHaveLength(7);
     expect(planted.current.console).toEqual([
       'pageerror: planted',
       expect.stringMatching(/^error: Applying inline style violates .*'default-src 'self''/),
@@ -658,6 +722,7 @@ describeInBrowser('every page, every role, both languages, desktop and phone', (
           { el: 'button', text: 'Save' },
           { el: 'h1', text: 'Status' },
         ],
+        smallTargets: [],
       },
       'de',
       data,

@@ -44,6 +44,17 @@ export function weekday(value: string, locale: Locale): string {
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+/** A day short enough for a row of them: `Mo., 21.10.` / `Mon 21 Oct`. */
+export function shortDay(value: string, locale: Locale): string {
+  const [y, m, d] = value.split('-').map(Number);
+  return new Intl.DateTimeFormat(tag(locale), {
+    weekday: 'short',
+    day: 'numeric',
+    month: locale === 'de' ? 'numeric' : 'short',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
 /** The calendar day of an instant in a zone: `2019-10-22`. */
 export function localDay(value: string | Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', {
@@ -111,6 +122,9 @@ export function isoToLocal(value: string | Date, timeZone = HOME_ZONE): string {
 
 export const berlinLocalToIso = (local: string): string | undefined => localToIso(local);
 export const isoToBerlinLocal = (value: string | Date): string => isoToLocal(value);
+
+/** A phone number as a `tel:` address a phone dials: its digits and a leading +. */
+export const telHref = (phone: string): string => `tel:${phone.replace(/[^+\d]/g, '')}`;
 
 /** A number in the user's locale: `1.234,5`. */
 export const number = (value: number | null | undefined, locale: Locale): string =>

@@ -51,6 +51,51 @@ const NAV: { href: string; word: Word; action: Action; agencyOnly?: boolean }[] 
   { href: '/admin/audit', word: 'auditLog', action: 'audit:read' },
 ];
 
+/**
+ * The phone's bottom bar: what staff do on a trip, a thumb away (shown up to 760 px; the desktop
+ * keeps its menu). An entry is shown to a role that may do its action; its icon is a path in a
+ * 24×24 box.
+ */
+const PHONE_NAV: { href: string; word: Word; action: Action; icon: string }[] = [
+  {
+    href: '/today',
+    word: 'today',
+    action: 'trip:read',
+    icon: 'M7 2v2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2h-2V2h-2v2H9V2H7Zm-2 7h14v11H5V9Zm2 2v3h3v-3H7Z',
+  },
+  {
+    href: '/search',
+    word: 'findShort',
+    action: 'search:read',
+    icon: 'M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3Zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10Z',
+  },
+  {
+    href: '/log',
+    word: 'logShort',
+    action: 'interaction:write',
+    icon: 'M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7V4Z',
+  },
+];
+
+/** The bottom bar of a phone: the entries of PHONE_NAV the user's role may use. */
+function phoneNav(ctx: PageContext, user: WebUser): Html {
+  const items = PHONE_NAV.filter((item) => can(user.role, item.action));
+  if (!items.length) return html``;
+  return html`<nav class="tabbar" id="tabbar" aria-label="${t(ctx.locale, 'quickAccess')}">
+    <ul>
+      ${items.map(
+        (item) =>
+          html`<li>
+            <a href="${item.href}"${ctx.path === item.href ? html` aria-current="page"` : ''}
+              ><svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24"><path fill="currentColor" d="${item.icon}" /></svg
+              ><span>${t(ctx.locale, item.word)}</span></a
+            >
+          </li>`,
+      )}
+    </ul>
+  </nav>`;
+}
+
 /** Messages a redirect leaves for the next page (`?flash=saved`), with undo after a delete. */
 const FLASHES: Record<string, Word> = {
   created: 'created',
@@ -213,6 +258,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
         </header>
         <p id="offline-banner" class="offline-banner" role="status" data-text="${offlineWords(ctx.locale, 'savedAt')}" hidden></p>
         <main id="main" tabindex="-1">${flash(ctx)}${body}</main>
+        ${user ? phoneNav(ctx, user) : ''}
       </body>
     </html>`;
 }
