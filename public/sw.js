@@ -220,25 +220,59 @@ self.addEventListener('fetch', function (event) {
   }
 });
 
-/** Fetches pages into the user's saved pages (a trip's delegates, partners, contacts). */
+/** A page saved this long ago is not fetched again when a trip's page asks to keep it. */
+var FRESH_MS = 10 * 60 * 1000;
+
+/** Whether the user's saved copy of `path` is younger than FRESH_MS. */
+function savedRecently(path) {
+  return currentUser().then(function (user) {
+    if (!user) return false;
+    return caches
+      .open(PAGES + user)
+      .then(function (cache) {
+        return cache.match(pathOf(new URL(path, self.location.origin).href));
+      })
+      .then(function (saved) {
+        var at = saved ? Date.parse(saved.headers.get('X-Saved-At') || '') : NaN;
+        return Date.now() - at < FRESH_MS;
+      });
+  });
+}
+
+/**
+ * Fetches pages into the user's saved pages (a trip's days, its appointments' people, delegates'
+ * companies, partners, contacts): three at a time, and none saved in the last FRESH_MS, so opening
+ * a trip again does not ask the server for all of it again. Answers how many are saved.
+ */
 function keep(paths) {
-  return Promise.all(
-    paths.map(function (path) {
-      return fetch(path, { credentials: 'same-origin', redirect: 'manual' }).then(
-        function (answer) {
-          return savePage(new URL(path, self.location.origin).href, answer).then(function () {
-            return answer.status === 200 ? 1 : 0;
-          });
-        },
-        function () {
-          return 0;
-        },
-      );
-    }),
-  ).then(function (saved) {
-    return saved.reduce(function (a, b) {
-      return a + b;
-    }, 0);
+  var waiting = paths.slice();
+  var saved = 0;
+  function fetchOne(path) {
+    return fetch(path, { credentials: 'same-origin', redirect: 'manual' }).then(
+      function (answer) {
+        return savePage(new URL(path, self.location.origin).href, answer).then(function () {
+          return answer.status === 200 ? 1 : 0;
+        });
+      },
+      function () {
+        return 0;
+      },
+    );
+  }
+  function next() {
+    var path = waiting.shift();
+    if (path === undefined) return Promise.resolve();
+    return savedRecently(path)
+      .then(function (fresh) {
+        return fresh ? 1 : fetchOne(path);
+      })
+      .then(function (n) {
+        saved += n;
+        return next();
+      });
+  }
+  return Promise.all([next(), next(), next()]).then(function () {
+    return saved;
   });
 }
 

@@ -14,6 +14,7 @@ import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { WebRequest } from '../auth/browser-session';
 import { keptOffline } from './offline.pages';
+import { tripDays } from './today.view';
 import { AppointmentView, CompanyView, Page, ParticipantView, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {
@@ -214,9 +215,12 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
     );
     const participants = participantPage.items;
     const writer = can(user.role, 'trip:write');
-    // Kept on the device with the page: the contacts met, the companies and partners named.
+    // Kept on the device with the page: the trip's days on the phone, each appointment's
+    // people, the contacts met, the companies and partners named.
     const offline = [
       `/trips/${trip.id}`,
+      ...tripDays(trip).map((d) => `/today?trip=${trip.id}&day=${d}`),
+      ...appointments.map((a) => `/trips/${trip.id}/appointments/${a.id}/people`),
       ...(met?.items ?? []).flatMap((i) => i.contactIds).map((c) => c && `/contacts/${c}`),
       ...[...participants, ...appointments].map((p) => p.companyId && `/companies/${p.companyId}`),
       ...appointments.map((a) => a.partnerId && `/partners/${a.partnerId}`),

@@ -186,6 +186,8 @@ const WORDS = {
   today: ['Heute', 'Today'],
   findShort: ['Finden', 'Find'],
   logShort: ['Erfassen', 'Log'],
+  scanShort: ['Karte', 'Card'],
+  queueShort: ['Ausgang', 'Outbox'],
   globalSearch: ['Überall suchen', 'Search everything'],
   globalSearchHint: ['Taste „/“', 'Key “/”'],
   conflictField: ['Feld', 'Field'],

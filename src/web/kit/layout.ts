@@ -75,6 +75,18 @@ const PHONE_NAV: { href: string; word: Word; action: Action; icon: string }[] = 
     action: 'interaction:write',
     icon: 'M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7V4Z',
   },
+  {
+    href: '/scan',
+    word: 'scanShort',
+    action: 'contact:write',
+    icon: 'M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9Zm3 5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9Zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5Z',
+  },
+  {
+    href: '/queue',
+    word: 'queueShort',
+    action: 'interaction:write',
+    icon: 'M12 3l5 5-1.4 1.4L13 6.8V15h-2V6.8L8.4 9.4 7 8l5-5ZM3 14h2v5h14v-5h2v7H3v-7Z',
+  },
 ];
 
 /** The bottom bar of a phone: the entries of PHONE_NAV the user's role may use. */
@@ -152,7 +164,6 @@ const queueBadge = (ctx: PageContext): Html =>
     ><span class="queue-count" id="queue-count">0</span></a
   >`;
 
-/** A page whose heading is its title (a record's name, „Neues Unternehmen“, an error). */
 /**
  * A message a page shows once after its own post redirected (`?done=retried`): one of `keys`, in
  * the page's words; anything else in the URL shows nothing.
