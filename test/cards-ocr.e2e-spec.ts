@@ -91,7 +91,7 @@ describeInBrowser('business-card reader on generated cards', () => {
         ),
       ),
     );
-  }, 60_000);
+  }, 180_000);
 
   afterAll(() => close());
 

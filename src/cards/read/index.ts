@@ -13,13 +13,15 @@ export async function readCard(
   images: Buffer[],
 ): Promise<{ fields: CardFields; text: string; ms: number }> {
   const started = performance.now();
-  const lines: CardLine[] = [];
-  const texts: string[] = [];
-  for (const [side, image] of images.entries()) {
-    const result = await ocr(image);
-    texts.push(result.text);
-    for (const line of result.lines) lines.push({ ...line, side });
-  }
+  // Side by side: the back's first reading overlaps the front's Chinese one.
+  const sides = await Promise.all(images.map((image) => ocr(image)));
+  const lines: CardLine[] = sides.flatMap((result, side) =>
+    result.lines.map((line) => ({ ...line, side })),
+  );
   const fields = parseCard(lines);
-  return { fields, text: texts.join('\n\n'), ms: Math.round(performance.now() - started) };
+  return {
+    fields,
+    text: sides.map((s) => s.text).join('\n\n'),
+    ms: Math.round(performance.now() - started),
+  };
 }

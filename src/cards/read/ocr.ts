@@ -84,6 +84,8 @@ async function startWorker(reader: Reader): Promise<Worker> {
     // Fully automatic layout: a card's text sits in blocks at odd places (two columns, a logo).
     tessedit_pageseg_mode: PSM.AUTO,
     user_defined_dpi: '300',
+    // Tesseract's notes ("Detected 47 diacritics") would go to the app's log, one per photo.
+    debug_file: '/dev/null',
   });
   return w;
 }
@@ -181,6 +183,18 @@ function merge(latin: OcrLine[], han: OcrLine[]): OcrLine[] {
   return lines;
 }
 
+let hanReader: Promise<unknown> = Promise.resolve();
+
+/**
+ * One side at a time on the Chinese reader: its re-reading switches the page layout mode, which
+ * another side's page must not be read in. (The latin reader reads the next side meanwhile.)
+ */
+function withHanReader<T>(task: () => Promise<T>): Promise<T> {
+  const run = hanReader.then(task, task);
+  hanReader = run.catch(() => undefined);
+  return run;
+}
+
 /**
  * The largest text on a Chinese side, most often the name, is what both readers read worst in
  * the whole page's layout (a large character falls apart into pieces). Read again on its own, as
@@ -251,8 +265,10 @@ export async function ocr(image: Buffer): Promise<OcrResult> {
   let lines = await read('latin', image);
   const hanChars = lines.reduce((n, l) => n + (l.text.match(HAN_ALL)?.length ?? 0), 0);
   if (hanChars >= 4) {
-    lines = merge(lines, await read('han', image));
-    lines = await rereadLargest(image, lines);
+    const latin = lines;
+    lines = await withHanReader(async () =>
+      rereadLargest(image, merge(latin, await read('han', image))),
+    );
   }
   return { text: lines.map((l) => l.text).join('\n'), lines };
 }
