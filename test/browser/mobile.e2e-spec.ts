@@ -83,11 +83,13 @@ describeInBrowser('the phone on a trip (390×844)', () => {
       `/today?trip=${china}&day=2019-10-20`,
     );
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    // The bar at the bottom: today, find, log — each a thumb's size.
+    // The bar at the bottom: today, find, log, scan a card, the device's outbox — each a thumb's size.
     expect(await page.locator('#tabbar a').allInnerTexts()).toEqual([
       'Heute',
       'Finden',
       'Erfassen',
+      'Karte',
+      'Ausgang',
     ]);
     for (const h of await heights(page, '#tabbar a, .day-picker a, .today-agenda .button'))
       expect(h).toBeGreaterThanOrEqual(44);
@@ -149,7 +151,13 @@ describeInBrowser('the phone on a trip (390×844)', () => {
     await expect(page.locator(`#appointment-${tour} .berlin`).innerText()).resolves.toBe(
       '· Berlin 05:00–06:30',
     );
-    expect(await page.locator('#tabbar a').allInnerTexts()).toEqual(['Today', 'Find', 'Log']);
+    expect(await page.locator('#tabbar a').allInnerTexts()).toEqual([
+      'Today',
+      'Find',
+      'Log',
+      'Card',
+      'Outbox',
+    ]);
 
     // Find: the bar's link, the big field on top, a row per person to tap.
     await Promise.all([page.waitForURL(/\/search$/), page.click('#tabbar a[href="/search"]')]);
