@@ -331,4 +331,43 @@
     move(card, stages[i]);
     card.focus();
   });
+  // A card's photo is made smaller on the device before it is sent or queued: a phone's camera
+  // takes 12–50 megapixels, a card reads best at about 2,000 px on its long side, and the upload
+  // (or the device queue) stays small. The form waits for it: its button is off meanwhile.
+  var CARD_PHOTO_PX = 2000;
+  document.addEventListener('change', function (event) {
+    var input = event.target;
+    if (!input || input.type !== 'file' || !input.closest('form[data-queue="scan"]')) return;
+    var file = input.files && input.files[0];
+    if (!file || !/^image\/(jpeg|png|webp)$/.test(file.type)) return;
+    if (typeof createImageBitmap !== 'function' || typeof DataTransfer !== 'function') return;
+    var button = input.form.querySelector('button[type="submit"]');
+    if (button) button.disabled = true;
+    var done = function () {
+      if (button) button.disabled = false;
+    };
+    createImageBitmap(file)
+      .then(function (bitmap) {
+        var scale = Math.min(1, CARD_PHOTO_PX / Math.max(bitmap.width, bitmap.height));
+        if (scale === 1 && file.size < 1500000) return done();
+        var canvas = document.createElement('canvas');
+        canvas.width = Math.round(bitmap.width * scale);
+        canvas.height = Math.round(bitmap.height * scale);
+        canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+        canvas.toBlob(
+          function (blob) {
+            if (blob && blob.size < file.size) {
+              var transfer = new DataTransfer();
+              var name = file.name.replace(/\.[a-z]+$/i, '') + '.jpg';
+              transfer.items.add(new File([blob], name, { type: 'image/jpeg' }));
+              input.files = transfer.files;
+            }
+            done();
+          },
+          'image/jpeg',
+          0.9,
+        );
+      })
+      .catch(done);
+  });
 })();

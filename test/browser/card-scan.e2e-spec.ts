@@ -27,14 +27,28 @@ async function looksRight(page: Page, step: string): Promise<void> {
 }
 
 /** Photographs a card on /scan (the file input stands in for the camera) and waits for the proposal. */
-async function scanCard(page: Page, lines: string[]): Promise<void> {
+async function scanCard(page: Page, lines: string[], scale = 1): Promise<void> {
   await page.goto(`${app.url}/scan`);
   await looksRight(page, 'scan form');
   await page.setInputFiles('#f-front', {
     name: 'card.png',
     mimeType: 'image/png',
-    buffer: await printer.png({ lines }),
+    buffer: await printer.png({ lines }, scale),
   });
+  if (scale > 1) {
+    // A camera's photo leaves the device as a JPEG of 2,000 px on its long side.
+    await page.waitForFunction(() => {
+      const file = document.querySelector<HTMLInputElement>('#f-front')!.files![0];
+      return file.type === 'image/jpeg';
+    });
+    const size = await page.evaluate(async () => {
+      const file = document.querySelector<HTMLInputElement>('#f-front')!.files![0];
+      const bitmap = await createImageBitmap(file);
+      return { width: bitmap.width, height: bitmap.height, name: file.name };
+    });
+    expect(size).toEqual({ width: 2000, height: 1143, name: 'card.jpg' });
+    expect(await page.isEnabled('#scan-submit')).toBe(true);
+  }
   await Promise.all([page.waitForURL(SCAN), page.click('#scan-submit')]);
   await page.waitForSelector('#confirm-form', { timeout: TIMEOUT });
 }
@@ -47,12 +61,16 @@ describeInBrowser('scanning a business card on a phone (390 × 844)', () => {
     });
     await page.goto(`${app.url}/contacts`);
     await Promise.all([page.waitForURL(/\/scan$/), page.click('#scan-card')]);
-    await scanCard(page, [
-      'Sun Lihua',
-      'Project Manager',
-      'sun.lihua@card-scan-browser.example.cn',
-      'Tel: +86 10 8888 2266',
-    ]);
+    await scanCard(
+      page,
+      [
+        'Sun Lihua',
+        'Project Manager',
+        'sun.lihua@card-scan-browser.example.cn',
+        'Tel: +86 10 8888 2266',
+      ],
+      3,
+    );
     await looksRight(page, 'proposal');
     await screenshot(page, 'card-scan-proposal-390');
     expect(await page.inputValue('#f-email')).toBe('sun.lihua@card-scan-browser.example.cn');

@@ -16,9 +16,13 @@ const escape = (text: string) =>
 export class CardPrinter {
   private browser?: Browser;
 
-  async png(card: CardText): Promise<Buffer> {
+  /** `scale` 3 makes a photo as a phone's camera does: 3150×1800 px. */
+  async png(card: CardText, scale = 1): Promise<Buffer> {
     this.browser ??= await launch();
-    const page = await this.browser.newPage({ viewport: { width: 1050, height: 600 } });
+    const page = await this.browser.newPage({
+      viewport: { width: 1050, height: 600 },
+      deviceScaleFactor: scale,
+    });
     try {
       const [name, ...rest] = card.lines;
       await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">
