@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { stripUndefined } from '../common/dto';
-import { decodeCursor, encodeCursor } from '../common/cursor';
-import { BadInput, Conflict, NotFound, PreconditionRequired } from '../common/errors';
+import { Conflict, NotFound, PreconditionRequired } from '../common/errors';
 import { CURSOR_KEY } from '../common/pagination';
+import { ownNewestFirst } from '../common/own-list';
 import { inRequestTransaction, transaction } from '../common/transaction';
 import type { Contact } from '../contacts/contact.entity';
 import type { CreateContactDto, UpdateContactDto } from '../contacts/contacts.dto';
@@ -104,35 +104,15 @@ export class CardsService {
   }
 
   async list(actor: Actor, query: CardScanListQuery): Promise<CardScanPageDto> {
-    const sort = '-createdAt';
-    const params: unknown[] = [actor.role === 'admin', actor.userId, query.limit + 1];
-    let after = '';
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor(this.cursorKey, query.cursor);
-      if (!cursor || cursor.sort !== sort || typeof cursor.value !== 'string')
-        throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
-      params.push(cursor.value, cursor.id);
-      after = 'AND (created_at, id) < ($4::timestamptz, $5::uuid)';
-    }
     // Through card_scans_created_by_idx (own) or card_scans_created_idx (an admin's all).
-    const rows = (await this.db.query(
-      `SELECT ${COLUMNS} FROM card_scans WHERE ($1 OR created_by = $2) ${after}
-       ORDER BY created_at DESC, id DESC LIMIT $3`,
-      params,
-    )) as CardScanRecord[];
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(toCardScanDto),
-      nextCursor:
-        rows.length > query.limit && last
-          ? encodeCursor(this.cursorKey, {
-              sort,
-              value: last.created_at.toISOString(),
-              id: last.id,
-            })
-          : null,
-    };
+    const { rows, nextCursor } = await ownNewestFirst<CardScanRecord>(
+      this.db,
+      this.cursorKey,
+      actor,
+      query,
+      { table: 'card_scans', columns: COLUMNS },
+    );
+    return { items: rows.map(toCardScanDto), nextCursor };
   }
 
   /** A photo of a scan not yet saved (404 once saved: it is then the contact's). */

@@ -11,6 +11,7 @@ import { stripUndefined } from '../common/dto';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, Conflict, FieldError, fieldError, NotFound } from '../common/errors';
 import { CURSOR_KEY } from '../common/pagination';
+import { OWN_LIST_SORT, ownNewestFirst } from '../common/own-list';
 import { transaction } from '../common/transaction';
 import { Jobs } from '../jobs/jobs.service';
 import {
@@ -174,36 +175,16 @@ export class ImportsService {
   }
 
   async list(actor: Actor, query: ImportListQuery): Promise<ImportPageDto> {
-    const sort = '-createdAt';
-    const params: unknown[] = [actor.role === 'admin', actor.userId, query.limit + 1];
-    let after = '';
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor(this.cursorKey, query.cursor);
-      if (!cursor || cursor.sort !== sort || typeof cursor.value !== 'string')
-        throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
-      params.push(cursor.value, cursor.id);
-      after = 'AND (created_at, id) < ($4::timestamptz, $5::uuid)';
-    }
-    if (query.sort !== undefined && query.sort !== sort)
-      throw BadInput.field('sort', 'isIn', `sort must be ${sort}`);
-    const rows = (await this.db.query(
-      `SELECT * FROM imports WHERE ($1 OR created_by = $2) ${after}
-       ORDER BY created_at DESC, id DESC LIMIT $3`,
-      params,
-    )) as ImportRecord[];
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map((r) => this.dto(r)),
-      nextCursor:
-        rows.length > query.limit && last
-          ? encodeCursor(this.cursorKey, {
-              sort,
-              value: last.created_at.toISOString(),
-              id: last.id,
-            })
-          : null,
-    };
+    if (query.sort !== undefined && query.sort !== OWN_LIST_SORT)
+      throw BadInput.field('sort', 'isIn', `sort must be ${OWN_LIST_SORT}`);
+    const { rows, nextCursor } = await ownNewestFirst<ImportRecord>(
+      this.db,
+      this.cursorKey,
+      actor,
+      query,
+      { table: 'imports', columns: '*' },
+    );
+    return { items: rows.map((r) => this.dto(r)), nextCursor };
   }
 
   async get(actor: Actor, id: string): Promise<ImportDto> {
