@@ -312,8 +312,10 @@
   }
 
   // A queued form: kept first, then sent when online. Submitted online, the user lands where
-  // the form's answer leads; a refusal shows the form again with the reason; offline (or no
-  // answer), the queue shows the entry waiting.
+  // the form's answer leads; a refusal is the form's own page again, each field with its reason
+  // (the entry goes: nothing was made under it, and the page holds what was typed); a refused
+  // fix stays in the queue with the reason; offline (or no answer), the queue shows the entry
+  // waiting.
   document.addEventListener('submit', function (event) {
     var form = event.target;
     if (!form || !form.hasAttribute || !form.hasAttribute('data-queue')) return;
@@ -340,6 +342,13 @@
       .then(
         function (result) {
           if (result && result.status === 'sent' && result.link) location.assign(result.link);
+          else if (result && result.status === 'failed' && !replaced)
+            idb.del(entry.key, store).then(function () {
+              // Sent the ordinary way under the refused key, which the server answers alike.
+              var keyInput = form.querySelector('input[name="_key"]');
+              if (keyInput) keyInput.value = entry.key;
+              HTMLFormElement.prototype.submit.call(form);
+            });
           else if (result && result.status === 'failed')
             location.assign(entry.action + '?fix=' + encodeURIComponent(entry.key));
           else location.assign('/queue');

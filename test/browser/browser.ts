@@ -83,6 +83,13 @@ export function useBrowser(
     timeout?: number;
     /** More of the app's environment, read when it starts (e.g. a test SMTP server's SMTP_URL). */
     env?: () => Record<string, string>;
+    /**
+     * Let pages register the service worker (public/sw.js). Only the files that test it do: in
+     * the others every page would also be saved into Cache Storage and every sign-in fetch the
+     * recording forms once more, minutes of a CI run. The device queue (public/offline.js)
+     * works without it, so their forms still go through it.
+     */
+    serviceWorker?: boolean;
   } = {},
 ): Pages {
   let app: TestApp | undefined;
@@ -101,7 +108,11 @@ export function useBrowser(
   });
 
   const newContext = async (options: BrowserContextOptions = {}) => {
-    const context = await browser!.newContext({ timezoneId: 'Europe/Berlin', ...options });
+    const context = await browser!.newContext({
+      timezoneId: 'Europe/Berlin',
+      serviceWorkers: o.serviceWorker ? 'allow' : 'block',
+      ...options,
+    });
     contexts.push(context);
     return context;
   };
@@ -113,6 +124,9 @@ export function useBrowser(
     });
     const page = await context.newPage();
     page.on('console', (m) => {
+      // Playwright's own word on the worker it blocked (above), not the page's.
+      if (!o.serviceWorker && m.text() === 'Service Worker registration blocked by Playwright')
+        return;
       if (!o.counts || o.counts(m)) consoleLines.push(`${page.url()} ${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => consoleLines.push(`${page.url()} error: ${e.message}`));

@@ -4,7 +4,7 @@ import { CardPrinter } from '../helpers/cards';
 import { describeInBrowser, screenshot, signIn, useBrowser } from './browser';
 
 let app: TestApp;
-const browser = useBrowser((a) => (app = a));
+const browser = useBrowser((a) => (app = a), { serviceWorker: true });
 /**
  * Offline, Chromium reports each request that could not go out, a page not saved (503) and a
  * refused entry's answer (400) when it is sent; anything else counts.
