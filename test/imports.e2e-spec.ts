@@ -186,6 +186,16 @@ describe('imports: upload and mapping', () => {
     expect(noName.body.errors).toEqual([
       expect.objectContaining({ field: 'mapping', code: 'required' }),
     ]);
+    // null is no mapping (it was a 500: the rule read its length).
+    const nullMapping = await app.http
+      .patch(url)
+      .set(admin.auth)
+      .set('If-Match', '"1"')
+      .send({ mapping: null });
+    expect(nullMapping.status).toBe(400);
+    expect(nullMapping.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'mapping', code: 'required' })]),
+    );
     const stale = await app.http
       .patch(url)
       .set(admin.auth)

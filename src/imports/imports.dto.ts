@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, ValidateNested } from 'class-validator';
-import { iso, IsOneOf, OneOf, OneOfFilter } from '../common/dto';
+import { iso, IsOneOf, OneOf, OneOfFilter, OptionalNonNull } from '../common/dto';
 import { PageQuery } from '../common/pagination';
 import type { ImportFormat, ImportKind } from './read';
 
@@ -72,7 +72,7 @@ export class UpdateImportDto {
     description:
       'One entry per header: the field the column fills (one of `targets`), or null to leave it out.',
   })
-  @IsOptional()
+  @OptionalNonNull()
   @IsArray()
   @ArrayMaxSize(MAX_MAPPED_COLUMNS)
   mapping?: (string | null)[];
