@@ -629,6 +629,8 @@ function tab(page: Page): Tab {
   const t: Tab = { page };
   page.on('console', (m) => {
     if (m.location().url.endsWith('/favicon.ico')) return; // once per browser: checked on its own
+    // The walk runs without the service worker (useBrowser): Playwright says so, not the page.
+    if (m.text() === 'Service Worker registration blocked by Playwright') return;
     if (m.type() === 'error' || m.type() === 'warning')
       t.current?.console.push(
         `${m.type()}: ${shorten(m.text())}${m.location().url && !m.location().url.startsWith(page.url()) ? ` (${new URL(m.location().url).pathname})` : ''}`,
