@@ -119,6 +119,20 @@ describe('business-card scans', () => {
       (await app.http.get(`/api/v1/contacts/${saved.body.contactId}/card/back`).set(admin.auth))
         .status,
     ).toBe(404);
+    // The photo is the contact's: a company user sees it only with a lead of its own naming it.
+    const photoStatus = async (role: 'own' | 'foreign', path = 'card/front') =>
+      (
+        await app.http
+          .get(`/api/v1/contacts/${saved.body.contactId}/${path}`)
+          .set(c.sessions[role].auth)
+      ).status;
+    for (const role of ['own', 'foreign'] as const)
+      for (const path of ['card', 'card/front']) expect(await photoStatus(role, path)).toBe(404);
+    await make.lead({ companyId: c.ownCompany.id, contactId: saved.body.contactId });
+    for (const path of ['card', 'card/front']) {
+      expect(await photoStatus('own', path)).toBe(200);
+      expect(await photoStatus('foreign', path)).toBe(404);
+    }
     // Saved once.
     const again = await app.http
       .post(`/api/v1/card-scans/${res.body.id}/save`)
