@@ -150,7 +150,20 @@ describeInBrowser('companies in a browser', () => {
     await page.locator('#record-form button[type=submit]').click({ noWaitAfter: true });
     await until(async () => (await named('Funkloch GmbH')) === 1);
     await until(() => page.url().startsWith('chrome-error:'));
-    await Promise.all([page.waitForURL(RECORD), page.reload()]);
+    // Chromium commits its error page in a process of its own; a reload sent while that swap is
+    // under way finds no page to reload ("Not attached to an active page"): wait for the error
+    // page to load, and try again if the swap still was not done.
+    await page.waitForLoadState();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.reload();
+        break;
+      } catch (error) {
+        if (attempt === 5 || !/Not attached/.test(String(error))) throw error;
+        await page.waitForTimeout(200);
+      }
+    }
+    await page.waitForURL(RECORD);
     expect(await page.locator('h1').innerText()).toBe('Funkloch GmbH');
     expect(await named('Funkloch GmbH')).toBe(1);
   });
