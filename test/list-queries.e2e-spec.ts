@@ -377,3 +377,20 @@ describe.each(Object.entries(LISTS))('%s', (_name, list) => {
     );
   });
 });
+
+describe('the schema', () => {
+  it('has an index beginning with the column of every foreign key', async () => {
+    // Without one, deleting or merging a referenced row scans the referencing table once per row
+    // (an import's undo of 10,000 contacts timed out on merged_into_id at 20,000 contacts).
+    const { rows } = await app.db.query(
+      `SELECT c.conrelid::regclass::text AS "table", a.attname AS "column"
+       FROM pg_constraint c
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+       WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+         AND NOT EXISTS (SELECT 1 FROM pg_index i
+                         WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])
+       ORDER BY 1, 2`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
