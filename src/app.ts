@@ -68,9 +68,9 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   // A request that ended or altered sessions answers once this instance's session cache has
   // heard of it (its commit is done by now), so the caller's next request meets the change.
   const sessions = app.get(SessionListener);
-  fastify.addHook('onSend', async (request, _reply, payload) => {
-    if (contexts.get(request)?.sessionsChanged) await sessions.settle();
-    return payload;
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    if (!contexts.get(request)?.sessionsChanged) return done(null, payload);
+    void sessions.settle().then(() => done(null, payload));
   });
   useSecurityHeaders(fastify);
   usePageUploads(fastify);
