@@ -13,11 +13,12 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { ACCESS_KEY, AccessDeclaration } from './auth/actor';
+import { SessionListener } from './auth/session-listener';
 import { BODY_LIMIT_BYTES, useBodyParsers, useUploads } from './common/request-limits';
 import { BadInput } from './common/errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { answerClientError, answerError } from './common/problem.filter';
-import { runWithRequestId } from './common/request-context';
+import { RequestContext, runInRequest } from './common/request-context';
 import { requestIdFor } from './logging';
 import { useSecurityHeaders } from './security-headers';
 import { usePageUploads } from './web/kit/upload';
@@ -55,11 +56,21 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   await app.register(fastifyCookie);
   await useUploads(app);
   const fastify = app.getHttpAdapter().getInstance();
+  const contexts = new WeakMap<FastifyRequest, RequestContext>();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', String(request.id));
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
       return done(BadInput.field('Host', 'required', 'An HTTP/1.1 request needs a Host header.'));
-    runWithRequestId(String(request.id), done);
+    const context: RequestContext = { requestId: String(request.id) };
+    contexts.set(request, context);
+    runInRequest(context, done);
+  });
+  // A request that ended or altered sessions answers once this instance's session cache has
+  // heard of it (its commit is done by now), so the caller's next request meets the change.
+  const sessions = app.get(SessionListener);
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    if (!contexts.get(request)?.sessionsChanged) return done(null, payload);
+    void sessions.settle().then(() => done(null, payload));
   });
   useSecurityHeaders(fastify);
   usePageUploads(fastify);

@@ -9,6 +9,7 @@ import { AuthService, JWT_SECRET } from './auth.service';
 import { PasswordResets } from './password-reset.service';
 import { RateLimits } from './rate-limits';
 import { Session } from './session.entity';
+import { SessionListener } from './session-listener';
 import { MySessionsController, UserSessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 import { JwtStrategy, LocalStrategy } from './strategies';
@@ -41,12 +42,13 @@ export class AuthModule {
         Mfa,
         Passkeys,
         RateLimits,
+        SessionListener,
         LocalStrategy,
         JwtStrategy,
         { provide: JWT_SECRET, useValue: jwtSecret },
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AuthService, PasswordResets, SessionsService, Mfa, Passkeys],
+      exports: [AuthService, PasswordResets, SessionsService, Mfa, Passkeys, SessionListener],
     };
   }
 }

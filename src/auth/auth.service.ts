@@ -9,6 +9,7 @@ import { User } from '../users/user.entity';
 import type { Actor } from './actor';
 import { SECOND_FACTOR_SQL } from './mfa-state';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { SessionListener } from './session-listener';
 import type { Role } from './permissions';
 import {
   hashToken,
@@ -58,6 +59,7 @@ export class AuthService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
+    private readonly sessions: SessionListener,
   ) {}
 
   /**
@@ -211,26 +213,40 @@ export class AuthService {
   }
 
   /**
-   * The caller behind an access token, read fresh from the database on every request: a revoked
-   * session or a deactivated user is refused at once, and a role change applies at once.
+   * The caller behind an access token, read from the database or, for SESSION_CACHE_SECONDS,
+   * from this instance's cache of that read, which every change to a session or its user drops
+   * on every instance (src/auth/session-listener.ts): a revoked session or a deactivated user is
+   * refused at once, and a role change applies at once.
    */
   async actorFor(claims: AccessClaims): Promise<Actor | undefined> {
+    const cache = this.sessions.cache;
+    const cached = cache.get(claims.sid, claims.sub);
+    if (cached) return { ...cached };
+    const ticket = cache.begin();
     const [row] = (await this.db.query(
       `${touchSession('s2.id = $1 AND s2.user_id = $2')}
-       SELECT u.id, u.role, u.company_id,
+       SELECT u.id, u.role, u.company_id, s.expires_at,
               ${SECOND_FACTOR_SQL} AS second_factor
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [claims.sid, claims.sub],
-    )) as { id: string; role: Role; company_id: string | null; second_factor: boolean }[];
+    )) as {
+      id: string;
+      role: Role;
+      company_id: string | null;
+      expires_at: Date;
+      second_factor: boolean;
+    }[];
     if (!row) return undefined;
-    return {
+    const actor: Actor = {
       userId: row.id,
       role: row.role,
       companyId: row.company_id,
       sessionId: claims.sid,
       secondFactor: row.second_factor,
     };
+    cache.store(ticket, claims.sid, claims.sub, actor, row.expires_at.getTime());
+    return { ...actor };
   }
 
   /** An access token bound to an existing session (the web pages use it to call the API). */

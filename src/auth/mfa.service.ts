@@ -14,6 +14,7 @@ import { toString as qrSvg } from 'qrcode';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { BadInput, Conflict, TooManyRequests, Unauthorized } from '../common/errors';
+import { markSessionsChanged } from '../common/request-context';
 import { transaction } from '../common/transaction';
 import { User } from '../users/user.entity';
 import type { Actor } from './actor';
@@ -145,6 +146,7 @@ export class Mfa {
       throw new Conflict('There is no TOTP being set up. Start with POST /api/v1/me/mfa/totp.');
     await this.checkTotp(actor.userId, secret, code, 'code');
     return transaction(this.db, async (em) => {
+      markSessionsChanged();
       await em.query('UPDATE user_totp SET confirmed_at = now() WHERE user_id = $1', [
         actor.userId,
       ]);
@@ -167,6 +169,7 @@ export class Mfa {
     else if (proof.password) await this.checkPassword(actor.userId, proof.password);
     else throw BadInput.field('code', 'required', 'code or password is required');
     await transaction(this.db, async (em) => {
+      markSessionsChanged();
       await em.query('DELETE FROM user_totp WHERE user_id = $1', [actor.userId]);
       await dropRecoveryCodesWithoutFactor(em, actor.userId);
       await this.audit.record(em, {

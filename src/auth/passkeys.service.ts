@@ -15,6 +15,7 @@ import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { BadInput, NotFound } from '../common/errors';
+import { markSessionsChanged } from '../common/request-context';
 import { transaction } from '../common/transaction';
 import { User } from '../users/user.entity';
 import type { Actor } from './actor';
@@ -142,6 +143,7 @@ export class Passkeys {
     if (!verification.verified || !verification.registrationInfo) throw refused();
     const { credential } = verification.registrationInfo;
     return transaction(this.db, async (em) => {
+      markSessionsChanged();
       const [row] = (await em.query(
         `INSERT INTO passkeys (user_id, credential_id, public_key, counter, transports, name)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -173,6 +175,7 @@ export class Passkeys {
 
   async remove(actor: Actor, id: string): Promise<void> {
     await transaction(this.db, async (em) => {
+      markSessionsChanged();
       const [rows] = (await em.query(
         'DELETE FROM passkeys WHERE id = $1 AND user_id = $2 RETURNING name',
         [id, actor.userId],

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { NotFound } from '../common/errors';
 import { Page, PageQuery, Paginator } from '../common/pagination';
+import { markSessionsChanged } from '../common/request-context';
 import { transaction } from '../common/transaction';
 import type { Actor } from './actor';
 import { Session } from './session.entity';
@@ -79,6 +80,7 @@ export class SessionsService {
     reason: EndReason,
     which: { userId: string; id?: string; except?: string },
   ): Promise<number> {
+    markSessionsChanged();
     const rows = (await em.query(
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()

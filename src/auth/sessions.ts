@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { markSessionsChanged } from '../common/request-context';
 
 /** Refresh tokens live 30 days; each use replaces the token, the session (family) stays. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -39,6 +40,7 @@ export async function revokeSession(
   sessionId: string,
   reason: string,
 ): Promise<void> {
+  markSessionsChanged();
   await manager.query(
     `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
     [sessionId, reason],
@@ -51,6 +53,7 @@ export async function revokeAllSessions(
   userId: string,
   reason: string,
 ): Promise<number> {
+  markSessionsChanged();
   // TypeORM answers an UPDATE with [rows, rowCount].
   const [, count] = (await manager.query(
     `UPDATE sessions SET revoked_at = now(), revoked_reason = $2

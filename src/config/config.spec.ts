@@ -112,6 +112,14 @@ describe('configuration', () => {
     );
   });
 
+  it('keeps a session check 30 s unless said, at most a minute, 0 for never', () => {
+    expect(loadConfig({}).sessionCacheSeconds).toBe(30);
+    expect(loadConfig({ SESSION_CACHE_SECONDS: '0' }).sessionCacheSeconds).toBe(0);
+    expect(problemsOf({ SESSION_CACHE_SECONDS: '61' })[0]).toMatch(
+      /^SESSION_CACHE_SECONDS must be a whole number from 0 to 60/,
+    );
+  });
+
   it('reads the digest’s time as five cron fields, named on a bad value', () => {
     expect(loadConfig({})).toMatchObject({
       digestCron: '0 7 * * *',

@@ -38,6 +38,8 @@ export interface AppConfig {
   importMaxBytes: number;
   /** Roles that must have a second factor (TOTP or a passkey) before they reach anything else. */
   mfaRequiredRoles: readonly Role[];
+  /** How long an instance keeps a session check's answer (seconds; 0 reads it on every request). */
+  sessionCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -239,6 +241,8 @@ export function loadConfig(
     },
     importMaxBytes: int('IMPORT_MAX_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     mfaRequiredRoles: [...new Set(mfaRoles)] as Role[],
+    // At most a minute: a cached check does not record the session's last use (once a minute).
+    sessionCacheSeconds: int('SESSION_CACHE_SECONDS', 30, 0, 60),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -25,6 +25,7 @@ import {
   UserDirectoryQuery,
   UserListQuery,
 } from './users.dto';
+import { markSessionsChanged } from '../common/request-context';
 import { transaction } from '../common/transaction';
 
 const AUDITED_FIELDS = ['email', 'displayName', 'role', 'companyId', 'locale', 'active'] as const;
@@ -226,6 +227,12 @@ export class UsersService {
             audited: AUDITED_FIELDS,
             afterwards: async (after) => {
               const changes: Record<string, unknown> = {};
+              if (
+                after.role !== before.role ||
+                after.companyId !== before.companyId ||
+                after.active !== before.active
+              )
+                markSessionsChanged();
               if (dto.password !== undefined) {
                 changes.password = { before: '(set)', after: '(reset)' };
                 // A link of an earlier mail would overwrite the password the admin just set.
