@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { describeInBrowser, launch } from './browser/browser';
-import { camera, CardSpec, cardSpecs, Person, photograph, seeded } from './helpers/business-cards';
+import { describeInBrowser } from './browser/browser';
+import { CardSpec, cardSpecs, Person, photographed } from './helpers/business-cards';
 import { close, readCard, UnreadableImage } from '../src/cards/read';
 import type { CardFields } from '../src/cards/read';
 
@@ -74,14 +74,7 @@ describeInBrowser('business-card reader on generated cards', () => {
   const photos: Buffer[][] = [];
 
   beforeAll(async () => {
-    const browser = await launch();
-    try {
-      const random = seeded(17);
-      const page = await camera(browser);
-      for (const spec of specs) photos.push(await photograph(page, spec, random));
-    } finally {
-      await browser.close();
-    }
+    photos.push(...(await photographed(specs, 17)));
     mkdirSync(join(OUTPUT, 'cards'), { recursive: true });
     photos.forEach((sides, i) =>
       sides.forEach((png, side) =>

@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -20,6 +16,12 @@ import { transaction } from '../common/transaction';
 import { User } from '../users/user.entity';
 import type { Actor } from './actor';
 import { dropRecoveryCodesWithoutFactor } from './mfa-state';
+
+type WebAuthn = typeof import('@simplewebauthn/server');
+let loaded: WebAuthn | undefined;
+/** @simplewebauthn/server, loaded at the first passkey step rather than at every start of the app. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const webauthn = (): WebAuthn => (loaded ??= require('@simplewebauthn/server') as WebAuthn);
 
 /** What a browser answers to a WebAuthn request (startAuthentication / startRegistration). */
 export type PasskeyAnswer = AuthenticationResponseJSON;
@@ -100,7 +102,7 @@ export class Passkeys {
   ): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const user = await this.db.manager.findOneByOrFail(User, { id: actor.userId });
     const existing = await this.stored(actor.userId);
-    const options = await generateRegistrationOptions({
+    const options = await webauthn().generateRegistrationOptions({
       rpName: 'Liaison',
       rpID: rp.rpId,
       userName: user.email,
@@ -128,9 +130,9 @@ export class Passkeys {
     const refused = () =>
       BadInput.field('response', 'invalidToken', 'The passkey could not be registered. Try again.');
     if (!challenge) throw refused();
-    let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    let verification: Awaited<ReturnType<WebAuthn['verifyRegistrationResponse']>>;
     try {
-      verification = await verifyRegistrationResponse({
+      verification = await webauthn().verifyRegistrationResponse({
         response: answer,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,
@@ -198,7 +200,7 @@ export class Passkeys {
     rp: RelyingParty,
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const existing = await this.stored(userId);
-    const options = await generateAuthenticationOptions({
+    const options = await webauthn().generateAuthenticationOptions({
       rpID: rp.rpId,
       allowCredentials: existing.map((p) => ({
         id: p.credential_id,
@@ -222,7 +224,7 @@ export class Passkeys {
     const passkey = (await this.stored(userId)).find((p) => p.credential_id === answer.id);
     if (!passkey) return false;
     try {
-      const { verified, authenticationInfo } = await verifyAuthenticationResponse({
+      const { verified, authenticationInfo } = await webauthn().verifyAuthenticationResponse({
         response: answer,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { PassThrough, Writable } from 'node:stream';
+import { exceljs } from '../common/exceljs';
 import type { Cell } from './kinds';
 
 /**
@@ -71,7 +71,7 @@ export function csvWriter(out: PassThrough, header: string[], delimiter: ',' | '
 
 /** XLSX through exceljs' streaming writer: each row is committed, so none stays in memory. */
 export function xlsxWriter(out: PassThrough, header: string[], sheetName: string): TableWriter {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (exceljs().stream.xlsx.WorkbookWriter)({
     stream: out,
     useStyles: true,
     useSharedStrings: false,

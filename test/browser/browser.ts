@@ -136,7 +136,13 @@ export function useBrowser(
   return { consoleLines, newContext, newPage };
 }
 
+/**
+ * A full-page screenshot for people to look at, in test/output/screenshots/. Not under CI
+ * (`CI=true`), where nobody looks at them: each costs Chromium a full-page PNG, over a hundred
+ * of them in a run. No test reads them.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.CI === 'true') return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

@@ -1,5 +1,19 @@
 /// <reference lib="dom" />
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launch } from '../browser/browser';
 
 /**
  * Business cards generated from known people, rendered in Chromium and photographed: the card
@@ -566,4 +580,52 @@ export async function camera(browser: Browser): Promise<Page> {
     deviceScaleFactor: 1.5,
   });
   return context.newPage();
+}
+
+/**
+ * The photos of `specs` (per card, one per side) from the seed: rendered once per machine and
+ * kept under the system's temporary folder, keyed by this file (the people, the layouts, the
+ * camera), the cards, the seed and the Chromium binary, so a second run reads the same pictures
+ * instead of drawing them again (the drawing was most of test/cards-ocr.e2e-spec.ts's time).
+ */
+export async function photographed(specs: CardSpec[], seed: number): Promise<Buffer[][]> {
+  const chromium = realpathSync(CHROMIUM);
+  const { size, mtimeMs } = statSync(chromium);
+  const key = createHash('sha256')
+    .update(readFileSync(__filename))
+    .update(JSON.stringify({ specs, seed, chromium, size, mtimeMs }))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = join(tmpdir(), `liaison-cards-${key}`);
+  const file = (card: number, side: number) => join(dir, `card-${card}-${side}.jpg`);
+  // The list of sides is written last: a folder with it is whole.
+  const list = join(dir, 'sides.json');
+  if (existsSync(list)) {
+    const sides = JSON.parse(readFileSync(list, 'utf8')) as number[];
+    return sides.map((n, card) =>
+      Array.from({ length: n }, (_, side) => readFileSync(file(card, side))),
+    );
+  }
+  const browser = await launch();
+  const photos: Buffer[][] = [];
+  try {
+    const random = seeded(seed);
+    const page = await camera(browser);
+    for (const spec of specs) photos.push(await photograph(page, spec, random));
+  } finally {
+    await browser.close();
+  }
+  // Written aside, then renamed into place: a run beside this one never reads half a set.
+  const aside = `${dir}.${process.pid}`;
+  mkdirSync(aside, { recursive: true });
+  photos.forEach((sides, card) =>
+    sides.forEach((jpeg, side) => writeFileSync(join(aside, `card-${card}-${side}.jpg`), jpeg)),
+  );
+  writeFileSync(join(aside, 'sides.json'), JSON.stringify(photos.map((sides) => sides.length)));
+  try {
+    renameSync(aside, dir);
+  } catch {
+    rmSync(aside, { recursive: true, force: true }); // another run put the same set there first
+  }
+  return photos;
 }

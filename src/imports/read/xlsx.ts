@@ -1,4 +1,4 @@
-import * as ExcelJS from 'exceljs';
+import { exceljs } from '../../common/exceljs';
 import { findHeaderRow, headerCells, HEADER_SEARCH_ROWS } from './header-row';
 import {
   ImportFileError,
@@ -57,7 +57,7 @@ interface SheetRow {
 
 /** The first worksheet's rows that hold something, streamed. */
 async function* sheetRows(path: string): AsyncGenerator<SheetRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  const workbook = new (exceljs().stream.xlsx.WorkbookReader)(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
