@@ -5,6 +5,7 @@ import {
   OnApplicationBootstrap,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
+import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -14,6 +15,9 @@ export const DATABASE_URL = Symbol('DATABASE_URL');
 
 /** Where the schedules' cron expressions are read: the agency's clock, summer time included. */
 export const SCHEDULE_ZONE = 'Europe/Berlin';
+
+/** Held while an instance declares its queues (beside data-source.ts' MIGRATION_LOCK, 4_723_001). */
+const JOB_SETUP_LOCK = 4_723_002;
 
 /** How long a shutdown waits for running jobs (server.ts gives the whole stop 25 s). */
 const SHUTDOWN_WAIT_MS = 10_000;
@@ -104,22 +108,7 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   async onApplicationBootstrap(): Promise<void> {
     this.boss = this.create();
     await this.boss.start();
-    for (const queue of this.queues.values()) {
-      const options = {
-        name: queue.name,
-        policy: 'standard' as const,
-        retryLimit: queue.retryLimit ?? 8,
-        retryDelay: queue.retryDelay ?? 1,
-        retryBackoff: true,
-        expireInSeconds: queue.expireInSeconds ?? 300,
-      };
-      // createQueue is idempotent; updateQueue brings a queue created by an older version along.
-      await this.boss.createQueue(queue.name, options);
-      await this.boss.updateQueue(queue.name, options);
-    }
-    for (const schedule of this.schedules) {
-      await this.boss.schedule(schedule.queue, schedule.cron, {}, { tz: SCHEDULE_ZONE });
-    }
+    await this.oneInstanceAtATime(() => this.declare());
     this.started = true;
     if (this.config.jobs.concurrency === 0) return;
     for (const queue of this.queues.values()) {
@@ -140,6 +129,48 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
           await Promise.all(jobs.map((job) => this.runOne(queue, job)));
         },
       );
+    }
+  }
+
+  /** The queues and their schedules in pg-boss, as this version defines them. */
+  private async declare(): Promise<void> {
+    const boss = this.boss;
+    for (const queue of this.queues.values()) {
+      const options = {
+        name: queue.name,
+        policy: 'standard' as const,
+        retryLimit: queue.retryLimit ?? 8,
+        retryDelay: queue.retryDelay ?? 1,
+        retryBackoff: true,
+        expireInSeconds: queue.expireInSeconds ?? 300,
+      };
+      // createQueue is idempotent; updateQueue brings a queue created by an older version along.
+      await boss.createQueue(queue.name, options);
+      await boss.updateQueue(queue.name, options);
+    }
+    for (const schedule of this.schedules) {
+      await boss.schedule(schedule.queue, schedule.cron, {}, { tz: SCHEDULE_ZONE });
+    }
+  }
+
+  /**
+   * Instances that start together declare their queues one after the other: two creating the
+   * same new queue at once deadlock in pg-boss (its row in pgboss.queue and the queue's table),
+   * and the loser's start fails. A session advisory lock on a connection of its own, held for
+   * the declaration only.
+   */
+  private async oneInstanceAtATime(work: () => Promise<void>): Promise<void> {
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: 'liaison-jobs-setup',
+    });
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [JOB_SETUP_LOCK]);
+      await work();
+    } finally {
+      // Ending the session releases its lock, whatever happened.
+      await client.end();
     }
   }
 
