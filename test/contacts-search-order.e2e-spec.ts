@@ -96,9 +96,9 @@ describe('a search listed by name', () => {
 });
 
 describe('the search box', () => {
-  async function box(term: string): Promise<{ id: string; label: string }[]> {
+  async function box(term: string, limit = 10): Promise<{ id: string; label: string }[]> {
     const res = await app.http
-      .get(`/api/v1/search?q=${encodeURIComponent(term)}&limit=10`)
+      .get(`/api/v1/search?q=${encodeURIComponent(term)}&limit=${limit}`)
       .set(admin.auth);
     expect(res.status).toBe(200);
     return (res.body as { contacts: { id: string; label: string }[] }).contacts;
@@ -123,6 +123,19 @@ describe('the search box', () => {
       `SELECT id FROM contacts WHERE family_name = 'Middleton'
        ORDER BY lower(family_name || ' ' || coalesce(given_name, '')), id LIMIT 10`,
     );
+    expect(hits.map((h) => h.id)).toEqual(rows.map((r) => r.id));
+  });
+
+  it('follows the names that begin with the term by the other matches, by name', async () => {
+    // 20 names begin with "middle", read off contacts_name_prefix_idx; the 30 others are sorted.
+    const hits = await box('middle', 50);
+    const { rows } = await app.db.query<{ id: string }>(
+      `SELECT id FROM contacts WHERE search_key LIKE '%middle%' AND deleted_at IS NULL
+       ORDER BY family_name = 'Middleton' DESC,
+                lower(family_name || ' ' || coalesce(given_name, '')), id
+       LIMIT 50`,
+    );
+    expect(hits).toHaveLength(50);
     expect(hits.map((h) => h.id)).toEqual(rows.map((r) => r.id));
   });
 

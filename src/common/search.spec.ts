@@ -41,12 +41,24 @@ describe('search keys', () => {
     expect(searchCondition('c', '%').sql).toBe('FALSE');
   });
 
-  it('uses the prefix array for short words and trigrams for long ones', () => {
-    const condition = searchCondition('c', 'Wa Müller');
+  it('uses trigrams for long words, and for short ones beside them a word beginning', () => {
+    const condition = searchCondition('c', 'Wa Müller .x');
     expect(condition.sql).toBe(
-      '(c.search_prefixes @> CAST(:search0 AS text[]) AND c.search_key LIKE :search1)',
+      '(c.search_key ~ :search0 AND c.search_key LIKE :search1 AND c.search_key ~ :search2)',
     );
-    expect(condition.params).toEqual({ search0: ['wa'], search1: '%muller%' });
+    expect(condition.params).toEqual({
+      search0: '(^| )wa',
+      search1: '%muller%',
+      search2: '(^| )\\.x',
+    });
+  });
+
+  it('uses the prefix array for short words alone', () => {
+    const condition = searchCondition('c', 'Wa f');
+    expect(condition.sql).toBe(
+      '(c.search_prefixes @> CAST(:search0 AS text[]) AND c.search_prefixes @> CAST(:search1 AS text[]))',
+    );
+    expect(condition.params).toEqual({ search0: ['wa'], search1: ['f'] });
   });
 
   it('ignores a term with nothing searchable, and caps the number of words', () => {

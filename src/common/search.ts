@@ -76,7 +76,12 @@ export const MAX_SEARCH_WORDS = 8;
 /**
  * A WHERE condition for a search term over a record's `search_key`/`search_prefixes`: every word
  * of the term must occur. Words of three letters or more use the trigram index (`LIKE %word%`,
- * wildcards escaped); shorter ones match word prefixes through the array index. Terms in Chinese
+ * wildcards escaped); shorter ones match word prefixes. Beside a longer word, a short one is a
+ * regular expression on the search key (`(^| )f`, a word that begins with it), which the trigram
+ * index answers in the same scan as the longer word, reading only what its rare trigrams point
+ * to: as the prefix array, its own index read all 45,000 contacts with a word in "f" to
+ * intersect them with 3,700 "wang" for "wang f" (16 of 25 ms). Alone, short words use the array
+ * index (a regular expression of one or two letters has no trigram to look up). Terms in Chinese
  * script are also tried as pinyin.
  */
 export function searchCondition(
@@ -88,12 +93,19 @@ export function searchCondition(
   // Punctuation and wildcards separate words and are never wildcards; a term of nothing else
   // finds nothing (rather than everything).
   if (words.length === 0) return { sql: 'FALSE', params: {} };
+  const long = (word: string) => [...word].length >= 3;
+  const anyLong = words.some(long);
   const params: Record<string, unknown> = {};
   const clauses = words.map((word, i) => {
     const name = `${paramPrefix}${i}`;
-    if ([...word].length >= 3) {
+    if (long(word)) {
       params[name] = `%${escapeLike(word)}%`;
       return `${alias}.search_key LIKE :${name}`;
+    }
+    if (anyLong) {
+      // normalize() leaves letters, digits, `@` and `.`: only the dot means something here.
+      params[name] = `(^| )${word.replace(/\./g, '\\.')}`;
+      return `${alias}.search_key ~ :${name}`;
     }
     params[name] = [word];
     return `${alias}.search_prefixes @> CAST(:${name} AS text[])`;

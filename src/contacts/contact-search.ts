@@ -6,6 +6,13 @@ import { contactMatchColumns } from './match-keys';
 export const contactNameOrder = (alias: string): string =>
   `lower(${alias}.family_name || ' ' || coalesce(${alias}.given_name, ''))`;
 
+/**
+ * The same name in byte order; contacts_name_prefix_idx is built on this expression over the live
+ * contacts, so the names that begin with a term are one range of it (a LIKE 'term%').
+ */
+export const contactNamePrefixOrder = (alias: string): string =>
+  `(${contactNameOrder(alias)} COLLATE "C")`;
+
 /** The parts a contact is found by: its names, email, and its organisation's names. */
 export function contactSearchParts(contact: {
   familyName: string;

@@ -6,7 +6,7 @@ import { isAgency } from '../auth/permissions';
 import { estimatedRows } from '../common/estimate';
 import { onlyWhere, SqlCondition } from '../common/scope';
 import { escapeLike, MAX_SEARCH_WORDS, normalize, searchCondition } from '../common/search';
-import { contactNameOrder } from '../contacts/contact-search';
+import { contactNameOrder, contactNamePrefixOrder } from '../contacts/contact-search';
 import { contactScope } from '../contacts/scope';
 import { companyScope } from '../companies/scope';
 import { leadScope } from '../leads/scope';
@@ -29,9 +29,12 @@ const joined = (...parts: (string | null | undefined)[]): string | null =>
  * RANK_ALL_UP_TO, by trigram similarity: it works out a similarity for every match (some 20 µs
  * each on a search key of 120 characters), which took 41 ms for "wang f" (1,500 matches among
  * 200,000 contacts) and 670 ms for "ang" (40,000). Up to SORT_MATCHES_UP_TO, names that begin
- * with the term first ("Wang Fang" for "wang f"), then by name: cheap to work out for every
- * match. Beyond, by name, walking the table's name index (contacts_name_idx, …), which finds
- * the first few of that many matches at once.
+ * with the term first ("Wang Fang" for "wang f"), then by name. Where the table has a name index
+ * in byte order (`prefix`, contacts_name_prefix_idx) those names are read off it in its order,
+ * the first `limit` of them and no more, and the other matches are sorted only when there are
+ * fewer such names than `limit`: sorting all 3,351 matches of "zhang" to show ten took 34 ms,
+ * reading the first ten Zhangs off the index 0.3 ms. Beyond, by name, walking the table's name
+ * index (contacts_name_idx, …), which finds the first few of that many matches at once.
  */
 const RANK_ALL_UP_TO = 300;
 const SORT_MATCHES_UP_TO = 5_000;
@@ -92,6 +95,7 @@ export class SearchService {
                 ${and(contact)}`,
         similarity: 'similarity(c.search_key, :term)',
         name: contactNameOrder('c'),
+        prefix: contactNamePrefixOrder('c'),
         id: 'c.id',
       },
       { ...search.params, ...company?.params, ...partner?.params, ...contact?.params, term, limit },
@@ -232,6 +236,11 @@ export class SearchService {
       similarity: string;
       /** The expression of the table's name index. */
       name: string;
+      /**
+       * The same name `COLLATE "C"`, the expression of a btree index over the live rows: a name
+       * that begins with the term is a range of it, in its order.
+       */
+      prefix?: string;
       id: string;
       /**
        * A table of thousands of rows at most (companies, partners): every match is ranked by
@@ -241,24 +250,60 @@ export class SearchService {
     },
     params: Params,
   ): Promise<T[]> {
-    const { select, from, joins, where, similarity, name, id } = query;
+    const { from, where, similarity, name, prefix, id } = query;
     const matches = query.small
       ? 0
       : await this.estimate(`SELECT 1 FROM ${from} WHERE ${where}`, params);
-    const order =
-      matches <= RANK_ALL_UP_TO
-        ? `${similarity} DESC, ${id}`
-        : matches <= SORT_MATCHES_UP_TO
-          ? `(${name} LIKE :namePrefix) DESC, ${name}, ${id}`
-          : `${name}, ${id}`;
+    const all = { ...params, namePrefix: `${escapeLike(String(params.term))}%` };
+    if (matches <= RANK_ALL_UP_TO) return this.hits<T>(query, `${similarity} DESC, ${id}`, all);
+    if (matches > SORT_MATCHES_UP_TO) return this.hits<T>(query, `${name}, ${id}`, all);
+    if (!prefix) return this.hits<T>(query, `(${name} LIKE :namePrefix) DESC, ${name}, ${id}`, all);
+    // Names that begin with the term, off the index in its order. The subquery with OFFSET 0
+    // keeps the search condition out of the index scan: pushed into it, the planner estimates
+    // the two as independent (38 rows where 3,351 match), and combines both indexes' bitmaps of
+    // every match, to sort them. The hits are taken in its order (`sorted`): sorted again, the
+    // subquery would be planned to return every row, and would sort them all itself.
     const alias = from.split(' ').pop()!;
-    // The hits are chosen before anything is joined to them: joined first, every match was.
+    const beginning = await this.hits<T>(
+      {
+        ...query,
+        from: `(SELECT ${alias}.*, ${prefix} AS name_rank FROM ${from}
+                WHERE ${alias}.deleted_at IS NULL AND ${prefix} LIKE :namePrefix
+                ORDER BY name_rank, ${id} OFFSET 0) ${alias}`,
+        sorted: true,
+      },
+      `${alias}.name_rank, ${id}`,
+      all,
+    );
+    const rest = Number(params.limit) - beginning.length;
+    if (rest === 0) return beginning;
+    const others = await this.hits<T>(
+      { ...query, where: `${where} AND NOT (${prefix} LIKE :namePrefix)` },
+      `${name}, ${id}`,
+      { ...all, limit: rest },
+    );
+    return [...beginning, ...others];
+  }
+
+  /**
+   * The first `:limit` rows of a query in `order`, chosen before anything is joined to them
+   * (joined first, every match was). `sorted`: `from` is a subquery that returns its rows in
+   * that order already.
+   */
+  private hits<T>(
+    query: { select: string; from: string; joins?: string; where: string; sorted?: boolean },
+    order: string,
+    params: Params,
+  ): Promise<T[]> {
+    const { select, from, joins, where } = query;
+    const alias = from.split(' ').pop()!;
     return this.run<T>(
       `SELECT ${select}
-       FROM (SELECT ${alias}.* FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT :limit) ${alias}
+       FROM (SELECT ${alias}.* FROM ${from} WHERE ${where}
+             ${query.sorted ? '' : `ORDER BY ${order}`} LIMIT :limit) ${alias}
        ${joins ?? ''}
        ORDER BY ${order}`,
-      { ...params, namePrefix: `${escapeLike(String(params.term))}%` },
+      params,
     );
   }
 

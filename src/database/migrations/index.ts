@@ -24,6 +24,7 @@ import { PrivacyRetention1764290000000 } from './1764290000000-privacy-retention
 import { Mfa1764300000000 } from './1764300000000-mfa';
 import { AuditFilters1764310000000 } from './1764310000000-audit-filters';
 import { CardScans1764320000000 } from './1764320000000-card-scans';
+import { ContactNamePrefix1764330000000 } from './1764330000000-contact-name-prefix';
 import { SessionNotify1764340000000 } from './1764340000000-session-notify';
 import { ForeignKeyIndexes1764360000000 } from './1764360000000-foreign-key-indexes';
 
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   Mfa1764300000000,
   AuditFilters1764310000000,
   CardScans1764320000000,
+  ContactNamePrefix1764330000000,
   SessionNotify1764340000000,
   ForeignKeyIndexes1764360000000,
 ];
