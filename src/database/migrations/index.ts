@@ -24,6 +24,7 @@ import { PrivacyRetention1764290000000 } from './1764290000000-privacy-retention
 import { Mfa1764300000000 } from './1764300000000-mfa';
 import { AuditFilters1764310000000 } from './1764310000000-audit-filters';
 import { CardScans1764320000000 } from './1764320000000-card-scans';
+import { PipelineIndexes1764350000000 } from './1764350000000-pipeline-indexes';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   Mfa1764300000000,
   AuditFilters1764310000000,
   CardScans1764320000000,
+  PipelineIndexes1764350000000,
 ];
