@@ -288,6 +288,20 @@ const moreButton = (
         aria-label="${t(ctx.locale, 'more')}: ${stageLabel(ctx.locale, stage)}">${t(ctx.locale, 'more')}</a>`
     : html``;
 
+/**
+ * The board's and list's company filter, for agency users: thousands of companies, so a select
+ * while few, else the chosen one and a link to choose (recordFilter).
+ */
+const companyFilter = (api: WebApi, ctx: PageContext, labels: Labels) =>
+  isAgency(ctx.user!)
+    ? recordFilter(api, ctx, {
+        name: 'companyId',
+        label: t(ctx.locale, 'company'),
+        kind: 'companies',
+        labels,
+      })
+    : Promise.resolve(undefined);
+
 function sendJson(reply: FastifyReply, status: number, body: unknown): void {
   void reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
@@ -340,7 +354,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     );
     const counted = new Set(pipeline.items.map((r) => r.stage));
     const labels = new Labels(this.api, user);
-    const [stages, people, trips, companyFilter] = await Promise.all([
+    const [stages, people, trips, byCompany] = await Promise.all([
       Promise.all(
         LEAD_STAGES.map((stage) =>
           counted.has(stage)
@@ -353,15 +367,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       ),
       directory(this.api, user),
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
-      // Thousands of companies: a select while few, else the chosen one and a link to choose.
-      isAgency(user)
-        ? recordFilter(this.api, ctx, {
-            name: 'companyId',
-            label: t(l, 'company'),
-            kind: 'companies',
-            labels,
-          })
-        : Promise.resolve(undefined),
+      companyFilter(this.api, ctx, labels),
     ]);
     const names = await this.cardNames(
       ctx,
@@ -398,7 +404,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
         </div>
       </div>
       <form method="get" action="/leads" class="card filters" role="search">
-        ${companyFilter ? filterField(ctx, companyFilter, filters.companyId) : ''}
+        ${byCompany ? filterField(ctx, byCompany, filters.companyId) : ''}
         ${isAgency(user) ? selectFilter('ownerId', t(l, 'owner'), ownerChoices(l, people)) : ''}
         ${selectFilter('tripId', t(l, 'trip'), tripChoices)}
         <div class="field buttons">
@@ -472,15 +478,8 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     const l = ctx.locale;
     const agency = isAgency(user);
     const labels = new Labels(this.api, user);
-    const [companyFilter, people, trips] = await Promise.all([
-      agency
-        ? recordFilter(this.api, ctx, {
-            name: 'companyId',
-            label: t(l, 'company'),
-            kind: 'companies',
-            labels,
-          })
-        : Promise.resolve(undefined),
+    const [byCompany, people, trips] = await Promise.all([
+      companyFilter(this.api, ctx, labels),
       directory(this.api, user),
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
     ]);
@@ -506,7 +505,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       },
       filters: [
         { name: 'stage', label: t(l, 'stage'), type: 'select', choices: options(l, 'stage') },
-        ...(companyFilter ? [companyFilter] : []),
+        ...(byCompany ? [byCompany] : []),
         ...(agency
           ? [
               {
