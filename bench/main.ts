@@ -24,7 +24,7 @@ import {
 } from './database';
 import { explainAll } from './explain';
 import { MachineLoad } from './machine';
-import { generate, LOADED_TABLES, LOGINS, sizesFor } from './generate';
+import { generate, LOADED_TABLES, sizesFor } from './generate';
 import { httpLoad, limitLoad, LoadOptions, RunStats, takeTurns } from './measure';
 import {
   BenchResult,
@@ -41,10 +41,10 @@ import {
   deepCursor,
   findFixtures,
   LIGHT_READS,
-  login,
   Scenario,
   scenarios,
   send,
+  signIn,
   Tokens,
 } from './scenarios';
 
@@ -361,10 +361,7 @@ async function main(): Promise<void> {
       >();
       let list: Scenario[] = [];
       try {
-        tokens = {
-          staff: await login(counting.url, LOGINS.staff),
-          company: await login(counting.url, LOGINS.company),
-        };
+        tokens = await signIn(counting.url);
         deep = await deepCursor(
           counting.url,
           tokens.staff,
@@ -438,10 +435,7 @@ async function main(): Promise<void> {
         const fresh = async () => {
           // Access tokens live 15 minutes; a long run signs in again before one could expire.
           if (performance.now() - loggedInAt > 5 * 60_000) {
-            tokens = {
-              staff: await login(app.url, LOGINS.staff),
-              company: await login(app.url, LOGINS.company),
-            };
+            tokens = await signIn(app.url);
             loggedInAt = performance.now();
           }
           return tokens;
@@ -467,7 +461,9 @@ async function main(): Promise<void> {
         // without rate limits too, on every read and not only the light ones: warmed less, it
         // ran the code both share colder and made the limits look cheaper than they are.
         const warm = await fresh();
-        for (const s of list.filter((x) => isRead(x.kind) && load.warmupSeconds > 0)) {
+        for (const s of list.filter(
+          (x) => (isRead(x.kind) || x.kind === 'page') && load.warmupSeconds > 0,
+        )) {
           for (const target of unlimited ? [app, unlimited] : [app]) {
             await httpLoad(target.url, () => s.request(warm), load.connections).run(
               Math.min(1, load.warmupSeconds),

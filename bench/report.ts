@@ -115,6 +115,13 @@ export function evaluateTargets(scenarios: ScenarioResult[], contacts: number): 
       met: s.app.p95 <= bound,
     });
   }
+  for (const s of scenarios.filter((x) => x.kind === 'page')) {
+    out.push({
+      target: `${s.name}: server time p95 ≤ 100 ms`,
+      measured: `${ms(s.app.p95)} ms (${rate(s.app.perSecond)} pages/s)`,
+      met: s.app.p95 <= 100,
+    });
+  }
   const first = by.get('contacts-page-1');
   const deep = by.get('contacts-deep');
   if (first && deep) {

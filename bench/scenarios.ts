@@ -102,6 +102,50 @@ export async function findFixtures(client: Client): Promise<Fixtures> {
 export interface Tokens {
   staff: string;
   company: string;
+  /** The web pages' session cookies (the `Cookie` header), signed in through the /login form. */
+  pages: { staff: string; company: string };
+}
+
+/** API tokens and page sessions of the staff and the company user. */
+export async function signIn(baseUrl: string): Promise<Tokens> {
+  return {
+    staff: await login(baseUrl, LOGINS.staff),
+    company: await login(baseUrl, LOGINS.company),
+    pages: {
+      staff: await pageLogin(baseUrl, LOGINS.staff),
+      company: await pageLogin(baseUrl, LOGINS.company),
+    },
+  };
+}
+
+/**
+ * The sign-in form as a browser sends it: its CSRF token and cookie from GET /login, then the
+ * form post; answers the cookies a browser keeps (the session's among them).
+ */
+export async function pageLogin(baseUrl: string, email: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const set of response.headers.getSetCookie()) {
+      const pair = set.split(';')[0];
+      cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
+  };
+  const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const form = await fetch(`${baseUrl}/login`, { redirect: 'manual' });
+  keep(form);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!csrf) throw new Error(`no CSRF token on the sign-in form (${form.status})`);
+  const answer = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
+    body: new URLSearchParams({ _csrf: csrf, next: '/', email, password: BENCH_PASSWORD }),
+  });
+  keep(answer);
+  await answer.text();
+  if (answer.status !== 303 || !cookies.has('liaison_session'))
+    throw new Error(`signing in to the pages as ${email} answered ${answer.status}`);
+  return header();
 }
 
 export async function login(baseUrl: string, email: string): Promise<string> {
@@ -116,7 +160,7 @@ export async function login(baseUrl: string, email: string): Promise<string> {
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
-export type ScenarioKind = 'list' | 'search' | 'read' | 'write' | 'login';
+export type ScenarioKind = 'list' | 'search' | 'read' | 'write' | 'login' | 'page';
 
 /** A request the bench loads the app with, and how its statements are counted. */
 export interface Scenario {
@@ -162,7 +206,7 @@ export function scenarios(f: Fixtures & { deepCursor: string }): Scenario[] {
     title: string,
     kind: ScenarioKind,
     path: string,
-    token: keyof Tokens,
+    token: 'staff' | 'company',
     min = 1,
   ): Scenario => ({
     name,
@@ -174,6 +218,18 @@ export function scenarios(f: Fixtures & { deepCursor: string }): Scenario[] {
       request: (t: Tokens) => get(withLimit(path, limit), t[token]),
     })),
     check: hasItems(min),
+  });
+  /** A web page as a signed-in browser loads it (server time; no SQL limit to compare). */
+  const page = (name: string, title: string, path: string, who: 'staff' | 'company'): Scenario => ({
+    name,
+    title,
+    kind: 'page',
+    request: (t) => ({ method: 'GET', path, headers: { cookie: t.pages[who] } }),
+    variants: [],
+    check: (status, body) =>
+      status === 200 && body.includes('</html>')
+        ? undefined
+        : `status ${status}: ${body.slice(0, 300)}`,
   });
   const q = (term: string) => `/api/v1/contacts?q=${encodeURIComponent(term)}`;
   let contact = 0;
@@ -258,6 +314,30 @@ export function scenarios(f: Fixtures & { deepCursor: string }): Scenario[] {
           ? undefined
           : `status ${status}: ${body.slice(0, 300)}`,
     },
+    page('page-dashboard', 'Page: dashboard (staff)', '/', 'staff'),
+    page('page-dashboard-company', 'Page: company portal (company user)', '/', 'company'),
+    page('page-contacts', 'Page: contacts list (staff)', '/contacts', 'staff'),
+    page('page-contacts-company', 'Page: contacts list (company user)', '/contacts', 'company'),
+    page('page-leads', 'Page: leads board (staff)', '/leads', 'staff'),
+    page('page-leads-company', 'Page: leads board (company user)', '/leads', 'company'),
+    page(
+      'page-trip',
+      `Page: trip (${f.bigTripAppointments} appointments, staff)`,
+      `/trips/${f.bigTripId}`,
+      'staff',
+    ),
+    page(
+      'page-company',
+      `Page: the company with the most leads (staff)`,
+      `/companies/${f.companyId}`,
+      'staff',
+    ),
+    page(
+      'page-company-own',
+      'Page: its own company (company user)',
+      `/companies/${f.companyId}`,
+      'company',
+    ),
     {
       name: 'create-interaction',
       title: 'Create an interaction (2 contacts, 1 company; audit event)',

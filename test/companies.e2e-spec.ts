@@ -202,3 +202,30 @@ describe('companies: PATCH with null', () => {
     }
   });
 });
+
+describe('companies: ?ids=', () => {
+  it('lists only the ids asked for, within the caller scope; a bad id is a 400', async () => {
+    const [a, b] = await Promise.all([
+      create(admin, { name: 'Ids Eins' }),
+      create(admin, { name: 'Ids Zwei' }),
+    ]);
+    const list = async (query: string, session: Session = admin) => {
+      const res = await app.http.get(`/api/v1/companies?${query}`).set(session.auth);
+      expect(res.status).toBe(200);
+      return (res.body.items as { id: string }[]).map((x) => x.id).sort();
+    };
+    expect(await list(`ids=${a.body.id},${b.body.id.toUpperCase()}`)).toEqual(
+      [a.body.id, b.body.id].sort(),
+    );
+    expect(await list(`ids=${a.body.id}&ids=${b.body.id}`)).toEqual([a.body.id, b.body.id].sort());
+    // A company user asking for another company's id learns nothing of it.
+    expect(await list(`ids=${a.body.id},${c.ownCompany.id}`, c.sessions.own)).toEqual([
+      c.ownCompany.id,
+    ]);
+    const bad = await app.http.get('/api/v1/companies?ids=not-a-uuid').set(admin.auth);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('ids');
+    const many = Array.from({ length: 201 }, () => a.body.id).join(',');
+    expect((await app.http.get(`/api/v1/companies?ids=${many}`).set(admin.auth)).status).toBe(400);
+  });
+});

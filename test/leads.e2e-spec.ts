@@ -821,4 +821,47 @@ describe('leads pipeline', () => {
       400,
     );
   });
+  it('sums per stage alone (by=stage) and keeps the companies with the most open value (top=)', async () => {
+    const big = await make.company({ name: 'Großwerk Pipeline' });
+    await lead({ companyId: big.id, title: 'Riesig', valueEur: 900_000_000, stage: 'proposal' });
+    await lead({ companyId: big.id, title: 'Gewonnen', valueEur: 5, stage: 'won' });
+    const get = async (query: string, session = admin) => {
+      const res = await app.http.get(`/api/v1/leads/pipeline?${query}`).set(session.auth);
+      expect(res.status).toBe(200);
+      return res.body.items as {
+        companyId: string | null;
+        stage: string;
+        count: number;
+        valueEur: number;
+      }[];
+    };
+    const { rows } = await app.db.query(
+      `SELECT stage, count(*)::int AS n, coalesce(sum(value_eur), 0)::float8 AS v FROM leads WHERE deleted_at IS NULL GROUP BY 1`,
+    );
+    const stages = await get('by=stage');
+    expect(stages).toHaveLength(rows.length);
+    for (const row of rows)
+      expect(stages).toContainEqual({
+        companyId: null,
+        companyName: null,
+        stage: row.stage,
+        count: row.n,
+        valueEur: row.v,
+      });
+    // A company user's totals are its own company's only.
+    const own = await get('by=stage', c.sessions.own);
+    const { rows: ownRows } = await app.db.query(
+      `SELECT count(*)::int AS n FROM leads WHERE deleted_at IS NULL AND company_id = $1`,
+      [c.ownCompany.id],
+    );
+    expect(own.reduce((sum, r) => sum + r.count, 0)).toBe(ownRows[0].n);
+    // top=1: the company with the most open value, all its stages (won too).
+    const top = await get('top=1');
+    expect(new Set(top.map((r) => r.companyId))).toEqual(new Set([big.id]));
+    expect(top.map((r) => r.stage).sort()).toEqual(['proposal', 'won']);
+    for (const bad of ['by=lead', 'top=0', 'top=101', 'top=x'])
+      expect((await app.http.get(`/api/v1/leads/pipeline?${bad}`).set(admin.auth)).status).toBe(
+        400,
+      );
+  });
 });

@@ -2,6 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsISO31661Alpha2,
@@ -250,6 +252,34 @@ export const DeletedFilter = (what = 'records') =>
   FlagFilter({
     description: `true: only soft-deleted ${what} (agency staff), to restore them.`,
   });
+
+/** The most ids `?ids=` takes: one page of a list at its largest. */
+export const MAX_IDS = 200;
+
+/**
+ * `?ids=a,b,c`: only these records (comma-separated, or the parameter repeated), e.g. the names
+ * of the records a page links to. An id the caller may not see is simply not in the answer.
+ */
+export const IdsFilter = () =>
+  field(
+    ApiPropertyOptional({
+      description: `Only the records with these ids (comma-separated UUIDs, at most ${MAX_IDS}), e.g. to name the records a page links to.`,
+      example: '0b0c6f9e-3d5e-4f41-9f0e-2f4b8a6a5c11,5d7e9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b',
+    }),
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' || Array.isArray(value)
+        ? [value]
+            .flat()
+            .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+            .map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v))
+            .filter((v) => v !== '')
+        : value,
+    ),
+    IsArray({ message: '$property must be comma-separated UUIDs' }),
+    ArrayMaxSize(MAX_IDS, { message: `$property must hold at most ${MAX_IDS} ids` }),
+    IsUUID('all', { each: true, message: '$property must hold UUIDs' }),
+  );
 
 /** `?ownerId=me`: a user's id, or `me` for the caller. */
 export const UserIdOrMeFilter = (

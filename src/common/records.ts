@@ -28,11 +28,12 @@ export const LIVE: Scope = { sql: 'deleted_at IS NULL' };
 
 /**
  * A list's query in the caller's scope. `?deleted=true` lists the soft-deleted records instead,
- * and only for those who may write the kind (agency staff): anyone else gets 403.
+ * and only for those who may write the kind (agency staff): anyone else gets 403. `?ids=` (a
+ * kind whose query has `IdsFilter`) keeps only those records, still within the scope.
  */
 export function listScope<E extends ObjectLiteral>(
   actor: Actor,
-  query: { deleted?: boolean },
+  query: { deleted?: boolean; ids?: string[] },
   writePermission: Action,
   scoped: (withDeleted: boolean) => SelectQueryBuilder<E>,
 ): SelectQueryBuilder<E> {
@@ -40,6 +41,9 @@ export function listScope<E extends ObjectLiteral>(
     throw new Forbidden('Only agency staff see deleted records.');
   const qb = scoped(query.deleted === true);
   if (query.deleted) qb.andWhere(`${qb.alias}.deleted_at IS NOT NULL`);
+  // `?ids=` (IdsFilter): within the scope above, so an id the caller may not see stays unnamed.
+  if (query.ids)
+    qb.andWhere(`${qb.alias}.id = ANY(CAST(:listIds AS uuid[]))`, { listIds: query.ids });
   return qb;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray } from 'class-validator';
 import {
   DeletedFilter,
+  IdsFilter,
   IsCountries,
   IsCountry,
   ListQuery,
@@ -75,6 +76,9 @@ export class CompanyListQuery extends ListQuery(
 
   @DeletedFilter()
   deleted?: boolean;
+
+  @IdsFilter()
+  ids?: string[];
 }
 
 export class CompanyDto extends RecordDto {

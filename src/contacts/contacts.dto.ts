@@ -21,6 +21,7 @@ import {
 } from 'class-validator';
 import {
   DeletedFilter,
+  IdsFilter,
   FlagFilter,
   IsId,
   iso,
@@ -263,6 +264,9 @@ export class ContactListQuery extends ListQuery(
 
   @DeletedFilter()
   deleted?: boolean;
+
+  @IdsFilter()
+  ids?: string[];
 
   @FlagFilter({ description: 'true: only contacts whose processing is restricted (admins).' })
   restricted?: boolean;

@@ -1,6 +1,9 @@
-import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
   DeletedFilter,
+  IsOneOf,
   ListQuery,
   OneOf,
   OneOfFilter,
@@ -84,11 +87,38 @@ export class LeadListQuery extends ListQuery(
   @DeletedFilter() deleted?: boolean;
 }
 
+export const PIPELINE_GROUPINGS = ['company', 'stage'] as const;
+/** The most companies `?top=` asks for: a chart's worth. */
+export const MAX_PIPELINE_TOP = 100;
+
 /** The pipeline's filters: the board's columns total what it shows. */
 export class LeadPipelineQuery {
   @OptionalId() companyId?: string;
   @OptionalId() tripId?: string;
   @UserIdOrMeFilter() ownerId?: string;
+
+  @ApiPropertyOptional({
+    enum: PIPELINE_GROUPINGS,
+    default: 'company',
+    description:
+      '`company`: a row per company and stage; `stage`: a row per stage (the totals of a board; companyId and companyName are null).',
+  })
+  @IsOptional()
+  @IsOneOf(PIPELINE_GROUPINGS)
+  by?: (typeof PIPELINE_GROUPINGS)[number];
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_PIPELINE_TOP,
+    description:
+      'With by=company: only the companies with the most value in open stages (not won or lost), at most this many.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '$property must be a whole number' })
+  @Min(1, { message: '$property must be at least 1' })
+  @Max(MAX_PIPELINE_TOP, { message: `$property must not exceed ${MAX_PIPELINE_TOP}` })
+  top?: number;
 }
 
 export class LeadDto extends RecordDto {
@@ -147,8 +177,9 @@ export const toLeadNoteDto = (n: LeadNote): LeadNoteDto => ({
 });
 
 export class PipelineRowDto {
-  @ApiProperty({ format: 'uuid' }) companyId: string;
-  @ApiProperty() companyName: string;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'null with by=stage' })
+  companyId: string | null;
+  @ApiProperty({ nullable: true, description: 'null with by=stage' }) companyName: string | null;
   @ApiProperty({ enum: LEAD_STAGES }) stage: string;
   @ApiProperty() count: number;
   @ApiProperty({ description: "Sum of the leads' values in EUR" }) valueEur: number;

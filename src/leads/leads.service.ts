@@ -109,12 +109,45 @@ export class LeadsService extends RecordService<Lead, Lead> {
 
   /** The pipeline: count and value of open and closed leads per company and stage, in scope. */
   async pipeline(actor: Actor, query: LeadPipelineQuery = {}): Promise<PipelineRowDto[]> {
-    const qb = this.scoped(actor);
-    await this.filterOnInvisible(actor, qb, query);
-    if (query.companyId) qb.andWhere('l.company_id = :companyId', { companyId: query.companyId });
-    if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
-    if (query.ownerId)
-      qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
+    const filtered = async () => {
+      const qb = this.scoped(actor);
+      await this.filterOnInvisible(actor, qb, query);
+      if (query.companyId) qb.andWhere('l.company_id = :companyId', { companyId: query.companyId });
+      if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
+      if (query.ownerId)
+        qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
+      return qb;
+    };
+    const qb = await filtered();
+    if (query.by === 'stage') {
+      // A board's totals: one aggregate over the leads alone (index-only on the stage and value).
+      const rows = (await qb
+        .select('l.stage', 'stage')
+        .addSelect('count(*)::int', 'count')
+        .addSelect('coalesce(sum(l.value_eur), 0)', 'valueEur')
+        .groupBy('l.stage')
+        .getRawMany()) as { stage: string; count: number; valueEur: string }[];
+      return rows.map((r) => ({
+        companyId: null,
+        companyName: null,
+        stage: r.stage,
+        count: r.count,
+        valueEur: Number(r.valueEur),
+      }));
+    }
+    if (query.top) {
+      // A chart's companies: those with the most value still open, in the same scope and filters.
+      const top = (await filtered())
+        .select('l.company_id')
+        .groupBy('l.company_id')
+        .orderBy(
+          `coalesce(sum(l.value_eur) FILTER (WHERE l.stage NOT IN ('won', 'lost')), 0)`,
+          'DESC',
+        )
+        .addOrderBy('l.company_id')
+        .limit(query.top);
+      qb.andWhere(`l.company_id IN (${top.getQuery()})`, top.getParameters());
+    }
     const rows = (await qb
       .innerJoin('companies', 'c', 'c.id = l.company_id')
       .select('c.id', 'companyId')

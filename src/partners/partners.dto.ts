@@ -1,6 +1,7 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
 import {
   DeletedFilter,
+  IdsFilter,
   IsCountry,
   ListQuery,
   OneOf,
@@ -64,6 +65,9 @@ export class PartnerListQuery extends ListQuery(
 
   @DeletedFilter()
   deleted?: boolean;
+
+  @IdsFilter()
+  ids?: string[];
 }
 
 export class PartnerDto extends RecordDto {

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, ValidateNested } from 'class-validator';
 import {
   DeletedFilter,
+  IdsFilter,
   IsCountry,
   IsDay,
   ListQuery,
@@ -82,6 +83,7 @@ export class TripListQuery extends ListQuery(
   travellerId?: string;
 
   @DeletedFilter('trips') deleted?: boolean;
+  @IdsFilter() ids?: string[];
 }
 
 export class TripDto extends RecordDto {

@@ -123,6 +123,7 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write', 'c
           ${
             contacts
               ? html`<h2>${t(l, 'contacts')}</h2>
+                  <p><a href="/contacts?companyId=${c.id}" id="company-contacts">${t(l, 'allContactsListed')}</a></p>
                   ${linkList(
                     ctx,
                     contacts.items,
@@ -132,6 +133,7 @@ export class CompanyPages extends records.RecordRoutes(kind, 'company:write', 'c
               : ''
           }
           <h2>${t(l, 'leads')}</h2>
+          <p><a href="/leads?companyId=${c.id}" id="company-leads">${t(l, 'allLeadsOnBoard')}</a></p>
           ${linkList(
             ctx,
             leads.items,

@@ -24,7 +24,7 @@ import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
 import { directory, Labels } from './kit/labels';
 import { doneNotice, facts, titledPage, PageContext, pageContext } from './kit/layout';
-import { listPage } from './kit/lists';
+import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
 import { importLink } from './imports.pages';
 import { personalDataLink } from './privacy.pages';
@@ -318,16 +318,24 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
     const ctx = pageContext(request);
     const user = ctx.user!;
     const l = ctx.locale;
-    const [orgs, users] = await Promise.all([
-      organisations(this.api, user),
+    const labels = new Labels(this.api, user);
+    // Companies and partners run to thousands: the filters name the chosen one and link to
+    // their lists to choose; the rows' organisations are named for the rows shown only.
+    const [companyFilter, partnerFilter, users] = await Promise.all([
+      recordFilter(this.api, ctx, {
+        name: 'companyId',
+        label: t(l, 'company'),
+        kind: 'companies',
+        labels,
+      }),
+      recordFilter(this.api, ctx, {
+        name: 'partnerId',
+        label: t(l, 'partner'),
+        kind: 'partners',
+        labels,
+      }),
       directory(this.api, user),
     ]);
-    const labels = new Labels(this.api, user);
-    const known = new Map<string, string>([
-      ...orgs.companies.map((c): [string, string] => [c.id, c.name]),
-      ...orgs.partners.map((p): [string, string] => [p.id, p.name]),
-    ]);
-    const orgName = (id: string | null) => (id && known.get(id)) || labels.get(id);
     return listPage<Contact>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx, this.api)),
       links: [importLink(l, 'contact')],
@@ -339,26 +347,8 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
       }`,
       defaultSort: 'name',
       filters: [
-        ...(orgs.companies.length
-          ? [
-              {
-                name: 'companyId',
-                label: t(l, 'company'),
-                type: 'select' as const,
-                choices: orgs.companies.map((c) => ({ value: c.id, label: c.name })),
-              },
-            ]
-          : []),
-        ...(orgs.partners.length
-          ? [
-              {
-                name: 'partnerId',
-                label: t(l, 'partner'),
-                type: 'select' as const,
-                choices: orgs.partners.map((p) => ({ value: p.id, label: p.name })),
-              },
-            ]
-          : []),
+        ...(companyFilter ? [companyFilter] : []),
+        ...(partnerFilter ? [partnerFilter] : []),
         ...(users.length
           ? [
               {
@@ -378,12 +368,16 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
           ? [{ name: 'restricted', label: pw(l, 'onlyRestricted'), type: 'checkbox' as const }]
           : []),
       ],
-      // The filters' choices name most rows already; the others are asked for, for these rows.
       prepare: async (items) => {
-        const missing = (ids: (string | null)[]) => ids.filter((id) => id && !known.has(id));
         await Promise.all([
-          labels.load('companies', missing(items.map((c) => c.companyId))),
-          labels.load('partners', missing(items.map((c) => c.partnerId))),
+          labels.load(
+            'companies',
+            items.map((c) => c.companyId),
+          ),
+          labels.load(
+            'partners',
+            items.map((c) => c.partnerId),
+          ),
         ]);
       },
       columns: [
@@ -399,7 +393,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
             }`,
         },
         { header: t(l, 'position'), cell: (c) => c.position },
-        { header: t(l, 'organisation'), cell: (c) => orgName(c.companyId ?? c.partnerId) },
+        { header: t(l, 'organisation'), cell: (c) => labels.get(c.companyId ?? c.partnerId) },
         { header: t(l, 'email'), cell: (c) => c.email },
         {
           header: t(l, 'city'),

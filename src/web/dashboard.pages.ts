@@ -5,7 +5,7 @@ import { Allow } from '../auth/actor';
 import { can, isAgency } from '../auth/permissions';
 import { doneButton, FollowUp, isOverdue, overdueBadge } from './follow-ups.pages';
 import { appointmentsOf, Interaction, whenText } from './interactions.pages';
-import { pipelineChart, PipelineRow } from './kit/chart';
+import { CHART_COMPANIES, pipelineChart, PipelineRow } from './kit/chart';
 import { day, money, number } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, LEAD_STAGES, t } from './kit/i18n';
@@ -21,6 +21,7 @@ const words = dictionary({
   openPipelineTable: ['Offene Pipeline als Tabelle', 'Open pipeline as a table'],
   openLeads: ['offene Leads', 'open leads'],
   count: ['Anzahl', 'Count'],
+  otherCompanies: ['Weitere Unternehmen zusammen: {value}', 'Other companies together: {value}'],
 });
 
 /** The stages still in play: the open pipeline leaves out won and lost. */
@@ -51,21 +52,27 @@ function followUpList(ctx: PageContext, items: FollowUp[]): Html {
   );
 }
 
-function pipeline(ctx: PageContext, rows: PipelineRow[]): Html {
+/**
+ * The pipeline's totals per stage (`totals`, the API's `by=stage`) and its chart of the
+ * companies with the most open value (`chart`, the API's `top=`): thousands of companies are
+ * summed by the database, not drawn.
+ */
+function pipeline(ctx: PageContext, totals: PipelineRow[], chart: PipelineRow[]): Html {
   const l = ctx.locale;
-  const open = rows.filter((r) => OPEN_STAGES.includes(r.stage));
+  const open = totals.filter((r) => OPEN_STAGES.includes(r.stage));
   const sum = (list: PipelineRow[]) => list.reduce((s, r) => s + r.valueEur, 0);
   const count = (list: PipelineRow[]) => list.reduce((s, r) => s + r.count, 0);
   const closed = ['won', 'lost'].map((stage) => {
-    const of = rows.filter((r) => r.stage === stage);
+    const of = totals.filter((r) => r.stage === stage);
     return `${label(l, 'stage', stage)}: ${number(count(of), l)} (${money(sum(of), l)})`;
   });
+  const others = sum(open) - sum(chart.filter((r) => OPEN_STAGES.includes(r.stage)));
   return html`<p id="pipeline-total">
       <strong>${words(l, 'openPipeline')}: ${money(sum(open), l)}</strong>
       <span class="muted">(${number(count(open), l)} ${words(l, 'openLeads')})</span>
     </p>
     ${pipelineChart(
-      rows,
+      chart,
       OPEN_STAGES,
       (s) => label(l, 'stage', s),
       (v) => money(v, l),
@@ -77,6 +84,11 @@ function pipeline(ctx: PageContext, rows: PipelineRow[]): Html {
         value: t(l, 'valueEur'),
       },
     )}
+    ${
+      others > 0
+        ? html`<p class="muted" id="pipeline-others">${words(l, 'otherCompanies').replace('{value}', money(others, l))}</p>`
+        : ''
+    }
     <p class="muted">${closed.join(' · ')}</p>`;
 }
 
@@ -109,14 +121,15 @@ export class DashboardPages {
       );
       return { items: page.items, appointments: await appointmentsOf(this.api, user, page.items) };
     };
-    const [followUps, interactions, trips, leads] = await Promise.all([
+    const [followUps, interactions, trips, totals, chart] = await Promise.all([
       this.api.get<Page<FollowUp>>(
         user,
         '/api/v1/follow-ups?assigneeId=me&status=open&sort=dueOn&limit=20',
       ),
       recent(),
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=5&sort=-startsOn'),
-      this.api.get<{ items: PipelineRow[] }>(user, '/api/v1/leads/pipeline'),
+      this.api.get<{ items: PipelineRow[] }>(user, '/api/v1/leads/pipeline?by=stage'),
+      this.api.get<{ items: PipelineRow[] }>(user, `/api/v1/leads/pipeline?top=${CHART_COMPANIES}`),
     ]);
     return titledPage(
       ctx,
@@ -141,7 +154,7 @@ export class DashboardPages {
           }
           ${card('trips', t(l, 'recentTrips'), tripList(ctx, trips.items))}
         </div>
-        ${card('pipeline', t(l, 'pipeline'), pipeline(ctx, leads.items))}`,
+        ${card('pipeline', t(l, 'pipeline'), pipeline(ctx, totals.items, chart.items))}`,
     );
   }
 

@@ -19,7 +19,7 @@ import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
 import { directory, DirectoryUser, Labels } from './kit/labels';
 import { csrfField, facts, layout, titledPage, PageContext, pageContext } from './kit/layout';
-import { listPage } from './kit/lists';
+import { filterField, listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
@@ -88,7 +88,8 @@ const w = dictionary({
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const CLOSED = new Set(['won', 'lost']);
-const STAGE_PAGE = 50;
+/** The cards a stage column shows at first and adds per „more“ (keyset, the API's cursor). */
+const STAGE_PAGE = 20;
 
 const queryString = (params: Record<string, string | undefined>) => {
   const out = new URLSearchParams();
@@ -287,6 +288,20 @@ const moreButton = (
         aria-label="${t(ctx.locale, 'more')}: ${stageLabel(ctx.locale, stage)}">${t(ctx.locale, 'more')}</a>`
     : html``;
 
+/**
+ * The board's and list's company filter, for agency users: thousands of companies, so a select
+ * while few, else the chosen one and a link to choose (recordFilter).
+ */
+const companyFilter = (api: WebApi, ctx: PageContext, labels: Labels) =>
+  isAgency(ctx.user!)
+    ? recordFilter(api, ctx, {
+        name: 'companyId',
+        label: t(ctx.locale, 'company'),
+        kind: 'companies',
+        labels,
+      })
+    : Promise.resolve(undefined);
+
 function sendJson(reply: FastifyReply, status: number, body: unknown): void {
   void reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
@@ -295,22 +310,23 @@ function sendJson(reply: FastifyReply, status: number, body: unknown): void {
 @ApiExcludeController()
 @Controller('leads')
 export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:read') {
+  /** The names on the cards shown: their companies (one call for all) and owners. */
   private async cardNames(
     ctx: PageContext,
     leads: Lead[],
-    rows?: PipelineRow[],
     known?: DirectoryUser[],
+    labels: Labels = new Labels(this.api, ctx.user!),
   ): Promise<CardNames> {
-    const user = ctx.user!;
-    const companyNames = new Map((rows ?? []).map((r) => [r.companyId, r.companyName]));
-    const missing = leads.map((x) => x.companyId).filter((id) => !companyNames.has(id));
-    const [labels, people] = await Promise.all([
-      new Labels(this.api, user).load('companies', missing),
-      known ?? directory(this.api, user),
+    const [, people] = await Promise.all([
+      labels.load(
+        'companies',
+        leads.map((x) => x.companyId),
+      ),
+      known ?? directory(this.api, ctx.user!),
     ]);
     const owners = new Map(people.map((p) => [p.id, p.displayName]));
     return {
-      company: (id) => companyNames.get(id) ?? labels.get(id),
+      company: (id) => labels.get(id),
       owner: (id) => (id ? (owners.get(id) ?? '') : ''),
     };
   }
@@ -330,16 +346,15 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     const back = `/leads${queryString(filters)}`;
     if (ctx.query.fragment === 'cards') return this.moreCards(ctx, reply, filters, back);
 
-    const { companyId, ...notCompany } = filters;
-    // The pipeline first: a stage it counts no lead in needs no query of its own.
+    const { companyId } = filters;
+    // The stage totals first, summed by the database: a stage with no lead needs no query.
     const pipeline = await this.api.get<{ items: PipelineRow[] }>(
       user,
-      `/api/v1/leads/pipeline${queryString(notCompany)}`,
+      `/api/v1/leads/pipeline${queryString({ ...filters, by: 'stage' })}`,
     );
-    const counted = new Set(
-      pipeline.items.filter((r) => !companyId || r.companyId === companyId).map((r) => r.stage),
-    );
-    const [stages, people, trips] = await Promise.all([
+    const counted = new Set(pipeline.items.map((r) => r.stage));
+    const labels = new Labels(this.api, user);
+    const [stages, people, trips, byCompany] = await Promise.all([
       Promise.all(
         LEAD_STAGES.map((stage) =>
           counted.has(stage)
@@ -352,16 +367,16 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       ),
       directory(this.api, user),
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
+      companyFilter(this.api, ctx, labels),
     ]);
-    const rows = pipeline.items.filter((r) => !companyId || r.companyId === companyId);
     const names = await this.cardNames(
       ctx,
       stages.flatMap((s) => s.items),
-      pipeline.items,
       people,
+      labels,
     );
     const sum = (stage: string) =>
-      rows
+      pipeline.items
         .filter((r) => r.stage === stage)
         .reduce((acc, r) => ({ count: acc.count + r.count, value: acc.value + r.valueEur }), {
           count: 0,
@@ -370,11 +385,6 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     const open = LEAD_STAGES.filter((s) => !CLOSED.has(s))
       .map(sum)
       .reduce((a, b) => a + b.value, 0);
-    const companies = [...new Map(pipeline.items.map((r) => [r.companyId, r.companyName]))].map(
-      ([value, label]) => ({ value, label }),
-    );
-    if (companyId && !companies.some((c) => c.value === companyId))
-      companies.push({ value: companyId, label: names.company(companyId) || '…' });
     const tripChoices = choicesOf(
       trips.items,
       (trip) => `${trip.title} (${day(trip.startsOn, l)})`,
@@ -394,7 +404,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
         </div>
       </div>
       <form method="get" action="/leads" class="card filters" role="search">
-        ${isAgency(user) ? selectFilter('companyId', t(l, 'company'), companies) : ''}
+        ${byCompany ? filterField(ctx, byCompany, filters.companyId) : ''}
         ${isAgency(user) ? selectFilter('ownerId', t(l, 'owner'), ownerChoices(l, people)) : ''}
         ${selectFilter('tripId', t(l, 'trip'), tripChoices)}
         <div class="field buttons">
@@ -467,15 +477,12 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     const user = ctx.user!;
     const l = ctx.locale;
     const agency = isAgency(user);
-    const [companies, people, trips] = await Promise.all([
-      agency
-        ? this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name')
-        : Promise.resolve({ items: [], nextCursor: null }),
+    const labels = new Labels(this.api, user);
+    const [byCompany, people, trips] = await Promise.all([
+      companyFilter(this.api, ctx, labels),
       directory(this.api, user),
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
     ]);
-    const labels = new Labels(this.api, user);
-    const companyNames = new Map(companies.items.map((c) => [c.id, c.name]));
     const owners = new Map(people.map((p) => [p.id, p.displayName]));
     const filters = filtersOf(ctx);
     return listPage<Lead>(this.api, ctx, reply, {
@@ -493,19 +500,14 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       prepare: async (items) => {
         await labels.load(
           'companies',
-          items.map((x) => x.companyId).filter((id) => !companyNames.has(id)),
+          items.map((x) => x.companyId),
         );
       },
       filters: [
         { name: 'stage', label: t(l, 'stage'), type: 'select', choices: options(l, 'stage') },
+        ...(byCompany ? [byCompany] : []),
         ...(agency
           ? [
-              {
-                name: 'companyId',
-                label: t(l, 'company'),
-                type: 'select' as const,
-                choices: choicesOf(companies.items, (c) => c.name),
-              },
               {
                 name: 'ownerId',
                 label: t(l, 'owner'),
@@ -530,7 +532,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
         },
         {
           header: t(l, 'company'),
-          cell: (lead) => companyNames.get(lead.companyId) ?? labels.get(lead.companyId),
+          cell: (lead) => labels.get(lead.companyId),
         },
         {
           header: t(l, 'stage'),

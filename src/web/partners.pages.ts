@@ -127,6 +127,7 @@ export class PartnerPages extends records.RecordRoutes(kind, 'partner:write', 'p
             [t(l, 'updatedAt'), dateTime(p.updatedAt, l)],
           ])}
           <h2>${w(l, 'contactsHere')}</h2>
+          <p><a href="/contacts?partnerId=${p.id}" id="partner-contacts">${t(l, 'allContactsListed')}</a></p>
           ${linkList(
             ctx,
             contacts.items,

@@ -476,13 +476,13 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await submit(page, '#locale-form button[type=submit]', /\/profile$/);
   });
 
-  it('pages each stage: 50 cards, then „more“ in place; the company filter and the list view stay in the URL', async () => {
+  it('pages each stage: 20 cards, then „more“ in place; the company filter and the list view stay in the URL', async () => {
     const company = await app.http
       .post('/api/v1/companies')
       .set(staffApi.auth)
       .send({ name: 'Klingenwerk Ohligs', country: 'DE' });
     expect(company.status).toBe(201);
-    for (let i = 0; i < 52; i++) {
+    for (let i = 0; i < 22; i++) {
       const res = await app.http
         .post('/api/v1/leads')
         .set(staffApi.auth)
@@ -499,14 +499,14 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await page.selectOption('#filter-companyId', company.body.id);
     await submit(page, 'form.filters button[type=submit]', /companyId=/);
     const proposal = column(page, 'proposal');
-    expect(await countOf(page, 'proposal')).toBe(52);
-    expect(await proposal.locator('.stage-total').innerText()).toBe(euro(520));
-    expect(await proposal.locator('.lead-card').count()).toBe(50);
-    expect(await page.locator('#open-total').innerText()).toBe(euro(520));
+    expect(await countOf(page, 'proposal')).toBe(22);
+    expect(await proposal.locator('.stage-total').innerText()).toBe(euro(220));
+    expect(await proposal.locator('.lead-card').count()).toBe(20);
+    expect(await page.locator('#open-total').innerText()).toBe(euro(220));
     expect(await column(page, 'qualified').locator('.lead-card').count()).toBe(0);
     await proposal.locator('a.more').click();
-    await proposal.locator('.lead-card').nth(51).waitFor();
-    expect(await proposal.locator('.lead-card').count()).toBe(52);
+    await proposal.locator('.lead-card').nth(21).waitFor();
+    expect(await proposal.locator('.lead-card').count()).toBe(22);
     expect(await proposal.locator('a.more').count()).toBe(0);
     // A card loaded by „more“ moves like any other.
     const last = proposal.locator('.lead-card').last();
@@ -514,10 +514,10 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await last.dragTo(column(page, 'won'));
     await page.locator('#board-status', { hasText: 'Gewonnen' }).waitFor();
     expect((await apiLead(lastId)).stage).toBe('won');
-    expect(await page.locator('#open-total').innerText()).toBe(euro(510));
+    expect(await page.locator('#open-total').innerText()).toBe(euro(210));
     // The list view keeps the filters.
     await submit(page, '#list-view', /\/leads\/list\?companyId=/);
-    expect(await page.locator('#list-count').innerText()).toContain('25');
+    expect(await page.locator('#list-count').innerText()).toContain('22');
     await page.goto(`${app.url}/leads?view=list&stage=won&companyId=${company.body.id}`);
     expect(page.url()).toContain('/leads/list?');
     expect(await page.locator('#list tbody tr[id^=row-]').count()).toBe(1);

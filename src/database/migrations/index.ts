@@ -26,6 +26,7 @@ import { AuditFilters1764310000000 } from './1764310000000-audit-filters';
 import { CardScans1764320000000 } from './1764320000000-card-scans';
 import { ContactNamePrefix1764330000000 } from './1764330000000-contact-name-prefix';
 import { SessionNotify1764340000000 } from './1764340000000-session-notify';
+import { PipelineIndexes1764350000000 } from './1764350000000-pipeline-indexes';
 import { ForeignKeyIndexes1764360000000 } from './1764360000000-foreign-key-indexes';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
@@ -58,5 +59,6 @@ export const MIGRATIONS = [
   CardScans1764320000000,
   ContactNamePrefix1764330000000,
   SessionNotify1764340000000,
+  PipelineIndexes1764350000000,
   ForeignKeyIndexes1764360000000,
 ];

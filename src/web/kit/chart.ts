@@ -25,11 +25,15 @@ export interface PipelineHeaders {
   value: string;
 }
 
+/** The companies a pipeline chart draws: the largest by open value. */
+export const CHART_COMPANIES = 12;
+
 /**
  * The leads pipeline as an SVG drawn on the server: one horizontal bar per company, split by
  * stage, its length the value in EUR; with a title per segment and a text table for readers
  * who cannot see the chart. Only the `stages` given are drawn and counted in the totals (the
- * open pipeline leaves out won and lost).
+ * open pipeline leaves out won and lost). The `top` companies by value are drawn, the largest
+ * first (the dashboard asks the API for those only: `?top=`).
  */
 export function pipelineChart(
   allRows: PipelineRow[],
@@ -38,24 +42,36 @@ export function pipelineChart(
   money: (value: number) => string,
   caption: string,
   headers: PipelineHeaders = { company: 'Company', stage: 'Stage', count: '#', value: 'EUR' },
+  top = CHART_COMPANIES,
 ): Html {
-  const rows = allRows.filter((r) => stages.includes(r.stage));
-  const companies = [...new Set(rows.map((r) => r.companyName))].sort();
-  const totals = companies.map((c) =>
-    rows.filter((r) => r.companyName === c).reduce((sum, r) => sum + r.valueEur, 0),
+  // One pass over the rows: an agency has thousands of companies, the chart shows the largest.
+  const byCompany = new Map<string, { total: number; rows: Map<string, PipelineRow> }>();
+  for (const r of allRows) {
+    if (!stages.includes(r.stage)) continue;
+    const entry = byCompany.get(r.companyName) ?? { total: 0, rows: new Map() };
+    entry.total += r.valueEur;
+    entry.rows.set(r.stage, r);
+    byCompany.set(r.companyName, entry);
+  }
+  const ranked = [...byCompany].sort(
+    ([a, x], [b, y]) => y.total - x.total || (a < b ? -1 : a > b ? 1 : 0),
   );
+  const shown = ranked.slice(0, top);
+  const companies = shown.map(([name]) => name);
+  const totals = shown.map(([, entry]) => entry.total);
+  const rows = shown.flatMap(([, entry]) => stages.flatMap((stage) => entry.rows.get(stage) ?? []));
   const max = Math.max(1, ...totals);
   const labelWidth = 170;
   const barWidth = 420;
   const rowHeight = 28;
   const height = companies.length * rowHeight + 40;
   let svg = `<svg role="img" aria-labelledby="pipeline-title" viewBox="0 0 ${labelWidth + barWidth + 120} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg"><title id="pipeline-title">${escapeHtml(caption)}</title>`;
-  companies.forEach((company, i) => {
+  shown.forEach(([company, entry], i) => {
     const y = i * rowHeight + 4;
     svg += `<text x="0" y="${y + 16}">${escapeHtml(company)}</text>`;
     let x = labelWidth;
     for (const stage of stages) {
-      const row = rows.find((r) => r.companyName === company && r.stage === stage);
+      const row = entry.rows.get(stage);
       if (!row || row.valueEur <= 0) continue;
       const width = Math.max(2, (row.valueEur / max) * barWidth);
       svg += `<rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="20" fill="${STAGE_COLOURS[stage] ?? '#999'}"><title>${escapeHtml(`${company} · ${label(stage)}: ${row.count} · ${money(row.valueEur)}`)}</title></rect>`;

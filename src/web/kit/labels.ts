@@ -11,10 +11,16 @@ const nameOf = (kind: Kind, record: Record<string, unknown>): string =>
     ? personName(record as Parameters<typeof personName>[0])
     : String(record.name ?? record.title ?? record.subject ?? '');
 
+/** The kinds whose list takes `?ids=` (IdsFilter): their names come in one call per page. */
+const LISTED_BY_IDS = new Set<Kind>(['companies', 'partners', 'contacts', 'trips']);
+/** As many ids as the API's `?ids=` and `?limit=` take at once (MAX_IDS). */
+const IDS_PER_CALL = 200;
+
 /**
  * Names for the ids a page shows (a contact's company, a lead's partner), fetched for those ids
  * only and each once per page view, within the user's own scope: what the user may not see
- * stays unnamed.
+ * stays unnamed. Where the kind's list takes `?ids=`, one call names them all; otherwise one
+ * record's read per id.
  */
 export class Labels {
   private readonly names = new Map<string, string>();
@@ -26,6 +32,25 @@ export class Labels {
 
   async load(kind: Kind, ids: (string | null | undefined)[]): Promise<this> {
     const wanted = [...new Set(ids.filter((id): id is string => !!id && !this.names.has(id)))];
+    if (wanted.length === 0) return this;
+    if (LISTED_BY_IDS.has(kind)) {
+      const chunks: string[][] = [];
+      for (let i = 0; i < wanted.length; i += IDS_PER_CALL)
+        chunks.push(wanted.slice(i, i + IDS_PER_CALL));
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          const answer = await this.api.call<{ items: Record<string, unknown>[] }>(
+            this.user,
+            'GET',
+            `/api/v1/${kind}?ids=${chunk.join(',')}&limit=${IDS_PER_CALL}`,
+          );
+          if (answer.status !== 200) return;
+          for (const record of answer.body.items)
+            this.names.set(String(record.id), nameOf(kind, record));
+        }),
+      );
+      return this;
+    }
     await Promise.all(
       wanted.map(async (id) => {
         const answer = await this.api.call<Record<string, unknown>>(

@@ -7,6 +7,7 @@ import { Html, html } from './html';
 import { t } from './i18n';
 import { layout, PageContext } from './layout';
 import { sendPage } from './respond';
+import { Labels } from './labels';
 import { WebApi } from './web-api';
 import { Page } from './views';
 
@@ -27,6 +28,57 @@ export interface Filter {
   choices?: Choice[];
   /** The API's value for the page's (a day → the instant it starts in Berlin); none drops it. */
   toApi?: (value: string) => string | undefined;
+  /**
+   * A select of a kind with too many records to list (recordFilter): its choices are only the
+   * current value, and this link leads to the kind's own list to find and choose another.
+   */
+  pick?: { href: string; text: string };
+}
+
+/** How many records a filter's select lists at most; a kind with more is picked on its list. */
+export const FILTER_CHOICES = 50;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A filter by one record of a kind that may have thousands (a company, a partner): a select of
+ * them while the user sees few, otherwise the current value by name and a link to the kind's
+ * list (its search), whose record pages link back to the filtered view. Nothing when the user
+ * sees none. Names the current value through `labels`, in the user's scope.
+ */
+export async function recordFilter(
+  api: WebApi,
+  ctx: PageContext,
+  spec: { name: string; label: string; kind: 'companies' | 'partners'; labels: Labels },
+): Promise<Filter | undefined> {
+  const user = ctx.user!;
+  const page = await api.call<Page<{ id: string; name: string }>>(
+    user,
+    'GET',
+    `/api/v1/${spec.kind}?limit=${FILTER_CHOICES}&sort=name`,
+  );
+  if (page.status !== 200 || page.body.items.length === 0) return undefined;
+  const { items, nextCursor } = page.body;
+  if (!nextCursor)
+    return {
+      name: spec.name,
+      label: spec.label,
+      type: 'select',
+      choices: items.map((item) => ({ value: item.id, label: item.name })),
+    };
+  const current = ctx.query[spec.name];
+  if (current && UUID.test(current)) await spec.labels.load(spec.kind, [current.toLowerCase()]);
+  const name = current ? spec.labels.get(current.toLowerCase()) : '';
+  return {
+    name: spec.name,
+    label: spec.label,
+    type: 'select',
+    choices: name ? [{ value: current.toLowerCase(), label: name }] : [],
+    pick: {
+      href: `/${spec.kind}`,
+      text: t(ctx.locale, spec.kind === 'companies' ? 'pickCompany' : 'pickPartner'),
+    },
+  };
 }
 
 export interface ListSpec<T> {
@@ -243,17 +295,7 @@ function filterForm<T>(ctx: PageContext, spec: ListSpec<T>, state: Record<string
           </div>`
         : ''
     }
-    ${(spec.filters ?? []).map((f) => {
-      const id = `filter-${f.name}`;
-      if (f.type === 'checkbox')
-        return html`<div class="field check"><label for="${id}"><input type="checkbox" id="${id}" name="${f.name}" value="true"${state[f.name] === 'true' ? html` checked` : ''} /> ${f.label}</label></div>`;
-      if (f.type === 'select')
-        return html`<div class="field"><label for="${id}">${f.label}</label><select id="${id}" name="${f.name}">
-          <option value="">${t(ctx.locale, 'any')}</option>
-          ${(f.choices ?? []).map((c) => html`<option value="${c.value}"${state[f.name] === c.value ? html` selected` : ''}>${c.label}</option>`)}
-        </select></div>`;
-      return html`<div class="field"><label for="${id}">${f.label}</label><input type="${f.type}" id="${id}" name="${f.name}" value="${state[f.name] ?? ''}" /></div>`;
-    })}
+    ${(spec.filters ?? []).map((f) => filterField(ctx, f, state[f.name]))}
     ${state.sort ? html`<input type="hidden" name="sort" value="${state.sort}" />` : ''}
     ${state.deleted ? html`<input type="hidden" name="deleted" value="true" />` : ''}
     <div class="field buttons">
@@ -261,4 +303,19 @@ function filterForm<T>(ctx: PageContext, spec: ListSpec<T>, state: Record<string
       ${active ? html`<a href="${spec.path}${state.deleted ? '?deleted=true' : ''}">${t(ctx.locale, 'resetFilters')}</a>` : ''}
     </div>
   </form>`;
+}
+
+/** One filter's field in a filter form (a list's, the leads board's), showing its `value`. */
+export function filterField(ctx: PageContext, f: Filter, value: string | undefined): Html {
+  const id = `filter-${f.name}`;
+  if (f.type === 'checkbox')
+    return html`<div class="field check"><label for="${id}"><input type="checkbox" id="${id}" name="${f.name}" value="true"${value === 'true' ? html` checked` : ''} /> ${f.label}</label></div>`;
+  if (f.type === 'select' && f.pick && !f.choices?.length)
+    return html`<div class="field"><span class="label" id="${id}-label">${f.label}</span><a href="${f.pick.href}" id="${id}-pick" aria-describedby="${id}-label">${f.pick.text}</a></div>`;
+  if (f.type === 'select')
+    return html`<div class="field"><label for="${id}">${f.label}</label><select id="${id}" name="${f.name}">
+      <option value="">${t(ctx.locale, 'any')}</option>
+      ${(f.choices ?? []).map((c) => html`<option value="${c.value}"${value === c.value ? html` selected` : ''}>${c.label}</option>`)}
+    </select>${f.pick ? html`<a href="${f.pick.href}" id="${id}-pick">${f.pick.text}</a>` : ''}</div>`;
+  return html`<div class="field"><label for="${id}">${f.label}</label><input type="${f.type}" id="${id}" name="${f.name}" value="${value ?? ''}" /></div>`;
 }
