@@ -798,6 +798,11 @@ async function growthRun(
       }
       const imported = await timeImport(app.url, tokens.staff, importRows);
       progress(`${database} import of ${importRows} rows: ${imported.seconds.toFixed(1)} s`);
+      if (imported.undone !== 'undone') {
+        progress(
+          `  ⚠ its undo is still "${imported.undone}" after a minute: ${database} keeps the ${importRows} contacts (a --reuse measures them too)`,
+        );
+      }
       const exported = await timeExport(app.url, tokens.staff);
       progress(
         `${database} export: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(1)} MB in ${exported.seconds.toFixed(1)} s`,
