@@ -682,6 +682,24 @@ async function saveResult(startedAt: string, suffix: string, result: object): Pr
 const servedAs = (options: Options) =>
   options.instances > 1 ? `through nginx, ${options.instances} instances` : 'one app';
 
+/** The app(s) on `url`, staff and the company user signed in, a cursor ~5,000 rows deep. */
+async function serveSignedIn(url: string, options: Options, contacts: number) {
+  const app = stopOnExit(
+    await startServed(options.instances, { databaseUrl: url, jwtSecret: JWT_SECRET }),
+  );
+  try {
+    const tokens: Tokens = {
+      staff: await login(app.url, LOGINS.staff),
+      company: await login(app.url, LOGINS.company),
+    };
+    const deep = await deepCursor(app.url, tokens.staff, Math.min(5000, Math.floor(contacts / 2)));
+    return { app, tokens, deep };
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+}
+
 /** --mixed: staff and a company user at once on the app(s); true when a request failed. */
 async function mixedRun(
   url: string,
@@ -691,19 +709,8 @@ async function mixedRun(
   options: Options,
   startedAt: string,
 ): Promise<boolean> {
-  const app = stopOnExit(
-    await startServed(options.instances, { databaseUrl: url, jwtSecret: JWT_SECRET }),
-  );
+  const { app, tokens, deep } = await serveSignedIn(url, options, sizes.contacts);
   try {
-    const tokens: Tokens = {
-      staff: await login(app.url, LOGINS.staff),
-      company: await login(app.url, LOGINS.company),
-    };
-    const deep = await deepCursor(
-      app.url,
-      tokens.staff,
-      Math.min(5000, Math.floor(sizes.contacts / 2)),
-    );
     const mixed = {
       ...fixtures,
       deepCursor: deep.cursor,
@@ -758,19 +765,8 @@ async function growthRun(
     const summary = await ensureData(serverUrl, database, sizes, options);
     const url = databaseUrl(serverUrl, database);
     const fixtures = await withClient(url, (c) => findFixtures(c));
-    const app = stopOnExit(
-      await startServed(options.instances, { databaseUrl: url, jwtSecret: JWT_SECRET }),
-    );
+    const { app, tokens, deep } = await serveSignedIn(url, options, contacts);
     try {
-      const tokens: Tokens = {
-        staff: await login(app.url, LOGINS.staff),
-        company: await login(app.url, LOGINS.company),
-      };
-      const deep = await deepCursor(
-        app.url,
-        tokens.staff,
-        Math.min(5000, Math.floor(contacts / 2)),
-      );
       const list = scenarios({ ...fixtures, deepCursor: deep.cursor }).filter((s) =>
         GROWTH_SCENARIOS.includes(s.name),
       );
@@ -796,6 +792,11 @@ async function growthRun(
           `${database} ${s.name}: p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms`,
         );
       }
+      // The export first: an import whose undo does not finish leaves its contacts behind.
+      const exported = await timeExport(app.url, tokens.staff);
+      progress(
+        `${database} export: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(1)} MB in ${exported.seconds.toFixed(1)} s`,
+      );
       const imported = await timeImport(app.url, tokens.staff, importRows);
       progress(`${database} import of ${importRows} rows: ${imported.seconds.toFixed(1)} s`);
       if (imported.undone !== 'undone') {
@@ -803,10 +804,6 @@ async function growthRun(
           `  ⚠ its undo is still "${imported.undone}" after a minute: ${database} keeps the ${importRows} contacts (a --reuse measures them too)`,
         );
       }
-      const exported = await timeExport(app.url, tokens.staff);
-      progress(
-        `${database} export: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(1)} MB in ${exported.seconds.toFixed(1)} s`,
-      );
       columns.push({
         contacts,
         database,
