@@ -23,8 +23,23 @@ import {
   withClient,
 } from './database';
 import { explainAll } from './explain';
+import {
+  growthDatabase,
+  GrowthColumn,
+  growthMarkdown,
+  GROWTH_IMPORT_ROWS,
+  GROWTH_INTERACTIONS_PER_CONTACT,
+  GROWTH_SCENARIOS,
+  growthSizes,
+  parseGrowth,
+  sizesWith,
+  timeExport,
+  timeImport,
+} from './growth';
+import { startServed } from './instances';
+import { checkMixed, mixedMarkdown, runMixed, updateEtags } from './mixed';
 import { MachineLoad } from './machine';
-import { generate, LOADED_TABLES, sizesFor } from './generate';
+import { generate, LOADED_TABLES, Sizes } from './generate';
 import { httpLoad, limitLoad, LoadOptions, RunStats, takeTurns } from './measure';
 import {
   BenchResult,
@@ -39,6 +54,7 @@ import {
 } from './report';
 import {
   deepCursor,
+  Fixtures,
   findFixtures,
   LIGHT_READS,
   Scenario,
@@ -61,6 +77,13 @@ const USAGE = `npm run bench -- [options]
   --seed=N            generator seed (default 7)
   --database=NAME     database to (re)create (default liaison_bench, smoke liaison_bench_smoke)
   --reuse             keep the database when it already holds exactly this data
+  --instances=N       load N app processes through nginx (deploy/nginx.conf), not one app directly
+  --mixed             instead of the scenarios: the mixed load (70 % reads, 20 % searches, 10 %
+                      writes; staff and a company user), 50 connections for 60 s unless given
+  --growth[=N,N,…]    instead of the scenarios: how cost grows, at these contact counts (default
+                      20000,200000,1000000), each in its own database liaison_bench_growth_<size>
+  --interactions-per-contact=N
+                      interactions per contact (default: 5 as the scale has it; growth: 10)
 
 Uses DATABASE_URL's server when set (it creates the database there), otherwise an embedded
 PostgreSQL in bench/.data. Figures go to stdout (markdown) and bench/results/ (JSON, plans).`;
@@ -76,6 +99,10 @@ interface Options {
   seed: number;
   database: string;
   reuse: boolean;
+  instances: number;
+  mixed: boolean;
+  growth?: number[];
+  interactionsPerContact?: number;
 }
 
 function parseOptions(args: string[]): Options {
@@ -96,6 +123,10 @@ function parseOptions(args: string[]): Options {
     'seed',
     'database',
     'reuse',
+    'instances',
+    'mixed',
+    'growth',
+    'interactions-per-contact',
     'help',
   ];
   for (const flag of flags.keys()) {
@@ -115,6 +146,8 @@ function parseOptions(args: string[]): Options {
     return value;
   };
   const smoke = flags.has('smoke');
+  const mixed = flags.has('mixed');
+  if (mixed && flags.has('growth')) throw new Error('--mixed and --growth are runs of their own');
   const database = flags.get('database') ?? (smoke ? 'liaison_bench_smoke' : 'liaison_bench');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) {
     throw new Error('--database must be a plain lower-case PostgreSQL name');
@@ -123,8 +156,8 @@ function parseOptions(args: string[]): Options {
     smoke,
     scale: number('scale', smoke ? 0.01 : 1),
     contacts: flags.has('contacts') ? number('contacts', 0, true) : undefined,
-    connections: number('connections', 10, true),
-    duration: number('duration', smoke ? 0.5 : 10),
+    connections: number('connections', mixed ? 50 : 10, true),
+    duration: number('duration', smoke ? (mixed ? 2 : 0.5) : mixed ? 60 : 10),
     // The smoke's figures mean nothing, but each scenario must answer within its half second:
     // a short warm-up takes the first, slow requests (a login's first argon2 hash, the first
     // statements' plans), so that a busy machine does not fail the smoke with zero requests.
@@ -133,6 +166,12 @@ function parseOptions(args: string[]): Options {
     seed: number('seed', 7, true),
     database,
     reuse: flags.has('reuse'),
+    instances: number('instances', 1, true),
+    mixed,
+    growth: flags.has('growth') ? parseGrowth(flags.get('growth')!) : undefined,
+    interactionsPerContact: flags.has('interactions-per-contact')
+      ? number('interactions-per-contact', 0)
+      : undefined,
   };
 }
 
@@ -154,7 +193,7 @@ async function dataSignature(options: Options, sizes: object): Promise<string> {
   return JSON.stringify({ generator: hash, seed: options.seed, sizes });
 }
 
-async function loadData(url: string, options: Options, sizes: ReturnType<typeof sizesFor>) {
+async function loadData(url: string, options: Options, sizes: Sizes) {
   const started = performance.now();
   await migrate(url, JWT_SECRET);
   const client = new Client({ connectionString: url });
@@ -250,10 +289,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
  * code the limit runs on shaped by a million generated rows: the same statements then ran at
  * 1,800 instead of 2,700 per second, and the app/limit ratio looked better than it is.
  */
-function loadInChild(url: string): Promise<LoadSummary> {
+function loadInChild(url: string, sizes: Sizes): Promise<LoadSummary> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [__filename, ...process.argv.slice(2)], {
-      env: { ...process.env, LIAISON_BENCH_LOAD_INTO: url },
+      env: {
+        ...process.env,
+        LIAISON_BENCH_LOAD_INTO: url,
+        LIAISON_BENCH_SIZES: JSON.stringify(sizes),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const handle = stopOnExit({
@@ -275,14 +318,67 @@ function loadInChild(url: string): Promise<LoadSummary> {
 /** The child's side of loadInChild(): load, then hand the summary over on stdout. */
 async function loadHere(url: string): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const summary = await loadData(url, options, sizesFor(options.scale, options.contacts));
+  const sizes = JSON.parse(process.env.LIAISON_BENCH_SIZES!) as Sizes;
+  const summary = await loadData(url, options, sizes);
   process.stdout.write(JSON.stringify(summary));
+}
+
+/**
+ * A database holding the generated agency of these sizes: reused when --reuse and it already
+ * holds exactly that (its comment), else created and loaded.
+ */
+async function ensureData(
+  serverUrl: string,
+  database: string,
+  sizes: Sizes,
+  options: Options,
+): Promise<LoadSummary> {
+  const url = databaseUrl(serverUrl, database);
+  const signature = await dataSignature(options, sizes);
+  let summary: LoadSummary;
+  if (options.reuse && (await databaseComment(serverUrl, database)) === signature) {
+    progress(`reusing database ${database} (same generator, seed and sizes)`);
+    summary = await (async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ name: string; n: number }>(
+          `SELECT relname AS name, n_live_tup::int AS n FROM pg_stat_user_tables WHERE relname = ANY($1)`,
+          [LOADED_TABLES],
+        );
+        const rowsByTable = Object.fromEntries(rows.map((r) => [r.name, r.n]));
+        const total = rows.reduce((sum, r) => sum + r.n, 0);
+        return {
+          reused: true,
+          rows: total,
+          rowsByTable,
+          insertSeconds: 0,
+          indexSeconds: 0,
+          vacuumSeconds: 0,
+          totalSeconds: 0,
+          insertRowsPerSecond: 0,
+          rowsPerSecond: 0,
+        };
+      } finally {
+        await c.end();
+      }
+    })();
+  } else {
+    progress(`creating database ${database} for ${JSON.stringify(sizes)}`);
+    await recreateDatabase(serverUrl, database);
+    summary = await loadInChild(url, sizes);
+    await commentDatabase(url, database, signature);
+    progress(
+      `loaded ${summary.rows.toLocaleString('en')} rows in ${summary.totalSeconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en')} rows/s overall, inserts at ${Math.round(summary.insertRowsPerSecond).toLocaleString('en')} rows/s)`,
+    );
+  }
+  return summary;
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date().toISOString();
-  const sizes = sizesFor(options.scale, options.contacts);
+  const sizes = sizesWith(options.scale, options.contacts, options.interactionsPerContact);
   const load: LoadOptions = {
     connections: options.connections,
     warmupSeconds: options.warmup,
@@ -293,45 +389,12 @@ async function main(): Promise<void> {
   const url = databaseUrl(server.url, options.database);
   let failed = false;
   try {
-    // 1. The data: a fresh database with the app's schema, filled by the generator.
-    const signature = await dataSignature(options, sizes);
-    let summary: LoadSummary;
-    if (options.reuse && (await databaseComment(server.url, options.database)) === signature) {
-      progress(`reusing database ${options.database} (same generator, seed and sizes)`);
-      summary = await (async () => {
-        const c = new Client({ connectionString: url });
-        await c.connect();
-        try {
-          const { rows } = await c.query<{ name: string; n: number }>(
-            `SELECT relname AS name, n_live_tup::int AS n FROM pg_stat_user_tables WHERE relname = ANY($1)`,
-            [LOADED_TABLES],
-          );
-          const rowsByTable = Object.fromEntries(rows.map((r) => [r.name, r.n]));
-          const total = rows.reduce((sum, r) => sum + r.n, 0);
-          return {
-            reused: true,
-            rows: total,
-            rowsByTable,
-            insertSeconds: 0,
-            indexSeconds: 0,
-            vacuumSeconds: 0,
-            totalSeconds: 0,
-            insertRowsPerSecond: 0,
-            rowsPerSecond: 0,
-          };
-        } finally {
-          await c.end();
-        }
-      })();
-    } else {
-      progress(`creating database ${options.database} for ${JSON.stringify(sizes)}`);
-      await recreateDatabase(server.url, options.database);
-      summary = await loadInChild(url);
-      await commentDatabase(url, options.database, signature);
-      progress(
-        `loaded ${summary.rows.toLocaleString('en')} rows in ${summary.totalSeconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en')} rows/s overall, inserts at ${Math.round(summary.insertRowsPerSecond).toLocaleString('en')} rows/s)`,
-      );
+    if (options.growth) {
+      failed = await growthRun(server.url, options.growth, options, load, startedAt);
+      return;
     }
+    // 1. The data: a fresh database with the app's schema, filled by the generator.
+    const summary = await ensureData(server.url, options.database, sizes, options);
 
     const db = new Client({ connectionString: url, options: '-c timezone=UTC' });
     // An interrupted run stops the server under it: that ends the run, not as a crash.
@@ -342,6 +405,10 @@ async function main(): Promise<void> {
         await db.query<{ v: string }>("SELECT current_setting('server_version') AS v")
       ).rows[0].v;
       const fixtures = await findFixtures(db);
+      if (options.mixed) {
+        failed = await mixedRun(url, db, fixtures, sizes, options, startedAt);
+        return;
+      }
 
       // 2. What the app sends to the database for each request, read off the wire.
       const target = new URL(url);
@@ -417,8 +484,12 @@ async function main(): Promise<void> {
 
       // 4. The load: the app as it runs in production, then the limit, scenario by scenario.
       // On the light reads, the same app without rate limits too: what they cost (issue 13).
-      const app = stopOnExit(await startApp({ databaseUrl: url, jwtSecret: JWT_SECRET }));
-      const light = (s: Scenario) => LIGHT_READS.includes(s.name);
+      const app = stopOnExit(
+        await startServed(options.instances, { databaseUrl: url, jwtSecret: JWT_SECRET }),
+      );
+      if (app.description) progress(`loading ${app.description} (${app.url})`);
+      // The rate limits' cost compares two single apps; behind nginx it is not measured.
+      const light = (s: Scenario) => options.instances === 1 && LIGHT_READS.includes(s.name);
       let unlimited: RunningApp | undefined;
       const results: ScenarioResult[] = [];
       try {
@@ -441,7 +512,7 @@ async function main(): Promise<void> {
           return tokens;
         };
         const machine = new MachineLoad(
-          () => [process.pid, app.process.pid ?? 0, unlimited?.process.pid ?? 0],
+          () => [process.pid, ...app.pids(), unlimited?.process.pid ?? 0],
           server.embedded ? join(ROOT, 'bench', '.data', 'pg', 'postmaster.pid') : undefined,
         );
         const watched = async <T extends RunStats[]>(run: () => Promise<T>): Promise<T> => {
@@ -559,6 +630,8 @@ async function main(): Promise<void> {
           scale: options.scale,
           seed: options.seed,
           database: server.embedded ? 'embedded' : 'DATABASE_URL',
+          instances: options.instances,
+          ...(app.description && { served: app.description }),
         },
         sizes: { ...sizes },
         load: summary,
@@ -593,11 +666,175 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    if (failed) {
+      progress('some requests failed: the figures above are not valid');
+      process.exitCode = 1;
+    }
   }
-  if (failed) {
-    progress('some requests failed: the figures above are not valid');
-    process.exitCode = 1;
+}
+
+/** Figures of a run of its own (mixed, growth) under bench/results/, stamped. */
+async function saveResult(startedAt: string, suffix: string, result: object): Promise<string> {
+  const folder = join(ROOT, 'bench', 'results');
+  await mkdir(folder, { recursive: true });
+  const name = `${startedAt.replace(/[:.]/g, '-')}-${suffix}.json`;
+  await writeFile(join(folder, name), `${JSON.stringify(result, null, 2)}\n`);
+  return `bench/results/${name}`;
+}
+
+const servedAs = (options: Options) =>
+  options.instances > 1 ? `through nginx, ${options.instances} instances` : 'one app';
+
+/** The app(s) on `url`, staff and the company user signed in, a cursor ~5,000 rows deep. */
+async function serveSignedIn(url: string, options: Options, contacts: number) {
+  const app = stopOnExit(
+    await startServed(options.instances, { databaseUrl: url, jwtSecret: JWT_SECRET }),
+  );
+  try {
+    const tokens: Tokens = await signIn(app.url);
+    const deep = await deepCursor(app.url, tokens.staff, Math.min(5000, Math.floor(contacts / 2)));
+    return { app, tokens, deep };
+  } catch (error) {
+    await app.stop();
+    throw error;
   }
+}
+
+/** --mixed: staff and a company user at once on the app(s); true when a request failed. */
+async function mixedRun(
+  url: string,
+  db: Client,
+  fixtures: Fixtures,
+  sizes: Sizes,
+  options: Options,
+  startedAt: string,
+): Promise<boolean> {
+  const { app, tokens, deep } = await serveSignedIn(url, options, sizes.contacts);
+  try {
+    const mixed = {
+      ...fixtures,
+      deepCursor: deep.cursor,
+      updateEtags: await updateEtags(db, app.url, tokens),
+    };
+    await checkMixed(app.url, mixed, tokens);
+    progress(
+      `mixed load: ${options.connections} connections, ${options.duration} s (${servedAs(options)}) …`,
+    );
+    const result = await runMixed(app.url, mixed, tokens, {
+      connections: options.connections,
+      seconds: options.duration,
+      warmupSeconds: options.warmup,
+      seed: options.seed,
+    });
+    const table = mixedMarkdown(
+      result,
+      `${servedAs(options)}, ${sizes.contacts.toLocaleString('en')} contacts${options.smoke ? ' (smoke: figures not meaningful)' : ''}`,
+    );
+    process.stdout.write(`\n${table}\n`);
+    const file = await saveResult(startedAt, `mixed${options.smoke ? '-smoke' : ''}`, {
+      startedAt,
+      smoke: options.smoke,
+      instances: options.instances,
+      sizes,
+      ...result,
+    });
+    progress(`results: ${file}`);
+    return result.failures > 0 || result.requests === 0;
+  } finally {
+    await app.stop();
+  }
+}
+
+/** --growth: the same requests at each size, each size in its own database; true on a failure. */
+async function growthRun(
+  serverUrl: string,
+  counts: number[],
+  options: Options,
+  load: LoadOptions,
+  startedAt: string,
+): Promise<boolean> {
+  const columns: GrowthColumn[] = [];
+  let failed = false;
+  const importRows = options.smoke ? 1000 : GROWTH_IMPORT_ROWS;
+  for (const contacts of counts) {
+    const database = growthDatabase(contacts);
+    const sizes = growthSizes(
+      contacts,
+      options.interactionsPerContact ?? GROWTH_INTERACTIONS_PER_CONTACT,
+    );
+    const summary = await ensureData(serverUrl, database, sizes, options);
+    const url = databaseUrl(serverUrl, database);
+    const fixtures = await withClient(url, (c) => findFixtures(c));
+    const { app, tokens, deep } = await serveSignedIn(url, options, contacts);
+    try {
+      const list = scenarios({ ...fixtures, deepCursor: deep.cursor }).filter((s) =>
+        GROWTH_SCENARIOS.includes(s.name),
+      );
+      const reads: GrowthColumn['reads'] = [];
+      for (const s of list) {
+        const { status, body } = await send(app.url, s.request(tokens));
+        const problem = s.check?.(status, body);
+        if (problem) throw new Error(`scenario ${s.name} at ${database}: ${problem}`);
+        const [stats] = await takeTurns(
+          [httpLoad(app.url, () => s.request(tokens), load.connections)],
+          load,
+        );
+        if (stats.failures > 0 || stats.requests === 0) failed = true;
+        reads.push({
+          name: s.name,
+          title: s.title,
+          p50: stats.p50,
+          p95: stats.p95,
+          requests: stats.requests,
+          failures: stats.failures,
+        });
+        progress(
+          `${database} ${s.name}: p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms`,
+        );
+      }
+      // The export first: an import whose undo does not finish leaves its contacts behind.
+      const exported = await timeExport(app.url, tokens.staff);
+      progress(
+        `${database} export: ${exported.rows} rows, ${(exported.bytes / 1e6).toFixed(1)} MB in ${exported.seconds.toFixed(1)} s`,
+      );
+      const imported = await timeImport(app.url, tokens.staff, importRows);
+      progress(`${database} import of ${importRows} rows: ${imported.seconds.toFixed(1)} s`);
+      if (imported.undone !== 'undone') {
+        progress(
+          `  ⚠ its undo is still "${imported.undone}" after a minute: ${database} keeps the ${importRows} contacts (a --reuse measures them too)`,
+        );
+      }
+      columns.push({
+        contacts,
+        database,
+        sizes,
+        reused: summary.reused,
+        loadSeconds: summary.totalSeconds,
+        reads,
+        importRows,
+        import: imported,
+        export: exported,
+      });
+    } finally {
+      await app.stop();
+    }
+  }
+  const table = growthMarkdown(
+    columns,
+    `${servedAs(options)}, ${options.connections} connections, ${options.duration} s per read${options.smoke ? '; smoke: figures not meaningful' : ''}`,
+  );
+  process.stdout.write(`\n${table}\n`);
+  const file = await saveResult(startedAt, `growth${options.smoke ? '-smoke' : ''}`, {
+    startedAt,
+    options: {
+      connections: options.connections,
+      duration: options.duration,
+      instances: options.instances,
+    },
+    columns,
+  });
+  progress(`results: ${file}`);
+  return failed;
 }
 
 function plansMarkdown(result: BenchResult, table: string): string {

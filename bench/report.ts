@@ -165,7 +165,7 @@ export function markdown(result: BenchResult): string {
   );
   lines.push('');
   lines.push(
-    `${result.startedAt} · ${result.machine.cpus} CPUs (${result.machine.cpuModel}) · Node ${result.machine.node} · PostgreSQL ${result.machine.postgres} · ${String(result.options.connections)} connections, ${String(result.options.warmup)} s warm-up, ${String(result.options.duration)} s measured per run`,
+    `${result.startedAt} · ${result.machine.cpus} CPUs (${result.machine.cpuModel}) · Node ${result.machine.node} · PostgreSQL ${result.machine.postgres} · ${String(result.options.connections)} connections, ${String(result.options.warmup)} s warm-up, ${String(result.options.duration)} s measured per run${typeof result.options.served === 'string' ? ` · the app ${result.options.served}` : ''}`,
   );
   lines.push('');
   lines.push(
