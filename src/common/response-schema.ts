@@ -10,7 +10,8 @@ const RESPONSE_TYPE = 'liaison:responseType';
 /**
  * The DTO a route answers 200 with: documented in the OpenAPI document and, made from that same
  * document by `useResponseSchemas`, the schema Fastify serialises the answer with
- * (fast-json-stringify, several times faster than JSON.stringify on a list page).
+ * (fast-json-stringify: on a page of 50 contacts, leads or timeline items about a tenth faster
+ * than JSON.stringify, measured; and the schema is what the document promises).
  */
 export const ResponseSchema = (type: Type<unknown>): MethodDecorator =>
   applyDecorators(ApiOkResponse({ type }), SetMetadata(RESPONSE_TYPE, type));
