@@ -18,6 +18,7 @@ import { BODY_LIMIT_BYTES, useBodyParsers, useUploads } from './common/request-l
 import { BadInput } from './common/errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './common/problem';
 import { answerClientError, answerError } from './common/problem.filter';
+import { useResponseSchemas } from './common/response-schema';
 import { RequestContext, runInRequest } from './common/request-context';
 import { requestIdFor } from './logging';
 import { useSecurityHeaders } from './security-headers';
@@ -88,6 +89,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     { extraModels: [ProblemDto] },
   );
   documentBadRequests(document);
+  if (options.config.responseSchemas) useResponseSchemas(app, document);
   // The tags start closed: with every one of 140 operations open, Swagger UI drew only the first
   // three tags (no error, the rest missing); opened one by one, each shows all its operations.
   SwaggerModule.setup('api/docs', app, document, {

@@ -2,6 +2,7 @@ import { RecordController } from '../common/record-controller';
 import {
   AgreementListQuery,
   CreateAgreementDto,
+  AgreementDto,
   toAgreementDto,
   UpdateAgreementDto,
 } from './agreements.dto';
@@ -13,6 +14,7 @@ export class AgreementsController extends RecordController({
   read: 'agreement:read',
   write: 'agreement:write',
   toDto: toAgreementDto,
+  dto: AgreementDto,
   body: { create: CreateAgreementDto, update: UpdateAgreementDto },
   query: AgreementListQuery,
 }) {}

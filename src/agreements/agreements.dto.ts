@@ -95,18 +95,19 @@ export class AgreementDto extends RecordDto {
   @ApiProperty() title: string;
   @ApiProperty({ enum: AGREEMENT_KINDS }) kind: AgreementKind;
   @ApiProperty({ enum: AGREEMENT_STATUSES }) status: AgreementStatus;
-  @ApiProperty({ format: 'date', nullable: true }) signedOn: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) appointmentId: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) signedOn: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) appointmentId: string | null;
   @ApiProperty({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'The trip of the appointment (read-only).',
   })
   tripId: string | null;
   @ApiProperty({ type: [String] }) signatories: string[];
-  @ApiProperty({ format: 'date', nullable: true }) validUntil: string | null;
-  @ApiProperty({ format: 'date', nullable: true }) reviewOn: string | null;
-  @ApiProperty({ nullable: true }) summary: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) validUntil: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) reviewOn: string | null;
+  @ApiProperty({ type: String, nullable: true }) summary: string | null;
 }
 
 export const toAgreementDto = (a: Agreement): AgreementDto => ({

@@ -18,6 +18,7 @@ import { IfMatch } from './concurrency';
 import { Idempotent } from './idempotency';
 import { Page } from './pagination';
 import { UuidParam } from './params';
+import { PageOf, ResponseSchema } from './response-schema';
 
 /** What a record kind's service offers the routes every kind shares. */
 export interface RecordService<E, C, U, Q> {
@@ -54,6 +55,8 @@ interface KindOptions<S, E, D, C, U, Q> {
   update?: Action;
   /** The response DTO of one record; `actor` for kinds whose answer depends on who asks. */
   toDto: (entity: E, actor: Actor) => D;
+  /** Its class: the list and get answers' schema (documented, and serialised by it). */
+  dto: Type<D>;
   /** The request DTOs: the validation pipe and the OpenAPI document read these. */
   body: { create: Type<C>; update: Type<U> };
   query: Type<Q>;
@@ -118,6 +121,7 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
   class RecordRoutes extends KindController(options.service, path) {
     @Get()
     @Allow(read)
+    @ResponseSchema(PageOf(options.dto))
     async list(
       @CurrentActor() actor: Actor,
       @Query() @ParamType(options.query) query: Q,
@@ -138,6 +142,7 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
 
     @Get(`:${param}`)
     @Allow(read)
+    @ResponseSchema(options.dto)
     async get(
       @CurrentActor() actor: Actor,
       @Param(param, UuidParam(param)) id: string,
@@ -207,6 +212,7 @@ export function NestedRecordController<S extends NestedRecordService<E, C, U, Q>
   class NestedRecordRoutes extends KindController(options.service, path) {
     @Get()
     @Allow(read)
+    @ResponseSchema(PageOf(options.dto))
     async list(
       @CurrentActor() actor: Actor,
       @Param(parent, UuidParam(parent)) parentId: string,
@@ -229,6 +235,7 @@ export function NestedRecordController<S extends NestedRecordService<E, C, U, Q>
 
     @Get(`:${param}`)
     @Allow(read)
+    @ResponseSchema(options.dto)
     async get(
       @CurrentActor() actor: Actor,
       @Param(parent, UuidParam(parent)) parentId: string,

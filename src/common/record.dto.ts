@@ -7,7 +7,7 @@ export class RecordDto {
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
-  @ApiProperty({ nullable: true }) deletedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) deletedAt: string | null;
 }
 
 /** A record's version and times as its answer gives them (last, after its own fields). */

@@ -2,6 +2,7 @@ import { RecordController } from '../common/record-controller';
 import {
   CompanyListQuery,
   CreateCompanyDto,
+  CompanyDto,
   toCompanyDto,
   UpdateCompanyDto,
 } from './companies.dto';
@@ -13,6 +14,7 @@ export class CompaniesController extends RecordController({
   read: 'company:read',
   write: 'company:write',
   toDto: toCompanyDto,
+  dto: CompanyDto,
   body: { create: CreateCompanyDto, update: UpdateCompanyDto },
   query: CompanyListQuery,
 }) {}

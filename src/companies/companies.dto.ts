@@ -83,14 +83,15 @@ export class CompanyListQuery extends ListQuery(
 
 export class CompanyDto extends RecordDto {
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true }) legalName: string | null;
-  @ApiProperty({ nullable: true }) industry: string | null;
-  @ApiProperty({ nullable: true }) city: string | null;
+  @ApiProperty({ type: String, nullable: true }) legalName: string | null;
+  @ApiProperty({ type: String, nullable: true }) industry: string | null;
+  @ApiProperty({ type: String, nullable: true }) city: string | null;
   @ApiProperty({ example: 'DE' }) country: string;
-  @ApiProperty({ nullable: true }) website: string | null;
-  @ApiProperty({ nullable: true }) description: string | null;
+  @ApiProperty({ type: String, nullable: true }) website: string | null;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: [String], example: ['CN'] }) branchCountries: string[];
   @ApiProperty({
+    type: String,
     nullable: true,
     format: 'uuid',
     description: 'The company this one was merged into.',

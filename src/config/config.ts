@@ -16,6 +16,8 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logPretty: boolean;
   trustProxy: boolean;
+  /** Answers serialised by their DTO's schema (fast-json-stringify); off only to compare. */
+  responseSchemas: boolean;
   shutdownGraceMs: number;
   db: { poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number };
   /** Requests per minute; 0 turns a limit off. */
@@ -218,6 +220,7 @@ export function loadConfig(
     logLevel,
     logPretty: bool('LOG_PRETTY', false),
     trustProxy: bool('TRUST_PROXY', false),
+    responseSchemas: bool('RESPONSE_SCHEMAS', true),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
     db: {
       poolMax: int('DB_POOL_MAX', 10, 1, 200),

@@ -6,6 +6,7 @@ import { IfMatch } from '../common/concurrency';
 import { Idempotent } from '../common/idempotency';
 import { UuidParam } from '../common/params';
 import { RecordController } from '../common/record-controller';
+import { ResponseSchema } from '../common/response-schema';
 import {
   ContactDto,
   ContactListQuery,
@@ -31,12 +32,13 @@ export class ContactsController extends RecordController({
   write: 'contact:write',
   // A company user reads the company view (only agency staff write contacts).
   toDto: (contact: Contact, actor) => toContactDto(contact, viewOf(actor)),
+  dto: ContactDto,
   body: { create: CreateContactDto, update: UpdateContactDto },
   query: ContactListQuery,
 }) {
   @Get(':id/timeline')
   @Allow('contact:read')
-  @ApiOkResponse({ type: TimelinePageDto })
+  @ResponseSchema(TimelinePageDto)
   async timeline(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParam()) id: string,

@@ -292,30 +292,31 @@ export class TimelineQuery extends OmitType(PageQuery, ['sort']) {}
 
 export class LegalBasisOutDto {
   @ApiProperty({ enum: LEGAL_BASES }) basis: LegalBasis;
-  @ApiProperty({ nullable: true }) recordedAt: string | null;
-  @ApiProperty({ nullable: true }) source: string | null;
+  @ApiProperty({ type: String, nullable: true }) recordedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) source: string | null;
 }
 
 export class ContactDto extends RecordDto {
   @ApiProperty() familyName: string;
-  @ApiProperty({ nullable: true }) givenName: string | null;
-  @ApiProperty({ nullable: true }) nativeName: string | null;
-  @ApiProperty({ nullable: true }) salutation: string | null;
-  @ApiProperty({ nullable: true }) position: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) companyId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) partnerId: string | null;
-  @ApiProperty({ nullable: true }) email: string | null;
-  @ApiProperty({ nullable: true }) phone: string | null;
-  @ApiProperty({ nullable: true }) wechatId: string | null;
+  @ApiProperty({ type: String, nullable: true }) givenName: string | null;
+  @ApiProperty({ type: String, nullable: true }) nativeName: string | null;
+  @ApiProperty({ type: String, nullable: true }) salutation: string | null;
+  @ApiProperty({ type: String, nullable: true }) position: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) companyId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) partnerId: string | null;
+  @ApiProperty({ type: String, nullable: true }) email: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone: string | null;
+  @ApiProperty({ type: String, nullable: true }) wechatId: string | null;
   @ApiProperty({ type: [String] }) languages: string[];
-  @ApiProperty({ nullable: true }) country: string | null;
-  @ApiProperty({ nullable: true }) city: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Agency users only.' })
+  @ApiProperty({ type: String, nullable: true }) country: string | null;
+  @ApiProperty({ type: String, nullable: true }) city: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Agency users only.' })
   notes?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Agency users only.' })
   tags?: string[];
-  @ApiProperty({ nullable: true, format: 'uuid' }) ownerId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ownerId: string | null;
   @ApiProperty({
+    type: String,
     nullable: true,
     format: 'uuid',
     description: 'The contact this one was merged into.',
@@ -328,18 +329,28 @@ export class ContactDto extends RecordDto {
   })
   legalBasis?: LegalBasisOutDto | null;
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     description: 'When processing was restricted (GDPR art. 18); agency users only. Read-only.',
   })
   restrictedAt?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Agency users only. Read-only.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Agency users only. Read-only.',
+  })
   restrictionReason?: string | null;
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     description: 'When the contact objected (GDPR art. 21); agency users only. Read-only.',
   })
   objectedAt?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Agency users only. Read-only.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Agency users only. Read-only.',
+  })
   objectionNote?: string | null;
 }
 
@@ -438,36 +449,41 @@ export class TimelineItemDto {
   title: string;
   @ApiPropertyOptional({ description: 'interaction: meeting, call, …' }) kind?: string;
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     description: 'interaction: its summary, cut at 500 characters (ending in …).',
   })
   summary?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'interaction' }) location?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'interaction' }) location?:
+    string | null;
   @ApiPropertyOptional({ description: 'interaction' }) confidential?: boolean;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'interaction' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'interaction' })
   tripId?: string | null;
   @ApiPropertyOptional({ description: 'followUp: open, done, cancelled' }) status?: string;
   @ApiPropertyOptional({ description: 'followUp: low, normal, high' }) priority?: string;
-  @ApiPropertyOptional({ nullable: true, description: 'followUp, YYYY-MM-DD' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'followUp, YYYY-MM-DD' })
   dueOn?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'followUp' }) completedAt?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'followUp' }) completedAt?:
+    string | null;
   @ApiPropertyOptional({
     description: 'lead: its stage now (created), the stage it moved to (stageChanged).',
   })
   stage?: string;
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     description: 'lead: the stage it left (stageChanged); null for created.',
   })
   fromStage?: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'lead, EUR' }) valueEur?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'lead, EUR' }) valueEur?:
+    number | null;
   @ApiPropertyOptional({ format: 'uuid', description: 'lead: the local company' })
   companyId?: string;
 }
 
 export class TimelinePageDto {
   @ApiProperty({ type: [TimelineItemDto] }) items: TimelineItemDto[];
-  @ApiProperty({ nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export function toTimelineItemDto(e: TimelineEntry): TimelineItemDto {

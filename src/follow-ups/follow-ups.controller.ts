@@ -19,6 +19,7 @@ export class FollowUpsController extends RecordController({
   read: 'follow-up:read',
   write: 'follow-up:write',
   toDto: toFollowUpDto,
+  dto: FollowUpDto,
   body: { create: CreateFollowUpDto, update: UpdateFollowUpDto },
   query: FollowUpListQuery,
 }) {

@@ -95,20 +95,20 @@ export class FollowUpListQuery extends ListQuery(
 
 export class FollowUpDto extends RecordDto {
   @ApiProperty() title: string;
-  @ApiProperty({ nullable: true }) notes: string | null;
-  @ApiProperty({ nullable: true, format: 'date' }) dueOn: string | null;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date' }) dueOn: string | null;
   @ApiProperty({ enum: FOLLOW_UP_STATUSES }) status: FollowUpStatus;
   @ApiProperty({ enum: FOLLOW_UP_PRIORITIES }) priority: FollowUpPriority;
-  @ApiProperty({ nullable: true, format: 'uuid' }) assigneeId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) companyId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) contactId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) partnerId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) leadId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) interactionId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) agreementId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) tripId: string | null;
-  @ApiProperty({ nullable: true }) completedAt: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) createdBy: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) assigneeId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) companyId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) contactId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) partnerId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) leadId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) interactionId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) agreementId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) tripId: string | null;
+  @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) createdBy: string | null;
 }
 
 export const toFollowUpDto = (f: FollowUp): FollowUpDto => ({

@@ -2,6 +2,7 @@ import { RecordController } from '../common/record-controller';
 import {
   InteractionListQuery,
   CreateInteractionDto,
+  InteractionDto,
   toInteractionDto,
   UpdateInteractionDto,
 } from './interactions.dto';
@@ -13,6 +14,7 @@ export class InteractionsController extends RecordController({
   read: 'interaction:read',
   write: 'interaction:write',
   toDto: toInteractionDto,
+  dto: InteractionDto,
   body: { create: CreateInteractionDto, update: UpdateInteractionDto },
   query: InteractionListQuery,
 }) {}

@@ -180,13 +180,13 @@ export class InteractionDto extends RecordDto {
   @ApiProperty({ example: '2026-10-20T01:30:00.000Z' }) occurredAt: string;
   @ApiProperty({ enum: INTERACTION_KINDS }) kind: InteractionKind;
   @ApiProperty() subject: string;
-  @ApiProperty({ nullable: true }) summary: string | null;
-  @ApiProperty({ nullable: true }) location: string | null;
+  @ApiProperty({ type: String, nullable: true }) summary: string | null;
+  @ApiProperty({ type: String, nullable: true }) location: string | null;
   @ApiProperty({ type: [String], format: 'uuid' }) contactIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) companyIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) partnerIds: string[];
-  @ApiProperty({ format: 'uuid', nullable: true }) tripId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) appointmentId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) tripId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) appointmentId: string | null;
   @ApiProperty() confidential: boolean;
   @ApiProperty({ format: 'uuid' }) authorId: string;
 }

@@ -10,6 +10,7 @@ import {
   LeadNoteDto,
   LeadPipelineQuery,
   PipelineRowDto,
+  LeadDto,
   toLeadDto,
   toLeadNoteDto,
   UpdateLeadDto,
@@ -25,6 +26,7 @@ export class LeadsController extends RecordController({
   // A company user may change its own leads but not create or delete them.
   update: 'lead:update',
   toDto: toLeadDto,
+  dto: LeadDto,
   body: { create: CreateLeadDto, update: UpdateLeadDto },
   query: LeadListQuery,
 }) {

@@ -124,16 +124,16 @@ export class LeadPipelineQuery {
 export class LeadDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) companyId: string;
   @ApiProperty() title: string;
-  @ApiProperty({ nullable: true }) description: string | null;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ enum: LEAD_STAGES }) stage: LeadStage;
-  @ApiProperty({ nullable: true, example: 250000 }) valueEur: number | null;
-  @ApiProperty({ nullable: true, format: 'date' }) expectedCloseOn: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) contactId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) partnerId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) tripId: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) appointmentId: string | null;
-  @ApiProperty({ nullable: true }) lostReason: string | null;
-  @ApiProperty({ nullable: true, format: 'uuid' }) ownerId: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 250000 }) valueEur: number | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date' }) expectedCloseOn: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) contactId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) partnerId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) tripId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) appointmentId: string | null;
+  @ApiProperty({ type: String, nullable: true }) lostReason: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ownerId: string | null;
 }
 
 export const toLeadDto = (l: Lead): LeadDto => ({

@@ -1,5 +1,11 @@
 import { RecordController } from '../common/record-controller';
-import { PartnerListQuery, CreatePartnerDto, toPartnerDto, UpdatePartnerDto } from './partners.dto';
+import {
+  PartnerListQuery,
+  CreatePartnerDto,
+  PartnerDto,
+  toPartnerDto,
+  UpdatePartnerDto,
+} from './partners.dto';
 import { PartnersService } from './partners.service';
 
 export class PartnersController extends RecordController({
@@ -8,6 +14,7 @@ export class PartnersController extends RecordController({
   read: 'partner:read',
   write: 'partner:write',
   toDto: toPartnerDto,
+  dto: PartnerDto,
   body: { create: CreatePartnerDto, update: UpdatePartnerDto },
   query: PartnerListQuery,
 }) {}

@@ -72,14 +72,15 @@ export class PartnerListQuery extends ListQuery(
 
 export class PartnerDto extends RecordDto {
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true }) nativeName: string | null;
+  @ApiProperty({ type: String, nullable: true }) nativeName: string | null;
   @ApiProperty({ enum: PARTNER_KINDS }) kind: PartnerKind;
   @ApiProperty({ example: 'CN' }) country: string;
-  @ApiProperty({ nullable: true }) city: string | null;
-  @ApiProperty({ nullable: true }) address: string | null;
-  @ApiProperty({ nullable: true }) website: string | null;
-  @ApiProperty({ nullable: true }) description: string | null;
+  @ApiProperty({ type: String, nullable: true }) city: string | null;
+  @ApiProperty({ type: String, nullable: true }) address: string | null;
+  @ApiProperty({ type: String, nullable: true }) website: string | null;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({
+    type: String,
     nullable: true,
     format: 'uuid',
     description: 'The partner this one was merged into.',

@@ -2,6 +2,7 @@ import { NestedRecordController } from '../common/record-controller';
 import {
   AppointmentListQuery,
   CreateAppointmentDto,
+  AppointmentDto,
   toAppointmentDto,
   UpdateAppointmentDto,
 } from './appointments.dto';
@@ -13,6 +14,7 @@ export class AppointmentsController extends NestedRecordController({
   read: 'trip:read',
   write: 'trip:write',
   toDto: toAppointmentDto,
+  dto: AppointmentDto,
   body: { create: CreateAppointmentDto, update: UpdateAppointmentDto },
   query: AppointmentListQuery,
 }) {}

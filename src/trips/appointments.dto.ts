@@ -118,13 +118,13 @@ export class AppointmentDto extends RecordDto {
   local: LocalSpanDto;
   @ApiProperty({ type: LocalSpanDto, description: `On the clocks at home (${HOME_TIME_ZONE}).` })
   home: LocalSpanDto;
-  @ApiProperty({ nullable: true }) city: string | null;
-  @ApiProperty({ nullable: true }) venue: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) partnerId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) companyId: string | null;
+  @ApiProperty({ type: String, nullable: true }) city: string | null;
+  @ApiProperty({ type: String, nullable: true }) venue: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) partnerId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) companyId: string | null;
   @ApiProperty() restricted: boolean;
   @ApiProperty({ type: [String], format: 'uuid' }) attendeeIds: string[];
-  @ApiProperty({ nullable: true }) notes: string | null;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
 }
 
 export const toAppointmentDto = (a: Appointment): AppointmentDto => ({

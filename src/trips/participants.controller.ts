@@ -2,6 +2,7 @@ import { NestedRecordController } from '../common/record-controller';
 import {
   ParticipantListQuery,
   CreateParticipantDto,
+  ParticipantDto,
   toParticipantDto,
   UpdateParticipantDto,
 } from './participants.dto';
@@ -13,6 +14,7 @@ export class ParticipantsController extends NestedRecordController({
   read: 'trip:read',
   write: 'trip:write',
   toDto: toParticipantDto,
+  dto: ParticipantDto,
   body: { create: CreateParticipantDto, update: UpdateParticipantDto },
   query: ParticipantListQuery,
 }) {}

@@ -46,21 +46,22 @@ export class ParticipantListQuery extends PageQuery {}
 export class ParticipantDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) tripId: string;
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true }) function: string | null;
+  @ApiProperty({ type: String, nullable: true }) function: string | null;
   @ApiProperty({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: "null for agency delegates, and for other companies' delegates to a company user",
   })
   companyId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) userId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) userId: string | null;
   @ApiProperty({
     enum: COST_BEARERS,
     nullable: true,
     description: "null to a company user for another company's or the agency's delegates",
   })
   costBearer: CostBearer | null;
-  @ApiProperty({ nullable: true }) estimatedCostEur: number | null;
+  @ApiProperty({ type: Number, nullable: true }) estimatedCostEur: number | null;
 }
 
 export const toParticipantDto = (p: Participant): ParticipantDto => ({
@@ -88,10 +89,10 @@ export class ByBearerDto {
 export class CostLineDto {
   @ApiProperty({ format: 'uuid' }) participantId: string;
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true }) function: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) companyId: string | null;
+  @ApiProperty({ type: String, nullable: true }) function: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) companyId: string | null;
   @ApiProperty({ enum: COST_BEARERS }) costBearer: CostBearer;
-  @ApiProperty({ nullable: true }) estimatedCostEur: number | null;
+  @ApiProperty({ type: Number, nullable: true }) estimatedCostEur: number | null;
 }
 
 /** Who pays for the trip. A company user sees its own delegates' lines and their totals only. */

@@ -10,6 +10,7 @@ import { ParticipantsService } from './participants.service';
 import {
   CreateTripDto,
   toTripDetailDto,
+  TripDto,
   toTripDto,
   TripDetailDto,
   TripListQuery,
@@ -23,6 +24,7 @@ export class TripsController extends RecordController({
   read: 'trip:read',
   write: 'trip:write',
   toDto: toTripDto,
+  dto: TripDto,
   body: { create: CreateTripDto, update: UpdateTripDto },
   query: TripListQuery,
 }) {

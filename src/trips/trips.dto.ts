@@ -88,7 +88,7 @@ export class TripListQuery extends ListQuery(
 
 export class TripDto extends RecordDto {
   @ApiProperty() title: string;
-  @ApiProperty({ nullable: true }) purpose: string | null;
+  @ApiProperty({ type: String, nullable: true }) purpose: string | null;
   @ApiProperty({ type: [DestinationDto] }) destinations: DestinationDto[];
   @ApiProperty({ format: 'date' }) startsOn: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
@@ -108,10 +108,11 @@ export class ProducedLeadsDto {
 
 /** What a trip produced. A company user sees only its own leads, no other counts (null). */
 export class ProducedDto {
-  @ApiProperty({ nullable: true, description: 'Interactions logged on the trip.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'Interactions logged on the trip.' })
   interactions: number | null;
   @ApiProperty({ type: ProducedLeadsDto }) leads: ProducedLeadsDto;
   @ApiProperty({
+    type: Number,
     nullable: true,
     description: "Agreements signed at one of the trip's appointments.",
   })
