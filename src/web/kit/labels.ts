@@ -1,3 +1,4 @@
+import { MAX_IDS } from '../../common/dto';
 import { personName } from '../../contacts/names';
 import { WebApi } from './web-api';
 import { WebUser } from '../../auth/browser-session';
@@ -13,8 +14,8 @@ const nameOf = (kind: Kind, record: Record<string, unknown>): string =>
 
 /** The kinds whose list takes `?ids=` (IdsFilter): their names come in one call per page. */
 const LISTED_BY_IDS = new Set<Kind>(['companies', 'partners', 'contacts', 'trips']);
-/** As many ids as the API's `?ids=` and `?limit=` take at once (MAX_IDS). */
-const IDS_PER_CALL = 200;
+/** As many ids as the API's `?ids=` (and so its `?limit=`) take at once. */
+const IDS_PER_CALL = MAX_IDS;
 
 /**
  * Names for the ids a page shows (a contact's company, a lead's partner), fetched for those ids
