@@ -121,12 +121,15 @@ function legalBasisOf(values: FormValues): Record<string, unknown> {
   };
 }
 
+const LANGUAGE_NAMES = {
+  de: new Intl.DisplayNames(['de'], { type: 'language' }),
+  en: new Intl.DisplayNames(['en-GB'], { type: 'language' }),
+};
+
 /** Language tags by name: `zh-CN` → „Chinesisch (China)“. */
 export function languageName(tag: string, locale: Locale): string {
   try {
-    return (
-      new Intl.DisplayNames([locale === 'de' ? 'de' : 'en-GB'], { type: 'language' }).of(tag) ?? tag
-    );
+    return LANGUAGE_NAMES[locale === 'de' ? 'de' : 'en'].of(tag) ?? tag;
   } catch {
     return tag;
   }
