@@ -821,6 +821,81 @@ describe('leads pipeline', () => {
       400,
     );
   });
+  it('keeps its totals per company and stage equal to the leads through every kind of change', async () => {
+    // What the unfiltered pipeline reads (lead_totals, kept by triggers) against the leads' own sums.
+    const expectKept = async () => {
+      const kept = await app.db.query<{ k: string }>(
+        `SELECT company_id || ' ' || stage || ' ' || count || ' ' || value_eur::float8 AS k
+         FROM lead_totals WHERE count > 0 ORDER BY 1`,
+      );
+      const summed = await app.db.query<{ k: string }>(
+        `SELECT company_id || ' ' || stage || ' ' || count(*) || ' ' || coalesce(sum(value_eur), 0)::float8 AS k
+         FROM leads WHERE deleted_at IS NULL GROUP BY company_id, stage ORDER BY 1`,
+      );
+      expect(kept.rows.map((r) => r.k)).toEqual(summed.rows.map((r) => r.k));
+      const negative = await app.db.query('SELECT 1 FROM lead_totals WHERE count < 0');
+      expect(negative.rowCount).toBe(0);
+    };
+    const [kept, other] = await Promise.all([
+      make.company({ name: 'Summenwerk' }),
+      make.company({ name: 'Summenwerk GmbH' }),
+    ]);
+    const a = await lead({ companyId: kept.id, title: 'S1', valueEur: 100 });
+    const b = await lead({ companyId: kept.id, title: 'S2', stage: 'qualified' });
+    const d = await lead({ companyId: other.id, title: 'S3', valueEur: 30, stage: 'won' });
+    await expectKept();
+    // Moved, revalued, renamed (a change that moves nothing), deleted, restored.
+    const moved = await api.patch(
+      `/api/v1/leads/${a.id}`,
+      { stage: 'contacted', valueEur: 150.5 },
+      { ifMatch: `"${a.version}"` },
+    );
+    expect(moved.status).toBe(200);
+    await expectKept();
+    const renamed = await api.patch(
+      `/api/v1/leads/${a.id}`,
+      { title: 'S1 umbenannt' },
+      { ifMatch: `"${moved.body.version}"` },
+    );
+    expect(renamed.status).toBe(200);
+    expect((await api.delete(`/api/v1/leads/${b.id}`, { ifMatch: `"${b.version}"` })).status).toBe(
+      204,
+    );
+    await expectKept();
+    expect((await api.post(`/api/v1/leads/${b.id}/restore`)).status).toBe(200);
+    await expectKept();
+    // A merge of companies moves the other's leads to the kept one.
+    const merged = await api.post(
+      `/api/v1/companies/${kept.id}/merge`,
+      { otherId: other.id, otherVersion: 1, fields: {} },
+      { ifMatch: '"1"' },
+    );
+    expect(merged.status).toBe(200);
+    expect((await api.get(`/api/v1/leads/${d.id}`)).body.companyId).toBe(kept.id);
+    await expectKept();
+    // Statements of many rows, and rows removed for good.
+    await app.db.query(`UPDATE leads SET stage = 'proposal' WHERE company_id = $1`, [kept.id]);
+    await expectKept();
+    await app.db.query(`DELETE FROM leads WHERE id = $1`, [d.id]);
+    await expectKept();
+    // Twenty writers at once, each moving its own lead through the stages.
+    const many = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        lead({ companyId: i % 2 ? kept.id : c.ownCompany.id, title: `P${i}`, valueEur: i }),
+      ),
+    );
+    await Promise.all(
+      many.map((x, i) =>
+        api.patch(
+          `/api/v1/leads/${x.id}`,
+          { stage: ['contacted', 'qualified', 'proposal', 'won'][i % 4], valueEur: i * 2 },
+          { ifMatch: `"${x.version}"` },
+        ),
+      ),
+    );
+    await expectKept();
+  });
+
   it('sums per stage alone (by=stage) and keeps the companies with the most open value (top=)', async () => {
     const big = await make.company({ name: 'Großwerk Pipeline' });
     await lead({ companyId: big.id, title: 'Riesig', valueEur: 900_000_000, stage: 'proposal' });

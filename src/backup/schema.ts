@@ -1,4 +1,5 @@
 import { Client, escapeIdentifier } from 'pg';
+import { DERIVED_TABLES } from '../database/derived';
 import { MIGRATIONS } from '../database/migrations';
 import type { ForeignKey } from './load-order';
 
@@ -47,16 +48,23 @@ export interface Table {
   columns: string[];
 }
 
-/** The tables a backup holds: every table of the schema but `migrations`, with its columns. */
+/**
+ * The tables a backup holds: every table of the schema but `migrations` and the derived ones,
+ * with its columns.
+ */
 export async function tables(client: Client): Promise<Table[]> {
-  const { rows } = await client.query<Table>(`
+  const { rows } = await client.query<Table>(
+    `
     SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
     FROM pg_class c
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                            AND a.attgenerated = ''
-    WHERE c.relkind = 'r' AND c.relname <> 'migrations' AND ${OUR_TABLES}
+    WHERE c.relkind = 'r' AND c.relname <> 'migrations' AND c.relname <> ALL ($1::text[])
+      AND ${OUR_TABLES}
     GROUP BY c.relname
-    ORDER BY c.relname`);
+    ORDER BY c.relname`,
+    [DERIVED_TABLES],
+  );
   return rows;
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AUDITED as COMPANY_AUDITED, companyKeys } from '../companies/companies.service';
 import { contactSearchColumns } from '../contacts/contact-search';
+import { DERIVED_TABLES } from '../database/derived';
 import { AUDITED as CONTACT_AUDITED } from '../contacts/contacts.service';
 import { newContactNames } from '../contacts/names';
 import { AUDITED as PARTNER_AUDITED, partnerKeys } from '../partners/partners.service';
@@ -177,8 +178,9 @@ export async function linkedIds(
     `SELECT c.conrelid::regclass::text AS source, a.attname AS column
      FROM pg_constraint c
      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-     WHERE c.contype = 'f' AND c.confrelid = $1::regclass`,
-    [table],
+     WHERE c.contype = 'f' AND c.confrelid = $1::regclass
+       AND c.conrelid::regclass::text <> ALL ($2::text[])`,
+    [table, DERIVED_TABLES],
   )) as { source: string; column: string }[];
   if (links.length === 0) return new Set();
   const rows = (await em.query(

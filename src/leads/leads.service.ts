@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { diff } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -60,6 +60,27 @@ const LOST_REASON_ONLY_WHEN_LOST = fieldError(
 /** A stage's place in LEAD_STAGES, as leads_stage_rank_idx holds it. */
 const STAGE_RANK = `CASE l.stage ${LEAD_STAGES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
+/** How the pipeline sums: the leads themselves, or the totals kept per company and stage. */
+interface PipelineSource {
+  alias: string;
+  count: string;
+  value: string;
+  /** The value of the leads not yet won or lost: what ranks a chart's companies. */
+  openValue: string;
+}
+const LIVE_LEADS: PipelineSource = {
+  alias: 'l',
+  count: 'count(*)',
+  value: 'coalesce(sum(l.value_eur), 0)',
+  openValue: `coalesce(sum(l.value_eur) FILTER (WHERE l.stage NOT IN ('won', 'lost')), 0)`,
+};
+const KEPT_TOTALS: PipelineSource = {
+  alias: 't',
+  count: 'sum(t.count)',
+  value: 'sum(t.value_eur)',
+  openValue: `coalesce(sum(t.value_eur) FILTER (WHERE t.stage NOT IN ('won', 'lost')), 0)`,
+};
+
 /** Agency roles see every lead, a company user only its company's. */
 const LEAD: ServiceSpec<Lead> = {
   entity: Lead,
@@ -92,7 +113,7 @@ export class LeadsService extends RecordService<Lead, Lead> {
   /** A filter by a record the caller may not see finds nothing. */
   private async filterOnInvisible(
     actor: Actor,
-    qb: SelectQueryBuilder<Lead>,
+    qb: SelectQueryBuilder<ObjectLiteral>,
     query: { companyId?: string; contactId?: string; partnerId?: string; tripId?: string },
   ): Promise<void> {
     const m = this.db.manager;
@@ -107,25 +128,41 @@ export class LeadsService extends RecordService<Lead, Lead> {
       qb.andWhere('FALSE');
   }
 
-  /** The pipeline: count and value of open and closed leads per company and stage, in scope. */
+  /**
+   * The pipeline: count and value of open and closed leads per company and stage, in scope.
+   * Filtered by company alone (or not at all), it reads `lead_totals`, the sums the database
+   * keeps per company and stage as leads change (migration 1764380000000): a few rows a company,
+   * whatever the number of leads. Filtered by owner or trip, it sums the leads themselves.
+   */
   async pipeline(actor: Actor, query: LeadPipelineQuery = {}): Promise<PipelineRowDto[]> {
+    const kept = query.ownerId === undefined && query.tripId === undefined;
+    const source = kept ? KEPT_TOTALS : LIVE_LEADS;
     const filtered = async () => {
-      const qb = this.scoped(actor);
+      const qb: SelectQueryBuilder<ObjectLiteral> = kept
+        ? this.db.createQueryBuilder().from('lead_totals', 't').where('t.count > 0')
+        : this.scoped(actor);
+      if (kept) {
+        const scope = leadScope(actor, 't');
+        if (scope) qb.andWhere(scope.sql, scope.params);
+      }
       await this.filterOnInvisible(actor, qb, query);
-      if (query.companyId) qb.andWhere('l.company_id = :companyId', { companyId: query.companyId });
-      if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
+      const a = source.alias;
+      if (query.companyId)
+        qb.andWhere(`${a}.company_id = :companyId`, { companyId: query.companyId });
+      if (query.tripId) qb.andWhere(`${a}.trip_id = :tripId`, { tripId: query.tripId });
       if (query.ownerId)
-        qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
+        qb.andWhere(`${a}.owner_id = :ownerId`, { ownerId: userIdOrMe(query.ownerId, actor) });
       return qb;
     };
+    const a = source.alias;
     const qb = await filtered();
     if (query.by === 'stage') {
-      // A board's totals: one aggregate over the leads alone (index-only on the stage and value).
+      // A board's totals: one row per stage.
       const rows = (await qb
-        .select('l.stage', 'stage')
-        .addSelect('count(*)::int', 'count')
-        .addSelect('coalesce(sum(l.value_eur), 0)', 'valueEur')
-        .groupBy('l.stage')
+        .select(`${a}.stage`, 'stage')
+        .addSelect(`${source.count}::int`, 'count')
+        .addSelect(source.value, 'valueEur')
+        .groupBy(`${a}.stage`)
         .getRawMany()) as { stage: string; count: number; valueEur: string }[];
       return rows.map((r) => ({
         companyId: null,
@@ -138,26 +175,23 @@ export class LeadsService extends RecordService<Lead, Lead> {
     if (query.top) {
       // A chart's companies: those with the most value still open, in the same scope and filters.
       const top = (await filtered())
-        .select('l.company_id')
-        .groupBy('l.company_id')
-        .orderBy(
-          `coalesce(sum(l.value_eur) FILTER (WHERE l.stage NOT IN ('won', 'lost')), 0)`,
-          'DESC',
-        )
-        .addOrderBy('l.company_id')
+        .select(`${a}.company_id`)
+        .groupBy(`${a}.company_id`)
+        .orderBy(source.openValue, 'DESC')
+        .addOrderBy(`${a}.company_id`)
         .limit(query.top);
-      qb.andWhere(`l.company_id IN (${top.getQuery()})`, top.getParameters());
+      qb.andWhere(`${a}.company_id IN (${top.getQuery()})`, top.getParameters());
     }
     const rows = (await qb
-      .innerJoin('companies', 'c', 'c.id = l.company_id')
+      .innerJoin('companies', 'c', `c.id = ${a}.company_id`)
       .select('c.id', 'companyId')
       .addSelect('c.name', 'companyName')
-      .addSelect('l.stage', 'stage')
-      .addSelect('count(*)::int', 'count')
-      .addSelect('coalesce(sum(l.value_eur), 0)', 'valueEur')
+      .addSelect(`${a}.stage`, 'stage')
+      .addSelect(`${source.count}::int`, 'count')
+      .addSelect(source.value, 'valueEur')
       .groupBy('c.id')
       .addGroupBy('c.name')
-      .addGroupBy('l.stage')
+      .addGroupBy(`${a}.stage`)
       .orderBy('c.name')
       .getRawMany()) as PipelineRowDto[];
     return rows.map((r) => ({ ...r, valueEur: Number(r.valueEur) }));

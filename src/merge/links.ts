@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { DERIVED_TABLES } from '../database/derived';
 
 /** A column that points at a table: a foreign key of one column, as the catalog has it. */
 export interface Link {
@@ -16,7 +17,8 @@ export interface Link {
 
 /**
  * Every foreign key pointing at `table`, read from PostgreSQL's catalog rather than listed by
- * hand, so that a link added later is moved too.
+ * hand, so that a link added later is moved too; not those of the derived tables, whose triggers
+ * follow the rows they sum.
  */
 export async function linksTo(em: EntityManager, table: string): Promise<Link[]> {
   return (await em.query(
@@ -38,8 +40,9 @@ export async function linksTo(em: EntityManager, table: string): Promise<Link[]>
      JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
      WHERE con.contype = 'f' AND con.confrelid = $1::regclass
        AND cardinality(con.conkey) = 1 AND ns.nspname = current_schema()
+       AND rel.relname <> ALL ($2::text[])
      ORDER BY rel.relname, att.attname`,
-    [table],
+    [table, DERIVED_TABLES],
   )) as Link[];
 }
 

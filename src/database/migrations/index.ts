@@ -28,6 +28,7 @@ import { ContactNamePrefix1764330000000 } from './1764330000000-contact-name-pre
 import { SessionNotify1764340000000 } from './1764340000000-session-notify';
 import { PipelineIndexes1764350000000 } from './1764350000000-pipeline-indexes';
 import { ForeignKeyIndexes1764360000000 } from './1764360000000-foreign-key-indexes';
+import { LeadTotals1764380000000 } from './1764380000000-lead-totals';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   SessionNotify1764340000000,
   PipelineIndexes1764350000000,
   ForeignKeyIndexes1764360000000,
+  LeadTotals1764380000000,
 ];
