@@ -73,12 +73,46 @@ export function andPositional(
 
 /**
  * Which of some ids of one kind the caller may see (live ones in its scope). Undefined where the
- * caller sees every record of the kind, so the agency pays nothing.
+ * caller sees every record of the kind, so the agency pays nothing. `lookup` is the same question
+ * as SQL, so that `hideInvisibleIds` asks it for several kinds in one statement.
  */
-export type VisibleIds = ((ids: string[]) => Promise<Set<string>>) | undefined;
+export type VisibleIds =
+  (((ids: string[]) => Promise<Set<string>>) & { lookup?: VisibleLookup }) | undefined;
+
+interface VisibleLookup {
+  manager: EntityManager;
+  table: string;
+  condition: SqlCondition;
+}
 
 /** Alias the rule of a kind is written for when its visible ids are looked up. */
 export const VISIBLE_ALIAS = 'visible_r';
+
+/** The ids among `:<prefix>ids` of a lookup's kind that its rule lets the caller see. */
+function visibleSql(lookup: VisibleLookup, prefix: string): SqlCondition {
+  const params: Record<string, unknown> = {};
+  // Each rule's own parameters renamed, so that rules of several kinds share one statement.
+  const rule = lookup.condition.sql.replace(/(?<!:):([A-Za-z_]\w*)/g, (_, name: string) => {
+    if (!(name in lookup.condition.params)) throw new Error(`no value for :${name}`);
+    params[`${prefix}${name}`] = lookup.condition.params[name];
+    return `:${prefix}${name}`;
+  });
+  return {
+    sql: `SELECT ${VISIBLE_ALIAS}.id FROM ${lookup.table} ${VISIBLE_ALIAS}
+       WHERE ${VISIBLE_ALIAS}.id = ANY(CAST(:${prefix}ids AS uuid[]))
+         AND ${VISIBLE_ALIAS}.deleted_at IS NULL AND (${rule})`,
+    params,
+  };
+}
+
+async function queryIds(
+  manager: EntityManager,
+  sql: string,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
+  const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, params);
+  return (await manager.query(text, values)) as Record<string, unknown>[];
+}
 
 /**
  * The `VisibleIds` of a kind stored in `table`, for its rule written for VISIBLE_ALIAS: one
@@ -90,17 +124,16 @@ export function visibleIdsOf(
   condition: SqlCondition | undefined,
 ): VisibleIds {
   if (!condition) return undefined;
-  return async (ids) => {
-    if (ids.length === 0 || condition === NOTHING) return new Set();
-    const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
-      `SELECT ${VISIBLE_ALIAS}.id FROM ${table} ${VISIBLE_ALIAS}
-       WHERE ${VISIBLE_ALIAS}.id = ANY(CAST(:visibleIds AS uuid[]))
-         AND ${VISIBLE_ALIAS}.deleted_at IS NULL AND (${condition.sql})`,
-      { ...condition.params, visibleIds: ids },
-    );
-    const rows = (await manager.query(sql, values)) as { id: string }[];
-    return new Set(rows.map((r) => r.id));
-  };
+  const lookup: VisibleLookup = { manager, table, condition };
+  return Object.assign(
+    async (ids: string[]) => {
+      if (ids.length === 0 || condition === NOTHING) return new Set<string>();
+      const query = visibleSql(lookup, 'v_');
+      const rows = await queryIds(manager, query.sql, { ...query.params, v_ids: ids });
+      return new Set(rows.map((r) => r.id as string));
+    },
+    { lookup },
+  );
 }
 
 type IdFields<T> = {
@@ -109,21 +142,46 @@ type IdFields<T> = {
 
 /**
  * What a visible record reveals of others: in each row, an id the caller may not see becomes
- * null. One query per field that names a kind the caller does not see all of, for the whole page.
+ * null. One statement for the whole page, whatever the number of fields that name a kind the
+ * caller does not see all of (each a part of a UNION ALL).
  */
 export async function hideInvisibleIds<T extends object>(
   rows: T[],
   fields: Partial<Record<IdFields<T>, VisibleIds>>,
 ): Promise<T[]> {
+  const seen = new Map<IdFields<T>, Set<string>>();
+  const parts: { field: IdFields<T>; query: SqlCondition }[] = [];
+  const params: Record<string, unknown> = {};
+  let manager: EntityManager | undefined;
   for (const [field, visible] of Object.entries(fields) as [IdFields<T>, VisibleIds][]) {
     if (!visible) continue;
     const ids = [...new Set(rows.map((r) => r[field] as string | null))].filter(
       (id): id is string => id !== null,
     );
     if (ids.length === 0) continue;
-    const seen = await visible(ids);
+    const lookup = visible.lookup;
+    if (lookup?.condition === NOTHING) seen.set(field, new Set());
+    else if (lookup && (manager ?? lookup.manager) === lookup.manager) {
+      manager = lookup.manager;
+      const prefix = `v${parts.length}_`;
+      parts.push({ field, query: visibleSql(lookup, prefix) });
+      Object.assign(params, parts[parts.length - 1].query.params, { [`${prefix}ids`]: ids });
+    } else seen.set(field, await visible(ids));
+  }
+  if (manager && parts.length) {
+    const found = await queryIds(
+      manager,
+      parts
+        .map((part, i) => `SELECT ${i} AS part, q.id FROM (${part.query.sql}) q`)
+        .join('\nUNION ALL '),
+      params,
+    );
+    parts.forEach((part) => seen.set(part.field, new Set()));
+    for (const row of found) seen.get(parts[row.part as number].field)!.add(row.id as string);
+  }
+  for (const [field, ids] of seen) {
     for (const row of rows) {
-      if (row[field] !== null && !seen.has(row[field] as string)) (row[field] as unknown) = null;
+      if (row[field] !== null && !ids.has(row[field] as string)) (row[field] as unknown) = null;
     }
   }
   return rows;

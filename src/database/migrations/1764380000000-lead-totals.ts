@@ -15,8 +15,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Also the indexes a start page and a board read by: a user's open follow-ups by due date (the
  * dashboard's "my open follow-ups" walked the due-date index of every follow-up, 38 ms), a company
- * user's open follow-ups (theirs or their company's), and a company's leads of one stage by last
- * change (the board's column; it walked every lead by last change, 27 ms).
+ * user's open follow-ups (theirs or their company's), and the leads of one stage by last change,
+ * all or a company's (a board's column; it walked every lead by last change and skipped the
+ * other stages: 27 ms for a company's, 8–11 ms for the agency's rarer stages).
  */
 export class LeadTotals1764380000000 implements MigrationInterface {
   name = 'LeadTotals1764380000000';
@@ -88,9 +89,12 @@ export class LeadTotals1764380000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX leads_company_stage_updated_idx
       ON leads (company_id, stage, updated_at, id) WHERE deleted_at IS NULL`);
+    await q.query(`
+      CREATE INDEX leads_stage_updated_idx ON leads (stage, updated_at, id) WHERE deleted_at IS NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX leads_stage_updated_idx');
     await q.query('DROP INDEX leads_company_stage_updated_idx');
     await q.query('DROP INDEX follow_ups_company_open_due_idx');
     await q.query('DROP INDEX follow_ups_assignee_open_due_idx');
