@@ -130,23 +130,25 @@ export class LeadsService extends RecordService<Lead, Lead> {
 
   /**
    * The pipeline: count and value of open and closed leads per company and stage, in scope.
-   * Filtered by company alone (or not at all), it reads `lead_totals`, the sums the database
-   * keeps per company and stage as leads change (migration 1764380000000): a few rows a company,
+   * Filtered by company alone (or not at all), it reads the sums the database keeps as leads
+   * change (migration 1764380000000): per company and stage, and for the agency's whole pipeline
+   * per stage and each company's open value (the chart's companies off an index) — a few rows,
    * whatever the number of leads. Filtered by owner or trip, it sums the leads themselves.
    */
   async pipeline(actor: Actor, query: LeadPipelineQuery = {}): Promise<PipelineRowDto[]> {
     const kept = query.ownerId === undefined && query.tripId === undefined;
+    const everyCompany = kept && isAgency(actor) && query.companyId === undefined;
     const source = kept ? KEPT_TOTALS : LIVE_LEADS;
+    const a = source.alias;
     const filtered = async () => {
       const qb: SelectQueryBuilder<ObjectLiteral> = kept
-        ? this.db.createQueryBuilder().from('lead_totals', 't').where('t.count > 0')
+        ? this.db.createQueryBuilder().from('lead_totals', a).where(`${a}.count > 0`)
         : this.scoped(actor);
       if (kept) {
-        const scope = leadScope(actor, 't');
+        const scope = leadScope(actor, a);
         if (scope) qb.andWhere(scope.sql, scope.params);
       }
       await this.filterOnInvisible(actor, qb, query);
-      const a = source.alias;
       if (query.companyId)
         qb.andWhere(`${a}.company_id = :companyId`, { companyId: query.companyId });
       if (query.tripId) qb.andWhere(`${a}.trip_id = :tripId`, { tripId: query.tripId });
@@ -154,10 +156,11 @@ export class LeadsService extends RecordService<Lead, Lead> {
         qb.andWhere(`${a}.owner_id = :ownerId`, { ownerId: userIdOrMe(query.ownerId, actor) });
       return qb;
     };
-    const a = source.alias;
-    const qb = await filtered();
     if (query.by === 'stage') {
       // A board's totals: one row per stage.
+      const qb = everyCompany
+        ? this.db.createQueryBuilder().from('lead_stage_totals', a).where(`${a}.count > 0`)
+        : await filtered();
       const rows = (await qb
         .select(`${a}.stage`, 'stage')
         .addSelect(`${source.count}::int`, 'count')
@@ -172,14 +175,24 @@ export class LeadsService extends RecordService<Lead, Lead> {
         valueEur: Number(r.valueEur),
       }));
     }
+    const qb = await filtered();
     if (query.top) {
       // A chart's companies: those with the most value still open, in the same scope and filters.
-      const top = (await filtered())
-        .select(`${a}.company_id`)
-        .groupBy(`${a}.company_id`)
-        .orderBy(source.openValue, 'DESC')
-        .addOrderBy(`${a}.company_id`)
-        .limit(query.top);
+      const top = everyCompany
+        ? this.db
+            .createQueryBuilder()
+            .from('lead_company_totals', 'o')
+            .select('o.company_id')
+            .where('o.count > 0')
+            .orderBy('o.open_value_eur', 'DESC')
+            .addOrderBy('o.company_id')
+            .limit(query.top)
+        : (await filtered())
+            .select(`${a}.company_id`)
+            .groupBy(`${a}.company_id`)
+            .orderBy(source.openValue, 'DESC')
+            .addOrderBy(`${a}.company_id`)
+            .limit(query.top);
       qb.andWhere(`${a}.company_id IN (${top.getQuery()})`, top.getParameters());
     }
     const rows = (await qb
