@@ -219,12 +219,19 @@ export function scenarios(f: Fixtures & { deepCursor: string }): Scenario[] {
     })),
     check: hasItems(min),
   });
-  /** A web page as a signed-in browser loads it (server time; no SQL limit to compare). */
+  /**
+   * A web page as a signed-in browser loads it, with the encodings a browser accepts (server
+   * time; no SQL limit to compare).
+   */
   const page = (name: string, title: string, path: string, who: 'staff' | 'company'): Scenario => ({
     name,
     title,
     kind: 'page',
-    request: (t) => ({ method: 'GET', path, headers: { cookie: t.pages[who] } }),
+    request: (t) => ({
+      method: 'GET',
+      path,
+      headers: { cookie: t.pages[who], 'accept-encoding': 'gzip, deflate, br, zstd' },
+    }),
     variants: [],
     check: (status, body) =>
       status === 200 && body.includes('</html>')

@@ -688,6 +688,31 @@ describe('browser sessions: the CSRF token', () => {
       }
     ).locale;
 
+  it('is masked anew on every page, each mask valid, and pages come compressed', async () => {
+    const a = await signedIn();
+    const again = (await a.visitor.get('/profile')).token!;
+    expect(again).not.toBe(a.token);
+    // Compressed as the browser asks, with the encoding named and the cache told it varies.
+    for (const [accept, encoding] of [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip', 'gzip'],
+      ['identity', null],
+    ] as const) {
+      const raw = await fetch(`${app.url}/profile`, {
+        headers: { cookie: a.visitor.cookie, 'accept-encoding': accept },
+      });
+      expect(raw.status).toBe(200);
+      expect(raw.headers.get('content-encoding')).toBe(encoding);
+      expect(raw.headers.get('vary')).toMatch(/accept-encoding/i);
+      expect(await raw.text()).toContain('name="_csrf"');
+    }
+    // Both masks of the one token are taken.
+    for (const token of [a.token, again])
+      expect((await a.visitor.post('/profile/locale', { _csrf: token, locale: 'en' })).status).toBe(
+        303,
+      );
+  });
+
   it("refuses another session's token, and a cookie and token planted together (403)", async () => {
     const a = await signedIn();
     const b = await signedIn();

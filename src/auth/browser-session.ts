@@ -1,9 +1,10 @@
 import type {} from '@fastify/cookie';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { SetMetadata } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from './actor';
+import { sameToken } from './csrf-mask';
 import { SECOND_FACTOR_SQL } from './mfa-state';
 import type { Role } from './permissions';
 import { hashToken, REFRESH_TOKEN_TTL_SECONDS, touchSession } from './sessions';
@@ -135,7 +136,7 @@ export function ensureCsrfToken(
 const csrfToken = (key: Buffer, binding: string): string =>
   createHmac('sha256', key).update(binding).digest('base64url');
 
-/** Whether a form post repeats the token ensureCsrfToken() made for this request. */
+/** Whether a form post repeats the token ensureCsrfToken() made for this request (masked or not). */
 export function csrfValid(request: WebRequest): boolean {
   const expected = request.csrfToken;
   const body = request.body as Record<string, unknown> | undefined;
@@ -143,9 +144,7 @@ export function csrfValid(request: WebRequest): boolean {
     (typeof body?.[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : undefined) ??
     request.headers['x-csrf-token'];
   if (!expected || typeof sent !== 'string') return false;
-  // Compared as bytes: a token as long in characters but not in bytes made timingSafeEqual throw.
-  const [a, b] = [Buffer.from(expected), Buffer.from(sent)];
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameToken(expected, sent);
 }
 
 /**

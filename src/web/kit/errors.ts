@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError, MfaRequired, SignInRequired } from '../../common/errors';
 import { toProblem } from '../../common/problem';
 import { html } from './html';
+import { maskToken } from '../../auth/csrf-mask';
 import { t } from './i18n';
 import { titledPage } from './layout';
 import { redirect, sendPage } from './respond';
@@ -33,7 +34,7 @@ export function sendErrorPage(error: unknown, request: WebRequest, reply: Fastif
   const ctx = {
     user: request.webUser,
     locale,
-    csrf: request.csrfToken ?? '',
+    csrf: request.csrfToken ? maskToken(request.csrfToken) : '',
     path: request.url,
     query: {},
   };

@@ -2,6 +2,7 @@ import { Action, can, isAgency } from '../../auth/permissions';
 import { Html, html } from './html';
 import { Locale, t, Word } from './i18n';
 import { CSRF_FIELD, WebRequest, WebUser } from '../../auth/browser-session';
+import { maskToken } from '../../auth/csrf-mask';
 import { offlineWords } from '../offline.words';
 
 /** The colour of the app's bar on a phone (the manifest's too): the accent of public/app.css. */
@@ -23,7 +24,7 @@ export const pageContext = (request: WebRequest): PageContext => {
   return {
     user: request.webUser,
     locale: (request.webUser?.locale ?? 'de') as Locale,
-    csrf: request.csrfToken ?? '',
+    csrf: request.csrfToken ? maskToken(request.csrfToken) : '',
     path: request.url.split('?')[0],
     query,
   };
