@@ -71,9 +71,10 @@ export interface SortTier<T> extends SortKey<T> {
  * names that begin with a search term, then the other matches): ascending tier by tier, the
  * descending sort the exact reverse. The tiers' conditions must not overlap. Each tier is its own
  * query, run only when the tiers before it leave the page short; a cursor carries its row's tier.
+ * A tier given as a function is made only then (e.g. after asking the planner how to sort it).
  */
 export interface TieredSortKey<T> {
-  tiers: SortTier<T>[];
+  tiers: (SortTier<T> | (() => Promise<SortTier<T>>))[];
 }
 
 /** A list's whitelist: one SortKey for each of its sort fields. */
@@ -180,7 +181,7 @@ export class Paginator {
     sort: {
       sortParam: string;
       descending: boolean;
-      tiers: SortTier<T>[];
+      tiers: TieredSortKey<T>['tiers'];
       cursor: CursorPayload | undefined;
     },
   ): Promise<Page<T>> {
@@ -191,11 +192,13 @@ export class Paginator {
     const order = tiers.map((_, n) => n);
     if (descending) order.reverse();
     const rows: { row: T; tier: number }[] = [];
-    for (const n of order.slice(cursor ? order.indexOf(cursor.tier!) : 0)) {
+    const made: SortTier<T>[] = [];
+    for (const n of order.slice(cursor?.tier === undefined ? 0 : order.indexOf(cursor.tier))) {
       if (rows.length > query.limit) break;
-      const tier = tiers[n];
+      const given = tiers[n];
+      const tier = (made[n] = typeof given === 'function' ? await given() : given);
       const tierQuery = qb.clone().andWhere(tier.where, tier.params);
-      if (cursor && n === cursor.tier) {
+      if (cursor?.tier === n) {
         const value = `CAST(:cursorValue AS ${tier.type})`;
         tierQuery.andWhere(
           `${tier.sql} ${op}= ${value}
@@ -216,7 +219,7 @@ export class Paginator {
       hasMore && last
         ? encodeCursor(this.key, {
             sort: sortParam,
-            value: serialise(tiers[last.tier].value(last.row)),
+            value: serialise(made[last.tier].value(last.row)),
             id: String((last.row as unknown as { id: string }).id),
             tier: last.tier,
           })

@@ -66,7 +66,8 @@ const SORT_MATCHES_UP_TO = 5_000;
  * A search listed by name: first the contacts whose name begins with the term, in the order of
  * contacts_name_prefix_idx (byte order, COLLATE "C"), read off it and no further than the page
  * needs; then the other matches by name (`byName`: sorted, or along contacts_name_idx, as
- * SORT_MATCHES_UP_TO decides), queried only once the first tier is exhausted. The search box ranks
+ * SORT_MATCHES_UP_TO decides: the planner is asked only then), queried only once the first tier
+ * is exhausted. The search box ranks
  * by the same rule (contactNameBeginsWith). In the first tier the search condition is kept out of
  * the index and the estimate (coalesce(), which the planner counts as true for one row in two): a
  * name that begins with the term matches it almost always, but estimated as independent of the
@@ -74,7 +75,7 @@ const SORT_MATCHES_UP_TO = 5_000;
  * all (12 ms warm, 220 ms cold) where reading the first 51 off the index in order takes 0.3 ms.
  */
 function byNameInTiers(
-  byName: SortKey<Contact>,
+  byName: () => Promise<SortKey<Contact>>,
   search: SqlCondition,
   beginsWith: SqlCondition,
 ): TieredSortKey<Contact> {
@@ -84,14 +85,21 @@ function byNameInTiers(
       {
         sql: NAME_PREFIX_ORDER,
         type: 'text',
-        value: byName.value,
+        value: nameValue,
         where: `c.deleted_at IS NULL AND ${beginsWith.sql} AND coalesce(${search.sql}, false)`,
         params,
       },
-      { ...byName, where: `${search.sql} AND NOT (${beginsWith.sql})`, params },
+      async () => ({
+        ...(await byName()),
+        where: `${search.sql} AND NOT (${beginsWith.sql})`,
+        params,
+      }),
     ],
   };
 }
+
+/** A contact's place in the name order, as the cursor remembers it. */
+const nameValue = (c: Contact): string => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase();
 
 /** The fields a change is audited by (the importer audits its writes by the same). */
 export const AUDITED = [
@@ -169,15 +177,18 @@ export class ContactsService extends RecordService<Contact, Contact> {
     const qb = listScope(actor, query, 'contact:write', (deleted) =>
       this.scoped(actor, this.db.manager, deleted),
     );
-    const search = query.q === undefined ? undefined : searchCondition('c', query.q);
-    // Searched and sorted by name, names that begin with the term come first (byNameInTiers);
-    // each tier then carries the search condition in its own form.
-    const inTiers =
-      query.q !== undefined &&
-      (query.sort ?? CONTACT_DEFAULT_SORT).replace(/^-/, '') === 'name' &&
-      !query.deleted &&
-      normalize(query.q) !== '';
-    if (search && !inTiers) qb.andWhere(search.sql, search.params);
+    const { q } = query;
+    const search = q === undefined ? undefined : searchCondition('c', q);
+    const listedByName = (query.sort ?? CONTACT_DEFAULT_SORT).replace(/^-/, '') === 'name';
+    // Searched and listed by name, names that begin with the term come first (byNameInTiers), and
+    // each tier carries the search condition in its own form. The deleted (whom
+    // contacts_name_prefix_idx does not hold) are listed by name alone, as is a term with nothing
+    // searchable in it (it finds nothing).
+    const beginsWith =
+      q !== undefined && listedByName && !query.deleted && normalize(q) !== ''
+        ? contactNameBeginsWith('c', q)
+        : undefined;
+    if (search && !beginsWith) qb.andWhere(search.sql, search.params);
     // A filter by a record the caller may not see finds nothing.
     if (
       await filtersOnInvisible([
@@ -197,18 +208,21 @@ export class ContactsService extends RecordService<Contact, Contact> {
       qb.andWhere(query.restricted ? 'c.restricted_at IS NOT NULL' : 'c.restricted_at IS NULL');
     // Sorting the matches instead of walking the name index: an expression of the same value
     // that no index is built on, so the planner collects the matches first.
-    const sortMatches =
-      search !== undefined &&
-      (query.sort ?? CONTACT_DEFAULT_SORT).replace(/^-/, '') === 'name' &&
-      (await estimatedMatches(inTiers ? qb.clone().andWhere(search.sql, search.params) : qb)) <=
-        SORT_MATCHES_UP_TO;
-    const byName: SortKey<Contact> = {
-      sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
-      type: 'text',
-      value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
+    const byName = async (): Promise<SortKey<Contact>> => {
+      const sortMatches =
+        search !== undefined &&
+        listedByName &&
+        (await estimatedMatches(
+          beginsWith ? qb.clone().andWhere(search.sql, search.params) : qb,
+        )) <= SORT_MATCHES_UP_TO;
+      return {
+        sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
+        type: 'text',
+        value: nameValue,
+      };
     };
     const sorts: Sorts<Contact, ContactSort> = {
-      name: inTiers ? byNameInTiers(byName, search!, contactNameBeginsWith('c', query.q!)) : byName,
+      name: search && beginsWith ? byNameInTiers(byName, search, beginsWith) : await byName(),
       createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
       updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
     };
