@@ -17,6 +17,17 @@ describe('keyset cursor', () => {
     });
   });
 
+  it('round-trips the tier of a sort in tiers, and refuses a tier that is not a count', () => {
+    expect(decodeCursor(key, encodeCursor(key, { ...payload, tier: 1 }))).toEqual({
+      ...payload,
+      tier: 1,
+    });
+    for (const tier of [-1, 0.5, '1', null])
+      expect(
+        decodeCursor(key, encodeCursor(key, { ...payload, tier: tier as unknown as number })),
+      ).toBeUndefined();
+  });
+
   it('is opaque URL-safe text', () => {
     expect(encodeCursor(key, payload)).toMatch(/^[A-Za-z0-9_-]+$/);
   });

@@ -1,10 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a cursor remembers: the sort it was made for and the last row's sort value and id. */
+/**
+ * What a cursor remembers: the sort it was made for and the last row's sort value and id, and for
+ * a sort in tiers (pagination.ts, TieredSortKey) the row's tier.
+ */
 export interface CursorPayload {
   sort: string;
   value: string | number | null;
   id: string;
+  tier?: number;
 }
 
 const SIGNATURE_BYTES = 12;
@@ -14,7 +18,9 @@ const SIGNATURE_BYTES = 12;
  * truncated, from another deployment) is recognised and refused instead of reaching SQL.
  */
 export function encodeCursor(key: Buffer, payload: CursorPayload): string {
-  const body = Buffer.from(JSON.stringify([payload.sort, payload.value, payload.id]), 'utf8');
+  const fields: unknown[] = [payload.sort, payload.value, payload.id];
+  if (payload.tier !== undefined) fields.push(payload.tier);
+  const body = Buffer.from(JSON.stringify(fields), 'utf8');
   const signature = createHmac('sha256', key).update(body).digest().subarray(0, SIGNATURE_BYTES);
   return Buffer.concat([signature, body]).toString('base64url');
 }
@@ -32,11 +38,13 @@ export function decodeCursor(key: Buffer, token: string): CursorPayload | undefi
   if (!timingSafeEqual(signature, expected)) return undefined;
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
-    const [sort, value, id] = parsed as unknown[];
+    if (!Array.isArray(parsed) || (parsed.length !== 3 && parsed.length !== 4)) return undefined;
+    const [sort, value, id, tier] = parsed as unknown[];
     if (typeof sort !== 'string' || typeof id !== 'string') return undefined;
     if (value !== null && typeof value !== 'string' && typeof value !== 'number') return undefined;
-    return { sort, value, id };
+    if (parsed.length === 3) return { sort, value, id };
+    if (!Number.isSafeInteger(tier) || (tier as number) < 0) return undefined;
+    return { sort, value, id, tier: tier as number };
   } catch {
     return undefined;
   }

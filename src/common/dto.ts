@@ -290,9 +290,14 @@ export const UserIdOrMeFilter = (
  * A searchable list's query: `?limit=&cursor=`, `?sort=` from its whitelist and `?q=`, described
  * per list. The list's filters follow in the class that extends it.
  */
-export function ListQuery(sorts: readonly string[], defaultSort: string, search: string) {
+export function ListQuery(
+  sorts: readonly string[],
+  defaultSort: string,
+  search: string,
+  sortDescription?: string,
+) {
   class SearchableListQuery extends PageQuery {
-    @SortOf(sorts, defaultSort)
+    @SortOf(sorts, defaultSort, sortDescription)
     override sort?: string = undefined;
 
     @SearchTerm(search)

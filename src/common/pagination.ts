@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor } from './cursor';
+import { CursorPayload, decodeCursor, encodeCursor } from './cursor';
 import { BadInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -37,10 +37,11 @@ export class PageQuery {
  * `-descending`. The service's KeysetOptions.sorts has exactly these keys (`Sorts<T, …>`), and
  * the paginator refuses any other (400, code isIn).
  */
-export const SortOf = (fields: readonly string[], defaultSort: string) =>
+export const SortOf = (fields: readonly string[], defaultSort: string, description?: string) =>
   ApiPropertyOptional({
     enum: fields.flatMap((f) => [f, `-${f}`]),
     default: defaultSort,
+    ...(description && { description }),
   });
 
 export interface Page<T> {
@@ -59,12 +60,29 @@ export interface SortKey<T> {
   value: (row: T) => string | number | Date;
 }
 
+/** One tier of a TieredSortKey: the rows of `where`, in the order of its own sort key. */
+export interface SortTier<T> extends SortKey<T> {
+  where: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * A sort whose rows fall into tiers listed one after the other, each in its own order (e.g.
+ * names that begin with a search term, then the other matches): ascending tier by tier, the
+ * descending sort the exact reverse. The tiers' conditions must not overlap. Each tier is its own
+ * query, run only when the tiers before it leave the page short; a cursor carries its row's tier.
+ * A tier given as a function is made only then (e.g. after asking the planner how to sort it).
+ */
+export interface TieredSortKey<T> {
+  tiers: (SortTier<T> | (() => Promise<SortTier<T>>))[];
+}
+
 /** A list's whitelist: one SortKey for each of its sort fields. */
-export type Sorts<T, Field extends string> = Record<Field, SortKey<T>>;
+export type Sorts<T, Field extends string> = Record<Field, SortKey<T> | TieredSortKey<T>>;
 
 export interface KeysetOptions<T> {
   /** The whitelist: API field name → how to sort by it. */
-  sorts: Record<string, SortKey<T>>;
+  sorts: Record<string, SortKey<T> | TieredSortKey<T>>;
   /** E.g. `-createdAt`. */
   defaultSort: string;
   /** The alias' primary key column, the tie-breaker. */
@@ -101,16 +119,17 @@ export class Paginator {
       );
     }
     const direction = descending ? 'DESC' : 'ASC';
+    const cursor = query.cursor === undefined ? undefined : this.cursor(query.cursor, sortParam);
+    if ('tiers' in sortKey)
+      return this.tiered(qb, query, options, {
+        sortParam,
+        descending,
+        tiers: sortKey.tiers,
+        cursor,
+      });
 
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor(this.key, query.cursor);
-      if (!cursor) throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
-      if (cursor.sort !== sortParam) {
-        throw BadInput.field('cursor', 'cursor', 'cursor belongs to another sort order');
-      }
-      if (!/^[0-9a-f-]{36}$/.test(cursor.id) || cursor.value === null) {
-        throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
-      }
+    if (cursor) {
+      if (cursor.tier !== undefined) throw notIssued();
       const op = descending ? '<' : '>';
       qb.andWhere(
         `(${sortKey.sql}, ${options.idColumn}) ${op} (CAST(:cursorValue AS ${sortKey.type}), CAST(:cursorId AS uuid))`,
@@ -134,7 +153,82 @@ export class Paginator {
         : null;
     return { items, nextCursor };
   }
+
+  /** The cursor of `?cursor=`, checked to be one this server issued for this sort. */
+  private cursor(token: string, sortParam: string): CursorPayload {
+    const cursor = decodeCursor(this.key, token);
+    if (!cursor) throw notIssued();
+    if (cursor.sort !== sortParam) {
+      throw BadInput.field('cursor', 'cursor', 'cursor belongs to another sort order');
+    }
+    if (!/^[0-9a-f-]{36}$/.test(cursor.id) || cursor.value === null) throw notIssued();
+    return cursor;
+  }
+
+  /**
+   * A page of a TieredSortKey: tier after tier (descending: from the last), each queried for what
+   * the page still lacks, from the cursor's tier on. Within the cursor's tier the keyset condition
+   * is also a bound of the tier's sort expression (`key >= value`), which narrows the range its
+   * index is read in and the planner's estimate alike; the exact comparison of (key, id) is left
+   * out of the estimate (a coalesce() it has no statistics for counts as one half): estimated as
+   * independent of that range, which it lies within, it made the planner expect a handful of
+   * rows where thousands remain, and sort them all instead of reading the first few in order.
+   */
+  private async tiered<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    query: PageQuery,
+    options: KeysetOptions<T>,
+    sort: {
+      sortParam: string;
+      descending: boolean;
+      tiers: TieredSortKey<T>['tiers'];
+      cursor: CursorPayload | undefined;
+    },
+  ): Promise<Page<T>> {
+    const { sortParam, descending, tiers, cursor } = sort;
+    if (cursor && (cursor.tier === undefined || cursor.tier >= tiers.length)) throw notIssued();
+    const direction = descending ? 'DESC' : 'ASC';
+    const op = descending ? '<' : '>';
+    const order = tiers.map((_, n) => n);
+    if (descending) order.reverse();
+    const rows: { row: T; tier: number }[] = [];
+    const made: SortTier<T>[] = [];
+    for (const n of order.slice(cursor?.tier === undefined ? 0 : order.indexOf(cursor.tier))) {
+      if (rows.length > query.limit) break;
+      const given = tiers[n];
+      const tier = (made[n] = typeof given === 'function' ? await given() : given);
+      const tierQuery = qb.clone().andWhere(tier.where, tier.params);
+      if (cursor?.tier === n) {
+        const value = `CAST(:cursorValue AS ${tier.type})`;
+        tierQuery.andWhere(
+          `${tier.sql} ${op}= ${value}
+           AND coalesce((${tier.sql}, ${options.idColumn}) ${op} (${value}, CAST(:cursorId AS uuid)), false)`,
+          { cursorValue: cursor.value, cursorId: cursor.id },
+        );
+      }
+      tierQuery
+        .orderBy(tier.sql, direction)
+        .addOrderBy(options.idColumn, direction)
+        .limit(query.limit + 1 - rows.length);
+      for (const row of await tierQuery.getMany()) rows.push({ row, tier: n });
+    }
+    const hasMore = rows.length > query.limit;
+    const items = hasMore ? rows.slice(0, query.limit) : rows;
+    const last = items[items.length - 1];
+    const nextCursor =
+      hasMore && last
+        ? encodeCursor(this.key, {
+            sort: sortParam,
+            value: serialise(made[last.tier].value(last.row)),
+            id: String((last.row as unknown as { id: string }).id),
+            tier: last.tier,
+          })
+        : null;
+    return { items: items.map((r) => r.row), nextCursor };
+  }
 }
+
+const notIssued = () => BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
 
 function serialise(value: string | number | Date): string | number {
   return value instanceof Date ? value.toISOString() : value;

@@ -74,6 +74,13 @@ export const searchColumns = (parts: (string | null | undefined)[]) => {
 export const MAX_SEARCH_WORDS = 8;
 
 /**
+ * The LIKE pattern of names that begin with a search term, normalised as the term is searched
+ * (`Wang-F` → `wang f%`, wildcards escaped): what the search box ranks first, and a contacts list
+ * searched by name lists first.
+ */
+export const namePrefixPattern = (term: string): string => `${escapeLike(normalize(term))}%`;
+
+/**
  * A WHERE condition for a search term over a record's `search_key`/`search_prefixes`: every word
  * of the term must occur. Words of three letters or more use the trigram index (`LIKE %word%`,
  * wildcards escaped); shorter ones match word prefixes. Beside a longer word, a short one is a

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { searchColumns } from '../common/search';
+import type { SqlCondition } from '../common/scope';
+import { namePrefixPattern, searchColumns } from '../common/search';
 import { contactMatchColumns } from './match-keys';
 
 /** The order of contacts by name; contacts_name_idx is built on this expression. */
@@ -12,6 +13,16 @@ export const contactNameOrder = (alias: string): string =>
  */
 export const contactNamePrefixOrder = (alias: string): string =>
   `(${contactNameOrder(alias)} COLLATE "C")`;
+
+/**
+ * Contacts whose name begins with a search term (`:namePrefix`): one range of
+ * contacts_name_prefix_idx among the live contacts. The search box ranks them first, and a
+ * contacts list searched and sorted by name lists them first, each in that index's order.
+ */
+export const contactNameBeginsWith = (alias: string, term: string): SqlCondition => ({
+  sql: `${contactNamePrefixOrder(alias)} LIKE :namePrefix`,
+  params: { namePrefix: namePrefixPattern(term) },
+});
 
 /** The parts a contact is found by: its names, email, and its organisation's names. */
 export function contactSearchParts(contact: {

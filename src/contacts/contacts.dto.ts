@@ -245,10 +245,18 @@ export const CONTACT_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type ContactSort = (typeof CONTACT_SORTS)[number];
 export const CONTACT_DEFAULT_SORT = 'name';
 
+/** How a search is listed by name: one rule with the search box (contactNameBeginsWith). */
+const BY_NAME_WITH_Q =
+  'With `q` (not with `deleted=true`), `name` lists first the contacts whose name begins with the ' +
+  'term (family name, then given name; the term as searched: lower case, without accents or ' +
+  'punctuation), in byte order (COLLATE "C"), then the other matches by name; `-name` is the ' +
+  'exact reverse.';
+
 export class ContactListQuery extends ListQuery(
   CONTACT_SORTS,
   CONTACT_DEFAULT_SORT,
-  'Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive.',
+  `Part of a name (pinyin works for Chinese script), email or organisation, accent- and case-insensitive. ${BY_NAME_WITH_Q}`,
+  `A field to sort by, \`-field\` for descending. ${BY_NAME_WITH_Q}`,
 ) {
   @OptionalId() companyId?: string;
   @OptionalId() partnerId?: string;

@@ -8,11 +8,17 @@ import { stripUndefined, userIdOrMe } from '../common/dto';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { BadInput, FieldError, fieldError, NotFound, VersionConflict } from '../common/errors';
 import { estimatedMatches } from '../common/estimate';
-import { CURSOR_KEY, Page, Paginator, Sorts } from '../common/pagination';
-import { andPositional, filtersOnInvisible, hideInvisibleIds, scopedQuery } from '../common/scope';
+import { CURSOR_KEY, Page, Paginator, SortKey, Sorts, TieredSortKey } from '../common/pagination';
+import {
+  andPositional,
+  filtersOnInvisible,
+  hideInvisibleIds,
+  scopedQuery,
+  SqlCondition,
+} from '../common/scope';
 import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
 import { deadLinks } from '../common/references';
-import { searchCondition } from '../common/search';
+import { normalize, searchCondition } from '../common/search';
 import { inTransaction } from '../common/transaction';
 import { visibleCompanyIds } from '../companies/scope';
 import { followUpScope } from '../follow-ups/scope';
@@ -21,7 +27,12 @@ import { leadScope } from '../leads/scope';
 import { visiblePartnerIds } from '../partners/scope';
 import { HOME_TIME_ZONE, localDay } from '../trips/time';
 import { Contact } from './contact.entity';
-import { contactNameOrder, contactSearchColumns } from './contact-search';
+import {
+  contactNameBeginsWith,
+  contactNameOrder,
+  contactNamePrefixOrder,
+  contactSearchColumns,
+} from './contact-search';
 import { contactScope } from './scope';
 import { familyNameRequired, newContactNames } from './names';
 import {
@@ -36,6 +47,7 @@ import {
 } from './contacts.dto';
 
 const NAME_ORDER = contactNameOrder('c');
+const NAME_PREFIX_ORDER = contactNamePrefixOrder('c');
 
 /**
  * Up to this many matches (as the planner estimates them), a search listed by name collects its
@@ -49,6 +61,45 @@ const NAME_ORDER = contactNameOrder('c');
  * statistics buckets, migration 1764162000000).
  */
 const SORT_MATCHES_UP_TO = 5_000;
+
+/**
+ * A search listed by name: first the contacts whose name begins with the term, in the order of
+ * contacts_name_prefix_idx (byte order, COLLATE "C"), read off it and no further than the page
+ * needs; then the other matches by name (`byName`: sorted, or along contacts_name_idx, as
+ * SORT_MATCHES_UP_TO decides: the planner is asked only then), queried only once the first tier
+ * is exhausted. The search box ranks
+ * by the same rule (contactNameBeginsWith). In the first tier the search condition is kept out of
+ * the index and the estimate (coalesce(), which the planner counts as true for one row in two): a
+ * name that begins with the term matches it almost always, but estimated as independent of the
+ * name, the planner expected 38 of 3,351 Zhangs to match, and combined both indexes to sort them
+ * all (12 ms warm, 220 ms cold) where reading the first 51 off the index in order takes 0.3 ms.
+ */
+function byNameInTiers(
+  byName: () => Promise<SortKey<Contact>>,
+  search: SqlCondition,
+  beginsWith: SqlCondition,
+): TieredSortKey<Contact> {
+  const params = { ...search.params, ...beginsWith.params };
+  return {
+    tiers: [
+      {
+        sql: NAME_PREFIX_ORDER,
+        type: 'text',
+        value: nameValue,
+        where: `c.deleted_at IS NULL AND ${beginsWith.sql} AND coalesce(${search.sql}, false)`,
+        params,
+      },
+      async () => ({
+        ...(await byName()),
+        where: `${search.sql} AND NOT (${beginsWith.sql})`,
+        params,
+      }),
+    ],
+  };
+}
+
+/** A contact's place in the name order, as the cursor remembers it. */
+const nameValue = (c: Contact): string => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase();
 
 /** The fields a change is audited by (the importer audits its writes by the same). */
 export const AUDITED = [
@@ -126,10 +177,18 @@ export class ContactsService extends RecordService<Contact, Contact> {
     const qb = listScope(actor, query, 'contact:write', (deleted) =>
       this.scoped(actor, this.db.manager, deleted),
     );
-    if (query.q !== undefined) {
-      const search = searchCondition('c', query.q);
-      qb.andWhere(search.sql, search.params);
-    }
+    const { q } = query;
+    const search = q === undefined ? undefined : searchCondition('c', q);
+    const listedByName = (query.sort ?? CONTACT_DEFAULT_SORT).replace(/^-/, '') === 'name';
+    // Searched and listed by name, names that begin with the term come first (byNameInTiers), and
+    // each tier carries the search condition in its own form. The deleted (whom
+    // contacts_name_prefix_idx does not hold) are listed by name alone, as is a term with nothing
+    // searchable in it (it finds nothing).
+    const beginsWith =
+      q !== undefined && listedByName && !query.deleted && normalize(q) !== ''
+        ? contactNameBeginsWith('c', q)
+        : undefined;
+    if (search && !beginsWith) qb.andWhere(search.sql, search.params);
     // A filter by a record the caller may not see finds nothing.
     if (
       await filtersOnInvisible([
@@ -149,16 +208,21 @@ export class ContactsService extends RecordService<Contact, Contact> {
       qb.andWhere(query.restricted ? 'c.restricted_at IS NOT NULL' : 'c.restricted_at IS NULL');
     // Sorting the matches instead of walking the name index: an expression of the same value
     // that no index is built on, so the planner collects the matches first.
-    const sortMatches =
-      query.q !== undefined &&
-      (query.sort ?? 'name').replace(/^-/, '') === 'name' &&
-      (await estimatedMatches(qb)) <= SORT_MATCHES_UP_TO;
-    const sorts: Sorts<Contact, ContactSort> = {
-      name: {
+    const byName = async (): Promise<SortKey<Contact>> => {
+      const sortMatches =
+        search !== undefined &&
+        listedByName &&
+        (await estimatedMatches(
+          beginsWith ? qb.clone().andWhere(search.sql, search.params) : qb,
+        )) <= SORT_MATCHES_UP_TO;
+      return {
         sql: sortMatches ? `${NAME_ORDER} || ''` : NAME_ORDER,
         type: 'text',
-        value: (c) => `${c.familyName} ${c.givenName ?? ''}`.toLowerCase(),
-      },
+        value: nameValue,
+      };
+    };
+    const sorts: Sorts<Contact, ContactSort> = {
+      name: search && beginsWith ? byNameInTiers(byName, search, beginsWith) : await byName(),
       createdAt: { sql: 'c.created_at', type: 'timestamptz', value: (c) => c.createdAt },
       updatedAt: { sql: 'c.updated_at', type: 'timestamptz', value: (c) => c.updatedAt },
     };

@@ -5,8 +5,18 @@ import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
 import { estimatedRows } from '../common/estimate';
 import { onlyWhere, SqlCondition } from '../common/scope';
-import { escapeLike, MAX_SEARCH_WORDS, normalize, searchCondition } from '../common/search';
-import { contactNameOrder, contactNamePrefixOrder } from '../contacts/contact-search';
+import {
+  escapeLike,
+  MAX_SEARCH_WORDS,
+  namePrefixPattern,
+  normalize,
+  searchCondition,
+} from '../common/search';
+import {
+  contactNameBeginsWith,
+  contactNameOrder,
+  contactNamePrefixOrder,
+} from '../contacts/contact-search';
 import { contactScope } from '../contacts/scope';
 import { companyScope } from '../companies/scope';
 import { leadScope } from '../leads/scope';
@@ -57,7 +67,7 @@ export class SearchService {
       this.contacts(actor, q, term, limit),
       this.companies(actor, q, term, limit),
       this.partners(actor, q, term, limit),
-      this.leads(actor, term, limit),
+      this.leads(actor, q, term, limit),
     ]);
     return { contacts, companies, partners, leads };
   }
@@ -74,6 +84,7 @@ export class SearchService {
     const company = companyScope(actor, 'co');
     const partner = partnerScope(actor, 'p');
     const contact = contactScope(actor, 'c');
+    const beginsWith = contactNameBeginsWith('c', q);
     const organisation = `coalesce(${onlyWhere(company, 'co.name')}, ${onlyWhere(partner, 'p.name')})`;
     const rows = await this.ranked<{
       id: string;
@@ -95,10 +106,18 @@ export class SearchService {
                 ${and(contact)}`,
         similarity: 'similarity(c.search_key, :term)',
         name: contactNameOrder('c'),
-        prefix: contactNamePrefixOrder('c'),
+        prefix: { order: contactNamePrefixOrder('c'), beginsWith: beginsWith.sql },
         id: 'c.id',
       },
-      { ...search.params, ...company?.params, ...partner?.params, ...contact?.params, term, limit },
+      {
+        ...search.params,
+        ...company?.params,
+        ...partner?.params,
+        ...contact?.params,
+        ...beginsWith.params,
+        term,
+        limit,
+      },
     );
     return rows.map((r) => ({
       id: r.id,
@@ -135,7 +154,7 @@ export class SearchService {
         id: 'co.id',
         small: true,
       },
-      { ...search.params, ...scope?.params, term, limit },
+      { ...search.params, ...scope?.params, term, limit, namePrefix: namePrefixPattern(q) },
     );
     return rows.map((r) => ({
       id: r.id,
@@ -171,7 +190,7 @@ export class SearchService {
         id: 'p.id',
         small: true,
       },
-      { ...search.params, ...scope?.params, term, limit },
+      { ...search.params, ...scope?.params, term, limit, namePrefix: namePrefixPattern(q) },
     );
     return rows.map((r) => ({
       id: r.id,
@@ -180,13 +199,18 @@ export class SearchService {
     }));
   }
 
-  private async leads(actor: Actor, term: string, limit: number): Promise<SearchHitDto[]> {
+  private async leads(
+    actor: Actor,
+    q: string,
+    term: string,
+    limit: number,
+  ): Promise<SearchHitDto[]> {
     const scope = leadScope(actor, 'l');
     // Lead titles are matched as the trigram index leads_search_idx holds them; every word of
     // the term must occur, and `%`/`_` are never wildcards (normalize() drops them, escapeLike
     // guards the rest).
     const title = 'immutable_unaccent(lower(l.title))';
-    const params: Params = { ...scope?.params, term, limit };
+    const params: Params = { ...scope?.params, term, limit, namePrefix: namePrefixPattern(q) };
     const clauses = term
       .split(' ')
       .slice(0, MAX_SEARCH_WORDS)
@@ -222,7 +246,8 @@ export class SearchService {
 
   /**
    * The first `:limit` rows of a search, ranked as RANK_ALL_UP_TO describes by how many rows the
-   * planner expects it to find. `params` holds `:term`, the normalised search term.
+   * planner expects it to find. `params` holds `:term`, the normalised search term, and
+   * `:namePrefix`, the pattern of names that begin with it (namePrefixPattern).
    */
   private async ranked<T>(
     query: {
@@ -237,10 +262,11 @@ export class SearchService {
       /** The expression of the table's name index. */
       name: string;
       /**
-       * The same name `COLLATE "C"`, the expression of a btree index over the live rows: a name
-       * that begins with the term is a range of it, in its order.
+       * The same name `COLLATE "C"`, the expression of a btree index over the live rows (`order`),
+       * and the condition of a name that begins with the term (`beginsWith`): a range of it, in
+       * its order.
        */
-      prefix?: string;
+      prefix?: { order: string; beginsWith: string };
       id: string;
       /**
        * A table of thousands of rows at most (companies, partners): every match is ranked by
@@ -254,10 +280,10 @@ export class SearchService {
     const matches = query.small
       ? 0
       : await this.estimate(`SELECT 1 FROM ${from} WHERE ${where}`, params);
-    const all = { ...params, namePrefix: `${escapeLike(String(params.term))}%` };
-    if (matches <= RANK_ALL_UP_TO) return this.hits<T>(query, `${similarity} DESC, ${id}`, all);
-    if (matches > SORT_MATCHES_UP_TO) return this.hits<T>(query, `${name}, ${id}`, all);
-    if (!prefix) return this.hits<T>(query, `(${name} LIKE :namePrefix) DESC, ${name}, ${id}`, all);
+    if (matches <= RANK_ALL_UP_TO) return this.hits<T>(query, `${similarity} DESC, ${id}`, params);
+    if (matches > SORT_MATCHES_UP_TO) return this.hits<T>(query, `${name}, ${id}`, params);
+    if (!prefix)
+      return this.hits<T>(query, `(${name} LIKE :namePrefix) DESC, ${name}, ${id}`, params);
     // Names that begin with the term, off the index in its order. The subquery with OFFSET 0
     // keeps the search condition out of the index scan: pushed into it, the planner estimates
     // the two as independent (38 rows where 3,351 match), and combines both indexes' bitmaps of
@@ -267,20 +293,20 @@ export class SearchService {
     const beginning = await this.hits<T>(
       {
         ...query,
-        from: `(SELECT ${alias}.*, ${prefix} AS name_rank FROM ${from}
-                WHERE ${alias}.deleted_at IS NULL AND ${prefix} LIKE :namePrefix
+        from: `(SELECT ${alias}.*, ${prefix.order} AS name_rank FROM ${from}
+                WHERE ${alias}.deleted_at IS NULL AND ${prefix.beginsWith}
                 ORDER BY name_rank, ${id} OFFSET 0) ${alias}`,
         sorted: true,
       },
       `${alias}.name_rank, ${id}`,
-      all,
+      params,
     );
     const rest = Number(params.limit) - beginning.length;
     if (rest === 0) return beginning;
     const others = await this.hits<T>(
-      { ...query, where: `${where} AND NOT (${prefix} LIKE :namePrefix)` },
+      { ...query, where: `${where} AND NOT (${prefix.beginsWith})` },
       `${name}, ${id}`,
-      { ...all, limit: rest },
+      { ...params, limit: rest },
     );
     return [...beginning, ...others];
   }
