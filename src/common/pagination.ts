@@ -139,19 +139,32 @@ export class Paginator {
     qb.orderBy(sortKey.sql, direction)
       .addOrderBy(options.idColumn, direction)
       .limit(query.limit + 1);
-    const rows = await qb.getMany();
-    const hasMore = rows.length > query.limit;
-    const items = hasMore ? rows.slice(0, query.limit) : rows;
+    return this.pageOf(
+      await qb.getMany(),
+      query.limit,
+      (row) => row,
+      (last) => ({
+        sort: sortParam,
+        value: serialise(sortKey.value(last)),
+        id: idOf(last),
+      }),
+    );
+  }
+
+  /** The page of `rows` (one more than `limit` when more follow) and the cursor after its last. */
+  private pageOf<R, T>(
+    rows: R[],
+    limit: number,
+    itemOf: (row: R) => T,
+    cursorOf: (last: R) => CursorPayload,
+  ): Page<T> {
+    const hasMore = rows.length > limit;
+    const items = hasMore ? rows.slice(0, limit) : rows;
     const last = items[items.length - 1];
-    const nextCursor =
-      hasMore && last
-        ? encodeCursor(this.key, {
-            sort: sortParam,
-            value: serialise(sortKey.value(last)),
-            id: String((last as unknown as { id: string }).id),
-          })
-        : null;
-    return { items, nextCursor };
+    return {
+      items: items.map(itemOf),
+      nextCursor: hasMore && last !== undefined ? encodeCursor(this.key, cursorOf(last)) : null,
+    };
   }
 
   /** The cursor of `?cursor=`, checked to be one this server issued for this sort. */
@@ -212,23 +225,23 @@ export class Paginator {
         .limit(query.limit + 1 - rows.length);
       for (const row of await tierQuery.getMany()) rows.push({ row, tier: n });
     }
-    const hasMore = rows.length > query.limit;
-    const items = hasMore ? rows.slice(0, query.limit) : rows;
-    const last = items[items.length - 1];
-    const nextCursor =
-      hasMore && last
-        ? encodeCursor(this.key, {
-            sort: sortParam,
-            value: serialise(made[last.tier].value(last.row)),
-            id: String((last.row as unknown as { id: string }).id),
-            tier: last.tier,
-          })
-        : null;
-    return { items: items.map((r) => r.row), nextCursor };
+    return this.pageOf(
+      rows,
+      query.limit,
+      (r) => r.row,
+      (last) => ({
+        sort: sortParam,
+        value: serialise(made[last.tier].value(last.row)),
+        id: idOf(last.row),
+        tier: last.tier,
+      }),
+    );
   }
 }
 
 const notIssued = () => BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
+
+const idOf = (row: unknown): string => String((row as { id: string }).id);
 
 function serialise(value: string | number | Date): string | number {
   return value instanceof Date ? value.toISOString() : value;
