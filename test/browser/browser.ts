@@ -100,7 +100,7 @@ export function useBrowser(
     app = await startTestApp({ env: { SEED_DEMO: 'true', ...o.env?.() } });
     browser = await launch();
     fill(app);
-  }, o.timeout);
+  }, o.timeout ?? 120_000);
   // A test's pages end with it: an open page keeps its renderer and the browser's compositor
   // working, and a file's dozens of them took a quarter of Chromium's CPU (test/browser/leads:
   // 120 s → 89 s).

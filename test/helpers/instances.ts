@@ -45,6 +45,6 @@ export function useInstances(
   beforeAll(async () => {
     instances = await startInstances(n, options);
     await fill(instances.apps);
-  });
+  }, 120_000);
   afterAll(() => instances?.stop());
 }
