@@ -8,13 +8,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  */
 const SETTLE_MS = 1000;
 /**
- * After the listener closed, how long a connection may stay idle before it is closed: a client
- * whose last answer (in the settle) kept the connection may be about to send on it. One slowed by
- * a busy machine took more than half a second (2 resets in a run beside the suite), and with 2 s
- * and a 250 ms settle a run beside the suite on a machine loaded far past its two cores still
- * met one reset.
+ * After the listener closed, how long an idle connection stays open before it is closed: a client
+ * may be about to send on it. One slowed by a busy machine took more than half a second (2 resets
+ * in a run beside the suite).
  */
-const IDLE_MS = 4000;
+const IDLE_MS = 2000;
+/**
+ * The same for a connection whose last answer, in the settle, kept it: its client is the likeliest
+ * to send again, and with 2 s one on a machine loaded far past its two cores still met a reset.
+ */
+const KEPT_IDLE_MS = 4000;
 const POLL_MS = 25;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,15 +40,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class ConnectionDrain {
   private readonly open = new Set<Socket>();
+  /** The connections answered in the settle without being told to close. */
+  private readonly kept = new WeakSet<Socket>();
   private closeAfterAnswer = false;
   private retired = false;
+  private settling = false;
 
   constructor(private readonly app: NestFastifyApplication) {
     app
       .getHttpAdapter()
       .getInstance()
-      .addHook('onSend', (_request, reply, payload, done) => {
+      .addHook('onSend', (request, reply, payload, done) => {
         if (this.closeAfterAnswer) void reply.header('Connection', 'close');
+        else if (this.settling) this.kept.add(request.raw.socket);
         done(null, payload);
       });
     app.getHttpServer().on('connection', (socket: Socket) => {
@@ -63,7 +70,9 @@ export class ConnectionDrain {
   async drain(timeoutMs: number): Promise<void> {
     if (this.retired) {
       this.closeAfterAnswer = false;
+      this.settling = true;
       await sleep(SETTLE_MS);
+      this.settling = false;
     }
     const server = this.app.getHttpServer();
     // The listening socket only: the http server's own close() would also reap idle connections.
@@ -71,8 +80,10 @@ export class ConnectionDrain {
     this.closeAfterAnswer = true;
     const stoppedAt = Date.now();
     while (this.open.size > 0 && Date.now() - stoppedAt < timeoutMs) {
-      if (Date.now() - stoppedAt >= IDLE_MS) {
-        for (const socket of this.open) if (!busy(socket)) socket.destroy();
+      const idleFor = Date.now() - stoppedAt;
+      for (const socket of this.open) {
+        if (busy(socket)) continue;
+        if (idleFor >= (this.kept.has(socket) ? KEPT_IDLE_MS : IDLE_MS)) socket.destroy();
       }
       await sleep(POLL_MS);
     }
