@@ -22,18 +22,31 @@ export interface TestApp {
   process: ChildProcess;
 }
 
+/**
+ * Each jest worker takes its apps' ports from a range of its own, below the kernel's ephemeral
+ * ports: a port the kernel had just called free could be handed to an app in another worker too,
+ * and while the second app booted, its helper's readiness check was answered by the first (a whole
+ * file's tests then ran against another file's app).
+ */
+const PORTS_PER_WORKER = 400;
+const firstPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 1) - 1) * PORTS_PER_WORKER;
+let nextPort = 0;
+
+/** A port of this worker's range that nothing listens on now. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
+  for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
+    const port = firstPort + (nextPort++ % PORTS_PER_WORKER);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${firstPort}–${firstPort + PORTS_PER_WORKER - 1}`);
 }
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 
 function serverUrl(): string {
   const url = process.env.LIAISON_TEST_SERVER_URL;
