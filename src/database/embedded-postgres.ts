@@ -70,7 +70,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function portIsFree(port: number): Promise<boolean> {
+/** Whether nothing listens on `port` of the loopback interface now. */
+export async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

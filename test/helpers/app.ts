@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Client, Pool } from 'pg';
 import request from 'supertest';
 
@@ -36,17 +35,10 @@ let nextPort = 0;
 export async function freePort(): Promise<number> {
   for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
     const port = firstPort + (nextPort++ % PORTS_PER_WORKER);
-    if (await canListen(port)) return port;
+    if (await portIsFree(port)) return port;
   }
   throw new Error(`no free port in ${firstPort}–${firstPort + PORTS_PER_WORKER - 1}`);
 }
-
-const canListen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 
 function serverUrl(): string {
   const url = process.env.LIAISON_TEST_SERVER_URL;
@@ -100,6 +92,7 @@ const {
   EMBEDDED_DATABASE,
   databaseUrl: onServer,
   runningEmbeddedPostgres,
+  portIsFree,
 } = require('../../dist/database/embedded-postgres') as typeof import('../../src/database/embedded-postgres');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
