@@ -958,3 +958,90 @@ describe('leads pipeline', () => {
       );
   });
 });
+
+describe('leads board', () => {
+  const STAGES = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'];
+  interface Column {
+    stage: string;
+    count: number;
+    valueEur: number;
+    items: LeadBody[];
+    nextCursor: string | null;
+  }
+  const board = async (query: string, session: Session = admin) => {
+    const res = await app.http.get(`/api/v1/leads/board?${query}`).set(session.auth);
+    expect(res.status).toBe(200);
+    return res.body.stages as Column[];
+  };
+
+  it('gives every stage its totals and first leads in one answer, the rest by the list', async () => {
+    const company = await make.company({ name: 'Tafelwerk' });
+    const made: LeadBody[] = [];
+    for (const [i, stage] of ['new', 'new', 'new', 'proposal', 'won', 'new', 'proposal'].entries())
+      made.push(await lead({ companyId: company.id, title: `T${i}`, stage, valueEur: 10 + i }));
+    // Changing the first makes it the newest of its stage.
+    const touched = await api
+      .as(admin)
+      .patch(`/api/v1/leads/${made[0].id}`, { valueEur: 5 }, { ifMatch: '"1"' });
+    expect(touched.status).toBe(200);
+
+    const columns = await board(`companyId=${company.id}&limit=2`);
+    const { rows } = await app.db.query(
+      `SELECT stage, count(*)::int AS n, sum(value_eur)::float8 AS v FROM leads
+        WHERE company_id = $1 AND deleted_at IS NULL GROUP BY 1`,
+      [company.id],
+    );
+    expect(columns.map((s) => s.stage)).toEqual(STAGES);
+    for (const column of columns) {
+      const row = rows.find((r) => r.stage === column.stage);
+      expect([column.stage, column.count, column.valueEur]).toEqual([
+        column.stage,
+        row?.n ?? 0,
+        row?.v ?? 0,
+      ]);
+      expect(column.items.length).toBe(Math.min(2, column.count));
+      expect(column.nextCursor === null).toBe(column.count <= 2);
+      for (const item of column.items) expect(item.stage).toBe(column.stage);
+    }
+    const news = columns.find((s) => s.stage === 'new')!;
+    expect(news.items.map((x) => x.title)).toEqual(['T0', 'T5']);
+    // The column's next leads: the list with the same filters, stage and sort, from its cursor.
+    const rest = await app.http
+      .get(
+        `/api/v1/leads?companyId=${company.id}&stage=new&sort=-updatedAt&limit=2&cursor=${encodeURIComponent(news.nextCursor!)}`,
+      )
+      .set(admin.auth);
+    expect(rest.status).toBe(200);
+    expect(rest.body.items.map((x: LeadBody) => x.title)).toEqual(['T2', 'T1']);
+    expect(rest.body.nextCursor).toBeNull();
+  });
+
+  it("shows a company user its own company's leads only, and nothing by another's", async () => {
+    const own = c.sessions.own;
+    const columns = await board('limit=50', own);
+    const { rows } = await app.db.query(
+      `SELECT count(*)::int AS n FROM leads WHERE company_id = $1 AND deleted_at IS NULL`,
+      [c.ownCompany.id],
+    );
+    expect(columns.reduce((n, s) => n + s.count, 0)).toBe(rows[0].n);
+    const shown = columns.flatMap((s) => s.items);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(new Set(shown.map((x) => x.companyId))).toEqual(new Set([c.ownCompany.id]));
+    const foreign = await board(`companyId=${c.foreignCompany.id}`, own);
+    expect(foreign.filter((s) => s.count > 0 || s.items.length > 0)).toEqual([]);
+  });
+
+  it('refuses a bad filter or size with a 400 naming it', async () => {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=51', 'limit'],
+      ['limit=x', 'limit'],
+      ['companyId=nope', 'companyId'],
+      ['ownerId=someone', 'ownerId'],
+      ['stage=new', 'stage'],
+    ]) {
+      const res = await app.http.get(`/api/v1/leads/board?${query}`).set(admin.auth);
+      expect([query, res.status, fields(res.body)]).toEqual([query, 400, [field]]);
+    }
+  });
+});

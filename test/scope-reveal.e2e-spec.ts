@@ -192,6 +192,7 @@ describe('a company user is shown no id of a record it may not see', () => {
       await read(`${path}?limit=200`);
     }
     await read('/leads/pipeline');
+    await read('/leads/board?limit=50');
     await read(`/contacts/${the.sharedContact}/timeline`);
     await read(`/contacts/${the.partnerContact}/timeline`);
     await read(`/trips/${the.sharedTrip}/appointments`);
@@ -289,6 +290,10 @@ describe('a filter by a record the caller may not see finds nothing', () => {
       the.ownLeadOnForeignTrip,
     ]);
     expect(await items(own, `/leads/pipeline?tripId=${the.foreignTrip}`)).toEqual([]);
+    const board = (await get(own, `/leads/board?tripId=${the.foreignTrip}`)) as {
+      stages: { count: number; items: unknown[] }[];
+    };
+    expect(board.stages.filter((s) => s.count > 0 || s.items.length > 0)).toEqual([]);
     for (const filter of [
       `leadId=${the.foreignLead}`,
       `interactionId=${the.interaction}`,

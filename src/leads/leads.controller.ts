@@ -6,6 +6,8 @@ import { RecordController } from '../common/record-controller';
 import {
   CreateLeadDto,
   CreateLeadNoteDto,
+  LeadBoardDto,
+  LeadBoardQuery,
   LeadListQuery,
   LeadNoteDto,
   LeadPipelineQuery,
@@ -17,6 +19,7 @@ import {
 } from './leads.dto';
 import { LeadsService } from './leads.service';
 import { Idempotent } from '../common/idempotency';
+import { ResponseSchema } from '../common/response-schema';
 
 export class LeadsController extends RecordController({
   path: 'api/v1/leads/:id',
@@ -38,6 +41,18 @@ export class LeadsController extends RecordController({
     @Query() query: LeadPipelineQuery,
   ): Promise<{ items: PipelineRowDto[] }> {
     return { items: await this.service.pipeline(actor, query) };
+  }
+
+  /**
+   * A board in one call: every stage with its totals and first leads (`?limit=` of each, the most
+   * recently changed first); a column's next leads are the list's `?stage=&sort=-updatedAt`.
+   */
+  @Get('board')
+  @Allow('lead:read')
+  @ResponseSchema(LeadBoardDto)
+  async board(@CurrentActor() actor: Actor, @Query() query: LeadBoardQuery): Promise<LeadBoardDto> {
+    const stages = await this.service.board(actor, query);
+    return { stages: stages.map((s) => ({ ...s, items: s.items.map(toLeadDto) })) };
   }
 
   @Get(':id/notes')

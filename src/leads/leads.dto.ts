@@ -91,12 +91,15 @@ export const PIPELINE_GROUPINGS = ['company', 'stage'] as const;
 /** The most companies `?top=` asks for: a chart's worth. */
 export const MAX_PIPELINE_TOP = 100;
 
-/** The pipeline's filters: the board's columns total what it shows. */
-export class LeadPipelineQuery {
+/** What a board and its totals are filtered by. */
+export class LeadBoardFilters {
   @OptionalId() companyId?: string;
   @OptionalId() tripId?: string;
   @UserIdOrMeFilter() ownerId?: string;
+}
 
+/** The pipeline's filters: the board's columns total what it shows. */
+export class LeadPipelineQuery extends LeadBoardFilters {
   @ApiPropertyOptional({
     enum: PIPELINE_GROUPINGS,
     default: 'company',
@@ -119,6 +122,25 @@ export class LeadPipelineQuery {
   @Min(1, { message: '$property must be at least 1' })
   @Max(MAX_PIPELINE_TOP, { message: `$property must not exceed ${MAX_PIPELINE_TOP}` })
   top?: number;
+}
+
+/** The leads a board shows of each stage at first, and the most it may ask for. */
+export const BOARD_STAGE_PAGE = 20;
+export const MAX_BOARD_STAGE_PAGE = 50;
+
+export class LeadBoardQuery extends LeadBoardFilters {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_BOARD_STAGE_PAGE,
+    default: BOARD_STAGE_PAGE,
+    description: 'Leads of each stage, the most recently changed first.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '$property must be a whole number' })
+  @Min(1, { message: '$property must be at least 1' })
+  @Max(MAX_BOARD_STAGE_PAGE, { message: `$property must not exceed ${MAX_BOARD_STAGE_PAGE}` })
+  limit: number = BOARD_STAGE_PAGE;
 }
 
 export class LeadDto extends RecordDto {
@@ -183,4 +205,24 @@ export class PipelineRowDto {
   @ApiProperty({ enum: LEAD_STAGES }) stage: string;
   @ApiProperty() count: number;
   @ApiProperty({ description: "Sum of the leads' values in EUR" }) valueEur: number;
+}
+
+export class LeadBoardStageDto {
+  @ApiProperty({ enum: LEAD_STAGES }) stage: string;
+  @ApiProperty({ description: 'Leads in the stage, within the filters' }) count: number;
+  @ApiProperty({ description: 'Sum of their values in EUR' }) valueEur: number;
+  @ApiProperty({ type: [LeadDto], description: 'The first leads, the most recently changed first' })
+  items: LeadDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The next ones: `GET /leads?stage=…&sort=-updatedAt&cursor=` with the same filters; null when all are shown.',
+  })
+  nextCursor: string | null;
+}
+
+/** A board: every stage in the pipeline's order, each with its totals and first leads. */
+export class LeadBoardDto {
+  @ApiProperty({ type: [LeadBoardStageDto] }) stages: LeadBoardStageDto[];
 }

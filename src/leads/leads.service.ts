@@ -20,11 +20,12 @@ import { inTransaction, transaction } from '../common/transaction';
 import { Notifications } from '../notifications/notifications.service';
 import type { NoticeKind } from '../notifications/notices';
 import { LeadNote } from './lead-note.entity';
-import { Lead, LEAD_STAGES } from './lead.entity';
+import { Lead, LEAD_STAGES, type LeadStage } from './lead.entity';
 import {
   CreateLeadDto,
   CreateLeadNoteDto,
   LEAD_DEFAULT_SORT,
+  LeadBoardQuery,
   LeadListQuery,
   LeadPipelineQuery,
   LeadSort,
@@ -80,6 +81,13 @@ const KEPT_TOTALS: PipelineSource = {
   value: 'sum(t.value_eur)',
   openValue: `coalesce(sum(t.value_eur) FILTER (WHERE t.stage NOT IN ('won', 'lost')), 0)`,
 };
+
+/** A board's column: the stage's totals and its first leads. */
+export interface BoardStage extends Page<Lead> {
+  stage: LeadStage;
+  count: number;
+  valueEur: number;
+}
 
 /** Agency roles see every lead, a company user only its company's. */
 const LEAD: ServiceSpec<Lead> = {
@@ -210,11 +218,52 @@ export class LeadsService extends RecordService<Lead, Lead> {
     return rows.map((r) => ({ ...r, valueEur: Number(r.valueEur) }));
   }
 
+  /**
+   * A board: each stage's totals (the pipeline's by stage) and its first `limit` leads, the most
+   * recently changed first, in one call where a board took one per stage. A stage without a lead
+   * needs no query; a filter by a record the caller may not see leaves every stage empty (the
+   * totals say so, as they check it); what the leads reveal of others is checked once for all.
+   */
+  async board(actor: Actor, query: LeadBoardQuery): Promise<BoardStage[]> {
+    const filters = { companyId: query.companyId, tripId: query.tripId, ownerId: query.ownerId };
+    const totals = new Map(
+      (await this.pipeline(actor, { ...filters, by: 'stage' })).map((r) => [r.stage, r]),
+    );
+    const pages = await Promise.all(
+      LEAD_STAGES.map((stage) =>
+        totals.has(stage)
+          ? this.unrevealed(actor, { ...filters, stage, limit: query.limit, sort: '-updatedAt' })
+          : { items: [], nextCursor: null },
+      ),
+    );
+    await this.reveal(
+      actor,
+      pages.flatMap((p) => p.items),
+    );
+    return LEAD_STAGES.map((stage, i) => ({
+      stage,
+      count: totals.get(stage)?.count ?? 0,
+      valueEur: totals.get(stage)?.valueEur ?? 0,
+      ...pages[i],
+    }));
+  }
+
   async list(actor: Actor, query: LeadListQuery): Promise<Page<Lead>> {
+    const page = await this.unrevealed(actor, query, true);
+    await this.reveal(actor, page.items);
+    return page;
+  }
+
+  /** A page of leads before `reveal`; `checkFilters` unless the caller has checked them. */
+  private async unrevealed(
+    actor: Actor,
+    query: LeadListQuery,
+    checkFilters = false,
+  ): Promise<Page<Lead>> {
     const qb = listScope(actor, query, 'lead:write', (deleted) =>
       this.scoped(actor, this.db.manager, deleted),
     );
-    await this.filterOnInvisible(actor, qb, query);
+    if (checkFilters) await this.filterOnInvisible(actor, qb, query);
     if (query.q !== undefined) {
       const search = titleSearch('l', query.q);
       qb.andWhere(search.sql, search.params);
@@ -243,13 +292,11 @@ export class LeadsService extends RecordService<Lead, Lead> {
         value: (l) => l.expectedCloseOn ?? '9999-12-31',
       },
     };
-    const page = await this.paginator.page(qb, query, {
+    return this.paginator.page(qb, query, {
       sorts,
       defaultSort: LEAD_DEFAULT_SORT,
       idColumn: 'l.id',
     });
-    await this.reveal(actor, page.items);
-    return page;
   }
 
   protected override async shown(actor: Actor, lead: Lead, manager: EntityManager): Promise<Lead> {

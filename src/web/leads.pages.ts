@@ -42,9 +42,8 @@ export interface Lead extends LeadView, Record<string, unknown> {
   deletedAt: string | null;
 }
 
-interface PipelineRow {
-  companyId: string;
-  companyName: string;
+/** A column of the API's board (GET /api/v1/leads/board). */
+interface BoardColumn extends Page<Lead> {
   stage: string;
   count: number;
   valueEur: number;
@@ -347,23 +346,11 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     if (ctx.query.fragment === 'cards') return this.moreCards(ctx, reply, filters, back);
 
     const { companyId } = filters;
-    // The stage totals first, summed by the database: a stage with no lead needs no query.
-    const pipeline = await this.api.get<{ items: PipelineRow[] }>(
-      user,
-      `/api/v1/leads/pipeline${queryString({ ...filters, by: 'stage' })}`,
-    );
-    const counted = new Set(pipeline.items.map((r) => r.stage));
     const labels = new Labels(this.api, user);
-    const [stages, people, trips, byCompany] = await Promise.all([
-      Promise.all(
-        LEAD_STAGES.map((stage) =>
-          counted.has(stage)
-            ? this.api.get<Page<Lead>>(
-                user,
-                `/api/v1/leads${queryString({ ...filters, stage, limit: String(STAGE_PAGE), sort: '-updatedAt' })}`,
-              )
-            : Promise.resolve<Page<Lead>>({ items: [], nextCursor: null }),
-        ),
+    const [board, people, trips, byCompany] = await Promise.all([
+      this.api.get<{ stages: BoardColumn[] }>(
+        user,
+        `/api/v1/leads/board${queryString({ ...filters, limit: String(STAGE_PAGE) })}`,
       ),
       directory(this.api, user),
       this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
@@ -371,17 +358,14 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     ]);
     const names = await this.cardNames(
       ctx,
-      stages.flatMap((s) => s.items),
+      board.stages.flatMap((s) => s.items),
       people,
       labels,
     );
-    const sum = (stage: string) =>
-      pipeline.items
-        .filter((r) => r.stage === stage)
-        .reduce((acc, r) => ({ count: acc.count + r.count, value: acc.value + r.valueEur }), {
-          count: 0,
-          value: 0,
-        });
+    const columns = new Map(board.stages.map((c) => [c.stage, c]));
+    const column = (stage: string): BoardColumn =>
+      columns.get(stage) ?? { stage, count: 0, valueEur: 0, items: [], nextCursor: null };
+    const sum = (stage: string) => ({ count: column(stage).count, value: column(stage).valueEur });
     const open = LEAD_STAGES.filter((s) => !CLOSED.has(s))
       .map(sum)
       .reduce((a, b) => a + b.value, 0);
@@ -417,15 +401,15 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       ${movable ? html`<p class="muted" id="board-help">${w(l, 'dragHint')}</p>` : ''}
       <div class="board-status" id="board-status" role="status" aria-live="polite"></div>
       <div class="board" id="board" data-locale="${l}"${movable ? html` data-movable="true"` : ''} aria-label="${w(l, 'boardCaption')}">
-        ${LEAD_STAGES.map((stage, i) => {
+        ${LEAD_STAGES.map((stage) => {
           const total = sum(stage);
           return html`<section class="stage-column${CLOSED.has(stage) ? ' closed' : ''}" id="stage-${stage}" data-stage="${stage}" data-count="${total.count}" data-total="${total.value}" aria-labelledby="stage-${stage}-h">
             <h2 id="stage-${stage}-h">${stageLabel(l, stage)}</h2>
             <p class="stage-sum"><span class="stage-count">${total.count}</span> <span class="stage-noun" data-one="${w(l, 'lead')}" data-many="${w(l, 'leadsCount')}">${total.count === 1 ? w(l, 'lead') : w(l, 'leadsCount')}</span> · <span class="stage-total">${money(total.value, l)}</span></p>
             <div class="cards">
-              ${stages[i].items.map((lead) => leadCard(ctx, lead, names, back))}
+              ${column(stage).items.map((lead) => leadCard(ctx, lead, names, back))}
             </div>
-            ${moreButton(ctx, stage, filters, stages[i].nextCursor)}
+            ${moreButton(ctx, stage, filters, column(stage).nextCursor)}
           </section>`;
         })}
       </div>
