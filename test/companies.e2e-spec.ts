@@ -1,9 +1,9 @@
 import { softDeleteStory } from './helpers/lifecycle';
 import { AGENCY_CREATES, AGENCY_WRITES, expectStatuses } from './helpers/roles';
-import { Api, Cast, Session, TestApp, useWorld } from './helpers/world';
+import { Api, Cast, Kit, Session, TestApp, useWorld } from './helpers/world';
 
-let app: TestApp, admin: Session, c: Cast, api: Api;
-useWorld((w) => ({ app, admin, c, api } = w));
+let app: TestApp, admin: Session, c: Cast, api: Api, make: Kit;
+useWorld((w) => ({ app, admin, c, api, make } = w));
 
 const create = (session: Session, body: Record<string, unknown>) =>
   api.as(session).post('/api/v1/companies', body);
@@ -227,5 +227,96 @@ describe('companies: ?ids=', () => {
     expect(JSON.stringify(bad.body)).toContain('ids');
     const many = Array.from({ length: 201 }, () => a.body.id).join(',');
     expect((await app.http.get(`/api/v1/companies?ids=${many}`).set(admin.auth)).status).toBe(400);
+  });
+});
+
+describe('names: GET /<kind>/names', () => {
+  const names = async (path: string, session: Session = admin) => {
+    const res = await app.http.get(`/api/v1/${path}`).set(session.auth);
+    expect([path, res.status]).toEqual([path, 200]);
+    return res.body as { items: { id: string; name: string }[]; more: boolean };
+  };
+
+  it('names the ids asked for that the caller may see, each as its page shows it', async () => {
+    const [company, partner, trip] = await Promise.all([
+      make.company({ name: 'Namenswerk' }),
+      make.partner({ name: 'Shanghai Blade Association' }),
+      make.trip(),
+    ]);
+    const [wang, own, gone] = await Promise.all([
+      make.contact({ familyName: 'Wang', givenName: 'Fang', nativeName: '王芳' }),
+      make.contact({ familyName: 'Müller', givenName: 'Anna', companyId: c.ownCompany.id }),
+      make.company({ name: 'Gelöscht GmbH' }),
+    ]);
+    await app.db.query('UPDATE companies SET deleted_at = now() WHERE id = $1', [gone.id]);
+    const { rows } = await app.db.query<{ title: string }>(
+      'SELECT title FROM trips WHERE id = $1',
+      [trip.id],
+    );
+    expect((await names(`companies/names?ids=${company.id},${gone.id}`)).items).toEqual([
+      { id: company.id, name: 'Namenswerk' },
+    ]);
+    expect(await names(`partners/names?ids=${partner.id}`)).toEqual({
+      items: [{ id: partner.id, name: 'Shanghai Blade Association' }],
+      more: false,
+    });
+    expect((await names(`trips/names?ids=${trip.id}`)).items).toEqual([
+      { id: trip.id, name: rows[0].title },
+    ]);
+    expect(
+      (await names(`contacts/names?ids=${wang.id},${own.id}`)).items.sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+    ).toEqual([
+      { id: own.id, name: 'Anna Müller' },
+      { id: wang.id, name: 'Wang Fang 王芳' },
+    ]);
+    // A company user hears only of what it may see.
+    const mine = c.sessions.own;
+    expect(
+      (await names(`companies/names?ids=${company.id},${c.ownCompany.id}`, mine)).items,
+    ).toEqual([{ id: c.ownCompany.id, name: c.ownCompany.name }]);
+    // Its company's contact once a lead of its company names it (contacts/scope.ts).
+    expect((await names(`contacts/names?ids=${wang.id},${own.id}`, mine)).items).toEqual([]);
+    await make.lead({ companyId: c.ownCompany.id, contactId: own.id });
+    expect((await names(`contacts/names?ids=${wang.id},${own.id}`, mine)).items).toEqual([
+      { id: own.id, name: 'Anna Müller' },
+    ]);
+    expect((await names('companies/names?limit=200', mine)).items).toEqual([
+      { id: c.ownCompany.id, name: c.ownCompany.name },
+    ]);
+  });
+
+  it("without ids, the first names in the list's order and whether there are more", async () => {
+    const list = await app.http.get('/api/v1/companies?sort=name&limit=3').set(admin.auth);
+    const first = await names('companies/names?limit=3');
+    expect(first.items).toEqual(
+      list.body.items.map((x: { id: string; name: string }) => ({ id: x.id, name: x.name })),
+    );
+    expect(first.more).toBe(list.body.nextCursor !== null);
+    const { rows } = await app.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM companies WHERE deleted_at IS NULL',
+    );
+    const all = await names('companies/names?limit=200');
+    expect([all.items.length, all.more]).toEqual([Math.min(rows[0].n, 200), rows[0].n > 200]);
+  });
+
+  it('refuses bad ids or a bad limit with a 400 naming the field', async () => {
+    const many = Array.from({ length: 201 }, () => c.ownCompany.id).join(',');
+    for (const [query, field] of [
+      ['ids=nope', 'ids'],
+      [`ids=${many}`, 'ids'],
+      ['limit=0', 'limit'],
+      ['limit=201', 'limit'],
+      ['limit=x', 'limit'],
+      ['sort=name', 'sort'],
+    ]) {
+      const res = await app.http.get(`/api/v1/companies/names?${query}`).set(admin.auth);
+      expect([query, res.status, JSON.stringify(res.body)]).toEqual([
+        query,
+        400,
+        expect.stringContaining(`"field":"${field}"`),
+      ]);
+    }
   });
 });

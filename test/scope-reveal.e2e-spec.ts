@@ -193,6 +193,10 @@ describe('a company user is shown no id of a record it may not see', () => {
     }
     await read('/leads/pipeline');
     await read('/leads/board?limit=50');
+    for (const kind of ['companies', 'partners', 'contacts', 'trips']) {
+      await read(`/${kind}/names?limit=200`);
+      await read(`/${kind}/names?ids=${[...Object.values(the), c.foreignCompany.id].join(',')}`);
+    }
     await read(`/contacts/${the.sharedContact}/timeline`);
     await read(`/contacts/${the.partnerContact}/timeline`);
     await read(`/trips/${the.sharedTrip}/appointments`);

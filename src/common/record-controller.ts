@@ -16,6 +16,7 @@ import { Actor, Allow, CurrentActor } from '../auth/actor';
 import type { Action } from '../auth/permissions';
 import { IfMatch } from './concurrency';
 import { Idempotent } from './idempotency';
+import { NamesDto, NamesQuery } from './names';
 import { Page } from './pagination';
 import { UuidParam } from './params';
 import { PageOf, ResponseSchema } from './response-schema';
@@ -29,6 +30,7 @@ export interface RecordService<E, C, U, Q> {
   remove(actor: Actor, id: string, version: number): Promise<void>;
   restore(actor: Actor, id: string): Promise<E>;
   purge(actor: Actor, id: string): Promise<void>;
+  names(actor: Actor, query: NamesQuery): Promise<NamesDto>;
 }
 
 /** The same for records that live under another (a trip's appointments): the parent's id first. */
@@ -60,6 +62,8 @@ interface KindOptions<S, E, D, C, U, Q> {
   /** The request DTOs: the validation pipe and the OpenAPI document read these. */
   body: { create: Type<C>; update: Type<U> };
   query: Type<Q>;
+  /** `GET names` too: the kind's service spec says how its records are named (`names`). */
+  names?: boolean;
 }
 
 /**
@@ -194,7 +198,18 @@ export function RecordController<S extends RecordService<E, C, U, Q>, E, D, C, U
       await this.service.purge(actor, id);
     }
   }
-  return RecordRoutes;
+  if (!options.names) return RecordRoutes;
+
+  class NamedRecordRoutes extends RecordRoutes {
+    /** Names of records a page links to (`?ids=`) or offers (the first `?limit=` by name). */
+    @Get('names')
+    @Allow(read)
+    @ResponseSchema(NamesDto)
+    names(@CurrentActor() actor: Actor, @Query() query: NamesQuery): Promise<NamesDto> {
+      return this.service.names(actor, query);
+    }
+  }
+  return NamedRecordRoutes;
 }
 
 /**

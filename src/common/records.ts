@@ -13,6 +13,7 @@ import type { Actor } from '../auth/actor';
 import { Action, can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from './concurrency';
 import { Conflict, Forbidden, NotFound, VersionConflict } from './errors';
+import { NameSpec, NamesDto, NamesQuery } from './names';
 import { Paginator } from './pagination';
 import { scopedQuery, SqlCondition } from './scope';
 import { transaction } from './transaction';
@@ -142,6 +143,8 @@ export interface ServiceSpec<T extends ObjectLiteral> extends RecordSpec<T> {
   alias: string;
   /** Which records the caller sees: the rule of the kind's scope.ts; absent: every record. */
   scope?: (actor: Actor, alias: string) => SqlCondition | undefined;
+  /** How its records are named: the kind then answers `GET /<kind>/names` (`names`). */
+  names?: NameSpec;
 }
 
 /** The same for records kept as part of another: the column naming that other record. */
@@ -446,6 +449,30 @@ export abstract class RecordService<
     withDeleted = false,
   ): SelectQueryBuilder<T> {
     return this.kindQuery(actor, manager, withDeleted);
+  }
+
+  /**
+   * Names of the kind's records in the caller's scope, where a page links to them or offers them
+   * as choices (`GET /<kind>/names`): those of `ids` the caller may see, else the first `limit`
+   * by name and whether there are more. A few columns of each, not the records.
+   */
+  async names(actor: Actor, query: NamesQuery): Promise<NamesDto> {
+    const { alias: a, names: spec, kind } = this.spec;
+    if (!spec) throw new Error(`a ${kind} has no names`);
+    const qb = listScope(actor, { ids: query.ids }, `${kind}:write` as Action, (deleted) =>
+      this.scoped(actor, this.db.manager, deleted),
+    ).select(`${a}.id`, 'id');
+    for (const [key, sql] of Object.entries(spec.columns)) qb.addSelect(sql, key);
+    const limit = query.ids ? query.ids.length : query.limit;
+    const rows = await qb
+      .orderBy(spec.order)
+      .addOrderBy(`${a}.id`)
+      .limit(limit + 1)
+      .getRawMany<Record<string, string | null>>();
+    return {
+      items: rows.slice(0, limit).map((row) => ({ id: row.id!, name: spec.of(row) })),
+      more: rows.length > limit,
+    };
   }
 
   /** One record in the caller's scope (`withDeleted`: deleted or not), or null. */

@@ -17,4 +17,5 @@ export class CompaniesController extends RecordController({
   dto: CompanyDto,
   body: { create: CreateCompanyDto, update: UpdateCompanyDto },
   query: CompanyListQuery,
+  names: true,
 }) {}

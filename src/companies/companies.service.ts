@@ -16,6 +16,7 @@ import {
   UpdateCompanyDto,
 } from './companies.dto';
 import { transaction } from '../common/transaction';
+import { nameColumn } from '../common/names';
 
 /** The fields a change is audited by (the importer audits its writes by the same). */
 export const AUDITED = [
@@ -38,6 +39,7 @@ const COMPANY: ServiceSpec<Company> = {
   alias: 'c',
   scope: companyScope,
   mergeable: true,
+  names: nameColumn('c.name'),
 };
 
 @Injectable()

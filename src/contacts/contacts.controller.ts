@@ -35,6 +35,7 @@ export class ContactsController extends RecordController({
   dto: ContactDto,
   body: { create: CreateContactDto, update: UpdateContactDto },
   query: ContactListQuery,
+  names: true,
 }) {
   @Get(':id/timeline')
   @Allow('contact:read')

@@ -17,4 +17,5 @@ export class PartnersController extends RecordController({
   dto: PartnerDto,
   body: { create: CreatePartnerDto, update: UpdatePartnerDto },
   query: PartnerListQuery,
+  names: true,
 }) {}

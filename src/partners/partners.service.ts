@@ -17,6 +17,7 @@ import {
   UpdatePartnerDto,
 } from './partners.dto';
 import { transaction } from '../common/transaction';
+import { nameColumn } from '../common/names';
 
 /** The fields a change is audited by (the importer audits its writes by the same). */
 export const AUDITED = [
@@ -39,6 +40,7 @@ const PARTNER: ServiceSpec<Partner> = {
   alias: 'p',
   scope: partnerScope,
   mergeable: true,
+  names: nameColumn('p.name'),
 };
 
 @Injectable()

@@ -27,6 +27,7 @@ export class TripsController extends RecordController({
   dto: TripDto,
   body: { create: CreateTripDto, update: UpdateTripDto },
   query: TripListQuery,
+  names: true,
 }) {
   // Named with @Inject: a class without a decorator of its own gets no parameter types recorded.
   constructor(

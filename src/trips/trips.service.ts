@@ -25,6 +25,7 @@ import {
   UpdateTripDto,
 } from './trips.dto';
 import { transaction } from '../common/transaction';
+import { nameColumn } from '../common/names';
 
 const AUDITED = [
   'title',
@@ -65,6 +66,7 @@ const TRIP: ServiceSpec<Trip> = {
   kind: 'trip',
   alias: 't',
   scope: tripScope,
+  names: nameColumn('t.title'),
   stillReferenced:
     'This trip or one of its appointments is still referenced (leads, interactions, follow-ups or agreements); remove those first.',
 };

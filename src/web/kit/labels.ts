@@ -1,5 +1,5 @@
 import { MAX_IDS } from '../../common/dto';
-import { personName } from '../../contacts/names';
+import type { NamesDto as Names } from '../../common/names';
 import { WebApi } from './web-api';
 import { WebUser } from '../../auth/browser-session';
 import { isAgency } from '../../auth/permissions';
@@ -7,21 +7,20 @@ import { isAgency } from '../../auth/permissions';
 type Kind =
   'companies' | 'partners' | 'contacts' | 'trips' | 'leads' | 'interactions' | 'agreements';
 
-const nameOf = (kind: Kind, record: Record<string, unknown>): string =>
-  kind === 'contacts'
-    ? personName(record as Parameters<typeof personName>[0])
-    : String(record.name ?? record.title ?? record.subject ?? '');
+/** A record's name, read from the whole record (a kind without `GET /<kind>/names`). */
+const nameOf = (record: Record<string, unknown>): string =>
+  String(record.name ?? record.title ?? record.subject ?? '');
 
-/** The kinds whose list takes `?ids=` (IdsFilter): their names come in one call per page. */
-const LISTED_BY_IDS = new Set<Kind>(['companies', 'partners', 'contacts', 'trips']);
-/** As many ids as the API's `?ids=` (and so its `?limit=`) take at once. */
+/** The kinds that answer `GET /<kind>/names?ids=`: their names come in one call per page. */
+const NAMED_BY_IDS = new Set<Kind>(['companies', 'partners', 'contacts', 'trips']);
+/** As many ids as the API's `?ids=` take at once. */
 const IDS_PER_CALL = MAX_IDS;
 
 /**
  * Names for the ids a page shows (a contact's company, a lead's partner), fetched for those ids
  * only and each once per page view, within the user's own scope: what the user may not see
- * stays unnamed. Where the kind's list takes `?ids=`, one call names them all; otherwise one
- * record's read per id.
+ * stays unnamed. Where the kind answers `GET /<kind>/names`, one call names them all (its id and
+ * name, not the records); otherwise one record's read per id.
  */
 export class Labels {
   private readonly names = new Map<string, string>();
@@ -34,20 +33,19 @@ export class Labels {
   async load(kind: Kind, ids: (string | null | undefined)[]): Promise<this> {
     const wanted = [...new Set(ids.filter((id): id is string => !!id && !this.names.has(id)))];
     if (wanted.length === 0) return this;
-    if (LISTED_BY_IDS.has(kind)) {
+    if (NAMED_BY_IDS.has(kind)) {
       const chunks: string[][] = [];
       for (let i = 0; i < wanted.length; i += IDS_PER_CALL)
         chunks.push(wanted.slice(i, i + IDS_PER_CALL));
       await Promise.all(
         chunks.map(async (chunk) => {
-          const answer = await this.api.call<{ items: Record<string, unknown>[] }>(
+          const answer = await this.api.call<Names>(
             this.user,
             'GET',
-            `/api/v1/${kind}?ids=${chunk.join(',')}&limit=${IDS_PER_CALL}`,
+            `/api/v1/${kind}/names?ids=${chunk.join(',')}`,
           );
           if (answer.status !== 200) return;
-          for (const record of answer.body.items)
-            this.names.set(String(record.id), nameOf(kind, record));
+          for (const { id, name } of answer.body.items) this.names.set(id, name);
         }),
       );
       return this;
@@ -59,7 +57,7 @@ export class Labels {
           'GET',
           `/api/v1/${kind}/${id}`,
         );
-        if (answer.status === 200) this.names.set(id, nameOf(kind, answer.body));
+        if (answer.status === 200) this.names.set(id, nameOf(answer.body));
       }),
     );
     return this;

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Action, can } from '../../auth/permissions';
 import { exportKindOf } from '../../exports/kinds';
+import type { NamesDto } from '../../common/names';
 import { x } from '../exports.words';
 import type { Choice } from './forms';
 import { Html, html } from './html';
@@ -52,14 +53,14 @@ export async function recordFilter(
   spec: { name: string; label: string; kind: 'companies' | 'partners'; labels: Labels },
 ): Promise<Filter | undefined> {
   const user = ctx.user!;
-  const page = await api.call<Page<{ id: string; name: string }>>(
+  const names = await api.call<NamesDto>(
     user,
     'GET',
-    `/api/v1/${spec.kind}?limit=${FILTER_CHOICES}&sort=name`,
+    `/api/v1/${spec.kind}/names?limit=${FILTER_CHOICES}`,
   );
-  if (page.status !== 200 || page.body.items.length === 0) return undefined;
-  const { items, nextCursor } = page.body;
-  if (!nextCursor)
+  if (names.status !== 200 || names.body.items.length === 0) return undefined;
+  const { items, more } = names.body;
+  if (!more)
     return {
       name: spec.name,
       label: spec.label,

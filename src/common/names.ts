@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IdsFilter, MAX_IDS } from './dto';
+
+/** How many names `GET /<kind>/names` gives without `?ids=` unless told. */
+export const DEFAULT_NAMES = 50;
+
+/**
+ * How a kind's records are named where a page links to them or offers them as choices
+ * (`GET /<kind>/names`): a few columns, not the whole record.
+ */
+export interface NameSpec {
+  /** The columns a name is made of: a key of `of`'s row → SQL on the kind's alias. */
+  columns: Record<string, string>;
+  /** The order of a list of names, as SQL (the kind's `?sort=name`); the id decides ties. */
+  order: string;
+  /** The name, from those columns. */
+  of: (row: Record<string, string | null>) => string;
+}
+
+/** `?ids=` or `?limit=` of `GET /<kind>/names`. */
+export class NamesQuery {
+  @IdsFilter() ids?: string[];
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_IDS,
+    default: DEFAULT_NAMES,
+    description: 'Without `ids`: the first this many by name.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '$property must be a whole number' })
+  @Min(1, { message: '$property must be at least 1' })
+  @Max(MAX_IDS, { message: `$property must not exceed ${MAX_IDS}` })
+  limit: number = DEFAULT_NAMES;
+}
+
+export class NameDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'The name a page shows for the record' }) name: string;
+}
+
+export class NamesDto {
+  @ApiProperty({ type: [NameDto] }) items: NameDto[];
+  @ApiProperty({
+    description:
+      'Without `ids`: there are more than `limit` (find them by the list’s search); with `ids`: false.',
+  })
+  more: boolean;
+}
+
+/** A kind named by one column of text (a company's name, a trip's title), ordered as `?sort=`. */
+export const nameColumn = (sql: string): NameSpec => ({
+  columns: { name: sql },
+  order: `lower(${sql})`,
+  of: (row) => row.name ?? '',
+});
