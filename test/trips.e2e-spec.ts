@@ -754,3 +754,69 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
     });
   });
 });
+
+describe('trips: the contacts met', () => {
+  const met = async (tripId: string, session: Session = admin, query = '') => {
+    const res = await app.http.get(`/api/v1/trips/${tripId}/contacts${query}`).set(session.auth);
+    expect([res.status, res.body.detail]).toEqual([200, undefined]);
+    return res.body as { items: { id: string; name: string }[]; more: boolean };
+  };
+
+  it('names the contacts its interactions name, by name, as far as the caller may see them', async () => {
+    const [trip, other] = await Promise.all([make.trip(), make.trip()]);
+    const [zhou, anna, hidden, gone, elsewhere] = await Promise.all([
+      make.contact({ familyName: 'Zhou', givenName: 'Li', nativeName: '周丽' }),
+      make.contact({ familyName: 'Albers', givenName: 'Anna' }),
+      make.contact({ familyName: 'Geheim' }),
+      make.contact({ familyName: 'Gelöscht' }),
+      make.contact({ familyName: 'Anderswo' }),
+    ]);
+    await make.interaction({ tripId: trip.id, contactIds: [zhou.id, anna.id] });
+    await make.interaction({ tripId: trip.id, contactIds: [anna.id] });
+    await make.interaction({ tripId: trip.id, contactIds: [hidden.id], confidential: true });
+    const deleted = await make.interaction({ tripId: trip.id, contactIds: [gone.id] });
+    expect((await api.as(admin).delete(`/api/v1/interactions/${deleted.id}`)).status).toBe(204);
+    await make.interaction({ tripId: other.id, contactIds: [elsewhere.id] });
+
+    expect(await met(trip.id)).toEqual({
+      items: [
+        { id: anna.id, name: 'Anna Albers' },
+        { id: hidden.id, name: 'Geheim' },
+        { id: zhou.id, name: 'Zhou Li 周丽' },
+      ],
+      more: false,
+    });
+    // A viewer does not see the confidential conversation, nor so whom it was with.
+    expect((await met(trip.id, c.sessions.viewer)).items.map((x) => x.id)).toEqual([
+      anna.id,
+      zhou.id,
+    ]);
+    expect(await met(trip.id, admin, '?limit=1')).toEqual({
+      items: [{ id: anna.id, name: 'Anna Albers' }],
+      more: true,
+    });
+    // A contact whose processing is restricted only an admin sees (contacts/scope.ts).
+    await app.db.query('UPDATE contacts SET restricted_at = now() WHERE id = $1', [zhou.id]);
+    expect((await met(trip.id, c.sessions.staff)).items.map((x) => x.id)).toEqual([
+      anna.id,
+      hidden.id,
+    ]);
+  });
+
+  it('is for those who read the contact log; an unknown trip is a 404, a bad limit a 400', async () => {
+    const trip = await make.trip();
+    const get = (path: string, session: Session = admin) =>
+      app.http.get(`/api/v1/trips/${path}`).set(session.auth);
+    expect((await get(`${trip.id}/contacts`, c.sessions.own)).status).toBe(403);
+    expect((await get('00000000-0000-4000-8000-000000000000/contacts')).status).toBe(404);
+    expect((await get('nope/contacts')).status).toBe(400);
+    for (const limit of ['0', '201', 'x']) {
+      const res = await get(`${trip.id}/contacts?limit=${limit}`);
+      expect([limit, res.status, JSON.stringify(res.body)]).toEqual([
+        limit,
+        400,
+        expect.stringContaining('"field":"limit"'),
+      ]);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IdsFilter, MAX_IDS } from './dto';
 
@@ -19,10 +20,8 @@ export interface NameSpec {
   of: (row: Record<string, string | null>) => string;
 }
 
-/** `?ids=` or `?limit=` of `GET /<kind>/names`. */
-export class NamesQuery {
-  @IdsFilter() ids?: string[];
-
+/** `?limit=` of a list of names. */
+export class NamesLimit {
   @ApiPropertyOptional({
     minimum: 1,
     maximum: MAX_IDS,
@@ -35,6 +34,11 @@ export class NamesQuery {
   @Min(1, { message: '$property must be at least 1' })
   @Max(MAX_IDS, { message: `$property must not exceed ${MAX_IDS}` })
   limit: number = DEFAULT_NAMES;
+}
+
+/** `?ids=` or `?limit=` of `GET /<kind>/names`. */
+export class NamesQuery extends NamesLimit {
+  @IdsFilter() ids?: string[];
 }
 
 export class NameDto {
@@ -57,3 +61,26 @@ export const nameColumn = (sql: string): NameSpec => ({
   order: `lower(${sql})`,
   of: (row) => row.name ?? '',
 });
+
+/**
+ * The names of what `qb` finds (its alias `alias`, already in the caller's scope), in the spec's
+ * order: the first `limit` and whether there are more.
+ */
+export async function namesOf(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  spec: NameSpec,
+  alias: string,
+  limit: number,
+): Promise<NamesDto> {
+  qb.select(`${alias}.id`, 'id');
+  for (const [key, sql] of Object.entries(spec.columns)) qb.addSelect(sql, key);
+  const rows = await qb
+    .orderBy(spec.order)
+    .addOrderBy(`${alias}.id`)
+    .limit(limit + 1)
+    .getRawMany<Record<string, string | null>>();
+  return {
+    items: rows.slice(0, limit).map((row) => ({ id: row.id!, name: spec.of(row) })),
+    more: rows.length > limit,
+  };
+}

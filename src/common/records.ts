@@ -13,7 +13,7 @@ import type { Actor } from '../auth/actor';
 import { Action, can } from '../auth/permissions';
 import { staleOrMissing, updateIfVersion } from './concurrency';
 import { Conflict, Forbidden, NotFound, VersionConflict } from './errors';
-import { NameSpec, NamesDto, NamesQuery } from './names';
+import { NameSpec, NamesDto, namesOf, NamesQuery } from './names';
 import { Paginator } from './pagination';
 import { scopedQuery, SqlCondition } from './scope';
 import { transaction } from './transaction';
@@ -461,18 +461,8 @@ export abstract class RecordService<
     if (!spec) throw new Error(`a ${kind} has no names`);
     const qb = listScope(actor, { ids: query.ids }, `${kind}:write` as Action, (deleted) =>
       this.scoped(actor, this.db.manager, deleted),
-    ).select(`${a}.id`, 'id');
-    for (const [key, sql] of Object.entries(spec.columns)) qb.addSelect(sql, key);
-    const limit = query.ids ? query.ids.length : query.limit;
-    const rows = await qb
-      .orderBy(spec.order)
-      .addOrderBy(`${a}.id`)
-      .limit(limit + 1)
-      .getRawMany<Record<string, string | null>>();
-    return {
-      items: rows.slice(0, limit).map((row) => ({ id: row.id!, name: spec.of(row) })),
-      more: rows.length > limit,
-    };
+    );
+    return namesOf(qb, spec, a, query.ids ? query.ids.length : query.limit);
   }
 
   /** One record in the caller's scope (`withDeleted`: deleted or not), or null. */

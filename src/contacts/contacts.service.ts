@@ -34,7 +34,7 @@ import {
   contactSearchColumns,
 } from './contact-search';
 import { contactScope } from './scope';
-import { familyNameRequired, newContactNames, personName } from './names';
+import { CONTACT_NAMES, familyNameRequired, newContactNames } from './names';
 import {
   CONTACT_DEFAULT_SORT,
   ContactListQuery,
@@ -150,15 +150,7 @@ const CONTACT: ServiceSpec<Contact> = {
   alias: 'c',
   scope: contactScope,
   mergeable: true,
-  names: {
-    columns: {
-      familyName: 'c.family_name',
-      givenName: 'c.given_name',
-      nativeName: 'c.native_name',
-    },
-    order: NAME_ORDER,
-    of: (row) => personName({ ...row, familyName: row.familyName ?? '' }),
-  },
+  names: CONTACT_NAMES,
 };
 
 @Injectable()

@@ -1,5 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import { fieldError, FieldError } from '../common/errors';
+import type { NameSpec } from '../common/names';
+import { contactNameOrder } from './contact-search';
 
 /**
  * People's names: the romanised family and given name of a name written in Chinese, and the
@@ -165,3 +167,10 @@ export function personName(contact: {
   );
   return same ? romanised : `${romanised} ${native}`;
 }
+
+/** A contact's name where a page links to it (`GET /contacts/names`), on the alias `c`. */
+export const CONTACT_NAMES: NameSpec = {
+  columns: { familyName: 'c.family_name', givenName: 'c.given_name', nativeName: 'c.native_name' },
+  order: contactNameOrder('c'),
+  of: (row) => personName({ ...row, familyName: row.familyName ?? '' }),
+};

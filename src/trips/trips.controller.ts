@@ -1,8 +1,10 @@
-import { Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Allow, CurrentActor } from '../auth/actor';
+import { NamesDto, NamesLimit } from '../common/names';
 import { UuidParam } from '../common/params';
+import { ResponseSchema } from '../common/response-schema';
 import { RecordController } from '../common/record-controller';
 import { AppointmentsService } from './appointments.service';
 import { CostReportDto, toCostReportDto } from './participants.dto';
@@ -55,6 +57,18 @@ export class TripsController extends RecordController({
     @Param('id', UuidParam()) id: string,
   ): Promise<CostReportDto> {
     return toCostReportDto(await this.participants.costs(actor, id));
+  }
+
+  /** The contacts met on the trip (named by its interactions): their names, by name. */
+  @Get(':id/contacts')
+  @Allow('interaction:read')
+  @ResponseSchema(NamesDto)
+  contacts(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam()) id: string,
+    @Query() query: NamesLimit,
+  ): Promise<NamesDto> {
+    return this.service.contactsMet(actor, id, query);
   }
 
   @Get(':id/itinerary.ics')

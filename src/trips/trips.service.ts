@@ -6,7 +6,10 @@ import { BadInput, FieldError, fieldError } from '../common/errors';
 import { escapeLike } from '../common/search';
 import { userIdOrMe } from '../common/dto';
 import { Page, Sorts } from '../common/pagination';
-import { andPositional, positionalParams } from '../common/scope';
+import { andPositional, positionalParams, scopedQuery } from '../common/scope';
+import { Contact } from '../contacts/contact.entity';
+import { CONTACT_NAMES } from '../contacts/names';
+import { contactScope } from '../contacts/scope';
 import { interactionScope } from '../interactions/scope';
 import { leadScope } from '../leads/scope';
 import { listScope, LIVE, RecordService, ServiceSpec } from '../common/records';
@@ -25,7 +28,7 @@ import {
   UpdateTripDto,
 } from './trips.dto';
 import { transaction } from '../common/transaction';
-import { nameColumn } from '../common/names';
+import { nameColumn, NamesDto, NamesLimit, namesOf } from '../common/names';
 
 const AUDITED = [
   'title',
@@ -121,6 +124,23 @@ export class TripsService extends RecordService<Trip, Trip> {
       .addOrderBy('t.id')
       .limit(MAX_TRAVELLED_TRIPS)
       .getMany();
+  }
+
+  /**
+   * The contacts met on a trip: those its interactions name, of the interactions and contacts
+   * the caller may see (the contact log's rule and the contacts'), by name; the first `limit` and
+   * whether there are more. A trip the caller may not see is a 404.
+   */
+  async contactsMet(actor: Actor, id: string, query: NamesLimit): Promise<NamesDto> {
+    await this.get(actor, id);
+    const logged = interactionScope(actor, 'i');
+    const met = scopedQuery(this.db.manager, Contact, 'c', contactScope(actor, 'c')).andWhere(
+      `EXISTS (SELECT 1 FROM interaction_contacts ic
+        JOIN interactions i ON i.id = ic.interaction_id AND i.deleted_at IS NULL
+        WHERE ic.contact_id = c.id AND i.trip_id = :metOnTrip${logged ? ` AND ${logged.sql}` : ''})`,
+      { ...logged?.params, metOnTrip: id },
+    );
+    return namesOf(met, CONTACT_NAMES, 'c', query.limit);
   }
 
   /** The trip with what it produced: interactions, leads by stage, agreements. */

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
+import type { NamesDto } from '../common/names';
 import { can, isAgency } from '../auth/permissions';
 import { UuidParam } from '../common/params';
 import { FieldSpec, FormValues } from './kit/forms';
@@ -195,10 +196,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
     // The contacts met on the trip, kept with it to read offline (agency staff see contacts).
     const metP =
       isAgency(user) && can(user.role, 'interaction:read')
-        ? this.api.get<Page<{ contactIds: (string | null)[] }>>(
-            user,
-            `/api/v1/interactions?tripId=${id}&limit=200`,
-          )
+        ? this.api.get<NamesDto>(user, `/api/v1/trips/${id}/contacts?limit=200`)
         : Promise.resolve(undefined);
     const [trip, appointmentPage, participantPage, costs, , met] = await Promise.all([
       this.api.get<TripDetail>(user, `/api/v1/trips/${id}`),
@@ -221,7 +219,7 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
       `/trips/${trip.id}`,
       ...tripDays(trip).map((d) => `/today?trip=${trip.id}&day=${d}`),
       ...appointments.map((a) => `/trips/${trip.id}/appointments/${a.id}/people`),
-      ...(met?.items ?? []).flatMap((i) => i.contactIds).map((c) => c && `/contacts/${c}`),
+      ...(met?.items ?? []).map((contact) => `/contacts/${contact.id}`),
       ...[...participants, ...appointments].map((p) => p.companyId && `/companies/${p.companyId}`),
       ...appointments.map((a) => a.partnerId && `/partners/${a.partnerId}`),
     ].filter((path): path is string => !!path && (isAgency(user) || path.startsWith('/trips/')));
