@@ -158,6 +158,16 @@ describe('the trip story', () => {
       404,
     );
 
+    // ?ids=: only those, within the same rule (the interactions' pages name their appointments so).
+    const some = [reception.id, own.body.items[0].id as string];
+    const ids = (res: { body: { items: Appointment[] } }) => res.body.items.map((a) => a.id).sort();
+    expect(ids(await get(`${tripPath()}/appointments?ids=${some.join(',')}`))).toEqual(some.sort());
+    expect(
+      ids(await get(`${tripPath()}/appointments?ids=${some.join(',')}`, c.sessions.own)),
+    ).toEqual([own.body.items[0].id]);
+    const bad = await get(`${tripPath()}/appointments?ids=nope`);
+    expect([bad.status, fields(bad)]).toEqual([400, ['ids']]);
+
     const ics = await get(`${tripPath()}/itinerary.ics`, c.sessions.own);
     expect(ics.status).toBe(200);
     expect(ics.text).not.toContain('Staatsempfang');

@@ -8,6 +8,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import {
+  IdsFilter,
   IsInstant,
   OneOf,
   OptionalFlag,
@@ -94,7 +95,9 @@ export class UpdateAppointmentDto extends PartialType(CreateAppointmentDto, {
   skipNullProperties: false,
 }) {}
 
-export class AppointmentListQuery extends PageQuery {}
+export class AppointmentListQuery extends PageQuery {
+  @IdsFilter() ids?: string[];
+}
 
 export class LocalSpanDto {
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;

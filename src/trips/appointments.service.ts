@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { BadInput, FieldError, fieldError } from '../common/errors';
 import { Page } from '../common/pagination';
-import { NestedSpec } from '../common/records';
+import { listScope, NestedSpec } from '../common/records';
 import { TripPartService } from './trip-parts';
 import { Appointment } from './appointment.entity';
 import {
@@ -99,7 +99,10 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
     query: AppointmentListQuery,
   ): Promise<Page<Appointment>> {
     await this.trips.get(actor, tripId);
-    const page = await this.paginator.page(this.scoped(actor, tripId), query, {
+    const listed = listScope(actor, { ids: query.ids }, 'trip:write', () =>
+      this.scoped(actor, tripId),
+    );
+    const page = await this.paginator.page(listed, query, {
       sorts: {
         startsAt: { sql: 'a.starts_at', type: 'timestamptz', value: (a) => a.startsAt },
         createdAt: { sql: 'a.created_at', type: 'timestamptz', value: (a) => a.createdAt },

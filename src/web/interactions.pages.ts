@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { MAX_IDS } from '../common/dto';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { can } from '../auth/permissions';
@@ -59,24 +60,25 @@ const dayStart = (value: string, next = false): string | undefined => {
 };
 
 /**
- * The appointments of the trips these interactions belong to (one call per trip), so each time
- * can be shown in the zone of its appointment with Berlin beside it.
+ * The appointments these interactions were logged at (one call per trip, for those only), so
+ * each time can be shown in the zone of its appointment with Berlin beside it.
  */
 export async function appointmentsOf(
   api: WebApi,
   user: WebUser,
   items: Pick<Interaction, 'tripId' | 'appointmentId'>[],
 ): Promise<Map<string, Appointment>> {
-  const trips = [
-    ...new Set(items.filter((i) => i.appointmentId && i.tripId).map((i) => i.tripId!)),
-  ];
+  const byTrip = new Map<string, Set<string>>();
+  for (const i of items)
+    if (i.appointmentId && i.tripId)
+      byTrip.set(i.tripId, (byTrip.get(i.tripId) ?? new Set()).add(i.appointmentId));
   const out = new Map<string, Appointment>();
   await Promise.all(
-    trips.map(async (tripId) => {
+    [...byTrip].map(async ([tripId, ids]) => {
       const answer = await api.call<Page<Appointment>>(
         user,
         'GET',
-        `/api/v1/trips/${tripId}/appointments?limit=200`,
+        `/api/v1/trips/${tripId}/appointments?ids=${[...ids].join(',')}&limit=${MAX_IDS}`,
       );
       if (answer.status === 200) for (const a of answer.body.items) out.set(a.id, a);
     }),
