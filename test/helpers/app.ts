@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import request from 'supertest';
 
@@ -25,11 +25,13 @@ export interface TestApp {
  * Each jest worker takes its apps' ports from a range of its own, below the kernel's ephemeral
  * ports: a port the kernel had just called free could be handed to an app in another worker too,
  * and while the second app booted, its helper's readiness check was answered by the first (a whole
- * file's tests then ran against another file's app).
+ * file's tests then ran against another file's app). Within the range it starts at a random
+ * place, so that two runs on one machine (CI beside a developer's run) do not walk the same ports
+ * in step: they did, and one run's browser test listed the other's companies.
  */
 const PORTS_PER_WORKER = 400;
 const firstPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 1) - 1) * PORTS_PER_WORKER;
-let nextPort = 0;
+let nextPort = randomInt(PORTS_PER_WORKER);
 
 /** A port of this worker's range that nothing listens on now. */
 export async function freePort(): Promise<number> {
