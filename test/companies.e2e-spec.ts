@@ -256,6 +256,7 @@ describe('names: GET /<kind>/names', () => {
     expect((await names(`companies/names?ids=${company.id},${gone.id}`)).items).toEqual([
       { id: company.id, name: 'Namenswerk' },
     ]);
+    expect(await names('companies/names?ids=')).toEqual({ items: [], more: false });
     expect(await names(`partners/names?ids=${partner.id}`)).toEqual({
       items: [{ id: partner.id, name: 'Shanghai Blade Association' }],
       more: false,

@@ -772,26 +772,38 @@ describe('trips: the contacts met', () => {
     return res.body as { items: { id: string; name: string }[]; more: boolean };
   };
 
-  it('names the contacts its interactions name, by name, as far as the caller may see them', async () => {
+  it('names the contacts its interactions name, the most recently met first, as far as the caller may see them', async () => {
     const [trip, other] = await Promise.all([make.trip(), make.trip()]);
-    const [zhou, anna, hidden, gone, elsewhere] = await Promise.all([
+    const [zhou, anna, hidden, gone, elsewhere, erased] = await Promise.all([
       make.contact({ familyName: 'Zhou', givenName: 'Li', nativeName: '周丽' }),
       make.contact({ familyName: 'Albers', givenName: 'Anna' }),
       make.contact({ familyName: 'Geheim' }),
       make.contact({ familyName: 'Gelöscht' }),
       make.contact({ familyName: 'Anderswo' }),
+      make.contact({ familyName: 'Entfernt' }),
     ]);
-    await make.interaction({ tripId: trip.id, contactIds: [zhou.id, anna.id] });
-    await make.interaction({ tripId: trip.id, contactIds: [anna.id] });
-    await make.interaction({ tripId: trip.id, contactIds: [hidden.id], confidential: true });
+    const at = (day: number) => `2019-10-${day}T02:00:00.000Z`;
+    await make.interaction({ tripId: trip.id, occurredAt: at(21), contactIds: [zhou.id, anna.id] });
+    await make.interaction({
+      tripId: trip.id,
+      occurredAt: at(22),
+      contactIds: [anna.id, erased.id],
+    });
+    await make.interaction({
+      tripId: trip.id,
+      occurredAt: at(23),
+      contactIds: [hidden.id],
+      confidential: true,
+    });
     const deleted = await make.interaction({ tripId: trip.id, contactIds: [gone.id] });
     expect((await api.as(admin).delete(`/api/v1/interactions/${deleted.id}`)).status).toBe(204);
     await make.interaction({ tripId: other.id, contactIds: [elsewhere.id] });
+    await app.db.query('UPDATE contacts SET deleted_at = now() WHERE id = $1', [erased.id]);
 
     expect(await met(trip.id)).toEqual({
       items: [
-        { id: anna.id, name: 'Anna Albers' },
         { id: hidden.id, name: 'Geheim' },
+        { id: anna.id, name: 'Anna Albers' },
         { id: zhou.id, name: 'Zhou Li 周丽' },
       ],
       more: false,
@@ -802,14 +814,14 @@ describe('trips: the contacts met', () => {
       zhou.id,
     ]);
     expect(await met(trip.id, admin, '?limit=1')).toEqual({
-      items: [{ id: anna.id, name: 'Anna Albers' }],
+      items: [{ id: hidden.id, name: 'Geheim' }],
       more: true,
     });
     // A contact whose processing is restricted only an admin sees (contacts/scope.ts).
     await app.db.query('UPDATE contacts SET restricted_at = now() WHERE id = $1', [zhou.id]);
     expect((await met(trip.id, c.sessions.staff)).items.map((x) => x.id)).toEqual([
-      anna.id,
       hidden.id,
+      anna.id,
     ]);
   });
 

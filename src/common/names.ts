@@ -64,18 +64,20 @@ export const nameColumn = (sql: string): NameSpec => ({
 
 /**
  * The names of what `qb` finds (its alias `alias`, already in the caller's scope), in the spec's
- * order: the first `limit` and whether there are more.
+ * order (after `first`, descending, when given): the first `limit` and whether there are more.
  */
 export async function namesOf(
   qb: SelectQueryBuilder<ObjectLiteral>,
   spec: NameSpec,
   alias: string,
   limit: number,
+  first?: string,
 ): Promise<NamesDto> {
   qb.select(`${alias}.id`, 'id');
   for (const [key, sql] of Object.entries(spec.columns)) qb.addSelect(sql, key);
+  if (first) qb.orderBy(first, 'DESC', 'NULLS LAST').addOrderBy(spec.order);
+  else qb.orderBy(spec.order);
   const rows = await qb
-    .orderBy(spec.order)
     .addOrderBy(`${alias}.id`)
     .limit(limit + 1)
     .getRawMany<Record<string, string | null>>();

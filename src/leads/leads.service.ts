@@ -118,22 +118,27 @@ export class LeadsService extends RecordService<Lead, Lead> {
     });
   }
 
+  /** Whether a filter names a record the caller may not see (such a filter finds nothing). */
+  private filtersHidden(
+    actor: Actor,
+    query: { companyId?: string; contactId?: string; partnerId?: string; tripId?: string },
+  ): Promise<boolean> {
+    const m = this.db.manager;
+    return filtersOnInvisible([
+      [query.companyId, visibleCompanyIds(m, actor)],
+      [query.contactId, visibleContactIds(m, actor)],
+      [query.partnerId, visiblePartnerIds(m, actor)],
+      [query.tripId, visibleTripIds(m, actor)],
+    ]);
+  }
+
   /** A filter by a record the caller may not see finds nothing. */
   private async filterOnInvisible(
     actor: Actor,
     qb: SelectQueryBuilder<ObjectLiteral>,
     query: { companyId?: string; contactId?: string; partnerId?: string; tripId?: string },
   ): Promise<void> {
-    const m = this.db.manager;
-    if (
-      await filtersOnInvisible([
-        [query.companyId, visibleCompanyIds(m, actor)],
-        [query.contactId, visibleContactIds(m, actor)],
-        [query.partnerId, visiblePartnerIds(m, actor)],
-        [query.tripId, visibleTripIds(m, actor)],
-      ])
-    )
-      qb.andWhere('FALSE');
+    if (await this.filtersHidden(actor, query)) qb.andWhere('FALSE');
   }
 
   /**
@@ -221,11 +226,20 @@ export class LeadsService extends RecordService<Lead, Lead> {
   /**
    * A board: each stage's totals (the pipeline's by stage) and its first `limit` leads, the most
    * recently changed first, in one call where a board took one per stage. A stage without a lead
-   * needs no query; a filter by a record the caller may not see leaves every stage empty (the
-   * totals say so, as they check it); what the leads reveal of others is checked once for all.
+   * needs no query; a filter by a record the caller may not see leaves every stage empty; what the
+   * leads reveal of others is checked once for all.
    */
   async board(actor: Actor, query: LeadBoardQuery): Promise<BoardStage[]> {
     const filters = { companyId: query.companyId, tripId: query.tripId, ownerId: query.ownerId };
+    // Checked once here, so that the stages' pages need not each check it.
+    if (await this.filtersHidden(actor, filters))
+      return LEAD_STAGES.map((stage) => ({
+        stage,
+        count: 0,
+        valueEur: 0,
+        items: [],
+        nextCursor: null,
+      }));
     const totals = new Map(
       (await this.pipeline(actor, { ...filters, by: 'stage' })).map((r) => [r.stage, r]),
     );

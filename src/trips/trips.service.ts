@@ -128,19 +128,22 @@ export class TripsService extends RecordService<Trip, Trip> {
 
   /**
    * The contacts met on a trip: those its interactions name, of the interactions and contacts
-   * the caller may see (the contact log's rule and the contacts'), by name; the first `limit` and
-   * whether there are more. A trip the caller may not see is a 404.
+   * the caller may see (the contact log's rule and the contacts'), the most recently met first
+   * (then by name); the first `limit` and whether there are more. A trip the caller may not see
+   * is a 404.
    */
   async contactsMet(actor: Actor, id: string, query: NamesLimit): Promise<NamesDto> {
     await this.get(actor, id);
     const logged = interactionScope(actor, 'i');
-    const met = scopedQuery(this.db.manager, Contact, 'c', contactScope(actor, 'c')).andWhere(
-      `EXISTS (SELECT 1 FROM interaction_contacts ic
+    const onTrip = (select: string) =>
+      `(SELECT ${select} FROM interaction_contacts ic
         JOIN interactions i ON i.id = ic.interaction_id AND i.deleted_at IS NULL
-        WHERE ic.contact_id = c.id AND i.trip_id = :metOnTrip${logged ? ` AND ${logged.sql}` : ''})`,
+        WHERE ic.contact_id = c.id AND i.trip_id = :metOnTrip${logged ? ` AND ${logged.sql}` : ''})`;
+    const met = scopedQuery(this.db.manager, Contact, 'c', contactScope(actor, 'c')).andWhere(
+      `EXISTS ${onTrip('1')}`,
       { ...logged?.params, metOnTrip: id },
     );
-    return namesOf(met, CONTACT_NAMES, 'c', query.limit);
+    return namesOf(met, CONTACT_NAMES, 'c', query.limit, onTrip('max(i.occurred_at)'));
   }
 
   /** The trip with what it produced: interactions, leads by stage, agreements. */
