@@ -1,11 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsISO31661Alpha2,
   IsOptional,
   IsString,
@@ -216,6 +217,17 @@ export const OptionalAmount = (max: number, api?: ApiPropertyOptions) =>
     IsOptional(),
     IsAmount(),
     Min(0, { message: '$property must not be negative' }),
+    Max(max, { message: `$property must not exceed ${max}` }),
+  );
+
+/** An optional count in a query (`?limit=`, `?top=`): a whole number from 1 to `max`. */
+export const OptionalCount = (max: number, api?: ApiPropertyOptions) =>
+  field(
+    ApiPropertyOptional({ minimum: 1, maximum: max, ...api } as ApiPropertyOptions),
+    IsOptional(),
+    Type(() => Number),
+    IsInt({ message: '$property must be a whole number' }),
+    Min(1, { message: '$property must be at least 1' }),
     Max(max, { message: `$property must not exceed ${max}` }),
   );
 

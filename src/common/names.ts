@@ -1,8 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiProperty } from '@nestjs/swagger';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IdsFilter, MAX_IDS } from './dto';
+import { IdsFilter, MAX_IDS, OptionalCount } from './dto';
 
 /** How many names `GET /<kind>/names` gives without `?ids=` unless told. */
 export const DEFAULT_NAMES = 50;
@@ -22,17 +20,10 @@ export interface NameSpec {
 
 /** `?limit=` of a list of names. */
 export class NamesLimit {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: MAX_IDS,
+  @OptionalCount(MAX_IDS, {
     default: DEFAULT_NAMES,
     description: 'Without `ids`: the first this many by name.',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be a whole number' })
-  @Min(1, { message: '$property must be at least 1' })
-  @Max(MAX_IDS, { message: `$property must not exceed ${MAX_IDS}` })
   limit: number = DEFAULT_NAMES;
 }
 

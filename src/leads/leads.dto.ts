@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import {
   DeletedFilter,
   IsOneOf,
@@ -8,6 +7,7 @@ import {
   OneOf,
   OneOfFilter,
   OptionalAmount,
+  OptionalCount,
   OptionalDay,
   OptionalId,
   OptionalText,
@@ -110,17 +110,10 @@ export class LeadPipelineQuery extends LeadBoardFilters {
   @IsOneOf(PIPELINE_GROUPINGS)
   by?: (typeof PIPELINE_GROUPINGS)[number];
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: MAX_PIPELINE_TOP,
+  @OptionalCount(MAX_PIPELINE_TOP, {
     description:
       'With by=company: only the companies with the most value in open stages (not won or lost), at most this many.',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be a whole number' })
-  @Min(1, { message: '$property must be at least 1' })
-  @Max(MAX_PIPELINE_TOP, { message: `$property must not exceed ${MAX_PIPELINE_TOP}` })
   top?: number;
 }
 
@@ -129,17 +122,10 @@ export const BOARD_STAGE_PAGE = 20;
 export const MAX_BOARD_STAGE_PAGE = 50;
 
 export class LeadBoardQuery extends LeadBoardFilters {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: MAX_BOARD_STAGE_PAGE,
+  @OptionalCount(MAX_BOARD_STAGE_PAGE, {
     default: BOARD_STAGE_PAGE,
     description: 'Leads of each stage, the most recently changed first.',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be a whole number' })
-  @Min(1, { message: '$property must be at least 1' })
-  @Max(MAX_BOARD_STAGE_PAGE, { message: `$property must not exceed ${MAX_BOARD_STAGE_PAGE}` })
   limit: number = BOARD_STAGE_PAGE;
 }
 

@@ -59,7 +59,7 @@ export class TripsController extends RecordController({
     return toCostReportDto(await this.participants.costs(actor, id));
   }
 
-  /** The contacts met on the trip (named by its interactions): their names, by name. */
+  /** The contacts met on the trip (named by its interactions): their names, latest met first. */
   @Get(':id/contacts')
   @Allow('interaction:read')
   @ResponseSchema(NamesDto)
