@@ -249,8 +249,8 @@ describe('names: GET /<kind>/names', () => {
       make.company({ name: 'Gelöscht GmbH' }),
     ]);
     await app.db.query('UPDATE companies SET deleted_at = now() WHERE id = $1', [gone.id]);
-    const { rows } = await app.db.query<{ title: string }>(
-      'SELECT title FROM trips WHERE id = $1',
+    const { rows } = await app.db.query<{ title: string; day: string }>(
+      "SELECT title, to_char(starts_on, 'YYYY-MM-DD') AS day FROM trips WHERE id = $1",
       [trip.id],
     );
     expect((await names(`companies/names?ids=${company.id},${gone.id}`)).items).toEqual([
@@ -261,8 +261,9 @@ describe('names: GET /<kind>/names', () => {
       items: [{ id: partner.id, name: 'Shanghai Blade Association' }],
       more: false,
     });
+    // A dated kind's names carry the day.
     expect((await names(`trips/names?ids=${trip.id}`)).items).toEqual([
-      { id: trip.id, name: rows[0].title },
+      { id: trip.id, name: rows[0].title, day: rows[0].day },
     ]);
     expect(
       (await names(`contacts/names?ids=${wang.id},${own.id}`)).items.sort((a, b) =>
@@ -300,6 +301,24 @@ describe('names: GET /<kind>/names', () => {
     );
     const all = await names('companies/names?limit=200');
     expect([all.items.length, all.more]).toEqual([Math.min(rows[0].n, 200), rows[0].n > 200]);
+  });
+
+  it('a dated kind without ids: the latest first, each with its day', async () => {
+    const [older, newer] = await Promise.all([
+      make.trip({ title: 'Namen älter', startsOn: '2001-03-01', endsOn: '2001-03-05' }),
+      make.trip({ title: 'Namen neuer', startsOn: '2099-03-01', endsOn: '2099-03-05' }),
+    ]);
+    const { rows } = await app.db.query<{ id: string; name: string; day: string }>(
+      `SELECT id, title AS name, to_char(starts_on, 'YYYY-MM-DD') AS day FROM trips
+        WHERE deleted_at IS NULL ORDER BY starts_on DESC, lower(title), id`,
+    );
+    const first = await names('trips/names?limit=3');
+    expect(first.items).toEqual(rows.slice(0, 3));
+    expect(first.items[0]).toEqual({ id: newer.id, name: 'Namen neuer', day: '2099-03-01' });
+    expect(first.more).toBe(rows.length > 3);
+    const all = await names('trips/names?limit=200');
+    expect(all.items).toEqual(rows.slice(0, 200));
+    expect(all.items.map((x) => x.id)).toContain(older.id);
   });
 
   it('refuses bad ids or a bad limit with a 400 naming the field', async () => {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { IdsFilter, MAX_IDS, OptionalCount } from './dto';
 
@@ -16,6 +16,11 @@ export interface NameSpec {
   order: string;
   /** The name, from those columns. */
   of: (row: Record<string, string | null>) => string;
+  /**
+   * A dated kind's day (a trip's first day), as SQL of a `date`: its names carry it (`day`), and
+   * a list of them without `ids` comes latest first — what a page offers as choices.
+   */
+  day?: string;
 }
 
 /** `?limit=` of a list of names. */
@@ -35,6 +40,12 @@ export class NamesQuery extends NamesLimit {
 export class NameDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ description: 'The name a page shows for the record' }) name: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    description:
+      'A dated kind’s day (a trip’s first day); the kind’s names then come latest first.',
+  })
+  day?: string;
 }
 
 export class NamesDto {
@@ -55,7 +66,8 @@ export const nameColumn = (sql: string): NameSpec => ({
 
 /**
  * The names of what `qb` finds (its alias `alias`, already in the caller's scope), in the spec's
- * order (after `first`, descending, when given): the first `limit` and whether there are more.
+ * order (after `first`, descending, when given; after the day, latest first, for a dated kind):
+ * the first `limit` and whether there are more.
  */
 export async function namesOf(
   qb: SelectQueryBuilder<ObjectLiteral>,
@@ -66,14 +78,19 @@ export async function namesOf(
 ): Promise<NamesDto> {
   qb.select(`${alias}.id`, 'id');
   for (const [key, sql] of Object.entries(spec.columns)) qb.addSelect(sql, key);
-  if (first) qb.orderBy(first, 'DESC', 'NULLS LAST').addOrderBy(spec.order);
+  // As text: the driver would make a Date of a date, at midnight where the server is.
+  if (spec.day) qb.addSelect(`to_char(${spec.day}, 'YYYY-MM-DD')`, 'day');
+  const latest = first ?? spec.day;
+  if (latest) qb.orderBy(latest, 'DESC', 'NULLS LAST').addOrderBy(spec.order);
   else qb.orderBy(spec.order);
   const rows = await qb
     .addOrderBy(`${alias}.id`)
     .limit(limit + 1)
     .getRawMany<Record<string, string | null>>();
   return {
-    items: rows.slice(0, limit).map((row) => ({ id: row.id!, name: spec.of(row) })),
+    items: rows
+      .slice(0, limit)
+      .map((row) => ({ id: row.id!, name: spec.of(row), ...(spec.day && { day: row.day! }) })),
     more: rows.length > limit,
   };
 }

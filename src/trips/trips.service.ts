@@ -69,7 +69,7 @@ const TRIP: ServiceSpec<Trip> = {
   kind: 'trip',
   alias: 't',
   scope: tripScope,
-  names: nameColumn('t.title'),
+  names: { ...nameColumn('t.title'), day: 't.starts_on' },
   stillReferenced:
     'This trip or one of its appointments is still referenced (leads, interactions, follow-ups or agreements); remove those first.',
 };

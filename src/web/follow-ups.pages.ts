@@ -8,14 +8,14 @@ import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { directory, DirectoryUser, Labels } from './kit/labels';
+import { directory, DirectoryUser, Labels, tripChoices } from './kit/labels';
 import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, safeNext } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import { CompanyView, FollowUpView, Page, PartnerView, TripView } from './kit/views';
+import { CompanyView, FollowUpView, Page, PartnerView } from './kit/views';
 
 /** A follow-up as the API answers it. */
 export interface FollowUp extends FollowUpView, Record<string, unknown> {
@@ -149,7 +149,7 @@ async function followUpFields(
     can(user.role, 'agreement:read')
       ? api.get<Page<Titled>>(user, '/api/v1/agreements?limit=200')
       : empty,
-    api.get<Page<TripView>>(user, '/api/v1/trips?limit=20&sort=-startsOn'),
+    tripChoices(api, user, l, [link('tripId')], 20),
     labels.load('contacts', [link('contactId')]),
     labels.load('leads', [link('leadId')]),
     labels.load('interactions', [link('interactionId')]),
@@ -191,7 +191,7 @@ async function followUpFields(
       label: t(l, 'trip'),
       type: 'select',
       blank: none,
-      choices: linkChoices(trips.items, link('tripId'), labels, (x) => x.title ?? ''),
+      choices: trips,
     },
     {
       name: 'partnerId',

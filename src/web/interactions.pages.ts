@@ -9,21 +9,14 @@ import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { bothClocks, dateTime, day, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { Labels, tripChoices } from './kit/labels';
 import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import {
-  AppointmentView,
-  CompanyView,
-  InteractionView,
-  Page,
-  PartnerView,
-  TripView,
-} from './kit/views';
+import { AppointmentView, CompanyView, InteractionView, Page, PartnerView } from './kit/views';
 
 /** An interaction (one entry of the contact log) as the API answers it. */
 export interface Interaction extends InteractionView, Record<string, unknown> {
@@ -146,7 +139,7 @@ async function interactionFields(
   ];
   const labels = new Labels(api, user);
   const [trips, companies, partners, appointments] = await Promise.all([
-    api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
+    tripChoices(api, user, l, [record?.tripId, tripId]),
     api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
     api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
     appointmentChoices(api, ctx, tripId),
@@ -164,7 +157,7 @@ async function interactionFields(
       label: t(l, 'trip'),
       type: 'select',
       blank: none,
-      choices: trips.items.map((x) => ({ value: x.id, label: x.title })),
+      choices: trips,
     },
     {
       name: 'appointmentId',
@@ -250,7 +243,8 @@ export class InteractionPages extends records.RecordRoutes(
     const { from, to } = ctx.query;
     if (from && to && DAY.test(from) && DAY.test(to) && from > to)
       Object.assign(ctx.query, { from: to, to: from });
-    const trips = await this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn');
+    const trips = await tripChoices(this.api, user, l, [ctx.query.tripId]);
+    const labels = new Labels(this.api, user);
     const kind = interactionKind(this.api, ctx);
     let appointments = new Map<string, Appointment>();
     return listPage<Interaction>(this.api, ctx, reply, {
@@ -279,7 +273,7 @@ export class InteractionPages extends records.RecordRoutes(
           name: 'tripId',
           label: t(l, 'trip'),
           type: 'select',
-          choices: trips.items.map((x) => ({ value: x.id, label: x.title })),
+          choices: trips,
         },
         { name: 'from', label: words(l, 'fromDay'), type: 'date', toApi: (v) => dayStart(v) },
         { name: 'to', label: words(l, 'toDay'), type: 'date', toApi: (v) => dayStart(v, true) },
@@ -294,7 +288,13 @@ export class InteractionPages extends records.RecordRoutes(
           : []),
       ],
       prepare: async (items) => {
-        appointments = await appointmentsOf(this.api, user, items);
+        [appointments] = await Promise.all([
+          appointmentsOf(this.api, user, items),
+          labels.load(
+            'trips',
+            items.map((i) => i.tripId),
+          ),
+        ]);
       },
       columns: [
         {
@@ -312,10 +312,10 @@ export class InteractionPages extends records.RecordRoutes(
         { header: t(l, 'kind'), cell: (i) => label(l, 'interactionKind', i.kind) },
         {
           header: t(l, 'trip'),
-          cell: (i) => {
-            const trip = trips.items.find((x) => x.id === i.tripId);
-            return trip ? html`<a href="/trips/${trip.id}">${trip.title}</a>` : '';
-          },
+          cell: (i) =>
+            i.tripId && labels.get(i.tripId)
+              ? html`<a href="/trips/${i.tripId}">${labels.get(i.tripId)}</a>`
+              : '',
         },
         { header: t(l, 'location'), cell: (i) => i.location },
       ],

@@ -17,22 +17,14 @@ import { historyLink } from './audit.pages';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
-import { directory, DirectoryUser, Labels } from './kit/labels';
+import { directory, DirectoryUser, Labels, tripChoices } from './kit/labels';
 import { csrfField, facts, layout, titledPage, PageContext, pageContext } from './kit/layout';
 import { filterField, listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
-import {
-  CompanyView,
-  ContactView,
-  LeadNoteView,
-  LeadView,
-  Page,
-  PartnerView,
-  TripView,
-} from './kit/views';
+import { CompanyView, ContactView, LeadNoteView, LeadView, Page, PartnerView } from './kit/views';
 
 export interface Lead extends LeadView, Record<string, unknown> {
   appointmentId: string | null;
@@ -154,7 +146,7 @@ async function leadFields(
   const [companies, partners, trips, people, contacts] = await Promise.all([
     api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
     api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
-    api.get<Page<TripView>>(user, '/api/v1/trips?limit=100&sort=-startsOn'),
+    tripChoices(api, user, l, [record?.tripId, ctx.query.tripId], 100),
     directory(api, user),
     Promise.all(
       [...new Set(contactIds)].map((id) =>
@@ -218,10 +210,7 @@ async function leadFields(
       label: t(l, 'trip'),
       type: 'select',
       blank: t(l, 'none'),
-      choices: withCurrent(
-        choicesOf(trips.items, (trip) => `${trip.title} (${day(trip.startsOn, l)})`),
-        record?.tripId,
-      ),
+      choices: trips,
     },
     {
       name: 'contactId',
@@ -353,7 +342,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
         `/api/v1/leads/board${queryString({ ...filters, limit: String(STAGE_PAGE) })}`,
       ),
       directory(this.api, user),
-      this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
+      tripChoices(this.api, user, l, [filters.tripId]),
       companyFilter(this.api, ctx, labels),
     ]);
     const names = await this.cardNames(
@@ -369,10 +358,6 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     const open = LEAD_STAGES.filter((s) => !CLOSED.has(s))
       .map(sum)
       .reduce((a, b) => a + b.value, 0);
-    const tripChoices = choicesOf(
-      trips.items,
-      (trip) => `${trip.title} (${day(trip.startsOn, l)})`,
-    );
     const movable = can(user.role, 'lead:update');
     const selectFilter = (name: string, label: string, choices: Choice[]) =>
       html`<div class="field"><label for="filter-${name}">${label}</label><select id="filter-${name}" name="${name}">
@@ -390,7 +375,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
       <form method="get" action="/leads" class="card filters" role="search">
         ${byCompany ? filterField(ctx, byCompany, filters.companyId) : ''}
         ${isAgency(user) ? selectFilter('ownerId', t(l, 'owner'), ownerChoices(l, people)) : ''}
-        ${selectFilter('tripId', t(l, 'trip'), tripChoices)}
+        ${selectFilter('tripId', t(l, 'trip'), trips)}
         <div class="field buttons">
           <button type="submit">${t(l, 'filter')}</button>
           ${Object.keys(filters).length ? html`<a href="/leads">${t(l, 'resetFilters')}</a>` : ''}
@@ -465,7 +450,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
     const [byCompany, people, trips] = await Promise.all([
       companyFilter(this.api, ctx, labels),
       directory(this.api, user),
-      this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
+      tripChoices(this.api, user, l, [ctx.query.tripId]),
     ]);
     const owners = new Map(people.map((p) => [p.id, p.displayName]));
     const filters = filtersOf(ctx);
@@ -504,7 +489,7 @@ export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:re
           name: 'tripId',
           label: t(l, 'trip'),
           type: 'select',
-          choices: choicesOf(trips.items, (trip) => `${trip.title} (${day(trip.startsOn, l)})`),
+          choices: trips,
         },
       ],
       columns: [

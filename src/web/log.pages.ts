@@ -8,6 +8,7 @@ import { pageContext } from './account.pages';
 import { organisationChoices, organisationFields, organisations } from './contacts.pages';
 import { w } from './contacts.words';
 import {
+  Choice,
   errorSummary,
   FieldSpec,
   fieldMessages,
@@ -20,12 +21,12 @@ import {
 import { countries, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { Locale, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { Labels, tripChoices } from './kit/labels';
 import { csrfField, titledPage, PageContext } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from '../auth/browser-session';
-import { AppointmentView, Page, TripView } from './kit/views';
+import { AppointmentView } from './kit/views';
 import { encounterTime } from './today.view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,7 +67,7 @@ function zoneChoices(l: Locale) {
 }
 
 interface Choices {
-  trips: TripView[];
+  trips: Choice[];
   orgs: Awaited<ReturnType<typeof organisations>>;
 }
 
@@ -126,7 +127,7 @@ function sections(l: Locale, c: Choices) {
         label: t(l, 'trip'),
         type: 'select',
         blank: t(l, 'none'),
-        choices: c.trips.map((trip) => ({ value: trip.id, label: trip.title })),
+        choices: c.trips,
       }),
       field({ name: 'subject', label: t(l, 'subject'), required: true, maxLength: 300 }),
       field({ name: 'summary', label: t(l, 'summary'), type: 'textarea', maxLength: 20_000 }),
@@ -271,7 +272,7 @@ export class LogPages {
   ): Promise<void> {
     const ctx = pageContext(request);
     const user = ctx.user!;
-    const choices = await this.choices(ctx);
+    const choices = await this.choices(ctx, body.tripId);
     const fields = allFields(sections(ctx.locale, choices));
     const values = readForm(fields, body);
     const contactIds = [...new Set(ids(body.contactIds))];
@@ -294,13 +295,17 @@ export class LogPages {
     sendPage(reply, await this.page(ctx, values, errors, contactIds, choices, key, at), 400);
   }
 
-  private async choices(ctx: PageContext): Promise<Choices> {
+  /** The trips (the latest, and the one asked for or posted) and the organisations offered. */
+  private async choices(ctx: PageContext, postedTrip?: unknown): Promise<Choices> {
     const user = ctx.user!;
     const [trips, orgs] = await Promise.all([
-      this.api.get<Page<TripView>>(user, '/api/v1/trips?limit=50&sort=-startsOn'),
+      tripChoices(this.api, user, ctx.locale, [
+        ctx.query.tripId,
+        typeof postedTrip === 'string' ? postedTrip : undefined,
+      ]),
       organisations(this.api, user),
     ]);
-    return { trips: trips.items, orgs };
+    return { trips, orgs };
   }
 
   private async page(

@@ -52,7 +52,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
     // Choosing the trip refills the appointments with that trip's.
     expect(await page.locator('#f-appointmentId option').count()).toBe(1);
     await page.selectOption('#f-tripId', {
-      label: 'Wirtschaftsreise China 2019: Peking und Shanghai',
+      label: 'Wirtschaftsreise China 2019: Peking und Shanghai (20.10.2019)',
     });
     await page.waitForFunction(
       () => document.querySelectorAll('#f-appointmentId option').length > 1,

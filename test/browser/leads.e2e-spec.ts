@@ -523,6 +523,67 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     expect(await page.locator('#list tbody tr[id^=row-]').count()).toBe(1);
   });
 
+  it('offers the latest trips by name and first day, and keeps an older one chosen: board, list, interactions', async () => {
+    const trip = (title: string, startsOn: string, endsOn: string) =>
+      app.http
+        .post('/api/v1/trips')
+        .set(staffApi.auth)
+        .send({ title, destinations: [{ country: 'CN' }], startsOn, endsOn, status: 'completed' });
+    const old = await trip('Reise ins Jahr 2001', '2001-03-01', '2001-03-05');
+    expect(old.status).toBe(201);
+    // Fifty later trips: the old one is not among the latest a filter offers.
+    for (let i = 0; i < 50; i++)
+      expect((await trip(`Spätere Reise ${i + 1}`, '2030-05-01', '2030-05-03')).status).toBe(201);
+    const lead = await app.http
+      .post('/api/v1/leads')
+      .set(staffApi.auth)
+      .send({ companyId: zwillingId, title: 'Altes Geschäft', tripId: old.body.id });
+    expect(lead.status).toBe(201);
+    const met = await app.http
+      .post('/api/v1/interactions')
+      .set(staffApi.auth)
+      .send({
+        occurredAt: '2001-03-02T03:00:00Z',
+        kind: 'meeting',
+        subject: 'Treffen 2001',
+        tripId: old.body.id,
+      });
+    expect(met.status).toBe(201);
+
+    const page = await newPage({ signIn: 'staff@liaison.test' });
+    await page.goto(`${app.url}/leads`);
+    const offered = await page.locator('#filter-tripId option').allInnerTexts();
+    expect(offered).toContain('Spätere Reise 1 (01.05.2030)');
+    expect(offered).not.toContain('Reise ins Jahr 2001 (01.03.2001)');
+    await page.goto(`${app.url}/leads?tripId=${old.body.id}`);
+    expect(await page.locator('#filter-tripId option:checked').innerText()).toBe(
+      'Reise ins Jahr 2001 (01.03.2001)',
+    );
+    expect(await page.locator('.lead-card').count()).toBe(1);
+    expect(await card(page, lead.body.id).count()).toBe(1);
+    await submit(page, '#list-view', /\/leads\/list\?tripId=/);
+    expect(await page.locator('#filter-tripId option:checked').innerText()).toBe(
+      'Reise ins Jahr 2001 (01.03.2001)',
+    );
+    // The interactions list names each row's trip, however old.
+    await page.goto(`${app.url}/interactions?tripId=${old.body.id}`);
+    expect(await page.locator('#filter-tripId option:checked').innerText()).toBe(
+      'Reise ins Jahr 2001 (01.03.2001)',
+    );
+    expect(await page.locator(`#row-${met.body.id}`).innerText()).toContain('Reise ins Jahr 2001');
+    // In English, the day as English writes it.
+    await app.db.query(`UPDATE users SET locale = 'en' WHERE email = 'admin@liaison.test'`);
+    try {
+      const english = await newPage({ signIn: 'admin@liaison.test', locale: 'en-GB' });
+      await english.goto(`${app.url}/leads?tripId=${old.body.id}`);
+      expect(await english.locator('#filter-tripId option:checked').innerText()).toBe(
+        'Reise ins Jahr 2001 (1 Mar 2001)',
+      );
+    } finally {
+      await app.db.query(`UPDATE users SET locale = 'de' WHERE email = 'admin@liaison.test'`);
+    }
+  });
+
   it('filters the board by owner from the directory, and names the owner on the cards and the lead', async () => {
     const admin = await login(app, 'admin@liaison.test', 'liaison-demo');
     const res = await app.http

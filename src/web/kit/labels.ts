@@ -3,6 +3,9 @@ import type { NamesDto as Names } from '../../common/names';
 import { WebApi } from './web-api';
 import { WebUser } from '../../auth/browser-session';
 import { isAgency } from '../../auth/permissions';
+import type { Choice } from './forms';
+import { day } from './format';
+import type { Locale } from './i18n';
 
 type Kind =
   'companies' | 'partners' | 'contacts' | 'trips' | 'leads' | 'interactions' | 'agreements';
@@ -86,4 +89,38 @@ export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUs
     '/api/v1/users/directory?limit=200',
   );
   return answer.status === 200 ? answer.body.items : [];
+}
+
+/** How many trips a trip filter or field offers unless told: the latest. */
+export const TRIP_CHOICES = 50;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The trips a filter or a field offers, each with its first day (`China 2019 (20.10.2019)`): the
+ * latest `limit` the user sees, then those of `current` (the value a filter or a record has) that
+ * are older, so that a chosen trip stays shown. Their names (`GET /trips/names`), not the trips.
+ */
+export async function tripChoices(
+  api: WebApi,
+  user: WebUser,
+  locale: Locale,
+  current: (string | null | undefined)[] = [],
+  limit = TRIP_CHOICES,
+): Promise<Choice[]> {
+  const latest = await api.call<Names>(user, 'GET', `/api/v1/trips/names?limit=${limit}`);
+  const items = latest.status === 200 ? latest.body.items : [];
+  const older = [
+    ...new Set(
+      current.filter((id): id is string => !!id && UUID.test(id)).map((id) => id.toLowerCase()),
+    ),
+  ].filter((id) => !items.some((item) => item.id === id));
+  if (older.length) {
+    const named = await api.call<Names>(user, 'GET', `/api/v1/trips/names?ids=${older.join(',')}`);
+    if (named.status === 200) items.push(...named.body.items);
+  }
+  return items.map((trip) => ({
+    value: trip.id,
+    label: trip.day ? `${trip.name} (${day(trip.day, locale)})` : trip.name,
+  }));
 }
