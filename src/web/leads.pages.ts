@@ -222,25 +222,29 @@ async function leadFields(
   ];
 }
 
-/** The stage select with its button; the lost reason shows when „lost“ is chosen. */
+/** The options of the stage select, the lead's stage chosen: made once per locale and stage. */
+const stageOptions = new Map<string, Html>();
+function stageOptionsOf(l: Locale, stage: string): Html {
+  const key = `${l} ${stage}`;
+  let options = stageOptions.get(key);
+  if (!options) {
+    options = html`${LEAD_STAGES.map((s) => html`<option value="${s}"${s === stage ? html` selected` : ''}>${stageLabel(l, s)}</option>`)}`;
+    stageOptions.set(key, options);
+  }
+  return options;
+}
+
+/**
+ * The stage select with its button; the lost reason shows when „lost“ is chosen. Its labels wrap
+ * their controls: a board of 120 cards needs no ids for them. Written without the indentation
+ * between tags — a card is sent 120 times a board.
+ */
 function moveForm(ctx: PageContext, lead: Lead, back: string, compact: boolean): Html {
   const l = ctx.locale;
-  const id = compact ? `move-${lead.id}` : 'move-stage';
-  return html`<form method="post" action="/leads/${lead.id}/stage" class="move-form${compact ? ' compact' : ''}">
-    ${csrfField(ctx)}<input type="hidden" name="version" value="${lead.version}" />
-    <input type="hidden" name="back" value="${back}" />
-    <label for="${id}"${compact ? html` class="visually-hidden"` : ''}>${compact ? html`${t(l, 'moveTo')}: ${lead.title}` : t(l, 'moveTo')}</label>
-    <span class="move-controls">
-      <select id="${id}" name="stage">
-        ${LEAD_STAGES.map((s) => html`<option value="${s}"${s === lead.stage ? html` selected` : ''}>${stageLabel(l, s)}</option>`)}
-      </select>
-      <button type="submit">${w(l, 'move')}</button>
-    </span>
-    <span class="lost-reason">
-      <label for="${id}-reason">${t(l, 'lostReason')} <small>(${w(l, 'optional')})</small></label>
-      <input id="${id}-reason" name="lostReason" maxlength="2000" value="${lead.lostReason ?? ''}" />
-    </span>
-  </form>`;
+  const to = compact
+    ? html`<span class="visually-hidden">${t(l, 'moveTo')}: ${lead.title}</span>`
+    : html`<span>${t(l, 'moveTo')}</span>`;
+  return html`<form method="post" action="/leads/${lead.id}/stage" class="move-form${compact ? ' compact' : ''}">${csrfField(ctx)}<input type="hidden" name="version" value="${lead.version}" /><input type="hidden" name="back" value="${back}" /><span class="move-controls"><label class="move-to">${to}<select name="stage">${stageOptionsOf(l, lead.stage)}</select></label><button type="submit">${w(l, 'move')}</button></span><label class="lost-reason">${t(l, 'lostReason')} <small>(${w(l, 'optional')})</small><input name="lostReason" maxlength="2000" value="${lead.lostReason ?? ''}" /></label></form>`;
 }
 
 interface CardNames {
@@ -252,16 +256,12 @@ function leadCard(ctx: PageContext, lead: Lead, names: CardNames, back: string):
   const l = ctx.locale;
   const movable = can(ctx.user!.role, 'lead:update');
   const owner = names.owner(lead.ownerId);
-  return html`<article class="lead-card" id="lead-${lead.id}" data-lead="${lead.id}" data-stage="${lead.stage}" data-value="${lead.valueEur ?? 0}"${movable ? html` draggable="true" tabindex="0" aria-describedby="board-help"` : ''}>
-    <h3><a href="/leads/${lead.id}">${lead.title}</a></h3>
-    <p class="muted">${[names.company(lead.companyId), owner].filter(Boolean).join(' · ')}</p>
-    ${
-      lead.valueEur !== null || lead.expectedCloseOn
-        ? html`<p>${lead.valueEur !== null ? html`<strong>${money(lead.valueEur, l)}</strong>` : ''}${lead.expectedCloseOn ? html` <span class="muted">· ${day(lead.expectedCloseOn, l)}</span>` : ''}</p>`
-        : ''
-    }
-    ${movable ? moveForm(ctx, lead, back, true) : ''}
-  </article>`;
+  const facts =
+    lead.valueEur !== null || lead.expectedCloseOn
+      ? html`<p>${lead.valueEur !== null ? html`<strong>${money(lead.valueEur, l)}</strong>` : ''}${lead.expectedCloseOn ? html` <span class="muted">· ${day(lead.expectedCloseOn, l)}</span>` : ''}</p>`
+      : '';
+  return html`<article class="lead-card" id="lead-${lead.id}" data-lead="${lead.id}" data-stage="${lead.stage}" data-value="${lead.valueEur ?? 0}"${movable ? html` draggable="true" tabindex="0" aria-describedby="board-help"` : ''}><h3><a href="/leads/${lead.id}">${lead.title}</a></h3><p class="muted">${[names.company(lead.companyId), owner].filter(Boolean).join(' · ')}</p>${facts}${movable ? moveForm(ctx, lead, back, true) : ''}</article>
+`;
 }
 
 const moreButton = (
