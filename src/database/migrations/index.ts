@@ -29,6 +29,7 @@ import { SessionNotify1764340000000 } from './1764340000000-session-notify';
 import { PipelineIndexes1764350000000 } from './1764350000000-pipeline-indexes';
 import { ForeignKeyIndexes1764360000000 } from './1764360000000-foreign-key-indexes';
 import { LeadTotals1764380000000 } from './1764380000000-lead-totals';
+import { LeadScopeIndexes1764390000000 } from './1764390000000-lead-scope-indexes';
 
 /** Every migration, in order. Listed rather than globbed so a stale build file can never run. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   PipelineIndexes1764350000000,
   ForeignKeyIndexes1764360000000,
   LeadTotals1764380000000,
+  LeadScopeIndexes1764390000000,
 ];
