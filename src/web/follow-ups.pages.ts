@@ -8,14 +8,14 @@ import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { directory, DirectoryUser, Labels, tripChoices } from './kit/labels';
+import { directory, DirectoryUser, Labels, recordChoices, tripChoices } from './kit/labels';
 import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
-import { listPage } from './kit/lists';
+import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, safeNext } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import { CompanyView, FollowUpView, Page, PartnerView } from './kit/views';
+import { FollowUpView, Page } from './kit/views';
 
 /** A follow-up as the API answers it. */
 export interface FollowUp extends FollowUpView, Record<string, unknown> {
@@ -143,8 +143,8 @@ async function followUpFields(
   // The interaction is the one the follow-up came from (`?interactionId=`): named, not listed.
   const [people, companies, partners, leads, agreements, trips] = await Promise.all([
     assignable(api, user),
-    api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
-    api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
+    recordChoices(api, user, 'companies', [link('companyId')]),
+    recordChoices(api, user, 'partners', [link('partnerId')]),
     api.get<Page<Titled>>(user, '/api/v1/leads?limit=50&sort=-updatedAt'),
     can(user.role, 'agreement:read')
       ? api.get<Page<Titled>>(user, '/api/v1/agreements?limit=200')
@@ -183,7 +183,7 @@ async function followUpFields(
       label: words(l, 'companyResponsible'),
       type: 'select',
       blank: none,
-      choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+      choices: companies,
     },
     { name: 'notes', label: t(l, 'notes'), type: 'textarea', maxLength: 10_000 },
     {
@@ -198,7 +198,7 @@ async function followUpFields(
       label: t(l, 'partner'),
       type: 'select',
       blank: none,
-      choices: linkChoices(partners.items, link('partnerId'), labels, (x) => x.name ?? ''),
+      choices: partners,
     },
     {
       name: 'leadId',
@@ -266,14 +266,19 @@ export class FollowUpPages extends records.RecordRoutes(
     const user = ctx.user!;
     const l = ctx.locale;
     const agency = isAgency(user);
-    const [people, companies] = await Promise.all([
+    const labels = new Labels(this.api, user);
+    const [people, byCompany] = await Promise.all([
       agency ? assignable(this.api, user) : Promise.resolve([]),
       agency
-        ? this.api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name')
-        : Promise.resolve({ items: [], nextCursor: null }),
+        ? recordFilter(this.api, ctx, {
+            name: 'companyId',
+            label: t(l, 'company'),
+            kind: 'companies',
+            labels,
+          })
+        : Promise.resolve(undefined),
     ]);
     const kind = followUpKind(this.api, ctx);
-    const labels = new Labels(this.api, user);
     const back = backTo(ctx);
     return listPage<FollowUp>(this.api, ctx, reply, {
       ...records.listed(ctx, kind),
@@ -306,14 +311,9 @@ export class FollowUpPages extends records.RecordRoutes(
                     .map((u) => ({ value: u.id, label: u.displayName })),
                 ],
               },
-              {
-                name: 'companyId',
-                label: t(l, 'company'),
-                type: 'select' as const,
-                choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
-              },
             ]
           : []),
+        ...(byCompany ? [byCompany] : []),
       ],
       prepare: async (items) => {
         await labels.load(

@@ -9,14 +9,14 @@ import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { bothClocks, dateTime, day, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels, tripChoices } from './kit/labels';
+import { Labels, recordChoices, tripChoices } from './kit/labels';
 import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import { AppointmentView, CompanyView, InteractionView, Page, PartnerView } from './kit/views';
+import { AppointmentView, InteractionView, Page } from './kit/views';
 
 /** An interaction (one entry of the contact log) as the API answers it. */
 export interface Interaction extends InteractionView, Record<string, unknown> {
@@ -140,8 +140,16 @@ async function interactionFields(
   const labels = new Labels(api, user);
   const [trips, companies, partners, appointments] = await Promise.all([
     tripChoices(api, user, l, [record?.tripId, tripId]),
-    api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
-    api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
+    // The interaction's own companies and partners are offered however many there are: one not
+    // among the first 200 by name would otherwise be dropped by the next save.
+    recordChoices(api, user, 'companies', [
+      ...(record?.companyIds ?? []),
+      ...ids(posted.companyIds),
+    ]),
+    recordChoices(api, user, 'partners', [
+      ...(record?.partnerIds ?? []),
+      ...ids(posted.partnerIds),
+    ]),
     appointmentChoices(api, ctx, tripId),
     labels.load('contacts', contactIds),
   ]);
@@ -171,13 +179,13 @@ async function interactionFields(
       name: 'companyIds',
       label: t(l, 'companies'),
       type: 'multi',
-      choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+      choices: companies,
     },
     {
       name: 'partnerIds',
       label: t(l, 'partners'),
       type: 'multi',
-      choices: partners.items.map((p) => ({ value: p.id, label: p.name })),
+      choices: partners,
     },
     { name: 'confidential', label: t(l, 'confidential'), type: 'checkbox' },
     {

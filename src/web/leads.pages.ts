@@ -17,14 +17,14 @@ import { historyLink } from './audit.pages';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
-import { directory, DirectoryUser, Labels, tripChoices } from './kit/labels';
+import { directory, DirectoryUser, Labels, recordChoices, tripChoices } from './kit/labels';
 import { csrfField, facts, layout, titledPage, PageContext, pageContext } from './kit/layout';
 import { filterField, listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
-import { CompanyView, ContactView, LeadNoteView, LeadView, Page, PartnerView } from './kit/views';
+import { ContactView, LeadNoteView, LeadView, Page } from './kit/views';
 
 export interface Lead extends LeadView, Record<string, unknown> {
   appointmentId: string | null;
@@ -143,10 +143,16 @@ async function leadFields(
   const contactIds = [record?.contactId, ctx.query.contactId, posted?.contactId].filter(
     (id): id is string => typeof id === 'string' && UUID.test(id),
   );
+  // A company or partner beyond the first 200 by name is offered and named when it is the lead's,
+  // the one the page was opened for, or the one a form sent back had.
   const [companies, partners, trips, people, contacts] = await Promise.all([
-    api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
-    api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
-    tripChoices(api, user, l, [record?.tripId, ctx.query.tripId], 100),
+    recordChoices(api, user, 'companies', [
+      record?.companyId,
+      ctx.query.companyId,
+      posted?.companyId,
+    ]),
+    recordChoices(api, user, 'partners', [record?.partnerId, posted?.partnerId]),
+    tripChoices(api, user, l, [record?.tripId, ctx.query.tripId, posted?.tripId], 100),
     directory(api, user),
     Promise.all(
       [...new Set(contactIds)].map((id) =>
@@ -166,10 +172,7 @@ async function leadFields(
       type: 'select',
       required: true,
       blank: '',
-      choices: withCurrent(
-        choicesOf(companies.items, (c) => c.name),
-        record?.companyId,
-      ),
+      choices: companies,
     },
     { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
     { name: 'description', label: t(l, 'description'), type: 'textarea', maxLength: 10000 },
@@ -200,10 +203,7 @@ async function leadFields(
       label: t(l, 'partner'),
       type: 'select',
       blank: t(l, 'none'),
-      choices: withCurrent(
-        choicesOf(partners.items, (p) => p.name),
-        record?.partnerId,
-      ),
+      choices: partners,
     },
     {
       name: 'tripId',

@@ -539,15 +539,12 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       .set(staffApi.auth)
       .send({ companyId: zwillingId, title: 'Altes Geschäft', tripId: old.body.id });
     expect(lead.status).toBe(201);
-    const met = await app.http
-      .post('/api/v1/interactions')
-      .set(staffApi.auth)
-      .send({
-        occurredAt: '2001-03-02T03:00:00Z',
-        kind: 'meeting',
-        subject: 'Treffen 2001',
-        tripId: old.body.id,
-      });
+    const met = await app.http.post('/api/v1/interactions').set(staffApi.auth).send({
+      occurredAt: '2001-03-02T03:00:00Z',
+      kind: 'meeting',
+      subject: 'Treffen 2001',
+      tripId: old.body.id,
+    });
     expect(met.status).toBe(201);
 
     const page = await newPage({ signIn: 'staff@liaison.test' });
@@ -581,6 +578,66 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       );
     } finally {
       await app.db.query(`UPDATE users SET locale = 'de' WHERE email = 'admin@liaison.test'`);
+    }
+  });
+
+  it('offers and names a company beyond the first 200 in the forms, and an edit keeps it', async () => {
+    // Two hundred companies whose names sort first: the one chosen is not among those offered.
+    await app.db.query(
+      `INSERT INTO companies (name, city, country)
+       SELECT 'Aaa Firma ' || lpad(g::text, 3, '0'), 'Solingen', 'DE' FROM generate_series(1, 200) g`,
+    );
+    try {
+      const late = await app.http
+        .post('/api/v1/companies')
+        .set(staffApi.auth)
+        .send({ name: 'Zzz Klingenhaus', country: 'DE' });
+      expect(late.status).toBe(201);
+      const page = await newPage({ signIn: 'staff@liaison.test' });
+      await page.goto(`${app.url}/leads/new?companyId=${late.body.id}`);
+      expect(await page.locator('#f-companyId option:checked').innerText()).toBe('Zzz Klingenhaus');
+      await page.fill('#f-title', 'Messer für das Klingenhaus');
+      await submit(
+        page,
+        '#record-form button[type=submit]',
+        /\/leads\/[0-9a-f-]{36}\?flash=created/,
+      );
+      const leadId = idOf(page);
+      expect(await page.locator('dl.facts').innerText()).toContain('Zzz Klingenhaus');
+      await page.click('#edit');
+      expect(await page.locator('#f-companyId option:checked').innerText()).toBe('Zzz Klingenhaus');
+      await page.fill('#f-title', 'Messer und Scheren für das Klingenhaus');
+      await submit(page, '#record-form button[type=submit]', /flash=saved/);
+      expect(await apiLead(leadId)).toMatchObject({
+        title: 'Messer und Scheren für das Klingenhaus',
+      });
+      expect(
+        (await app.db.query('SELECT company_id FROM leads WHERE id = $1', [leadId])).rows[0]
+          .company_id,
+      ).toBe(late.body.id);
+
+      // An interaction with it: its edit offers it checked, and the save keeps it.
+      const met = await app.http
+        .post('/api/v1/interactions')
+        .set(staffApi.auth)
+        .send({
+          occurredAt: '2026-03-02T09:00:00Z',
+          kind: 'meeting',
+          subject: 'Besuch im Klingenhaus',
+          companyIds: [late.body.id, zwillingId],
+        });
+      expect(met.status).toBe(201);
+      await page.goto(`${app.url}/interactions/${met.body.id}`);
+      await page.click('#edit');
+      const box = page.locator(`input[name="companyIds"][value="${late.body.id}"]`);
+      expect(await box.isChecked()).toBe(true);
+      await page.fill('#f-subject', 'Besuch im Klingenhaus, zweiter Tag');
+      await submit(page, '#record-form button[type=submit]', /flash=saved/);
+      const after = await app.http.get(`/api/v1/interactions/${met.body.id}`).set(staffApi.auth);
+      expect(after.body.subject).toBe('Besuch im Klingenhaus, zweiter Tag');
+      expect([...after.body.companyIds].sort()).toEqual([late.body.id, zwillingId].sort());
+    } finally {
+      await app.db.query(`DELETE FROM companies WHERE name LIKE 'Aaa Firma %'`);
     }
   });
 

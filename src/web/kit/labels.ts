@@ -97,30 +97,50 @@ export const TRIP_CHOICES = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The trips a filter or a field offers, each with its first day (`China 2019 (20.10.2019)`): the
- * latest `limit` the user sees, then those of `current` (the value a filter or a record has) that
- * are older, so that a chosen trip stays shown. Their names (`GET /trips/names`), not the trips.
+ * The records of a kind a field or a filter offers: the first `limit` the user sees (by name; a
+ * dated kind's latest), then those of `current` (the value a record, a link or a posted form
+ * has) that are not among them, each by its name — so that a chosen one stays shown and named
+ * however many the agency has. Their names (`GET /<kind>/names`), not the records.
  */
-export async function tripChoices(
+export async function recordChoices(
+  api: WebApi,
+  user: WebUser,
+  kind: 'companies' | 'partners' | 'trips',
+  current: unknown[] = [],
+  limit: number = MAX_IDS,
+  label: (item: Names['items'][number]) => string = (item) => item.name,
+): Promise<Choice[]> {
+  const first = await api.call<Names>(user, 'GET', `/api/v1/${kind}/names?limit=${limit}`);
+  const items = first.status === 200 ? first.body.items : [];
+  const missing = [
+    ...new Set(
+      current
+        .filter((id): id is string => typeof id === 'string' && UUID.test(id))
+        .map((id) => id.toLowerCase()),
+    ),
+  ].filter((id) => !items.some((item) => item.id === id));
+  if (missing.length) {
+    const named = await api.call<Names>(
+      user,
+      'GET',
+      `/api/v1/${kind}/names?ids=${missing.join(',')}`,
+    );
+    if (named.status === 200) items.push(...named.body.items);
+  }
+  return items.map((item) => ({ value: item.id, label: label(item) }));
+}
+
+/**
+ * The trips a filter or a field offers, each with its first day (`China 2019 (20.10.2019)`): the
+ * latest `limit` the user sees, and the chosen one when it is older (recordChoices).
+ */
+export const tripChoices = (
   api: WebApi,
   user: WebUser,
   locale: Locale,
-  current: (string | null | undefined)[] = [],
+  current: unknown[] = [],
   limit = TRIP_CHOICES,
-): Promise<Choice[]> {
-  const latest = await api.call<Names>(user, 'GET', `/api/v1/trips/names?limit=${limit}`);
-  const items = latest.status === 200 ? latest.body.items : [];
-  const older = [
-    ...new Set(
-      current.filter((id): id is string => !!id && UUID.test(id)).map((id) => id.toLowerCase()),
-    ),
-  ].filter((id) => !items.some((item) => item.id === id));
-  if (older.length) {
-    const named = await api.call<Names>(user, 'GET', `/api/v1/trips/names?ids=${older.join(',')}`);
-    if (named.status === 200) items.push(...named.body.items);
-  }
-  return items.map((trip) => ({
-    value: trip.id,
-    label: trip.day ? `${trip.name} (${day(trip.day, locale)})` : trip.name,
-  }));
-}
+): Promise<Choice[]> =>
+  recordChoices(api, user, 'trips', current, limit, (trip) =>
+    trip.day ? `${trip.name} (${day(trip.day, locale)})` : trip.name,
+  );
