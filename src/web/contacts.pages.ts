@@ -153,8 +153,13 @@ export const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Contact>
     const [orgs, users] = await Promise.all([organisations(api, c.user!), directory(api, c.user!)]);
     const orgChoices = organisationChoices(l, orgs);
     const current = record ? organisationValue(record) : '';
-    if (current && !orgChoices.some((o) => o.value === current))
-      orgChoices.unshift({ value: current, label: w(l, 'unknownEntry') });
+    if (current && !orgChoices.some((o) => o.value === current)) {
+      // One beyond the first 200 by name: named on its own.
+      const { companyId, partnerId } = organisationFields(current);
+      const id = (companyId ?? partnerId)!;
+      const named = await new Labels(api, c.user!).load(companyId ? 'companies' : 'partners', [id]);
+      orgChoices.unshift({ value: current, label: named.get(id) || w(l, 'unknownEntry') });
+    }
     const owners: Choice[] = users.map((u) => ({ value: u.id, label: u.displayName }));
     // Without the directory (a role that may not ask) the owner stays as it is.
     if (owners.length && record?.ownerId && !owners.some((o) => o.value === record.ownerId))

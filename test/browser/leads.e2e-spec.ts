@@ -636,6 +636,18 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       const after = await app.http.get(`/api/v1/interactions/${met.body.id}`).set(staffApi.auth);
       expect(after.body.subject).toBe('Besuch im Klingenhaus, zweiter Tag');
       expect([...after.body.companyIds].sort()).toEqual([late.body.id, zwillingId].sort());
+
+      // A contact of it: its edit names its organisation.
+      const person = await app.http
+        .post('/api/v1/contacts')
+        .set(staffApi.auth)
+        .send({ familyName: 'Klinge', givenName: 'Karl', companyId: late.body.id });
+      expect(person.status).toBe(201);
+      await page.goto(`${app.url}/contacts/${person.body.id}`);
+      await page.click('#edit');
+      expect(await page.locator('#f-organisation option:checked').innerText()).toBe(
+        'Zzz Klingenhaus',
+      );
     } finally {
       await app.db.query(`DELETE FROM companies WHERE name LIKE 'Aaa Firma %'`);
     }
