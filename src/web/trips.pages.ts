@@ -9,14 +9,14 @@ import { FieldSpec, FormValues } from './kit/forms';
 import { day, HOME_ZONE, money, weekday } from './kit/format';
 import { Html, html } from './kit/html';
 import { label, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { Labels, recordChoices } from './kit/labels';
 import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { WebRequest } from '../auth/browser-session';
 import { keptOffline } from './offline.pages';
 import { tripDays } from './today.view';
-import { AppointmentView, CompanyView, Page, ParticipantView, PartnerView } from './kit/views';
+import { AppointmentView, Page, ParticipantView, PartnerView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {
   clockSpan,
@@ -484,7 +484,7 @@ async function participantKind(
     title: (p) => p.name,
     fields: async (_ctx, record): Promise<FieldSpec[]> => {
       const [companies, directory] = await Promise.all([
-        api.get<Page<CompanyView>>(ctx.user!, '/api/v1/companies?limit=200&sort=name'),
+        recordChoices(api, ctx.user!, 'companies', [record?.companyId]),
         api.get<Page<{ id: string; displayName: string }>>(
           ctx.user!,
           '/api/v1/users/directory?limit=200',
@@ -502,7 +502,7 @@ async function participantKind(
           label: t(l, 'company'),
           type: 'select',
           blank: t(l, 'noCompany'),
-          choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+          choices: companies,
         },
         {
           name: 'userId',
@@ -564,7 +564,7 @@ async function appointmentKind(
     fields: async (_ctx, record): Promise<FieldSpec[]> => {
       const [participants, companies, partners] = await Promise.all([
         api.get<Page<Participant>>(user, `/api/v1/trips/${tripId}/participants?limit=200`),
-        api.get<Page<CompanyView>>(user, '/api/v1/companies?limit=200&sort=name'),
+        recordChoices(api, user, 'companies', [record?.companyId]),
         api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
       ]);
       const current = record?.timeZone ?? defaultZone(trip.destinations, ctx.query.timeZone);
@@ -616,7 +616,7 @@ async function appointmentKind(
           label: t(l, 'company'),
           type: 'select',
           blank: t(l, 'none'),
-          choices: companies.items.map((c) => ({ value: c.id, label: c.name })),
+          choices: companies,
         },
         { name: 'restricted', label: t(l, 'restrictedField'), type: 'checkbox' },
         {

@@ -15,14 +15,13 @@ import {
 import { dateTime } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { Labels, recordChoices } from './kit/labels';
 import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { redirect, sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
-import { CompanyView, Page } from './kit/views';
 import { can } from '../auth/permissions';
 import { historyLink } from './audit.pages';
 import { userSessionsSection } from './sessions.pages';
@@ -89,13 +88,7 @@ async function userFields(
   record?: UserRecord,
 ): Promise<FieldSpec[]> {
   const l = ctx.locale;
-  const companies = await api.get<Page<CompanyView>>(
-    ctx.user!,
-    '/api/v1/companies?limit=200&sort=name',
-  );
-  const companyChoices = companies.items.map((c) => ({ value: c.id, label: c.name }));
-  if (record?.companyId && !companyChoices.some((c) => c.value === record.companyId))
-    companyChoices.unshift({ value: record.companyId, label: '…' });
+  const companyChoices = await recordChoices(api, ctx.user!, 'companies', [record?.companyId]);
   return [
     ...(record
       ? []

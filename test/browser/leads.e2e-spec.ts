@@ -648,6 +648,33 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       expect(await page.locator('#f-organisation option:checked').innerText()).toBe(
         'Zzz Klingenhaus',
       );
+
+      // A trip's delegate of it: the edit keeps it.
+      const trip = await app.http
+        .post('/api/v1/trips')
+        .set(staffApi.auth)
+        .send({
+          title: 'Reise mit dem Klingenhaus',
+          destinations: [{ country: 'CN' }],
+          startsOn: '2026-05-01',
+          endsOn: '2026-05-03',
+          status: 'planned',
+        });
+      expect(trip.status).toBe(201);
+      const delegate = await app.http
+        .post(`/api/v1/trips/${trip.body.id}/participants`)
+        .set(staffApi.auth)
+        .send({ name: 'Karl Klinge', companyId: late.body.id, costBearer: 'self' });
+      expect(delegate.status).toBe(201);
+      await page.goto(`${app.url}/trips/${trip.body.id}/participants/${delegate.body.id}/edit`);
+      expect(await page.locator('#f-companyId option:checked').innerText()).toBe('Zzz Klingenhaus');
+      await page.fill('#f-function', 'Geschäftsführer');
+      await submit(page, '#record-form button[type=submit]', new RegExp(`/trips/${trip.body.id}`));
+      const kept = await app.db.query(
+        'SELECT company_id, function FROM participants WHERE id = $1',
+        [delegate.body.id],
+      );
+      expect(kept.rows[0]).toEqual({ company_id: late.body.id, function: 'Geschäftsführer' });
     } finally {
       await app.db.query(`DELETE FROM companies WHERE name LIKE 'Aaa Firma %'`);
     }
