@@ -8,7 +8,7 @@ import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
 import { facts, titledPage, PageContext, pageContext } from './kit/layout';
-import { listPage } from './kit/lists';
+import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
 import { WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
@@ -105,8 +105,11 @@ async function agreementFields(
     value: p.id,
     label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
   }));
-  if (record && !partnerChoices.some((c) => c.value === record.partnerId))
-    partnerChoices.unshift({ value: record.partnerId, label: '…' });
+  if (record && !partnerChoices.some((c) => c.value === record.partnerId)) {
+    // One beyond the first 200 by name: named on its own.
+    const named = await new Labels(api, ctx.user!).load('partners', [record.partnerId]);
+    partnerChoices.unshift({ value: record.partnerId, label: named.get(record.partnerId) || '…' });
+  }
   return [
     {
       name: 'partnerId',
@@ -159,12 +162,13 @@ export class AgreementPages extends records.RecordRoutes(
     const ctx = pageContext(request);
     const user = ctx.user!;
     const l = ctx.locale;
-    const partners = await this.api.get<Page<PartnerView>>(
-      user,
-      '/api/v1/partners?limit=200&sort=name',
-    );
-    const partnerNames = new Map(partners.items.map((p) => [p.id, p.name]));
     const labels = new Labels(this.api, user);
+    const byPartner = await recordFilter(this.api, ctx, {
+      name: 'partnerId',
+      label: t(l, 'partner'),
+      kind: 'partners',
+      labels,
+    });
     return listPage<Agreement>(this.api, ctx, reply, {
       ...records.listed(ctx, kind(ctx, this.api)),
       title: t(l, 'agreements'),
@@ -172,16 +176,11 @@ export class AgreementPages extends records.RecordRoutes(
       prepare: async (items) => {
         await labels.load(
           'partners',
-          items.map((a) => a.partnerId).filter((id) => !partnerNames.has(id)),
+          items.map((a) => a.partnerId),
         );
       },
       filters: [
-        {
-          name: 'partnerId',
-          label: t(l, 'partner'),
-          type: 'select',
-          choices: partners.items.map((p) => ({ value: p.id, label: p.name })),
-        },
+        ...(byPartner ? [byPartner] : []),
         {
           name: 'status',
           label: t(l, 'status'),
@@ -207,8 +206,7 @@ export class AgreementPages extends records.RecordRoutes(
         { header: t(l, 'reviewOn'), sort: 'reviewOn', cell: (a) => day(a.reviewOn, l) },
         {
           header: t(l, 'partner'),
-          cell: (a) =>
-            html`<a href="/partners/${a.partnerId}">${partnerNames.get(a.partnerId) ?? labels.get(a.partnerId)}</a>`,
+          cell: (a) => html`<a href="/partners/${a.partnerId}">${labels.get(a.partnerId)}</a>`,
         },
       ],
     });

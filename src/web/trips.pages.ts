@@ -567,6 +567,15 @@ async function appointmentKind(
         recordChoices(api, user, 'companies', [record?.companyId]),
         api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
       ]);
+      const partnerChoices = partners.items.map((p) => ({
+        value: p.id,
+        label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
+      }));
+      if (record?.partnerId && !partnerChoices.some((c) => c.value === record.partnerId)) {
+        // One beyond the first 200 by name: named on its own, so that an edit keeps it.
+        const named = await new Labels(api, user).load('partners', [record.partnerId]);
+        partnerChoices.unshift({ value: record.partnerId, label: named.get(record.partnerId) });
+      }
       const current = record?.timeZone ?? defaultZone(trip.destinations, ctx.query.timeZone);
       return [
         { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
@@ -606,10 +615,7 @@ async function appointmentKind(
           label: t(l, 'partner'),
           type: 'select',
           blank: t(l, 'none'),
-          choices: partners.items.map((p) => ({
-            value: p.id,
-            label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
-          })),
+          choices: partnerChoices,
         },
         {
           name: 'companyId',
