@@ -135,15 +135,19 @@ export class TripsService extends RecordService<Trip, Trip> {
   async contactsMet(actor: Actor, id: string, query: NamesLimit): Promise<NamesDto> {
     await this.get(actor, id);
     const logged = interactionScope(actor, 'i');
-    const onTrip = (select: string) =>
-      `(SELECT ${select} FROM interaction_contacts ic
+    // Each contact met, with when it was last met, from the trip's interactions at once: a
+    // subquery per contact read all of each contact's interactions (126 ms for 260 contacts of
+    // a contact met ten times on average, against some 10 ms so).
+    const met = scopedQuery(this.db.manager, Contact, 'c', contactScope(actor, 'c')).innerJoin(
+      `(SELECT ic.contact_id, max(i.occurred_at) AS last_met FROM interaction_contacts ic
         JOIN interactions i ON i.id = ic.interaction_id AND i.deleted_at IS NULL
-        WHERE ic.contact_id = c.id AND i.trip_id = :metOnTrip${logged ? ` AND ${logged.sql}` : ''})`;
-    const met = scopedQuery(this.db.manager, Contact, 'c', contactScope(actor, 'c')).andWhere(
-      `EXISTS ${onTrip('1')}`,
+        WHERE i.trip_id = :metOnTrip${logged ? ` AND ${logged.sql}` : ''}
+        GROUP BY ic.contact_id)`,
+      'met',
+      'met.contact_id = c.id',
       { ...logged?.params, metOnTrip: id },
     );
-    return namesOf(met, CONTACT_NAMES, 'c', query.limit, onTrip('max(i.occurred_at)'));
+    return namesOf(met, CONTACT_NAMES, 'c', query.limit, 'met.last_met');
   }
 
   /** The trip with what it produced: interactions, leads by stage, agreements. */
