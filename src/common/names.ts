@@ -27,7 +27,7 @@ export interface NameSpec {
 export class NamesLimit {
   @OptionalCount(MAX_IDS, {
     default: DEFAULT_NAMES,
-    description: 'Without `ids`: the first this many by name.',
+    description: 'Without `ids`: the first this many by name (a dated kind’s: the latest).',
   })
   limit: number = DEFAULT_NAMES;
 }

@@ -574,7 +574,10 @@ async function appointmentKind(
       if (record?.partnerId && !partnerChoices.some((c) => c.value === record.partnerId)) {
         // One beyond the first 200 by name: named on its own, so that an edit keeps it.
         const named = await new Labels(api, user).load('partners', [record.partnerId]);
-        partnerChoices.unshift({ value: record.partnerId, label: named.get(record.partnerId) });
+        partnerChoices.unshift({
+          value: record.partnerId,
+          label: named.get(record.partnerId) || '…',
+        });
       }
       const current = record?.timeZone ?? defaultZone(trip.destinations, ctx.query.timeZone);
       return [

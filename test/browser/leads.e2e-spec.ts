@@ -552,7 +552,8 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     const offered = await page.locator('#filter-tripId option').allInnerTexts();
     expect(offered).toContain('Spätere Reise 1 (01.05.2030)');
     expect(offered).not.toContain('Reise ins Jahr 2001 (01.03.2001)');
-    await page.goto(`${app.url}/leads?tripId=${old.body.id}`);
+    // However its id is written in the link.
+    await page.goto(`${app.url}/leads?tripId=${old.body.id.toUpperCase()}`);
     expect(await page.locator('#filter-tripId option:checked').innerText()).toBe(
       'Reise ins Jahr 2001 (01.03.2001)',
     );
@@ -636,6 +637,40 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       const after = await app.http.get(`/api/v1/interactions/${met.body.id}`).set(staffApi.auth);
       expect(after.body.subject).toBe('Besuch im Klingenhaus, zweiter Tag');
       expect([...after.body.companyIds].sort()).toEqual([late.body.id, zwillingId].sort());
+
+      // A partner deleted since: the lead's edit keeps it, unnamed, instead of clearing it.
+      const partner = await app.http
+        .post('/api/v1/partners')
+        .set(staffApi.auth)
+        .send({ name: 'Gelöschter Partner', kind: 'association', country: 'CN' });
+      expect(partner.status).toBe(201);
+      const version = (await apiLead(leadId)).version;
+      expect(
+        (
+          await app.http
+            .patch(`/api/v1/leads/${leadId}`)
+            .set(staffApi.auth)
+            .set('If-Match', `"${version}"`)
+            .send({ partnerId: partner.body.id })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await app.http
+            .delete(`/api/v1/partners/${partner.body.id}`)
+            .set(staffApi.auth)
+            .set('If-Match', `"${partner.body.version}"`)
+        ).status,
+      ).toBe(204);
+      await page.goto(`${app.url}/leads/${leadId}`);
+      await page.click('#edit');
+      expect(await page.locator('#f-partnerId option:checked').innerText()).toBe('…');
+      await page.fill('#f-title', 'Messer, Scheren und Feilen für das Klingenhaus');
+      await submit(page, '#record-form button[type=submit]', /flash=saved/);
+      expect(
+        (await app.db.query('SELECT partner_id FROM leads WHERE id = $1', [leadId])).rows[0]
+          .partner_id,
+      ).toBe(partner.body.id);
 
       // A contact of it: its edit names its organisation.
       const person = await app.http

@@ -19,6 +19,13 @@ const NAMED_BY_IDS = new Set<Kind>(['companies', 'partners', 'contacts', 'trips'
 /** As many ids as the API's `?ids=` take at once. */
 const IDS_PER_CALL = MAX_IDS;
 
+/** Ids in groups the API's `?ids=` takes. */
+function chunksOf(ids: string[]): string[][] {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_CALL) chunks.push(ids.slice(i, i + IDS_PER_CALL));
+  return chunks;
+}
+
 /**
  * Names for the ids a page shows (a contact's company, a lead's partner), fetched for those ids
  * only and each once per page view, within the user's own scope: what the user may not see
@@ -37,11 +44,8 @@ export class Labels {
     const wanted = [...new Set(ids.filter((id): id is string => !!id && !this.names.has(id)))];
     if (wanted.length === 0) return this;
     if (NAMED_BY_IDS.has(kind)) {
-      const chunks: string[][] = [];
-      for (let i = 0; i < wanted.length; i += IDS_PER_CALL)
-        chunks.push(wanted.slice(i, i + IDS_PER_CALL));
       await Promise.all(
-        chunks.map(async (chunk) => {
+        chunksOf(wanted).map(async (chunk) => {
           const answer = await this.api.call<Names>(
             this.user,
             'GET',
@@ -100,7 +104,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The records of a kind a field or a filter offers: the first `limit` the user sees (by name; a
  * dated kind's latest), then those of `current` (the value a record, a link or a posted form
  * has) that are not among them, each by its name — so that a chosen one stays shown and named
- * however many the agency has. Their names (`GET /<kind>/names`), not the records.
+ * however many the agency has. Their names (`GET /<kind>/names`), not the records. A current id
+ * the names do not give (a record since deleted, or one the user may not see) stays offered as
+ * `…`, so that an edit does not clear it unasked; a current id is offered as it was written, so
+ * that the select shows it chosen.
  */
 export async function recordChoices(
   api: WebApi,
@@ -112,22 +119,26 @@ export async function recordChoices(
 ): Promise<Choice[]> {
   const first = await api.call<Names>(user, 'GET', `/api/v1/${kind}/names?limit=${limit}`);
   const items = first.status === 200 ? first.body.items : [];
-  const missing = [
-    ...new Set(
-      current
-        .filter((id): id is string => typeof id === 'string' && UUID.test(id))
-        .map((id) => id.toLowerCase()),
+  const written = new Map(
+    current
+      .filter((id): id is string => typeof id === 'string' && UUID.test(id))
+      .map((id) => [id.toLowerCase(), id]),
+  );
+  const missing = [...written.keys()].filter((id) => !items.some((item) => item.id === id));
+  for (const named of await Promise.all(
+    chunksOf(missing).map((chunk) =>
+      api.call<Names>(user, 'GET', `/api/v1/${kind}/names?ids=${chunk.join(',')}`),
     ),
-  ].filter((id) => !items.some((item) => item.id === id));
-  if (missing.length) {
-    const named = await api.call<Names>(
-      user,
-      'GET',
-      `/api/v1/${kind}/names?ids=${missing.join(',')}`,
-    );
+  ))
     if (named.status === 200) items.push(...named.body.items);
-  }
-  return items.map((item) => ({ value: item.id, label: label(item) }));
+  const choices = items.map((item) => ({
+    value: written.get(item.id) ?? item.id,
+    label: label(item),
+  }));
+  for (const id of missing)
+    if (!items.some((item) => item.id === id))
+      choices.push({ value: written.get(id)!, label: '…' });
+  return choices;
 }
 
 /**
