@@ -238,9 +238,10 @@ describe('names: GET /<kind>/names', () => {
   };
 
   it('names the ids asked for that the caller may see, each as its page shows it', async () => {
-    const [company, partner, trip] = await Promise.all([
+    const [company, partner, port, trip] = await Promise.all([
       make.company({ name: 'Namenswerk' }),
       make.partner({ name: 'Shanghai Blade Association' }),
+      make.partner({ name: 'Qingdao Port Names', nativeName: '青岛港名称' }),
       make.trip(),
     ]);
     const [wang, own, gone] = await Promise.all([
@@ -261,6 +262,10 @@ describe('names: GET /<kind>/names', () => {
       items: [{ id: partner.id, name: 'Shanghai Blade Association' }],
       more: false,
     });
+    // A partner's name in its own script comes beside its name, where it has one.
+    expect((await names(`partners/names?ids=${port.id}`)).items).toEqual([
+      { id: port.id, name: 'Qingdao Port Names', other: '青岛港名称' },
+    ]);
     // A dated kind's names carry the day.
     expect((await names(`trips/names?ids=${trip.id}`)).items).toEqual([
       { id: trip.id, name: rows[0].title, day: rows[0].day },

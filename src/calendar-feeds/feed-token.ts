@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isUuid } from '../common/ids';
 
 /** The HMAC key of feed URLs, derived from the one secret (app.module.ts, purpose 'calendar feed'). */
 export const CALENDAR_FEED_KEY = Symbol('CALENDAR_FEED_KEY');
@@ -6,7 +7,6 @@ export const CALENDAR_FEED_KEY = Symbol('CALENDAR_FEED_KEY');
 /** Where the feeds are: outside /api (no token, no version), and not a page (src/web/kit/respond.ts). */
 export const CALENDAR_FEED_PATH = '/calendar/';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAC = /^[A-Za-z0-9_-]{43}$/;
 
 const macOf = (key: Buffer, feedId: string): Buffer =>
@@ -25,7 +25,7 @@ export function feedIdOf(key: Buffer, token: string): string | null {
   if (dot < 0) return null;
   const feedId = token.slice(0, dot);
   const mac = token.slice(dot + 1);
-  if (!UUID.test(feedId) || !MAC.test(mac)) return null;
+  if (!isUuid(feedId) || !MAC.test(mac)) return null;
   const given = Buffer.from(mac, 'base64url');
   return given.length === 32 && timingSafeEqual(given, macOf(key, feedId)) ? feedId : null;
 }

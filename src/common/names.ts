@@ -21,6 +21,11 @@ export interface NameSpec {
    * a list of them without `ids` comes latest first — what a page offers as choices.
    */
   day?: string;
+  /**
+   * SQL of a second name the record also goes by (a partner's name in its own script): its names
+   * carry it (`other`) where it has one, for a choice that shows both.
+   */
+  other?: string;
 }
 
 /** `?limit=` of a list of names. */
@@ -46,6 +51,10 @@ export class NameDto {
       'A dated kind’s day (a trip’s first day); the kind’s names then come latest first.',
   })
   day?: string;
+  @ApiPropertyOptional({
+    description: 'A second name the record also goes by (a partner’s name in its own script).',
+  })
+  other?: string;
 }
 
 export class NamesDto {
@@ -80,6 +89,7 @@ export async function namesOf(
   for (const [key, sql] of Object.entries(spec.columns)) qb.addSelect(sql, key);
   // As text: the driver would make a Date of a date, at midnight where the server is.
   if (spec.day) qb.addSelect(`to_char(${spec.day}, 'YYYY-MM-DD')`, 'day');
+  if (spec.other) qb.addSelect(spec.other, 'other');
   const latest = first ?? spec.day;
   if (latest) qb.orderBy(latest, 'DESC', 'NULLS LAST').addOrderBy(spec.order);
   else qb.orderBy(spec.order);
@@ -88,9 +98,12 @@ export async function namesOf(
     .limit(limit + 1)
     .getRawMany<Record<string, string | null>>();
   return {
-    items: rows
-      .slice(0, limit)
-      .map((row) => ({ id: row.id!, name: spec.of(row), ...(spec.day && { day: row.day! }) })),
+    items: rows.slice(0, limit).map((row) => ({
+      id: row.id!,
+      name: spec.of(row),
+      ...(spec.day && { day: row.day! }),
+      ...(row.other && { other: row.other }),
+    })),
     more: rows.length > limit,
   };
 }

@@ -45,6 +45,7 @@ import {
   TimelineQuery,
   UpdateContactDto,
 } from './contacts.dto';
+import { isUuid } from '../common/ids';
 
 const NAME_ORDER = contactNameOrder('c');
 const NAME_PREFIX_ORDER = contactNamePrefixOrder('c');
@@ -134,7 +135,6 @@ const PRIVACY_AUDITED = [
 ] as const;
 
 const TIMELINE_SORT = '-at';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Where a contact works, with the other name its search key holds beside the name. */
 const ORGANISATIONS = [
@@ -507,7 +507,7 @@ export class ContactsService extends RecordService<Contact, Contact> {
         cursor.sort !== TIMELINE_SORT ||
         typeof cursor.value !== 'string' ||
         Number.isNaN(Date.parse(cursor.value)) ||
-        !UUID.test(cursor.id)
+        !isUuid(cursor.id)
       ) {
         throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');
       }

@@ -30,6 +30,7 @@ import {
 } from './duplicates';
 import { countLinks, moveLinks } from './links';
 import { DuplicateReason, DuplicatesQuery, MERGE_SOURCES, MergeDto } from './merge.dto';
+import { isUuid } from '../common/ids';
 
 /** The kinds that can be merged. */
 export type MergeKindName = 'contact' | 'company' | 'partner';
@@ -133,7 +134,6 @@ export interface MergeLinks {
 }
 
 const CURSOR_SORT = 'duplicates';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The other record's version changed since it was read: 412, naming it. */
 class OtherVersionConflict extends VersionConflict {
@@ -188,8 +188,8 @@ export class MergeService {
       if (
         !cursor ||
         cursor.sort !== `${CURSOR_SORT}:${kindName}` ||
-        !UUID.test(cursor.id) ||
-        !UUID.test(b ?? '') ||
+        !isUuid(cursor.id) ||
+        !isUuid(b ?? '') ||
         !/^\d+$/.test(score)
       )
         throw BadInput.field('cursor', 'cursor', 'cursor is not one this server issued');

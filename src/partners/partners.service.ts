@@ -40,7 +40,7 @@ const PARTNER: ServiceSpec<Partner> = {
   alias: 'p',
   scope: partnerScope,
   mergeable: true,
-  names: nameColumn('p.name'),
+  names: { ...nameColumn('p.name'), other: 'p.native_name' },
 };
 
 @Injectable()

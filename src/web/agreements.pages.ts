@@ -6,13 +6,14 @@ import { Choice, FieldSpec } from './kit/forms';
 import { bothClocks, day } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels } from './kit/labels';
+import { Labels, partnerChoices as partners } from './kit/labels';
 import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
 import { WebRequest } from '../auth/browser-session';
 import { WebApi } from './kit/web-api';
-import { AgreementView, AppointmentView, Page, PartnerView, TripView } from './kit/views';
+import { AgreementView, AppointmentView, Page, TripView } from './kit/views';
+import { isUuid } from '../common/ids';
 
 export interface Agreement extends AgreementView, Record<string, unknown> {
   appointmentId: string | null;
@@ -36,20 +37,23 @@ const w = dictionary({
   ],
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECENT_TRIPS = 5;
 
-const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Agreement> => ({
+const kind = (
+  ctx: PageContext,
+  api: WebApi,
+  posted?: Record<string, unknown>,
+): records.RecordKind<Agreement> => ({
   api: '/api/v1/agreements',
   page: '/agreements',
   write: 'agreement:write',
   newTitle: t(ctx.locale, 'newAgreement'),
   title: (a) => a.title,
-  fields: (fctx, record) => agreementFields(api, fctx, record),
+  fields: (fctx, record) => agreementFields(api, fctx, record, posted),
   defaults: (c) => ({
     kind: 'cooperation',
     status: 'draft',
-    ...(c.query.partnerId && UUID.test(c.query.partnerId) && { partnerId: c.query.partnerId }),
+    ...(isUuid(c.query.partnerId) && { partnerId: c.query.partnerId }),
   }),
 });
 
@@ -66,8 +70,7 @@ async function appointmentChoices(
   record?: Agreement,
 ): Promise<Choice[]> {
   const user = ctx.user!;
-  const ownTrip =
-    record?.tripId ?? (ctx.query.tripId && UUID.test(ctx.query.tripId) ? ctx.query.tripId : null);
+  const ownTrip = record?.tripId ?? (isUuid(ctx.query.tripId) ? ctx.query.tripId : null);
   const trips = await api.get<Page<TripView>>(
     user,
     `/api/v1/trips?limit=${RECENT_TRIPS}&sort=-startsOn`,
@@ -95,21 +98,15 @@ async function agreementFields(
   api: WebApi,
   ctx: PageContext,
   record?: Agreement,
+  posted?: Record<string, unknown>,
 ): Promise<FieldSpec[]> {
   const l = ctx.locale;
-  const [partners, appointments] = await Promise.all([
-    api.get<Page<PartnerView>>(ctx.user!, '/api/v1/partners?limit=200&sort=name'),
+  // A partner beyond the first 200 by name is offered and named when it is the agreement's, the
+  // one the page was opened for, or the one a form sent back had.
+  const [partnerChoices, appointments] = await Promise.all([
+    partners(api, ctx.user!, [record?.partnerId, ctx.query.partnerId, posted?.partnerId]),
     appointmentChoices(api, ctx, record),
   ]);
-  const partnerChoices = partners.items.map((p) => ({
-    value: p.id,
-    label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
-  }));
-  if (record && !partnerChoices.some((c) => c.value === record.partnerId)) {
-    // One beyond the first 200 by name: named on its own.
-    const named = await new Labels(api, ctx.user!).load('partners', [record.partnerId]);
-    partnerChoices.unshift({ value: record.partnerId, label: named.get(record.partnerId) || '…' });
-  }
   return [
     {
       name: 'partnerId',

@@ -15,8 +15,8 @@ import { PageContext, pageContext } from './kit/layout';
 import { Filter, listPage, listState, ListSpec } from './kit/lists';
 import { WebApi } from './kit/web-api';
 import type { Page } from './kit/views';
+import { isUuid } from '../common/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG = 80;
 
 /** The page of a record kind, where it has one. */
@@ -125,7 +125,7 @@ export class AuditPages {
     const userChoices = users.items.map((u) => ({ value: u.id, label: u.displayName }));
     // A user of the URL beyond the first 200 stays choosable.
     const chosen = ctx.query.actorId;
-    if (chosen && UUID.test(chosen) && !names.has(chosen)) {
+    if (isUuid(chosen) && !names.has(chosen)) {
       const answer = await this.api.call<UserName>(ctx.user!, 'GET', `/api/v1/users/${chosen}`);
       if (answer.status === 200) {
         names.set(chosen, answer.body.displayName);
@@ -141,7 +141,7 @@ export class AuditPages {
         name: 'entityId',
         label: w(l, 'recordId'),
         type: 'text',
-        toApi: (v) => (UUID.test(v.trim()) ? v.trim() : undefined),
+        toApi: (v) => (isUuid(v.trim()) ? v.trim() : undefined),
       },
       { name: 'actorId', label: w(l, 'user'), type: 'select', choices: userChoices },
       {

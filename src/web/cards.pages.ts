@@ -321,7 +321,8 @@ export class CardPages {
     const matches = scan.proposal?.matches ?? [];
     // The version of each contact offered for an update, as read now: the save's If-Match.
     const [orgs, versions] = await Promise.all([
-      organisations(this.api, ctx.user!),
+      // The organisation the card matched (or a form sent back had) is offered however far down.
+      organisations(this.api, ctx.user!, [values.organisation]),
       Promise.all(
         matches.map((m) =>
           this.api
@@ -385,7 +386,11 @@ export class CardPages {
     const scan = await this.api.get<CardScanDto>(user, `/api/v1/card-scans/${id}`);
     if (scan.status === 'saved' && scan.contactId)
       return redirect(request, reply, `/contacts/${scan.contactId}`);
-    const orgs = await organisations(this.api, user);
+    const o = scan.proposal?.organisation;
+    const orgs = await organisations(this.api, user, [
+      o && `${o.entity}:${o.id}`,
+      body.organisation,
+    ]);
     const fields = confirmFields(l, orgs);
     const values = readForm([...fields, { name: 'target', label: '' }], body);
     values._key = idempotencyKeyOf(body);

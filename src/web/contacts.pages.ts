@@ -22,7 +22,7 @@ import {
 import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
-import { directory, Labels } from './kit/labels';
+import { directory, Labels, partnerChoices, recordChoices } from './kit/labels';
 import { doneNotice, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
@@ -33,7 +33,7 @@ import { privacyBlock, privacyNotice } from './rights.pages';
 import { w as pw } from './rights.words';
 import { sendPage } from './kit/respond';
 import { WebRequest, WebUser } from '../auth/browser-session';
-import { CompanyView, ContactView, Page, PartnerView, TimelineItemView } from './kit/views';
+import { ContactView, Page, TimelineItemView } from './kit/views';
 import { WebApi } from './kit/web-api';
 import { contactCardSection, scanCardLink } from './cards.pages';
 
@@ -49,35 +49,47 @@ export type Contact = ContactView & {
   deletedAt: string | null;
 } & Record<string, unknown>;
 
-/** The companies and partners the user may see, for a select of a contact's organisation. */
+/**
+ * The companies and partners a select of a contact's organisation offers (recordChoices): the
+ * first 200 of each by name, a partner with its name in its own script, and those of `current`
+ * (`company:<id>` / `partner:<id>`: the record's, the card's match, the posted form's) by name.
+ */
 export async function organisations(
   api: WebApi,
   user: WebUser,
-): Promise<{ companies: CompanyView[]; partners: PartnerView[] }> {
+  current: unknown[] = [],
+): Promise<{ companies: Choice[]; partners: Choice[] }> {
+  const chosen = current.map(organisationFields);
   const [companies, partners] = await Promise.all([
-    api.call<Page<CompanyView>>(user, 'GET', '/api/v1/companies?limit=200&sort=name'),
-    api.call<Page<PartnerView>>(user, 'GET', '/api/v1/partners?limit=200&sort=name'),
+    recordChoices(
+      api,
+      user,
+      'companies',
+      chosen.map((o) => o.companyId),
+    ),
+    partnerChoices(
+      api,
+      user,
+      chosen.map((o) => o.partnerId),
+    ),
   ]);
-  return {
-    companies: companies.status === 200 ? companies.body.items : [],
-    partners: partners.status === 200 ? partners.body.items : [],
-  };
+  return { companies, partners };
 }
 
 /** `company:<id>` / `partner:<id>`: one select for both, grouped under their headings. */
 export function organisationChoices(
   locale: Locale,
-  orgs: { companies: CompanyView[]; partners: PartnerView[] },
+  orgs: { companies: Choice[]; partners: Choice[] },
 ): Choice[] {
   return [
     ...orgs.companies.map((c) => ({
-      value: `company:${c.id}`,
-      label: c.name,
+      value: `company:${c.value}`,
+      label: c.label,
       group: t(locale, 'companies'),
     })),
     ...orgs.partners.map((p) => ({
-      value: `partner:${p.id}`,
-      label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
+      value: `partner:${p.value}`,
+      label: p.label,
       group: t(locale, 'partners'),
     })),
   ];
@@ -91,7 +103,7 @@ export const organisationValue = (r: { companyId?: unknown; partnerId?: unknown 
       : '';
 
 /** The select's value as the API's two fields: the one chosen, and the other null. */
-export function organisationFields(value: string | string[] | undefined): {
+export function organisationFields(value: unknown): {
   companyId: string | null;
   partnerId: string | null;
 } {
@@ -150,16 +162,11 @@ export const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Contact>
   },
   fields: async (c, record): Promise<FieldSpec[]> => {
     const l = c.locale;
-    const [orgs, users] = await Promise.all([organisations(api, c.user!), directory(api, c.user!)]);
+    const [orgs, users] = await Promise.all([
+      organisations(api, c.user!, [record && organisationValue(record)]),
+      directory(api, c.user!),
+    ]);
     const orgChoices = organisationChoices(l, orgs);
-    const current = record ? organisationValue(record) : '';
-    if (current && !orgChoices.some((o) => o.value === current)) {
-      // One beyond the first 200 by name: named on its own.
-      const { companyId, partnerId } = organisationFields(current);
-      const id = (companyId ?? partnerId)!;
-      const named = await new Labels(api, c.user!).load(companyId ? 'companies' : 'partners', [id]);
-      orgChoices.unshift({ value: current, label: named.get(id) || w(l, 'unknownEntry') });
-    }
     const owners: Choice[] = users.map((u) => ({ value: u.id, label: u.displayName }));
     // Without the directory (a role that may not ask) the owner stays as it is.
     if (owners.length && record?.ownerId && !owners.some((o) => o.value === record.ownerId))

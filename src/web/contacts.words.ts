@@ -15,7 +15,6 @@ export const w = dictionary({
   notRecorded: ['– nicht erfasst –', '– not recorded –'],
   me: ['Ich selbst', 'Me'],
   formerUser: ['(ehemaliger Benutzer)', '(former user)'],
-  unknownEntry: ['(nicht mehr vorhanden)', '(no longer available)'],
   noOrganisation: ['– keine –', '– none –'],
   recordedAt: ['festgestellt am', 'recorded on'],
   source: ['Quelle', 'Source'],

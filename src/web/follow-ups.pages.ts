@@ -16,6 +16,7 @@ import { redirect, safeNext } from './kit/respond';
 import { ApiError, WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { FollowUpView, Page } from './kit/views';
+import { isUuid } from '../common/ids';
 
 /** A follow-up as the API answers it. */
 export interface FollowUp extends FollowUpView, Record<string, unknown> {
@@ -40,9 +41,8 @@ export const words = dictionary({
   otherUser: ['(andere Person)', '(someone else)'],
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
-const uuidOrEmpty = (value: unknown): string => (UUID.test(str(value)) ? str(value) : '');
+const uuidOrEmpty = (value: unknown): string => (isUuid(str(value)) ? str(value) : '');
 
 /** Today in Berlin, the agency's calendar: a follow-up due before it is overdue. */
 export const today = (): string => localDay(new Date(), HOME_ZONE);

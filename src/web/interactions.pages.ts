@@ -9,7 +9,7 @@ import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { bothClocks, dateTime, day, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels, recordChoices, tripChoices } from './kit/labels';
+import { Labels, partnerChoices, recordChoices, tripChoices } from './kit/labels';
 import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
@@ -17,6 +17,7 @@ import { sendPage } from './kit/respond';
 import { WebApi } from './kit/web-api';
 import { WebRequest, WebUser } from '../auth/browser-session';
 import { AppointmentView, InteractionView, Page } from './kit/views';
+import { isUuid } from '../common/ids';
 
 /** An interaction (one entry of the contact log) as the API answers it. */
 export interface Interaction extends InteractionView, Record<string, unknown> {
@@ -36,13 +37,9 @@ const words = dictionary({
   appointmentHint: ['Termine der gewählten Reise', 'Appointments of the chosen trip'],
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
-const ids = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value]).filter(
-    (v): v is string => typeof v === 'string' && UUID.test(v),
-  );
+const ids = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter(isUuid);
 
 /** The instant a Berlin calendar day starts; `to` is the next day's start (the day included). */
 const dayStart = (value: string, next = false): string | undefined => {
@@ -102,7 +99,7 @@ async function appointmentChoices(
   ctx: PageContext,
   tripId: string,
 ): Promise<Choice[]> {
-  if (!UUID.test(tripId)) return [];
+  if (!isUuid(tripId)) return [];
   const answer = await api.call<Page<Appointment>>(
     ctx.user!,
     'GET',
@@ -146,10 +143,7 @@ async function interactionFields(
       ...(record?.companyIds ?? []),
       ...ids(posted.companyIds),
     ]),
-    recordChoices(api, user, 'partners', [
-      ...(record?.partnerIds ?? []),
-      ...ids(posted.partnerIds),
-    ]),
+    partnerChoices(api, user, [...(record?.partnerIds ?? []), ...ids(posted.partnerIds)]),
     appointmentChoices(api, ctx, tripId),
     labels.load('contacts', contactIds),
   ]);
@@ -227,7 +221,7 @@ export const interactionKind = (
   defaults: (c): FormValues => ({
     occurredAt: isoToLocal(new Date()),
     kind: 'meeting',
-    ...(UUID.test(str(c.query.tripId)) && { tripId: str(c.query.tripId) }),
+    ...(isUuid(str(c.query.tripId)) && { tripId: str(c.query.tripId) }),
     contactIds: ids(c.query.contactId),
   }),
   formExtra: formExtra(ctx),

@@ -17,7 +17,14 @@ import { historyLink } from './audit.pages';
 import { dateTime, day, money } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i18n';
-import { directory, DirectoryUser, Labels, recordChoices, tripChoices } from './kit/labels';
+import {
+  directory,
+  DirectoryUser,
+  Labels,
+  partnerChoices,
+  recordChoices,
+  tripChoices,
+} from './kit/labels';
 import { csrfField, facts, layout, titledPage, PageContext, pageContext } from './kit/layout';
 import { filterField, listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
@@ -25,6 +32,7 @@ import { redirect, sendPage } from './kit/respond';
 import { WebRequest } from '../auth/browser-session';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { ContactView, LeadNoteView, LeadView, Page } from './kit/views';
+import { isUuid } from '../common/ids';
 
 export interface Lead extends LeadView, Record<string, unknown> {
   appointmentId: string | null;
@@ -76,7 +84,6 @@ const w = dictionary({
   leadsOf: ['Leads von', 'Leads of'],
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const CLOSED = new Set(['won', 'lost']);
 /** The cards a stage column shows at first and adds per „more“ (keyset, the API's cursor). */
@@ -93,11 +100,10 @@ const queryString = (params: Record<string, string | undefined>) => {
 function filtersOf(ctx: PageContext): Record<string, string> {
   const out: Record<string, string> = {};
   const { companyId, ownerId, tripId } = ctx.query;
-  if (companyId && UUID.test(companyId) && !!ctx.user && isAgency(ctx.user))
-    out.companyId = companyId;
-  if (ownerId && (UUID.test(ownerId) || ownerId === 'me') && !!ctx.user && isAgency(ctx.user))
+  if (isUuid(companyId) && !!ctx.user && isAgency(ctx.user)) out.companyId = companyId;
+  if (ownerId && (isUuid(ownerId) || ownerId === 'me') && !!ctx.user && isAgency(ctx.user))
     out.ownerId = ownerId;
-  if (tripId && UUID.test(tripId)) out.tripId = tripId;
+  if (isUuid(tripId)) out.tripId = tripId;
   return out;
 }
 
@@ -124,8 +130,8 @@ const kind = (
   formExtra: contactPicker(ctx, 'f-contactId'),
   defaults: (c) => ({
     stage: 'new',
-    ...(c.query.companyId && UUID.test(c.query.companyId) && { companyId: c.query.companyId }),
-    ...(c.query.contactId && UUID.test(c.query.contactId) && { contactId: c.query.contactId }),
+    ...(isUuid(c.query.companyId) && { companyId: c.query.companyId }),
+    ...(isUuid(c.query.contactId) && { contactId: c.query.contactId }),
   }),
 });
 
@@ -140,9 +146,7 @@ async function leadFields(
   const user = ctx.user!;
   // The contacts offered: the lead's, the one the page was opened for, and one picked by search
   // (a form sent back with a message still offers it).
-  const contactIds = [record?.contactId, ctx.query.contactId, posted?.contactId].filter(
-    (id): id is string => typeof id === 'string' && UUID.test(id),
-  );
+  const contactIds = [record?.contactId, ctx.query.contactId, posted?.contactId].filter(isUuid);
   // A company or partner beyond the first 200 by name is offered and named when it is the lead's,
   // the one the page was opened for, or the one a form sent back had.
   const [companies, partners, trips, people, contacts] = await Promise.all([
@@ -151,7 +155,7 @@ async function leadFields(
       ctx.query.companyId,
       posted?.companyId,
     ]),
-    recordChoices(api, user, 'partners', [record?.partnerId, posted?.partnerId]),
+    partnerChoices(api, user, [record?.partnerId, posted?.partnerId]),
     tripChoices(api, user, l, [record?.tripId, ctx.query.tripId, posted?.tripId], 100),
     directory(api, user),
     Promise.all(

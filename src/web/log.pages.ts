@@ -28,14 +28,12 @@ import { ApiError, ApiProblem, WebApi } from './kit/web-api';
 import { WebPages, WebRequest } from '../auth/browser-session';
 import { AppointmentView } from './kit/views';
 import { encounterTime } from './today.view';
+import { isUuid } from '../common/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
 const ids = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : typeof value === 'string' && value ? [value] : []).filter(
-    (v): v is string => typeof v === 'string' && UUID.test(v),
-  );
+  (Array.isArray(value) ? value : typeof value === 'string' && value ? [value] : []).filter(isUuid);
 
 /** API field paths → the form's inputs, so a refusal appears beside the right one. */
 const RENAME: Record<string, string> = {
@@ -143,7 +141,7 @@ function sections(l: Locale, c: Choices) {
         label: t(l, 'company'),
         type: 'select',
         blank: t(l, 'none'),
-        choices: c.orgs.companies.map((co) => ({ value: co.id, label: co.name })),
+        choices: c.orgs.companies,
       }),
       field({ name: 'leadTitle', label: t(l, 'title'), maxLength: 300 }),
       field({ name: 'leadValueEur', label: t(l, 'valueEur'), type: 'number' }),

@@ -9,14 +9,14 @@ import { FieldSpec, FormValues } from './kit/forms';
 import { day, HOME_ZONE, money, weekday } from './kit/format';
 import { Html, html } from './kit/html';
 import { label, options, t } from './kit/i18n';
-import { Labels, recordChoices } from './kit/labels';
+import { Labels, partnerChoices, recordChoices } from './kit/labels';
 import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
 import { WebRequest } from '../auth/browser-session';
 import { keptOffline } from './offline.pages';
 import { tripDays } from './today.view';
-import { AppointmentView, Page, ParticipantView, PartnerView } from './kit/views';
+import { AppointmentView, Page, ParticipantView } from './kit/views';
 import { ApiError, WebApi } from './kit/web-api';
 import {
   clockSpan,
@@ -565,20 +565,8 @@ async function appointmentKind(
       const [participants, companies, partners] = await Promise.all([
         api.get<Page<Participant>>(user, `/api/v1/trips/${tripId}/participants?limit=200`),
         recordChoices(api, user, 'companies', [record?.companyId]),
-        api.get<Page<PartnerView>>(user, '/api/v1/partners?limit=200&sort=name'),
+        partnerChoices(api, user, [record?.partnerId]),
       ]);
-      const partnerChoices = partners.items.map((p) => ({
-        value: p.id,
-        label: p.nativeName ? `${p.name} (${p.nativeName})` : p.name,
-      }));
-      if (record?.partnerId && !partnerChoices.some((c) => c.value === record.partnerId)) {
-        // One beyond the first 200 by name: named on its own, so that an edit keeps it.
-        const named = await new Labels(api, user).load('partners', [record.partnerId]);
-        partnerChoices.unshift({
-          value: record.partnerId,
-          label: named.get(record.partnerId) || '…',
-        });
-      }
       const current = record?.timeZone ?? defaultZone(trip.destinations, ctx.query.timeZone);
       return [
         { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
@@ -618,7 +606,7 @@ async function appointmentKind(
           label: t(l, 'partner'),
           type: 'select',
           blank: t(l, 'none'),
-          choices: partnerChoices,
+          choices: partners,
         },
         {
           name: 'companyId',

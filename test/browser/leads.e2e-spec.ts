@@ -582,7 +582,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     }
   });
 
-  it('offers and names a company beyond the first 200 in the forms, and an edit keeps it', async () => {
+  it('offers and names a company or partner beyond the first 200 in the forms, and an edit keeps it', async () => {
     // Two hundred companies whose names sort first: the one chosen is not among those offered.
     await app.db.query(
       `INSERT INTO companies (name, city, country)
@@ -710,8 +710,48 @@ describeInBrowser('leads, agreements and users in a browser', () => {
         [delegate.body.id],
       );
       expect(kept.rows[0]).toEqual({ company_id: late.body.id, function: 'Geschäftsführer' });
+
+      // A partner beyond the first 200, with its name in its own script: a new agreement opened
+      // from it offers it chosen, a form sent back keeps it, and a contact's edit names it.
+      await app.db.query(
+        `INSERT INTO partners (name, country)
+         SELECT 'Aaa Partner ' || lpad(g::text, 3, '0'), 'CN' FROM generate_series(1, 200) g`,
+      );
+      const port = await app.http
+        .post('/api/v1/partners')
+        .set(staffApi.auth)
+        .send({ name: 'Zzz Hafengruppe', nativeName: '港口集团', kind: 'company', country: 'CN' });
+      expect(port.status).toBe(201);
+      const named = 'Zzz Hafengruppe (港口集团)';
+      await page.goto(`${app.url}/agreements/new?partnerId=${port.body.id}`);
+      expect(await page.locator('#f-partnerId option:checked').innerText()).toBe(named);
+      // Valid until before it was signed: the API sends the form back with a message.
+      await page.fill('#f-title', 'Hafenpartnerschaft');
+      await page.fill('#f-signedOn', '2026-03-02');
+      await page.fill('#f-validUntil', '2026-03-01');
+      await page.click('#record-form button[type=submit]');
+      await page.waitForSelector('#f-validUntil[aria-invalid=true]');
+      expect(await page.locator('#f-partnerId option:checked').innerText()).toBe(named);
+      await page.fill('#f-validUntil', '2029-12-31');
+      await submit(
+        page,
+        '#record-form button[type=submit]',
+        /\/agreements\/[0-9a-f-]{36}\?flash=created/,
+      );
+      const signed = await app.db.query('SELECT partner_id FROM agreements WHERE id = $1', [
+        idOf(page),
+      ]);
+      expect(signed.rows[0].partner_id).toBe(port.body.id);
+      const docker = await app.http
+        .post('/api/v1/contacts')
+        .set(staffApi.auth)
+        .send({ familyName: 'Li', givenName: 'Gang', partnerId: port.body.id });
+      expect(docker.status).toBe(201);
+      await page.goto(`${app.url}/contacts/${docker.body.id}/edit`);
+      expect(await page.locator('#f-organisation option:checked').innerText()).toBe(named);
     } finally {
       await app.db.query(`DELETE FROM companies WHERE name LIKE 'Aaa Firma %'`);
+      await app.db.query(`DELETE FROM partners WHERE name LIKE 'Aaa Partner %'`);
     }
   });
 

@@ -6,6 +6,7 @@ import { isAgency } from '../../auth/permissions';
 import type { Choice } from './forms';
 import { day } from './format';
 import type { Locale } from './i18n';
+import { isUuid } from '../../common/ids';
 
 type Kind =
   'companies' | 'partners' | 'contacts' | 'trips' | 'leads' | 'interactions' | 'agreements';
@@ -98,8 +99,6 @@ export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUs
 /** How many trips a trip filter or field offers unless told: the latest. */
 export const TRIP_CHOICES = 50;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The records of a kind a field or a filter offers: the first `limit` the user sees (by name; a
  * dated kind's latest), then those of `current` (the value a record, a link or a posted form
@@ -119,11 +118,7 @@ export async function recordChoices(
 ): Promise<Choice[]> {
   const first = await api.call<Names>(user, 'GET', `/api/v1/${kind}/names?limit=${limit}`);
   const items = first.status === 200 ? first.body.items : [];
-  const written = new Map(
-    current
-      .filter((id): id is string => typeof id === 'string' && UUID.test(id))
-      .map((id) => [id.toLowerCase(), id]),
-  );
+  const written = new Map(current.filter(isUuid).map((id) => [id.toLowerCase(), id]));
   const missing = [...written.keys()].filter((id) => !items.some((item) => item.id === id));
   for (const named of await Promise.all(
     chunksOf(missing).map((chunk) =>
@@ -155,3 +150,14 @@ export const tripChoices = (
   recordChoices(api, user, 'trips', current, limit, (trip) =>
     trip.day ? `${trip.name} (${day(trip.day, locale)})` : trip.name,
   );
+
+/** A partner's choice shows its name in its own script too: `Qingdao Port (青岛港)`. */
+const withOther = (item: Names['items'][number]): string =>
+  item.other ? `${item.name} (${item.other})` : item.name;
+
+/** The partners a field or a filter offers (recordChoices), each with its name in its own script. */
+export const partnerChoices = (
+  api: WebApi,
+  user: WebUser,
+  current: unknown[] = [],
+): Promise<Choice[]> => recordChoices(api, user, 'partners', current, MAX_IDS, withOther);

@@ -11,6 +11,7 @@ import { sendPage } from './respond';
 import { Labels } from './labels';
 import { WebApi } from './web-api';
 import { Page } from './views';
+import { isUuid } from '../../common/ids';
 
 export interface Column<T> {
   header: string;
@@ -39,8 +40,6 @@ export interface Filter {
 /** How many records a filter's select lists at most; a kind with more is picked on its list. */
 export const FILTER_CHOICES = 50;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A filter by one record of a kind that may have thousands (a company, a partner): a select of
  * them while the user sees few, otherwise the current value by name and a link to the kind's
@@ -68,7 +67,7 @@ export async function recordFilter(
       choices: items.map((item) => ({ value: item.id, label: item.name })),
     };
   const current = ctx.query[spec.name];
-  if (current && UUID.test(current)) await spec.labels.load(spec.kind, [current.toLowerCase()]);
+  if (isUuid(current)) await spec.labels.load(spec.kind, [current.toLowerCase()]);
   const name = current ? spec.labels.get(current.toLowerCase()) : '';
   return {
     name: spec.name,
