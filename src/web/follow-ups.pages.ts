@@ -8,7 +8,14 @@ import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { dateTime, day, HOME_ZONE, localDay } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { directory, DirectoryUser, Labels, recordChoices, tripChoices } from './kit/labels';
+import {
+  directory,
+  DirectoryUser,
+  Labels,
+  partnerChoices,
+  recordChoices,
+  tripChoices,
+} from './kit/labels';
 import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
@@ -144,7 +151,7 @@ async function followUpFields(
   const [people, companies, partners, leads, agreements, trips] = await Promise.all([
     assignable(api, user),
     recordChoices(api, user, 'companies', [link('companyId')]),
-    recordChoices(api, user, 'partners', [link('partnerId')]),
+    partnerChoices(api, user, [link('partnerId')]),
     api.get<Page<Titled>>(user, '/api/v1/leads?limit=50&sort=-updatedAt'),
     can(user.role, 'agreement:read')
       ? api.get<Page<Titled>>(user, '/api/v1/agreements?limit=200')
@@ -154,6 +161,14 @@ async function followUpFields(
     labels.load('leads', [link('leadId')]),
     labels.load('interactions', [link('interactionId')]),
   ]);
+  // An agreement beyond the first 200 is named on its own (an agreement has no list of names).
+  const agreementId = link('agreementId');
+  if (
+    agreementId &&
+    can(user.role, 'agreement:read') &&
+    !agreements.items.some((a) => a.id === agreementId)
+  )
+    await labels.load('agreements', [agreementId]);
   const none = t(l, 'none');
   const assignee = (posted.assigneeId ?? record?.assigneeId ?? user.userId) as string | null;
   const assignees: Choice[] = people.map((u) => ({ value: u.id, label: u.displayName }));

@@ -738,10 +738,25 @@ describeInBrowser('leads, agreements and users in a browser', () => {
         '#record-form button[type=submit]',
         /\/agreements\/[0-9a-f-]{36}\?flash=created/,
       );
+      const agreementId = idOf(page);
       const signed = await app.db.query('SELECT partner_id FROM agreements WHERE id = $1', [
-        idOf(page),
+        agreementId,
       ]);
       expect(signed.rows[0].partner_id).toBe(port.body.id);
+      // Two hundred newer agreements: a follow-up's form still names this one.
+      await app.db.query(
+        `INSERT INTO agreements (partner_id, title, created_at)
+         SELECT $1, 'Aaa Vereinbarung ' || g, now() + g * interval '1 second'
+         FROM generate_series(1, 200) g`,
+        [port.body.id],
+      );
+      await page.goto(
+        `${app.url}/follow-ups/new?agreementId=${agreementId}&partnerId=${port.body.id}`,
+      );
+      expect(await page.locator('#f-agreementId option:checked').innerText()).toBe(
+        'Hafenpartnerschaft',
+      );
+      expect(await page.locator('#f-partnerId option:checked').innerText()).toBe(named);
       const docker = await app.http
         .post('/api/v1/contacts')
         .set(staffApi.auth)
@@ -751,6 +766,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       expect(await page.locator('#f-organisation option:checked').innerText()).toBe(named);
     } finally {
       await app.db.query(`DELETE FROM companies WHERE name LIKE 'Aaa Firma %'`);
+      await app.db.query(`DELETE FROM agreements WHERE title LIKE 'Aaa Vereinbarung %'`);
       await app.db.query(`DELETE FROM partners WHERE name LIKE 'Aaa Partner %'`);
     }
   });
