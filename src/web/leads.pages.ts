@@ -245,10 +245,12 @@ function stageOptionsOf(l: Locale, stage: string): Html {
  */
 function moveForm(ctx: PageContext, lead: Lead, back: string, compact: boolean): Html {
   const l = ctx.locale;
+  // On a card, each control's name says which lead it is for: a board has a hundred of them.
+  const forLead = compact ? html`<span class="visually-hidden">: ${lead.title}</span>` : '';
   const to = compact
     ? html`<span class="visually-hidden">${t(l, 'moveTo')}: ${lead.title}</span>`
     : html`<span>${t(l, 'moveTo')}</span>`;
-  return html`<form method="post" action="/leads/${lead.id}/stage" class="move-form${compact ? ' compact' : ''}">${csrfField(ctx)}<input type="hidden" name="version" value="${lead.version}" /><input type="hidden" name="back" value="${back}" /><span class="move-controls"><label class="move-to">${to}<select name="stage">${stageOptionsOf(l, lead.stage)}</select></label><button type="submit">${w(l, 'move')}</button></span><label class="lost-reason">${t(l, 'lostReason')} <small>(${w(l, 'optional')})</small><input name="lostReason" maxlength="2000" value="${lead.lostReason ?? ''}" /></label></form>`;
+  return html`<form method="post" action="/leads/${lead.id}/stage" class="move-form${compact ? ' compact' : ''}">${csrfField(ctx)}<input type="hidden" name="version" value="${lead.version}" /><input type="hidden" name="back" value="${back}" /><span class="move-controls"><label class="move-to">${to}<select name="stage">${stageOptionsOf(l, lead.stage)}</select></label><button type="submit">${w(l, 'move')}</button></span><label class="lost-reason">${t(l, 'lostReason')}${forLead} <small>(${w(l, 'optional')})</small><input name="lostReason" maxlength="2000" value="${lead.lostReason ?? ''}" /></label></form>`;
 }
 
 interface CardNames {

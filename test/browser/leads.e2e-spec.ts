@@ -259,6 +259,14 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       context: { javaScriptEnabled: false },
     });
     await page.goto(`${app.url}/leads`);
+    // A card's controls are named with its lead, which a board has a hundred of.
+    const title = (await apiLead(dovoLead)).title;
+    const named = (role: 'combobox' | 'textbox', name: string) =>
+      card(page, dovoLead).getByRole(role, { name }).count();
+    expect(await named('combobox', `Verschieben nach: ${title}`)).toBe(1);
+    // The lost reason shows once „lost“ is chosen (CSS alone, without JavaScript).
+    await card(page, dovoLead).locator('select[name=stage]').selectOption('lost');
+    expect(await named('textbox', title)).toBe(1); // „Grund für Verlust: <title> (optional)“
     await card(page, dovoLead).locator('select[name=stage]').selectOption('contacted');
     await submit(page, `#lead-${dovoLead} .move-form button[type=submit]`, /\/leads\?flash=saved/);
     expect(await column(page, 'contacted').locator(`#lead-${dovoLead}`).count()).toBe(1);
