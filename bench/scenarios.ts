@@ -340,6 +340,12 @@ export function scenarios(f: Fixtures & { deepCursor: string }): Scenario[] {
       'staff',
     ),
     page(
+      'page-contact-edit',
+      "Page: a contact's edit form (staff)",
+      `/contacts/${f.timelineContactId}/edit`,
+      'staff',
+    ),
+    page(
       'page-company-own',
       'Page: its own company (company user)',
       `/companies/${f.companyId}`,
