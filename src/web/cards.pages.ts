@@ -386,11 +386,8 @@ export class CardPages {
     const scan = await this.api.get<CardScanDto>(user, `/api/v1/card-scans/${id}`);
     if (scan.status === 'saved' && scan.contactId)
       return redirect(request, reply, `/contacts/${scan.contactId}`);
-    const o = scan.proposal?.organisation;
-    const orgs = await organisations(this.api, user, [
-      o && `${o.entity}:${o.id}`,
-      body.organisation,
-    ]);
+    // The organisation posted is offered however far down (the form offered the card's match).
+    const orgs = await organisations(this.api, user, [body.organisation]);
     const fields = confirmFields(l, orgs);
     const values = readForm([...fields, { name: 'target', label: '' }], body);
     values._key = idempotencyKeyOf(body);
