@@ -25,51 +25,65 @@
       }
     }
   });
-  // Picking a contact suggestion adds it to the selected list (a checkbox the form submits).
+  // Picking a suggestion of a search box (data-pick: the value it chooses).
   document.addEventListener('click', function (event) {
-    var button = event.target.closest && event.target.closest('[data-pick-contact]');
+    var button = event.target.closest && event.target.closest('[data-pick]');
     if (!button) return;
     event.preventDefault();
-    var id = button.getAttribute('data-pick-contact');
-    // A picker for one contact fills a select: the suggestion becomes its chosen option.
+    var id = button.getAttribute('data-pick');
+    var label = button.getAttribute('data-label');
     var into = button.closest('[data-pick-into]');
-    var select = into && document.getElementById(into.getAttribute('data-pick-into'));
-    if (select && select.tagName === 'SELECT') {
-      var option = select.querySelector('option[value="' + id + '"]');
+    var target = into && document.getElementById(into.getAttribute('data-pick-into'));
+    // A select: the suggestion becomes its chosen option.
+    if (target && target.tagName === 'SELECT') {
+      var option = target.querySelector('option[value="' + id + '"]');
       if (!option) {
         option = document.createElement('option');
         option.value = id;
-        option.textContent = button.getAttribute('data-label');
-        select.appendChild(option);
+        option.textContent = label;
+        target.appendChild(option);
       }
-      select.value = id;
+      target.value = id;
       into.innerHTML = '';
-      select.focus();
+      target.focus();
       return;
     }
+    // A multiple choice (a fieldset of boxes named as the field): ticked, or added ticked.
+    if (target && target.tagName === 'FIELDSET') {
+      var name = target.id.replace(/^f-/, '');
+      into.innerHTML = '';
+      tick(target, name, id, label, target.querySelector('.picker'));
+      return;
+    }
+    // Without one: one more of the contacts picked (a checkbox the form submits).
     var list = document.getElementById('picked-contacts');
     if (!list) return;
-    // Already on the form (linked before, or picked): tick it rather than add it twice.
-    var form = list.closest('form') || list;
-    var present = form.querySelector('input[name="contactIds"][value="' + id + '"]');
+    var li = list.appendChild(document.createElement('li'));
+    if (!tick(list.closest('form') || list, 'contactIds', id, label, null, li))
+      list.removeChild(li);
+  });
+  // Ticks the box `name` = `value` inside `scope` if there is one (linked before, or picked);
+  // otherwise adds one, ticked, into `holder` (or before `before` in `scope`). Whether it added.
+  function tick(scope, name, value, text, before, holder) {
+    var present = scope.querySelector('input[name="' + name + '"][value="' + value + '"]');
     if (present) {
       present.checked = true;
       present.focus();
-      return;
+      return false;
     }
-    var li = document.createElement('li');
     var label = document.createElement('label');
     var box = document.createElement('input');
     box.type = 'checkbox';
-    box.name = 'contactIds';
-    box.value = id;
+    box.name = name;
+    box.value = value;
     box.checked = true;
     label.appendChild(box);
-    label.appendChild(document.createTextNode(' ' + button.getAttribute('data-label')));
-    li.appendChild(label);
-    list.appendChild(li);
+    label.appendChild(document.createTextNode(' ' + text));
+    if (holder) holder.appendChild(label);
+    else scope.insertBefore(label, before);
     box.focus();
-  });
+    return true;
+  }
   // Enter in a suggestion box inside a form looks up, it does not submit the form.
   document.addEventListener('keydown', function (event) {
     var target = event.target;

@@ -175,4 +175,23 @@ describe('every page over HTTP, for every role', () => {
     if (problems.length)
       throw new Error(`${problems.length} problems (who url: what):\n${problems.join('\n')}`);
   }, 60_000);
+
+  it('answers a field’s search box within the user’s scope: a company user finds no other company', async () => {
+    const staff = new Visitor(app.url);
+    await staff.signIn('staff@liaison.test');
+    const dovo = new Visitor(app.url);
+    await dovo.signIn('dovo@liaison.test');
+    for (const path of ['/companies/suggest', '/contacts/organisations/suggest']) {
+      const seen = await staff.get(`${path}?q=zwilling`);
+      expect(seen.status).toBe(200);
+      expect(seen.body).toMatch(/data-pick="[^"]+" data-label="Zwilling/);
+      const hidden = await dovo.get(`${path}?q=zwilling`);
+      expect(hidden.body).not.toContain('Zwilling');
+    }
+    expect((await dovo.get('/companies/suggest?q=dovo')).body).toContain('data-label="DOVO');
+    // An organisation's value says which kind it is.
+    expect((await staff.get('/contacts/organisations/suggest?q=zwilling')).body).toMatch(
+      /data-pick="company:[0-9a-f-]{36}"/,
+    );
+  });
 });

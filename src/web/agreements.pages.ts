@@ -6,7 +6,7 @@ import { Choice, FieldSpec } from './kit/forms';
 import { bothClocks, day } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels, partnerChoices as partners } from './kit/labels';
+import { findMore, Labels, partnerChoices as partners } from './kit/labels';
 import { facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
@@ -115,6 +115,7 @@ async function agreementFields(
       required: true,
       blank: '',
       choices: partnerChoices,
+      find: findMore(l, 'partners', partnerChoices.more),
     },
     { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
     { name: 'kind', label: t(l, 'kind'), type: 'select', choices: options(l, 'agreementKind') },
@@ -152,6 +153,8 @@ export class AgreementPages extends records.RecordRoutes(
   kind,
   'agreement:write',
   'agreement:read',
+  'all',
+  'agreements',
 ) {
   @Get()
   @Allow('agreement:read')

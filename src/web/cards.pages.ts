@@ -87,7 +87,7 @@ function confirmFields(l: Locale, orgs: Awaited<ReturnType<typeof organisations>
       label: t(l, 'organisation'),
       type: 'select',
       blank: cw(l, 'organisationNew'),
-      choices: organisationChoices(l, orgs),
+      ...organisationChoices(l, orgs),
     },
     { name: 'email', label: t(l, 'email'), type: 'email', maxLength: 254 },
     { name: 'phone', label: t(l, 'phone'), maxLength: 40 },

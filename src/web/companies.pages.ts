@@ -49,7 +49,13 @@ const kind = (ctx: PageContext): records.RecordKind<CompanyView & Record<string,
 /** Companies: the local firms the agency supports. */
 @ApiExcludeController()
 @Controller('companies')
-export class CompanyPages extends records.RecordRoutes(kind, 'company:write', 'company:read') {
+export class CompanyPages extends records.RecordRoutes(
+  kind,
+  'company:write',
+  'company:read',
+  'all',
+  'companies',
+) {
   @Get()
   @Allow('company:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {

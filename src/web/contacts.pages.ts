@@ -7,7 +7,7 @@ import { personName } from '../contacts/names';
 import { historyLink } from './audit.pages';
 import { w } from './contacts.words';
 import { x } from './exports.words';
-import { Choice, FieldSpec, FormValues } from './kit/forms';
+import { Choice, FieldSpec, FormValues, searchTerm, suggestionItems } from './kit/forms';
 import {
   bothClocks,
   countries,
@@ -22,7 +22,15 @@ import {
 import { duplicatesLink } from './duplicates.pages';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
-import { directory, Labels, partnerChoices, recordChoices } from './kit/labels';
+import {
+  directory,
+  findMore,
+  Labels,
+  partnerChoices,
+  recordChoices,
+  RecordChoices,
+  recordSuggestionsFragment,
+} from './kit/labels';
 import { doneNotice, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage, recordFilter } from './kit/lists';
 import * as records from './kit/records';
@@ -58,7 +66,7 @@ export async function organisations(
   api: WebApi,
   user: WebUser,
   current: unknown[] = [],
-): Promise<{ companies: Choice[]; partners: Choice[] }> {
+): Promise<{ companies: RecordChoices; partners: RecordChoices }> {
   const chosen = current.map(organisationFields);
   const [companies, partners] = await Promise.all([
     recordChoices(
@@ -76,23 +84,29 @@ export async function organisations(
   return { companies, partners };
 }
 
-/** `company:<id>` / `partner:<id>`: one select for both, grouped under their headings. */
+/**
+ * `company:<id>` / `partner:<id>`: one select for both, grouped under their headings; a search
+ * box finds those beyond the first offered of either.
+ */
 export function organisationChoices(
   locale: Locale,
-  orgs: { companies: Choice[]; partners: Choice[] },
-): Choice[] {
-  return [
-    ...orgs.companies.map((c) => ({
-      value: `company:${c.value}`,
-      label: c.label,
-      group: t(locale, 'companies'),
-    })),
-    ...orgs.partners.map((p) => ({
-      value: `partner:${p.value}`,
-      label: p.label,
-      group: t(locale, 'partners'),
-    })),
-  ];
+  orgs: { companies: RecordChoices; partners: RecordChoices },
+): Pick<FieldSpec, 'choices' | 'find'> {
+  return {
+    choices: [
+      ...orgs.companies.map((c) => ({
+        value: `company:${c.value}`,
+        label: c.label,
+        group: t(locale, 'companies'),
+      })),
+      ...orgs.partners.map((p) => ({
+        value: `partner:${p.value}`,
+        label: p.label,
+        group: t(locale, 'partners'),
+      })),
+    ],
+    find: findMore(locale, 'organisations', orgs.companies.more || orgs.partners.more),
+  };
 }
 
 export const organisationValue = (r: { companyId?: unknown; partnerId?: unknown }): string =>
@@ -166,7 +180,6 @@ export const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Contact>
       organisations(api, c.user!, [record && organisationValue(record)]),
       directory(api, c.user!),
     ]);
-    const orgChoices = organisationChoices(l, orgs);
     const owners: Choice[] = users.map((u) => ({ value: u.id, label: u.displayName }));
     // Without the directory (a role that may not ask) the owner stays as it is.
     if (owners.length && record?.ownerId && !owners.some((o) => o.value === record.ownerId))
@@ -193,7 +206,7 @@ export const kind = (ctx: PageContext, api: WebApi): records.RecordKind<Contact>
         label: t(l, 'organisation'),
         type: 'select',
         blank: w(l, 'noOrganisation'),
-        choices: orgChoices,
+        ...organisationChoices(l, orgs),
         fromApi: organisationValue,
         apiFields: (values) => organisationFields(values.organisation),
       },
@@ -428,7 +441,7 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
     @Query('q') term?: unknown,
   ): Promise<void> {
     const ctx = pageContext(request);
-    const q = typeof term === 'string' ? term.trim().slice(0, 200) : '';
+    const q = searchTerm(term);
     if (q === '') return sendPage(reply, html``);
     const answer = await this.api.call<Page<ContactView>>(
       ctx.user!,
@@ -438,13 +451,26 @@ export class ContactPages extends records.RecordRoutes(kind, 'contact:write', 'c
     const items = answer.status === 200 ? answer.body.items : [];
     sendPage(
       reply,
-      items.length
-        ? html`${items.map(
-            (c) =>
-              html`<li><button type="button" class="link" data-pick-contact="${c.id}" data-label="${personName(c)}">${personName(c)}${c.position ? html` <span class="muted">· ${c.position}</span>` : ''}</button></li>`,
-          )}`
-        : html`<li class="muted">${t(ctx.locale, 'noEntries')}</li>`,
+      suggestionItems(
+        ctx.locale,
+        items.map((c) => ({ value: c.id, label: personName(c), detail: c.position ?? undefined })),
+      ),
     );
+  }
+
+  /**
+   * Suggestions for an organisation select's search box (an htmx fragment): the companies and
+   * the partners the user may read whose names match, as the select's values.
+   */
+  @Get('organisations/suggest')
+  @Allow('contact:read')
+  async suggestOrganisations(
+    @Req() request: WebRequest,
+    @Res() reply: FastifyReply,
+    @Query('q') term?: unknown,
+  ): Promise<void> {
+    const ctx = pageContext(request);
+    sendPage(reply, await recordSuggestionsFragment(this.api, ctx, 'organisations', term));
   }
 
   async recordPage(ctx: PageContext, id: string): Promise<Html> {

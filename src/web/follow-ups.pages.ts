@@ -11,6 +11,7 @@ import { dictionary, label, options, t } from './kit/i18n';
 import {
   directory,
   DirectoryUser,
+  findMore,
   Labels,
   partnerChoices,
   recordChoices,
@@ -136,6 +137,9 @@ function linkChoices(
   return choices;
 }
 
+/** How many leads (the latest updated) and agreements (the list's order) a follow-up's form offers. */
+const LINK_CHOICES = 50;
+
 async function followUpFields(
   api: WebApi,
   ctx: PageContext,
@@ -152,16 +156,16 @@ async function followUpFields(
     assignable(api, user),
     recordChoices(api, user, 'companies', [link('companyId')]),
     partnerChoices(api, user, [link('partnerId')]),
-    api.get<Page<Titled>>(user, '/api/v1/leads?limit=50&sort=-updatedAt'),
+    api.get<Page<Titled>>(user, `/api/v1/leads?limit=${LINK_CHOICES}&sort=-updatedAt`),
     can(user.role, 'agreement:read')
-      ? api.get<Page<Titled>>(user, '/api/v1/agreements?limit=200')
+      ? api.get<Page<Titled>>(user, `/api/v1/agreements?limit=${LINK_CHOICES}`)
       : empty,
     tripChoices(api, user, l, [link('tripId')], 20),
     labels.load('contacts', [link('contactId')]),
     labels.load('leads', [link('leadId')]),
     labels.load('interactions', [link('interactionId')]),
   ]);
-  // An agreement beyond the first 200 is named on its own (an agreement has no list of names).
+  // An agreement not among those offered is named on its own (an agreement has no list of names).
   const agreementId = link('agreementId');
   if (
     agreementId &&
@@ -199,6 +203,7 @@ async function followUpFields(
       type: 'select',
       blank: none,
       choices: companies,
+      find: findMore(l, 'companies', companies.more),
     },
     { name: 'notes', label: t(l, 'notes'), type: 'textarea', maxLength: 10_000 },
     {
@@ -214,6 +219,7 @@ async function followUpFields(
       type: 'select',
       blank: none,
       choices: partners,
+      find: findMore(l, 'partners', partners.more),
     },
     {
       name: 'leadId',
@@ -221,6 +227,7 @@ async function followUpFields(
       type: 'select',
       blank: none,
       choices: linkChoices(leads.items, link('leadId'), labels, (x) => x.title ?? ''),
+      find: findMore(l, 'leads', leads.nextCursor !== null),
     },
     {
       name: 'interactionId',
@@ -235,6 +242,7 @@ async function followUpFields(
       type: 'select',
       blank: none,
       choices: linkChoices(agreements.items, link('agreementId'), labels, (x) => x.title ?? ''),
+      find: findMore(l, 'agreements', agreements.nextCursor !== null),
     },
     {
       name: 'contactId',

@@ -9,7 +9,7 @@ import { Choice, contactPicker, FieldSpec, FormValues } from './kit/forms';
 import { bothClocks, dateTime, day, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, t } from './kit/i18n';
-import { Labels, partnerChoices, recordChoices, tripChoices } from './kit/labels';
+import { findMore, Labels, partnerChoices, recordChoices, tripChoices } from './kit/labels';
 import { facts, layout, linkList, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
@@ -174,12 +174,14 @@ async function interactionFields(
       label: t(l, 'companies'),
       type: 'multi',
       choices: companies,
+      find: findMore(l, 'companies', companies.more),
     },
     {
       name: 'partnerIds',
       label: t(l, 'partners'),
       type: 'multi',
       choices: partners,
+      find: findMore(l, 'partners', partners.more),
     },
     { name: 'confidential', label: t(l, 'confidential'), type: 'checkbox' },
     {

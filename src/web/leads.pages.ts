@@ -20,6 +20,7 @@ import { dictionary, LEAD_STAGES, Locale, options, stageLabel, t } from './kit/i
 import {
   directory,
   DirectoryUser,
+  findMore,
   Labels,
   partnerChoices,
   recordChoices,
@@ -177,6 +178,7 @@ async function leadFields(
       required: true,
       blank: '',
       choices: companies,
+      find: findMore(l, 'companies', companies.more),
     },
     { name: 'title', label: t(l, 'title'), required: true, maxLength: 300 },
     { name: 'description', label: t(l, 'description'), type: 'textarea', maxLength: 10000 },
@@ -208,6 +210,7 @@ async function leadFields(
       type: 'select',
       blank: t(l, 'none'),
       choices: partners,
+      find: findMore(l, 'partners', partners.more),
     },
     {
       name: 'tripId',
@@ -303,7 +306,13 @@ function sendJson(reply: FastifyReply, status: number, body: unknown): void {
 /** Leads: the board by stage (drag and drop, or the select on each card), the list, the lead. */
 @ApiExcludeController()
 @Controller('leads')
-export class LeadPages extends records.RecordRoutes(kind, 'lead:write', 'lead:read') {
+export class LeadPages extends records.RecordRoutes(
+  kind,
+  'lead:write',
+  'lead:read',
+  'all',
+  'leads',
+) {
   /** The names on the cards shown: their companies (one call for all) and owners. */
   private async cardNames(
     ctx: PageContext,

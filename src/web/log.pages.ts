@@ -21,7 +21,7 @@ import {
 import { countries, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { Locale, options, t } from './kit/i18n';
-import { Labels, tripChoices } from './kit/labels';
+import { findMore, Labels, tripChoices } from './kit/labels';
 import { csrfField, titledPage, PageContext } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
@@ -95,7 +95,7 @@ function sections(l: Locale, c: Choices) {
         label: w(l, 'newContactOrganisation'),
         type: 'select',
         blank: t(l, 'none'),
-        choices: organisationChoices(l, c.orgs),
+        ...organisationChoices(l, c.orgs),
       }),
       field({
         name: 'newCountry',
@@ -142,6 +142,7 @@ function sections(l: Locale, c: Choices) {
         type: 'select',
         blank: t(l, 'none'),
         choices: c.orgs.companies,
+        find: findMore(l, 'companies', c.orgs.companies.more),
       }),
       field({ name: 'leadTitle', label: t(l, 'title'), maxLength: 300 }),
       field({ name: 'leadValueEur', label: t(l, 'valueEur'), type: 'number' }),

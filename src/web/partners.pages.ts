@@ -61,7 +61,13 @@ const kind = (ctx: PageContext): records.RecordKind<Partner> => ({
 /** Partners: the institutions abroad the agency works with (technology parks, campuses, …). */
 @ApiExcludeController()
 @Controller('partners')
-export class PartnerPages extends records.RecordRoutes(kind, 'partner:write', 'partner:read') {
+export class PartnerPages extends records.RecordRoutes(
+  kind,
+  'partner:write',
+  'partner:read',
+  'all',
+  'partners',
+) {
   @Get()
   @Allow('partner:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {

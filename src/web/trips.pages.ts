@@ -9,7 +9,7 @@ import { FieldSpec, FormValues } from './kit/forms';
 import { day, HOME_ZONE, money, weekday } from './kit/format';
 import { Html, html } from './kit/html';
 import { label, options, t } from './kit/i18n';
-import { Labels, partnerChoices, recordChoices } from './kit/labels';
+import { findMore, Labels, partnerChoices, recordChoices } from './kit/labels';
 import { csrfField, facts, layout, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
@@ -503,6 +503,7 @@ async function participantKind(
           type: 'select',
           blank: t(l, 'noCompany'),
           choices: companies,
+          find: findMore(l, 'companies', companies.more),
         },
         {
           name: 'userId',
@@ -607,6 +608,7 @@ async function appointmentKind(
           type: 'select',
           blank: t(l, 'none'),
           choices: partners,
+          find: findMore(l, 'partners', partners.more),
         },
         {
           name: 'companyId',
@@ -614,6 +616,7 @@ async function appointmentKind(
           type: 'select',
           blank: t(l, 'none'),
           choices: companies,
+          find: findMore(l, 'companies', companies.more),
         },
         { name: 'restricted', label: t(l, 'restrictedField'), type: 'checkbox' },
         {

@@ -15,7 +15,7 @@ import {
 import { dateTime } from './kit/format';
 import { Html, html } from './kit/html';
 import { dictionary, label, options, ruleMessage, t } from './kit/i18n';
-import { Labels, recordChoices } from './kit/labels';
+import { findMore, Labels, recordChoices } from './kit/labels';
 import { csrfField, facts, titledPage, PageContext, pageContext } from './kit/layout';
 import { listPage } from './kit/lists';
 import * as records from './kit/records';
@@ -120,6 +120,7 @@ async function userFields(
       type: 'select',
       blank: t(l, 'none'),
       choices: companyChoices,
+      find: findMore(l, 'companies', companyChoices.more),
       hint: w(l, 'companyHint'),
       // Only a company user belongs to a company; for any other role the choice is not sent.
       toApi: (value, values) =>

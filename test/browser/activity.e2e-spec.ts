@@ -63,7 +63,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
     await page.selectOption('#f-appointmentId', briefing!);
     await page.locator('#f-companyIds label', { hasText: 'Zwilling' }).click();
     await page.fill('#contact-search', 'wangfang');
-    const suggestion = page.locator('#suggestions [data-pick-contact]').first();
+    const suggestion = page.locator('#suggestions [data-pick]').first();
     await suggestion.waitFor();
     await suggestion.click();
     expect(await page.locator('#picked-contacts input[name=contactIds]:checked').count()).toBe(1);
@@ -199,7 +199,7 @@ describeInBrowser('contact log, follow-ups and dashboard in a browser', () => {
     await page.fill('#f-notes', 'Mit Grüßen von der AHK.');
     // Another contact, picked by Chinese script.
     await page.fill('#contact-search', '李伟');
-    await page.locator('#suggestions [data-pick-contact]').first().click();
+    await page.locator('#suggestions [data-pick]').first().click();
     expect(await page.locator('#f-contactId option:checked').innerText()).toContain('李伟');
     await submit(page, '#record-form button[type=submit]', /flash=saved/);
     expect(await page.locator('main').innerText()).toContain('Mit Grüßen von der AHK.');

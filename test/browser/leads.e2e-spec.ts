@@ -84,7 +84,7 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     await page.fill('#f-valueEur', '12500');
     await page.fill('#f-expectedCloseOn', '2026-09-30');
     await page.fill('#contact-search', 'li wei');
-    const suggestion = page.locator('#suggestions [data-pick-contact]').first();
+    const suggestion = page.locator('#suggestions [data-pick]').first();
     await suggestion.waitFor();
     await suggestion.click();
     expect(await page.locator('#f-contactId option:checked').innerText()).toContain('李伟');
@@ -775,6 +775,176 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     } finally {
       await app.db.query(`DELETE FROM companies WHERE name LIKE 'Aaa Firma %'`);
       await app.db.query(`DELETE FROM agreements WHERE title LIKE 'Aaa Vereinbarung %'`);
+      await app.db.query(`DELETE FROM partners WHERE name LIKE 'Aaa Partner %'`);
+    }
+  });
+
+  it('finds a company, partner, lead or agreement beyond those offered with the search box under its field (German and English, desktop and phone)', async () => {
+    const page = await newPage({ signIn: 'staff@liaison.test' });
+    // While a select offers every company and partner there is nothing to find.
+    await page.goto(`${app.url}/contacts/new`);
+    expect(await page.locator('#f-organisation').count()).toBe(1);
+    expect(await page.locator('#f-organisation-find').count()).toBe(0);
+    await app.db.query(
+      `INSERT INTO companies (name, city, country)
+       SELECT 'Aaa Firma ' || lpad(g::text, 3, '0'), 'Solingen', 'DE' FROM generate_series(1, 201) g`,
+    );
+    await app.db.query(
+      `INSERT INTO partners (name, country)
+       SELECT 'Aaa Partner ' || lpad(g::text, 3, '0'), 'CN' FROM generate_series(1, 201) g`,
+    );
+    try {
+      const works = await app.http
+        .post('/api/v1/companies')
+        .set(staffApi.auth)
+        .send({ name: 'Zzz Schleifwerk', city: 'Solingen', country: 'DE' });
+      expect(works.status).toBe(201);
+      const port = await app.http
+        .post('/api/v1/partners')
+        .set(staffApi.auth)
+        .send({ name: 'Zzz Seehafen', nativeName: '海港集团', kind: 'company', country: 'CN' });
+      expect(port.status).toBe(201);
+      const pick = async (on: Page, field: string, term: string, expected: string) => {
+        await on.fill(`#f-${field}-find`, term);
+        const found = on.locator(`#f-${field}-found [data-pick]`, { hasText: expected });
+        await found.waitFor();
+        await found.click();
+      };
+
+      // A contact's organisation (German, desktop): not offered, found, chosen, saved.
+      await page.goto(`${app.url}/contacts/new`);
+      expect(
+        await page.locator('#f-organisation option', { hasText: 'Zzz Schleifwerk' }).count(),
+      ).toBe(0);
+      expect(await page.locator('label[for="f-organisation-find"]').innerText()).toBe(
+        'Weitere Unternehmen und Partner suchen',
+      );
+      await page.fill('#f-familyName', 'Schleifer');
+      await pick(page, 'organisation', 'schleifw', 'Zzz Schleifwerk');
+      expect(await page.locator('#f-organisation').inputValue()).toBe(`company:${works.body.id}`);
+      await submit(
+        page,
+        '#record-form button[type=submit]',
+        /\/contacts\/[0-9a-f-]{36}\?flash=created/,
+      );
+      const contactId = idOf(page);
+      const saved = await app.db.query(
+        'SELECT company_id, partner_id FROM contacts WHERE id = $1',
+        [contactId],
+      );
+      expect(saved.rows[0]).toEqual({ company_id: works.body.id, partner_id: null });
+      // A partner by its name in its own script, shown with both names, in the same select.
+      await page.click('#edit');
+      await pick(page, 'organisation', '海港', 'Zzz Seehafen (海港集团)');
+      expect(await page.locator('#f-organisation option:checked').innerText()).toBe(
+        'Zzz Seehafen (海港集团)',
+      );
+      await submit(page, '#record-form button[type=submit]', /flash=saved/);
+      const moved = await app.db.query(
+        'SELECT company_id, partner_id FROM contacts WHERE id = $1',
+        [contactId],
+      );
+      expect(moved.rows[0]).toEqual({ company_id: null, partner_id: port.body.id });
+
+      // A lead's partner on a phone, in English (the admin's language for this test).
+      await app.db.query(`UPDATE users SET locale = 'en' WHERE email = 'admin@liaison.test'`);
+      const phone = await newPage({ signIn: 'admin@liaison.test', width: 390, locale: 'en-GB' });
+      await expectNoOverflow(phone, `/leads/new?companyId=${zwillingId}`);
+      expect(await phone.locator('label[for="f-partnerId-find"]').innerText()).toContain(
+        'Find another partner',
+      );
+      await phone.fill('#f-title', 'Knives for the harbour canteen');
+      await pick(phone, 'partnerId', 'seehafen', 'Zzz Seehafen (海港集团)');
+      await submit(
+        phone,
+        '#record-form button[type=submit]',
+        /\/leads\/[0-9a-f-]{36}\?flash=created/,
+      );
+      const lead = await app.db.query('SELECT partner_id FROM leads WHERE id = $1', [idOf(phone)]);
+      expect(lead.rows[0].partner_id).toBe(port.body.id);
+      // A term nothing matches says so.
+      await phone.goto(`${app.url}/leads/new?companyId=${zwillingId}`);
+      await phone.fill('#f-partnerId-find', 'Qqqxyz');
+      await phone.locator('#f-partnerId-found li.muted').waitFor();
+      expect(await seriousViolations(phone)).toEqual([]);
+
+      // An interaction's companies (boxes): the one found is added ticked beside those linked.
+      const met = await app.http
+        .post('/api/v1/interactions')
+        .set(staffApi.auth)
+        .send({
+          occurredAt: '2026-03-04T09:00:00Z',
+          kind: 'meeting',
+          subject: 'Rundgang im Schleifwerk',
+          companyIds: [zwillingId],
+        });
+      expect(met.status).toBe(201);
+      await page.goto(`${app.url}/interactions/${met.body.id}/edit`);
+      await pick(page, 'companyIds', 'schleifw', 'Zzz Schleifwerk');
+      expect(
+        await page.locator(`input[name="companyIds"][value="${works.body.id}"]`).isChecked(),
+      ).toBe(true);
+      // Found again: the box is there already, and stays the only one.
+      await pick(page, 'companyIds', 'Schleifwerk', 'Zzz Schleifwerk');
+      expect(await page.locator(`input[name="companyIds"][value="${works.body.id}"]`).count()).toBe(
+        1,
+      );
+      await submit(page, '#record-form button[type=submit]', /flash=saved/);
+      const after = await app.http.get(`/api/v1/interactions/${met.body.id}`).set(staffApi.auth);
+      expect([...after.body.companyIds].sort()).toEqual([works.body.id, zwillingId].sort());
+
+      // A follow-up's lead and agreement: the latest 50 offered, an older one found by its title.
+      const older = await app.http
+        .post('/api/v1/leads')
+        .set(staffApi.auth)
+        .send({ companyId: works.body.id, title: 'Schleifmaschinen für das Schleifwerk' });
+      expect(older.status).toBe(201);
+      const pact = await app.http
+        .post('/api/v1/agreements')
+        .set(staffApi.auth)
+        .send({ partnerId: port.body.id, title: 'Seehafen-Abkommen' });
+      expect(pact.status).toBe(201);
+      await app.db.query(
+        `INSERT INTO leads (company_id, title, created_at, updated_at)
+         SELECT $1, 'Aaa Lead ' || g, now() + g * interval '1 second', now() + g * interval '1 second'
+         FROM generate_series(1, 50) g`,
+        [zwillingId],
+      );
+      await app.db.query(
+        `INSERT INTO agreements (partner_id, title, created_at)
+         SELECT $1, 'Aaa Abkommen ' || g, now() + g * interval '1 second'
+         FROM generate_series(1, 50) g`,
+        [port.body.id],
+      );
+      await page.goto(`${app.url}/follow-ups/new`);
+      expect(await page.locator('#f-leadId option', { hasText: 'Schleifmaschinen' }).count()).toBe(
+        0,
+      );
+      await page.fill('#f-title', 'Angebot für Schleifmaschinen nachfassen');
+      await pick(page, 'leadId', 'Schleifmaschinen', 'Schleifmaschinen für das Schleifwerk');
+      await pick(page, 'agreementId', 'Seehafen', 'Seehafen-Abkommen');
+      // Suggestions shown under a field, as they are while someone picks.
+      await page.fill('#f-companyId-find', 'schleif');
+      await page.locator('#f-companyId-found [data-pick]').first().waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await submit(
+        page,
+        '#record-form button[type=submit]',
+        /\/follow-ups\/[0-9a-f-]{36}\?flash=created/,
+      );
+      const followUp = await app.db.query(
+        'SELECT lead_id, agreement_id FROM follow_ups WHERE id = $1',
+        [idOf(page)],
+      );
+      expect(followUp.rows[0]).toEqual({ lead_id: older.body.id, agreement_id: pact.body.id });
+    } finally {
+      await app.db.query(
+        `DELETE FROM follow_ups WHERE title = 'Angebot für Schleifmaschinen nachfassen'`,
+      );
+      await app.db.query(`DELETE FROM leads WHERE title LIKE 'Aaa Lead %'`);
+      await app.db.query(`DELETE FROM agreements WHERE title LIKE 'Aaa Abkommen %'`);
+      await app.db.query(`UPDATE users SET locale = 'de' WHERE email = 'admin@liaison.test'`);
+      await app.db.query(`DELETE FROM companies WHERE name LIKE 'Aaa Firma %'`);
       await app.db.query(`DELETE FROM partners WHERE name LIKE 'Aaa Partner %'`);
     }
   });

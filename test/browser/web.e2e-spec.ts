@@ -46,7 +46,7 @@ describeInBrowser('the web app in a browser', () => {
     const page = await newPage({ signIn: 'staff@liaison.test' });
     await page.goto(`${app.url}/log`);
     await page.fill('#contact-search', 'wangfang');
-    const suggestion = page.locator('#suggestions [data-pick-contact]').first();
+    const suggestion = page.locator('#suggestions [data-pick]').first();
     await suggestion.waitFor();
     expect(await suggestion.innerText()).toContain('王芳');
     await suggestion.click();
@@ -215,7 +215,7 @@ describeInBrowser('the web app in a browser', () => {
     await page.waitForURL('**/log');
     await page.focus('#contact-search');
     await page.keyboard.type('li wei');
-    const suggestion = page.locator('#suggestions [data-pick-contact]').first();
+    const suggestion = page.locator('#suggestions [data-pick]').first();
     await suggestion.waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter'); // picks the focused suggestion

@@ -35,6 +35,11 @@ export interface Route {
 export const NOT_WALKED: Record<string, string> = {
   '/admin/audit/export': 'a download (the audit log as CSV)',
   '/contacts/suggest': 'an htmx fragment (the contact picker of /log)',
+  '/contacts/organisations/suggest': 'an htmx fragment (an organisation field’s search box)',
+  '/companies/suggest': 'an htmx fragment (a company field’s search box)',
+  '/partners/suggest': 'an htmx fragment (a partner field’s search box)',
+  '/leads/suggest': 'an htmx fragment (a lead field’s search box)',
+  '/agreements/suggest': 'an htmx fragment (an agreement field’s search box)',
   '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
   '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',

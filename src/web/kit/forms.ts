@@ -63,6 +63,13 @@ export interface FieldSpec {
    * into the body instead of the input's own name.
    */
   apiFields?: (values: FormValues) => Record<string, unknown>;
+  /**
+   * select or multi of records that offers the first of more than it can hold (the names'
+   * `more`): a search box under it finds the others, and a suggestion picked is chosen in the
+   * select or added, checked, to the choices (public/app.js). `url` answers `?q=` with
+   * suggestions (`suggestionItems`).
+   */
+  find?: { url: string; label: string };
 }
 
 const asString = (value: unknown): string =>
@@ -306,7 +313,7 @@ export function renderField(
       ${(f.choices ?? []).map(
         (c) =>
           html`<label><input type="checkbox" name="${f.name}" value="${c.value}"${chosen.has(c.value) ? html` checked` : ''} /> ${c.label}</label>`,
-      )}${errorLine}
+      )}${finder(f)}${errorLine}
     </fieldset>`;
   }
   let input: Html;
@@ -338,9 +345,73 @@ export function renderField(
     input = html`<input type="${type}" id="${id}" name="${f.name}" value="${text}"${required}${max}${lang}${extra}${invalid} />`;
   }
   return html`<div class="field${error ? ' invalid' : ''}">
-    <label for="${id}">${f.label}${f.required ? html` <span aria-hidden="true">*</span>` : ''}${hint}</label>${input}${errorLine}
+    <label for="${id}">${f.label}${f.required ? html` <span aria-hidden="true">*</span>` : ''}${hint}</label>${input}${f.type === 'select' ? finder(f) : ''}${errorLine}
   </div>`;
 }
+
+/** The search box of a field with `find`, filling the field's own input (`f-<name>`). */
+const finder = (f: FieldSpec): Html =>
+  f.find
+    ? suggestBox({
+        id: `f-${f.name}-find`,
+        results: `f-${f.name}-found`,
+        label: f.find.label,
+        url: f.find.url,
+        into: `f-${f.name}`,
+      })
+    : html``;
+
+/**
+ * A search box whose suggestions (an htmx fragment of `url?q=`, `suggestionItems`) appear under
+ * it; one picked goes into the element `into` (public/app.js): chosen in a select, added checked
+ * to a multiple choice; without `into`, to the contacts picked (#picked-contacts).
+ */
+function suggestBox(o: {
+  id: string;
+  results: string;
+  label: string;
+  url: string;
+  into?: string;
+}): Html {
+  return html`<div class="field picker">
+    <label for="${o.id}">${o.label}</label>
+    <input
+      id="${o.id}"
+      type="search"
+      name="q"
+      autocomplete="off"
+      maxlength="200"
+      data-suggest
+      hx-get="${o.url}"
+      hx-trigger="input changed delay:250ms, search"
+      hx-target="#${o.results}"
+      hx-include="this"
+      aria-controls="${o.results}"
+    />
+    <ul id="${o.results}" class="suggestions" aria-live="polite"${o.into ? html` data-pick-into="${o.into}"` : ''}></ul>
+  </div>`;
+}
+
+/** One suggestion of a search box (suggestBox): `value` is what picking it chooses. */
+export interface Suggestion {
+  value: string;
+  label: string;
+  /** Shown after the label, not part of what is chosen: a position, a city. */
+  detail?: string;
+}
+
+/** What a search box sent (`?q=`): trimmed, at most 200 characters, '' for none. */
+export const searchTerm = (term: unknown): string =>
+  typeof term === 'string' ? term.trim().slice(0, 200) : '';
+
+/** The suggestions of a search box, or a line saying there are none. */
+export const suggestionItems = (locale: Locale, items: Suggestion[]): Html =>
+  items.length
+    ? html`${items.map(
+        (s) =>
+          html`<li><button type="button" class="link" data-pick="${s.value}" data-label="${s.label}">${s.label}${s.detail ? html` <span class="muted">· ${s.detail}</span>` : ''}</button></li>`,
+      )}`
+    : html`<li class="muted">${t(locale, 'noEntries')}</li>`;
 
 /** "Please correct": a list of links to the refused fields, and errors no field shows. */
 export function errorSummary(
@@ -457,20 +528,10 @@ export function conflictTable(
  * contacts picked (public/app.js).
  */
 export const contactPicker = (ctx: PageContext, into?: string): Html =>
-  html`<div class="field picker">
-    <label for="contact-search">${into ? t(ctx.locale, 'findContact') : t(ctx.locale, 'pickContacts')}</label>
-    <input
-      id="contact-search"
-      type="search"
-      name="q"
-      autocomplete="off"
-      maxlength="200"
-      data-suggest
-      hx-get="/contacts/suggest"
-      hx-trigger="input changed delay:250ms, search"
-      hx-target="#suggestions"
-      hx-include="this"
-      aria-controls="suggestions"
-    />
-    <ul id="suggestions" class="suggestions" aria-live="polite"${into ? html` data-pick-into="${into}"` : ''}></ul>
-  </div>`;
+  suggestBox({
+    id: 'contact-search',
+    results: 'suggestions',
+    label: into ? t(ctx.locale, 'findContact') : t(ctx.locale, 'pickContacts'),
+    url: '/contacts/suggest',
+    into,
+  });

@@ -3,9 +3,11 @@ import type { NamesDto as Names } from '../../common/names';
 import { WebApi } from './web-api';
 import { WebUser } from '../../auth/browser-session';
 import { isAgency } from '../../auth/permissions';
-import type { Choice } from './forms';
+import { Choice, FieldSpec, searchTerm, Suggestion, suggestionItems } from './forms';
+import { Html, html } from './html';
+import type { PageContext } from './layout';
 import { day } from './format';
-import type { Locale } from './i18n';
+import { Locale, t } from './i18n';
 import { isUuid } from '../../common/ids';
 
 type Kind =
@@ -99,9 +101,12 @@ export async function directory(api: WebApi, user: WebUser): Promise<DirectoryUs
 /** How many trips a trip filter or field offers unless told: the latest. */
 export const TRIP_CHOICES = 50;
 
+/** The choices of a field of records, and whether the user sees more than the first offered. */
+export type RecordChoices = Choice[] & { more: boolean };
+
 /**
  * The records of a kind a field or a filter offers: the first `limit` the user sees (by name; a
- * dated kind's latest), then those of `current` (the value a record, a link or a posted form
+ * dated kind's latest; `more` when there are others: a search box finds them), then those of `current` (the value a record, a link or a posted form
  * has) that are not among them, each by its name — so that a chosen one stays shown and named
  * however many the agency has. Their names (`GET /<kind>/names`), not the records. A current id
  * the names do not give (a record since deleted, or one the user may not see) stays offered as
@@ -115,7 +120,7 @@ export async function recordChoices(
   current: unknown[] = [],
   limit: number = MAX_IDS,
   label: (item: Names['items'][number]) => string = (item) => item.name,
-): Promise<Choice[]> {
+): Promise<RecordChoices> {
   const first = await api.call<Names>(user, 'GET', `/api/v1/${kind}/names?limit=${limit}`);
   const items = first.status === 200 ? first.body.items : [];
   const written = new Map(current.filter(isUuid).map((id) => [id.toLowerCase(), id]));
@@ -133,7 +138,7 @@ export async function recordChoices(
   for (const id of missing)
     if (!items.some((item) => item.id === id))
       choices.push({ value: written.get(id)!, label: '…' });
-  return choices;
+  return Object.assign(choices, { more: first.status === 200 && first.body.more });
 }
 
 /**
@@ -146,7 +151,7 @@ export const tripChoices = (
   locale: Locale,
   current: unknown[] = [],
   limit = TRIP_CHOICES,
-): Promise<Choice[]> =>
+): Promise<RecordChoices> =>
   recordChoices(api, user, 'trips', current, limit, (trip) =>
     trip.day ? `${trip.name} (${day(trip.day, locale)})` : trip.name,
   );
@@ -160,4 +165,106 @@ export const partnerChoices = (
   api: WebApi,
   user: WebUser,
   current: unknown[] = [],
-): Promise<Choice[]> => recordChoices(api, user, 'partners', current, MAX_IDS, withOther);
+): Promise<RecordChoices> => recordChoices(api, user, 'partners', current, MAX_IDS, withOther);
+
+/** How many suggestions a search box of records shows. */
+const SUGGESTIONS = 8;
+
+/** A record of a list of the API, as far as a suggestion shows it. */
+interface Found {
+  id: string;
+  name?: string;
+  title?: string;
+  nativeName?: string | null;
+  city?: string | null;
+}
+
+/** The kinds a field's search box finds, and how a suggestion shows one of them. */
+const SUGGESTED = {
+  companies: { label: (r: Found) => r.name ?? '', detail: (r: Found) => r.city },
+  partners: {
+    label: (r: Found) => withOther({ id: r.id, name: r.name ?? '', other: r.nativeName ?? '' }),
+    detail: (r: Found) => r.city,
+  },
+  leads: { label: (r: Found) => r.title ?? '', detail: () => null },
+  agreements: { label: (r: Found) => r.title ?? '', detail: () => null },
+} as const;
+export type Suggested = keyof typeof SUGGESTED;
+
+/**
+ * The records of a kind the list's search finds for `q` (part of a name or title; a company's or
+ * partner's in any script), as suggestions of a search box: the first few in the list's order,
+ * a company or partner with its city, a partner with its name in its own script. `prefix` goes
+ * before each id (`company:` for an organisation select). None where the user may not read the
+ * kind; only what the user may see otherwise.
+ */
+async function recordSuggestions(
+  api: WebApi,
+  user: WebUser,
+  kind: Suggested,
+  q: string,
+  prefix = '',
+): Promise<Suggestion[]> {
+  const answer = await api.call<{ items: Found[] }>(
+    user,
+    'GET',
+    `/api/v1/${kind}?${new URLSearchParams({ q, limit: String(SUGGESTIONS) })}`,
+  );
+  if (answer.status !== 200) return [];
+  const shown = SUGGESTED[kind];
+  return answer.body.items.map((r) => ({
+    value: `${prefix}${r.id}`,
+    label: shown.label(r),
+    detail: shown.detail(r) ?? undefined,
+  }));
+}
+
+/**
+ * The fragment of a field's search box (FieldSpec.find) for what it sent (`?q=`): records of one
+ * kind, or companies and partners together (an organisation select's, their values prefixed
+ * `company:` and `partner:`); nothing for an empty box.
+ */
+export async function recordSuggestionsFragment(
+  api: WebApi,
+  ctx: PageContext,
+  kind: Suggested | 'organisations',
+  term: unknown,
+): Promise<Html> {
+  const q = searchTerm(term);
+  if (q === '') return html``;
+  const found =
+    kind === 'organisations'
+      ? (
+          await Promise.all([
+            recordSuggestions(api, ctx.user!, 'companies', q, 'company:'),
+            recordSuggestions(api, ctx.user!, 'partners', q, 'partner:'),
+          ])
+        ).flat()
+      : await recordSuggestions(api, ctx.user!, kind, q);
+  return suggestionItems(ctx.locale, found);
+}
+
+const FIND_WORDS = {
+  companies: 'findCompany',
+  partners: 'findPartner',
+  organisations: 'findOrganisation',
+  leads: 'findLead',
+  agreements: 'findAgreement',
+} as const;
+
+/**
+ * A field of records (companies, partners, organisations — both —, leads, agreements) that offers
+ * only the first of them gets a search box finding the others (FieldSpec.find); one that offers
+ * them all, none.
+ */
+export function findMore(
+  locale: Locale,
+  kind: keyof typeof FIND_WORDS,
+  more: boolean,
+): FieldSpec['find'] {
+  if (!more) return undefined;
+  return {
+    url: kind === 'organisations' ? '/contacts/organisations/suggest' : `/${kind}/suggest`,
+    label: t(locale, FIND_WORDS[kind]),
+  };
+}

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/actor';
 import { Action, can } from '../../auth/permissions';
@@ -20,6 +20,7 @@ import {
 } from './forms';
 import { Html, html } from './html';
 import { t } from './i18n';
+import { recordSuggestionsFragment, Suggested } from './labels';
 import { csrfField, PageContext, pageContext, titledPage } from './layout';
 import { redirect, sendPage } from './respond';
 import { ApiError, ApiProblem, WebApi } from './web-api';
@@ -334,6 +335,11 @@ export function RecordRoutes(
    * by a form of their own, never deleted).
    */
   routes: 'all' | 'page-and-edit' = 'all',
+  /**
+   * The kind a field's search box finds (FieldSpec.find): `GET <page>/suggest?q=` answers its
+   * suggestions, by `read` (labels.ts). None without.
+   */
+  suggest?: Suggested,
 ) {
   /** The decorators of a route this kind has; none (so no route) for one it has not. */
   const route = (has: boolean, ...decorators: MethodDecorator[]): MethodDecorator =>
@@ -354,6 +360,17 @@ export function RecordRoutes(
       @Param('id', UuidParam()) id: string,
     ): Promise<void> {
       sendPage(reply, await this.recordPage(pageContext(request), id));
+    }
+
+    /** Suggestions for the search box of a field of this kind (an htmx fragment). */
+    @route(suggest !== undefined, Get('suggest'), Allow(read))
+    async suggestions(
+      @Req() request: WebRequest,
+      @Res() reply: FastifyReply,
+      @Query('q') term?: unknown,
+    ): Promise<void> {
+      const ctx = pageContext(request);
+      sendPage(reply, await recordSuggestionsFragment(this.api, ctx, suggest!, term));
     }
 
     @route(all, Get('new'), Allow(write))
