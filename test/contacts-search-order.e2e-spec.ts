@@ -302,8 +302,14 @@ describe('the search box', () => {
     expect(hits.map((h) => h.id)).toEqual(rows.map((r) => r.id));
   });
 
-  it('lists by name when there are very many', async () => {
-    const hits = await box('common');
-    expect(hits.map((h) => h.id)).toEqual((await byName('common')).slice(0, 10));
+  it('puts names that begin with the term first when there are very many too, then by name', async () => {
+    // 25 names begin with "common", in byte order off contacts_name_prefix_idx (the Zhangs that
+    // match it sort last of all: a walk of the name index would meet them last).
+    expect((await box('common')).map((h) => h.id)).toEqual(
+      (await expected('common', false)).slice(0, 10),
+    );
+    // And the 15 after them by name, as a walk of the name index finds them.
+    const hits = await box('common', 40);
+    expect(hits.map((h) => h.id)).toEqual((await expected('common', false)).slice(0, 40));
   });
 });

@@ -38,13 +38,17 @@ const joined = (...parts: (string | null | undefined)[]): string | null =>
  * How hits are ranked depends on how many match, as the planner estimates it. Up to
  * RANK_ALL_UP_TO, by trigram similarity: it works out a similarity for every match (some 20 µs
  * each on a search key of 120 characters), which took 41 ms for "wang f" (1,500 matches among
- * 200,000 contacts) and 670 ms for "ang" (40,000). Up to SORT_MATCHES_UP_TO, names that begin
- * with the term first ("Wang Fang" for "wang f"), then by name. Where the table has a name index
- * in byte order (`prefix`, contacts_name_prefix_idx) those names are read off it in its order,
- * the first `limit` of them and no more, and the other matches are sorted only when there are
- * fewer such names than `limit`: sorting all 3,351 matches of "zhang" to show ten took 34 ms,
- * reading the first ten Zhangs off the index 0.3 ms. Beyond, by name, walking the table's name
- * index (contacts_name_idx, …), which finds the first few of that many matches at once.
+ * 200,000 contacts) and 670 ms for "ang" (40,000). Above, names that begin with the term first
+ * ("Wang Fang" for "wang f"), then by name. Where the table has a name index in byte order
+ * (`prefix`, contacts_name_prefix_idx) those names are read off it in its order, the first
+ * `limit` of them and no more, and the other matches are looked for only when there are fewer
+ * such names than `limit`: sorting all 3,351 matches of "zhang" to show ten took 34 ms, reading
+ * the first ten Zhangs off the index 0.3 ms. The others, up to SORT_MATCHES_UP_TO, are sorted;
+ * beyond, the table's name index (contacts_name_idx, …) is walked, which finds the first few of
+ * that many matches at once where they spread over the alphabet. Not where they cluster: the
+ * ~17,000 Zhangs of 1,000,000 contacts sort at its end, and walking the name index to them took
+ * 2.8 s; they begin with the term, so they come off the prefix index now. Without a prefix index
+ * (leads) beyond SORT_MATCHES_UP_TO only by name.
  */
 const RANK_ALL_UP_TO = 300;
 const SORT_MATCHES_UP_TO = 5_000;
@@ -281,9 +285,10 @@ export class SearchService {
       ? 0
       : await this.estimate(`SELECT 1 FROM ${from} WHERE ${where}`, params);
     if (matches <= RANK_ALL_UP_TO) return this.hits<T>(query, `${similarity} DESC, ${id}`, params);
-    if (matches > SORT_MATCHES_UP_TO) return this.hits<T>(query, `${name}, ${id}`, params);
     if (!prefix)
-      return this.hits<T>(query, `(${name} LIKE :namePrefix) DESC, ${name}, ${id}`, params);
+      return matches > SORT_MATCHES_UP_TO
+        ? this.hits<T>(query, `${name}, ${id}`, params)
+        : this.hits<T>(query, `(${name} LIKE :namePrefix) DESC, ${name}, ${id}`, params);
     // Names that begin with the term, off the index in its order. The subquery with OFFSET 0
     // keeps the search condition out of the index scan: pushed into it, the planner estimates
     // the two as independent (38 rows where 3,351 match), and combines both indexes' bitmaps of
