@@ -72,16 +72,6 @@ async function estimate(term: string): Promise<number> {
   return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
 }
 
-/** Strict name order, as the search box lists very many matches. */
-async function byName(term: string): Promise<string[]> {
-  const { rows } = await app.db.query<{ id: string }>(
-    `SELECT id FROM contacts WHERE search_key LIKE $1 AND deleted_at IS NULL
-     ORDER BY lower(family_name || ' ' || coalesce(given_name, '')), id`,
-    [`%${term}%`],
-  );
-  return rows.map((r) => r.id);
-}
-
 /**
  * The order a search listed by name promises: names that begin with the term first, in byte
  * order, then the others by name; descending the exact reverse. `only`: the contacts linked to a
