@@ -1,7 +1,8 @@
+import { createServer } from 'node:net';
 import { Client } from 'pg';
-import { TestApp, startTestApp } from './helpers/app';
+import { createTestDatabase, dropTestDatabase, TestApp, startTestApp } from './helpers/app';
 import { loginAdmin } from './helpers/auth';
-import { useAppBehindProxy } from './helpers/tcp-proxy';
+import { TcpProxy, useAppBehindProxy } from './helpers/tcp-proxy';
 
 const waitFor = async (check: () => Promise<boolean>, timeoutMs: number): Promise<number> => {
   const started = Date.now();
@@ -61,6 +62,41 @@ describe('when the database goes away', () => {
     );
     expect(recoveredIn).toBeLessThan(10_000);
     expect((await app.http.get('/api/v1/users').set(admin.auth)).status).toBe(200);
+  });
+});
+
+describe('when the database does not answer the first connection', () => {
+  it('tries again a second later and starts', async () => {
+    const databaseUrl = await createTestDatabase();
+    const target = new URL(databaseUrl);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    // A port of the proxy's own, first held by a server that cuts every connection it gets; at
+    // the first, the proxy to the database takes the port over.
+    await proxy.up();
+    await proxy.down();
+    let cut = 0;
+    let opened: Promise<void> | undefined;
+    const gate = createServer((socket) => {
+      socket.destroy();
+      if (cut++ === 0)
+        opened = new Promise<void>((resolve) => gate.close(() => resolve())).then(() => proxy.up());
+    });
+    await new Promise<void>((resolve) => gate.listen(proxy.port, '127.0.0.1', resolve));
+    const viaProxy = new URL(databaseUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    let app: TestApp | undefined;
+    try {
+      app = await startTestApp({ databaseUrl, appDatabaseUrl: viaProxy.toString() });
+      expect(cut).toBe(1);
+      await opened;
+      expect((await app.http.get('/health/ready')).status).toBe(200);
+    } finally {
+      gate.close();
+      await app?.stop();
+      await proxy.down();
+      await dropTestDatabase(databaseUrl);
+    }
   });
 });
 

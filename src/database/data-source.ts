@@ -66,14 +66,30 @@ export const MIGRATION_LOCK = 4_723_001;
  * Runs pending migrations under an advisory lock, so several instances can start at once; a
  * restore passes the backup's own migrations, to rebuild the schema the backup was taken from.
  */
+/**
+ * How often a start tries its first connection, a second apart: a server slow to answer (one
+ * loaded by other work, or still starting beside the app) is not a reason to exit. The app's own
+ * pool then reconnects as it needs to.
+ */
+const FIRST_CONNECT_ATTEMPTS = 3;
+
 export async function runMigrations(
   config: Pick<AppConfig, 'db'>,
   url: string,
   migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS,
 ): Promise<string[]> {
   // Two connections: one holds the advisory lock while the other runs the migrations.
-  const dataSource = new DataSource({ ...dataSourceOptions(config, url), migrations, poolSize: 2 });
-  await dataSource.initialize();
+  const options = { ...dataSourceOptions(config, url), migrations, poolSize: 2 };
+  let dataSource: DataSource;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      dataSource = await new DataSource(options).initialize();
+      break;
+    } catch (error) {
+      if (attempt === FIRST_CONNECT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
   try {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
