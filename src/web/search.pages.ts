@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../auth/actor';
 import { w } from './contacts.words';
 import { countryName } from './kit/format';
+import { searchTerm } from './kit/forms';
 import { Html, html } from './kit/html';
 import { label, Locale, options, t } from './kit/i18n';
 import { Labels } from './kit/labels';
@@ -109,7 +110,7 @@ export class SearchPages {
     @Query('q') term?: unknown,
   ): Promise<void> {
     const ctx = pageContext(request);
-    const q = typeof term === 'string' ? term.trim().slice(0, 200) : '';
+    const q = searchTerm(term);
     const results = await this.find(ctx, q, 5);
     if (!results) return sendPage(reply, html``);
     const any = GROUPS.some((g) => results[g.group].length);
@@ -132,7 +133,7 @@ export class SearchPages {
   ): Promise<void> {
     const ctx = pageContext(request);
     const l = ctx.locale;
-    const q = typeof term === 'string' ? term.trim().slice(0, 200) : '';
+    const q = searchTerm(term);
     const results = await this.find(ctx, q, 20);
     const title = q ? `${w(l, 'resultsFor')} „${q}“` : w(l, 'searchTitle');
     sendPage(

@@ -106,12 +106,13 @@ export type RecordChoices = Choice[] & { more: boolean };
 
 /**
  * The records of a kind a field or a filter offers: the first `limit` the user sees (by name; a
- * dated kind's latest; `more` when there are others: a search box finds them), then those of `current` (the value a record, a link or a posted form
- * has) that are not among them, each by its name — so that a chosen one stays shown and named
- * however many the agency has. Their names (`GET /<kind>/names`), not the records. A current id
- * the names do not give (a record since deleted, or one the user may not see) stays offered as
- * `…`, so that an edit does not clear it unasked; a current id is offered as it was written, so
- * that the select shows it chosen.
+ * dated kind's latest; `more` when there are others: a search box finds them), then those of
+ * `current` (the value a record, a link or a posted form has) that are not among them, each by
+ * its name — so that a chosen one stays shown and named however many the agency has. Their
+ * names (`GET /<kind>/names`), not the records. A current id the names do not give (a record
+ * since deleted, or one the user may not see) stays offered as `…`, so that an edit does not
+ * clear it unasked; a current id is offered as it was written, so that the select shows it
+ * chosen.
  */
 export async function recordChoices(
   api: WebApi,
