@@ -151,6 +151,61 @@ export class Paginator {
     );
   }
 
+  /**
+   * The first page of each of several groups of one list (a leads board's stages), in one
+   * statement: `qb` is the list's query, scope and filters applied; each group's page is what
+   * page() answers for `qb` with `group.sql = value` added, cursor included. The rows' ids come
+   * from a LATERAL subquery per group value, so each group reads its own index range and stops
+   * at its limit; one statement instead of one per group (each a round trip, a query built and
+   * its rows mapped). A tiered sort and a cursor are page()'s alone.
+   */
+  async firstPages<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    query: PageQuery,
+    options: KeysetOptions<T>,
+    group: { sql: string; values: readonly string[]; of: (row: T) => string },
+  ): Promise<Map<string, Page<T>>> {
+    const pages = new Map<string, Page<T>>();
+    if (group.values.length === 0) return pages;
+    const sortParam = query.sort ?? options.defaultSort;
+    const descending = sortParam.startsWith('-');
+    const sortKey = options.sorts[descending ? sortParam.slice(1) : sortParam];
+    if (!sortKey || 'tiers' in sortKey || query.cursor !== undefined)
+      throw new Error(`firstPages: ${sortParam} is no plain sort, or a cursor was given`);
+    const direction = descending ? 'DESC' : 'ASC';
+    const page = qb
+      .clone()
+      .select(options.idColumn, 'page_id')
+      .andWhere(`${group.sql} = page_group.value`)
+      .orderBy(sortKey.sql, direction)
+      .addOrderBy(options.idColumn, direction)
+      .limit(query.limit + 1);
+    const rows = await qb
+      .clone()
+      .where(
+        `${options.idColumn} IN (SELECT page_rows.page_id
+           FROM unnest(CAST(:pageGroups AS text[])) AS page_group(value)
+           CROSS JOIN LATERAL (${page.getQuery()}) AS page_rows)`,
+        { ...page.getParameters(), pageGroups: group.values },
+      )
+      .orderBy(sortKey.sql, direction)
+      .addOrderBy(options.idColumn, direction)
+      .getMany();
+    for (const value of group.values) {
+      const own = rows.filter((row) => group.of(row) === value);
+      pages.set(
+        value,
+        this.pageOf(
+          own,
+          query.limit,
+          (row) => row,
+          (last) => ({ sort: sortParam, value: serialise(sortKey.value(last)), id: idOf(last) }),
+        ),
+      );
+    }
+    return pages;
+  }
+
   /** The page of `rows` (one more than `limit` when more follow) and the cursor after its last. */
   private pageOf<R, T>(
     rows: R[],

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor';
 import { isAgency } from '../auth/permissions';
 import { userIdOrMe } from '../common/dto';
 import { BadInput, FieldError, fieldError, Forbidden, VersionConflict } from '../common/errors';
-import { Page, PageQuery, Sorts } from '../common/pagination';
+import { KeysetOptions, Page, PageQuery, Sorts } from '../common/pagination';
 import { listScope, RecordService, ServiceSpec, Scope } from '../common/records';
 import { deadLinks } from '../common/references';
 import { filtersOnInvisible, hideInvisibleIds } from '../common/scope';
@@ -96,6 +96,29 @@ const LEAD: ServiceSpec<Lead> = {
   kind: 'lead',
   alias: 'l',
   scope: leadScope,
+};
+
+/** How a list of leads is sorted and paged (`?sort=`). */
+const LEAD_KEYSET: KeysetOptions<Lead> = {
+  sorts: {
+    createdAt: { sql: 'l.created_at', type: 'timestamptz', value: (l) => l.createdAt },
+    updatedAt: { sql: 'l.updated_at', type: 'timestamptz', value: (l) => l.updatedAt },
+    title: { sql: 'lower(l.title)', type: 'text', value: (l) => l.title.toLowerCase() },
+    // in the pipeline's order, new … won, lost
+    stage: { sql: STAGE_RANK, type: 'integer', value: (l) => LEAD_STAGES.indexOf(l.stage) },
+    valueEur: {
+      sql: 'coalesce(l.value_eur, 0)',
+      type: 'numeric',
+      value: (l) => l.valueEur ?? 0,
+    },
+    expectedCloseOn: {
+      sql: `coalesce(l.expected_close_on, '9999-12-31'::date)`,
+      type: 'date',
+      value: (l) => l.expectedCloseOn ?? '9999-12-31',
+    },
+  } satisfies Sorts<Lead, LeadSort>,
+  defaultSort: LEAD_DEFAULT_SORT,
+  idColumn: 'l.id',
 };
 
 @Injectable()
@@ -243,22 +266,22 @@ export class LeadsService extends RecordService<Lead, Lead> {
     const totals = new Map(
       (await this.pipeline(actor, { ...filters, by: 'stage' })).map((r) => [r.stage, r]),
     );
-    const pages = await Promise.all(
-      LEAD_STAGES.map((stage) =>
-        totals.has(stage)
-          ? this.unrevealed(actor, { ...filters, stage, limit: query.limit, sort: '-updatedAt' })
-          : { items: [], nextCursor: null },
-      ),
-    );
+    // Each stage's first cards, as `GET /leads?stage=&sort=-updatedAt` pages them: one statement.
+    const page = { ...filters, limit: query.limit, sort: '-updatedAt' };
+    const pages = await this.paginator.firstPages(this.listQuery(actor, page), page, LEAD_KEYSET, {
+      sql: 'l.stage',
+      values: LEAD_STAGES.filter((stage) => totals.has(stage)),
+      of: (lead) => lead.stage,
+    });
     await this.reveal(
       actor,
-      pages.flatMap((p) => p.items),
+      [...pages.values()].flatMap((p) => p.items),
     );
-    return LEAD_STAGES.map((stage, i) => ({
+    return LEAD_STAGES.map((stage) => ({
       stage,
       count: totals.get(stage)?.count ?? 0,
       valueEur: totals.get(stage)?.valueEur ?? 0,
-      ...pages[i],
+      ...(pages.get(stage) ?? { items: [], nextCursor: null }),
     }));
   }
 
@@ -274,10 +297,16 @@ export class LeadsService extends RecordService<Lead, Lead> {
     query: LeadListQuery,
     checkFilters = false,
   ): Promise<Page<Lead>> {
+    const qb = this.listQuery(actor, query);
+    if (checkFilters) await this.filterOnInvisible(actor, qb, query);
+    return this.paginator.page(qb, query, LEAD_KEYSET);
+  }
+
+  /** The leads of a list in the caller's scope, its filters applied; not yet sorted or paged. */
+  private listQuery(actor: Actor, query: LeadListQuery): SelectQueryBuilder<Lead> {
     const qb = listScope(actor, query, 'lead:write', (deleted) =>
       this.scoped(actor, this.db.manager, deleted),
     );
-    if (checkFilters) await this.filterOnInvisible(actor, qb, query);
     if (query.q !== undefined) {
       const search = titleSearch('l', query.q);
       qb.andWhere(search.sql, search.params);
@@ -289,28 +318,7 @@ export class LeadsService extends RecordService<Lead, Lead> {
     if (query.tripId) qb.andWhere('l.trip_id = :tripId', { tripId: query.tripId });
     if (query.ownerId)
       qb.andWhere('l.owner_id = :ownerId', { ownerId: userIdOrMe(query.ownerId, actor) });
-    const sorts: Sorts<Lead, LeadSort> = {
-      createdAt: { sql: 'l.created_at', type: 'timestamptz', value: (l) => l.createdAt },
-      updatedAt: { sql: 'l.updated_at', type: 'timestamptz', value: (l) => l.updatedAt },
-      title: { sql: 'lower(l.title)', type: 'text', value: (l) => l.title.toLowerCase() },
-      // in the pipeline's order, new … won, lost
-      stage: { sql: STAGE_RANK, type: 'integer', value: (l) => LEAD_STAGES.indexOf(l.stage) },
-      valueEur: {
-        sql: 'coalesce(l.value_eur, 0)',
-        type: 'numeric',
-        value: (l) => l.valueEur ?? 0,
-      },
-      expectedCloseOn: {
-        sql: `coalesce(l.expected_close_on, '9999-12-31'::date)`,
-        type: 'date',
-        value: (l) => l.expectedCloseOn ?? '9999-12-31',
-      },
-    };
-    return this.paginator.page(qb, query, {
-      sorts,
-      defaultSort: LEAD_DEFAULT_SORT,
-      idColumn: 'l.id',
-    });
+    return qb;
   }
 
   protected override async shown(actor: Actor, lead: Lead, manager: EntityManager): Promise<Lead> {
