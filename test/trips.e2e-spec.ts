@@ -698,12 +698,28 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
     const trip = await make.trip({ title: 'Kurzlebig' });
     const p = await make.participant({ tripId: trip.id, companyId: c.ownCompany.id });
     await make.appointment({ tripId: trip.id, restricted: true, attendeeIds: [p.id] });
+    const met = await make.contact({ familyName: 'Kurz' });
+    const logged = await make.interaction({ tripId: trip.id, contactIds: [met.id] });
     const path = `/api/v1/trips/${trip.id}`;
+    // Live, each of its parts answers with what it keeps.
+    for (const sub of ['/participants', '/appointments', '/contacts'])
+      expect({ sub, items: (await get(`${path}${sub}`)).body.items.length }).toEqual({
+        sub,
+        items: 1,
+      });
     expect((await app.http.delete(path).set(admin.auth)).status).toBe(428);
     expect((await api.delete(path, { ifMatch: '"9"' })).status).toBe(412);
     expect((await app.http.post(`${path}/purge`).set(admin.auth)).status).toBe(404);
     expect((await api.delete(path, { ifMatch: '"1"' })).status).toBe(204);
-    for (const sub of ['', '/participants', '/appointments', '/costs', '/itinerary.ics']) {
+    // Deleted, none of them shows what it still keeps.
+    for (const sub of [
+      '',
+      '/participants',
+      '/appointments',
+      '/costs',
+      '/contacts',
+      '/itinerary.ics',
+    ]) {
       expect({ sub, status: (await get(`${path}${sub}`)).status }).toEqual({ sub, status: 404 });
     }
     expect((await get(path, c.sessions.own)).status).toBe(404);
@@ -715,6 +731,10 @@ describe('trips: concurrency, soft delete, restore and purge', () => {
     expect((await get(`${path}/appointments`, c.sessions.own)).body.items).toHaveLength(1);
 
     expect((await api.delete(path)).status).toBe(204);
+    // The interaction goes first: what points at a trip keeps it (below).
+    const interaction = `/api/v1/interactions/${logged.id}`;
+    expect((await api.as(admin).delete(interaction)).status).toBe(204);
+    expect((await app.http.post(`${interaction}/purge`).set(admin.auth)).status).toBe(204);
     expect((await app.http.post(`${path}/purge`).set(admin.auth)).status).toBe(204);
     const { rows } = await app.db.query(
       `SELECT (SELECT count(*) FROM trips WHERE id = $1)::int AS trips,

@@ -98,18 +98,24 @@ export class AppointmentsService extends TripPartService<Appointment, Appointmen
     tripId: string,
     query: AppointmentListQuery,
   ): Promise<Page<Appointment>> {
-    await this.trips.get(actor, tripId);
     const listed = listScope(actor, { ids: query.ids }, 'trip:write', () =>
       this.scoped(actor, tripId),
     );
-    const page = await this.paginator.page(listed, query, {
-      sorts: {
-        startsAt: { sql: 'a.starts_at', type: 'timestamptz', value: (a) => a.startsAt },
-        createdAt: { sql: 'a.created_at', type: 'timestamptz', value: (a) => a.createdAt },
-      },
-      defaultSort: 'startsAt',
-      idColumn: 'a.id',
-    });
+    const page = await this.underSeenTrip(
+      actor,
+      tripId,
+      listed,
+      (qb) =>
+        this.paginator.page(qb, query, {
+          sorts: {
+            startsAt: { sql: 'a.starts_at', type: 'timestamptz', value: (a) => a.startsAt },
+            createdAt: { sql: 'a.created_at', type: 'timestamptz', value: (a) => a.createdAt },
+          },
+          defaultSort: 'startsAt',
+          idColumn: 'a.id',
+        }),
+      (found) => found.items.length === 0,
+    );
     const { appointments } = await this.complete(actor, [tripId], page.items);
     return { items: appointments, nextCursor: page.nextCursor };
   }

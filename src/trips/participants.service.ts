@@ -44,14 +44,20 @@ export class ParticipantsService extends TripPartService<Participant, Participan
     tripId: string,
     query: ParticipantListQuery,
   ): Promise<Page<Participant>> {
-    await this.trips.get(actor, tripId);
-    const page = await this.paginator.page(this.scoped(actor, tripId), query, {
-      sorts: {
-        createdAt: { sql: 'p.created_at', type: 'timestamptz', value: (p) => p.createdAt },
-      },
-      defaultSort: 'createdAt',
-      idColumn: 'p.id',
-    });
+    const page = await this.underSeenTrip(
+      actor,
+      tripId,
+      this.scoped(actor, tripId),
+      (qb) =>
+        this.paginator.page(qb, query, {
+          sorts: {
+            createdAt: { sql: 'p.created_at', type: 'timestamptz', value: (p) => p.createdAt },
+          },
+          defaultSort: 'createdAt',
+          idColumn: 'p.id',
+        }),
+      (found) => found.items.length === 0,
+    );
     return { items: page.items.map((p) => shownDelegate(actor, p)), nextCursor: page.nextCursor };
   }
 
@@ -135,11 +141,16 @@ export class ParticipantsService extends TripPartService<Participant, Participan
    * company's delegates, and the totals over those (the condition is in the query).
    */
   async costs(actor: Actor, tripId: string): Promise<CostReport> {
-    await this.trips.get(actor, tripId);
     const qb = this.scoped(actor, tripId).orderBy('p.created_at').addOrderBy('p.id');
     const costs = delegateCostScope(actor, 'p');
     if (costs) qb.andWhere(costs.sql, costs.params);
-    const participants = await qb.getMany();
+    const participants = await this.underSeenTrip(
+      actor,
+      tripId,
+      qb,
+      (seen) => seen.getMany(),
+      (found) => found.length === 0,
+    );
     return costReport(
       participants.map((p): CostLine => ({
         participantId: p.id,

@@ -12,6 +12,20 @@ import { SqlCondition, VISIBLE_ALIAS, VisibleIds, visibleIdsOf } from '../common
 export const tripScope = (actor: Actor, tripAlias: string): SqlCondition | undefined =>
   takesPart(actor, `${tripAlias}.id`);
 
+/**
+ * The trip `tripId` is live and the caller sees it, as a condition of another query: a trip's
+ * delegates, appointments or contacts met are read with it in one statement instead of reading
+ * the trip first. An empty answer does not tell a trip the caller does not see from one without
+ * any; the caller then asks for the trip itself (TripsService.get, NotFound).
+ */
+export function onSeenTrip(actor: Actor, tripId: string): SqlCondition {
+  const rule = tripScope(actor, 'seen_t');
+  return {
+    sql: `EXISTS (SELECT 1 FROM trips seen_t WHERE seen_t.id = CAST(:seenTripId AS uuid) AND seen_t.deleted_at IS NULL${rule ? ` AND ${rule.sql}` : ''})`,
+    params: { ...rule?.params, seenTripId: tripId },
+  };
+}
+
 /** The caller's company has a delegate of its own on the trip with this id. */
 function takesPart(actor: Actor, tripId: string): SqlCondition | undefined {
   if (isAgency(actor)) return undefined;

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { NotFound } from '../common/errors';
 import { Paginator } from '../common/pagination';
 import { auditCreated, NestedRecordService, SoftDeletable } from '../common/records';
+import { onSeenTrip } from './scope';
 import { TripsService } from './trips.service';
 
 /**
@@ -32,6 +33,24 @@ export abstract class TripPartService<
     const record = await this.find(actor, tripId, id, manager);
     if (!record) throw new NotFound(this.spec.noun ?? this.spec.kind, id);
     return this.shown(actor, tripId, record, manager ?? this.db.manager);
+  }
+
+  /**
+   * Reads records of this kind under a trip with the trip's rule in the same statement
+   * (`onSeenTrip`): what `read` finds of `qb`, when the caller sees the trip; NotFound else. Only
+   * an empty answer reads the trip itself.
+   */
+  protected async underSeenTrip<X>(
+    actor: Actor,
+    tripId: string,
+    qb: SelectQueryBuilder<T>,
+    read: (qb: SelectQueryBuilder<T>) => Promise<X>,
+    empty: (answer: X) => boolean,
+  ): Promise<X> {
+    const seen = onSeenTrip(actor, tripId);
+    const answer = await read(qb.andWhere(seen.sql, seen.params));
+    if (empty(answer)) await this.trips.get(actor, tripId);
+    return answer;
   }
 
   /** The tail of a create: the new record, read back through `get`, audited whole with its trip. */

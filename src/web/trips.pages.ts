@@ -178,21 +178,16 @@ export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'tri
       user,
       `/api/v1/trips/${id}/participants?limit=200`,
     );
-    const labelsP = Promise.all([
-      participantsP.then((p) => labels.load('companies', own(p.items.map((x) => x.companyId)))),
-      appointmentsP.then((a) =>
+    // One call per kind: the companies of delegates and appointments together.
+    const labelsP = Promise.all([appointmentsP, participantsP]).then(([a, p]) =>
+      Promise.all([
         labels.load(
           'partners',
           a.items.map((x) => x.partnerId),
         ),
-      ),
-      // The companies appointments name that no delegate already named.
-      Promise.all([appointmentsP, participantsP]).then(([a, p]) => {
-        const known = new Set(p.items.map((x) => x.companyId));
-        const more = a.items.map((x) => x.companyId).filter((cid) => !known.has(cid));
-        return labels.load('companies', own(more));
-      }),
-    ]);
+        labels.load('companies', own([...p.items, ...a.items].map((x) => x.companyId))),
+      ]),
+    );
     // The contacts met on the trip, kept with it to read offline (agency staff see contacts).
     const metP =
       isAgency(user) && can(user.role, 'interaction:read')
