@@ -45,6 +45,8 @@
       }
       target.value = id;
       into.innerHTML = '';
+      // As if chosen in the select: what depends on it follows (a trip's appointments).
+      target.dispatchEvent(new Event('change', { bubbles: true }));
       target.focus();
       return;
     }

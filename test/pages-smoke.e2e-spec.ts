@@ -22,6 +22,7 @@ import {
   whoIs,
 } from './helpers/pages';
 import { TestApp, useApp } from './helpers/world';
+import { login } from './helpers/auth';
 
 let app: TestApp, routes: Route[];
 useApp((w) => (routes = listRoutes((app = w.app).databaseUrl)), {
@@ -193,5 +194,27 @@ describe('every page over HTTP, for every role', () => {
     expect((await staff.get('/contacts/organisations/suggest?q=zwilling')).body).toMatch(
       /data-pick="company:[0-9a-f-]{36}"/,
     );
+    // Trips: a company user finds those its company takes part in, and no other.
+    const staffApi = await login(app, 'staff@liaison.test', 'liaison-demo');
+    const other = await app.http
+      .post('/api/v1/trips')
+      .set(staffApi.auth)
+      .send({ title: 'Zzz Geheimreise Tianjin', startsOn: '2026-09-01', endsOn: '2026-09-03' });
+    expect(other.status).toBe(201);
+    expect((await staff.get('/trips/suggest?q=tianjin')).body).toContain(
+      `data-pick="${other.body.id}" data-label="Zzz Geheimreise Tianjin (01.09.2026)"`,
+    );
+    expect((await dovo.get('/trips/suggest?q=tianjin')).body).not.toContain('Geheimreise');
+    expect((await dovo.get('/trips/suggest?q=china')).body).toContain(
+      'data-label="Wirtschaftsreise China 2019',
+    );
+    expect(
+      (
+        await app.http
+          .delete(`/api/v1/trips/${other.body.id}`)
+          .set(staffApi.auth)
+          .set('If-Match', '"1"')
+      ).status,
+    ).toBe(204);
   });
 });

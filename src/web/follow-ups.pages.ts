@@ -212,6 +212,7 @@ async function followUpFields(
       type: 'select',
       blank: none,
       choices: trips,
+      find: findMore(l, 'trips', trips.more),
     },
     {
       name: 'partnerId',

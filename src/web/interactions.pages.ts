@@ -160,6 +160,7 @@ async function interactionFields(
       type: 'select',
       blank: none,
       choices: trips,
+      find: findMore(l, 'trips', trips.more),
     },
     {
       name: 'appointmentId',

@@ -218,6 +218,7 @@ async function leadFields(
       type: 'select',
       blank: t(l, 'none'),
       choices: trips,
+      find: findMore(l, 'trips', trips.more),
     },
     {
       name: 'contactId',

@@ -8,7 +8,6 @@ import { pageContext } from './account.pages';
 import { organisationChoices, organisationFields, organisations } from './contacts.pages';
 import { w } from './contacts.words';
 import {
-  Choice,
   errorSummary,
   FieldSpec,
   fieldMessages,
@@ -21,7 +20,7 @@ import {
 import { countries, HOME_ZONE, isoToLocal, localToIso } from './kit/format';
 import { Html, html } from './kit/html';
 import { Locale, options, t } from './kit/i18n';
-import { findMore, Labels, tripChoices } from './kit/labels';
+import { findMore, Labels, RecordChoices, tripChoices } from './kit/labels';
 import { csrfField, titledPage, PageContext } from './kit/layout';
 import { redirect, sendPage } from './kit/respond';
 import { ApiError, ApiProblem, WebApi } from './kit/web-api';
@@ -65,7 +64,7 @@ function zoneChoices(l: Locale) {
 }
 
 interface Choices {
-  trips: Choice[];
+  trips: RecordChoices;
   orgs: Awaited<ReturnType<typeof organisations>>;
 }
 
@@ -126,6 +125,7 @@ function sections(l: Locale, c: Choices) {
         type: 'select',
         blank: t(l, 'none'),
         choices: c.trips,
+        find: findMore(l, 'trips', c.trips.more),
       }),
       field({ name: 'subject', label: t(l, 'subject'), required: true, maxLength: 300 }),
       field({ name: 'summary', label: t(l, 'summary'), type: 'textarea', maxLength: 20_000 }),

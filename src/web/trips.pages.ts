@@ -123,7 +123,13 @@ const statusBadge = (ctx: PageContext, status: string): Html =>
 /** Trips: the list, each trip's page with its itinerary, delegates, costs and calendar. */
 @ApiExcludeController()
 @Controller('trips')
-export class TripPages extends records.RecordRoutes(tripKind, 'trip:write', 'trip:read') {
+export class TripPages extends records.RecordRoutes(
+  tripKind,
+  'trip:write',
+  'trip:read',
+  'all',
+  'trips',
+) {
   @Get()
   @Allow('trip:read')
   list(@Req() request: WebRequest, @Res() reply: FastifyReply): Promise<void> {

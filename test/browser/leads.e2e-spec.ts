@@ -949,6 +949,110 @@ describeInBrowser('leads, agreements and users in a browser', () => {
     }
   });
 
+  it('finds a trip older than those offered with the search box under its field, and its appointments follow (German and English, desktop and phone)', async () => {
+    const trip = await app.http.post('/api/v1/trips').set(staffApi.auth).send({
+      title: 'Zzz Messereise Qingdao',
+      startsOn: '2018-05-14',
+      endsOn: '2018-05-16',
+      status: 'completed',
+    });
+    expect(trip.status).toBe(201);
+    const reception = await app.http
+      .post(`/api/v1/trips/${trip.body.id}/appointments`)
+      .set(staffApi.auth)
+      .send({
+        title: 'Empfang im Hafenamt',
+        kind: 'networking',
+        startsAt: '2018-05-15T18:00:00+08:00',
+        endsAt: '2018-05-15T20:00:00+08:00',
+        timeZone: 'Asia/Shanghai',
+      });
+    expect(reception.status).toBe(201);
+    const page = await newPage({ signIn: 'staff@liaison.test' });
+    // While the fields offer every trip there is nothing to find.
+    await page.goto(`${app.url}/interactions/new`);
+    expect(await page.locator('#f-tripId option', { hasText: 'Zzz Messereise' }).count()).toBe(1);
+    expect(await page.locator('#f-tripId-find').count()).toBe(0);
+    // A hundred and one later trips: the lead form offers the latest 100, the others 50 or 20.
+    await app.db.query(
+      `INSERT INTO trips (title, starts_on, ends_on)
+       SELECT 'Aaa Reise ' || lpad(g::text, 3, '0'), DATE '2030-01-01' + g, DATE '2030-01-01' + g
+       FROM generate_series(1, 101) g`,
+    );
+    const subject = 'Abendessen mit dem Hafenamt';
+    const title = 'Knives for the port authority';
+    try {
+      const pick = async (on: Page, term: string, expected: string) => {
+        await on.fill('#f-tripId-find', term);
+        const found = on.locator('#f-tripId-found [data-pick]', { hasText: expected });
+        await found.waitFor();
+        await found.click();
+      };
+      // An interaction (German, desktop): the trip found, chosen, and its appointments offered.
+      await page.goto(`${app.url}/interactions/new`);
+      expect(await page.locator('#f-tripId option', { hasText: 'Zzz Messereise' }).count()).toBe(0);
+      expect(await page.locator('label[for="f-tripId-find"]').innerText()).toBe(
+        'Weitere Reisen suchen (Wörter des Titels)',
+      );
+      await page.fill('#f-occurredAt', '2018-05-15T14:00');
+      await page.fill('#f-subject', subject);
+      await page.locator('#f-companyIds label', { hasText: 'Zwilling' }).click();
+      await pick(page, 'qingdao', 'Zzz Messereise Qingdao (14.05.2018)');
+      expect(await page.locator('#f-tripId').inputValue()).toBe(trip.body.id);
+      const appointment = page.locator('#f-appointmentId option', {
+        hasText: 'Empfang im Hafenamt',
+      });
+      await appointment.waitFor({ state: 'attached' });
+      await page.selectOption('#f-appointmentId', reception.body.id);
+      await submit(
+        page,
+        '#record-form button[type=submit]',
+        /\/interactions\/[0-9a-f-]{36}\?flash=created/,
+      );
+      const logged = await app.db.query(
+        'SELECT trip_id, appointment_id FROM interactions WHERE id = $1',
+        [idOf(page)],
+      );
+      expect(logged.rows[0]).toEqual({ trip_id: trip.body.id, appointment_id: reception.body.id });
+
+      // A lead on a phone, in English (the admin's language for this test).
+      await app.db.query(`UPDATE users SET locale = 'en' WHERE email = 'admin@liaison.test'`);
+      const phone = await newPage({ signIn: 'admin@liaison.test', width: 390, locale: 'en-GB' });
+      await expectNoOverflow(phone, `/leads/new?companyId=${zwillingId}`);
+      expect(await phone.locator('label[for="f-tripId-find"]').innerText()).toBe(
+        'Find another trip (words of its title)',
+      );
+      await phone.fill('#f-title', title);
+      await phone.fill('#f-tripId-find', 'Messereise');
+      await phone.locator('#f-tripId-found [data-pick]').first().waitFor();
+      expect(await seriousViolations(phone)).toEqual([]);
+      await pick(phone, 'Messereise', 'Zzz Messereise Qingdao (14 May 2018)');
+      await submit(
+        phone,
+        '#record-form button[type=submit]',
+        /\/leads\/[0-9a-f-]{36}\?flash=created/,
+      );
+      const lead = await app.db.query('SELECT trip_id FROM leads WHERE id = $1', [idOf(phone)]);
+      expect(lead.rows[0].trip_id).toBe(trip.body.id);
+      // The trip the lead keeps is offered and named when it is edited, found or not.
+      await phone.click('#edit');
+      expect(await phone.locator('#f-tripId option:checked').innerText()).toBe(
+        'Zzz Messereise Qingdao (14 May 2018)',
+      );
+    } finally {
+      await app.db.query(`UPDATE users SET locale = 'de' WHERE email = 'admin@liaison.test'`);
+      await app.db.query('UPDATE leads SET trip_id = NULL WHERE trip_id = $1', [trip.body.id]);
+      await app.db.query(
+        'UPDATE interactions SET trip_id = NULL, appointment_id = NULL WHERE trip_id = $1',
+        [trip.body.id],
+      );
+      await app.db.query('DELETE FROM appointments WHERE trip_id = $1', [trip.body.id]);
+      await app.db.query(`DELETE FROM trips WHERE title LIKE 'Aaa Reise %' OR id = $1`, [
+        trip.body.id,
+      ]);
+    }
+  });
+
   it('filters the board by owner from the directory, and names the owner on the cards and the lead', async () => {
     const admin = await login(app, 'admin@liaison.test', 'liaison-demo');
     const res = await app.http

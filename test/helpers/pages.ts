@@ -40,6 +40,7 @@ export const NOT_WALKED: Record<string, string> = {
   '/partners/suggest': 'an htmx fragment (a partner field’s search box)',
   '/leads/suggest': 'an htmx fragment (a lead field’s search box)',
   '/agreements/suggest': 'an htmx fragment (an agreement field’s search box)',
+  '/trips/suggest': 'an htmx fragment (a trip field’s search box)',
   '/interactions/appointment-options': 'an htmx fragment (the appointments of the trip chosen)',
   '/search/suggest': 'an htmx fragment (the results of the header’s search box)',
   '/trips/:id/itinerary.ics': 'a download, checked on its own below',

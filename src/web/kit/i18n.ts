@@ -83,6 +83,7 @@ const WORDS = {
   ],
   findLead: ['Weitere Leads suchen (Wörter des Titels)', 'Find another lead (words of its title)'],
   findAgreement: ['Weitere Vereinbarungen suchen', 'Find another agreement'],
+  findTrip: ['Weitere Reisen suchen (Wörter des Titels)', 'Find another trip (words of its title)'],
   findOrganisation: ['Weitere Unternehmen und Partner suchen', 'Find another company or partner'],
   newContact: ['Neuer Kontakt', 'New contact'],
   familyName: ['Nachname', 'Family name'],

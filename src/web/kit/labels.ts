@@ -154,7 +154,7 @@ export const tripChoices = (
   limit = TRIP_CHOICES,
 ): Promise<RecordChoices> =>
   recordChoices(api, user, 'trips', current, limit, (trip) =>
-    trip.day ? `${trip.name} (${day(trip.day, locale)})` : trip.name,
+    tripLabel(trip.name, trip.day, locale),
   );
 
 /** A partner's choice shows its name in its own script too: `Qingdao Port (青岛港)`. */
@@ -178,18 +178,28 @@ interface Found {
   title?: string;
   nativeName?: string | null;
   city?: string | null;
+  startsOn?: string | null;
 }
 
+/** A trip as its field offers it: `China 2019 (20.10.2019)`. */
+const tripLabel = (name: string, first: string | null | undefined, locale: Locale): string =>
+  first ? `${name} (${day(first, locale)})` : name;
+
 /** The kinds a field's search box finds, and how a suggestion shows one of them. */
-const SUGGESTED = {
-  companies: { label: (r: Found) => r.name ?? '', detail: (r: Found) => r.city },
+const SUGGESTED: Record<
+  'companies' | 'partners' | 'leads' | 'agreements' | 'trips',
+  { label: (r: Found, locale: Locale) => string; detail: (r: Found) => string | null | undefined }
+> = {
+  companies: { label: (r) => r.name ?? '', detail: (r) => r.city },
   partners: {
-    label: (r: Found) => withOther({ id: r.id, name: r.name ?? '', other: r.nativeName ?? '' }),
-    detail: (r: Found) => r.city,
+    label: (r) => withOther({ id: r.id, name: r.name ?? '', other: r.nativeName ?? '' }),
+    detail: (r) => r.city,
   },
-  leads: { label: (r: Found) => r.title ?? '', detail: () => null },
-  agreements: { label: (r: Found) => r.title ?? '', detail: () => null },
-} as const;
+  leads: { label: (r) => r.title ?? '', detail: () => null },
+  agreements: { label: (r) => r.title ?? '', detail: () => null },
+  // As the field offers it, so that a trip picked reads as those offered.
+  trips: { label: (r, locale) => tripLabel(r.title ?? '', r.startsOn, locale), detail: () => null },
+};
 export type Suggested = keyof typeof SUGGESTED;
 
 /**
@@ -201,11 +211,12 @@ export type Suggested = keyof typeof SUGGESTED;
  */
 async function recordSuggestions(
   api: WebApi,
-  user: WebUser,
+  ctx: PageContext,
   kind: Suggested,
   q: string,
   prefix = '',
 ): Promise<Suggestion[]> {
+  const user = ctx.user!;
   const answer = await api.call<{ items: Found[] }>(
     user,
     'GET',
@@ -215,7 +226,7 @@ async function recordSuggestions(
   const shown = SUGGESTED[kind];
   return answer.body.items.map((r) => ({
     value: `${prefix}${r.id}`,
-    label: shown.label(r),
+    label: shown.label(r, ctx.locale),
     detail: shown.detail(r) ?? undefined,
   }));
 }
@@ -237,11 +248,11 @@ export async function recordSuggestionsFragment(
     kind === 'organisations'
       ? (
           await Promise.all([
-            recordSuggestions(api, ctx.user!, 'companies', q, 'company:'),
-            recordSuggestions(api, ctx.user!, 'partners', q, 'partner:'),
+            recordSuggestions(api, ctx, 'companies', q, 'company:'),
+            recordSuggestions(api, ctx, 'partners', q, 'partner:'),
           ])
         ).flat()
-      : await recordSuggestions(api, ctx.user!, kind, q);
+      : await recordSuggestions(api, ctx, kind, q);
   return suggestionItems(ctx.locale, found);
 }
 
@@ -251,10 +262,11 @@ const FIND_WORDS = {
   organisations: 'findOrganisation',
   leads: 'findLead',
   agreements: 'findAgreement',
+  trips: 'findTrip',
 } as const;
 
 /**
- * A field of records (companies, partners, organisations — both —, leads, agreements) that offers
+ * A field of records (companies, partners, organisations — both —, leads, agreements, trips) that offers
  * only the first of them gets a search box finding the others (FieldSpec.find); one that offers
  * them all, none.
  */
