@@ -387,6 +387,21 @@ describe('contacts: search and filters', () => {
     expect(await found('example.cn')).toEqual([wang.id]);
   });
 
+  it('finds by a whole address what contains it, and nothing of another domain', async () => {
+    const anna = await contact({ familyName: 'Albers', email: 'anna.wolters@qq-post.example' });
+    const hanna = await contact({ familyName: 'Berg', email: 'Hanna.Wolters@QQ-Post.example' });
+    const other = await contact({ familyName: 'Conrad', email: 'anna.wolters@web.example' });
+    expect((await found('anna.wolters@qq-post.example')).sort()).toEqual(
+      [anna.id, hanna.id].sort(),
+    );
+    expect(await found('Hanna.Wolters@qq-post.example')).toEqual([hanna.id]);
+    expect(await found('anna.wolters@web')).toEqual([other.id]);
+    expect((await found('wolters@')).sort()).toEqual([anna.id, hanna.id, other.id].sort());
+    // Too short to look up before the @: found by the whole word all the same.
+    const li = await contact({ familyName: 'Li', email: 'li@qq-post.example' });
+    expect(await found('li@qq-post')).toEqual([li.id]);
+  });
+
   it('finds by the name of the company or partner the contact works at', async () => {
     expect(await found('klingenhaus')).toEqual([atCompany.id]);
     expect(await found('zhongguancun')).toEqual([atPartner.id]);

@@ -53,6 +53,20 @@ describe('search keys', () => {
     });
   });
 
+  it('looks an address up by its part before the @, and checks the whole address', () => {
+    const condition = searchCondition('c', 'Anna.Schmidt@qq.com');
+    expect(condition.sql).toBe(
+      "((c.search_key LIKE :search0local AND (c.search_key || '') LIKE :search0))",
+    );
+    expect(condition.params).toEqual({
+      search0: '%anna.schmidt@qq.com%',
+      search0local: '%anna.schmidt@%',
+    });
+    // Too short a part before the @ to look up (or none): the whole word, as any other.
+    expect(searchCondition('c', 'li@qq.com').sql).toBe('(c.search_key LIKE :search0)');
+    expect(searchCondition('c', '@qq.com').sql).toBe('(c.search_key LIKE :search0)');
+  });
+
   it('uses the prefix array for short words alone', () => {
     const condition = searchCondition('c', 'Wa f');
     expect(condition.sql).toBe(

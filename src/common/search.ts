@@ -80,6 +80,14 @@ export const MAX_SEARCH_WORDS = 8;
  */
 export const namePrefixPattern = (term: string): string => `${escapeLike(normalize(term))}%`;
 
+/** The part before the `@` of a word of an address, when it is long enough to look up. */
+function emailLocalPart(word: string): string | undefined {
+  const at = word.indexOf('@');
+  if (at < 0) return undefined;
+  const local = word.slice(0, at);
+  return [...local].length >= 3 ? local : undefined;
+}
+
 /**
  * A WHERE condition for a search term over a record's `search_key`/`search_prefixes`: every word
  * of the term must occur. Words of three letters or more use the trigram index (`LIKE %word%`,
@@ -88,8 +96,9 @@ export const namePrefixPattern = (term: string): string => `${escapeLike(normali
  * index answers in the same scan as the longer word, reading only what its rare trigrams point
  * to: as the prefix array, its own index read all 45,000 contacts with a word in "f" to
  * intersect them with 3,700 "wang" for "wang f" (16 of 25 ms). Alone, short words use the array
- * index (a regular expression of one or two letters has no trigram to look up). Terms in Chinese
- * script are also tried as pinyin.
+ * index (a regular expression of one or two letters has no trigram to look up). A word of an
+ * address is looked up by its part before the `@` (emailLocalPart). Terms in Chinese script are
+ * also tried as pinyin.
  */
 export function searchCondition(
   alias: string,
@@ -107,7 +116,15 @@ export function searchCondition(
     const name = `${paramPrefix}${i}`;
     if (long(word)) {
       params[name] = `%${escapeLike(word)}%`;
-      return `${alias}.search_key LIKE :${name}`;
+      const local = emailLocalPart(word);
+      if (local === undefined) return `${alias}.search_key LIKE :${name}`;
+      // An address: the index looks up the part before the `@`, the whole word is checked on
+      // the rows found (the same matches). A domain is shared by many (qq.com, a company's), and
+      // the trigram index read every contact with an address there for its trigrams: at 1,000,000
+      // contacts that was most of the 180 ms a search by e-mail took. `|| ''` keeps the index
+      // out of the second comparison.
+      params[`${name}local`] = `%${escapeLike(local)}@%`;
+      return `(${alias}.search_key LIKE :${name}local AND (${alias}.search_key || '') LIKE :${name})`;
     }
     if (anyLong) {
       // normalize() leaves letters, digits, `@` and `.`: only the dot means something here.
