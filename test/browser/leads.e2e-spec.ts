@@ -969,8 +969,8 @@ describeInBrowser('leads, agreements and users in a browser', () => {
       });
     expect(reception.status).toBe(201);
     const page = await newPage({ signIn: 'staff@liaison.test' });
-    // While the fields offer every trip there is nothing to find.
-    await page.goto(`${app.url}/interactions/new`);
+    // While a field offers every trip there is nothing to find (the lead form offers 100).
+    await page.goto(`${app.url}/leads/new?companyId=${zwillingId}`);
     expect(await page.locator('#f-tripId option', { hasText: 'Zzz Messereise' }).count()).toBe(1);
     expect(await page.locator('#f-tripId-find').count()).toBe(0);
     // A hundred and one later trips: the lead form offers the latest 100, the others 50 or 20.
