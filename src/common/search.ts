@@ -120,9 +120,9 @@ export function searchCondition(
       if (local === undefined) return `${alias}.search_key LIKE :${name}`;
       // An address: the index looks up the part before the `@`, the whole word is checked on
       // the rows found (the same matches). A domain is shared by many (qq.com, a company's), and
-      // the trigram index read every contact with an address there for its trigrams: at 1,000,000
-      // contacts that was most of the 180 ms a search by e-mail took. `|| ''` keeps the index
-      // out of the second comparison.
+      // the trigram index read the trigrams of every contact with an address there: by e-mail at
+      // 200,000 contacts 281 → 362 requests a second. `|| ''` keeps the index out of the second
+      // comparison. Other words of the term (a hyphenated domain's) are looked up as any word.
       params[`${name}local`] = `%${escapeLike(local)}@%`;
       return `(${alias}.search_key LIKE :${name}local AND (${alias}.search_key || '') LIKE :${name})`;
     }

@@ -63,16 +63,16 @@ export function dataSourceOptions(
 export const MIGRATION_LOCK = 4_723_001;
 
 /**
- * Runs pending migrations under an advisory lock, so several instances can start at once; a
- * restore passes the backup's own migrations, to rebuild the schema the backup was taken from.
- */
-/**
  * How often a start tries its first connection, a second apart: a server slow to answer (one
  * loaded by other work, or still starting beside the app) is not a reason to exit. The app's own
  * pool then reconnects as it needs to.
  */
 const FIRST_CONNECT_ATTEMPTS = 3;
 
+/**
+ * Runs pending migrations under an advisory lock, so several instances can start at once; a
+ * restore passes the backup's own migrations, to rebuild the schema the backup was taken from.
+ */
 export async function runMigrations(
   config: Pick<AppConfig, 'db'>,
   url: string,

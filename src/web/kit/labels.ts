@@ -266,9 +266,9 @@ const FIND_WORDS = {
 } as const;
 
 /**
- * A field of records (companies, partners, organisations — both —, leads, agreements, trips) that offers
- * only the first of them gets a search box finding the others (FieldSpec.find); one that offers
- * them all, none.
+ * A field of records (companies, partners, organisations — both —, leads, agreements, trips)
+ * that offers only the first of them gets a search box finding the others (FieldSpec.find); one
+ * that offers them all, none.
  */
 export function findMore(
   locale: Locale,
